@@ -1,0 +1,39 @@
+/**
+ * Configuration, parsed once from the environment (every error reported together). Nothing else
+ * reads process.env for settings.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  /** hub database; absent → embedded PostgreSQL under HUB_DATA_DIR/pg */
+  DATABASE_URL: z.string().url().optional(),
+  /** the simulated department systems' database; absent → `departments` on the hub's server */
+  DEPARTMENTS_DATABASE_URL: z.string().url().optional(),
+  HUB_DATA_DIR: z.string().default('.data'),
+  /** base64 of 32 bytes; absent (demo) → generated once into HUB_DATA_DIR/pii.key */
+  HUB_PII_KEY: z.string().optional(),
+  /** start the department simulators in-process (demo); false when connectors point at real systems */
+  HUB_SIMULATORS: z.enum(['true', 'false']).default('true'),
+  /** generate demo data when the department systems are empty */
+  HUB_DEMO_ENTERPRISES: z.coerce.number().int().min(0).default(5000),
+  HUB_DEMO_SEED: z.coerce.number().int().default(20261101),
+  /** minutes between scheduled syncs; 0 = only at start and on demand */
+  HUB_SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
+  HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(500),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type HubConfig = z.infer<typeof schema> & { dataDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.HUB_DATA_DIR) };
+}

@@ -1,0 +1,56 @@
+/**
+ * The hub's store: a TypeORM DataSource over PostgreSQL whose schema comes only from migrations.
+ */
+import 'reflect-metadata';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { CanonicalModel1732300000000 } from '../../migrations/1732300000000-CanonicalModel.js';
+
+export const MIGRATIONS = [CanonicalModel1732300000000];
+
+// DATE columns come back as 'YYYY-MM-DD' strings: calendar dates have no time zone here
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => (v === null ? null : Number(v)));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (v === null ? null : Number(v)));
+
+export function createHubDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: opts.poolSize ?? 20,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: opts.statementTimeoutMs ?? 30_000,
+      application_name: 'safety-hub',
+    },
+  });
+}
+
+/** Opens the data source and applies pending migrations. */
+export async function openStore(url: string, opts: { poolSize?: number; statementTimeoutMs?: number } = {}): Promise<DataSource> {
+  const ds = createHubDataSource(url, opts);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+/** Creates a database if it does not exist (the embedded server and test servers start empty). */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<string> {
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10_000 });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (r.rowCount === 0) await c.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await c.end();
+  }
+  const out = new URL(serverUrl);
+  out.pathname = `/${database}`;
+  return out.toString();
+}
