@@ -1,0 +1,119 @@
+/**
+ * The HTTP server: Apollo Server on Express at /graphql (GraphiQL on GET from a browser), health
+ * endpoints, and room for the REST facade. Errors made on purpose pass through with their code;
+ * everything else is masked and logged with the request id.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { latestRuns } from '../ops/store.js';
+import { buildContext, type Caller, type HubContext, type HubServices } from './context.js';
+import { isDeliberate } from './errors.js';
+import { graphiqlPage, ideAssets } from './graphiql.js';
+import { buildSchema } from './schema.js';
+
+export interface HubServer {
+  app: Express;
+  httpServer: http.Server;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const DEMO_CALLER: Caller = { subject: 'demo', department: null, roles: ['admin'] };
+
+export async function createHubServer(services: HubServices): Promise<HubServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const production = services.config.NODE_ENV === 'production';
+
+  const logErrors: ApolloServerPlugin<HubContext> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const e of errors) {
+            if (!isDeliberate(e.extensions?.code)) contextValue.log.error({ err: e.originalError ?? e, path: e.path }, 'internal error');
+          }
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<HubContext>({
+    schema: buildSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors],
+    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+      const original = error instanceof GraphQLError ? error.originalError : error;
+      // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
+      const deliberate = (!original || original instanceof GraphQLError) && isDeliberate(formatted.extensions?.code);
+      if (deliberate) return formatted;
+      return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await services.ds.query('SELECT 1');
+      const runs = await latestRuns(services.ds);
+      const connectors = [...services.connectors.keys()].map((id) => {
+        const run = runs.find((r) => r.connector === id);
+        return { id, lastSync: run ? { status: run.status, startedAt: run.started_at, finishedAt: run.finished_at, error: run.error } : null };
+      });
+      // ready once every connector has finished a sync (a failed one still leaves stored data to serve)
+      const ready = connectors.every((c) => c.lastSync?.finishedAt);
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', database: 'ok', connectors });
+    } catch (err) {
+      services.log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.use(ideAssets());
+  app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.get('/graphql', (req, res, next) => {
+    // a browser asking for HTML gets the IDE; GraphQL-over-GET requests go on to Apollo
+    if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) {
+      res.type('html').send(graphiqlPage('/graphql'));
+      return;
+    }
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        return buildContext(services, requestId, DEMO_CALLER);
+      },
+    }),
+  );
+
+  return {
+    app,
+    httpServer,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const addr = httpServer.address();
+          const p = typeof addr === 'object' && addr ? addr.port : port;
+          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${p}`);
+        });
+      }),
+    close: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+    },
+  };
+}
