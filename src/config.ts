@@ -24,6 +24,10 @@ const schema = z.object({
   /** minutes between scheduled syncs; 0 = only at start and on demand */
   HUB_SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
   HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(500),
+  /** joint-punishment check: a department's data older than this is reported stale */
+  HUB_CHECK_MAX_DATA_AGE_HOURS: z.coerce.number().min(0).default(24),
+  /** fail closed: stale data turns PASS into RESTRICT */
+  HUB_CHECK_FAIL_CLOSED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

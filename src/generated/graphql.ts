@@ -4,6 +4,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { EnterpriseRow } from '../enterprise/store.js';
 import type { ProvenanceRow } from '../server/provenance.js';
 import type { SyncRunRow } from '../ops/store.js';
+import type { CheckAnswer, FeedbackRow } from '../credit/service.js';
+import type { MeasureRow } from '../credit/rules.js';
 import type { HubContext } from '../server/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -12,6 +14,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -26,6 +29,84 @@ export type Scalars = {
   DateTime: { input: Date | string; output: Date | string; }
   /** 原始记录 A source record exactly as the department system sent it (JSON). */
   JSON: { input: unknown; output: unknown; }
+};
+
+/** 适用措施 A catalogue measure that applies. */
+export type AppliedMeasure = {
+  __typename?: 'AppliedMeasure';
+  applyingDepartment: Department;
+  code: Scalars['ID']['output'];
+  effect: MeasureEffect;
+  legalBasis: Scalars['String']['output'];
+  /** 强制性 Mandatory (约束性) or discretionary. */
+  mandatory: Scalars['Boolean']['output'];
+  text: Scalars['String']['output'];
+  /** Which hits (entry ids) trigger it. */
+  triggeredBy: Array<Scalars['ID']['output']>;
+};
+
+/** 核查记录分页 A page of checks. */
+export type CheckConnection = {
+  __typename?: 'CheckConnection';
+  edges: Array<CheckEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** 核查结论 Decision of a joint-punishment check. */
+export type CheckDecision =
+  /** 不予许可 A denying measure applies */
+  | 'DENY'
+  /** 通过 No measure applies */
+  | 'PASS'
+  /** 限制 Extra scrutiny or restriction applies */
+  | 'RESTRICT';
+
+export type CheckEdge = {
+  __typename?: 'CheckEdge';
+  cursor: Scalars['String']['output'];
+  node: JointPunishmentCheck;
+};
+
+/** 反馈 Feedback on a check. */
+export type CheckFeedback = {
+  __typename?: 'CheckFeedback';
+  action: FeedbackAction;
+  id: Scalars['ID']['output'];
+  measuresApplied: Array<Scalars['String']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+  recordedAt: Scalars['DateTime']['output'];
+  recordedBy: Scalars['String']['output'];
+};
+
+/** 核查记录筛选 Filters on past checks. */
+export type CheckFilter = {
+  callerSubject?: InputMaybe<Scalars['String']['input']>;
+  creditCode?: InputMaybe<Scalars['ID']['input']>;
+  decision?: InputMaybe<CheckDecision>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  matter?: InputMaybe<LicensingMatter>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** 被核查企业 The enterprise as the check saw it. */
+export type CheckedEnterprise = {
+  __typename?: 'CheckedEnterprise';
+  creditCode: Scalars['ID']['output'];
+  industryCode: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** 登记状态 (吊销 / 注销 are reported and deny) */
+  status: EnterpriseStatus;
+};
+
+/** 已核查人员 A person checked. */
+export type CheckedPerson = {
+  __typename?: 'CheckedPerson';
+  /** 身份证号（脱敏） Masked ID number. */
+  idNumber: Scalars['String']['output'];
+  name: Maybe<Scalars['String']['output']>;
+  /** Roles in the enterprise (or NAMED_PERSON). */
+  roles: Array<HitSubject>;
 };
 
 /** 部门 The department system a record comes from. */
@@ -83,10 +164,237 @@ export type EnterpriseStatus =
   /** 吊销 Business licence revoked */
   | 'REVOKED';
 
+/** 反馈处理结果 What the officer did after the check. */
+export type FeedbackAction =
+  /** 许可已批准 Licence granted */
+  | 'GRANTED'
+  /** 已实施惩戒措施 Measures applied */
+  | 'MEASURES_APPLIED'
+  /** 未实施（附理由） No measure applied, with a reason */
+  | 'NO_MEASURE_APPLIED'
+  /** 不予许可 Licence refused */
+  | 'REFUSED';
+
+/** 命中主体 Which subject a list entry hit. */
+export type HitSubject =
+  /** 实际控制人 Its actual controller */
+  | 'ACTUAL_CONTROLLER'
+  /** 企业本身 The enterprise itself */
+  | 'ENTERPRISE'
+  /** 法定代表人 Its legal representative */
+  | 'LEGAL_REPRESENTATIVE'
+  /** 核查时提交的人员 A person named in the check's input */
+  | 'NAMED_PERSON'
+  /** 主要负责人 Its principal */
+  | 'PRINCIPAL';
+
+/** 联合惩戒核查结果 Result of a joint-punishment check (stored, append-only). */
+export type JointPunishmentCheck = {
+  __typename?: 'JointPunishmentCheck';
+  asOf: Scalars['Date']['output'];
+  /** 措施清单版本 Catalogue version used. */
+  catalogueVersion: Scalars['Int']['output'];
+  /** 核查编号 Id of the stored check. */
+  checkId: Scalars['ID']['output'];
+  checkedAt: Scalars['DateTime']['output'];
+  /** 核查结论 Decision. */
+  decision: CheckDecision;
+  /** 被核查企业 The enterprise checked. */
+  enterprise: CheckedEnterprise;
+  /** 反馈 Feedback recorded on this check. */
+  feedback: Array<CheckFeedback>;
+  /** 命中记录 List entries in force that hit the enterprise or its persons. */
+  hits: Array<ListHit>;
+  matter: LicensingMatter;
+  /** 适用措施 Measures that apply for this matter. */
+  measures: Array<AppliedMeasure>;
+  /** 已核查人员 Persons checked (ID numbers masked). */
+  personsChecked: Array<CheckedPerson>;
+  /** 打印页 URL of the printable record (Chinese). */
+  printUrl: Scalars['String']['output'];
+  /** 数据时效 Each department's data freshness at check time. */
+  sources: Array<SourceFreshness>;
+  /** 结论理由 Why, in one sentence (Chinese). */
+  summary: Scalars['String']['output'];
+};
+
+/** 联合惩戒核查请求 Input of a joint-punishment check. */
+export type JointPunishmentCheckInput = {
+  /** 核查基准日 Check as of this date (default today). */
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  /** 统一社会信用代码 The applicant's credit code (or give `name`). */
+  creditCode?: InputMaybe<Scalars['ID']['input']>;
+  /** 许可事项 The licensing matter. */
+  matter: LicensingMatter;
+  /** 企业名称 The applicant's name, when the code is not known. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** 其他需核查人员的身份证号 Further persons to check (e.g. the proposed principal). */
+  persons?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** 许可事项 The licensing matter a check is for. */
+export type LicensingMatter =
+  /** 建筑业企业资质 Construction enterprise qualification */
+  | 'CONSTRUCTION_QUALIFICATION'
+  /** 建筑施工企业安全生产许可证 Construction safety production licence */
+  | 'CONSTRUCTION_SAFETY_LICENCE'
+  /** 烟花爆竹安全生产/经营许可证 Fireworks safety licence */
+  | 'FIREWORKS_SAFETY_LICENCE'
+  /** 公众聚集场所投入使用、营业前消防安全检查 Pre-opening fire-safety inspection */
+  | 'FIRE_PRE_OPENING_INSPECTION'
+  /** 消防验收 Fire-safety acceptance of a construction project */
+  | 'FIRE_SAFETY_ACCEPTANCE'
+  /** 政府采购 Government procurement */
+  | 'GOVERNMENT_PROCUREMENT'
+  /** 危险化学品安全生产/经营许可证 Hazardous-chemicals safety licence */
+  | 'HAZCHEM_SAFETY_LICENCE'
+  /** 非煤矿山/煤矿安全生产许可证 Mine safety production licence */
+  | 'MINE_SAFETY_LICENCE'
+  /** 担任主要负责人 Appointment as principal of a production unit */
+  | 'PRINCIPAL_APPOINTMENT'
+  /** 公共资源招投标 Public bidding */
+  | 'PUBLIC_BIDDING'
+  /** 道路运输经营许可证 Road transport operating licence */
+  | 'ROAD_TRANSPORT_LICENCE';
+
+/** 命中 One list entry hitting a subject. */
+export type ListHit = {
+  __typename?: 'ListHit';
+  /** 从业禁止范围 For bans: all units, or the industry. */
+  banScope: Maybe<Scalars['String']['output']>;
+  /** 决定文书号 Decision number. */
+  decisionNumber: Scalars['String']['output'];
+  /** 列入部门 Listing department. */
+  department: Department;
+  /** 届满日期 End of the period (null: open-ended). */
+  endDate: Maybe<Scalars['Date']['output']>;
+  /** 名单记录编号 Id of the list entry (source record id). */
+  entryId: Scalars['ID']['output'];
+  /** 法律依据 Legal basis. */
+  legalBasis: Scalars['String']['output'];
+  list: ListKind;
+  /** 命中人员身份证号（脱敏） Masked ID number of the person hit. */
+  personIdNumber: Maybe<Scalars['String']['output']>;
+  /** 命中人员姓名 Name of the person hit, when a person. */
+  personName: Maybe<Scalars['String']['output']>;
+  /** 列入原因 Reason. */
+  reason: Scalars['String']['output'];
+  /** 列入日期 Start of the period. */
+  startDate: Scalars['Date']['output'];
+  /** 命中主体 Which subject it hit. */
+  subject: HitSubject;
+};
+
+/** 名单 The kinds of lists a check consults. */
+export type ListKind =
+  /** 经营异常名录 (市场监管) Abnormal-operation list */
+  | 'ABNORMAL_OPERATION'
+  /** 建筑市场主体黑名单 (住建) Construction market blacklist */
+  | 'CONSTRUCTION_BLACKLIST'
+  /** 消防安全严重失信名单 (消防) Fire-safety serious-dishonesty list */
+  | 'FIRE_DISHONEST'
+  /** 主要负责人从业禁止 Ban on serving as principal (persons) */
+  | 'PRINCIPAL_BAN'
+  /** 安全生产失信联合惩戒名单 (应急管理) Safety-production joint-punishment list of the dishonest */
+  | 'SAFETY_DISHONEST'
+  /** 严重违法失信名单 (市场监管) Serious illegal and dishonest list */
+  | 'SERIOUS_ILLEGAL_DISHONEST'
+  /** 交通运输严重失信名单 (交通运输) Transport serious-dishonesty list */
+  | 'TRANSPORT_DISHONEST';
+
+/** 联合惩戒措施 A measure of the catalogue. */
+export type Measure = {
+  __typename?: 'Measure';
+  active: Scalars['Boolean']['output'];
+  applyingDepartment: Department;
+  code: Scalars['ID']['output'];
+  effect: MeasureEffect;
+  legalBasis: Scalars['String']['output'];
+  mandatory: Scalars['Boolean']['output'];
+  /** Licensing matters it applies to. */
+  matters: Array<LicensingMatter>;
+  /** Subjects it applies to: ENTERPRISE and/or PERSON. */
+  subjectTypes: Array<Scalars['String']['output']>;
+  text: Scalars['String']['output'];
+  /** Lists that trigger it. */
+  triggerLists: Array<ListKind>;
+  updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
+};
+
+/** 措施清单 The catalogue with its version. */
+export type MeasureCatalogue = {
+  __typename?: 'MeasureCatalogue';
+  measures: Array<Measure>;
+  version: Scalars['Int']['output'];
+};
+
+/** 措施效力 Whether a measure denies or restricts. */
+export type MeasureEffect =
+  | 'DENY'
+  | 'RESTRICT';
+
+/** 措施 Input for adding or changing a measure. */
+export type MeasureInput = {
+  applyingDepartment: Department;
+  code: Scalars['ID']['input'];
+  effect: MeasureEffect;
+  legalBasis: Scalars['String']['input'];
+  mandatory: Scalars['Boolean']['input'];
+  matters: Array<LicensingMatter>;
+  /** ENTERPRISE and/or PERSON */
+  subjectTypes: Array<Scalars['String']['input']>;
+  text: Scalars['String']['input'];
+  triggerLists: Array<ListKind>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** No-op kept so the Mutation type always exists; capabilities extend Mutation with their own operations. */
   _noop: Maybe<Scalars['Boolean']['output']>;
+  /** 停用措施 Deactivates a measure (administrators). Bumps the catalogue version. */
+  deactivateMeasure: Measure;
+  /** 反馈 Records what the officer did after a check (measures applied, or none with a reason). */
+  recordCheckFeedback: CheckFeedback;
+  /**
+   * 联合惩戒核查 Checks an enterprise and its responsible persons against every department's lists for one
+   * licensing matter, and records the check. Give `creditCode` or `name` (a name matching several
+   * enterprises is refused with the candidates listed).
+   */
+  runJointPunishmentCheck: JointPunishmentCheck;
+  /** 批量核查 Up to 1,000 checks in one call, with batched lookups. */
+  runJointPunishmentChecks: Array<JointPunishmentCheck>;
+  /** 维护措施清单 Adds or changes a measure of the catalogue (administrators). Bumps the catalogue version. */
+  upsertMeasure: Measure;
+};
+
+
+export type MutationDeactivateMeasureArgs = {
+  code: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRecordCheckFeedbackArgs = {
+  action: FeedbackAction;
+  checkId: Scalars['ID']['input'];
+  measuresApplied?: InputMaybe<Array<Scalars['String']['input']>>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRunJointPunishmentCheckArgs = {
+  input: JointPunishmentCheckInput;
+};
+
+
+export type MutationRunJointPunishmentChecksArgs = {
+  inputs: Array<JointPunishmentCheckInput>;
+};
+
+
+export type MutationUpsertMeasureArgs = {
+  input: MeasureInput;
 };
 
 /** 分页信息 Cursor pagination state (Relay). */
@@ -115,15 +423,33 @@ export type Provenance = {
 
 export type Query = {
   __typename?: 'Query';
+  /** 核查记录 One stored joint-punishment check. */
+  check: Maybe<JointPunishmentCheck>;
+  /** 核查记录 Past checks, newest first, with filters. */
+  checks: CheckConnection;
   /**
    * 按统一社会信用代码查询企业 An enterprise by its unified social credit code (GB 32100).
    * A malformed code is refused with BAD_USER_INPUT naming the failure; a valid unknown code answers null.
    */
   enterprise: Maybe<Enterprise>;
+  /** 联合惩戒措施清单 The measures catalogue (current version), optionally only active measures. */
+  measures: MeasureCatalogue;
   /** Liveness of the GraphQL endpoint itself (always true when it answers). */
   ping: Scalars['Boolean']['output'];
   /** 同步记录 Sync runs, newest first; optionally of one connector. */
   syncRuns: Array<SyncRun>;
+};
+
+
+export type QueryCheckArgs = {
+  checkId: Scalars['ID']['input'];
+};
+
+
+export type QueryChecksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CheckFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -132,9 +458,25 @@ export type QueryEnterpriseArgs = {
 };
 
 
+export type QueryMeasuresArgs = {
+  activeOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type QuerySyncRunsArgs = {
   connector?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** 数据时效 Freshness of one department's data when the check ran. */
+export type SourceFreshness = {
+  __typename?: 'SourceFreshness';
+  department: Department;
+  /** Last successful sync. */
+  lastSyncedAt: Maybe<Scalars['DateTime']['output']>;
+  source: Scalars['String']['output'];
+  /** True when older than the configured maximum age (the check says so, and may fail closed). */
+  stale: Scalars['Boolean']['output'];
 };
 
 /** 同步运行 One run of a connector's sync into the hub store. read = written + unchanged + quarantined. */
@@ -241,20 +583,40 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AppliedMeasure: ResolverTypeWrapper<AppliedMeasure>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CheckConnection: ResolverTypeWrapper<Omit<CheckConnection, 'edges'> & { edges: Array<ResolversTypes['CheckEdge']> }>;
+  CheckDecision: CheckDecision;
+  CheckEdge: ResolverTypeWrapper<Omit<CheckEdge, 'node'> & { node: ResolversTypes['JointPunishmentCheck'] }>;
+  CheckFeedback: ResolverTypeWrapper<FeedbackRow>;
+  CheckFilter: CheckFilter;
+  CheckedEnterprise: ResolverTypeWrapper<CheckedEnterprise>;
+  CheckedPerson: ResolverTypeWrapper<CheckedPerson>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Department: Department;
   Enterprise: ResolverTypeWrapper<EnterpriseRow>;
   EnterpriseStatus: EnterpriseStatus;
+  FeedbackAction: FeedbackAction;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  HitSubject: HitSubject;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  JointPunishmentCheck: ResolverTypeWrapper<CheckAnswer>;
+  JointPunishmentCheckInput: JointPunishmentCheckInput;
+  LicensingMatter: LicensingMatter;
+  ListHit: ResolverTypeWrapper<ListHit>;
+  ListKind: ListKind;
+  Measure: ResolverTypeWrapper<MeasureRow>;
+  MeasureCatalogue: ResolverTypeWrapper<Omit<MeasureCatalogue, 'measures'> & { measures: Array<ResolversTypes['Measure']> }>;
+  MeasureEffect: MeasureEffect;
+  MeasureInput: MeasureInput;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provenance: ResolverTypeWrapper<ProvenanceRow>;
   Query: ResolverTypeWrapper<{}>;
+  SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SyncRun: ResolverTypeWrapper<SyncRunRow>;
   SyncRunStatus: SyncRunStatus;
@@ -262,7 +624,14 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AppliedMeasure: AppliedMeasure;
   Boolean: Scalars['Boolean']['output'];
+  CheckConnection: Omit<CheckConnection, 'edges'> & { edges: Array<ResolversParentTypes['CheckEdge']> };
+  CheckEdge: Omit<CheckEdge, 'node'> & { node: ResolversParentTypes['JointPunishmentCheck'] };
+  CheckFeedback: FeedbackRow;
+  CheckFilter: CheckFilter;
+  CheckedEnterprise: CheckedEnterprise;
+  CheckedPerson: CheckedPerson;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Enterprise: EnterpriseRow;
@@ -270,12 +639,68 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  JointPunishmentCheck: CheckAnswer;
+  JointPunishmentCheckInput: JointPunishmentCheckInput;
+  ListHit: ListHit;
+  Measure: MeasureRow;
+  MeasureCatalogue: Omit<MeasureCatalogue, 'measures'> & { measures: Array<ResolversParentTypes['Measure']> };
+  MeasureInput: MeasureInput;
   Mutation: {};
   PageInfo: PageInfo;
   Provenance: ProvenanceRow;
   Query: {};
+  SourceFreshness: SourceFreshness;
   String: Scalars['String']['output'];
   SyncRun: SyncRunRow;
+}>;
+
+export type AppliedMeasureResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AppliedMeasure'] = ResolversParentTypes['AppliedMeasure']> = ResolversObject<{
+  applyingDepartment?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  effect?: Resolver<ResolversTypes['MeasureEffect'], ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mandatory?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  triggeredBy?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CheckConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CheckConnection'] = ResolversParentTypes['CheckConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CheckEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CheckEdgeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CheckEdge'] = ResolversParentTypes['CheckEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['JointPunishmentCheck'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CheckFeedbackResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CheckFeedback'] = ResolversParentTypes['CheckFeedback']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['FeedbackAction'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  measuresApplied?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CheckedEnterpriseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CheckedEnterprise'] = ResolversParentTypes['CheckedEnterprise']> = ResolversObject<{
+  creditCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  industryCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['EnterpriseStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CheckedPersonResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CheckedPerson'] = ResolversParentTypes['CheckedPerson']> = ResolversObject<{
+  idNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['HitSubject']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -308,8 +733,69 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type JointPunishmentCheckResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['JointPunishmentCheck'] = ResolversParentTypes['JointPunishmentCheck']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  catalogueVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  checkId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['CheckDecision'], ParentType, ContextType>;
+  enterprise?: Resolver<ResolversTypes['CheckedEnterprise'], ParentType, ContextType>;
+  feedback?: Resolver<Array<ResolversTypes['CheckFeedback']>, ParentType, ContextType>;
+  hits?: Resolver<Array<ResolversTypes['ListHit']>, ParentType, ContextType>;
+  matter?: Resolver<ResolversTypes['LicensingMatter'], ParentType, ContextType>;
+  measures?: Resolver<Array<ResolversTypes['AppliedMeasure']>, ParentType, ContextType>;
+  personsChecked?: Resolver<Array<ResolversTypes['CheckedPerson']>, ParentType, ContextType>;
+  printUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceFreshness']>, ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ListHitResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ListHit'] = ResolversParentTypes['ListHit']> = ResolversObject<{
+  banScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decisionNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  entryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  list?: Resolver<ResolversTypes['ListKind'], ParentType, ContextType>;
+  personIdNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  personName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['HitSubject'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MeasureResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Measure'] = ResolversParentTypes['Measure']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  applyingDepartment?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  effect?: Resolver<ResolversTypes['MeasureEffect'], ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mandatory?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  matters?: Resolver<Array<ResolversTypes['LicensingMatter']>, ParentType, ContextType>;
+  subjectTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  triggerLists?: Resolver<Array<ResolversTypes['ListKind']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MeasureCatalogueResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['MeasureCatalogue'] = ResolversParentTypes['MeasureCatalogue']> = ResolversObject<{
+  measures?: Resolver<Array<ResolversTypes['Measure']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   _noop?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  deactivateMeasure?: Resolver<ResolversTypes['Measure'], ParentType, ContextType, RequireFields<MutationDeactivateMeasureArgs, 'code' | 'reason'>>;
+  recordCheckFeedback?: Resolver<ResolversTypes['CheckFeedback'], ParentType, ContextType, RequireFields<MutationRecordCheckFeedbackArgs, 'action' | 'checkId'>>;
+  runJointPunishmentCheck?: Resolver<ResolversTypes['JointPunishmentCheck'], ParentType, ContextType, RequireFields<MutationRunJointPunishmentCheckArgs, 'input'>>;
+  runJointPunishmentChecks?: Resolver<Array<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<MutationRunJointPunishmentChecksArgs, 'inputs'>>;
+  upsertMeasure?: Resolver<ResolversTypes['Measure'], ParentType, ContextType, RequireFields<MutationUpsertMeasureArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -330,9 +816,20 @@ export type ProvenanceResolvers<ContextType = HubContext, ParentType extends Res
 }>;
 
 export type QueryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  check?: Resolver<Maybe<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<QueryCheckArgs, 'checkId'>>;
+  checks?: Resolver<ResolversTypes['CheckConnection'], ParentType, ContextType, RequireFields<QueryChecksArgs, 'first'>>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, RequireFields<QueryEnterpriseArgs, 'creditCode'>>;
+  measures?: Resolver<ResolversTypes['MeasureCatalogue'], ParentType, ContextType, RequireFields<QueryMeasuresArgs, 'activeOnly'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   syncRuns?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
+}>;
+
+export type SourceFreshnessResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SourceFreshness'] = ResolversParentTypes['SourceFreshness']> = ResolversObject<{
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  lastSyncedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SyncRunResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SyncRun'] = ResolversParentTypes['SyncRun']> = ResolversObject<{
@@ -352,14 +849,25 @@ export type SyncRunResolvers<ContextType = HubContext, ParentType extends Resolv
 }>;
 
 export type Resolvers<ContextType = HubContext> = ResolversObject<{
+  AppliedMeasure?: AppliedMeasureResolvers<ContextType>;
+  CheckConnection?: CheckConnectionResolvers<ContextType>;
+  CheckEdge?: CheckEdgeResolvers<ContextType>;
+  CheckFeedback?: CheckFeedbackResolvers<ContextType>;
+  CheckedEnterprise?: CheckedEnterpriseResolvers<ContextType>;
+  CheckedPerson?: CheckedPersonResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Enterprise?: EnterpriseResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  JointPunishmentCheck?: JointPunishmentCheckResolvers<ContextType>;
+  ListHit?: ListHitResolvers<ContextType>;
+  Measure?: MeasureResolvers<ContextType>;
+  MeasureCatalogue?: MeasureCatalogueResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SourceFreshness?: SourceFreshnessResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
 }>;
 

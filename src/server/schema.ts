@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { creditResolvers } from '../credit/resolvers.js';
 import { enterpriseResolvers } from '../enterprise/resolvers.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { opsResolvers } from '../ops/resolvers.js';
@@ -21,6 +22,7 @@ const MODULES: Resolvers[] = [
   { Date: DateScalar, DateTime: DateTimeScalar, JSON: JsonScalar, Provenance: provenanceResolvers, Mutation: { _noop: () => null } } as Resolvers,
   enterpriseResolvers,
   opsResolvers,
+  creditResolvers,
 ];
 
 export function loadTypeDefs(dir = schemaDir): string[] {

@@ -1,0 +1,63 @@
+/** Joint-punishment check resolvers: validate, then call JointPunishmentService. */
+import type { Resolvers } from '../generated/graphql.js';
+import type { HubContext } from '../server/context.js';
+import { pageSizeArg } from '../server/validate.js';
+import { JointPunishmentService } from './service.js';
+
+// the service holds no state of its own, so one per call costs nothing
+const service = (ctx: HubContext) => new JointPunishmentService(ctx);
+
+export const creditResolvers: Resolvers = {
+  Query: {
+    measures: async (_p, { activeOnly }, ctx) => service(ctx).catalogue(activeOnly !== false),
+    check: (_p, { checkId }, ctx) => service(ctx).getCheck(checkId),
+    checks: async (_p, { filter, first, after }, ctx) => {
+      const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
+      const page = await service(ctx).listChecks(filter ?? {}, n, after ?? null);
+      return {
+        totalCount: page.totalCount,
+        edges: page.items.map((i) => ({ cursor: i.cursor, node: i.answer })),
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: Boolean(after),
+          startCursor: page.items[0]?.cursor ?? null,
+          endCursor: page.items.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  },
+  Mutation: {
+    runJointPunishmentCheck: (_p, { input }, ctx) => service(ctx).runOne(input, ctx.caller),
+    runJointPunishmentChecks: (_p, { inputs }, ctx) => service(ctx).runMany(inputs, ctx.caller),
+    recordCheckFeedback: (_p, { checkId, action, note, measuresApplied }, ctx) =>
+      service(ctx).recordFeedback(checkId, action, note ?? null, measuresApplied ?? [], ctx.caller),
+    upsertMeasure: (_p, { input }, ctx) => service(ctx).upsertMeasure(input, ctx.caller),
+    deactivateMeasure: (_p, { code, reason }, ctx) => service(ctx).deactivateMeasure(code, reason, ctx.caller),
+  },
+  JointPunishmentCheck: {
+    checkedAt: (c) => c.checkedAt,
+    feedback: (c, _a, ctx) => ctx.loaders.checkFeedback.load(c.checkId),
+  },
+  Measure: {
+    code: (m) => m.code,
+    text: (m) => m.text,
+    applyingDepartment: (m) => m.applying_department as never,
+    triggerLists: (m) => m.trigger_lists as never,
+    matters: (m) => m.matters as never,
+    subjectTypes: (m) => m.subject_types,
+    effect: (m) => m.effect,
+    mandatory: (m) => m.mandatory,
+    legalBasis: (m) => m.legal_basis,
+    active: (m) => m.active,
+    updatedAt: (m) => m.updated_at,
+    updatedBy: (m) => m.updated_by,
+  },
+  CheckFeedback: {
+    id: (f) => String(f.id),
+    action: (f) => f.action as never,
+    note: (f) => f.note,
+    measuresApplied: (f) => f.measures_applied,
+    recordedBy: (f) => f.recorded_by,
+    recordedAt: (f) => f.recorded_at,
+  },
+};

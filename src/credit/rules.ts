@@ -1,0 +1,153 @@
+/**
+ * The logic of a joint-punishment check 联合惩戒核查, as pure functions over rows already loaded:
+ * which entries are in force on a date, which subjects they hit, which measures apply, the decision.
+ * Which measure applies to which list and matter is data (the catalogue), not code.
+ */
+
+export type HitSubject = 'ENTERPRISE' | 'LEGAL_REPRESENTATIVE' | 'PRINCIPAL' | 'ACTUAL_CONTROLLER' | 'NAMED_PERSON';
+export type Decision = 'PASS' | 'RESTRICT' | 'DENY';
+
+export interface ListEntryRow {
+  id: number;
+  source_record_id: string;
+  department: string;
+  list: string;
+  subject_type: 'ENTERPRISE' | 'PERSON';
+  credit_code: string | null;
+  person_key: string | null;
+  person_name: string | null;
+  reason: string;
+  legal_basis: string;
+  decision_number: string;
+  start_date: string;
+  end_date: string | null;
+  removed_date: string | null;
+  ban_scope: string | null;
+  ban_industry: string | null;
+}
+
+export interface MeasureRow {
+  code: string;
+  text: string;
+  applying_department: string;
+  trigger_lists: string[];
+  matters: string[];
+  subject_types: string[];
+  effect: 'DENY' | 'RESTRICT';
+  mandatory: boolean;
+  legal_basis: string;
+  active: boolean;
+  updated_at: Date;
+  updated_by: string;
+}
+
+/** A person the check looks at, with the capacities in which they are checked. */
+export interface CheckedPersonRef {
+  personKey: string;
+  idMasked: string;
+  name: string | null;
+  roles: HitSubject[];
+}
+
+/**
+ * In force on `asOf` (dates inclusive): started, not past its end date, not removed (移出/信用修复)
+ * on or before that day. Periods count as the civil code does: a ban "five years from" a date ends
+ * on the same calendar day five years later, which is the entry's end date.
+ */
+export function inForce(e: Pick<ListEntryRow, 'start_date' | 'end_date' | 'removed_date'>, asOf: string): boolean {
+  if (e.start_date > asOf) return false;
+  if (e.end_date !== null && e.end_date < asOf) return false;
+  if (e.removed_date !== null && e.removed_date <= asOf) return false;
+  return true;
+}
+
+/** Person capacities a principal ban concerns: being (or becoming) the unit's principal. */
+const BAN_CAPACITIES: HitSubject[] = ['PRINCIPAL', 'LEGAL_REPRESENTATIVE', 'NAMED_PERSON'];
+
+/**
+ * Whether a person's entry hits in a given capacity. A ban for the same industry (lifetime, after a
+ * major accident) hits only when the enterprise is in that industry (GB/T 4754 prefix match).
+ */
+export function personEntryHits(e: ListEntryRow, capacity: HitSubject, enterpriseIndustry: string): boolean {
+  if (e.list !== 'PRINCIPAL_BAN') return true;
+  if (!BAN_CAPACITIES.includes(capacity)) return false;
+  if (e.ban_scope === 'INDUSTRY') {
+    const ban = (e.ban_industry ?? '').toUpperCase();
+    return ban.length > 0 && enterpriseIndustry.toUpperCase().startsWith(ban);
+  }
+  return true;
+}
+
+export interface Hit {
+  entry: ListEntryRow;
+  subject: HitSubject;
+  person?: CheckedPersonRef;
+}
+
+export function findHits(
+  enterprise: { credit_code: string; industry_code: string },
+  persons: CheckedPersonRef[],
+  enterpriseEntries: ListEntryRow[],
+  personEntries: ListEntryRow[],
+  asOf: string,
+): Hit[] {
+  const hits: Hit[] = [];
+  for (const e of enterpriseEntries) {
+    if (e.credit_code === enterprise.credit_code && e.subject_type === 'ENTERPRISE' && inForce(e, asOf)) {
+      hits.push({ entry: e, subject: 'ENTERPRISE' });
+    }
+  }
+  for (const p of persons) {
+    for (const e of personEntries) {
+      if (e.person_key !== p.personKey || !inForce(e, asOf)) continue;
+      // one hit per entry and person, in the first capacity that it concerns
+      const capacity = p.roles.find((r) => personEntryHits(e, r, enterprise.industry_code));
+      if (capacity) hits.push({ entry: e, subject: capacity, person: p });
+    }
+  }
+  return hits;
+}
+
+export interface Applied {
+  measure: MeasureRow;
+  triggeredBy: string[];
+}
+
+export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: string): Applied[] {
+  const out: Applied[] = [];
+  for (const m of measures) {
+    if (!m.active || !m.matters.includes(matter)) continue;
+    const triggeredBy = hits
+      .filter((h) => m.trigger_lists.includes(h.entry.list) && m.subject_types.includes(h.subject === 'ENTERPRISE' ? 'ENTERPRISE' : 'PERSON'))
+      .map((h) => h.entry.source_record_id);
+    if (triggeredBy.length > 0) out.push({ measure: m, triggeredBy: [...new Set(triggeredBy)] });
+  }
+  return out;
+}
+
+export interface DecisionInput {
+  enterpriseStatus: 'ACTIVE' | 'REVOKED' | 'CANCELLED';
+  applied: Applied[];
+  hits: Hit[];
+  staleSources: string[];
+  failClosed: boolean;
+}
+
+const STATUS_LABEL = { REVOKED: '吊销', CANCELLED: '注销' } as const;
+
+export function decide(d: DecisionInput): { decision: Decision; summary: string } {
+  if (d.enterpriseStatus !== 'ACTIVE') {
+    return { decision: 'DENY', summary: `企业登记状态为${STATUS_LABEL[d.enterpriseStatus]}，不具备申请资格。` };
+  }
+  const deny = d.applied.filter((a) => a.measure.effect === 'DENY');
+  if (deny.length > 0) {
+    return { decision: 'DENY', summary: `命中${d.hits.length}条名单记录，适用禁止性措施：${deny.map((a) => a.measure.code).join('、')}。` };
+  }
+  if (d.applied.length > 0) {
+    return { decision: 'RESTRICT', summary: `命中${d.hits.length}条名单记录，适用限制性措施：${d.applied.map((a) => a.measure.code).join('、')}。` };
+  }
+  const stale = d.staleSources.length > 0 ? `数据未及时更新：${d.staleSources.join('、')}。` : '';
+  if (stale && d.failClosed) return { decision: 'RESTRICT', summary: `${stale}按从严原则转为限制，请人工核实。` };
+  const info = d.hits.length > 0 ? `命中${d.hits.length}条名单记录，但对本事项无适用措施。` : '未命中任何名单。';
+  return { decision: 'PASS', summary: info + stale };
+}

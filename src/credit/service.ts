@@ -1,0 +1,404 @@
+/**
+ * Joint-punishment checks: resolve the applicant, gather its responsible persons and every list
+ * entry about them in a few set-based queries (for one subject or a thousand), apply the rules,
+ * and store each check append-only with the catalogue and data versions it used.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { checkCreditCode, checkIdNumber, maskIdNumber } from '../domain/codes.js';
+import { normaliseCode, normaliseName } from '../domain/names.js';
+import type { HubServices } from '../server/context.js';
+import { badInput, notFound } from '../server/errors.js';
+import {
+  applicableMeasures, decide, findHits,
+  type CheckedPersonRef, type Decision, type HitSubject, type ListEntryRow, type MeasureRow,
+} from './rules.js';
+
+export interface CheckInput {
+  creditCode?: string | null;
+  name?: string | null;
+  matter: string;
+  asOf?: string | null;
+  persons?: readonly string[] | null;
+}
+
+export interface CheckAnswer {
+  checkId: string;
+  checkedAt: string;
+  matter: string;
+  asOf: string;
+  decision: Decision;
+  summary: string;
+  enterprise: { creditCode: string; name: string; status: string; industryCode: string };
+  hits: {
+    entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string;
+    startDate: string; endDate: string | null; subject: HitSubject; personName: string | null; personIdNumber: string | null; banScope: string | null;
+  }[];
+  measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string; triggeredBy: string[] }[];
+  personsChecked: { idNumber: string; name: string | null; roles: HitSubject[] }[];
+  sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
+  catalogueVersion: number;
+  printUrl: string;
+}
+
+export interface FeedbackRow {
+  id: number;
+  check_id: string;
+  action: string;
+  note: string | null;
+  measures_applied: string[];
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+export interface Caller {
+  subject: string;
+  department: string | null;
+}
+
+interface EnterpriseLite {
+  credit_code: string;
+  name: string;
+  name_normalised: string;
+  status: 'ACTIVE' | 'REVOKED' | 'CANCELLED';
+  industry_code: string;
+}
+
+const CHECK_ROLES: Record<string, HitSubject> = {
+  LEGAL_REPRESENTATIVE: 'LEGAL_REPRESENTATIVE',
+  PRINCIPAL: 'PRINCIPAL',
+  ACTUAL_CONTROLLER: 'ACTUAL_CONTROLLER',
+};
+
+export const MAX_BATCH = 1000;
+
+const todayIso = () => new Date().toISOString().slice(0, 10);
+
+export class JointPunishmentService {
+  constructor(private readonly services: HubServices) {}
+
+  private get ds(): DataSource {
+    return this.services.ds;
+  }
+
+  async runOne(input: CheckInput, caller: Caller): Promise<CheckAnswer> {
+    const [answer] = await this.runMany([input], caller, (i, f) => f);
+    return answer!;
+  }
+
+  /**
+   * Runs checks for many subjects with batched lookups. `fieldName(i, field)` names the input field
+   * in errors (e.g. `inputs[3].creditCode`).
+   */
+  async runMany(inputs: readonly CheckInput[], caller: Caller, fieldName = (i: number, f: string) => `inputs[${i}].${f}`): Promise<CheckAnswer[]> {
+    if (inputs.length > MAX_BATCH) throw badInput('inputs', `at most ${MAX_BATCH} checks in one call`);
+    const prepared = inputs.map((inp, i) => this.validate(inp, i, fieldName));
+
+    const codes = [...new Set(prepared.flatMap((p) => (p.code ? [p.code] : [])))];
+    const names = [...new Set(prepared.flatMap((p) => (p.nameKey ? [p.nameKey] : [])))];
+    const ents: EnterpriseLite[] = await this.ds.query(
+      `SELECT credit_code, name, name_normalised, status, industry_code FROM enterprise
+       WHERE credit_code = ANY($1::text[]) OR name_normalised = ANY($2::text[])`,
+      [codes, names],
+    );
+    const byCode = new Map(ents.map((e) => [e.credit_code, e]));
+    const byName = new Map<string, EnterpriseLite[]>();
+    for (const e of ents) {
+      if (!names.includes(e.name_normalised)) continue;
+      byName.set(e.name_normalised, [...(byName.get(e.name_normalised) ?? []), e]);
+    }
+
+    const subjects = prepared.map((p, i) => {
+      if (p.code) {
+        const e = byCode.get(p.code);
+        if (!e) throw notFound(`enterprise ${p.code}`, { field: fieldName(i, 'creditCode') });
+        return e;
+      }
+      const matches = byName.get(p.nameKey!) ?? [];
+      if (matches.length === 0) throw notFound(`enterprise named ${p.name}`, { field: fieldName(i, 'name') });
+      if (matches.length > 1) {
+        throw badInput(fieldName(i, 'name'), `matches ${matches.length} enterprises; give the credit code of one of them`, {
+          candidates: matches.map((m) => ({ creditCode: m.credit_code, name: m.name, status: m.status })),
+        });
+      }
+      return matches[0]!;
+    });
+
+    const subjectCodes = [...new Set(subjects.map((s) => s.credit_code))];
+    const roleRows: { credit_code: string; person_key: string; role: string; since: string | null; until: string | null; id_masked: string; name: string }[] =
+      await this.ds.query(
+        `SELECT r.credit_code, r.person_key, r.role, r.since, r.until, p.id_masked, p.name
+         FROM enterprise_person_role r JOIN person p USING (person_key)
+         WHERE r.credit_code = ANY($1::text[]) AND r.role = ANY($2::text[])`,
+        [subjectCodes, Object.keys(CHECK_ROLES)],
+      );
+    const namedKeys = [...new Set(prepared.flatMap((p) => p.personKeys.map((x) => x.key)))];
+    const namedRows: { person_key: string; id_masked: string; name: string }[] = namedKeys.length
+      ? await this.ds.query(`SELECT person_key, id_masked, name FROM person WHERE person_key = ANY($1::text[])`, [namedKeys])
+      : [];
+    const namedByKey = new Map(namedRows.map((r) => [r.person_key, r]));
+
+    const allPersonKeys = [...new Set([...roleRows.map((r) => r.person_key), ...namedKeys])];
+    const entries: ListEntryRow[] = await this.ds.query(
+      `SELECT id, source_record_id, department, list, subject_type, credit_code, person_key, person_name, reason, legal_basis,
+              decision_number, start_date, end_date, removed_date, ban_scope, ban_industry
+       FROM list_entry WHERE credit_code = ANY($1::text[]) OR person_key = ANY($2::text[])`,
+      [subjectCodes, allPersonKeys],
+    );
+    const { version: catalogueVersion, measures } = await this.catalogue(true);
+    const freshness = await this.freshness();
+    const staleSources = freshness.filter((f) => f.stale).map((f) => f.source);
+
+    const answers: CheckAnswer[] = [];
+    const checkedAt = new Date().toISOString();
+    prepared.forEach((p, i) => {
+      const ent = subjects[i]!;
+      const persons = new Map<string, CheckedPersonRef>();
+      for (const r of roleRows) {
+        if (r.credit_code !== ent.credit_code) continue;
+        if ((r.since && r.since > p.asOf) || (r.until && r.until < p.asOf)) continue;
+        const ref = persons.get(r.person_key) ?? { personKey: r.person_key, idMasked: r.id_masked, name: r.name, roles: [] };
+        ref.roles.push(CHECK_ROLES[r.role]!);
+        persons.set(r.person_key, ref);
+      }
+      for (const np of p.personKeys) {
+        const known = namedByKey.get(np.key);
+        const ref = persons.get(np.key) ?? { personKey: np.key, idMasked: maskIdNumber(np.id), name: known?.name ?? null, roles: [] };
+        ref.roles.push('NAMED_PERSON');
+        persons.set(np.key, ref);
+      }
+      const personList = [...persons.values()];
+      const hits = findHits(ent, personList, entries.filter((e) => e.credit_code === ent.credit_code), entries.filter((e) => e.person_key !== null), p.asOf);
+      const applied = applicableMeasures(hits, measures, p.matter);
+      const { decision, summary } = decide({ enterpriseStatus: ent.status, applied, hits, staleSources, failClosed: this.services.config.HUB_CHECK_FAIL_CLOSED });
+      const checkId = randomUUID();
+      answers.push({
+        checkId,
+        checkedAt,
+        matter: p.matter,
+        asOf: p.asOf,
+        decision,
+        summary,
+        enterprise: { creditCode: ent.credit_code, name: ent.name, status: ent.status, industryCode: ent.industry_code },
+        hits: hits.map((h) => ({
+          entryId: h.entry.source_record_id,
+          list: h.entry.list,
+          department: h.entry.department,
+          reason: h.entry.reason,
+          legalBasis: h.entry.legal_basis,
+          decisionNumber: h.entry.decision_number,
+          startDate: h.entry.start_date,
+          endDate: h.entry.end_date,
+          subject: h.subject,
+          personName: h.person?.name ?? null,
+          personIdNumber: h.person?.idMasked ?? null,
+          banScope: h.entry.ban_scope,
+        })),
+        measures: applied.map((a) => ({
+          code: a.measure.code,
+          text: a.measure.text,
+          applyingDepartment: a.measure.applying_department,
+          effect: a.measure.effect,
+          mandatory: a.measure.mandatory,
+          legalBasis: a.measure.legal_basis,
+          triggeredBy: a.triggeredBy,
+        })),
+        personsChecked: personList.map((x) => ({ idNumber: x.idMasked, name: x.name, roles: x.roles })),
+        sources: freshness.map((f) => ({ source: f.source, department: f.department, lastSyncedAt: f.lastSyncedAt, stale: f.stale })),
+        catalogueVersion,
+        printUrl: `/checks/${checkId}`,
+      });
+    });
+    await this.store(answers, prepared, caller, freshness);
+    return answers;
+  }
+
+  private validate(inp: CheckInput, i: number, fieldName: (i: number, f: string) => string) {
+    const asOf = inp.asOf ?? todayIso();
+    let code: string | null = null;
+    let nameKey: string | null = null;
+    if (inp.creditCode) {
+      code = normaliseCode(inp.creditCode);
+      const r = checkCreditCode(code);
+      if (!r.ok) throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${r.reason}`);
+    } else if (inp.name && inp.name.trim()) {
+      nameKey = normaliseName(inp.name);
+    } else {
+      throw badInput(fieldName(i, 'creditCode'), 'give the credit code or the name of the enterprise to check');
+    }
+    const personKeys = (inp.persons ?? []).map((raw, j) => {
+      const id = normaliseCode(raw);
+      const r = checkIdNumber(id);
+      if (!r.ok) throw badInput(fieldName(i, `persons[${j}]`), `not a valid citizen ID number: ${r.reason}`);
+      return { id, key: this.services.vault.personKey(id) };
+    });
+    return { code, nameKey, name: inp.name ?? null, matter: inp.matter, asOf, personKeys, input: inp };
+  }
+
+  async catalogue(activeOnly: boolean): Promise<{ version: number; measures: MeasureRow[] }> {
+    const [v] = await this.ds.query(`SELECT max(version)::int AS version FROM measure_catalogue_version`);
+    const measures: MeasureRow[] = await this.ds.query(
+      `SELECT * FROM measure WHERE ($1::boolean = false OR active) ORDER BY code`,
+      [activeOnly],
+    );
+    return { version: v.version, measures };
+  }
+
+  /** Each connector's last successful sync, and whether it is older than the configured maximum. */
+  async freshness(): Promise<{ source: string; department: string; lastSyncedAt: string | null; runId: number | null; stale: boolean }[]> {
+    const rows: { connector: string; finished_at: Date; id: number }[] = await this.ds.query(
+      `SELECT DISTINCT ON (connector) connector, finished_at, id FROM sync_run WHERE status = 'SUCCEEDED'
+       ORDER BY connector, finished_at DESC`,
+    );
+    const maxAgeMs = this.services.config.HUB_CHECK_MAX_DATA_AGE_HOURS * 3600_000;
+    const now = Date.now();
+    return [...this.services.connectors.values()].map((c) => {
+      const r = rows.find((x) => x.connector === c.id);
+      const at = r ? new Date(r.finished_at) : null;
+      return {
+        source: c.id,
+        department: c.department,
+        lastSyncedAt: at ? at.toISOString() : null,
+        runId: r?.id ?? null,
+        stale: !at || now - at.getTime() > maxAgeMs,
+      };
+    });
+  }
+
+  private async store(answers: CheckAnswer[], prepared: { input: CheckInput }[], caller: Caller, freshness: { source: string; runId: number | null }[]) {
+    if (answers.length === 0) return;
+    const dataVersions = Object.fromEntries(freshness.map((f) => [f.source, f.runId]));
+    const rows = answers.map((a, i) => ({
+      check_id: a.checkId,
+      checked_at: a.checkedAt,
+      caller_subject: caller.subject,
+      caller_department: caller.department,
+      matter: a.matter,
+      credit_code: a.enterprise.creditCode,
+      enterprise_name: a.enterprise.name,
+      decision: a.decision,
+      as_of: a.asOf,
+      // the stored input never keeps ID numbers in clear
+      input: { ...prepared[i]!.input, persons: (prepared[i]!.input.persons ?? []).map((p) => maskIdNumber(normaliseCode(p))) },
+      answer: a,
+      catalogue_version: a.catalogueVersion,
+      data_versions: dataVersions,
+    }));
+    await this.ds.query(
+      `INSERT INTO joint_punishment_check (check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name,
+         decision, as_of, input, answer, catalogue_version, data_versions)
+       SELECT check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name, decision, as_of, input, answer,
+              catalogue_version, data_versions
+       FROM jsonb_to_recordset($1::jsonb) AS x(check_id uuid, checked_at timestamptz, caller_subject text, caller_department text, matter text,
+         credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  async getCheck(checkId: string): Promise<CheckAnswer | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(checkId)) throw badInput('checkId', 'not a check id (UUID)');
+    const [row] = await this.ds.query(`SELECT answer FROM joint_punishment_check WHERE check_id = $1`, [checkId]);
+    return row ? (row.answer as CheckAnswer) : null;
+  }
+
+  async listChecks(
+    filter: { creditCode?: string | null; matter?: string | null; decision?: string | null; from?: Date | string | null; to?: Date | string | null; callerSubject?: string | null },
+    first: number,
+    after: string | null,
+  ): Promise<{ totalCount: number; items: { cursor: string; answer: CheckAnswer }[]; hasNextPage: boolean }> {
+    let cursor: { t: string; id: string } | null = null;
+    if (after) {
+      try {
+        cursor = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+        if (!cursor || typeof cursor.t !== 'string' || typeof cursor.id !== 'string') throw new Error('shape');
+      } catch {
+        throw badInput('after', 'not a cursor this list gave out');
+      }
+    }
+    const params = [filter.creditCode ?? null, filter.matter ?? null, filter.decision ?? null, filter.from ?? null, filter.to ?? null, filter.callerSubject ?? null];
+    const where = `($1::text IS NULL OR credit_code = $1) AND ($2::text IS NULL OR matter = $2) AND ($3::text IS NULL OR decision = $3)
+      AND ($4::timestamptz IS NULL OR checked_at >= $4) AND ($5::timestamptz IS NULL OR checked_at < $5) AND ($6::text IS NULL OR caller_subject = $6)`;
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check WHERE ${where}`, params);
+    const rows: { answer: CheckAnswer; checked_at: Date; check_id: string }[] = await this.ds.query(
+      `SELECT answer, checked_at, check_id FROM joint_punishment_check WHERE ${where}
+         AND ($7::timestamptz IS NULL OR (checked_at, check_id) < ($7::timestamptz, $8::uuid))
+       ORDER BY checked_at DESC, check_id DESC LIMIT $9`,
+      [...params, cursor?.t ?? null, cursor?.id ?? null, first + 1],
+    );
+    const items = rows.slice(0, first).map((r) => ({
+      cursor: Buffer.from(JSON.stringify({ t: new Date(r.checked_at).toISOString(), id: r.check_id })).toString('base64url'),
+      answer: r.answer,
+    }));
+    return { totalCount: n, items, hasNextPage: rows.length > first };
+  }
+
+  async feedbackFor(checkIds: readonly string[]): Promise<FeedbackRow[][]> {
+    const rows: FeedbackRow[] =
+      await this.ds.query(`SELECT * FROM check_feedback WHERE check_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [checkIds]);
+    return checkIds.map((id) => rows.filter((r) => r.check_id === id));
+  }
+
+  /** 反馈: "none applied" needs a reason, and applied measures must be ones the check named. */
+  async recordFeedback(checkId: string, action: string, note: string | null, measuresApplied: string[], caller: Caller): Promise<FeedbackRow> {
+    const answer = await this.getCheck(checkId);
+    if (!answer) throw notFound(`check ${checkId}`, { field: 'checkId' });
+    if (action === 'NO_MEASURE_APPLIED' && !(note && note.trim())) {
+      throw badInput('note', 'a reason is required when no measure was applied');
+    }
+    const named = new Set(answer.measures.map((m) => m.code));
+    const unknown = measuresApplied.filter((m) => !named.has(m));
+    if (unknown.length) throw badInput('measuresApplied', `not among the measures of this check: ${unknown.join(', ')}`);
+    if (action === 'MEASURES_APPLIED' && measuresApplied.length === 0) {
+      throw badInput('measuresApplied', 'name the measures that were applied');
+    }
+    const [row] = await this.ds.query(
+      `INSERT INTO check_feedback (check_id, action, note, measures_applied, recorded_by) VALUES ($1,$2,$3,$4,$5) RETURNING *`,
+      [checkId, action, note, measuresApplied, caller.subject],
+    );
+    return row;
+  }
+
+  async upsertMeasure(m: {
+    code: string; text: string; applyingDepartment: string; triggerLists: string[]; matters: string[]; subjectTypes: string[];
+    effect: string; mandatory: boolean; legalBasis: string;
+  }, caller: Caller): Promise<MeasureRow> {
+    for (const s of m.subjectTypes) if (!['ENTERPRISE', 'PERSON'].includes(s)) throw badInput('input.subjectTypes', `'${s}' is not ENTERPRISE or PERSON`);
+    if (!m.triggerLists.length) throw badInput('input.triggerLists', 'name at least one list');
+    if (!m.matters.length) throw badInput('input.matters', 'name at least one licensing matter');
+    if (!m.text.trim()) throw badInput('input.text', 'must not be empty');
+    return this.ds.transaction(async (em) => {
+      const [row] = await em.query(
+        `INSERT INTO measure (code, text, applying_department, trigger_lists, matters, subject_types, effect, mandatory, legal_basis, active, updated_at, updated_by)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,true,now(),$10)
+         ON CONFLICT (code) DO UPDATE SET text = EXCLUDED.text, applying_department = EXCLUDED.applying_department,
+           trigger_lists = EXCLUDED.trigger_lists, matters = EXCLUDED.matters, subject_types = EXCLUDED.subject_types,
+           effect = EXCLUDED.effect, mandatory = EXCLUDED.mandatory, legal_basis = EXCLUDED.legal_basis, active = true,
+           updated_at = now(), updated_by = EXCLUDED.updated_by
+         RETURNING *`,
+        [m.code, m.text, m.applyingDepartment, m.triggerLists, m.matters, m.subjectTypes, m.effect, m.mandatory, m.legalBasis, caller.subject],
+      );
+      await this.bumpVersion(em, caller, { upsert: m.code });
+      return row;
+    });
+  }
+
+  async deactivateMeasure(code: string, reason: string, caller: Caller): Promise<MeasureRow> {
+    if (!reason.trim()) throw badInput('reason', 'must not be empty');
+    return this.ds.transaction(async (em) => {
+      const [rows] = await em.query(`UPDATE measure SET active = false, updated_at = now(), updated_by = $2 WHERE code = $1 RETURNING *`, [code, caller.subject]);
+      const row = rows?.[0];
+      if (!row) throw notFound(`measure ${code}`, { field: 'code' });
+      await this.bumpVersion(em, caller, { deactivate: code, reason });
+      return row;
+    });
+  }
+
+  private async bumpVersion(em: { query: DataSource['query'] }, caller: Caller, change: object) {
+    // serialise catalogue edits so versions stay gap-free
+    await em.query(`LOCK TABLE measure_catalogue_version IN EXCLUSIVE MODE`);
+    await em.query(
+      `INSERT INTO measure_catalogue_version (version, changed_by, change) SELECT coalesce(max(version),0) + 1, $1, $2 FROM measure_catalogue_version`,
+      [caller.subject, JSON.stringify(change)],
+    );
+  }
+}
