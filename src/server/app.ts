@@ -10,6 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
 import { buildContext, type Caller, type HubContext, type HubServices } from './context.js';
 import { isDeliberate } from './errors.js';
@@ -43,8 +44,13 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     },
   };
 
+  const schema = buildSchema();
+  const contextFor = async (req: express.Request): Promise<HubContext> => {
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    return buildContext(services, requestId, DEMO_CALLER);
+  };
   const apollo = new ApolloServer<HubContext>({
-    schema: buildSchema(),
+    schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors],
@@ -78,6 +84,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     }
   });
 
+  app.use(jointPunishmentRouter(schema, contextFor));
   app.use(ideAssets());
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/graphql', (req, res, next) => {
@@ -92,10 +99,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        return buildContext(services, requestId, DEMO_CALLER);
-      },
+      context: ({ req }) => contextFor(req),
     }),
   );
 
