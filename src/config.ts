@@ -28,6 +28,12 @@ const schema = z.object({
   HUB_CHECK_MAX_DATA_AGE_HOURS: z.coerce.number().min(0).default(24),
   /** fail closed: stale data turns PASS into RESTRICT */
   HUB_CHECK_FAIL_CLOSED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** HS256 secret for bearer tokens; absent (demo) → generated into HUB_DATA_DIR/jwt.secret */
+  HUB_JWT_SECRET: z.string().min(16).optional(),
+  /** RS256/ES256: a PEM public key file, or a JWKS file */
+  HUB_JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  HUB_JWT_PUBLIC_KEY_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
+  HUB_JWKS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,0 +1,41 @@
+/**
+ * Opens the hub database for command-line tools: DATABASE_URL, or the embedded server under the
+ * data folder (started if needed), with migrations applied.
+ */
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { loadConfig, type HubConfig } from '../config.js';
+import { ensureDatabase, openStore } from '../store/data-source.js';
+import { startEmbeddedPostgres } from '../store/embedded.js';
+
+export interface HubDatabase {
+  cfg: HubConfig;
+  ds: DataSource;
+  hubUrl: string;
+  /** the department systems' database (simulators) */
+  departmentsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function openHubDatabase(cfg = loadConfig()): Promise<HubDatabase> {
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  let hubUrl = cfg.DATABASE_URL;
+  let departmentsUrl = cfg.DEPARTMENTS_DATABASE_URL;
+  if (!hubUrl) {
+    const server = await startEmbeddedPostgres(path.join(cfg.dataDir, 'pg'));
+    stopEmbedded = () => server.stop();
+    hubUrl = await ensureDatabase(server.adminUrl, 'hub');
+  }
+  departmentsUrl ??= await ensureDatabase(hubUrl, 'departments');
+  const ds = await openStore(hubUrl);
+  return {
+    cfg,
+    ds,
+    hubUrl,
+    departmentsUrl,
+    close: async () => {
+      await ds.destroy();
+      await stopEmbedded?.();
+    },
+  };
+}

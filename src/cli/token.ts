@@ -1,0 +1,35 @@
+/**
+ * `npm run token -- --role ROLE [--role ROLE2] [--department DEPT] [--ttl 1h] [--subject NAME]`
+ * Issues an HS256 token for local use, signed with HUB_JWT_SECRET or the demo secret in the data folder.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { CALLER_DEPARTMENTS, ROLES, isRole } from '../security/roles.js';
+import { issueToken, loadOrCreateSecret } from '../security/tokens.js';
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string', multiple: true },
+    department: { type: 'string' },
+    ttl: { type: 'string', default: '1h' },
+    subject: { type: 'string' },
+  },
+});
+const roles = values.role ?? [];
+const bad = roles.filter((r) => !isRole(r));
+if (roles.length === 0 || bad.length) {
+  console.error(`--role must be one of ${ROLES.join(', ')}${bad.length ? ` (not: ${bad.join(', ')})` : ''}`);
+  process.exit(2);
+}
+if (values.department && !(CALLER_DEPARTMENTS as readonly string[]).includes(values.department)) {
+  console.error(`--department must be one of ${CALLER_DEPARTMENTS.join(', ')}`);
+  process.exit(2);
+}
+if (!/^\d+[smhd]$/.test(values.ttl!)) {
+  console.error('--ttl looks like 30m, 1h or 7d');
+  process.exit(2);
+}
+const cfg = loadConfig();
+const { secret } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
+const token = await issueToken(secret, { subject: values.subject ?? `local-${roles.join('+')}`, roles: roles.filter(isRole), department: values.department ?? null }, values.ttl);
+process.stdout.write(`${token}\n`);

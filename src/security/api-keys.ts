@@ -1,0 +1,23 @@
+/** API keys for machine clients: shown once when created, stored only as a SHA-256 hash. */
+import { createHash, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { isRole, type Role } from './roles.js';
+import type { VerifiedCaller } from './tokens.js';
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export async function createApiKey(ds: DataSource, opts: { name: string; roles: Role[]; department?: string | null; createdBy: string }): Promise<{ id: number; key: string }> {
+  const key = `shk_${randomBytes(24).toString('base64url')}`;
+  const [row] = await ds.query(
+    `INSERT INTO api_key (name, key_hash, key_prefix, roles, department, created_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
+    [opts.name, hashKey(key), key.slice(0, 8), opts.roles, opts.department ?? null, opts.createdBy],
+  );
+  return { id: Number(row.id), key };
+}
+
+export async function verifyApiKey(ds: DataSource, key: string): Promise<VerifiedCaller | null> {
+  const [row] = await ds.query(`SELECT name, roles, department FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`, [hashKey(key)]);
+  if (!row) return null;
+  const roles = (row.roles as string[]).filter(isRole);
+  return { subject: `api-key:${row.name}`, department: row.department, roles, expiresAt: null, via: 'api_key' };
+}

@@ -1,0 +1,92 @@
+/**
+ * The audit log of clear-text access to personal information: append-only, hash-chained.
+ * hash = sha256(prev_hash + canonical JSON of the entry); appends are serialised by an advisory
+ * lock so the chain has no forks even with several hub replicas.
+ */
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface AuditEntry {
+  actor: string;
+  actorDepartment: string | null;
+  actorRoles: string[];
+  requestId: string | null;
+  action: string;
+  subjectKind: string;
+  subjectRef: string;
+  fields: string[];
+  purpose: string | null;
+}
+
+interface AuditRow {
+  seq: number;
+  at: Date;
+  actor: string;
+  actor_department: string | null;
+  actor_roles: string[];
+  request_id: string | null;
+  action: string;
+  subject_kind: string;
+  subject_ref: string;
+  fields: string[];
+  purpose: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+const AUDIT_LOCK = 72_410_001;
+
+export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  const body = JSON.stringify([
+    r.seq, new Date(r.at).toISOString(), r.actor, r.actor_department, r.actor_roles, r.request_id, r.action,
+    r.subject_kind, r.subject_ref, r.fields, r.purpose,
+  ]);
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}
+
+export async function appendAudit(ds: DataSource, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await ds.transaction(async (em: EntityManager) => {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+    const [last] = await em.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    let seq = last ? Number(last.seq) : 0;
+    let prev: string = last ? last.hash : GENESIS;
+    // the clock is read from the database so the hashed instant is the stored one, to the microsecond
+    const [{ now }] = await em.query(`SELECT date_trunc('milliseconds', now()) AS now`);
+    for (const e of entries) {
+      seq += 1;
+      const row = {
+        seq, at: now as Date, actor: e.actor, actor_department: e.actorDepartment, actor_roles: e.actorRoles, request_id: e.requestId,
+        action: e.action, subject_kind: e.subjectKind, subject_ref: e.subjectRef, fields: e.fields, purpose: e.purpose,
+      };
+      const hash = entryHash(prev, row);
+      await em.query(
+        `INSERT INTO audit_log (seq, at, actor, actor_department, actor_roles, request_id, action, subject_kind, subject_ref, fields, purpose, prev_hash, hash)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+        [seq, row.at, row.actor, row.actor_department, row.actor_roles, row.request_id, row.action, row.subject_kind, row.subject_ref, row.fields, row.purpose, prev, hash],
+      );
+      prev = hash;
+    }
+  });
+}
+
+/** Walks the chain; returns the first broken entry, or null when intact. */
+export async function verifyAuditChain(ds: DataSource, batch = 5000): Promise<{ checked: number; brokenAt: number | null; reason?: string }> {
+  let prev = GENESIS;
+  let after = 0;
+  let checked = 0;
+  for (;;) {
+    const rows: AuditRow[] = await ds.query('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, batch]);
+    if (rows.length === 0) return { checked, brokenAt: null };
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      if (seq !== after + 1) return { checked, brokenAt: seq, reason: `sequence jumps from ${after} to ${seq} (an entry was removed)` };
+      if (r.prev_hash !== prev) return { checked, brokenAt: seq, reason: 'prev_hash does not match the previous entry' };
+      if (entryHash(prev, { ...r, seq }) !== r.hash) return { checked, brokenAt: seq, reason: 'the entry was altered (hash mismatch)' };
+      prev = r.hash;
+      after = seq;
+      checked += 1;
+    }
+  }
+}
