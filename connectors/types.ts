@@ -54,7 +54,7 @@ export class SourceError extends Error {
     readonly source: string,
     readonly reason: 'TIMEOUT' | 'UNAVAILABLE' | 'BAD_RESPONSE' | 'REFUSED',
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(`${source}: ${message}`);
     this.name = 'SourceError';

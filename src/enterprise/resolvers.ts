@@ -1,18 +1,53 @@
 /** Enterprise resolvers: validate arguments, then ask the store through the request's loaders. */
+import { normaliseName } from '../domain/names.js';
 import type { Resolvers } from '../generated/graphql.js';
+import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { lists } from '../records/lists.js';
 import { badInput } from '../server/errors.js';
-import { creditCodeArg } from '../server/validate.js';
+import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import { enterprisesByName, enterprisesPage, type EnterpriseNode, type EnterpriseRow } from './store.js';
+
+const CURSOR_LIST = 'enterprise';
+const withFreshness = (row: EnterpriseRow, freshness: 'STORED' | 'LIVE' | null | undefined): EnterpriseNode =>
+  freshness === 'LIVE' ? { ...row, freshness } : row;
 
 export const enterpriseResolvers: Resolvers = {
   Query: {
-    enterprise: async (_p, { creditCode }, ctx) => {
+    enterprise: async (_p, { creditCode, freshness }, ctx) => {
       const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
       const row = await ctx.loaders.enterprise.load(code);
       // a code failing its checksum answers only when exactly that code was issued and stored
       if (checksumFailure && !row?.credit_code_checksum_failed) {
         throw badInput('creditCode', `not a valid unified social credit code: ${checksumFailure}`);
       }
-      return row;
+      return row ? withFreshness(row, freshness) : null;
+    },
+    enterpriseByName: async (_p, { name, fuzzy, freshness }, ctx) => {
+      const normalised = normaliseName(name);
+      if (!normalised) throw badInput('name', 'must not be empty');
+      if (normalised.length > 200) throw badInput('name', 'must be at most 200 characters');
+      const matches = await enterprisesByName(ctx.ds, name.trim(), normalised, fuzzy === true);
+      return matches.map((m) => ({ enterprise: withFreshness(m.row, freshness), matchedBy: m.matchedBy, similarity: m.similarity }));
+    },
+    enterprises: async (_p, { first, after, filter, freshness }, ctx) => {
+      const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
+      const afterCode = after ? decodeCursor(CURSOR_LIST, after) : null;
+      // fetch one more than asked to know whether a next page exists
+      const { rows, total } = await enterprisesPage(ctx.ds, filter ?? {}, afterCode, n + 1);
+      const nodes = rows.slice(0, n).map((r) => withFreshness(r, freshness));
+      for (const r of nodes) ctx.loaders.enterprise.prime(r.credit_code, r);
+      const edges = nodes.map((node) => ({ cursor: encodeCursor(CURSOR_LIST, node.credit_code), node }));
+      return {
+        totalCount: total,
+        edges,
+        nodes,
+        pageInfo: {
+          hasNextPage: rows.length > n,
+          hasPreviousPage: Boolean(after),
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
     },
     ping: () => true,
   },
@@ -31,5 +66,11 @@ export const enterpriseResolvers: Resolvers = {
     address: (e) => e.address,
     businessScope: (e) => e.business_scope,
     provenance: (e) => e,
+    // cross-department lists, from the store (sections offer the same per department, stored or live)
+    persons: async (e, a, ctx) => lists.roles(await ctx.loaders.items.role.load(e.credit_code), a, ctx),
+    credentials: async (e, a, ctx) => lists.credentials('credential', await ctx.loaders.items.credential.load(e.credit_code), a, ctx),
+    penalties: async (e, a, ctx) => lists.penalties(await ctx.loaders.items.penalty.load(e.credit_code), a, ctx),
+    accidents: async (e, a, ctx) => lists.accidents(await ctx.loaders.items.accident.load(e.credit_code), a, ctx),
+    listEntries: async (e, a, ctx) => lists.listEntries(await ctx.loaders.items.list_entry.load(e.credit_code), a, ctx),
   },
 };

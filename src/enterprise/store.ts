@@ -1,5 +1,6 @@
 /** Reads of enterprises from the hub store (SQL lives here, not in resolvers). */
 import type { DataSource } from 'typeorm';
+import { normaliseName } from '../domain/names.js';
 
 export interface EnterpriseRow {
   credit_code: string;
@@ -35,4 +36,91 @@ export async function enterprisesByCodes(ds: DataSource, codes: readonly string[
   );
   const byCode = new Map(rows.map((r) => [r.credit_code, r]));
   return codes.map((c) => byCode.get(c) ?? null);
+}
+
+/** What the Enterprise type resolves from: a stored row, and how its department sections should read. */
+export type EnterpriseNode = EnterpriseRow & { freshness?: 'STORED' | 'LIVE' };
+
+export interface EnterpriseFilterInput {
+  divisionCode?: string | null;
+  industryCode?: string | null;
+  status?: string | null;
+  nameContains?: string | null;
+}
+
+/** A page of enterprises in credit-code order after `afterCode`, and how many match the filter. */
+export async function enterprisesPage(
+  ds: DataSource, filter: EnterpriseFilterInput, afterCode: string | null, limit: number,
+): Promise<{ rows: EnterpriseRow[]; total: number }> {
+  const params = [
+    filter.divisionCode ?? null, filter.industryCode ?? null, filter.status ?? null,
+    filter.nameContains ? `%${normaliseName(filter.nameContains).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+  ];
+  const where = `($1::text IS NULL OR division_code LIKE $1 || '%') AND ($2::text IS NULL OR industry_code LIKE $2 || '%')
+    AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR name_normalised LIKE $4)`;
+  const [rows, count] = await Promise.all([
+    ds.query(`SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE ${where} AND ($5::text IS NULL OR credit_code > $5)
+              ORDER BY credit_code LIMIT $6`, [...params, afterCode, limit]) as Promise<EnterpriseRow[]>,
+    ds.query(`SELECT count(*)::int AS n FROM enterprise WHERE ${where}`, params) as Promise<{ n: number }[]>,
+  ]);
+  return { rows, total: count[0]?.n ?? 0 };
+}
+
+export type NameMatch = { row: EnterpriseRow; matchedBy: 'EXACT' | 'NORMALISED' | 'SIMILAR'; similarity: number };
+
+/** Enterprises whose name equals `name` once normalised (exact ones first), and with `fuzzy` similar names too. */
+export async function enterprisesByName(ds: DataSource, name: string, normalised: string, fuzzy: boolean, limit = 20): Promise<NameMatch[]> {
+  const exact: (EnterpriseRow & { exact: boolean })[] = await ds.query(
+    `SELECT ${ENTERPRISE_COLUMNS}, name = $1 AS exact FROM enterprise WHERE name_normalised = $2 ORDER BY (name = $1) DESC, credit_code LIMIT $3`,
+    [name, normalised, limit],
+  );
+  const out: NameMatch[] = exact.map(({ exact: isExact, ...row }) => ({ row, matchedBy: isExact ? 'EXACT' : 'NORMALISED', similarity: 1 }));
+  if (fuzzy && out.length < limit) {
+    // pg_trgm ignores CJK characters under the C locale, so: names containing the same core (legal form
+    // and brackets dropped), ranked by bigram similarity computed here
+    const core = nameCore(normalised);
+    if (core.length >= 2) {
+      const similar: EnterpriseRow[] = await ds.query(
+        `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise
+         WHERE translate(name_normalised, '()', '') LIKE '%' || $1 || '%' AND name_normalised <> $2 ORDER BY credit_code LIMIT 200`,
+        [core.replace(/[\\%_]/g, (c) => `\\${c}`), normalised],
+      );
+      const ranked = similar
+        .map((row) => ({ row, similarity: Math.round(bigramSimilarity(normalised, row.name_normalised) * 1000) / 1000 }))
+        .sort((a, b) => b.similarity - a.similarity || a.row.credit_code.localeCompare(b.row.credit_code))
+        .slice(0, limit - out.length);
+      for (const m of ranked) out.push({ ...m, matchedBy: 'SIMILAR' });
+    }
+  }
+  return out;
+}
+
+const LEGAL_FORMS = /(股份有限公司|有限责任公司|有限公司|集团公司|公司|厂|店)$/;
+
+/** The distinctive part of a normalised name: legal form and brackets dropped. */
+export function nameCore(normalised: string): string {
+  return normalised.replace(LEGAL_FORMS, '').replace(/[()]/g, '');
+}
+
+/** Dice coefficient over character bigrams (0-1). */
+export function bigramSimilarity(a: string, b: string): number {
+  const grams = (s: string) => {
+    const m = new Map<string, number>();
+    const chars = [...s];
+    for (let i = 0; i < chars.length - 1; i++) {
+      const g = chars[i]! + chars[i + 1]!;
+      m.set(g, (m.get(g) ?? 0) + 1);
+    }
+    return m;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  let both = 0;
+  let total = 0;
+  for (const n of ga.values()) total += n;
+  for (const [g, n] of gb) {
+    total += n;
+    both += Math.min(n, ga.get(g) ?? 0);
+  }
+  return total === 0 ? 0 : (2 * both) / total;
 }

@@ -1,12 +1,58 @@
-/** Operations: sync runs (and, with the unified schema, sources and quarantine). */
+/** Operations: sources (connectors) with sync state, counts and health; sync runs; quarantine. */
 import type { Resolvers } from '../generated/graphql.js';
+import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { badInput } from '../server/errors.js';
 import { pageSizeArg } from '../server/validate.js';
-import { listSyncRuns } from './store.js';
+import { HEALTH_TIMEOUT_MS, listSources, maskIdNumbersDeep, probeHealth } from './sources.js';
+import { listSyncRuns, quarantinePage } from './store.js';
+
+const QUARANTINE_CURSOR = 'quarantine';
 
 export const opsResolvers: Resolvers = {
   Query: {
+    sources: (_p, _a, ctx) => listSources(ctx),
     syncRuns: (_p, { connector, first }, ctx) =>
       listSyncRuns(ctx.ds, connector ?? null, pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE)),
+    quarantinedRecords: async (_p, { source, includeResolved, first, after }, ctx) => {
+      const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
+      if (source && !ctx.connectors.has(source)) throw badInput('source', `unknown source; configured: ${[...ctx.connectors.keys()].join(', ')}`);
+      let beforeId: number | null = null;
+      if (after) {
+        const key = decodeCursor(QUARANTINE_CURSOR, after);
+        if (!/^\d{1,15}$/.test(key)) throw badInput('after', 'unknown cursor: pass the endCursor of a previous page of this list');
+        beforeId = Number(key);
+      }
+      const { rows, total } = await quarantinePage(ctx.ds, { source: source ?? null, includeResolved: includeResolved === true, beforeId, limit: n + 1 });
+      const nodes = rows.slice(0, n);
+      const edges = nodes.map((node) => ({ cursor: encodeCursor(QUARANTINE_CURSOR, String(node.id)), node }));
+      return {
+        totalCount: total, edges, nodes,
+        pageInfo: { hasNextPage: rows.length > n, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+  },
+  Source: {
+    id: (s) => s.connector.id,
+    department: (s) => s.connector.department,
+    title: (s) => s.title,
+    provides: (s) => [...s.connector.provides],
+    lastSync: (s, _a, ctx) => ctx.loaders.lastSync.load(s.connector.id),
+    lastSuccessfulSync: (s, _a, ctx) => ctx.loaders.lastSuccessfulSync.load(s.connector.id),
+    recordCounts: (s, _a, ctx) => ctx.loaders.recordCounts.load(s.connector.id),
+    totalRecords: async (s, _a, ctx) => (await ctx.loaders.recordCounts.load(s.connector.id)).reduce((n, c) => n + c.count, 0),
+    quarantineCount: (s, _a, ctx) => ctx.loaders.quarantineCount.load(s.connector.id),
+    health: (s, _a, ctx) => probeHealth(s.connector, Math.min(HEALTH_TIMEOUT_MS, ctx.sourceSettings?.get(s.connector.id)?.timeoutMs ?? HEALTH_TIMEOUT_MS)),
+  },
+  QuarantinedRecord: {
+    id: (q) => String(q.id),
+    sourceRecordId: (q) => q.source_record_id,
+    reasonCode: (q) => q.reason_code,
+    raw: (q) => maskIdNumbersDeep(q.raw),
+    record: (q) => (q.record == null ? null : maskIdNumbersDeep(q.record)),
+    candidates: (q) => q.candidates ?? [],
+    firstSeenAt: (q) => q.first_seen_at,
+    lastSeenAt: (q) => q.last_seen_at,
+    resolvedAt: (q) => q.resolved_at,
   },
   SyncRun: {
     id: (r) => String(r.id),

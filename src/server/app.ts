@@ -13,7 +13,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
 import { buildContext, type Caller, type HubContext, type HubServices } from './context.js';
-import { isDeliberate } from './errors.js';
+import { isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { buildSchema } from './schema.js';
 
@@ -53,7 +53,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors, sourceFailurePlugin],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked

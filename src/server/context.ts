@@ -15,6 +15,14 @@ export interface Caller {
   roles: string[];
 }
 
+/** Per-source settings the server needs besides the connector itself (from connectors.json and the DepartmentSource). */
+export interface SourceSettings {
+  /** 中文 name of the department system */
+  title?: string;
+  /** the most a live read may wait on this source (default 5 s) */
+  timeoutMs?: number;
+}
+
 /** What lives as long as the server: shared by every request. */
 export interface HubServices {
   ds: DataSource;
@@ -22,17 +30,29 @@ export interface HubServices {
   vault: PiiVault;
   connectors: ReadonlyMap<string, Connector>;
   log: Logger;
+  /** optional per-source title and live-read timeout, keyed by connector id */
+  sourceSettings?: ReadonlyMap<string, SourceSettings>;
+}
+
+/** A live read that failed: reported as a SOURCE_UNAVAILABLE error at `path` while the section falls back to stored data. */
+export interface SourceFailure {
+  path: (string | number)[];
+  source: string;
+  reason: string;
+  message: string;
 }
 
 export interface HubContext extends HubServices {
   requestId: string;
   caller: Caller;
   loaders: Loaders;
+  /** live-read failures of this request, added to the response's errors (see sourceFailurePlugin) */
+  sourceFailures: SourceFailure[];
 }
 
 export function buildContext(services: HubServices, requestId: string, caller: Caller): HubContext {
   const log = services.log.child({ requestId });
-  const partial = { ...services, log, requestId, caller } as HubContext;
+  const partial = { ...services, log, requestId, caller, sourceFailures: [] } as unknown as HubContext;
   partial.loaders = createLoaders(partial);
   return partial;
 }

@@ -2,7 +2,9 @@
  * The one small catalogue of error codes the hub answers with. Anything else is masked as
  * INTERNAL_SERVER_ERROR in responses and logged with the request id.
  */
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import type { HubContext } from './context.js';
 
 export const ERROR_CODES = [
   'BAD_USER_INPUT',
@@ -33,3 +35,28 @@ export function sourceUnavailable(source: string, reason: string, message: strin
 export function isDeliberate(code: unknown): boolean {
   return typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR';
 }
+
+/**
+ * Apollo plugin: live-read failures recorded during execution (the section fell back to stored data,
+ * so no resolver threw) are added to the response's errors, each at its section's path with the
+ * source and reason, as SOURCE_UNAVAILABLE.
+ */
+export const sourceFailurePlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        const failures = contextValue.sourceFailures;
+        if (!failures?.length || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.errors = [
+          ...(result.errors ?? []),
+          ...failures.map((f) => ({
+            message: `${f.source} is unavailable (${f.reason}): ${f.message}; stored data shown, marked stale`,
+            path: f.path,
+            extensions: { code: 'SOURCE_UNAVAILABLE', source: f.source, reason: f.reason, fallback: 'STORED' },
+          })),
+        ];
+      },
+    };
+  },
+};

@@ -1,17 +1,62 @@
-/** Per-request DataLoaders: every list resolves its keys in one query (no N+1). */
+/**
+ * Per-request DataLoaders: every list resolves its keys in one query per kind (no N+1), and live
+ * reads go to each department source once per batch of up to 100 enterprises.
+ */
 import DataLoader from 'dataloader';
 import { JointPunishmentService, type FeedbackRow } from '../credit/service.js';
+import { liveLoaderFor, type LiveOutcome } from '../departments/live.js';
 import { enterprisesByCodes, type EnterpriseRow } from '../enterprise/store.js';
+import {
+  lastSuccessfulRuns, latestRunsOf, openQuarantineCounts, recordCountsOf, type KindCount, type SyncRunRow,
+} from '../ops/store.js';
+import { personsByKeys, type PersonView } from '../person/store.js';
+import { itemsByCodes, itemsByPersonKeys } from '../records/store.js';
+import { ITEM_KINDS, type ItemKind, type ItemViews } from '../records/views.js';
 import type { HubContext } from './context.js';
+
+type ItemLoaders = { [K in ItemKind]: DataLoader<string, ItemViews[K][]> };
+type PersonItemKind = 'role' | 'credential' | 'list_entry' | 'contract';
+type PersonItemLoaders = { [K in PersonItemKind]: DataLoader<string, ItemViews[K][]> };
 
 export interface Loaders {
   enterprise: DataLoader<string, EnterpriseRow | null>;
   checkFeedback: DataLoader<string, FeedbackRow[]>;
+  /** an enterprise's stored records of one kind (all departments) */
+  items: ItemLoaders;
+  /** a person's stored records of one kind, by person key */
+  personItems: PersonItemLoaders;
+  person: DataLoader<string, PersonView | null>;
+  lastSuccessfulSync: DataLoader<string, SyncRunRow | null>;
+  lastSync: DataLoader<string, SyncRunRow | null>;
+  recordCounts: DataLoader<string, KindCount[]>;
+  quarantineCount: DataLoader<string, number>;
+  /** live reads of one source, keyed by credit code (one fetchByKeys per batch of ≤100 codes) */
+  live(source: string): DataLoader<string, LiveOutcome>;
 }
 
 export function createLoaders(ctx: HubContext): Loaders {
+  const items = Object.fromEntries(
+    ITEM_KINDS.map((k) => [k, new DataLoader((codes: readonly string[]) => itemsByCodes(ctx.ds, k, codes), { maxBatchSize: 1000 })]),
+  ) as unknown as ItemLoaders;
+  const personKinds: PersonItemKind[] = ['role', 'credential', 'list_entry', 'contract'];
+  const personItems = Object.fromEntries(
+    personKinds.map((k) => [k, new DataLoader((keys: readonly string[]) => itemsByPersonKeys(ctx.ds, k, keys), { maxBatchSize: 1000 })]),
+  ) as unknown as PersonItemLoaders;
+  const live = new Map<string, DataLoader<string, LiveOutcome>>();
   return {
     enterprise: new DataLoader((codes) => enterprisesByCodes(ctx.ds, codes), { maxBatchSize: 1000 }),
     checkFeedback: new DataLoader((ids) => new JointPunishmentService(ctx).feedbackFor(ids)),
+    items,
+    personItems,
+    person: new DataLoader((keys) => personsByKeys(ctx.ds, keys), { maxBatchSize: 1000 }),
+    lastSuccessfulSync: new DataLoader((ids) => lastSuccessfulRuns(ctx.ds, ids)),
+    lastSync: new DataLoader((ids) => latestRunsOf(ctx.ds, ids)),
+    recordCounts: new DataLoader((ids) => recordCountsOf(ctx.ds, ids)),
+    quarantineCount: new DataLoader((ids) => openQuarantineCounts(ctx.ds, ids)),
+    live(source) {
+      let l = live.get(source);
+      if (!l) live.set(source, (l = liveLoaderFor(ctx, source)));
+      return l;
+    },
   };
 }

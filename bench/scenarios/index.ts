@@ -1,0 +1,6 @@
+/** The bench's scenarios, run in this order. Other issues add theirs here (one module each). */
+import { enterpriseAllDepartments } from './enterprise-all-departments.js';
+import { typename } from './typename.js';
+import type { Scenario } from './types.js';
+
+export const SCENARIOS: Scenario[] = [typename, enterpriseAllDepartments];

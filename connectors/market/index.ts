@@ -1,0 +1,13 @@
+/** 市场监管 Market regulation: the department source (connector + stand-in system + seeder). */
+import { defineDepartmentSource } from '../types.js';
+import { createMarketConnector, SOURCE_ID } from './connector.js';
+import { reset, seed, touch } from './seed.js';
+import { startSimulator } from './simulator.js';
+
+export default defineDepartmentSource({
+  id: SOURCE_ID,
+  department: 'MARKET',
+  title: '市场监管信用信息开放平台',
+  createConnector: createMarketConnector,
+  simulator: { reset, seed, touch, start: startSimulator },
+});

@@ -1,0 +1,35 @@
+/** Derived facts about records (validity on a date, overdue), shared by every department's lists. */
+import type { CredentialView, HiddenDangerView, InsuranceView, ListEntryView } from './views.js';
+
+const ZONE = 'Asia/Shanghai';
+
+/** Today's calendar date where these systems are (dates carry no zone; China has one). */
+export function todayIso(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+const covers = (from: string | null | undefined, to: string | null | undefined, on: string): boolean =>
+  (!from || from <= on) && (!to || on <= to);
+
+/** Valid on a date: its period covers the date and it is not suspended or revoked. */
+export function credentialValidOn(c: CredentialView, on: string): boolean {
+  return covers(c.validFrom, c.validTo, on) && c.status !== 'SUSPENDED' && c.status !== 'REVOKED';
+}
+
+/** In force on a date: started, not past its end, not removed (移出 / 信用修复) by then. */
+export function listEntryInForce(e: ListEntryView, on: string): boolean {
+  return e.startDate <= on && (!e.endDate || on <= e.endDate) && (!e.removedDate || on < e.removedDate);
+}
+
+export function insuranceInForce(p: InsuranceView, on: string): boolean {
+  return covers(p.validFrom, p.validTo, on);
+}
+
+const dayNumber = (iso: string): number => Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000;
+
+/** Overdue: open past its deadline, or closed after it; days past the deadline until today or closing. */
+export function hiddenDangerOverdue(h: HiddenDangerView, today = todayIso()): { overdue: boolean; days: number } {
+  const end = h.status === 'CLOSED' ? h.closedDate ?? h.deadline : today;
+  const days = Math.max(0, dayNumber(end) - dayNumber(h.deadline));
+  return { overdue: days > 0, days };
+}
