@@ -24,6 +24,13 @@ const schema = z.object({
   /** minutes between scheduled syncs; 0 = only at start and on demand */
   HUB_SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
   HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(500),
+  /** analytics (issue 6): deepest `where` nesting, most conditions in one `where`, statement timeout of analytic queries */
+  HUB_WHERE_MAX_DEPTH: z.coerce.number().int().min(1).default(6),
+  HUB_WHERE_MAX_CONDITIONS: z.coerce.number().int().min(1).default(64),
+  HUB_ANALYTICS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** rows an export may stream; key-supervision list length */
+  HUB_EXPORT_MAX_ROWS: z.coerce.number().int().min(1).default(1_000_000),
+  HUB_KEY_SUPERVISION_MAX: z.coerce.number().int().min(1).default(500),
   /** joint-punishment check: a department's data older than this is reported stale */
   HUB_CHECK_MAX_DATA_AGE_HOURS: z.coerce.number().min(0).default(24),
   /** fail closed: stale data turns PASS into RESTRICT */
