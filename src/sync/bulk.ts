@@ -1,0 +1,117 @@
+/**
+ * The bulk write path: a batch's rows for one table are COPY'd into a temporary staging table, then
+ * moved with one INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE the content hash differs; RETURNING
+ * tells which rows were really written. When the set-based statement is refused (a constraint, a
+ * value the column type rejects), it is rolled back to a savepoint and the rows go one by one, each
+ * under its own savepoint, so only the offending rows fail and the rest of the batch is kept.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export interface TableSpec {
+  table: string;
+  /** columns written, in the order of each row's values */
+  columns: readonly string[];
+  /** conflict target, e.g. `(source, source_record_id)` */
+  conflict: string;
+  /** column returned for the rows written (identifies them to the caller) */
+  returning: string;
+  /** columns updated on conflict (default: all but the conflict target's) */
+  updateColumns?: readonly string[];
+  /** condition for updating an existing row (default: its content hash differs) */
+  updateWhere?: string;
+}
+
+export interface StagedRow {
+  /** the value of spec.returning for this row */
+  key: string;
+  values: readonly unknown[];
+}
+
+export interface BulkResult {
+  /** keys of the rows inserted or updated */
+  written: Set<string>;
+  /** rows the store refused, with its message */
+  failed: { row: StagedRow; error: string }[];
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes. */
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const s = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+}
+
+function* copyLines(rows: readonly StagedRow[]): Generator<string> {
+  let chunk = '';
+  for (const r of rows) {
+    chunk += r.values.map(copyField).join('\t') + '\n';
+    if (chunk.length > 64 * 1024) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+function conflictColumns(spec: TableSpec): string[] {
+  return spec.conflict.replace(/[()]/g, '').split(',').map((c) => c.trim());
+}
+
+function upsertTail(spec: TableSpec): string {
+  const target = new Set(conflictColumns(spec));
+  const update = (spec.updateColumns ?? spec.columns.filter((c) => !target.has(c))).map((c) => `${c} = EXCLUDED.${c}`);
+  const where = spec.updateWhere ?? `${spec.table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+  return `ON CONFLICT ${spec.conflict} DO UPDATE SET ${[...update, 'stored_at = now()'].join(', ')} WHERE ${where} RETURNING ${spec.returning}::text AS k`;
+}
+
+let savepointSeq = 0;
+
+export async function bulkUpsert(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<BulkResult> {
+  const written = new Set<string>();
+  if (rows.length === 0) return { written, failed: [] };
+  const stage = `sync_stage_${spec.table}`;
+  const cols = spec.columns.join(', ');
+  const sp = `bulk_${++savepointSeq}`;
+  await client.query(`SAVEPOINT ${sp}`);
+  try {
+    // typed like the target but without its constraints, so COPY accepts what the INSERT then judges
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} ON COMMIT DELETE ROWS AS SELECT ${cols} FROM ${spec.table} WITH NO DATA`);
+    await client.query(`TRUNCATE ${stage}`);
+    await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${stage} (${cols}) FROM STDIN`)));
+    const res = await client.query<{ k: string }>(`INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ${upsertTail(spec)}`);
+    for (const r of res.rows) written.add(r.k);
+    await client.query(`RELEASE SAVEPOINT ${sp}`);
+    return { written, failed: [] };
+  } catch {
+    await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+    await client.query(`RELEASE SAVEPOINT ${sp}`);
+  }
+  return rowByRow(client, spec, rows);
+}
+
+/** The slow path after a refused bulk statement: every row alone, so one bad row costs only itself. */
+async function rowByRow(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<BulkResult> {
+  const written = new Set<string>();
+  const failed: BulkResult['failed'] = [];
+  const placeholders = spec.columns.map((_, i) => `$${i + 1}`).join(', ');
+  const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES (${placeholders}) ${upsertTail(spec)}`;
+  for (const row of rows) {
+    const sp = `row_${++savepointSeq}`;
+    await client.query(`SAVEPOINT ${sp}`);
+    try {
+      const values = row.values.map((v) => (v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
+      const res = await client.query<{ k: string }>(sql, values);
+      for (const r of res.rows) written.add(r.k);
+      await client.query(`RELEASE SAVEPOINT ${sp}`);
+    } catch (err) {
+      await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+      await client.query(`RELEASE SAVEPOINT ${sp}`);
+      const e = err as { message?: string; detail?: string; constraint?: string };
+      failed.push({ row, error: [e.message ?? String(err), e.detail].filter(Boolean).join(': ') });
+    }
+  }
+  return { written, failed };
+}
