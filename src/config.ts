@@ -41,6 +41,17 @@ const schema = z.object({
   HUB_JWT_PUBLIC_KEY_FILE: z.string().optional(),
   HUB_JWT_PUBLIC_KEY_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
   HUB_JWKS_FILE: z.string().optional(),
+  /** expected `iss` / `aud` claims of bearer tokens (checked when set) */
+  HUB_JWT_ISSUER: z.string().optional(),
+  HUB_JWT_AUDIENCE: z.string().optional(),
+  /** rate limit per client (token subject / API key): `HUB_RATE_LIMIT_POINTS` requests per `HUB_RATE_LIMIT_WINDOW_S`, plus a burst allowance per ten windows; 0 points = off */
+  HUB_RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(600),
+  HUB_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+  HUB_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(300),
+  /** Redis shared by hub replicas for rate limits; absent → in memory (one replica) */
+  REDIS_URL: z.string().url().optional(),
+  /** trusted documents mode: a manifest (JSON, sha256 → operation) of the only operations accepted */
+  HUB_TRUSTED_DOCUMENTS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,11 +1,116 @@
 /**
- * THE single place that decides whether a caller sees a person's ID number in clear. Access control
- * (roles, purpose, audit of every disclosure) comes with a later issue; until then everyone gets the
- * masked value. When it lands, decrypt `person.id_encrypted` here, only here, and audit it.
+ * THE single place that decides whether a caller sees a person's ID number or phone in clear, and
+ * the only code that decrypts them. The rule (documented in src/security/policy.ts):
+ * - clear only for a `department_operator` whose department's system holds the person (the person
+ *   row came from it, or one of its records names the person), and only when the request states a
+ *   purpose (header `X-Purpose`); every other caller, admin included, gets the masked value;
+ * - every clear disclosure is written to the audit log BEFORE the value is returned (one entry per
+ *   person per request, naming the fields); if the audit write fails, nothing is disclosed.
+ * Looking a person up by full ID number never echoes it: the answer is the masked value unless the
+ * rule above allows clear.
  */
+import DataLoader from 'dataloader';
+import { appendAudit } from '../security/audit.js';
 import type { HubContext } from '../server/context.js';
 import type { PersonView } from './store.js';
 
-export function idNumberFor(_ctx: HubContext, person: PersonView): string {
-  return person.idMasked;
+export type PiiField = 'idNumber' | 'phone';
+
+interface Sealed {
+  held: boolean;
+  idEncrypted: string | null;
+  phoneEncrypted: string | null;
+}
+
+interface Disclosure {
+  sealed: DataLoader<string, Sealed>;
+  audit: DataLoader<string, true>;
+  /** fields asked for in clear per person this request, gathered until the audit batch runs */
+  pending: Map<string, Set<PiiField>>;
+  audited: Map<string, Set<PiiField>>;
+}
+
+const perRequest = new WeakMap<HubContext, Disclosure>();
+
+/** True when the caller's role and department allow clear personal data at all (before the per-person check). */
+export function mayDiscloseAtAll(ctx: HubContext): boolean {
+  return ctx.caller.roles.includes('department_operator') && !!ctx.caller.department && !!ctx.purpose;
+}
+
+function disclosureOf(ctx: HubContext): Disclosure {
+  let d = perRequest.get(ctx);
+  if (d) return d;
+  const dept = ctx.caller.department;
+  const pending = new Map<string, Set<PiiField>>();
+  const audited = new Map<string, Set<PiiField>>();
+  d = {
+    pending,
+    audited,
+    sealed: new DataLoader(async (keys: readonly string[]) => {
+      const rows: { person_key: string; id_encrypted: string; phone_encrypted: string | null; held: boolean }[] = await ctx.ds.query(
+        `SELECT p.person_key, p.id_encrypted, p.phone_encrypted,
+                (p.department = $2
+                 OR EXISTS (SELECT 1 FROM enterprise_person_role r WHERE r.person_key = p.person_key AND r.department = $2)
+                 OR EXISTS (SELECT 1 FROM credential c WHERE c.person_key = p.person_key AND c.department = $2)
+                 OR EXISTS (SELECT 1 FROM list_entry l WHERE l.person_key = p.person_key AND l.department = $2)
+                 OR EXISTS (SELECT 1 FROM contract k WHERE k.project_manager_key = p.person_key AND k.department = $2)) AS held
+         FROM person p WHERE p.person_key = ANY($1::text[])`,
+        [keys, dept],
+      );
+      const by = new Map(rows.map((r) => [r.person_key, r]));
+      return keys.map((k) => {
+        const r = by.get(k);
+        return { held: !!r?.held, idEncrypted: r?.id_encrypted ?? null, phoneEncrypted: r?.phone_encrypted ?? null };
+      });
+    }),
+    // one audit append per batch: every person disclosed in this tick, each with all its fields
+    audit: new DataLoader(async (keys: readonly string[]) => {
+      const unique = [...new Set(keys)].filter((k) => pending.has(k));
+      const entries = unique.map((personKey) => {
+        const fields = [...(pending.get(personKey) ?? [])].sort();
+        pending.delete(personKey);
+        const done = audited.get(personKey) ?? new Set<PiiField>();
+        fields.forEach((f) => done.add(f));
+        audited.set(personKey, done);
+        return {
+          actor: ctx.caller.subject, actorDepartment: ctx.caller.department, actorRoles: [...ctx.caller.roles], requestId: ctx.requestId,
+          action: 'DISCLOSE_PERSONAL_DATA', subjectKind: 'person', subjectRef: personKey, fields, purpose: ctx.purpose,
+        };
+      });
+      await appendAudit(ctx.ds, entries);
+      return keys.map(() => true as const);
+    }, { cache: false }),
+  };
+  perRequest.set(ctx, d);
+  return d;
+}
+
+/** Records the disclosure (audited before returning); a field already audited in this request is not written twice. */
+async function auditDisclosure(ctx: HubContext, personKey: string, field: PiiField): Promise<void> {
+  const d = disclosureOf(ctx);
+  if (d.audited.get(personKey)?.has(field)) return;
+  const fields = d.pending.get(personKey) ?? new Set<PiiField>();
+  fields.add(field);
+  d.pending.set(personKey, fields);
+  await d.audit.load(personKey);
+}
+
+async function clearValue(ctx: HubContext, person: PersonView, field: PiiField): Promise<string | null> {
+  if (!mayDiscloseAtAll(ctx) || !person.provenance) return null;
+  const sealed = await disclosureOf(ctx).sealed.load(person.personKey);
+  const encrypted = field === 'idNumber' ? sealed.idEncrypted : sealed.phoneEncrypted;
+  if (!sealed.held || !encrypted) return null;
+  const clear = ctx.vault.decrypt(encrypted);
+  await auditDisclosure(ctx, person.personKey, field);
+  return clear;
+}
+
+/** The ID number as this caller may see it: masked, or clear (audited) for an entitled operator. */
+export async function idNumberFor(ctx: HubContext, person: PersonView): Promise<string> {
+  return (await clearValue(ctx, person, 'idNumber')) ?? person.idMasked;
+}
+
+/** The phone number as this caller may see it: masked, or clear (audited) for an entitled operator. */
+export async function phoneFor(ctx: HubContext, person: PersonView): Promise<string | null> {
+  return (await clearValue(ctx, person, 'phone')) ?? person.phoneMasked;
 }

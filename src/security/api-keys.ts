@@ -4,10 +4,13 @@ import type { DataSource } from 'typeorm';
 import { isRole, type Role } from './roles.js';
 import type { VerifiedCaller } from './tokens.js';
 
+/** Every key starts with this, so a bearer credential is told apart from a JWT without trying both. */
+export const API_KEY_PREFIX = 'shk_';
+
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export async function createApiKey(ds: DataSource, opts: { name: string; roles: Role[]; department?: string | null; createdBy: string }): Promise<{ id: number; key: string }> {
-  const key = `shk_${randomBytes(24).toString('base64url')}`;
+  const key = `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
   const [row] = await ds.query(
     `INSERT INTO api_key (name, key_hash, key_prefix, roles, department, created_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
     [opts.name, hashKey(key), key.slice(0, 8), opts.roles, opts.department ?? null, opts.createdBy],

@@ -90,3 +90,39 @@ export async function verifyAuditChain(ds: DataSource, batch = 5000): Promise<{ 
     }
   }
 }
+
+export interface AuditFilterArgs {
+  actor?: string | null;
+  subjectRef?: string | null;
+  from?: Date | string | null;
+  to?: Date | string | null;
+}
+
+/** One page of the log, newest first: entries with seq below `beforeSeq`, and the total matching the filter. */
+export async function listAudit(ds: DataSource, f: AuditFilterArgs, limit: number, beforeSeq: number | null) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.actor) add('actor = ?', f.actor);
+  if (f.subjectRef) add('subject_ref = ?', f.subjectRef);
+  if (f.from) add('at >= ?', new Date(f.from));
+  if (f.to) add('at < ?', new Date(f.to));
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_log ${filter}`, params);
+  const pageWhere = beforeSeq === null ? filter : `${filter ? `${filter} AND` : 'WHERE'} seq < $${params.length + 1}`;
+  const rows: AuditRow[] = await ds.query(
+    `SELECT * FROM audit_log ${pageWhere} ORDER BY seq DESC LIMIT ${Number(limit) + 1}`,
+    beforeSeq === null ? params : [...params, beforeSeq],
+  );
+  return {
+    totalCount: Number(n),
+    hasMore: rows.length > limit,
+    entries: rows.slice(0, limit).map((r) => ({
+      seq: String(r.seq), at: r.at, actor: r.actor, actorDepartment: r.actor_department, actorRoles: r.actor_roles, requestId: r.request_id,
+      action: r.action, subjectKind: r.subject_kind, subjectRef: r.subject_ref, fields: r.fields, purpose: r.purpose, prevHash: r.prev_hash, hash: r.hash,
+    })),
+  };
+}

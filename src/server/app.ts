@@ -1,7 +1,10 @@
 /**
  * The HTTP server: Apollo Server on Express at /graphql (GraphiQL on GET from a browser), health
- * endpoints, and room for the REST facade. Errors made on purpose pass through with their code;
- * everything else is masked and logged with the request id.
+ * endpoints, and the REST facade. Every request but health, readiness and the IDE's static files is
+ * authenticated (auth.ts) and rate-limited per client; every field is guarded by the access policy
+ * (src/security/policy.ts); queries are bounded by GraphQL Armor (src/security/query-limits.ts);
+ * bodies are capped at 1 MB. Errors made on purpose pass through with their code; everything else is
+ * masked and logged with the request id.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -12,7 +15,12 @@ import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
-import { buildContext, type Caller, type HubContext, type HubServices } from './context.js';
+import { applyPolicy } from '../security/authorize.js';
+import { queryArmor } from '../security/query-limits.js';
+import { createRateLimiter } from '../security/rate-limit.js';
+import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
+import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, rateLimitMiddleware } from './auth.js';
+import { buildContext, type HubContext, type HubServices } from './context.js';
 import { isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { buildSchema } from './schema.js';
@@ -24,13 +32,20 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-const DEMO_CALLER: Caller = { subject: 'demo', department: null, roles: ['admin'] };
+/** The GraphQL request body limit (a larger body answers 413 before it is read). */
+export const MAX_BODY = '1mb';
 
 export async function createHubServer(services: HubServices): Promise<HubServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const production = services.config.NODE_ENV === 'production';
+  const cfg = services.config;
+  // refuses to start in production without configured token keys
+  const auth = await createAuthenticator(services.ds, cfg);
+  const trusted = cfg.HUB_TRUSTED_DOCUMENTS ? loadTrustedDocuments(cfg.HUB_TRUSTED_DOCUMENTS) : null;
+  const limiter = createRateLimiter({ points: cfg.HUB_RATE_LIMIT_POINTS, windowS: cfg.HUB_RATE_LIMIT_WINDOW_S, burst: cfg.HUB_RATE_LIMIT_BURST, redisUrl: cfg.REDIS_URL });
+  const armor = queryArmor(production);
 
   const logErrors: ApolloServerPlugin<HubContext> = {
     async requestDidStart() {
@@ -44,16 +59,24 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     },
   };
 
-  const schema = buildSchema();
+  const schema = applyPolicy(buildSchema());
   const contextFor = async (req: express.Request): Promise<HubContext> => {
+    const caller = callerOfRequest(req);
+    // unreachable through the routes below (auth runs first); guards a route mounted by mistake before it
+    if (!caller) throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    return buildContext(services, requestId, DEMO_CALLER);
+    const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 500) || null;
+    return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via }, purpose);
   };
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors, sourceFailurePlugin],
+    allowBatchedHttpRequests: false,
+    // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
+    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
+    validationRules: armor.validationRules,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
@@ -84,7 +107,6 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     }
   });
 
-  app.use(jointPunishmentRouter(schema, contextFor));
   app.use(ideAssets());
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/graphql', (req, res, next) => {
@@ -95,13 +117,20 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     }
     next();
   });
+
+  // everything below is authenticated and rate-limited per client: mount routes here
+  app.use(authMiddleware(auth));
+  app.use(rateLimitMiddleware(limiter));
+  app.use(jointPunishmentRouter(schema, contextFor));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_BODY }),
+    ...(trusted ? [trustedDocumentsMiddleware(trusted)] : []),
     expressMiddleware(apollo, {
       context: ({ req }) => contextFor(req),
     }),
   );
+  app.use(bodyErrorHandler);
 
   return {
     app,
@@ -117,6 +146,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
       }),
     close: async () => {
       await apollo.stop();
+      await limiter.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },
   };

@@ -13,6 +13,8 @@ export interface Caller {
   subject: string;
   department: string | null;
   roles: string[];
+  /** how the caller authenticated */
+  via?: 'jwt' | 'api_key';
 }
 
 /** Per-source settings the server needs besides the connector itself (from connectors.json and the DepartmentSource). */
@@ -45,14 +47,16 @@ export interface SourceFailure {
 export interface HubContext extends HubServices {
   requestId: string;
   caller: Caller;
+  /** why the caller asks (header X-Purpose), recorded with every clear disclosure of personal data */
+  purpose: string | null;
   loaders: Loaders;
   /** live-read failures of this request, added to the response's errors (see sourceFailurePlugin) */
   sourceFailures: SourceFailure[];
 }
 
-export function buildContext(services: HubServices, requestId: string, caller: Caller): HubContext {
-  const log = services.log.child({ requestId });
-  const partial = { ...services, log, requestId, caller, sourceFailures: [] } as unknown as HubContext;
+export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: string | null = null): HubContext {
+  const log = services.log.child({ requestId, caller: caller.subject });
+  const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [] } as unknown as HubContext;
   partial.loaders = createLoaders(partial);
   return partial;
 }

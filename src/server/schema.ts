@@ -15,6 +15,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { opsResolvers } from '../ops/resolvers.js';
 import { personResolvers } from '../person/resolvers.js';
 import { recordResolvers } from '../records/resolvers.js';
+import { securityResolvers } from '../security/resolvers.js';
 import { provenanceResolvers } from './provenance.js';
 import { DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 
@@ -34,6 +35,7 @@ const MODULES: Resolvers[] = [
   ...DEPARTMENT_MODULES,
   opsResolvers,
   creditResolvers,
+  securityResolvers,
 ];
 
 export function loadTypeDefs(dir = schemaDir): string[] {

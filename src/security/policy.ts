@@ -1,0 +1,210 @@
+/**
+ * THE authorisation policy: for every GraphQL type, who may read each field. Data in code, applied to
+ * the whole schema by authorize.ts; tests/security-policy.test.ts fails when any field of the merged
+ * schema has no rule here (explicitly or by its type's `'*'` default).
+ *
+ * The roles (a caller may hold several; a rule passes when any role passes):
+ * - licensing_officer 行政许可审批人员: runs joint-punishment checks, reads checks, hits, measures,
+ *   enterprises and their records; persons masked.
+ * - inspector 执法人员: enterprise profiles (every department section) and risk; reads checks; persons masked.
+ * - analyst 数据分析: enterprises, filters and aggregates; no personal field (person names, person
+ *   lookup by ID number) and nothing in clear.
+ * - department_operator 部门系统: every department's records as the hub serves them (masked), and its
+ *   OWN department's raw data in full: raw quarantined records of its sources, and ID numbers and
+ *   phones in clear of persons its department's system holds (with a purpose, audited: see
+ *   src/person/disclosure.ts); sync runs and sources.
+ * - admin 管理员: measures catalogue, risk weights, connectors and sync, the audit log; passes every
+ *   role rule below EXCEPT clear personal information (an administrator has no licensing or
+ *   enforcement purpose for it; least privilege).
+ *
+ * A field no rule covers is refused at run time (FORBIDDEN, fail closed).
+ */
+import type { Role } from './roles.js';
+
+export interface PolicyCaller {
+  subject: string;
+  department: string | null;
+  roles: readonly string[];
+}
+
+export interface Rule {
+  /** roles that may read the field; 'any' = every authenticated caller */
+  roles: readonly Role[] | 'any';
+  /** per-record check on the parent object, after the role check passed */
+  record?: (caller: PolicyCaller, parent: unknown, ctx: unknown) => boolean;
+  /** why, for the FORBIDDEN message and the reader of this file */
+  note?: string;
+}
+
+/** Every authenticated caller. */
+export const ANY: Rule = { roles: 'any' };
+/** These roles and admin. */
+export const only = (...roles: Role[]): Rule => ({ roles: [...new Set<Role>([...roles, 'admin'])] });
+/** Personal information: readable by every caller, masked or clear decided (and audited) by src/person/disclosure.ts. */
+export const PII: Rule = { roles: 'any', note: 'masked unless src/person/disclosure.ts allows clear (audited)' };
+/** Personal but not identifying (names): everyone except analysts. */
+const PERSONAL: Rule = only('licensing_officer', 'inspector', 'department_operator');
+
+/** Raw source data of a connector: admin, or an operator of the source's own department. */
+function ownSourceRaw(caller: PolicyCaller, parent: unknown, ctx: unknown): boolean {
+  if (caller.roles.includes('admin')) return true;
+  const source = (parent as { source?: string } | null)?.source;
+  const connectors = (ctx as { connectors?: ReadonlyMap<string, { department: string }> } | null)?.connectors;
+  const department = source ? connectors?.get(source)?.department : undefined;
+  return caller.roles.includes('department_operator') && !!department && department === caller.department;
+}
+const OWN_RAW: Rule = { roles: ['department_operator', 'admin'], record: ownSourceRaw, note: 'raw data only of the own department\'s sources' };
+
+export type TypePolicy = { '*'?: Rule } & Record<string, Rule>;
+
+/**
+ * Type → field → rule. `'*'` is the type's default for fields not named. Record and connection types
+ * default to ANY because every root field that reaches them carries its own rule.
+ */
+export const POLICY: Record<string, TypePolicy> = {
+  Query: {
+    enterprise: ANY,
+    enterpriseByName: ANY,
+    enterprises: ANY,
+    person: PERSONAL,
+    ping: ANY,
+    measures: ANY,
+    check: only('licensing_officer', 'inspector'),
+    checks: only('licensing_officer', 'inspector'),
+    sources: only('department_operator'),
+    syncRuns: only('department_operator'),
+    quarantinedRecords: only('department_operator'),
+    auditLog: only(),
+    auditChain: only(),
+    me: ANY,
+    // analytics (schema/analytics.graphql): aggregates for analysts and supervisors; the model is public policy data
+    enterpriseStats: only('analyst', 'inspector', 'department_operator'),
+    keySupervisionList: only('analyst', 'inspector'),
+    riskModel: ANY,
+    division: ANY,
+  },
+  Mutation: {
+    _noop: ANY,
+    runJointPunishmentCheck: only('licensing_officer'),
+    runJointPunishmentChecks: only('licensing_officer'),
+    recordCheckFeedback: only('licensing_officer'),
+    upsertMeasure: only(),
+    deactivateMeasure: only(),
+  },
+
+  // core
+  Enterprise: { '*': ANY },
+  EnterpriseNameMatch: { '*': ANY },
+  EnterpriseConnection: { '*': ANY },
+  EnterpriseEdge: { '*': ANY },
+  DepartmentSection: { '*': ANY },
+  SourceProblem: { '*': ANY },
+  EnterpriseReference: { '*': ANY },
+  Person: {
+    '*': ANY,
+    idNumber: PII,
+    idNumberMasked: ANY,
+    phone: PII,
+    phoneMasked: ANY,
+    name: PERSONAL,
+  },
+  RoleAssignment: { '*': ANY },
+  Credential: { '*': ANY },
+  Penalty: { '*': ANY },
+  Accident: { '*': ANY },
+  ListEntry: { '*': ANY, personName: PERSONAL },
+  Provenance: { '*': ANY },
+  PageInfo: { '*': ANY },
+  RoleAssignmentConnection: { '*': ANY },
+  RoleAssignmentEdge: { '*': ANY },
+  CredentialConnection: { '*': ANY },
+  CredentialEdge: { '*': ANY },
+  PenaltyConnection: { '*': ANY },
+  PenaltyEdge: { '*': ANY },
+  AccidentConnection: { '*': ANY },
+  AccidentEdge: { '*': ANY },
+  ListEntryConnection: { '*': ANY },
+  ListEntryEdge: { '*': ANY },
+
+  // credit: reached only through check/checks/run*/measures, which carry the role rules
+  JointPunishmentCheck: { '*': ANY },
+  CheckedEnterprise: { '*': ANY },
+  ListHit: { '*': ANY, personName: PERSONAL, personIdNumber: PII },
+  AppliedMeasure: { '*': ANY },
+  CheckedPerson: { '*': ANY, idNumber: PII, name: PERSONAL },
+  SourceFreshness: { '*': ANY },
+  CheckFeedback: { '*': ANY },
+  Measure: { '*': ANY },
+  MeasureCatalogue: { '*': ANY },
+  CheckConnection: { '*': ANY },
+  CheckEdge: { '*': ANY },
+
+  // department sections
+  EmergencySection: { '*': ANY },
+  HiddenDanger: { '*': ANY },
+  InsurancePolicy: { '*': ANY },
+  HiddenDangerConnection: { '*': ANY },
+  HiddenDangerEdge: { '*': ANY },
+  InsurancePolicyConnection: { '*': ANY },
+  InsurancePolicyEdge: { '*': ANY },
+  FireSection: { '*': ANY },
+  Inspection: { '*': ANY },
+  InspectionConnection: { '*': ANY },
+  InspectionEdge: { '*': ANY },
+  HousingSection: { '*': ANY },
+  Project: { '*': ANY },
+  Contract: { '*': ANY },
+  ProjectConnection: { '*': ANY },
+  ProjectEdge: { '*': ANY },
+  ContractConnection: { '*': ANY },
+  ContractEdge: { '*': ANY },
+  MarketSection: { '*': ANY },
+  TransportSection: { '*': ANY },
+  Vehicle: { '*': ANY },
+  TransportViolation: { '*': ANY },
+  VehicleConnection: { '*': ANY },
+  VehicleEdge: { '*': ANY },
+  TransportViolationConnection: { '*': ANY },
+  TransportViolationEdge: { '*': ANY },
+
+  // ops: reached through sources / syncRuns / quarantinedRecords (operators and admin)
+  Source: { '*': ANY },
+  KindCount: { '*': ANY },
+  SourceHealth: { '*': ANY },
+  QuarantinedRecord: { '*': ANY, raw: OWN_RAW, record: OWN_RAW, candidates: OWN_RAW },
+  QuarantinedRecordConnection: { '*': ANY },
+  QuarantinedRecordEdge: { '*': ANY },
+  SyncRun: { '*': ANY },
+
+  // analytics and risk: reached through the guarded entry points above, or Enterprise.risk (every role)
+  RiskProfile: { '*': ANY },
+  RiskFactor: { '*': ANY },
+  RiskEvidence: { '*': ANY },
+  RiskModel: { '*': ANY },
+  RiskWeight: { '*': ANY },
+  RiskTierCutoff: { '*': ANY },
+  KeySupervisionList: { '*': ANY },
+  KeySupervisionEntry: { '*': ANY },
+  Division: { '*': ANY },
+  StatsGroup: { '*': ANY },
+
+  // security (schema/security.graphql): admin only via Query.auditLog / auditChain
+  AuditEntry: { '*': ANY },
+  AuditEntryConnection: { '*': ANY },
+  AuditEntryEdge: { '*': ANY },
+  AuditChainStatus: { '*': ANY },
+  Caller: { '*': ANY },
+};
+
+/** The rule of Type.field, or null when the policy has none (refused at run time, and the walk test fails). */
+export function ruleFor(typeName: string, fieldName: string): Rule | null {
+  const t = POLICY[typeName];
+  if (!t) return null;
+  return (Object.hasOwn(t, fieldName) ? t[fieldName] : t['*']) ?? null;
+}
+
+/** Whether the caller's roles pass the rule (the per-record part is checked separately). */
+export function rolesAllow(rule: Rule, caller: PolicyCaller): boolean {
+  if (rule.roles === 'any') return caller.roles.length > 0;
+  return rule.roles.some((r) => caller.roles.includes(r));
+}

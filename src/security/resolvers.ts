@@ -1,0 +1,31 @@
+/** GraphQL of access control: the caller, the audit log (read-only; no mutation touches it), clear-or-masked phone. */
+import type { Resolvers } from '../generated/graphql.js';
+import { phoneFor } from '../person/disclosure.js';
+import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { pageSizeArg } from '../server/validate.js';
+import { listAudit, verifyAuditChain } from './audit.js';
+
+export const securityResolvers: Resolvers = {
+  Query: {
+    me: (_p, _a, ctx) => ({ subject: ctx.caller.subject, department: ctx.caller.department, roles: ctx.caller.roles, via: ctx.caller.via ?? 'jwt' }),
+    auditLog: async (_p, { filter, first, after }, ctx) => {
+      const limit = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE, 50);
+      const before = after ? Number(decodeCursor('audit', after)) : null;
+      const page = await listAudit(ctx.ds, filter ?? {}, limit, before);
+      const edges = page.entries.map((node) => ({ cursor: encodeCursor('audit', node.seq), node }));
+      return {
+        totalCount: page.totalCount,
+        edges,
+        nodes: page.entries,
+        pageInfo: { hasNextPage: page.hasMore, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+    auditChain: async (_p, _a, ctx) => {
+      const r = await verifyAuditChain(ctx.ds);
+      return { intact: r.brokenAt === null, checked: r.checked, brokenAt: r.brokenAt === null ? null : String(r.brokenAt), reason: r.reason ?? null };
+    },
+  },
+  Person: {
+    phone: (p, _a, ctx) => phoneFor(ctx, p),
+  },
+};
