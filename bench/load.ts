@@ -32,10 +32,11 @@ interface AutocannonJson {
   duration: number;
 }
 
-export async function runLoad(url: string, body: unknown, opts: { connections: number; durationS: number }): Promise<LoadResult> {
+export async function runLoad(url: string, body: unknown, opts: { connections: number; durationS: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const bodyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-')), 'body.json');
   fs.writeFileSync(bodyFile, JSON.stringify(body));
-  const args = ['-c', String(opts.connections), '-d', String(opts.durationS), '-m', 'POST', '-H', 'content-type=application/json',
+  const extra = Object.entries(opts.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const args = ['-c', String(opts.connections), '-d', String(opts.durationS), '-m', 'POST', '-H', 'content-type=application/json', ...extra,
     '-i', bodyFile, '-n', '-j', url];
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });

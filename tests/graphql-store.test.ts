@@ -14,7 +14,8 @@ import { PiiVault } from '../src/security/pii.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
 import { openStore } from '../src/store/data-source.js';
 import { createTestDatabase } from './support/db.js';
-import { gql, type GraphQLResponse } from './support/graphql-client.js';
+import { TEST_JWT_SECRET, mintToken } from './support/auth.js';
+import { authHeaders, gql, registerToken, type GraphQLResponse } from './support/graphql-client.js';
 
 type AnyResponse = GraphQLResponse<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -67,9 +68,10 @@ describe('unified schema over the store', () => {
     await ds.query(`INSERT INTO sync_run (connector, status, finished_at, records_read, records_written) VALUES ('emergency', 'SUCCEEDED', '2025-01-02T03:04:05Z', 1, 1)`);
 
     const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-    const config = loadConfig({ NODE_ENV: 'test', HUB_MAX_PAGE_SIZE: '50', HUB_DATA_DIR: '.data/test-gql' });
+    const config = loadConfig({ NODE_ENV: 'test', HUB_MAX_PAGE_SIZE: '50', HUB_DATA_DIR: '.data/test-gql', HUB_JWT_SECRET: TEST_JWT_SECRET });
     server = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'info' }, sink) });
     url = await server.listen(0, '127.0.0.1');
+    registerToken(url, await mintToken(['admin']));
   });
   afterAll(async () => {
     await server?.close();
@@ -202,7 +204,7 @@ describe('unified schema over the store', () => {
     await ds.query(`ALTER TABLE accident RENAME TO accident_moved`);
     try {
       const r = await fetch(`${url}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-mask-1' },
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-mask-1', ...authHeaders(url) },
         body: JSON.stringify({ query: `query($c: ID!) { enterprise(creditCode: $c) { name accidents { totalCount } } }`, variables: { c: code(0) } }),
       });
       const body = (await r.json()) as { data: { enterprise: unknown } | null; errors: { message: string; extensions: { code: string }; path: string[] }[] };

@@ -6,11 +6,23 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   ms: number;
 }
 
+/** Default bearer token per hub URL (hub-world registers an admin token), used when a call passes no Authorization. */
+const defaultTokens = new Map<string, string>();
+export function registerToken(url: string, token: string): void {
+  defaultTokens.set(url, token);
+}
+/** Headers carrying the default token of a hub (for raw fetch calls). */
+export function authHeaders(url: string): Record<string, string> {
+  const t = defaultTokens.get(url);
+  return t ? { authorization: `Bearer ${t}` } : {};
+}
+
 export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const t0 = Date.now();
+  const explicit = Object.keys(headers).some((h) => ['authorization', 'x-api-key'].includes(h.toLowerCase()));
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(explicit ? {} : authHeaders(url)), ...headers },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(60_000),
   });

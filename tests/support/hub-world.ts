@@ -9,13 +9,16 @@ import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadSources } from '../../connectors/registry.js';
 import type { Connector, DepartmentSource, RunningSimulator, SimulatorEnv } from '../../connectors/types.js';
-import { generateInto } from '../../src/cli/generate.js';
+import { generateInto } from '../../src/generator/generate.js';
 import { loadConfig } from '../../src/config.js';
 import { PiiVault } from '../../src/security/pii.js';
 import { createHubServer, type HubServer } from '../../src/server/app.js';
 import type { SourceSettings } from '../../src/server/context.js';
 import { openStore } from '../../src/store/data-source.js';
 import { syncAll } from '../../src/sync/engine.js';
+import type { Role } from '../../src/security/roles.js';
+import { TEST_JWT_SECRET, mintToken } from './auth.js';
+import { registerToken } from './graphql-client.js';
 
 export interface HubWorldOptions {
   hubUrl: string;
@@ -41,6 +44,10 @@ export interface HubWorld {
   /** what generateInto returned (scenario index of planted cases) */
   generated: Awaited<ReturnType<typeof generateInto>>;
   server: HubServer;
+  /** an admin bearer token (the default of gql() for this hub) */
+  adminToken: string;
+  /** a bearer token for other roles (HS256, signed with the test hub's secret) */
+  token(roles: Role[], o?: { department?: string | null; subject?: string; ttl?: string }): Promise<string>;
   /** enterprises holding records from all five departments in the store, by credit code */
   enterprisesInAllDepartments(limit: number): Promise<string[]>;
   close(): Promise<void>;
@@ -73,12 +80,18 @@ export async function startHubWorld(o: HubWorldOptions): Promise<HubWorld> {
     ds = await openStore(o.hubUrl);
     const vault = new PiiVault(Buffer.alloc(32, 42));
     await syncAll({ ds, vault, log }, [...connectors.values()]);
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: o.dataDir, HUB_MAX_PAGE_SIZE: String(o.maxPageSize ?? 500), LOG_LEVEL: o.logLevel ?? 'warn' });
+    const config = loadConfig({
+      NODE_ENV: 'test', HUB_DATA_DIR: o.dataDir, HUB_MAX_PAGE_SIZE: String(o.maxPageSize ?? 500), LOG_LEVEL: o.logLevel ?? 'warn',
+      HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
+    });
     const server = await createHubServer({ ds, config, vault, connectors, log, sourceSettings: settings });
     const url = await server.listen(0, '127.0.0.1');
+    const adminToken = await mintToken(['admin'], { subject: 'test-admin', ttl: '12h' });
+    registerToken(url, adminToken);
     const store = ds;
     return {
-      url, ds: store, vault, sources, simulators, connectors, generated, server,
+      url, ds: store, vault, sources, simulators, connectors, generated, server, adminToken,
+      token: (roles, t = {}) => mintToken(roles, { ttl: '12h', ...t }),
       enterprisesInAllDepartments: (limit) => enterprisesInAllDepartments(store, limit),
       async close() {
         await server.close().catch(() => undefined);
