@@ -216,7 +216,7 @@ export async function applyBatch(
 
   // ---- 4. link every reference of the batch at once
   const slots = linked.map(({ rec }) => refSlots(rec));
-  const outcomes = await linkRefs(client, slots.flat().map((s) => s.ref));
+  const outcomes = await linkRefs(client, slots.flat().map((s) => s.ref), { candidates: !opts.retryOnly });
   let at = 0;
   const rowsByKind = new Map<LinkedKind, { row: StagedRow; env: SourceEnvelope; codes: string[] }[]>();
   const derived = new Map<string, StagedRow>();

@@ -52,10 +52,10 @@ const MAX_MATCHES = 6;
 const MAX_CANDIDATES = 5;
 
 /**
- * Resolves every reference (duplicates allowed) in two queries at most. The result is indexed like
- * the input.
+ * Resolves every reference (duplicates allowed) in two queries at most (the second, for candidates,
+ * can be skipped). The result is indexed like the input.
  */
-export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseRef[]): Promise<LinkOutcome[]> {
+export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseRef[], opts: { candidates?: boolean } = {}): Promise<LinkOutcome[]> {
   const norm = refs.map(normaliseRef);
   const distinct = new Map<string, NormalisedRef>();
   for (const n of norm) distinct.set(n.key, n);
@@ -116,7 +116,7 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     unresolved([], tried.length ? `no enterprise matches ${tried.join(', ')}` : 'the record names no enterprise (no credit code, organisation code or name)');
   }
 
-  if (needCandidates.length) await addCandidates(client, needCandidates, outcomes);
+  if (needCandidates.length && opts.candidates !== false) await addCandidates(client, needCandidates, outcomes);
   return norm.map((n) => outcomes.get(n.key)!);
 }
 

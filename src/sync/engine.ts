@@ -1,0 +1,245 @@
+/**
+ * The sync engine: pulls each connector's changes since its stored watermark and stores them batch by
+ * batch. Each batch is ONE transaction holding its records, its quarantine entries, the advanced
+ * watermark and the run's figures, so a run stopped at any point (kill, lost connection, source
+ * dying mid-stream) leaves a consistent store and the next run resumes after the last committed batch.
+ * A PostgreSQL advisory lock per connector keeps two hub replicas from syncing one source at once.
+ */
+import type pg from 'pg';
+import type { Connector, SourceEnvelope } from '../../connectors/types.js';
+import type { RecordKind } from '../domain/canonical.js';
+import { applyBatch, inTransaction, poolOf, type SyncDeps, type SyncSource } from './apply.js';
+import { maskIdsInText } from './mask.js';
+
+export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
+
+export interface SyncRunResult {
+  connector: string;
+  /** sync_run.id (null when skipped) */
+  runId: number | null;
+  status: RunStatus;
+  batches: number;
+  read: number;
+  written: number;
+  unchanged: number;
+  quarantined: number;
+  watermarkFrom: string | null;
+  watermarkTo: string | null;
+  /** why it failed, was aborted or skipped (ID numbers masked) */
+  error: string | null;
+}
+
+export interface SyncProgress {
+  connector: string;
+  batches: number;
+  read: number;
+  written: number;
+  unchanged: number;
+  quarantined: number;
+}
+
+export interface SyncOptions {
+  /** records per batch asked of the connector (it may cap it) */
+  batchSize?: number;
+  /** stops after the batch being stored; the run is recorded ABORTED and resumes next time */
+  signal?: AbortSignal;
+  /** after each committed batch: the enterprises whose stored data changed (incremental risk scores) */
+  onBatchCommitted?: (affectedCreditCodes: Set<string>) => Promise<void>;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+// first key of the two-key advisory lock: this application's namespace for sync locks
+const LOCK_NAMESPACE = 0x53594e43; // 'SYNC'
+const RETRY_PAGE = 500;
+
+const errorText = (err: unknown): string => maskIdsInText(err instanceof Error ? err.message : String(err));
+
+/** Holds the connector's advisory lock on a dedicated connection for as long as the run lasts. */
+async function tryLock(deps: SyncDeps, connectorId: string): Promise<{ release(): Promise<void> } | null> {
+  const client = await poolOf(deps.ds).connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_NAMESPACE, connectorId]);
+    if (!rows[0]?.ok) {
+      client.release();
+      return null;
+    }
+  } catch (err) {
+    client.release(err as Error);
+    throw err;
+  }
+  return {
+    async release() {
+      try {
+        await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_NAMESPACE, connectorId]);
+        client.release();
+      } catch (err) {
+        client.release(err as Error); // closing the session releases the lock anyway
+      }
+    },
+  };
+}
+
+/** One run of one connector; never throws for a source or store failure: the run records it. */
+export async function syncConnector(deps: SyncDeps, connector: Connector, opts: SyncOptions = {}): Promise<SyncRunResult> {
+  const { ds, log } = deps;
+  const result: SyncRunResult = {
+    connector: connector.id, runId: null, status: 'SKIPPED', batches: 0, read: 0, written: 0, unchanged: 0, quarantined: 0,
+    watermarkFrom: null, watermarkTo: null, error: null,
+  };
+  let lock: Awaited<ReturnType<typeof tryLock>>;
+  try {
+    lock = await tryLock(deps, connector.id);
+  } catch (err) {
+    result.status = 'FAILED';
+    result.error = `could not reach the hub store: ${errorText(err)}`;
+    log.error({ connector: connector.id, error: result.error }, 'sync run not started');
+    return result;
+  }
+  if (!lock) {
+    result.error = 'another hub process is syncing this connector';
+    log.warn({ connector: connector.id }, 'sync skipped: another hub process holds this connector\'s sync lock');
+    return result;
+  }
+  const source: SyncSource = { id: connector.id, department: connector.department };
+  try {
+    // holding the lock, any RUNNING run of this connector belongs to a process that died
+    await ds.query(
+      `UPDATE sync_run SET status = 'ABORTED', finished_at = now(),
+         error = coalesce(error, 'the process running it stopped before it finished; the next run resumed from the last committed batch')
+       WHERE connector = $1 AND status = 'RUNNING'`,
+      [connector.id],
+    );
+    const [wm] = (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = $1`, [connector.id])) as { watermark: string }[];
+    result.watermarkFrom = result.watermarkTo = wm?.watermark ?? null;
+    const [run] = (await ds.query(`INSERT INTO sync_run (connector, status, watermark_from, watermark_to) VALUES ($1, 'RUNNING', $2, $2) RETURNING id`, [
+      connector.id, result.watermarkFrom,
+    ])) as { id: number }[];
+    result.runId = Number(run!.id);
+    log.info({ connector: connector.id, runId: result.runId, from: result.watermarkFrom }, 'sync run started');
+
+    try {
+      for await (const batch of connector.changesSince(result.watermarkFrom, { batchSize: opts.batchSize, signal: opts.signal })) {
+        const figures = await inTransaction(ds, async (client) => {
+          const f = await applyBatch(client, deps, source, batch.records, { fetchedAt: new Date() });
+          await commitProgress(client, connector.id, result.runId!, batch.watermark, f);
+          return f;
+        });
+        result.batches++;
+        result.read += figures.read;
+        result.written += figures.written;
+        result.unchanged += figures.unchanged;
+        result.quarantined += figures.quarantined;
+        result.watermarkTo = batch.watermark;
+        opts.onProgress?.({ connector: connector.id, batches: result.batches, read: result.read, written: result.written, unchanged: result.unchanged, quarantined: result.quarantined });
+        if (opts.onBatchCommitted && figures.affectedCreditCodes.size) {
+          try {
+            await opts.onBatchCommitted(figures.affectedCreditCodes);
+          } catch (err) {
+            log.error({ connector: connector.id, error: errorText(err) }, 'onBatchCommitted hook failed (the batch itself is stored)');
+          }
+        }
+        if (opts.signal?.aborted) break;
+      }
+      if (opts.signal?.aborted) {
+        result.status = 'ABORTED';
+        result.error = 'stopped on request after a committed batch; the next run resumes from there';
+      } else result.status = 'SUCCEEDED';
+    } catch (err) {
+      if (opts.signal?.aborted) {
+        result.status = 'ABORTED';
+        result.error = 'stopped on request; the next run resumes from the last committed batch';
+      } else {
+        result.status = 'FAILED';
+        result.error = errorText(err);
+      }
+    }
+    await ds
+      .query(`UPDATE sync_run SET status = $2, finished_at = now(), error = $3 WHERE id = $1`, [result.runId, result.status, result.error])
+      .catch((err: unknown) => log.error({ connector: connector.id, runId: result.runId, error: errorText(err) }, 'could not record the end of the sync run'));
+    const level = result.status === 'FAILED' ? 'error' : result.status === 'ABORTED' ? 'warn' : 'info';
+    log[level]({ ...result }, `sync run ${result.status.toLowerCase()}`);
+    return result;
+  } catch (err) {
+    // the store itself failed outside a batch (start or end of the run)
+    result.status = 'FAILED';
+    result.error = errorText(err);
+    log.error({ connector: connector.id, runId: result.runId, error: result.error }, 'sync run failed');
+    return result;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Inside the batch's transaction: the watermark advances and the run's figures grow together with the data. */
+async function commitProgress(
+  client: pg.ClientBase, connectorId: string, runId: number, watermark: string,
+  f: { read: number; written: number; unchanged: number; quarantined: number },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO sync_watermark (connector, watermark, updated_at) VALUES ($1, $2, now())
+     ON CONFLICT (connector) DO UPDATE SET watermark = EXCLUDED.watermark, updated_at = now()`,
+    [connectorId, watermark],
+  );
+  await client.query(
+    `UPDATE sync_run SET records_read = records_read + $2, records_written = records_written + $3,
+       records_unchanged = records_unchanged + $4, records_quarantined = records_quarantined + $5, watermark_to = $6
+     WHERE id = $1`,
+    [runId, f.read, f.written, f.unchanged, f.quarantined, watermark],
+  );
+}
+
+/**
+ * Retries open UNLINKED / AMBIGUOUS_LINK entries of these sources: those that link now are stored
+ * and resolved (e.g. housing synced before market brought the enterprise); the others stay as they are.
+ */
+export async function retryQuarantine(
+  deps: SyncDeps, sources: readonly SyncSource[], opts: Pick<SyncOptions, 'onBatchCommitted' | 'signal'> = {},
+): Promise<{ retried: number; resolved: number }> {
+  let retried = 0;
+  let resolved = 0;
+  for (const source of sources) {
+    let after = 0;
+    for (;;) {
+      if (opts.signal?.aborted) return { retried, resolved };
+      const rows = (await deps.ds.query(
+        `SELECT id, kind, source_record_id, raw, record FROM quarantined_record
+         WHERE source = $1 AND resolved_at IS NULL AND reason_code IN ('UNLINKED', 'AMBIGUOUS_LINK') AND record IS NOT NULL AND id > $2
+         ORDER BY id LIMIT ${RETRY_PAGE}`,
+        [source.id, after],
+      )) as { id: number; kind: RecordKind; source_record_id: string; raw: unknown; record: SourceEnvelope['record'] }[];
+      if (!rows.length) break;
+      after = Number(rows[rows.length - 1]!.id);
+      const envelopes: SourceEnvelope[] = rows.map((r) => ({ sourceRecordId: r.source_record_id, kind: r.kind, raw: r.raw, record: r.record }));
+      const f = await inTransaction(deps.ds, (client) => applyBatch(client, deps, source, envelopes, { retryOnly: true }));
+      retried += rows.length;
+      resolved += f.written + f.unchanged;
+      if (opts.onBatchCommitted && f.affectedCreditCodes.size) {
+        await opts.onBatchCommitted(f.affectedCreditCodes).catch((err: unknown) =>
+          deps.log.error({ source: source.id, error: errorText(err) }, 'onBatchCommitted hook failed (the batch itself is stored)'));
+      }
+      if (rows.length < RETRY_PAGE) break;
+    }
+  }
+  if (retried) deps.log.info({ retried, resolved }, 'quarantined records retried');
+  return { retried, resolved };
+}
+
+/**
+ * Syncs each connector in the given order (market first: it holds the enterprise registry), then
+ * retries the quarantined records that may link now. Failures are recorded per run, never thrown.
+ */
+export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], opts: SyncOptions = {}): Promise<SyncRunResult[]> {
+  const runs: SyncRunResult[] = [];
+  for (const c of connectors) {
+    if (opts.signal?.aborted) break;
+    runs.push(await syncConnector(deps, c, opts));
+  }
+  if (!opts.signal?.aborted) {
+    try {
+      await retryQuarantine(deps, connectors.map((c) => ({ id: c.id, department: c.department })), opts);
+    } catch (err) {
+      deps.log.error({ error: errorText(err) }, 'retrying quarantined records failed; the next sync tries again');
+    }
+  }
+  return runs;
+}
