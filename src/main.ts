@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadSources } from '../connectors/registry.js';
 import type { Connector, SimulatorEnv } from '../connectors/types.js';
 import { openHubDatabase } from './cli/db.js';
-import { generateInto } from './cli/generate.js';
+import { generateInto } from './generator/generate.js';
 import { loadPiiKey, PiiVault } from './security/pii.js';
 import { loadOrCreateSecret } from './security/tokens.js';
 import { createHubServer } from './server/app.js';
