@@ -1,0 +1,208 @@
+/**
+ * Connector for the 交通运输信用信息共享平台 (see simulator.ts for the wire, mapping.ts for the fields).
+ *
+ * The platform answers HTTP 200 for its own errors, so every answer's envelope `code` is checked.
+ * Its lists only offer an inclusive `updateTimeStart` (whole seconds) and offset pages, which skip or
+ * repeat records when read naively. Per resource the watermark keeps the last updateTime seen and the
+ * ids already seen at that second: a read starts at that second, drops those ids, and restarts at
+ * page 1 whenever the second moves on, so a resumed run neither skips nor repeats. (A record changed
+ * twice within the very second it was read is seen again only at its next change: the platform's
+ * one-second clock cannot tell those apart.)
+ */
+import http from 'node:http';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { z } from 'zod';
+import type { Department, RecordKind } from '../../src/domain/canonical.js';
+import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
+import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_BY_TAG, RESOURCES, toEnvelope, type ResourceName, type ResourceTag } from './mapping.js';
+
+export const SOURCE_ID = 'transport';
+const DEPARTMENT: Department = 'TRANSPORT';
+
+const optionsSchema = z.object({
+  timeoutMs: z.number().int().positive(),
+  baseUrl: z.string().url(),
+  apiKey: z.string().min(1),
+  /** page size for changesSince when the caller gives no batchSize (≤ 200) */
+  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
+});
+export type TransportConnectorOptions = z.infer<typeof optionsSchema>;
+
+/** Per resource: last updateTime read ('yyyy-MM-dd HH:mm:ss', Beijing) and the ids already read at it. */
+interface Position {
+  ts: string;
+  ids: string[];
+}
+type Watermark = Partial<Record<ResourceName, Position>>;
+
+const envelopeSchema = z.object({ code: z.number(), msg: z.string().nullish(), data: z.unknown() });
+const listSchema = z.object({ records: z.array(z.unknown()), total: z.number().int().nonnegative() });
+const LOCAL_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+function parseWatermark(w: string | null): Watermark {
+  if (!w) return {};
+  try {
+    const parsed = JSON.parse(w) as { v?: number; pos?: Watermark };
+    if (parsed.v !== 1 || typeof parsed.pos !== 'object' || parsed.pos === null) throw new Error('unknown version');
+    for (const p of Object.values(parsed.pos)) {
+      if (!p || typeof p.ts !== 'string' || !LOCAL_INSTANT.test(p.ts) || !Array.isArray(p.ids)) throw new Error('bad position');
+    }
+    return parsed.pos;
+  } catch (e) {
+    throw new Error(`transport: unreadable watermark '${w}': ${(e as Error).message}`);
+  }
+}
+const formatWatermark = (pos: Watermark): string => JSON.stringify({ v: 1, pos });
+
+export class TransportConnector implements Connector {
+  readonly id = SOURCE_ID;
+  readonly department = DEPARTMENT;
+  readonly provides: readonly RecordKind[] = RESOURCES.map((r) => r.kind);
+  private readonly http: AxiosInstance;
+  private readonly agent: http.Agent;
+  private readonly opts: TransportConnectorOptions;
+
+  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+    const parsed = optionsSchema.safeParse(options);
+    if (!parsed.success) throw new Error(`transport connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    this.opts = parsed.data;
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    this.http = axios.create({
+      baseURL: this.opts.baseUrl.replace(/\/+$/, '') + API_BASE,
+      timeout: this.opts.timeoutMs,
+      httpAgent: this.agent,
+      // statuses and envelope codes are judged here; axios must not throw on 5xx with a confusing message
+      validateStatus: () => true,
+      responseType: 'json',
+      transitional: { clarifyTimeoutError: true },
+      headers: { apikey: this.opts.apiKey },
+    });
+  }
+
+  /** One call: whole-call failures (transport, HTTP status, envelope code) become SourceError; returns `data`. */
+  private async call(method: 'GET' | 'POST', path: string, init: { params?: object; data?: unknown; signal?: AbortSignal }): Promise<unknown> {
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const what = `${method} ${path}`;
+    let res;
+    try {
+      res = await this.http.request({ method, url: path, params: init.params, data: init.data, signal });
+    } catch (err) {
+      if (init.signal?.aborted) throw err; // the caller gave up: not a source failure
+      throw this.toSourceError(err, timeout.aborted, what);
+    }
+    if (res.status >= 500) throw new SourceError(this.id, 'UNAVAILABLE', `${what} answered HTTP ${res.status}`);
+    if (res.status === 401 || res.status === 403) throw new SourceError(this.id, 'REFUSED', `${what} refused (HTTP ${res.status})`);
+    if (res.status !== 200) throw new SourceError(this.id, 'BAD_RESPONSE', `${what} answered HTTP ${res.status}`);
+    const env = envelopeSchema.safeParse(res.data);
+    if (!env.success) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: answer is not a {code, msg, data} envelope`);
+    const { code, msg, data } = env.data;
+    if (code === CODE.OK) return data;
+    const said = `${what}: platform code ${code} ${msg ?? ''}`.trim();
+    if (code >= 40100 && code < 40400) throw new SourceError(this.id, 'REFUSED', said);
+    if (code >= 50000) throw new SourceError(this.id, 'UNAVAILABLE', said);
+    throw new SourceError(this.id, 'BAD_RESPONSE', said);
+  }
+
+  private toSourceError(err: unknown, timedOut: boolean, what: string): SourceError {
+    if (timedOut || (err instanceof AxiosError && (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED'))) {
+      return new SourceError(this.id, 'TIMEOUT', `${what}: no answer within ${this.opts.timeoutMs} ms`, err);
+    }
+    if (err instanceof AxiosError) {
+      if (err.code === 'ERR_BAD_RESPONSE' && err.response) return new SourceError(this.id, 'BAD_RESPONSE', `${what}: ${err.message}`, err);
+      return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err.code ?? ''} ${err.message}`.trim(), err);
+    }
+    return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+
+  private list(data: unknown, what: string): z.infer<typeof listSchema> {
+    const parsed = listSchema.safeParse(data);
+    if (!parsed.success) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: data is not {records, total} (${parsed.error.issues[0]?.message ?? ''})`);
+    return parsed.data;
+  }
+
+  async fetchByKeys(creditCodes: readonly string[], opts?: { signal?: AbortSignal }): Promise<SourceEnvelope[]> {
+    const codes = [...new Set(creditCodes)];
+    const out: SourceEnvelope[] = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < codes.length; i += MAX_BATCH_CODES) {
+      const chunk = codes.slice(i, i + MAX_BATCH_CODES);
+      const what = 'POST /batchQuery';
+      const { records } = this.list(await this.call('POST', '/batchQuery', { data: { tyshxydm: chunk }, signal: opts?.signal }), what);
+      records.forEach((raw, idx) => {
+        const tag = (raw as { zylx?: unknown } | null)?.zylx;
+        const resource = RESOURCE_BY_TAG[tag as ResourceTag];
+        // the tag is the platform's classification, not record content: without it nothing can be said
+        if (!resource) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: record ${idx} has unknown zylx ${JSON.stringify(tag)}`);
+        const env = toEnvelope(resource, raw, idx);
+        const key = `${env.kind}|${env.sourceRecordId}`;
+        if (seen.has(key)) return; // a name-only record can match codes of two chunks
+        seen.add(key);
+        out.push(env);
+      });
+    }
+    return out;
+  }
+
+  async *changesSince(watermark: string | null, opts?: { signal?: AbortSignal; batchSize?: number }): AsyncIterable<ChangeBatch> {
+    const pos = parseWatermark(watermark);
+    const size = Math.min(Math.max(1, opts?.batchSize ?? this.opts.pageSize), MAX_PAGE_SIZE);
+    for (const { name } of RESOURCES) {
+      const path = `/${name}`;
+      const what = `GET ${path}`;
+      let ts: string | null = pos[name]?.ts ?? null;
+      let seen = new Set(pos[name]?.ids ?? []);
+      let queryTs = ts;
+      let pageNo = 1;
+      for (;;) {
+        const params = { pageNo, pageSize: size, ...(queryTs ? { updateTimeStart: queryTs } : {}) };
+        const { records, total } = this.list(await this.call('GET', path, { params, signal: opts?.signal }), what);
+        const fresh: SourceEnvelope[] = [];
+        records.forEach((raw, i) => {
+          const { id, updateTime } = (raw ?? {}) as { id?: unknown; updateTime?: unknown };
+          if (typeof id !== 'string' || !id || typeof updateTime !== 'string' || !LOCAL_INSTANT.test(updateTime)) {
+            // without id and updateTime the position could not be kept: resuming would be unsafe
+            throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: record ${i} has no usable id/updateTime`);
+          }
+          if (ts !== null && updateTime < ts) return; // shifted into this page from one already read
+          if (updateTime === ts && seen.has(id)) return;
+          if (updateTime !== ts) {
+            ts = updateTime;
+            seen = new Set();
+          }
+          seen.add(id);
+          fresh.push(toEnvelope(name, raw, i));
+        });
+        if (fresh.length > 0) {
+          pos[name] = { ts: ts!, ids: [...seen] };
+          const bad = fresh.filter((r) => r.error).length;
+          if (bad) this.deps?.log.warn({ source: this.id, resource: name, bad }, 'records that could not be read');
+          yield { records: fresh, watermark: formatWatermark(pos) };
+        }
+        if (records.length < size || pageNo * size >= total) break;
+        // offsets only hold within one starting second: when it moved on, start again from its first page
+        if (ts !== queryTs) {
+          queryTs = ts;
+          pageNo = 1;
+        } else pageNo++;
+      }
+    }
+  }
+
+  async health(): Promise<HealthReport> {
+    const t0 = Date.now();
+    try {
+      const data = (await this.call('GET', '/health', {})) as { status?: unknown } | null;
+      const ok = data?.status === 'UP';
+      return { ok, latencyMs: Date.now() - t0, detail: ok ? undefined : `status ${String(data?.status)}` };
+    } catch (e) {
+      return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy(); // pooled keep-alive sockets
+  }
+}
+
+export const createTransportConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector => new TransportConnector(options, deps);

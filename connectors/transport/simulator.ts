@@ -1,0 +1,214 @@
+/**
+ * The 交通运输 stand-in system: 交通运输信用信息共享平台 REST/JSON API over schema `sim_transport`.
+ *
+ *   GET  /openapi/credit/v1/{licences|vehicles|violations|penalties|dishonest}?updateTimeStart=&pageNo=&pageSize=
+ *        updateTimeStart 'yyyy-MM-dd HH:mm:ss' Beijing time, inclusive (>=); ordered by (updateTime, id);
+ *        plain offset pagination, pageSize ≤ 200 → {code: 0, msg, data: {records, total}}
+ *   POST /openapi/credit/v1/batchQuery {tyshxydm: [≤50 credit codes]} → every record of those enterprises
+ *        (by credit code, by the embedded organisation code, and by 业户名称 the platform's own rows carry
+ *        for those codes), each tagged with zylx → {code: 0, msg, data: {records, total}}
+ *   GET  /openapi/credit/v1/health
+ *   POST|GET /__faults  (test switch, no auth, not counted)
+ *
+ * Auth: header `apikey`. Every platform answer is HTTP 200 with an envelope, errors included
+ * (40101 apikey无效, 40001 参数错误, 50001 系统繁忙); only the gateway in front answers 502/503.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import pg from 'pg';
+import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
+import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../types.js';
+import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCES, type ResourceName } from './mapping.js';
+import { COLUMNS, REF_COLUMNS, SCHEMA, TABLE_OF } from './seed.js';
+
+/** Fixed key of the stand-in (a real deployment gets its own from the platform). */
+export const SIM_API_KEY = 'jt-hub-5c1e9a7f3b2d4860';
+const SYSTEM_TITLE = '交通运输信用信息共享平台';
+
+/** SELECT list rendering a row as the wire record. */
+const selectOf = (name: ResourceName): string => {
+  const t = TABLE_OF[name];
+  const cols = [...REF_COLUMNS, ...COLUMNS[t]].map((c) => (c === 'fkje' ? 'fkje::float8 AS fkje' : c));
+  return `id, ${cols.join(', ')}, to_char(update_time, 'YYYY-MM-DD HH24:MI:SS') AS "updateTime"`;
+};
+const RESOURCE_NAMES = new Set<string>(RESOURCES.map((r) => r.name));
+const LOCAL_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+class BadParam extends Error {}
+
+function intParam(v: unknown, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new BadParam(`${name}必须是${min}到${max}之间的整数`);
+  return n;
+}
+
+/** Replaces every value but id/updateTime/zylx with garbage: the 'malformed' fault. */
+function garble(rec: unknown): unknown {
+  if (rec === null || typeof rec !== 'object') return rec;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rec)) {
+    out[k] = k === 'id' || k === 'updateTime' || k === 'zylx' ? v : typeof v === 'number' ? '#N/A' : v == null ? v : '\ufffd\ufffd';
+  }
+  return out;
+}
+
+const ok = (data: unknown) => ({ code: CODE.OK, msg: '成功', data });
+
+export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulator> {
+  const pool = new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 10, statement_timeout: 15_000, connectionTimeoutMillis: 5_000 });
+  let faults: FaultSettings = { mode: 'none' };
+  let calls = 0;
+  let errorCount = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+
+  app.get('/__faults', (_req, res) => void res.json(faults));
+  app.post('/__faults', (req, res) => {
+    const body = req.body as Partial<FaultSettings> | undefined;
+    const modes: FaultSettings['mode'][] = ['none', 'slow', 'error', 'hang', 'drop', 'malformed'];
+    if (!body || !modes.includes(body.mode as FaultSettings['mode'])) {
+      res.status(400).json({ code: CODE.BAD_PARAM, msg: `mode must be one of ${modes.join(', ')}` });
+      return;
+    }
+    faults = { mode: body.mode as FaultSettings['mode'], delayMs: body.delayMs };
+    res.json(faults);
+  });
+
+  // data requests are counted; health is not data
+  app.use(API_BASE, (req, _res, next) => {
+    if (req.path !== '/health') calls++;
+    next();
+  });
+
+  // faults strike before anything else, as an overloaded gateway or backend would
+  app.use(API_BASE, (_req, res, next) => {
+    switch (faults.mode) {
+      case 'slow': {
+        const t = setTimeout(() => (timers.delete(t), next()), faults.delayMs ?? 2000);
+        timers.add(t);
+        return;
+      }
+      case 'error':
+        // the gateway's HTML error page twice, then the platform's own envelope error
+        errorCount++;
+        if (errorCount % 3 === 0) res.json({ code: CODE.BUSY, msg: '系统繁忙，请稍后再试', data: null });
+        else res.status(errorCount % 3 === 1 ? 502 : 503).type('text/html').send('<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
+        return;
+      case 'hang':
+        return; // never answer; the socket is destroyed on close()
+      default:
+        next();
+    }
+  });
+
+  app.use(API_BASE, (req, res, next) => {
+    if (req.get('apikey') !== SIM_API_KEY) return void res.json({ code: CODE.BAD_APIKEY, msg: 'apikey无效', data: null });
+    next();
+  });
+
+  /** Sends an envelope, applying the drop and malformed faults on the way out. */
+  const send = (res: Response, body: { code: number; msg: string; data: unknown }) => {
+    const data = body.data as { records?: unknown[] } | null;
+    if (faults.mode === 'malformed' && data && Array.isArray(data.records)) data.records = data.records.map(garble);
+    const text = JSON.stringify(body);
+    if (faults.mode === 'drop') {
+      const bytes = Buffer.from(text, 'utf8');
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length + 64) });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+      setImmediate(() => res.socket?.destroy());
+      return;
+    }
+    res.type('application/json; charset=utf-8').send(text);
+  };
+
+  app.get(`${API_BASE}/health`, (_req, res) => send(res, ok({ status: 'UP', system: SYSTEM_TITLE })));
+
+  app.get(`${API_BASE}/:resource`, async (req: Request<{ resource: string }>, res) => {
+    const name = req.params.resource;
+    if (!RESOURCE_NAMES.has(name)) {
+      send(res, { code: 40400, msg: `资源${name}不存在`, data: null });
+      return;
+    }
+    const resource = name as ResourceName;
+    const q = req.query as Record<string, unknown>;
+    const pageNo = intParam(q.pageNo, 'pageNo', 1, 1, 1_000_000);
+    const pageSize = intParam(q.pageSize, 'pageSize', 20, 1, MAX_PAGE_SIZE);
+    const params: unknown[] = [];
+    let where = 'TRUE';
+    if (q.updateTimeStart !== undefined && q.updateTimeStart !== '') {
+      if (typeof q.updateTimeStart !== 'string' || !LOCAL_INSTANT.test(q.updateTimeStart)) throw new BadParam('updateTimeStart格式应为yyyy-MM-dd HH:mm:ss');
+      params.push(q.updateTimeStart);
+      where = 'update_time >= $1::timestamp';
+    }
+    const table = `${SCHEMA}.${TABLE_OF[resource]}`;
+    const [{ rows }, count] = await Promise.all([
+      pool.query(`SELECT ${selectOf(resource)} FROM ${table} WHERE ${where} ORDER BY update_time, id LIMIT ${pageSize} OFFSET ${(pageNo - 1) * pageSize}`, params),
+      pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params),
+    ]);
+    send(res, ok({ records: rows, total: count.rows[0]!.n }));
+  });
+
+  app.post(`${API_BASE}/batchQuery`, async (req, res) => {
+    const codes = (req.body as { tyshxydm?: unknown } | undefined)?.tyshxydm;
+    if (!Array.isArray(codes) || codes.length === 0 || codes.length > MAX_BATCH_CODES || !codes.every((c) => typeof c === 'string')) {
+      throw new BadParam(`tyshxydm必须是1到${MAX_BATCH_CODES}个统一社会信用代码`);
+    }
+    const orgs = (codes as string[]).filter((c) => c.length === 18).map(orgCodeOfCreditCode);
+    // 业户名称 the platform's own rows carry next to these codes: reaches rows that kept only the name
+    const { rows: named } = await pool.query<{ n: string }>(
+      RESOURCES.map((r) => `SELECT ${SCHEMA}.norm_name(yhmc) AS n FROM ${SCHEMA}.${TABLE_OF[r.name]} WHERE tyshxydm = ANY($1) AND yhmc <> ''`).join(' UNION '),
+      [codes],
+    );
+    const names = named.map((r) => r.n);
+    const parts = await Promise.all(
+      RESOURCES.map(async (r) => {
+        const { rows } = await pool.query(
+          `SELECT '${r.tag}' AS zylx, ${selectOf(r.name)} FROM ${SCHEMA}.${TABLE_OF[r.name]}
+           WHERE tyshxydm = ANY($1) OR zzjgdm = ANY($2) OR ${SCHEMA}.norm_name(yhmc) = ANY($3) ORDER BY id`,
+          [codes, orgs, names],
+        );
+        return rows as unknown[];
+      }),
+    );
+    const records = parts.flat();
+    send(res, ok({ records, total: records.length }));
+  });
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (err instanceof BadParam) res.json({ code: CODE.BAD_PARAM, msg: `参数错误：${err.message}`, data: null });
+    else res.json({ code: CODE.BUSY, msg: `系统异常：${err instanceof Error ? err.message : String(err)}`, data: null });
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.port, env.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = env.host === '0.0.0.0' || env.host === '::' || env.host === '' ? '127.0.0.1' : env.host;
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    connectorOptions: { baseUrl, apiKey: SIM_API_KEY },
+    async setFaults(f) {
+      faults = { ...f };
+    },
+    callCount: () => calls,
+    resetCallCount() {
+      calls = 0;
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,373 @@
+/**
+ * 交通运输 source end to end: seeder → PostgreSQL (sim_transport) → HTTP simulator (envelope, apikey,
+ * offset pages) → connector → canonical records. Real database, real sockets; nothing mocked.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CanonicalRecord, CredentialRecord, VehicleRecord } from '../../src/domain/canonical.js';
+import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
+import type { WorldItem } from '../../src/generator/world.js';
+import { createTestDatabase } from '../../tests/support/db.js';
+import { SourceError, type ChangeBatch, type Connector, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import source from './index.js';
+import { API_BASE, fromBeijingLocal, toBeijingLocal, toEnvelope, VEHICLE_KIND_BY_CODE, VIOLATION_KIND_BY_CODE } from './mapping.js';
+
+const T0 = '2025-01-01T00:00:00.000Z'; // 2025-01-01 08:00:00 Beijing
+const T1 = '2025-02-01T08:30:00.000Z'; // 2025-02-01 16:30:00 Beijing
+
+const E1 = makeCreditCode('9', '1', '420106', 'MA4K0T01');
+const E2 = makeCreditCode('9', '1', '430102', '70721503');
+const E3 = makeCreditCode('9', '1', '130104', 'MA0CQ124');
+const N1 = '武汉楚运客运(集团)有限公司';
+/** how an old form typed N1: full-width brackets and a stray space */
+const N1_WIDE = '武汉楚运客运（集团） 有限公司';
+const N3 = '石家庄冀达物流有限公司';
+
+const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt: string, dirt?: WorldItem['dirt']): WorldItem => ({
+  department: 'TRANSPORT', sourceRecordId, record, updatedAt, ...(dirt ? { dirt } : {}),
+});
+const licence = (over: Partial<CredentialRecord>): CredentialRecord => ({
+  kind: 'credential',
+  credentialKind: 'ROAD_TRANSPORT_LICENCE',
+  number: '鄂交运管许可汉字420106000001号',
+  enterprise: { creditCode: E1 },
+  category: '道路旅客运输',
+  grade: null,
+  scope: null,
+  issuerDepartment: 'TRANSPORT',
+  validFrom: null,
+  validTo: null,
+  status: 'VALID',
+  ...over,
+});
+const vehicle = (over: Partial<VehicleRecord>): VehicleRecord => ({
+  kind: 'vehicle',
+  enterprise: { creditCode: E1 },
+  plateNumber: '鄂A12345',
+  vehicleKind: 'PASSENGER_COACH',
+  operatingCertificate: '鄂交运管汉字420106000123号',
+  certificateValidTo: '2026-05-31',
+  monitoringOnline: true,
+  ...over,
+});
+
+// most records share one updatedAt second: paging must neither skip nor repeat there
+const ITEMS: WorldItem[] = [
+  item('LIC-0001', licence({ enterprise: { creditCode: E1, name: N1 }, grade: '一类客运班线', scope: '省际班车客运、旅游客运', validFrom: '2021-03-01', validTo: '2027-02-28' }), T0),
+  item('LIC-0002', licence({ number: '湘交运管许可长字430102000007号', enterprise: { creditCode: E2 }, category: '道路危险货物运输', scope: '危险货物运输（2类1项、3类）', validTo: '2024-06-30', status: 'EXPIRED' }), T0),
+  item('LIC-0003', licence({ number: '冀交运管许可石字130104000042号', enterprise: { orgCode: orgCodeOfCreditCode(E3) }, category: '道路普通货物运输', status: 'SUSPENDED' }), T0, { refStyle: 'orgCode' }),
+  item('LIC-0004', licence({ number: '冀交运管许可石字130104000043号', enterprise: { creditCode: E3 } }), T1, { malformed: true }),
+  item('VEH-0001', vehicle({ enterprise: { creditCode: E1, name: N1 } }), T0),
+  item('VEH-0002', vehicle({ plateNumber: '鄂A6789D', vehicleKind: 'TOURIST_COACH', operatingCertificate: '鄂交运管汉字420106000124号', certificateValidTo: null, monitoringOnline: false }), T0),
+  item('VEH-0003', vehicle({ enterprise: { creditCode: E2 }, plateNumber: '湘A0D123', vehicleKind: 'DANGEROUS_GOODS', operatingCertificate: '湘交运管长字430102000311号' }), T0),
+  item('VEH-0004', vehicle({ enterprise: { orgCode: orgCodeOfCreditCode(E3) }, plateNumber: '冀A8888挂', vehicleKind: 'HEAVY_FREIGHT', operatingCertificate: '冀交运管石字130104000777号', monitoringOnline: false }), T0, { refStyle: 'orgCode' }),
+  item('VEH-0005', vehicle({ enterprise: { creditCode: E2 }, plateNumber: '湘A0D124' }), T1, { malformed: true }),
+  item('VIO-0001', { kind: 'transport_violation', enterprise: { creditCode: E1 }, plateNumber: '鄂A12345', occurredAt: '2024-05-06T02:20:00.000Z', violationKind: 'OVERSPEED', location: 'G4京港澳高速K1010+200', fine: 200 }, T0),
+  item('VIO-0002', { kind: 'transport_violation', enterprise: { creditCode: E2 }, plateNumber: '湘A0D123', occurredAt: '2024-06-01T10:00:00.000Z', violationKind: 'OVERLOAD', location: 'S20长株高速', fine: 1500.5 }, T0),
+  item('VIO-0003', { kind: 'transport_violation', enterprise: { name: N3 }, plateNumber: '冀A8888挂', occurredAt: '2023-11-11T23:59:59.000Z', violationKind: 'OVER_LIMIT', location: null, fine: null }, T0, { refStyle: 'name' }),
+  // 00:30 Beijing on New Year's day is still 2024 in UTC: the zone conversion must be right
+  item('VIO-0004', { kind: 'transport_violation', enterprise: { creditCode: E1 }, plateNumber: '鄂A6789D', occurredAt: '2024-12-31T16:30:00.000Z', violationKind: 'FATIGUE', location: '沪渝高速武汉段', fine: 200 }, T0),
+  item('VIO-0005', { kind: 'transport_violation', enterprise: { creditCode: E1 }, plateNumber: '鄂A12345', occurredAt: '2024-07-01T00:00:00.000Z', violationKind: 'OVERSPEED', location: null, fine: 200 }, T1, { malformed: true }),
+  item('PEN-0001', { kind: 'penalty', enterprise: { creditCode: E1 }, decisionNumber: '鄂交执罚〔2024〕15号', decisionDate: '2024-07-01', penaltyType: '罚款', reason: '客运车辆动态监控装置不在线', legalBasis: '《道路运输车辆动态监督管理办法》第三十六条', amount: 5000 }, T0),
+  item('PEN-0002', { kind: 'penalty', enterprise: { name: N1 }, decisionNumber: '鄂交执罚〔2016〕3号', decisionDate: '2016-04-12', penaltyType: '警告', reason: '未按规定维护车辆', legalBasis: null, amount: null }, T0, { refStyle: 'name' }),
+  item('PEN-0003', { kind: 'penalty', enterprise: { name: N1_WIDE }, decisionNumber: '鄂交执罚〔2015〕9号', decisionDate: '2015-09-09', penaltyType: '罚款', reason: '超越许可事项经营', legalBasis: '《道路运输条例》第六十六条', amount: 10000 }, T0, { refStyle: 'fullWidthName' }),
+  item('PEN-0004', { kind: 'penalty', enterprise: { creditCode: E2 }, decisionNumber: '湘交执罚〔2023〕88号', decisionDate: '2023-08-08', penaltyType: '暂扣许可证', reason: '危险货物运输车辆超载', legalBasis: null, amount: null }, T0),
+  item('PEN-0005', { kind: 'penalty', enterprise: { creditCode: E2 }, decisionNumber: '湘交执罚〔2023〕89号', decisionDate: '2023-08-09', penaltyType: '罚款', reason: '未取得道路运输证', legalBasis: null, amount: 3000 }, T1, { malformed: true }),
+  item('LST-0001', { kind: 'list_entry', list: 'TRANSPORT_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { creditCode: E1 }, reason: '发生一次死亡3人以上的道路运输责任事故', legalBasis: '《交通运输部关于进一步加强交通运输信用体系建设的意见》', decisionNumber: '鄂交信失〔2024〕2号', startDate: '2024-08-01', endDate: '2025-08-01', removedDate: null }, T0),
+  item('LST-0002', { kind: 'list_entry', list: 'TRANSPORT_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { creditCode: E2 }, reason: '拒不履行行政处罚决定', legalBasis: '《交通运输严重失信主体名单管理办法》', decisionNumber: '湘交信失〔2022〕7号', startDate: '2022-05-01', endDate: null, removedDate: '2023-03-01' }, T0),
+  item('LST-0003', { kind: 'list_entry', list: 'TRANSPORT_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { orgCode: orgCodeOfCreditCode(E3) }, reason: '非法营运', legalBasis: '《道路运输条例》', decisionNumber: '冀交信失〔2019〕1号', startDate: '2019-01-15', endDate: '2020-01-15', removedDate: null }, T0, { refStyle: 'orgCode' }),
+  item('LST-0004', { kind: 'list_entry', list: 'TRANSPORT_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { creditCode: E3 }, reason: '伪造道路运输证', legalBasis: '《道路运输条例》', decisionNumber: '冀交信失〔2024〕5号', startDate: '2024-02-02', endDate: null, removedDate: null }, T1, { malformed: true }),
+];
+const ALL_IDS = ITEMS.map((i) => i.sourceRecordId).sort();
+const MALFORMED = new Set(ITEMS.filter((i) => i.dirt?.malformed).map((i) => i.sourceRecordId));
+const byId = (id: string): WorldItem => ITEMS.find((i) => i.sourceRecordId === id)!;
+
+async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
+  const out: ChangeBatch[] = [];
+  for await (const b of it) out.push(b);
+  return out;
+}
+const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
+const ids = (envs: SourceEnvelope[]): string[] => envs.map((e) => e.sourceRecordId);
+async function failure(p: Promise<unknown>): Promise<SourceError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(SourceError);
+    return e as SourceError;
+  }
+  throw new Error('expected a SourceError');
+}
+
+describe('transport mapping (交通运输)', () => {
+  it('converts Beijing local time to and from ISO instants, rejecting impossible times', () => {
+    expect(toBeijingLocal('2024-12-31T16:30:00.000Z')).toBe('2025-01-01 00:30:00');
+    expect(toBeijingLocal('2024-12-31T16:30:00.999Z')).toBe('2025-01-01 00:30:00');
+    expect(fromBeijingLocal('2025-01-01 00:30:00')).toBe('2024-12-31T16:30:00.000Z');
+    expect(fromBeijingLocal('0000-00-00 00:00:00')).toBeNull();
+    expect(fromBeijingLocal('2025-02-30 10:00:00')).toBeNull();
+    expect(fromBeijingLocal('2025-01-01T00:30:00')).toBeNull();
+  });
+
+  it('documents every numeric code of the vehicle and violation dictionaries, and names an unknown one', () => {
+    expect(Object.values(VEHICLE_KIND_BY_CODE).sort()).toEqual(['DANGEROUS_GOODS', 'HEAVY_FREIGHT', 'PASSENGER_COACH', 'TOURIST_COACH']);
+    expect(Object.values(VIOLATION_KIND_BY_CODE).sort()).toEqual(['FATIGUE', 'OVERLOAD', 'OVERSPEED', 'OVER_LIMIT']);
+    const env = toEnvelope('vehicles', { id: 'X', updateTime: '2025-01-01 08:00:00', tyshxydm: E1, cphm: '鄂A12345', cllx: 77, dlyszh: 'N', dlyszyxqz: null, jkzx: 1 }, 0);
+    expect(env.error).toMatch(/cllx.*77/);
+    expect(env.updatedAt).toBe(T0);
+    const noRef = toEnvelope('penalties', { id: 'Y', updateTime: '2025-01-01 08:00:00', cfjdswh: 'a', cfjdrq: '2024-01-01', cflb: '罚款', cfsy: 'x' }, 0);
+    expect(noRef.error).toMatch(/names no enterprise/);
+    expect(toEnvelope('dishonest', 'garbage', 3)).toMatchObject({ sourceRecordId: 'dishonest#unidentified-3', kind: 'list_entry', raw: 'garbage' });
+  });
+});
+
+describe('transport source (交通运输)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let env: SimulatorEnv;
+  let sim: RunningSimulator;
+  let connector: Connector;
+  const connect = (extra: Record<string, unknown> = {}) =>
+    source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, { log: { info: () => {}, warn: () => {}, error: () => {} } });
+  const baseUrl = () => String(sim.connectorOptions.baseUrl);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('transport');
+    env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'transport-')), port: 0, host: '127.0.0.1' };
+    await source.simulator.reset(env);
+    await source.simulator.reset(env); // idempotent
+    const { written } = await source.simulator.seed(env, (async function* () {
+      yield ITEMS.slice(0, 7);
+      yield ITEMS.slice(7);
+    })());
+    expect(written).toBe(ITEMS.length);
+    sim = await source.simulator.start(env);
+    connector = connect();
+  });
+  afterAll(async () => {
+    await connector?.close();
+    await sim?.close();
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    await sim.setFaults({ mode: 'none' });
+  });
+
+  it('is the TRANSPORT source and hands out exactly what its connector needs', () => {
+    expect(source).toMatchObject({ id: 'transport', department: 'TRANSPORT', title: '交通运输信用信息共享平台' });
+    expect(Object.keys(sim.connectorOptions).sort()).toEqual(['apiKey', 'baseUrl']);
+    expect(connector.provides).toEqual(['credential', 'vehicle', 'transport_violation', 'penalty', 'list_entry']);
+  });
+
+  it('validates its options and its watermark with messages naming the field', async () => {
+    expect(() => source.createConnector({ timeoutMs: 1000 }, { log: console })).toThrow(/baseUrl.*apiKey/);
+    expect(() => connect({ pageSize: 500 })).toThrow(/pageSize/);
+    await expect(collect(connector.changesSince('{"v":1,"pos":{"vehicles":{"ts":"yesterday","ids":[]}}}'))).rejects.toThrow(/unreadable watermark/);
+  });
+
+  it('refuses to seed what this platform cannot hold, naming the record', async () => {
+    const person = item('PER-1', { kind: 'person', idNumber: '420106198001011234', name: '张三' }, T0);
+    await expect(source.simulator.seed(env, (async function* () {
+      yield [person];
+    })())).rejects.toThrow(/PER-1 \(person\)/);
+  });
+
+  let endOfRun1: string;
+  it('changesSince(null) maps every seeded record back to its canonical record; malformed rows become error envelopes', async () => {
+    const batches = await collect(connector.changesSince(null));
+    const envelopes = flat(batches);
+    expect(ids(envelopes).sort()).toEqual(ALL_IDS);
+    for (const it of ITEMS) {
+      const e = envelopes.find((x) => x.sourceRecordId === it.sourceRecordId)!;
+      expect(e.kind).toBe(it.record.kind);
+      expect(e.updatedAt).toBe(it.updatedAt);
+      if (MALFORMED.has(it.sourceRecordId)) {
+        expect(e.record).toBeUndefined();
+        expect(e.error, it.sourceRecordId).toMatch(/: /); // names the field and the reason
+        expect((e.raw as { id: string }).id).toBe(it.sourceRecordId);
+      } else {
+        expect(e.error, `${it.sourceRecordId}: ${e.error}`).toBeUndefined();
+        expect(e.record).toEqual(it.record);
+      }
+    }
+    endOfRun1 = batches.at(-1)!.watermark;
+  });
+
+  it('speaks the platform dialect: envelope, pinyin fields, Beijing time, numeric codes, yuan, references as carried', async () => {
+    const get = (resource: string, params: Record<string, unknown>, apikey: string | null = String(sim.connectorOptions.apiKey)) =>
+      axios.get(`${baseUrl()}${API_BASE}/${resource}`, { params, headers: apikey ? { apikey } : {}, timeout: 2000, validateStatus: () => true });
+    const all = async (resource: string) => (await get(resource, { pageNo: 1, pageSize: 200 })).data.data.records as Record<string, unknown>[];
+    const rec = (rows: Record<string, unknown>[], id: string) => rows.find((r) => r.id === id)!;
+
+    const page = await get('vehicles', { pageNo: 1, pageSize: 2 });
+    expect(page.status).toBe(200);
+    expect(page.data).toMatchObject({ code: 0, data: { total: 5 } });
+    expect(page.data.data.records).toHaveLength(2);
+
+    const vehicles = await all('vehicles');
+    expect(rec(vehicles, 'VEH-0001')).toMatchObject({ tyshxydm: E1, yhmc: N1, cphm: '鄂A12345', cllx: 11, jkzx: 1, updateTime: '2025-01-01 08:00:00' });
+    expect(rec(vehicles, 'VEH-0004')).toMatchObject({ tyshxydm: null, zzjgdm: orgCodeOfCreditCode(E3), yhmc: null, cllx: 31, jkzx: 0 });
+    const violations = await all('violations');
+    expect(rec(violations, 'VIO-0001')).toMatchObject({ wfsj: '2024-05-06 10:20:00', wflx: 1, fkje: 200 });
+    expect(rec(violations, 'VIO-0002')).toMatchObject({ wflx: 2, fkje: 1500.5 });
+    expect(rec(violations, 'VIO-0003')).toMatchObject({ tyshxydm: null, zzjgdm: null, yhmc: N3, wflx: 3 });
+    expect(rec(violations, 'VIO-0004')).toMatchObject({ wfsj: '2025-01-01 00:30:00', wflx: 4 });
+    const penalties = await all('penalties');
+    expect(rec(penalties, 'PEN-0002')).toMatchObject({ tyshxydm: null, zzjgdm: null, yhmc: N1 });
+    expect(rec(penalties, 'PEN-0003')).toMatchObject({ tyshxydm: null, zzjgdm: null, yhmc: N1_WIDE });
+    expect(rec(await all('licences'), 'LIC-0002')).toMatchObject({ zzzt: '过期', yxqq: null, yxqz: '2024-06-30' });
+
+    // updateTimeStart is inclusive, to the second
+    const since = await get('licences', { pageNo: 1, pageSize: 200, updateTimeStart: '2025-02-01 16:30:00' });
+    expect((since.data.data.records as { id: string }[]).map((r) => r.id)).toEqual(['LIC-0004']);
+
+    // errors come inside the envelope with HTTP 200
+    const noKey = await get('licences', { pageNo: 1, pageSize: 1 }, null);
+    expect(noKey.status).toBe(200);
+    expect(noKey.data).toMatchObject({ code: 40101, msg: 'apikey无效' });
+    expect((await get('licences', { pageNo: 1, pageSize: 1 }, 'wrong')).data.code).toBe(40101);
+    const tooBig = await get('licences', { pageNo: 1, pageSize: 201 });
+    expect(tooBig.status).toBe(200);
+    expect(tooBig.data).toMatchObject({ code: 40001, msg: expect.stringContaining('pageSize') });
+    expect((await get('licences', { updateTimeStart: '2025-02-01T16:30:00Z' })).data.code).toBe(40001);
+  });
+
+  it('a wrong apikey (answered with HTTP 200 and code 40101) is REFUSED, not taken as data', async () => {
+    const wrong = connect({ apiKey: 'not-the-key' });
+    expect((await failure(wrong.fetchByKeys([E1]))).reason).toBe('REFUSED');
+    expect((await failure(collect(wrong.changesSince(null)))).reason).toBe('REFUSED');
+    expect((await wrong.health()).ok).toBe(false);
+    await wrong.close();
+  });
+
+  it('a watermark from the end of a run yields nothing new; after touch() exactly the touched record, also twice in a second', async () => {
+    expect(flat(await collect(connector.changesSince(endOfRun1)))).toEqual([]);
+    await source.simulator.touch(env, 'VEH-0001', { monitoringOnline: false, certificateValidTo: '2027-05-31' });
+    const run2 = await collect(connector.changesSince(endOfRun1));
+    const changed = flat(run2);
+    expect(ids(changed)).toEqual(['VEH-0001']);
+    expect(changed[0]!.record).toEqual({ ...byId('VEH-0001').record, monitoringOnline: false, certificateValidTo: '2027-05-31' });
+    expect(Date.parse(changed[0]!.updatedAt!)).toBeGreaterThan(Date.parse(T1));
+
+    // a second touch, most likely within the same second: the ids seen at that second keep it apart
+    const endOfRun2 = run2.at(-1)!.watermark;
+    await source.simulator.touch(env, 'VEH-0002', { monitoringOnline: true });
+    const run3 = await collect(connector.changesSince(endOfRun2));
+    expect(ids(flat(run3))).toEqual(['VEH-0002']);
+    expect(flat(run3)[0]!.record).toMatchObject({ monitoringOnline: true });
+    expect(flat(await collect(connector.changesSince(run3.at(-1)!.watermark)))).toEqual([]);
+    await expect(source.simulator.touch(env, 'NOPE-1', { fine: 1 })).rejects.toThrow(/no record 'NOPE-1'/);
+    await expect(source.simulator.touch(env, 'VIO-0001', { colour: 'red' })).rejects.toThrow(/colour/);
+  });
+
+  it('batches of 2 over records sharing one second neither skip nor repeat, also when resumed from any watermark', async () => {
+    const batches = await collect(connector.changesSince(null, { batchSize: 2 }));
+    expect(batches.length).toBeGreaterThan(ITEMS.length / 2 - 1);
+    expect(batches.every((b) => b.records.length >= 1 && b.records.length <= 2)).toBe(true);
+    const seen = ids(flat(batches));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(ALL_IDS);
+
+    for (let k = 0; k < batches.length; k++) {
+      const before = ids(flat(batches.slice(0, k + 1)));
+      const after = ids(flat(await collect(connector.changesSince(batches[k]!.watermark, { batchSize: 2 }))));
+      expect([...before, ...after].sort(), `resumed after batch ${k}`).toEqual(ALL_IDS);
+    }
+  });
+
+  it('a record changed while a run pages through its second is read again, and no other record is lost', async () => {
+    const got: string[] = [];
+    let touched = false;
+    for await (const b of connector.changesSince(null, { batchSize: 2 })) {
+      got.push(...ids(b.records));
+      if (!touched) {
+        // the first licences batch is read: move one of them to "now", shifting the offsets behind it
+        await source.simulator.touch(env, b.records[0]!.sourceRecordId, { scope: '省内班车客运' });
+        touched = true;
+      }
+    }
+    expect([...new Set(got)].sort()).toEqual(ALL_IDS);
+    expect(got.length).toBe(ALL_IDS.length + 1); // the touched one, once more with its change
+  });
+
+  it('fetchByKeys: everything about 100 enterprises in 2 calls (50 a call), by code, org code and the names the platform carries', async () => {
+    const filler = Array.from({ length: 97 }, (_, i) => makeCreditCode('9', '1', '110101', `Q${String(i).padStart(7, '0')}`));
+    sim.resetCallCount();
+    const envs = await connector.fetchByKeys([E1, ...filler.slice(0, 60), E2, E3, ...filler.slice(60), E1]);
+    expect(sim.callCount()).toBe(2);
+    const got = ids(envs);
+    expect(new Set(got).size).toBe(got.length);
+    // VIO-0003 names its enterprise only by a name no row of this platform carries next to a code:
+    // it is reached through changesSince only
+    expect(got.sort()).toEqual(ALL_IDS.filter((id) => id !== 'VIO-0003'));
+    for (const e of envs) {
+      if (MALFORMED.has(e.sourceRecordId)) expect(e.error).toMatch(/./);
+      else expect(e.record, e.sourceRecordId).toMatchObject({ kind: byId(e.sourceRecordId).record.kind });
+    }
+    expect(envs.find((e) => e.sourceRecordId === 'PEN-0003')!.record).toEqual(byId('PEN-0003').record); // full-width name found
+    expect(envs.find((e) => e.sourceRecordId === 'LST-0003')!.record).toEqual(byId('LST-0003').record); // org code only
+
+    sim.resetCallCount();
+    const many = Array.from({ length: 150 }, (_, i) => makeCreditCode('9', '1', '110101', `R${String(i).padStart(7, '0')}`));
+    expect(await connector.fetchByKeys(many)).toEqual([]);
+    expect(sim.callCount()).toBe(3);
+    sim.resetCallCount();
+    expect(await connector.fetchByKeys([])).toEqual([]);
+    expect(sim.callCount()).toBe(0);
+  });
+
+  it('error fault (set over HTTP): gateway 502/503 and the platform\'s own 50001 envelope are all UNAVAILABLE', async () => {
+    await axios.post(`${baseUrl()}/__faults`, { mode: 'error' }, { timeout: 2000 });
+    expect((await axios.get(`${baseUrl()}/__faults`, { timeout: 2000 })).data).toMatchObject({ mode: 'error' });
+    const reasons = [
+      (await failure(connector.fetchByKeys([E1]))).reason,
+      (await failure(collect(connector.changesSince(null)))).reason,
+      (await failure(connector.fetchByKeys([E2]))).reason,
+    ];
+    expect(reasons).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    expect((await connector.health()).ok).toBe(false);
+    await axios.post(`${baseUrl()}/__faults`, { mode: 'none' }, { timeout: 2000 });
+    expect((await connector.health()).ok).toBe(true);
+    expect(ids(await connector.fetchByKeys([E2]))).toContain('LIC-0002');
+  });
+
+  it('hang fault → TIMEOUT from the connector\'s own timer (the system never answers); normal again afterwards', async () => {
+    await sim.setFaults({ mode: 'hang' });
+    const quick = connect({ timeoutMs: 300 });
+    expect((await failure(quick.fetchByKeys([E1]))).reason).toBe('TIMEOUT');
+    expect((await failure(collect(quick.changesSince(null)))).reason).toBe('TIMEOUT');
+    await sim.setFaults({ mode: 'none' });
+    expect(ids(await quick.fetchByKeys([E1]))).toContain('LIC-0001');
+    await quick.close();
+  });
+
+  it('slow fault: answers slower than timeoutMs are TIMEOUT, slower but within it still arrive', async () => {
+    await sim.setFaults({ mode: 'slow', delayMs: 1500 });
+    const quick = connect({ timeoutMs: 300 });
+    expect((await failure(quick.fetchByKeys([E1]))).reason).toBe('TIMEOUT');
+    await quick.close();
+    await sim.setFaults({ mode: 'slow', delayMs: 100 });
+    expect(ids(await connector.fetchByKeys([E1]))).toContain('LIC-0001');
+  });
+
+  it('drop fault (socket closed mid-body) → SourceError; normal again afterwards', async () => {
+    await sim.setFaults({ mode: 'drop' });
+    expect(['UNAVAILABLE', 'BAD_RESPONSE']).toContain((await failure(connector.fetchByKeys([E1]))).reason);
+    expect(['UNAVAILABLE', 'BAD_RESPONSE']).toContain((await failure(collect(connector.changesSince(null)))).reason);
+    await sim.setFaults({ mode: 'none' });
+    expect(ids(await connector.fetchByKeys([E1]))).toContain('LIC-0001');
+  });
+
+  it('malformed fault → one error envelope per garbage record, raw kept, kind known; not a throw', async () => {
+    await sim.setFaults({ mode: 'malformed' });
+    const envs = flat(await collect(connector.changesSince(null)));
+    expect(ids(envs).sort()).toEqual(ALL_IDS);
+    expect(envs.every((e) => e.error && e.record === undefined && e.raw)).toBe(true);
+    expect(envs.find((e) => e.sourceRecordId === 'VEH-0003')!.kind).toBe('vehicle');
+    const batch = await connector.fetchByKeys([E2]);
+    expect(batch.length).toBeGreaterThan(0);
+    expect(batch.every((e) => e.error && e.record === undefined)).toBe(true);
+  });
+});
