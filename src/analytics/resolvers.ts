@@ -1,0 +1,153 @@
+/** Analyst queries: validate arguments, then one call into analytics/query.ts. */
+import type { GraphQLResolveInfo } from 'graphql';
+import { normaliseName } from '../domain/names.js';
+import type { EnterpriseNode } from '../enterprise/store.js';
+import type { QueryEnterprisesArgs, Resolvers } from '../generated/graphql.js';
+import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { todayIso } from '../records/rules.js';
+import type { RiskTier, StoredFactor } from '../risk/service.js';
+import type { HubContext } from '../server/context.js';
+import { badInput, notFound } from '../server/errors.js';
+import { pageSizeArg } from '../server/validate.js';
+import { divisions } from './divisions.js';
+import { enterpriseStats, keySupervision, searchEnterprises, type AnalyticsSettings, type OrderField } from './query.js';
+import { escapeLike } from './where.js';
+
+export interface KeySupervisionEntryView {
+  rank: number;
+  enterprise: EnterpriseNode;
+  score: number;
+  tier: RiskTier;
+  reasons: StoredFactor[];
+}
+export interface KeySupervisionListView {
+  regionCode: string;
+  generatedAt: Date;
+  entries: KeySupervisionEntryView[];
+}
+
+export function analyticsSettings(ctx: Pick<HubContext, 'config'>): AnalyticsSettings {
+  return {
+    limits: { maxDepth: ctx.config.HUB_WHERE_MAX_DEPTH, maxConditions: ctx.config.HUB_WHERE_MAX_CONDITIONS },
+    timeoutMs: ctx.config.HUB_ANALYTICS_TIMEOUT_MS,
+    today: todayIso(),
+  };
+}
+
+/** True when the field's selection asks for `name` (fragments: assume it does). */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((n) => n.selectionSet?.selections.some((s) => s.kind !== 'Field' || s.name.value === name) ?? false);
+}
+
+const cursorList = (field: OrderField, dir: string) => `enterprise-where-${field}-${dir}`;
+
+/**
+ * `enterprises` with `where` and/or `orderBy`: one compiled statement per page, keyset pagination on
+ * (sort value, credit code); the total is counted only when asked for.
+ */
+export async function enterprisesWherePage(args: QueryEnterprisesArgs, ctx: HubContext, info: GraphQLResolveInfo) {
+  const n = pageSizeArg('first', args.first, ctx.config.HUB_MAX_PAGE_SIZE);
+  const field: OrderField = args.orderBy?.field ?? 'CREDIT_CODE';
+  const dir = args.orderBy?.direction ?? 'ASC';
+  const list = cursorList(field, dir);
+  let after: { value: unknown; creditCode: string } | null = null;
+  if (args.after) {
+    const raw = decodeCursor(list, args.after);
+    try {
+      const [value, creditCode] = JSON.parse(raw) as [unknown, string];
+      if (typeof creditCode !== 'string') throw new Error('bad');
+      after = { value, creditCode };
+    } catch {
+      throw badInput('after', 'unknown cursor: pass the endCursor or an edge cursor of a previous page of this list');
+    }
+  }
+  const filter = args.filter
+    ? {
+      divisionCode: args.filter.divisionCode, industryCode: args.filter.industryCode, status: args.filter.status,
+      nameNormalisedLike: args.filter.nameContains ? `%${escapeLike(normaliseName(args.filter.nameContains))}%` : null,
+    }
+    : null;
+  const { rows, total } = await searchEnterprises(ctx.ds, {
+    where: args.where as Record<string, unknown> | null | undefined, filter, orderBy: { field, direction: dir }, after, limit: n + 1,
+    withTotal: selects(info, 'totalCount'),
+  }, analyticsSettings(ctx));
+  const nodes: EnterpriseNode[] = rows.slice(0, n).map(({ sort_value: _s, ...r }) => (args.freshness === 'LIVE' ? { ...r, freshness: 'LIVE' } : r));
+  const edges = rows.slice(0, n).map((r, i) => ({
+    cursor: encodeCursor(list, JSON.stringify([r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value, r.credit_code])),
+    node: nodes[i]!,
+  }));
+  for (const node of nodes) ctx.loaders.enterprise.prime(node.credit_code, node);
+  return {
+    // not selected → not counted (a count over 1,000,000 rows is not free)
+    totalCount: total ?? -1,
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: rows.length > n,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+export const analyticsResolvers: Resolvers = {
+  Query: {
+    enterpriseStats: async (_p, a, ctx) => enterpriseStats(ctx.ds, {
+      where: a.where as Record<string, unknown> | null | undefined,
+      groupBy: a.groupBy ?? [],
+      regionLevel: a.regionLevel ?? 'PROVINCE',
+      industryLevel: a.industryLevel ?? 'DIVISION',
+      metrics: a.metrics ?? ['COUNT'],
+    }, analyticsSettings(ctx)),
+    keySupervisionList: async (_p, { region, limit, minTier }, ctx) => {
+      const max = ctx.config.HUB_KEY_SUPERVISION_MAX;
+      const n = pageSizeArg('limit', limit, max, 50);
+      const div = (await divisions(ctx.ds)).resolve(region.trim());
+      if (!div) throw badInput('region', 'not a GB/T 2260 division code (2, 4 or 6 digits of a province, city or county)');
+      const prefix = div.level === 'PROVINCE' ? div.code.slice(0, 2) : div.level === 'CITY' ? div.code.slice(0, 4) : div.code;
+      const rows = await keySupervision(ctx.ds, prefix, minTier ?? 'C', n, ctx.config.HUB_ANALYTICS_TIMEOUT_MS);
+      return {
+        regionCode: div.code,
+        generatedAt: new Date(),
+        entries: rows.map(({ score, tier, factors, ...e }, i) => {
+          ctx.loaders.enterprise.prime(e.credit_code, e);
+          return { rank: i + 1, enterprise: e, score, tier, reasons: factors };
+        }),
+      };
+    },
+    division: async (_p, { code }, ctx) => {
+      if (!/^(\d{2}|\d{4}|\d{6})$/.test(code.trim())) throw badInput('code', 'must be 2, 4 or 6 digits');
+      return (await divisions(ctx.ds)).resolve(code.trim()) ?? null;
+    },
+  },
+  KeySupervisionList: {
+    region: async (l, _a, ctx) => {
+      const d = (await divisions(ctx.ds)).get(l.regionCode);
+      if (!d) throw notFound('division', { code: l.regionCode });
+      return d;
+    },
+    generatedAt: (l) => l.generatedAt,
+    entries: (l) => l.entries,
+  },
+  StatsGroup: {
+    region: async (g, _a, ctx) => (g.region_code ? (await divisions(ctx.ds)).get(g.region_code) ?? null : null),
+    regionCode: (g) => g.region_code,
+    industry: (g) => g.industry,
+    riskTier: (g) => g.risk_tier,
+    status: (g) => g.status as 'ACTIVE' | 'REVOKED' | 'CANCELLED' | null,
+    department: (g) => g.department as 'MARKET' | null,
+    list: (g) => g.list as 'SAFETY_DISHONEST' | null,
+    count: (g) => g.count,
+    registeredCapitalSum: (g) => g.registered_capital_sum,
+    riskScoreAvg: (g) => g.risk_score_avg,
+    highRiskCount: (g) => g.high_risk_count,
+  },
+  Division: {
+    code: (d) => d.code,
+    name: (d) => d.name,
+    level: (d) => d.level,
+    fullName: async (d, _a, ctx) => (await divisions(ctx.ds)).fullName(d.code),
+    parent: async (d, _a, ctx) => (d.parent_code ? (await divisions(ctx.ds)).get(d.parent_code) ?? null : null),
+  },
+};
