@@ -1,4 +1,5 @@
 /** Enterprise resolvers: validate arguments, then ask the store through the request's loaders. */
+import { enterprisesWherePage } from '../analytics/resolvers.js';
 import { normaliseName } from '../domain/names.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
@@ -29,7 +30,10 @@ export const enterpriseResolvers: Resolvers = {
       const matches = await enterprisesByName(ctx.ds, name.trim(), normalised, fuzzy === true);
       return matches.map((m) => ({ enterprise: withFreshness(m.row, freshness), matchedBy: m.matchedBy, similarity: m.similarity }));
     },
-    enterprises: async (_p, { first, after, filter, freshness }, ctx) => {
+    enterprises: async (_p, args, ctx, info) => {
+      // cross-department conditions and orderings: compiled to one statement by analytics
+      if (args.where || args.orderBy) return enterprisesWherePage(args, ctx, info);
+      const { first, after, filter, freshness } = args;
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
       const afterCode = after ? decodeCursor(CURSOR_LIST, after) : null;
       // fetch one more than asked to know whether a next page exists

@@ -11,6 +11,10 @@ import type { SectionView } from '../departments/section.js';
 import type { RoleView, CredentialView, PenaltyView, HiddenDangerView, AccidentView, InspectionView, VehicleView, ViolationView, ProjectView, ContractView, InsuranceView, ListEntryView } from '../records/views.js';
 import type { CheckAnswer, FeedbackRow } from '../credit/service.js';
 import type { MeasureRow } from '../credit/rules.js';
+import type { RiskRow, StoredFactor, RiskModel } from '../risk/service.js';
+import type { DivisionRow } from '../analytics/divisions.js';
+import type { StatsRow } from '../analytics/query.js';
+import type { KeySupervisionEntryView, KeySupervisionListView } from '../analytics/resolvers.js';
 import type { HubContext } from '../server/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -72,6 +76,17 @@ export type AccidentConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of accidents (optionally only those matching `where`) compared. */
+export type AccidentCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<AccidentWhere>;
+};
+
 /** An accident with its cursor. */
 export type AccidentEdge = {
   __typename?: 'AccidentEdge';
@@ -92,6 +107,33 @@ export type AccidentLevel =
   /** 重大 10-29 deaths */
   | 'MAJOR';
 
+/** Comparison on an AccidentLevel. */
+export type AccidentLevelComparison = {
+  _eq?: InputMaybe<AccidentLevel>;
+  _in?: InputMaybe<Array<AccidentLevel>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<AccidentLevel>;
+  _nin?: InputMaybe<Array<AccidentLevel>>;
+};
+
+/** Relationship filter on accidents. */
+export type AccidentRelation = {
+  _count?: InputMaybe<AccidentCount>;
+  _none?: InputMaybe<AccidentWhere>;
+  _some?: InputMaybe<AccidentWhere>;
+};
+
+/** 事故条件 Conditions on one accident. */
+export type AccidentWhere = {
+  _and?: InputMaybe<Array<AccidentWhere>>;
+  _not?: InputMaybe<AccidentWhere>;
+  _or?: InputMaybe<Array<AccidentWhere>>;
+  deaths?: InputMaybe<IntComparison>;
+  department?: InputMaybe<DepartmentComparison>;
+  level?: InputMaybe<AccidentLevelComparison>;
+  occurredOn?: InputMaybe<DateComparison>;
+};
+
 /** 适用措施 A catalogue measure that applies. */
 export type AppliedMeasure = {
   __typename?: 'AppliedMeasure';
@@ -111,12 +153,110 @@ export type AppliedMeasure = {
   triggeredBy: Array<Scalars['ID']['output']>;
 };
 
+/** 审计链状态 Result of verifying the audit log's hash chain. */
+export type AuditChainStatus = {
+  __typename?: 'AuditChainStatus';
+  /** The first broken entry, when not intact. */
+  brokenAt: Maybe<Scalars['ID']['output']>;
+  /** Entries verified (up to the first broken one). */
+  checked: Scalars['Int']['output'];
+  /** True when every entry's hash and link match. */
+  intact: Scalars['Boolean']['output'];
+  /** Why it is broken. */
+  reason: Maybe<Scalars['String']['output']>;
+};
+
+/** 审计记录 One disclosure of personal information in clear. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** 操作 What happened, e.g. DISCLOSE_PERSONAL_DATA. */
+  action: Scalars['String']['output'];
+  /** 访问者 Who (token subject or API key name). */
+  actor: Scalars['String']['output'];
+  /** 访问者部门 The actor's department. */
+  actorDepartment: Maybe<Scalars['String']['output']>;
+  /** 访问者角色 The actor's roles. */
+  actorRoles: Array<Scalars['String']['output']>;
+  /** 时间 When. */
+  at: Scalars['DateTime']['output'];
+  /** 字段 Fields disclosed in clear, e.g. idNumber, phone. */
+  fields: Array<Scalars['String']['output']>;
+  /** 哈希 Hash of this entry (over the previous hash and its content). */
+  hash: Scalars['String']['output'];
+  /** 前一条哈希 Hash of the previous entry. */
+  prevHash: Scalars['String']['output'];
+  /** 用途 Purpose the caller stated (header X-Purpose). */
+  purpose: Maybe<Scalars['String']['output']>;
+  /** Request id of the disclosing request. */
+  requestId: Maybe<Scalars['String']['output']>;
+  /** 序号 Position in the chain (1, 2, …; no gaps). */
+  seq: Scalars['ID']['output'];
+  /** 对象类型 Kind of subject, e.g. person. */
+  subjectKind: Scalars['String']['output'];
+  /** 对象 Subject: the person's keyed hash (never the ID number). */
+  subjectRef: Scalars['String']['output'];
+};
+
+/** 审计日志分页 A page of audit entries. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The page's edges. */
+  edges: Array<AuditEntryEdge>;
+  /** The page's entries. */
+  nodes: Array<AuditEntry>;
+  /** Cursors of the page. */
+  pageInfo: PageInfo;
+  /** All matching entries (all pages). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An audit entry with its cursor. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
+};
+
+/** 审计日志筛选 Filters on the audit log. */
+export type AuditFilter = {
+  /** Only entries by this actor (subject). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** 起 At or after. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only entries about this subject (person key). */
+  subjectRef?: InputMaybe<Scalars['String']['input']>;
+  /** 止 Before. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** 从业禁止范围 Scope of a ban on a person. */
 export type BanScope =
   /** 任何生产经营单位（5年）Any production unit (5 years) */
   | 'ALL_UNITS'
   /** 本行业（终身）The same industry (lifetime) */
   | 'INDUSTRY';
+
+/** 布尔比较 Comparison on a boolean. */
+export type BooleanComparison = {
+  _eq?: InputMaybe<Scalars['Boolean']['input']>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** 调用者 An authenticated caller. */
+export type Caller = {
+  __typename?: 'Caller';
+  /** 部门 The caller's department, when it has one. */
+  department: Maybe<Scalars['String']['output']>;
+  /** 角色 Roles: licensing_officer, inspector, analyst, department_operator, admin. */
+  roles: Array<Scalars['String']['output']>;
+  /** Subject of the token or name of the API key. */
+  subject: Scalars['String']['output'];
+  /** How the caller authenticated: jwt or api_key. */
+  via: Scalars['String']['output'];
+};
 
 /** 核查记录分页 A page of checks. */
 export type CheckConnection = {
@@ -322,6 +462,17 @@ export type CredentialConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of credentials (optionally only those matching `where`) compared. */
+export type CredentialCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<CredentialWhere>;
+};
+
 /** A credential with its cursor. */
 export type CredentialEdge = {
   __typename?: 'CredentialEdge';
@@ -354,6 +505,22 @@ export type CredentialKind =
   /** 特种作业操作证 Special-operation certificate (person) */
   | 'SPECIAL_OPERATION_CERTIFICATE';
 
+/** Comparison on a CredentialKind. */
+export type CredentialKindComparison = {
+  _eq?: InputMaybe<CredentialKind>;
+  _in?: InputMaybe<Array<CredentialKind>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<CredentialKind>;
+  _nin?: InputMaybe<Array<CredentialKind>>;
+};
+
+/** Relationship filter on credentials. */
+export type CredentialRelation = {
+  _count?: InputMaybe<CredentialCount>;
+  _none?: InputMaybe<CredentialWhere>;
+  _some?: InputMaybe<CredentialWhere>;
+};
+
 /** 证照状态 Status of a credential. */
 export type CredentialStatus =
   /** 过期 Expired */
@@ -365,6 +532,31 @@ export type CredentialStatus =
   /** 有效 Valid */
   | 'VALID';
 
+/** Comparison on a CredentialStatus. */
+export type CredentialStatusComparison = {
+  _eq?: InputMaybe<CredentialStatus>;
+  _in?: InputMaybe<Array<CredentialStatus>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<CredentialStatus>;
+  _nin?: InputMaybe<Array<CredentialStatus>>;
+};
+
+/** 证照条件 Conditions on one enterprise credential. */
+export type CredentialWhere = {
+  _and?: InputMaybe<Array<CredentialWhere>>;
+  _not?: InputMaybe<CredentialWhere>;
+  _or?: InputMaybe<Array<CredentialWhere>>;
+  category?: InputMaybe<StringComparison>;
+  grade?: InputMaybe<StringComparison>;
+  issuerDepartment?: InputMaybe<DepartmentComparison>;
+  kind?: InputMaybe<CredentialKindComparison>;
+  status?: InputMaybe<CredentialStatusComparison>;
+  validFrom?: InputMaybe<DateComparison>;
+  /** 当前有效 Valid today: period covers today, not suspended or revoked. */
+  validNow?: InputMaybe<BooleanComparison>;
+  validTo?: InputMaybe<DateComparison>;
+};
+
 /** 数据模式 Where a department section's data came from. */
 export type DataMode =
   /** 实时 From the department system during this request. */
@@ -373,6 +565,30 @@ export type DataMode =
   | 'STORED'
   /** 降级 Live read failed: the stored copy, marked stale. */
   | 'STORED_FALLBACK';
+
+/** 日期比较 Comparison on a date. */
+export type DateComparison = {
+  _eq?: InputMaybe<Scalars['Date']['input']>;
+  _gt?: InputMaybe<Scalars['Date']['input']>;
+  _gte?: InputMaybe<Scalars['Date']['input']>;
+  _in?: InputMaybe<Array<Scalars['Date']['input']>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _lt?: InputMaybe<Scalars['Date']['input']>;
+  _lte?: InputMaybe<Scalars['Date']['input']>;
+  _neq?: InputMaybe<Scalars['Date']['input']>;
+  _nin?: InputMaybe<Array<Scalars['Date']['input']>>;
+};
+
+/** 时间比较 Comparison on an instant. */
+export type DateTimeComparison = {
+  _eq?: InputMaybe<Scalars['DateTime']['input']>;
+  _gt?: InputMaybe<Scalars['DateTime']['input']>;
+  _gte?: InputMaybe<Scalars['DateTime']['input']>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _lt?: InputMaybe<Scalars['DateTime']['input']>;
+  _lte?: InputMaybe<Scalars['DateTime']['input']>;
+  _neq?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 /** 部门 The department system a record comes from. */
 export type Department =
@@ -386,6 +602,15 @@ export type Department =
   | 'MARKET'
   /** 交通运输 Transport */
   | 'TRANSPORT';
+
+/** Comparison on a Department. */
+export type DepartmentComparison = {
+  _eq?: InputMaybe<Department>;
+  _in?: InputMaybe<Array<Department>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<Department>;
+  _nin?: InputMaybe<Array<Department>>;
+};
 
 /** 部门数据段 What every department's section of an enterprise tells about where its data came from. */
 export type DepartmentSection = {
@@ -404,6 +629,30 @@ export type DepartmentSection = {
   /** 过期 True when a live read was asked for and failed, so the stored copy is shown. */
   stale: Scalars['Boolean']['output'];
 };
+
+/** 行政区划 A GB/T 2260 administrative division. */
+export type Division = {
+  __typename?: 'Division';
+  /** 代码 Six-digit code. */
+  code: Scalars['String']['output'];
+  /** 全称 Full name, province to this division, e.g. 湖北省武汉市武昌区. */
+  fullName: Scalars['String']['output'];
+  /** 级别 Level. */
+  level: DivisionLevel;
+  /** 名称 Name. */
+  name: Scalars['String']['output'];
+  /** 上级 Parent division. */
+  parent: Maybe<Division>;
+};
+
+/** 区划级别 Level of a GB/T 2260 division. */
+export type DivisionLevel =
+  /** 地级 City (prefecture) */
+  | 'CITY'
+  /** 县级 County */
+  | 'COUNTY'
+  /** 省级 Province */
+  | 'PROVINCE';
 
 /** 应急数据 What the emergency-management system (应急管理) holds about an enterprise. */
 export type EmergencySection = DepartmentSection & {
@@ -566,6 +815,8 @@ export type Enterprise = {
   provenance: Provenance;
   /** 注册资本（万元）Registered capital in 10,000 yuan. */
   registeredCapital: Scalars['Float']['output'];
+  /** 风险画像 Risk score, tier and the factors that make it up; null until first computed. */
+  risk: Maybe<RiskProfile>;
   /** 登记状态 Registration status. */
   status: EnterpriseStatus;
   /** 交通运输 The transport system's data about the enterprise. `freshness` overrides the query's. */
@@ -751,6 +1002,27 @@ export type EnterpriseNameMatch = {
   similarity: Scalars['Float']['output'];
 };
 
+/** 排序 Order of the enterprise list. */
+export type EnterpriseOrderBy = {
+  /** Direction (default ASC). */
+  direction?: InputMaybe<OrderDirection>;
+  /** Field. */
+  field: EnterpriseOrderField;
+};
+
+/** 排序字段 Fields the enterprise list can be ordered by (credit code breaks ties). */
+export type EnterpriseOrderField =
+  /** 统一社会信用代码 */
+  | 'CREDIT_CODE'
+  /** 成立日期 */
+  | 'ESTABLISHED_DATE'
+  /** 企业名称 */
+  | 'NAME'
+  /** 注册资本 */
+  | 'REGISTERED_CAPITAL'
+  /** 风险分值 (not yet scored: 0) */
+  | 'RISK_SCORE';
+
 /** 企业引用 How a record names an enterprise (credit code, or only an organisation code or name in older records). */
 export type EnterpriseReference = {
   __typename?: 'EnterpriseReference';
@@ -772,6 +1044,54 @@ export type EnterpriseStatus =
   | 'CANCELLED'
   /** 吊销 Business licence revoked */
   | 'REVOKED';
+
+/** Comparison on an EnterpriseStatus. */
+export type EnterpriseStatusComparison = {
+  _eq?: InputMaybe<EnterpriseStatus>;
+  _in?: InputMaybe<Array<EnterpriseStatus>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<EnterpriseStatus>;
+  _nin?: InputMaybe<Array<EnterpriseStatus>>;
+};
+
+/** 企业条件 A boolean expression over enterprises, their risk and every department's records. */
+export type EnterpriseWhere = {
+  _and?: InputMaybe<Array<EnterpriseWhere>>;
+  _not?: InputMaybe<EnterpriseWhere>;
+  _or?: InputMaybe<Array<EnterpriseWhere>>;
+  /** 生产安全事故 Accidents. */
+  accidents?: InputMaybe<AccidentRelation>;
+  /** 证照 Enterprise credentials (all departments). */
+  credentials?: InputMaybe<CredentialRelation>;
+  /** 统一社会信用代码 */
+  creditCode?: InputMaybe<StringComparison>;
+  /** 行政区划代码 (prefix with `_like: "4201%"`) */
+  divisionCode?: InputMaybe<StringComparison>;
+  /** 成立日期 */
+  establishedDate?: InputMaybe<DateComparison>;
+  /** 隐患 Hidden dangers (应急管理, 消防). */
+  hiddenDangers?: InputMaybe<HiddenDangerRelation>;
+  /** 行业代码 (prefix with `_like: "E47%"`) */
+  industryCode?: InputMaybe<StringComparison>;
+  /** 名单 Enterprise list entries (all departments). */
+  listEntries?: InputMaybe<ListEntryRelation>;
+  /** 企业名称 (registered name; `_like` e.g. `%建工%`) */
+  name?: InputMaybe<StringComparison>;
+  /** 行政处罚 Penalties (all departments). */
+  penalties?: InputMaybe<PenaltyRelation>;
+  /** 注册资本（万元） */
+  registeredCapital?: InputMaybe<FloatComparison>;
+  /** 风险画像 The stored risk (an enterprise not yet scored matches no risk condition). */
+  risk?: InputMaybe<RiskWhere>;
+  /** 登记状态 */
+  status?: InputMaybe<EnterpriseStatusComparison>;
+  /** 企业类型 */
+  type?: InputMaybe<StringComparison>;
+  /** 营运车辆 Vehicles. */
+  vehicles?: InputMaybe<VehicleRelation>;
+  /** 交通违法 Transport violations 三超一疲劳. */
+  violations?: InputMaybe<TransportViolationRelation>;
+};
 
 /** 反馈处理结果 What the officer did after the check. */
 export type FeedbackAction =
@@ -845,6 +1165,19 @@ export type FireSectionPenaltiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** 数值比较 Comparison on a number. */
+export type FloatComparison = {
+  _eq?: InputMaybe<Scalars['Float']['input']>;
+  _gt?: InputMaybe<Scalars['Float']['input']>;
+  _gte?: InputMaybe<Scalars['Float']['input']>;
+  _in?: InputMaybe<Array<Scalars['Float']['input']>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _lt?: InputMaybe<Scalars['Float']['input']>;
+  _lte?: InputMaybe<Scalars['Float']['input']>;
+  _neq?: InputMaybe<Scalars['Float']['input']>;
+  _nin?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
 /** 发现方式 How a hidden danger was found (decides treatment, 004 (三)(五)). */
 export type FoundBy =
   /** 执法检查 Found by enforcement */
@@ -857,6 +1190,15 @@ export type FoundBy =
   | 'PUBLIC_REPORT'
   /** 企业自查 Found by the enterprise itself */
   | 'SELF_INSPECTION';
+
+/** Comparison on a FoundBy. */
+export type FoundByComparison = {
+  _eq?: InputMaybe<FoundBy>;
+  _in?: InputMaybe<Array<FoundBy>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<FoundBy>;
+  _nin?: InputMaybe<Array<FoundBy>>;
+};
 
 /** 数据时效 How fresh the data a query reads must be. */
 export type Freshness =
@@ -903,6 +1245,17 @@ export type HiddenDangerConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of hidden dangers (optionally only those matching `where`) compared. */
+export type HiddenDangerCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<HiddenDangerWhere>;
+};
+
 /** A hidden danger with its cursor. */
 export type HiddenDangerEdge = {
   __typename?: 'HiddenDangerEdge';
@@ -919,6 +1272,22 @@ export type HiddenDangerLevel =
   /** 重大隐患 Major */
   | 'MAJOR';
 
+/** Comparison on a HiddenDangerLevel. */
+export type HiddenDangerLevelComparison = {
+  _eq?: InputMaybe<HiddenDangerLevel>;
+  _in?: InputMaybe<Array<HiddenDangerLevel>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<HiddenDangerLevel>;
+  _nin?: InputMaybe<Array<HiddenDangerLevel>>;
+};
+
+/** Relationship filter on hidden dangers. */
+export type HiddenDangerRelation = {
+  _count?: InputMaybe<HiddenDangerCount>;
+  _none?: InputMaybe<HiddenDangerWhere>;
+  _some?: InputMaybe<HiddenDangerWhere>;
+};
+
 /** 隐患状态 Hidden-danger status. */
 export type HiddenDangerStatus =
   /** 已销号 Closed */
@@ -927,6 +1296,31 @@ export type HiddenDangerStatus =
   | 'OPEN'
   /** 整改中 Being rectified */
   | 'RECTIFYING';
+
+/** Comparison on a HiddenDangerStatus. */
+export type HiddenDangerStatusComparison = {
+  _eq?: InputMaybe<HiddenDangerStatus>;
+  _in?: InputMaybe<Array<HiddenDangerStatus>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<HiddenDangerStatus>;
+  _nin?: InputMaybe<Array<HiddenDangerStatus>>;
+};
+
+/** 隐患条件 Conditions on one hidden danger. */
+export type HiddenDangerWhere = {
+  _and?: InputMaybe<Array<HiddenDangerWhere>>;
+  _not?: InputMaybe<HiddenDangerWhere>;
+  _or?: InputMaybe<Array<HiddenDangerWhere>>;
+  closedDate?: InputMaybe<DateComparison>;
+  deadline?: InputMaybe<DateComparison>;
+  department?: InputMaybe<DepartmentComparison>;
+  foundBy?: InputMaybe<FoundByComparison>;
+  foundDate?: InputMaybe<DateComparison>;
+  level?: InputMaybe<HiddenDangerLevelComparison>;
+  /** 逾期 Open past its deadline today, or closed after it. */
+  overdue?: InputMaybe<BooleanComparison>;
+  status?: InputMaybe<HiddenDangerStatusComparison>;
+};
 
 /** 命中主体 Which subject a list entry hit. */
 export type HitSubject =
@@ -1021,6 +1415,13 @@ export type HousingSectionProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** 行业粒度 Granularity of GB/T 4754 industry grouping. */
+export type IndustryLevel =
+  /** 大类 Division, letter and two digits, e.g. E47 */
+  | 'DIVISION'
+  /** 门类 Section letter, e.g. E */
+  | 'SECTION';
 
 /** 监督检查 An inspection (fire-safety supervision inspection 消防监督检查 and the like). */
 export type Inspection = {
@@ -1117,6 +1518,19 @@ export type InsurancePolicyEdge = {
   node: InsurancePolicy;
 };
 
+/** 整数比较 Comparison on a whole number. */
+export type IntComparison = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _in?: InputMaybe<Array<Scalars['Int']['input']>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  _nin?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
 /** 联合惩戒核查结果 Result of a joint-punishment check (stored, append-only). */
 export type JointPunishmentCheck = {
   __typename?: 'JointPunishmentCheck';
@@ -1162,6 +1576,32 @@ export type JointPunishmentCheckInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** 其他需核查人员的身份证号 Further persons to check (e.g. the proposed principal). */
   persons?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** 重点监管企业 One enterprise of the list, with why it is on it. */
+export type KeySupervisionEntry = {
+  __typename?: 'KeySupervisionEntry';
+  /** 企业 The enterprise. */
+  enterprise: Enterprise;
+  /** 排名 Rank, 1 = highest risk. */
+  rank: Scalars['Int']['output'];
+  /** 列入理由 The factors behind the score, largest first. */
+  reasons: Array<RiskFactor>;
+  /** 风险分值 Score. */
+  score: Scalars['Float']['output'];
+  /** 风险等级 Tier. */
+  tier: RiskTier;
+};
+
+/** 重点监管企业名单 Key-supervision list of a region. */
+export type KeySupervisionList = {
+  __typename?: 'KeySupervisionList';
+  /** 企业 Enterprises, highest risk first. */
+  entries: Array<KeySupervisionEntry>;
+  /** 生成时间 When the list was read (it follows the stored scores). */
+  generatedAt: Scalars['DateTime']['output'];
+  /** 地区 The region. */
+  region: Division;
 };
 
 /** 记录数 Number of stored records of one kind. */
@@ -1254,6 +1694,17 @@ export type ListEntryConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of list entries (optionally only those matching `where`) compared. */
+export type ListEntryCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<ListEntryWhere>;
+};
+
 /** A list entry with its cursor. */
 export type ListEntryEdge = {
   __typename?: 'ListEntryEdge';
@@ -1261,6 +1712,28 @@ export type ListEntryEdge = {
   cursor: Scalars['String']['output'];
   /** The item. */
   node: ListEntry;
+};
+
+/** Relationship filter on list entries. */
+export type ListEntryRelation = {
+  _count?: InputMaybe<ListEntryCount>;
+  _none?: InputMaybe<ListEntryWhere>;
+  _some?: InputMaybe<ListEntryWhere>;
+};
+
+/** 名单条件 Conditions on one list entry. */
+export type ListEntryWhere = {
+  _and?: InputMaybe<Array<ListEntryWhere>>;
+  _not?: InputMaybe<ListEntryWhere>;
+  _or?: InputMaybe<Array<ListEntryWhere>>;
+  department?: InputMaybe<DepartmentComparison>;
+  endDate?: InputMaybe<DateComparison>;
+  /** 有效 In force today: started, not ended, not removed. */
+  inForce?: InputMaybe<BooleanComparison>;
+  list?: InputMaybe<ListKindComparison>;
+  reason?: InputMaybe<StringComparison>;
+  removedDate?: InputMaybe<DateComparison>;
+  startDate?: InputMaybe<DateComparison>;
 };
 
 /** 命中 One list entry hitting a subject. */
@@ -1308,6 +1781,15 @@ export type ListKind =
   | 'SERIOUS_ILLEGAL_DISHONEST'
   /** 交通运输严重失信名单 (交通运输) Transport serious-dishonesty list */
   | 'TRANSPORT_DISHONEST';
+
+/** Comparison on a ListKind. */
+export type ListKindComparison = {
+  _eq?: InputMaybe<ListKind>;
+  _in?: InputMaybe<Array<ListKind>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<ListKind>;
+  _nin?: InputMaybe<Array<ListKind>>;
+};
 
 /** 名单主体 Whether a list entry names an enterprise or a person. */
 export type ListSubjectType =
@@ -1498,6 +1980,13 @@ export type NameMatchKind =
   /** 相似 Similar (trigram similarity), only with fuzzy: true */
   | 'SIMILAR';
 
+/** 排序方向 Order direction. */
+export type OrderDirection =
+  /** 升序 */
+  | 'ASC'
+  /** 降序 */
+  | 'DESC';
+
 /** 分页信息 Cursor pagination state (Relay). */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -1545,6 +2034,17 @@ export type PenaltyConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of penalties (optionally only those matching `where`) compared. */
+export type PenaltyCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<PenaltyWhere>;
+};
+
 /** A penalty with its cursor. */
 export type PenaltyEdge = {
   __typename?: 'PenaltyEdge';
@@ -1552,6 +2052,24 @@ export type PenaltyEdge = {
   cursor: Scalars['String']['output'];
   /** The item. */
   node: Penalty;
+};
+
+/** Relationship filter on penalties. */
+export type PenaltyRelation = {
+  _count?: InputMaybe<PenaltyCount>;
+  _none?: InputMaybe<PenaltyWhere>;
+  _some?: InputMaybe<PenaltyWhere>;
+};
+
+/** 处罚条件 Conditions on one penalty. */
+export type PenaltyWhere = {
+  _and?: InputMaybe<Array<PenaltyWhere>>;
+  _not?: InputMaybe<PenaltyWhere>;
+  _or?: InputMaybe<Array<PenaltyWhere>>;
+  amount?: InputMaybe<FloatComparison>;
+  decisionDate?: InputMaybe<DateComparison>;
+  department?: InputMaybe<DepartmentComparison>;
+  penaltyType?: InputMaybe<StringComparison>;
 };
 
 /** 人员 A natural person, keyed by a protected hash of the citizen ID number (never stored in clear). */
@@ -1569,6 +2087,12 @@ export type Person = {
   managedContracts: ContractConnection;
   /** 姓名 Name. */
   name: Maybe<Scalars['String']['output']>;
+  /**
+   * 联系电话 Phone number as this caller may see it: masked, unless the caller is a department operator
+   * whose department's system holds the person and the request states a purpose (header `X-Purpose`);
+   * every clear disclosure is written to the audit log.
+   */
+  phone: Maybe<Scalars['String']['output']>;
   /** 联系电话（脱敏） Masked phone number. */
   phoneMasked: Maybe<Scalars['String']['output']>;
   /** 数据来源 Provenance of the person record (null when known only from a live record). */
@@ -1768,10 +2292,20 @@ export type QuarantinedRecordEdge = {
 /** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
 export type Query = {
   __typename?: 'Query';
+  /** 审计链校验 Walks the audit log's hash chain now and tells whether an entry was altered or removed (administrators only). */
+  auditChain: AuditChainStatus;
+  /**
+   * 审计日志 The append-only audit log of clear-text disclosures of personal information, newest first
+   * (administrators only). Entries name the person by the keyed hash of the ID number, never in clear.
+   * No operation of the API alters the log; `auditChain` verifies its hash chain.
+   */
+  auditLog: AuditEntryConnection;
   /** 核查记录 One stored joint-punishment check. */
   check: Maybe<JointPunishmentCheck>;
   /** 核查记录 Past checks, newest first, with filters. */
   checks: CheckConnection;
+  /** 行政区划 A GB/T 2260 division by code (2, 4 or 6 digits), with its parents. */
+  division: Maybe<Division>;
   /**
    * 按统一社会信用代码查询企业 An enterprise by its unified social credit code (GB 32100).
    * A malformed code is refused with BAD_USER_INPUT naming the failure; a valid unknown code answers null.
@@ -1785,10 +2319,24 @@ export type Query = {
    */
   enterpriseByName: Array<EnterpriseNameMatch>;
   /**
+   * 企业统计 Counts and sums of the enterprises matching `where`, grouped by the dimensions in `groupBy`
+   * (none: one group of all). Division codes roll up to province, city or county (`regionLevel`) with their
+   * GB/T 2260 names.
+   */
+  enterpriseStats: Array<StatsGroup>;
+  /**
    * 企业列表 Enterprises ordered by credit code, as a Relay cursor connection. `first` is at most the
    * configured maximum page size; `after` is a cursor from a previous page.
    */
   enterprises: EnterpriseConnection;
+  /**
+   * 重点监管企业名单 The highest-risk enterprises of a region (division code, 2, 4 or 6 digits), best-ranked first,
+   * with the reasons: the list 002 (十八) asks to adjust dynamically; it follows the stored scores, which
+   * are recomputed whenever a sync changes an enterprise's records. Only tiers at or above `minTier`.
+   */
+  keySupervisionList: KeySupervisionList;
+  /** 当前调用者 Who the hub takes the caller to be (subject, department, roles). */
+  me: Caller;
   /** 联合惩戒措施清单 The measures catalogue (current version), optionally only active measures. */
   measures: MeasureCatalogue;
   /**
@@ -1803,10 +2351,20 @@ export type Query = {
    * optionally of one source; resolved ones only when `includeResolved`.
    */
   quarantinedRecords: QuarantinedRecordConnection;
+  /** 风险模型 The active risk weights version: weights, caps and tier cut-offs (data, versioned). */
+  riskModel: RiskModel;
   /** 数据源 Every configured department source with its last sync, record counts, open quarantine and health. */
   sources: Array<Source>;
   /** 同步记录 Sync runs, newest first; optionally of one connector. */
   syncRuns: Array<SyncRun>;
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1821,6 +2379,12 @@ export type QueryChecksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CheckFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryDivisionArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -1840,11 +2404,31 @@ export type QueryEnterpriseByNameArgs = {
 
 
 /** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryEnterpriseStatsArgs = {
+  groupBy?: InputMaybe<Array<StatsDimension>>;
+  industryLevel?: InputMaybe<IndustryLevel>;
+  metrics?: InputMaybe<Array<StatsMetric>>;
+  regionLevel?: InputMaybe<DivisionLevel>;
+  where?: InputMaybe<EnterpriseWhere>;
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
 export type QueryEnterprisesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EnterpriseFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   freshness?: InputMaybe<Freshness>;
+  orderBy?: InputMaybe<EnterpriseOrderBy>;
+  where?: InputMaybe<EnterpriseWhere>;
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryKeySupervisionListArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  minTier?: InputMaybe<RiskTier>;
+  region: Scalars['String']['input'];
 };
 
 
@@ -1883,6 +2467,155 @@ export type ReportingViolation =
   | 'FALSE'
   /** 迟报 Reported late */
   | 'LATE';
+
+/** 证据 A record a factor rests on. */
+export type RiskEvidence = {
+  __typename?: 'RiskEvidence';
+  /** 部门 Department whose system holds it. */
+  department: Department;
+  /** 记录类别 Canonical kind, e.g. hidden_danger, accident, penalty, list_entry, enterprise. */
+  kind: Scalars['String']['output'];
+  /** 数据源 Connector id. */
+  source: Scalars['String']['output'];
+  /** 源记录编号 Record id in the source system. */
+  sourceRecordId: Scalars['String']['output'];
+};
+
+/** 风险因子 One factor of a score: contribution = weight × min(value, cap). */
+export type RiskFactor = {
+  __typename?: 'RiskFactor';
+  /** 上限 Value counted at most. */
+  cap: Scalars['Float']['output'];
+  /** 贡献 Points added to the score. */
+  contribution: Scalars['Float']['output'];
+  /** 说明 What it measures. */
+  description: Scalars['String']['output'];
+  /** 证据 The records behind the value. */
+  evidence: Array<RiskEvidence>;
+  /** 证据数 Number of evidence records (the list below holds at most 50). */
+  evidenceCount: Scalars['Int']['output'];
+  /** 因子 Which factor. */
+  factor: RiskFactorKind;
+  /** 取值 The value (a count, or violations per vehicle). */
+  value: Scalars['Float']['output'];
+  /** 权重 Weight per unit of value. */
+  weight: Scalars['Float']['output'];
+};
+
+/** 风险因子 The factors of the risk score. */
+export type RiskFactorKind =
+  /** 近3年特别重大事故 Especially major accidents, last 3 years */
+  | 'ACCIDENT_ESPECIALLY_MAJOR_3Y'
+  /** 近3年一般事故 General accidents, last 3 years */
+  | 'ACCIDENT_GENERAL_3Y'
+  /** 近3年较大事故 Larger accidents, last 3 years */
+  | 'ACCIDENT_LARGER_3Y'
+  /** 近3年重大事故 Major accidents, last 3 years */
+  | 'ACCIDENT_MAJOR_3Y'
+  /** 证照过期仍在使用 Expired licences or vehicle operating certificates still in use */
+  | 'EXPIRED_CREDENTIAL_IN_USE'
+  /** 有效名单记录 List entries in force */
+  | 'LIST_ENTRIES_IN_FORCE'
+  /** 未销号重大隐患（未逾期）Open major hidden dangers within their deadline */
+  | 'MAJOR_HIDDEN_DANGER_OPEN'
+  /** 逾期未整改重大隐患 Open major hidden dangers past their deadline */
+  | 'MAJOR_HIDDEN_DANGER_OVERDUE'
+  /** 未配备安全总监 No safety director (mines, construction) */
+  | 'NO_SAFETY_DIRECTOR'
+  /** 高危行业未投保安全生产责任保险 High-risk industry without safety liability insurance */
+  | 'NO_SAFETY_LIABILITY_INSURANCE'
+  /** 近2年行政处罚 Penalties, last 2 years */
+  | 'PENALTIES_2Y'
+  /** 近1年每车违法次数 Transport violations of the last year per vehicle */
+  | 'TRANSPORT_VIOLATIONS_PER_VEHICLE';
+
+/** 风险模型 A risk weights version. */
+export type RiskModel = {
+  __typename?: 'RiskModel';
+  /** 分级阈值 Lowest score of each tier. */
+  cutoffs: Array<RiskTierCutoff>;
+  /** 说明 Description. */
+  description: Scalars['String']['output'];
+  /** 版本 Version number. */
+  version: Scalars['Int']['output'];
+  /** 权重 Weight and cap of each factor. */
+  weights: Array<RiskWeight>;
+};
+
+/** 风险画像 An enterprise's risk: score 0-100, tier, and every factor with its weight and evidence. */
+export type RiskProfile = {
+  __typename?: 'RiskProfile';
+  /** 评估日期 The date the factors were evaluated on. */
+  asOf: Scalars['Date']['output'];
+  /** 计算时间 When the score was computed. */
+  computedAt: Scalars['DateTime']['output'];
+  /** 风险因子 The factors present (value > 0), largest contribution first. */
+  factors: Array<RiskFactor>;
+  /** 风险分值 Score 0-100: the sum of the factors' contributions, at most 100. */
+  score: Scalars['Float']['output'];
+  /** 风险等级 Tier from the version's cut-offs. */
+  tier: RiskTier;
+  /** 权重版本 The risk weights version used. */
+  version: Scalars['Int']['output'];
+};
+
+/** 风险等级 Risk tier, A low … D high (分级分类). */
+export type RiskTier =
+  /** 低风险 Low */
+  | 'A'
+  /** 一般风险 Moderate */
+  | 'B'
+  /** 较大风险 Elevated */
+  | 'C'
+  /** 重大风险 High */
+  | 'D';
+
+/** Comparison on a RiskTier (ordered A < B < C < D). */
+export type RiskTierComparison = {
+  _eq?: InputMaybe<RiskTier>;
+  _gt?: InputMaybe<RiskTier>;
+  _gte?: InputMaybe<RiskTier>;
+  _in?: InputMaybe<Array<RiskTier>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _lt?: InputMaybe<RiskTier>;
+  _lte?: InputMaybe<RiskTier>;
+  _neq?: InputMaybe<RiskTier>;
+  _nin?: InputMaybe<Array<RiskTier>>;
+};
+
+/** 分级阈值 Lowest score of a tier. */
+export type RiskTierCutoff = {
+  __typename?: 'RiskTierCutoff';
+  /** 名称 Label. */
+  label: Scalars['String']['output'];
+  /** 最低分 Lowest score in the tier. */
+  minScore: Scalars['Float']['output'];
+  /** 等级 Tier. */
+  tier: RiskTier;
+};
+
+/** 因子权重 Weight and cap of one factor. */
+export type RiskWeight = {
+  __typename?: 'RiskWeight';
+  /** 上限 Cap of the value. */
+  cap: Scalars['Float']['output'];
+  /** 说明 Description. */
+  description: Scalars['String']['output'];
+  /** 因子 Factor. */
+  factor: RiskFactorKind;
+  /** 权重 Weight. */
+  weight: Scalars['Float']['output'];
+};
+
+/** 风险条件 Conditions on the stored risk. */
+export type RiskWhere = {
+  _and?: InputMaybe<Array<RiskWhere>>;
+  _not?: InputMaybe<RiskWhere>;
+  _or?: InputMaybe<Array<RiskWhere>>;
+  score?: InputMaybe<FloatComparison>;
+  tier?: InputMaybe<RiskTierComparison>;
+  version?: InputMaybe<IntComparison>;
+};
 
 /** 任职 A person's role in an enterprise. */
 export type RoleAssignment = {
@@ -1985,6 +2718,71 @@ export type SourceProblem = {
   reason: Scalars['String']['output'];
   /** Connector id. */
   source: Scalars['String']['output'];
+};
+
+/** 统计维度 Dimensions to group statistics by. */
+export type StatsDimension =
+  /** 名单 Lists in force naming the enterprise, by department and list; an enterprise on two lists counts in both, one on none in the null group */
+  | 'DEPARTMENT_LIST'
+  /** 行业 Industry, at `industryLevel` */
+  | 'INDUSTRY'
+  /** 地区 Division, rolled up to `regionLevel` */
+  | 'REGION'
+  /** 风险等级 Risk tier (enterprises not yet scored: null) */
+  | 'RISK_TIER'
+  /** 登记状态 Registration status */
+  | 'STATUS';
+
+/** 统计分组 One group of enterprise statistics: its key (the grouped dimensions) and metrics (asked ones, others null). */
+export type StatsGroup = {
+  __typename?: 'StatsGroup';
+  /** 企业数 COUNT. */
+  count: Maybe<Scalars['Int']['output']>;
+  /** 部门 With DEPARTMENT_LIST: listing department. */
+  department: Maybe<Department>;
+  /** 高风险企业数 HIGH_RISK_COUNT. */
+  highRiskCount: Maybe<Scalars['Int']['output']>;
+  /** 行业 With INDUSTRY: code prefix (section letter or division). */
+  industry: Maybe<Scalars['String']['output']>;
+  /** 名单 With DEPARTMENT_LIST: the list. */
+  list: Maybe<ListKind>;
+  /** 地区 With REGION. */
+  region: Maybe<Division>;
+  /** 地区代码 With REGION: the rolled-up code (also when the code is not in the division table). */
+  regionCode: Maybe<Scalars['String']['output']>;
+  /** 注册资本合计 REGISTERED_CAPITAL_SUM. */
+  registeredCapitalSum: Maybe<Scalars['Float']['output']>;
+  /** 平均风险分值 RISK_SCORE_AVG. */
+  riskScoreAvg: Maybe<Scalars['Float']['output']>;
+  /** 风险等级 With RISK_TIER. */
+  riskTier: Maybe<RiskTier>;
+  /** 登记状态 With STATUS. */
+  status: Maybe<EnterpriseStatus>;
+};
+
+/** 统计指标 Metrics of a statistics group. */
+export type StatsMetric =
+  /** 企业数 Number of enterprises */
+  | 'COUNT'
+  /** 高风险企业数 Enterprises in tiers C and D */
+  | 'HIGH_RISK_COUNT'
+  /** 注册资本合计（万元） Sum of registered capital */
+  | 'REGISTERED_CAPITAL_SUM'
+  /** 平均风险分值 Average risk score (scored enterprises) */
+  | 'RISK_SCORE_AVG';
+
+/** 字符串比较 Comparison on a text field. `_like` is SQL LIKE (`%` any run, `_` one character). */
+export type StringComparison = {
+  _eq?: InputMaybe<Scalars['String']['input']>;
+  _gt?: InputMaybe<Scalars['String']['input']>;
+  _gte?: InputMaybe<Scalars['String']['input']>;
+  _in?: InputMaybe<Array<Scalars['String']['input']>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _like?: InputMaybe<Scalars['String']['input']>;
+  _lt?: InputMaybe<Scalars['String']['input']>;
+  _lte?: InputMaybe<Scalars['String']['input']>;
+  _neq?: InputMaybe<Scalars['String']['input']>;
+  _nin?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** 同步运行 One run of a connector's sync into the hub store. read = written + unchanged + quarantined. */
@@ -2127,6 +2925,17 @@ export type TransportViolationConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of violations (optionally only those matching `where`) compared. */
+export type TransportViolationCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<TransportViolationWhere>;
+};
+
 /** A transport violation with its cursor. */
 export type TransportViolationEdge = {
   __typename?: 'TransportViolationEdge';
@@ -2134,6 +2943,25 @@ export type TransportViolationEdge = {
   cursor: Scalars['String']['output'];
   /** The item. */
   node: TransportViolation;
+};
+
+/** Relationship filter on transport violations. */
+export type TransportViolationRelation = {
+  _count?: InputMaybe<TransportViolationCount>;
+  _none?: InputMaybe<TransportViolationWhere>;
+  _some?: InputMaybe<TransportViolationWhere>;
+};
+
+/** 交通违法条件 Conditions on one transport violation. */
+export type TransportViolationWhere = {
+  _and?: InputMaybe<Array<TransportViolationWhere>>;
+  _not?: InputMaybe<TransportViolationWhere>;
+  _or?: InputMaybe<Array<TransportViolationWhere>>;
+  department?: InputMaybe<DepartmentComparison>;
+  fine?: InputMaybe<FloatComparison>;
+  occurredAt?: InputMaybe<DateTimeComparison>;
+  plateNumber?: InputMaybe<StringComparison>;
+  violationKind?: InputMaybe<ViolationKindComparison>;
 };
 
 /** 营运车辆 An operating vehicle. */
@@ -2166,6 +2994,17 @@ export type VehicleConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Count of vehicles (optionally only those matching `where`) compared. */
+export type VehicleCount = {
+  _eq?: InputMaybe<Scalars['Int']['input']>;
+  _gt?: InputMaybe<Scalars['Int']['input']>;
+  _gte?: InputMaybe<Scalars['Int']['input']>;
+  _lt?: InputMaybe<Scalars['Int']['input']>;
+  _lte?: InputMaybe<Scalars['Int']['input']>;
+  _neq?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<VehicleWhere>;
+};
+
 /** A vehicle with its cursor. */
 export type VehicleEdge = {
   __typename?: 'VehicleEdge';
@@ -2186,6 +3025,33 @@ export type VehicleKind =
   /** 旅游包车 Tourist coach */
   | 'TOURIST_COACH';
 
+/** Comparison on a VehicleKind. */
+export type VehicleKindComparison = {
+  _eq?: InputMaybe<VehicleKind>;
+  _in?: InputMaybe<Array<VehicleKind>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<VehicleKind>;
+  _nin?: InputMaybe<Array<VehicleKind>>;
+};
+
+/** Relationship filter on vehicles. */
+export type VehicleRelation = {
+  _count?: InputMaybe<VehicleCount>;
+  _none?: InputMaybe<VehicleWhere>;
+  _some?: InputMaybe<VehicleWhere>;
+};
+
+/** 车辆条件 Conditions on one vehicle. */
+export type VehicleWhere = {
+  _and?: InputMaybe<Array<VehicleWhere>>;
+  _not?: InputMaybe<VehicleWhere>;
+  _or?: InputMaybe<Array<VehicleWhere>>;
+  certificateValidTo?: InputMaybe<DateComparison>;
+  monitoringOnline?: InputMaybe<BooleanComparison>;
+  plateNumber?: InputMaybe<StringComparison>;
+  vehicleKind?: InputMaybe<VehicleKindComparison>;
+};
+
 /** 违法类型 三超一疲劳 violation kinds. */
 export type ViolationKind =
   /** 疲劳驾驶 Fatigue */
@@ -2196,6 +3062,15 @@ export type ViolationKind =
   | 'OVERSPEED'
   /** 超限 Over-limit */
   | 'OVER_LIMIT';
+
+/** Comparison on a ViolationKind. */
+export type ViolationKindComparison = {
+  _eq?: InputMaybe<ViolationKind>;
+  _in?: InputMaybe<Array<ViolationKind>>;
+  _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  _neq?: InputMaybe<ViolationKind>;
+  _nin?: InputMaybe<Array<ViolationKind>>;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -2271,11 +3146,22 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   Accident: ResolverTypeWrapper<AccidentView>;
   AccidentConnection: ResolverTypeWrapper<Omit<AccidentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AccidentEdge']>, nodes: Array<ResolversTypes['Accident']> }>;
+  AccidentCount: AccidentCount;
   AccidentEdge: ResolverTypeWrapper<Omit<AccidentEdge, 'node'> & { node: ResolversTypes['Accident'] }>;
   AccidentLevel: AccidentLevel;
+  AccidentLevelComparison: AccidentLevelComparison;
+  AccidentRelation: AccidentRelation;
+  AccidentWhere: AccidentWhere;
   AppliedMeasure: ResolverTypeWrapper<AppliedMeasure>;
+  AuditChainStatus: ResolverTypeWrapper<AuditChainStatus>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnection>;
+  AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdge>;
+  AuditFilter: AuditFilter;
   BanScope: BanScope;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BooleanComparison: BooleanComparison;
+  Caller: ResolverTypeWrapper<Caller>;
   CheckConnection: ResolverTypeWrapper<Omit<CheckConnection, 'edges'> & { edges: Array<ResolversTypes['CheckEdge']> }>;
   CheckDecision: CheckDecision;
   CheckEdge: ResolverTypeWrapper<Omit<CheckEdge, 'node'> & { node: ResolversTypes['JointPunishmentCheck'] }>;
@@ -2289,35 +3175,57 @@ export type ResolversTypes = ResolversObject<{
   ContractKind: ContractKind;
   Credential: ResolverTypeWrapper<CredentialView>;
   CredentialConnection: ResolverTypeWrapper<Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CredentialEdge']>, nodes: Array<ResolversTypes['Credential']> }>;
+  CredentialCount: CredentialCount;
   CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
   CredentialKind: CredentialKind;
+  CredentialKindComparison: CredentialKindComparison;
+  CredentialRelation: CredentialRelation;
   CredentialStatus: CredentialStatus;
+  CredentialStatusComparison: CredentialStatusComparison;
+  CredentialWhere: CredentialWhere;
   DataMode: DataMode;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateComparison: DateComparison;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DateTimeComparison: DateTimeComparison;
   Department: Department;
+  DepartmentComparison: DepartmentComparison;
   DepartmentSection: ResolverTypeWrapper<SectionView>;
+  Division: ResolverTypeWrapper<DivisionRow>;
+  DivisionLevel: DivisionLevel;
   EmergencySection: ResolverTypeWrapper<SectionView>;
   Enterprise: ResolverTypeWrapper<EnterpriseNode>;
   EnterpriseConnection: ResolverTypeWrapper<Omit<EnterpriseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EnterpriseEdge']>, nodes: Array<ResolversTypes['Enterprise']> }>;
   EnterpriseEdge: ResolverTypeWrapper<Omit<EnterpriseEdge, 'node'> & { node: ResolversTypes['Enterprise'] }>;
   EnterpriseFilter: EnterpriseFilter;
   EnterpriseNameMatch: ResolverTypeWrapper<Omit<EnterpriseNameMatch, 'enterprise'> & { enterprise: ResolversTypes['Enterprise'] }>;
+  EnterpriseOrderBy: EnterpriseOrderBy;
+  EnterpriseOrderField: EnterpriseOrderField;
   EnterpriseReference: ResolverTypeWrapper<EnterpriseRef>;
   EnterpriseStatus: EnterpriseStatus;
+  EnterpriseStatusComparison: EnterpriseStatusComparison;
+  EnterpriseWhere: EnterpriseWhere;
   FeedbackAction: FeedbackAction;
   FireSection: ResolverTypeWrapper<SectionView>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  FloatComparison: FloatComparison;
   FoundBy: FoundBy;
+  FoundByComparison: FoundByComparison;
   Freshness: Freshness;
   HiddenDanger: ResolverTypeWrapper<HiddenDangerView>;
   HiddenDangerConnection: ResolverTypeWrapper<Omit<HiddenDangerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['HiddenDangerEdge']>, nodes: Array<ResolversTypes['HiddenDanger']> }>;
+  HiddenDangerCount: HiddenDangerCount;
   HiddenDangerEdge: ResolverTypeWrapper<Omit<HiddenDangerEdge, 'node'> & { node: ResolversTypes['HiddenDanger'] }>;
   HiddenDangerLevel: HiddenDangerLevel;
+  HiddenDangerLevelComparison: HiddenDangerLevelComparison;
+  HiddenDangerRelation: HiddenDangerRelation;
   HiddenDangerStatus: HiddenDangerStatus;
+  HiddenDangerStatusComparison: HiddenDangerStatusComparison;
+  HiddenDangerWhere: HiddenDangerWhere;
   HitSubject: HitSubject;
   HousingSection: ResolverTypeWrapper<SectionView>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IndustryLevel: IndustryLevel;
   Inspection: ResolverTypeWrapper<InspectionView>;
   InspectionConnection: ResolverTypeWrapper<Omit<InspectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InspectionEdge']>, nodes: Array<ResolversTypes['Inspection']> }>;
   InspectionEdge: ResolverTypeWrapper<Omit<InspectionEdge, 'node'> & { node: ResolversTypes['Inspection'] }>;
@@ -2326,16 +3234,23 @@ export type ResolversTypes = ResolversObject<{
   InsurancePolicyConnection: ResolverTypeWrapper<Omit<InsurancePolicyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InsurancePolicyEdge']>, nodes: Array<ResolversTypes['InsurancePolicy']> }>;
   InsurancePolicyEdge: ResolverTypeWrapper<Omit<InsurancePolicyEdge, 'node'> & { node: ResolversTypes['InsurancePolicy'] }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IntComparison: IntComparison;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JointPunishmentCheck: ResolverTypeWrapper<CheckAnswer>;
   JointPunishmentCheckInput: JointPunishmentCheckInput;
+  KeySupervisionEntry: ResolverTypeWrapper<KeySupervisionEntryView>;
+  KeySupervisionList: ResolverTypeWrapper<KeySupervisionListView>;
   KindCount: ResolverTypeWrapper<KindCount>;
   LicensingMatter: LicensingMatter;
   ListEntry: ResolverTypeWrapper<ListEntryView>;
   ListEntryConnection: ResolverTypeWrapper<Omit<ListEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ListEntryEdge']>, nodes: Array<ResolversTypes['ListEntry']> }>;
+  ListEntryCount: ListEntryCount;
   ListEntryEdge: ResolverTypeWrapper<Omit<ListEntryEdge, 'node'> & { node: ResolversTypes['ListEntry'] }>;
+  ListEntryRelation: ListEntryRelation;
+  ListEntryWhere: ListEntryWhere;
   ListHit: ResolverTypeWrapper<ListHit>;
   ListKind: ListKind;
+  ListKindComparison: ListKindComparison;
   ListSubjectType: ListSubjectType;
   MarketSection: ResolverTypeWrapper<SectionView>;
   Measure: ResolverTypeWrapper<MeasureRow>;
@@ -2344,10 +3259,14 @@ export type ResolversTypes = ResolversObject<{
   MeasureInput: MeasureInput;
   Mutation: ResolverTypeWrapper<{}>;
   NameMatchKind: NameMatchKind;
+  OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Penalty: ResolverTypeWrapper<PenaltyView>;
   PenaltyConnection: ResolverTypeWrapper<Omit<PenaltyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PenaltyEdge']>, nodes: Array<ResolversTypes['Penalty']> }>;
+  PenaltyCount: PenaltyCount;
   PenaltyEdge: ResolverTypeWrapper<Omit<PenaltyEdge, 'node'> & { node: ResolversTypes['Penalty'] }>;
+  PenaltyRelation: PenaltyRelation;
+  PenaltyWhere: PenaltyWhere;
   Person: ResolverTypeWrapper<PersonView>;
   PersonRole: PersonRole;
   Project: ResolverTypeWrapper<ProjectView>;
@@ -2361,6 +3280,16 @@ export type ResolversTypes = ResolversObject<{
   QuarantinedRecordEdge: ResolverTypeWrapper<Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversTypes['QuarantinedRecord'] }>;
   Query: ResolverTypeWrapper<{}>;
   ReportingViolation: ReportingViolation;
+  RiskEvidence: ResolverTypeWrapper<RiskEvidence>;
+  RiskFactor: ResolverTypeWrapper<StoredFactor>;
+  RiskFactorKind: RiskFactorKind;
+  RiskModel: ResolverTypeWrapper<RiskModel>;
+  RiskProfile: ResolverTypeWrapper<RiskRow>;
+  RiskTier: RiskTier;
+  RiskTierComparison: RiskTierComparison;
+  RiskTierCutoff: ResolverTypeWrapper<RiskTierCutoff>;
+  RiskWeight: ResolverTypeWrapper<RiskWeight>;
+  RiskWhere: RiskWhere;
   RoleAssignment: ResolverTypeWrapper<RoleView>;
   RoleAssignmentConnection: ResolverTypeWrapper<Omit<RoleAssignmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['RoleAssignmentEdge']>, nodes: Array<ResolversTypes['RoleAssignment']> }>;
   RoleAssignmentEdge: ResolverTypeWrapper<Omit<RoleAssignmentEdge, 'node'> & { node: ResolversTypes['RoleAssignment'] }>;
@@ -2368,27 +3297,50 @@ export type ResolversTypes = ResolversObject<{
   SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
   SourceHealth: ResolverTypeWrapper<SourceHealth>;
   SourceProblem: ResolverTypeWrapper<SourceProblem>;
+  StatsDimension: StatsDimension;
+  StatsGroup: ResolverTypeWrapper<StatsRow>;
+  StatsMetric: StatsMetric;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  StringComparison: StringComparison;
   SyncRun: ResolverTypeWrapper<SyncRunRow>;
   SyncRunStatus: SyncRunStatus;
   TransportSection: ResolverTypeWrapper<SectionView>;
   TransportViolation: ResolverTypeWrapper<ViolationView>;
   TransportViolationConnection: ResolverTypeWrapper<Omit<TransportViolationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TransportViolationEdge']>, nodes: Array<ResolversTypes['TransportViolation']> }>;
+  TransportViolationCount: TransportViolationCount;
   TransportViolationEdge: ResolverTypeWrapper<Omit<TransportViolationEdge, 'node'> & { node: ResolversTypes['TransportViolation'] }>;
+  TransportViolationRelation: TransportViolationRelation;
+  TransportViolationWhere: TransportViolationWhere;
   Vehicle: ResolverTypeWrapper<VehicleView>;
   VehicleConnection: ResolverTypeWrapper<Omit<VehicleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['VehicleEdge']>, nodes: Array<ResolversTypes['Vehicle']> }>;
+  VehicleCount: VehicleCount;
   VehicleEdge: ResolverTypeWrapper<Omit<VehicleEdge, 'node'> & { node: ResolversTypes['Vehicle'] }>;
   VehicleKind: VehicleKind;
+  VehicleKindComparison: VehicleKindComparison;
+  VehicleRelation: VehicleRelation;
+  VehicleWhere: VehicleWhere;
   ViolationKind: ViolationKind;
+  ViolationKindComparison: ViolationKindComparison;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Accident: AccidentView;
   AccidentConnection: Omit<AccidentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AccidentEdge']>, nodes: Array<ResolversParentTypes['Accident']> };
+  AccidentCount: AccidentCount;
   AccidentEdge: Omit<AccidentEdge, 'node'> & { node: ResolversParentTypes['Accident'] };
+  AccidentLevelComparison: AccidentLevelComparison;
+  AccidentRelation: AccidentRelation;
+  AccidentWhere: AccidentWhere;
   AppliedMeasure: AppliedMeasure;
+  AuditChainStatus: AuditChainStatus;
+  AuditEntry: AuditEntry;
+  AuditEntryConnection: AuditEntryConnection;
+  AuditEntryEdge: AuditEntryEdge;
+  AuditFilter: AuditFilter;
   Boolean: Scalars['Boolean']['output'];
+  BooleanComparison: BooleanComparison;
+  Caller: Caller;
   CheckConnection: Omit<CheckConnection, 'edges'> & { edges: Array<ResolversParentTypes['CheckEdge']> };
   CheckEdge: Omit<CheckEdge, 'node'> & { node: ResolversParentTypes['JointPunishmentCheck'] };
   CheckFeedback: FeedbackRow;
@@ -2400,22 +3352,41 @@ export type ResolversParentTypes = ResolversObject<{
   ContractEdge: Omit<ContractEdge, 'node'> & { node: ResolversParentTypes['Contract'] };
   Credential: CredentialView;
   CredentialConnection: Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CredentialEdge']>, nodes: Array<ResolversParentTypes['Credential']> };
+  CredentialCount: CredentialCount;
   CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
+  CredentialKindComparison: CredentialKindComparison;
+  CredentialRelation: CredentialRelation;
+  CredentialStatusComparison: CredentialStatusComparison;
+  CredentialWhere: CredentialWhere;
   Date: Scalars['Date']['output'];
+  DateComparison: DateComparison;
   DateTime: Scalars['DateTime']['output'];
+  DateTimeComparison: DateTimeComparison;
+  DepartmentComparison: DepartmentComparison;
   DepartmentSection: SectionView;
+  Division: DivisionRow;
   EmergencySection: SectionView;
   Enterprise: EnterpriseNode;
   EnterpriseConnection: Omit<EnterpriseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EnterpriseEdge']>, nodes: Array<ResolversParentTypes['Enterprise']> };
   EnterpriseEdge: Omit<EnterpriseEdge, 'node'> & { node: ResolversParentTypes['Enterprise'] };
   EnterpriseFilter: EnterpriseFilter;
   EnterpriseNameMatch: Omit<EnterpriseNameMatch, 'enterprise'> & { enterprise: ResolversParentTypes['Enterprise'] };
+  EnterpriseOrderBy: EnterpriseOrderBy;
   EnterpriseReference: EnterpriseRef;
+  EnterpriseStatusComparison: EnterpriseStatusComparison;
+  EnterpriseWhere: EnterpriseWhere;
   FireSection: SectionView;
   Float: Scalars['Float']['output'];
+  FloatComparison: FloatComparison;
+  FoundByComparison: FoundByComparison;
   HiddenDanger: HiddenDangerView;
   HiddenDangerConnection: Omit<HiddenDangerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['HiddenDangerEdge']>, nodes: Array<ResolversParentTypes['HiddenDanger']> };
+  HiddenDangerCount: HiddenDangerCount;
   HiddenDangerEdge: Omit<HiddenDangerEdge, 'node'> & { node: ResolversParentTypes['HiddenDanger'] };
+  HiddenDangerLevelComparison: HiddenDangerLevelComparison;
+  HiddenDangerRelation: HiddenDangerRelation;
+  HiddenDangerStatusComparison: HiddenDangerStatusComparison;
+  HiddenDangerWhere: HiddenDangerWhere;
   HousingSection: SectionView;
   ID: Scalars['ID']['output'];
   Inspection: InspectionView;
@@ -2425,14 +3396,21 @@ export type ResolversParentTypes = ResolversObject<{
   InsurancePolicyConnection: Omit<InsurancePolicyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InsurancePolicyEdge']>, nodes: Array<ResolversParentTypes['InsurancePolicy']> };
   InsurancePolicyEdge: Omit<InsurancePolicyEdge, 'node'> & { node: ResolversParentTypes['InsurancePolicy'] };
   Int: Scalars['Int']['output'];
+  IntComparison: IntComparison;
   JSON: Scalars['JSON']['output'];
   JointPunishmentCheck: CheckAnswer;
   JointPunishmentCheckInput: JointPunishmentCheckInput;
+  KeySupervisionEntry: KeySupervisionEntryView;
+  KeySupervisionList: KeySupervisionListView;
   KindCount: KindCount;
   ListEntry: ListEntryView;
   ListEntryConnection: Omit<ListEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ListEntryEdge']>, nodes: Array<ResolversParentTypes['ListEntry']> };
+  ListEntryCount: ListEntryCount;
   ListEntryEdge: Omit<ListEntryEdge, 'node'> & { node: ResolversParentTypes['ListEntry'] };
+  ListEntryRelation: ListEntryRelation;
+  ListEntryWhere: ListEntryWhere;
   ListHit: ListHit;
+  ListKindComparison: ListKindComparison;
   MarketSection: SectionView;
   Measure: MeasureRow;
   MeasureCatalogue: Omit<MeasureCatalogue, 'measures'> & { measures: Array<ResolversParentTypes['Measure']> };
@@ -2441,7 +3419,10 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Penalty: PenaltyView;
   PenaltyConnection: Omit<PenaltyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PenaltyEdge']>, nodes: Array<ResolversParentTypes['Penalty']> };
+  PenaltyCount: PenaltyCount;
   PenaltyEdge: Omit<PenaltyEdge, 'node'> & { node: ResolversParentTypes['Penalty'] };
+  PenaltyRelation: PenaltyRelation;
+  PenaltyWhere: PenaltyWhere;
   Person: PersonView;
   Project: ProjectView;
   ProjectConnection: Omit<ProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ProjectEdge']>, nodes: Array<ResolversParentTypes['Project']> };
@@ -2451,6 +3432,14 @@ export type ResolversParentTypes = ResolversObject<{
   QuarantinedRecordConnection: Omit<QuarantinedRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['QuarantinedRecordEdge']>, nodes: Array<ResolversParentTypes['QuarantinedRecord']> };
   QuarantinedRecordEdge: Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversParentTypes['QuarantinedRecord'] };
   Query: {};
+  RiskEvidence: RiskEvidence;
+  RiskFactor: StoredFactor;
+  RiskModel: RiskModel;
+  RiskProfile: RiskRow;
+  RiskTierComparison: RiskTierComparison;
+  RiskTierCutoff: RiskTierCutoff;
+  RiskWeight: RiskWeight;
+  RiskWhere: RiskWhere;
   RoleAssignment: RoleView;
   RoleAssignmentConnection: Omit<RoleAssignmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['RoleAssignmentEdge']>, nodes: Array<ResolversParentTypes['RoleAssignment']> };
   RoleAssignmentEdge: Omit<RoleAssignmentEdge, 'node'> & { node: ResolversParentTypes['RoleAssignment'] };
@@ -2458,15 +3447,25 @@ export type ResolversParentTypes = ResolversObject<{
   SourceFreshness: SourceFreshness;
   SourceHealth: SourceHealth;
   SourceProblem: SourceProblem;
+  StatsGroup: StatsRow;
   String: Scalars['String']['output'];
+  StringComparison: StringComparison;
   SyncRun: SyncRunRow;
   TransportSection: SectionView;
   TransportViolation: ViolationView;
   TransportViolationConnection: Omit<TransportViolationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TransportViolationEdge']>, nodes: Array<ResolversParentTypes['TransportViolation']> };
+  TransportViolationCount: TransportViolationCount;
   TransportViolationEdge: Omit<TransportViolationEdge, 'node'> & { node: ResolversParentTypes['TransportViolation'] };
+  TransportViolationRelation: TransportViolationRelation;
+  TransportViolationWhere: TransportViolationWhere;
   Vehicle: VehicleView;
   VehicleConnection: Omit<VehicleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['VehicleEdge']>, nodes: Array<ResolversParentTypes['Vehicle']> };
+  VehicleCount: VehicleCount;
   VehicleEdge: Omit<VehicleEdge, 'node'> & { node: ResolversParentTypes['Vehicle'] };
+  VehicleKindComparison: VehicleKindComparison;
+  VehicleRelation: VehicleRelation;
+  VehicleWhere: VehicleWhere;
+  ViolationKindComparison: ViolationKindComparison;
 }>;
 
 export type AccidentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Accident'] = ResolversParentTypes['Accident']> = ResolversObject<{
@@ -2504,6 +3503,53 @@ export type AppliedMeasureResolvers<ContextType = HubContext, ParentType extends
   mandatory?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   triggeredBy?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditChainStatusResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AuditChainStatus'] = ResolversParentTypes['AuditChainStatus']> = ResolversObject<{
+  brokenAt?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  checked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  intact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorDepartment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  actorRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subjectKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subjectRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CallerResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Caller'] = ResolversParentTypes['Caller']> = ResolversObject<{
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2629,6 +3675,15 @@ export type DepartmentSectionResolvers<ContextType = HubContext, ParentType exte
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type DivisionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Division'] = ResolversParentTypes['Division']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['DivisionLevel'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parent?: Resolver<Maybe<ResolversTypes['Division']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type EmergencySectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['EmergencySection'] = ResolversParentTypes['EmergencySection']> = ResolversObject<{
   accidents?: Resolver<ResolversTypes['AccidentConnection'], ParentType, ContextType, Partial<EmergencySectionAccidentsArgs>>;
   asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2675,6 +3730,7 @@ export type EnterpriseResolvers<ContextType = HubContext, ParentType extends Res
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<EnterpriseProjectsArgs>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   registeredCapital?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  risk?: Resolver<Maybe<ResolversTypes['RiskProfile']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['EnterpriseStatus'], ParentType, ContextType>;
   transport?: Resolver<ResolversTypes['TransportSection'], ParentType, ContextType, Partial<EnterpriseTransportArgs>>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2844,6 +3900,22 @@ export type JointPunishmentCheckResolvers<ContextType = HubContext, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type KeySupervisionEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['KeySupervisionEntry'] = ResolversParentTypes['KeySupervisionEntry']> = ResolversObject<{
+  enterprise?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['RiskFactor']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['RiskTier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type KeySupervisionListResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['KeySupervisionList'] = ResolversParentTypes['KeySupervisionList']> = ResolversObject<{
+  entries?: Resolver<Array<ResolversTypes['KeySupervisionEntry']>, ParentType, ContextType>;
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Division'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type KindCountResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['KindCount'] = ResolversParentTypes['KindCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2987,6 +4059,7 @@ export type PersonResolvers<ContextType = HubContext, ParentType extends Resolve
   idNumberMasked?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   managedContracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<PersonManagedContractsArgs>>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneMasked?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<Maybe<ResolversTypes['Provenance']>, ParentType, ContextType>;
   roles?: Resolver<ResolversTypes['RoleAssignmentConnection'], ParentType, ContextType, Partial<PersonRolesArgs>>;
@@ -3063,17 +4136,77 @@ export type QuarantinedRecordEdgeResolvers<ContextType = HubContext, ParentType 
 }>;
 
 export type QueryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditChain?: Resolver<ResolversTypes['AuditChainStatus'], ParentType, ContextType>;
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   check?: Resolver<Maybe<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<QueryCheckArgs, 'checkId'>>;
   checks?: Resolver<ResolversTypes['CheckConnection'], ParentType, ContextType, RequireFields<QueryChecksArgs, 'first'>>;
+  division?: Resolver<Maybe<ResolversTypes['Division']>, ParentType, ContextType, RequireFields<QueryDivisionArgs, 'code'>>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, RequireFields<QueryEnterpriseArgs, 'creditCode' | 'freshness'>>;
   enterpriseByName?: Resolver<Array<ResolversTypes['EnterpriseNameMatch']>, ParentType, ContextType, RequireFields<QueryEnterpriseByNameArgs, 'freshness' | 'fuzzy' | 'name'>>;
+  enterpriseStats?: Resolver<Array<ResolversTypes['StatsGroup']>, ParentType, ContextType, RequireFields<QueryEnterpriseStatsArgs, 'groupBy' | 'industryLevel' | 'metrics' | 'regionLevel'>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first' | 'freshness'>>;
+  keySupervisionList?: Resolver<ResolversTypes['KeySupervisionList'], ParentType, ContextType, RequireFields<QueryKeySupervisionListArgs, 'limit' | 'minTier' | 'region'>>;
+  me?: Resolver<ResolversTypes['Caller'], ParentType, ContextType>;
   measures?: Resolver<ResolversTypes['MeasureCatalogue'], ParentType, ContextType, RequireFields<QueryMeasuresArgs, 'activeOnly'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'idNumber'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   quarantinedRecords?: Resolver<ResolversTypes['QuarantinedRecordConnection'], ParentType, ContextType, RequireFields<QueryQuarantinedRecordsArgs, 'first' | 'includeResolved'>>;
+  riskModel?: Resolver<ResolversTypes['RiskModel'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   syncRuns?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
+}>;
+
+export type RiskEvidenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskEvidence'] = ResolversParentTypes['RiskEvidence']> = ResolversObject<{
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceRecordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RiskFactorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskFactor'] = ResolversParentTypes['RiskFactor']> = ResolversObject<{
+  cap?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  contribution?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['RiskEvidence']>, ParentType, ContextType>;
+  evidenceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  factor?: Resolver<ResolversTypes['RiskFactorKind'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RiskModelResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskModel'] = ResolversParentTypes['RiskModel']> = ResolversObject<{
+  cutoffs?: Resolver<Array<ResolversTypes['RiskTierCutoff']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weights?: Resolver<Array<ResolversTypes['RiskWeight']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RiskProfileResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskProfile'] = ResolversParentTypes['RiskProfile']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  computedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  factors?: Resolver<Array<ResolversTypes['RiskFactor']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['RiskTier'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RiskTierCutoffResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskTierCutoff'] = ResolversParentTypes['RiskTierCutoff']> = ResolversObject<{
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  minScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['RiskTier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RiskWeightResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskWeight'] = ResolversParentTypes['RiskWeight']> = ResolversObject<{
+  cap?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  factor?: Resolver<ResolversTypes['RiskFactorKind'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RoleAssignmentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RoleAssignment'] = ResolversParentTypes['RoleAssignment']> = ResolversObject<{
@@ -3135,6 +4268,21 @@ export type SourceProblemResolvers<ContextType = HubContext, ParentType extends 
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type StatsGroupResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['StatsGroup'] = ResolversParentTypes['StatsGroup']> = ResolversObject<{
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
+  highRiskCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  list?: Resolver<Maybe<ResolversTypes['ListKind']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['Division']>, ParentType, ContextType>;
+  regionCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registeredCapitalSum?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  riskScoreAvg?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  riskTier?: Resolver<Maybe<ResolversTypes['RiskTier']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['EnterpriseStatus']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3223,6 +4371,11 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   AccidentConnection?: AccidentConnectionResolvers<ContextType>;
   AccidentEdge?: AccidentEdgeResolvers<ContextType>;
   AppliedMeasure?: AppliedMeasureResolvers<ContextType>;
+  AuditChainStatus?: AuditChainStatusResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  Caller?: CallerResolvers<ContextType>;
   CheckConnection?: CheckConnectionResolvers<ContextType>;
   CheckEdge?: CheckEdgeResolvers<ContextType>;
   CheckFeedback?: CheckFeedbackResolvers<ContextType>;
@@ -3237,6 +4390,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DepartmentSection?: DepartmentSectionResolvers<ContextType>;
+  Division?: DivisionResolvers<ContextType>;
   EmergencySection?: EmergencySectionResolvers<ContextType>;
   Enterprise?: EnterpriseResolvers<ContextType>;
   EnterpriseConnection?: EnterpriseConnectionResolvers<ContextType>;
@@ -3256,6 +4410,8 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   InsurancePolicyEdge?: InsurancePolicyEdgeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JointPunishmentCheck?: JointPunishmentCheckResolvers<ContextType>;
+  KeySupervisionEntry?: KeySupervisionEntryResolvers<ContextType>;
+  KeySupervisionList?: KeySupervisionListResolvers<ContextType>;
   KindCount?: KindCountResolvers<ContextType>;
   ListEntry?: ListEntryResolvers<ContextType>;
   ListEntryConnection?: ListEntryConnectionResolvers<ContextType>;
@@ -3278,6 +4434,12 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   QuarantinedRecordConnection?: QuarantinedRecordConnectionResolvers<ContextType>;
   QuarantinedRecordEdge?: QuarantinedRecordEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RiskEvidence?: RiskEvidenceResolvers<ContextType>;
+  RiskFactor?: RiskFactorResolvers<ContextType>;
+  RiskModel?: RiskModelResolvers<ContextType>;
+  RiskProfile?: RiskProfileResolvers<ContextType>;
+  RiskTierCutoff?: RiskTierCutoffResolvers<ContextType>;
+  RiskWeight?: RiskWeightResolvers<ContextType>;
   RoleAssignment?: RoleAssignmentResolvers<ContextType>;
   RoleAssignmentConnection?: RoleAssignmentConnectionResolvers<ContextType>;
   RoleAssignmentEdge?: RoleAssignmentEdgeResolvers<ContextType>;
@@ -3285,6 +4447,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   SourceFreshness?: SourceFreshnessResolvers<ContextType>;
   SourceHealth?: SourceHealthResolvers<ContextType>;
   SourceProblem?: SourceProblemResolvers<ContextType>;
+  StatsGroup?: StatsGroupResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
   TransportSection?: TransportSectionResolvers<ContextType>;
   TransportViolation?: TransportViolationResolvers<ContextType>;

@@ -13,6 +13,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { enterpriseExportRouter } from '../analytics/export.js';
 import { jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
 import { applyPolicy } from '../security/authorize.js';
@@ -122,6 +123,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   app.use(authMiddleware(auth));
   app.use(rateLimitMiddleware(limiter));
   app.use(jointPunishmentRouter(schema, contextFor));
+  app.use(enterpriseExportRouter(services));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),

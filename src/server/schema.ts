@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
+import { analyticsResolvers } from '../analytics/resolvers.js';
 import { creditResolvers } from '../credit/resolvers.js';
 import { DEPARTMENT_MODULES } from '../departments/index.js';
 import { enterpriseResolvers } from '../enterprise/resolvers.js';
@@ -15,6 +16,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { opsResolvers } from '../ops/resolvers.js';
 import { personResolvers } from '../person/resolvers.js';
 import { recordResolvers } from '../records/resolvers.js';
+import { riskResolvers } from '../risk/resolvers.js';
 import { securityResolvers } from '../security/resolvers.js';
 import { provenanceResolvers } from './provenance.js';
 import { DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
@@ -35,6 +37,8 @@ const MODULES: Resolvers[] = [
   ...DEPARTMENT_MODULES,
   opsResolvers,
   creditResolvers,
+  riskResolvers,
+  analyticsResolvers,
   securityResolvers,
 ];
 
