@@ -10,6 +10,7 @@ import type { Connector, SimulatorEnv } from '../connectors/types.js';
 import { openHubDatabase } from './cli/db.js';
 import { generateInto } from './generator/generate.js';
 import { loadPiiKey, PiiVault } from './security/pii.js';
+import { riskBatchHook } from './risk/service.js';
 import { loadOrCreateSecret } from './security/tokens.js';
 import { createHubServer } from './server/app.js';
 import { createLogger } from './server/log.js';
@@ -53,6 +54,8 @@ process.stderr.write(`\n  GraphQL + GraphiQL: ${url}/graphql\n  health: ${url}/h
 const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   intervalMinutes: cfg.HUB_SYNC_INTERVAL_MINUTES,
   runNow: true,
+  // rescore the enterprises each committed batch touched (002 (十八): the key-supervision list follows)
+  onBatchCommitted: riskBatchHook(ds, log),
 });
 
 let stopping = false;

@@ -7,6 +7,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { loadSources } from '../../connectors/registry.js';
 import type { Connector, RunningSimulator, SimulatorEnv } from '../../connectors/types.js';
+import { riskBatchHook } from '../risk/service.js';
 import { loadPiiKey, PiiVault } from '../security/pii.js';
 import { createLogger } from '../server/log.js';
 import { syncAll, type SyncProgress, type SyncRunResult } from '../sync/engine.js';
@@ -60,7 +61,7 @@ try {
     if (bars) barOf.get(p.connector)?.update(0, { ...p, connector: p.connector.padEnd(10) });
     else if (p.batches % PLAIN_EVERY === 0) process.stdout.write(`${p.connector}: ${p.batches} batches, ${p.read} read, ${p.written} written\n`);
   };
-  runs = await syncAll({ ds, vault, log }, connectors, { onProgress, signal: abort.signal });
+  runs = await syncAll({ ds, vault, log }, connectors, { onProgress, signal: abort.signal, onBatchCommitted: riskBatchHook(ds, log) });
   bars?.stop();
 
   for (const r of runs) {
