@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSources } from '../connectors/registry.js';
-import type { Connector, SimulatorEnv } from '../connectors/types.js';
+import { startSources } from '../connectors/runtime.js';
+import type { SimulatorEnv } from '../connectors/types.js';
 import { openHubDatabase } from './cli/db.js';
 import { generateInto } from './generator/generate.js';
 import { loadPiiKey, PiiVault } from './security/pii.js';
@@ -24,27 +25,20 @@ const vault = new PiiVault(loadPiiKey(cfg.HUB_PII_KEY, cfg.dataDir));
 const loaded = await loadSources();
 const env: SimulatorEnv = { departmentsDatabaseUrl: db.departmentsUrl, dataDir: cfg.dataDir, port: 0, host: '127.0.0.1' };
 
-const stops: (() => Promise<void>)[] = [];
-const connectors = new Map<string, Connector>();
 if (cfg.HUB_SIMULATORS === 'true') {
   const marker = path.join(cfg.dataDir, 'demo-data.json');
   if (!fs.existsSync(marker)) {
     log.info({ enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED }, 'generating demo data into the department systems');
     const t0 = Date.now();
-    await generateInto(env, { enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED }, loaded.map((l) => l.source));
-    fs.writeFileSync(marker, JSON.stringify({ enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED, at: new Date().toISOString() }));
+    const result = await generateInto(env, { enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED }, loaded.map((l) => l.source));
+    fs.writeFileSync(marker, JSON.stringify({ enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED, at: new Date().toISOString(), scenarios: result.scenarios }, null, 1));
     log.info({ ms: Date.now() - t0 }, 'demo data generated');
   }
-  for (const { source, config } of loaded) {
-    const sim = await source.simulator.start(env);
-    stops.push(() => sim.close());
-    connectors.set(source.id, source.createConnector({ ...config.options, ...sim.connectorOptions, timeoutMs: config.options.timeoutMs }, { log: log.child({ source: source.id }) }));
-  }
-} else {
-  for (const { source, config } of loaded) connectors.set(source.id, source.createConnector(config.options, { log: log.child({ source: source.id }) }));
 }
+const running = await startSources({ simulators: cfg.HUB_SIMULATORS === 'true', env, log, loaded });
+const connectors = running.connectors;
 
-const server = await createHubServer({ ds, config: cfg, vault, connectors, log });
+const server = await createHubServer({ ds, config: cfg, vault, connectors, log, sourceSettings: running.settings });
 const url = await server.listen(cfg.PORT, cfg.HOST);
 const { generated } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
 log.info({ url: `${url}/graphql` }, 'hub serving');
@@ -65,8 +59,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down: draining requests, finishing the current sync batch');
   await scheduler.stop();
   await server.close();
-  for (const c of connectors.values()) await c.close().catch(() => undefined);
-  for (const s of stops) await s().catch(() => undefined);
+  await running.close();
   await db.close();
   process.exit(0);
 }

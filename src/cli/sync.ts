@@ -6,7 +6,8 @@
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { loadSources } from '../../connectors/registry.js';
-import type { Connector, RunningSimulator, SimulatorEnv } from '../../connectors/types.js';
+import { startSources, type RunningSources } from '../../connectors/runtime.js';
+import type { SimulatorEnv } from '../../connectors/types.js';
 import { riskBatchHook } from '../risk/service.js';
 import { loadPiiKey, PiiVault } from '../security/pii.js';
 import { createLogger } from '../server/log.js';
@@ -32,8 +33,7 @@ const log = createLogger(tty ? 'warn' : cfg.LOG_LEVEL, 'sync');
 const vault = new PiiVault(loadPiiKey(cfg.HUB_PII_KEY, cfg.dataDir));
 const env: SimulatorEnv = { departmentsDatabaseUrl: db.departmentsUrl, dataDir: cfg.dataDir, port: 0, host: '127.0.0.1' };
 
-const simulators: RunningSimulator[] = [];
-const connectors: Connector[] = [];
+let running: RunningSources | null = null;
 let runs: SyncRunResult[] = [];
 const abort = new AbortController();
 process.on('SIGINT', () => {
@@ -42,13 +42,8 @@ process.on('SIGINT', () => {
 });
 
 try {
-  for (const { source, config } of selected) {
-    if (cfg.HUB_SIMULATORS === 'true') {
-      const sim = await source.simulator.start(env);
-      simulators.push(sim);
-      connectors.push(source.createConnector({ ...config.options, ...sim.connectorOptions, timeoutMs: config.options.timeoutMs }, { log: log.child({ source: source.id }) }));
-    } else connectors.push(source.createConnector(config.options, { log: log.child({ source: source.id }) }));
-  }
+  running = await startSources({ simulators: cfg.HUB_SIMULATORS === 'true', env, log, loaded: selected });
+  const connectors = [...running.connectors.values()];
 
   const bars = tty ? new MultiBar({
     format: ' {connector} | {batches} batches | {read} read | {written} written | {unchanged} unchanged | {quarantined} quarantined',
@@ -69,8 +64,7 @@ try {
     process.stdout.write(`${r.connector.padEnd(10)} ${r.status.padEnd(9)} ${r.status === 'SKIPPED' ? '' : figures}${r.error ? `\n           ${r.error}` : ''}\n`);
   }
 } finally {
-  for (const c of connectors) await c.close().catch(() => undefined);
-  for (const s of simulators) await s.close().catch(() => undefined);
+  await running?.close();
   await db.close();
 }
 process.exit(runs.some((r) => r.status === 'FAILED') ? 1 : 0);

@@ -8,13 +8,13 @@ import fs from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadSources } from '../../connectors/registry.js';
+import { startSources } from '../../connectors/runtime.js';
 import type { Connector, DepartmentSource, RunningSimulator, SimulatorEnv } from '../../connectors/types.js';
 import { generateInto } from '../../src/generator/generate.js';
 import { loadConfig } from '../../src/config.js';
 import { riskBatchHook } from '../../src/risk/service.js';
 import { PiiVault } from '../../src/security/pii.js';
 import { createHubServer, type HubServer } from '../../src/server/app.js';
-import type { SourceSettings } from '../../src/server/context.js';
 import { openStore } from '../../src/store/data-source.js';
 import { syncAll } from '../../src/sync/engine.js';
 import type { Role } from '../../src/security/roles.js';
@@ -30,6 +30,8 @@ export interface HubWorldOptions {
   /** connector and live-read timeout per source (default 5000 ms) */
   timeoutMs?: number;
   logLevel?: string;
+  /** merged into every source's options (e.g. resilience settings) */
+  sourceOptions?: Record<string, unknown>;
   /** where logs go (default: stderr at logLevel) */
   log?: Logger;
   maxPageSize?: number;
@@ -63,21 +65,12 @@ export async function startHubWorld(o: HubWorldOptions): Promise<HubWorld> {
   const sources = new Map(loaded.map((l) => [l.source.id, l.source]));
   const generated = await generateInto(env, { enterprises: o.enterprises, seed: o.seed }, loaded.map((l) => l.source));
 
-  const simulators = new Map<string, RunningSimulator>();
-  const connectors = new Map<string, Connector>();
-  const settings = new Map<string, SourceSettings>();
   const closers: (() => Promise<unknown>)[] = [];
   let ds: DataSource | null = null;
   try {
-    for (const { source, config } of loaded) {
-      const sim = await source.simulator.start(env);
-      simulators.set(source.id, sim);
-      closers.push(() => sim.close());
-      const connector = source.createConnector({ ...config.options, ...sim.connectorOptions, timeoutMs }, { log: log.child({ source: source.id }) });
-      connectors.set(source.id, connector);
-      closers.push(() => connector.close());
-      settings.set(source.id, { title: source.title, timeoutMs });
-    }
+    const running = await startSources({ simulators: true, env, log, loaded, timeoutMs, extraOptions: o.sourceOptions });
+    closers.push(() => running.close());
+    const { simulators, connectors, settings } = running;
     ds = await openStore(o.hubUrl);
     const vault = new PiiVault(Buffer.alloc(32, 42));
     await syncAll({ ds, vault, log }, [...connectors.values()], { onBatchCommitted: riskBatchHook(ds, log) });
