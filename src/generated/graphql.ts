@@ -11,6 +11,8 @@ import type { SectionView } from '../departments/section.js';
 import type { RoleView, CredentialView, PenaltyView, HiddenDangerView, AccidentView, InspectionView, VehicleView, ViolationView, ProjectView, ContractView, InsuranceView, ListEntryView } from '../records/views.js';
 import type { CheckAnswer, FeedbackRow } from '../credit/service.js';
 import type { MeasureRow } from '../credit/rules.js';
+import type { TreeNodeResult, ProjectCheckResult, ContractCheckResult, EnterpriseCheckResult } from '../compliance/service.js';
+import type { Finding, Party, Evidence, RuleMeta } from '../compliance/model.js';
 import type { RiskRow, StoredFactor, RiskModel } from '../risk/service.js';
 import type { DivisionRow } from '../analytics/divisions.js';
 import type { StatsRow } from '../analytics/query.js';
@@ -344,6 +346,81 @@ export type CheckedPerson = {
   roles: Array<HitSubject>;
 };
 
+/** 核查发现 One finding of a check. */
+export type ComplianceFinding = {
+  __typename?: 'ComplianceFinding';
+  /** 依据条款 Clause, e.g. 002 (十四). */
+  clause: Scalars['String']['output'];
+  /** 合同编号 The contract the finding is about (null for enterprise-level findings). */
+  contractNumber: Maybe<Scalars['String']['output']>;
+  /** 涉及企业 The enterprise an enterprise-level finding is about. */
+  creditCode: Maybe<Scalars['ID']['output']>;
+  /** 证据 The records that prove it, with their source. */
+  evidence: Array<FindingEvidence>;
+  /** Message in English. */
+  messageEn: Scalars['String']['output'];
+  /** 说明 Message in Chinese. */
+  messageZh: Scalars['String']['output'];
+  /** 涉及各方 The parties involved, with their roles. */
+  parties: Array<FindingParty>;
+  /** 规则编号 Rule id. */
+  ruleId: Scalars['ID']['output'];
+  /** 严重程度 Severity. */
+  severity: ComplianceSeverity;
+};
+
+/** 参与方角色 The role a party plays in a finding. */
+export type ComplianceParty =
+  /** 建设单位 Builder (owner) */
+  | 'BUILDER'
+  /** 承包方 Contractor */
+  | 'CONTRACTOR'
+  /** 发包方 Employer */
+  | 'EMPLOYER'
+  /** 被核查企业 The enterprise checked */
+  | 'ENTERPRISE'
+  /** 项目经理 Project manager */
+  | 'PROJECT_MANAGER'
+  /** 证书注册单位 The enterprise a person's certificate is registered with */
+  | 'REGISTERED_ENTERPRISE'
+  /** 特种作业人员 Special operator */
+  | 'SPECIAL_OPERATOR'
+  /** 转包方/分包方 The party passing work on */
+  | 'TRANSFERRING'
+  /** 承揽方 The party taking the work */
+  | 'UNDERTAKING';
+
+/** 核查规则 One compliance rule. */
+export type ComplianceRule = {
+  __typename?: 'ComplianceRule';
+  /** 依据条款 Seed clause it enforces, e.g. 002 (十四). */
+  clause: Scalars['String']['output'];
+  /** 规则编号 Rule id. */
+  id: Scalars['ID']['output'];
+  /** 严重程度 Default severity. */
+  severity: ComplianceSeverity;
+  /** Title (English). */
+  titleEn: Scalars['String']['output'];
+  /** 规则名称 Title (Chinese). */
+  titleZh: Scalars['String']['output'];
+};
+
+/** 严重程度 Severity of a finding. */
+export type ComplianceSeverity =
+  /** 违法违规 A violation */
+  | 'VIOLATION'
+  /** 需核实 Needs attention or verification */
+  | 'WARNING';
+
+/** 核查状态 Worst severity found (OK when nothing was found). */
+export type ComplianceStatus =
+  /** 无问题 Nothing found */
+  | 'OK'
+  /** 违法违规 At least one violation */
+  | 'VIOLATION'
+  /** 需核实 Warnings only */
+  | 'WARNING';
+
 /** 合同 A construction contract (general, professional or labour subcontract). */
 export type Contract = {
   __typename?: 'Contract';
@@ -377,6 +454,27 @@ export type Contract = {
   value: Scalars['Float']['output'];
 };
 
+/** 签约前核查结果 Result of checking a proposed contract. */
+export type ContractCheck = {
+  __typename?: 'ContractCheck';
+  /** 核查基准日 The proposed signing date. */
+  asOf: Scalars['Date']['output'];
+  /** 核查时间 When the check ran. */
+  checkedAt: Scalars['DateTime']['output'];
+  /** 拟签合同编号 Number of the proposed contract (PROPOSED when none was given). */
+  contractNumber: Scalars['String']['output'];
+  /** 发现 Findings about the proposed contract, its parties and its place in the tree. */
+  findings: Array<ComplianceFinding>;
+  /** 政策版本 Version of the compliance policy data used. */
+  policyVersion: Scalars['Int']['output'];
+  /** 工程项目 The project. */
+  project: Project;
+  /** 结论 Worst severity among the findings about the proposed contract. */
+  status: ComplianceStatus;
+  /** 合同树 The project's tree with the proposed contract in it. */
+  tree: Array<ContractTreeNode>;
+};
+
 /** 合同分页 A page of contracts. */
 export type ContractConnection = {
   __typename?: 'ContractConnection';
@@ -407,6 +505,31 @@ export type ContractKind =
   | 'LABOUR_SUBCONTRACT'
   /** 专业分包 Professional subcontract */
   | 'PROFESSIONAL_SUBCONTRACT';
+
+/** 合同树节点 One contract in a project's tree. */
+export type ContractTreeNode = {
+  __typename?: 'ContractTreeNode';
+  /** 分包层级 Non-labour contract layers down to this one (层层转包 counts these). */
+  chainDepth: Scalars['Int']['output'];
+  /** 合同 The stored contract (null for a proposed one). */
+  contract: Maybe<Contract>;
+  /** 合同编号 Contract number. */
+  contractNumber: Scalars['String']['output'];
+  /** 承包方 Contractor. */
+  contractor: FindingParty;
+  /** 层级 Position in the tree (a contract without parent is 1). */
+  depth: Scalars['Int']['output'];
+  /** 发包方 Employer. */
+  employer: FindingParty;
+  /** 合同类型 Kind. */
+  kind: ContractKind;
+  /** 上级合同 Parent contract number. */
+  parentContractNumber: Maybe<Scalars['String']['output']>;
+  /** 拟签订 True for the proposed contract of a contractCheck. */
+  proposed: Scalars['Boolean']['output'];
+  /** 状态 Worst finding on this contract or its contractor. */
+  status: ComplianceStatus;
+};
 
 /** 证照 A licence, qualification or personal certificate. */
 export type Credential = {
@@ -957,6 +1080,29 @@ export type EnterpriseViolationsArgs = {
   kind?: InputMaybe<ViolationKind>;
 };
 
+/** 企业合规核查结果 Result of an enterprise-level check. */
+export type EnterpriseComplianceCheck = {
+  __typename?: 'EnterpriseComplianceCheck';
+  /** 核查基准日 Date checked as of. */
+  asOf: Scalars['Date']['output'];
+  /** 核查时间 When the check ran. */
+  checkedAt: Scalars['DateTime']['output'];
+  /** 统一社会信用代码 Credit code. */
+  creditCode: Scalars['ID']['output'];
+  /** 发现 Findings. */
+  findings: Array<ComplianceFinding>;
+  /** 适用的高危行业 High-risk industry the rules were applied for (null: none). */
+  industry: Maybe<HighRiskIndustry>;
+  /** 行业代码 GB/T 4754 industry code. */
+  industryCode: Scalars['String']['output'];
+  /** 企业名称 Name. */
+  name: Scalars['String']['output'];
+  /** 政策版本 Version of the compliance policy data used. */
+  policyVersion: Scalars['Int']['output'];
+  /** 结论 Worst severity found. */
+  status: ComplianceStatus;
+};
+
 /** 企业分页 A page of enterprises. */
 export type EnterpriseConnection = {
   __typename?: 'EnterpriseConnection';
@@ -1103,6 +1249,36 @@ export type FeedbackAction =
   | 'NO_MEASURE_APPLIED'
   /** 不予许可 Licence refused */
   | 'REFUSED';
+
+/** 证据记录 A record proving a finding. */
+export type FindingEvidence = {
+  __typename?: 'FindingEvidence';
+  /** 部门 Department whose system holds it (null for the checked input). */
+  department: Maybe<Department>;
+  /** 摘要 Short description. */
+  description: Scalars['String']['output'];
+  /** 记录类型 Kind of record (contract, credential, role, insurance_policy, list_entry, enterprise …). */
+  kind: Scalars['String']['output'];
+  /** 数据源 Connector id (or `proposal` for the checked input, `joint_punishment_check` for a check record). */
+  source: Scalars['String']['output'];
+  /** 源记录编号 Record id in the source. */
+  sourceRecordId: Scalars['String']['output'];
+};
+
+/** 涉及方 A party of a finding: an enterprise, or a person (ID number masked). */
+export type FindingParty = {
+  __typename?: 'FindingParty';
+  /** 统一社会信用代码 Credit code (enterprises). */
+  creditCode: Maybe<Scalars['ID']['output']>;
+  /** 身份证号（脱敏） Person's ID number, always masked. */
+  idNumber: Maybe<Scalars['String']['output']>;
+  /** 企业名称 Name (enterprises). */
+  name: Maybe<Scalars['String']['output']>;
+  /** 姓名 Person's name (persons). */
+  personName: Maybe<Scalars['String']['output']>;
+  /** 角色 Role. */
+  role: ComplianceParty;
+};
 
 /** 消防数据 What the fire-service system (消防救援) holds about an enterprise. */
 export type FireSection = DepartmentSection & {
@@ -1321,6 +1497,23 @@ export type HiddenDangerWhere = {
   overdue?: InputMaybe<BooleanComparison>;
   status?: InputMaybe<HiddenDangerStatusComparison>;
 };
+
+/** 高危行业 High-risk industries named in the policy (their requirements are policy data). */
+export type HighRiskIndustry =
+  /** 建筑施工 Construction */
+  | 'CONSTRUCTION'
+  /** 烟花爆竹、民用爆炸物品 Fireworks and civil explosives */
+  | 'FIREWORKS'
+  /** 城镇燃气 Urban gas */
+  | 'GAS'
+  /** 危险化学品 Hazardous chemicals */
+  | 'HAZCHEM'
+  /** 金属冶炼 Metal smelting */
+  | 'METALLURGY'
+  /** 矿山 Mines */
+  | 'MINE'
+  /** 道路运输 Road transport */
+  | 'TRANSPORT';
 
 /** 命中主体 Which subject a list entry hit. */
 export type HitSubject =
@@ -2179,6 +2372,25 @@ export type Project = {
   startDate: Maybe<Scalars['Date']['output']>;
 };
 
+/** 项目核查结果 Result of a project check. */
+export type ProjectCheck = {
+  __typename?: 'ProjectCheck';
+  /** 核查基准日 Date enterprise-level facts were judged on. */
+  asOf: Scalars['Date']['output'];
+  /** 核查时间 When the check ran. */
+  checkedAt: Scalars['DateTime']['output'];
+  /** 发现 Findings. */
+  findings: Array<ComplianceFinding>;
+  /** 政策版本 Version of the compliance policy data used. */
+  policyVersion: Scalars['Int']['output'];
+  /** 工程项目 The project. */
+  project: Project;
+  /** 结论 Worst severity found. */
+  status: ComplianceStatus;
+  /** 合同树 The contract tree, parents before children, each node with its status. */
+  tree: Array<ContractTreeNode>;
+};
+
 /** 项目分页 A page of projects. */
 export type ProjectConnection = {
   __typename?: 'ProjectConnection';
@@ -2209,6 +2421,48 @@ export type ProjectScale =
   | 'MEDIUM'
   /** 小型 Small */
   | 'SMALL';
+
+/** 项目筛选 Filters of the project list. */
+export type ProjectWhere = {
+  /** 建设单位 Builder's credit code. */
+  builderCreditCode?: InputMaybe<Scalars['ID']['input']>;
+  /** 承包方 Projects with a contract held by this contractor. */
+  contractorCreditCode?: InputMaybe<Scalars['ID']['input']>;
+  /** 行政区划 Division code or its prefix (e.g. 42 for a province). */
+  divisionCode?: InputMaybe<Scalars['String']['input']>;
+  /** 规模 Scale. */
+  scale?: InputMaybe<ProjectScale>;
+};
+
+/** 拟签合同 A contract about to be signed. */
+export type ProposedContractInput = {
+  /** 合同编号 Its number, if already assigned (must be new). */
+  contractNumber?: InputMaybe<Scalars['String']['input']>;
+  /** 承包方 Contractor's credit code. */
+  contractorCreditCode: Scalars['ID']['input'];
+  /** 全部工程转出 Passes on all the work of the parent contract. */
+  coversAllWork?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 含主体结构 Covers the main structure. */
+  coversMainStructure?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 发包方 Employer's credit code. */
+  employerCreditCode: Scalars['ID']['input'];
+  /** 合同类型 Kind. */
+  kind: ContractKind;
+  /** 上级合同 The contract it is part of (required for subcontracts). */
+  parentContractNumber?: InputMaybe<Scalars['String']['input']>;
+  /** 项目编号 The project. */
+  projectCode: Scalars['ID']['input'];
+  /** 项目经理身份证号 Project manager's ID number (answered masked). */
+  projectManagerIdNumber?: InputMaybe<Scalars['String']['input']>;
+  /** 安全生产协议 Whether a safety agreement is signed with it. */
+  safetyAgreementSigned: Scalars['Boolean']['input'];
+  /** 承包范围 Scope of work. */
+  scope: Scalars['String']['input'];
+  /** 签订日期 Proposed signing date (default today). */
+  signedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 合同金额（万元） Value in 10,000 yuan (not negative). */
+  value: Scalars['Float']['input'];
+};
 
 /** 数据来源 Provenance of a record: stored (as synced) or live (fetched during this request). */
 export type Provenance = {
@@ -2304,6 +2558,14 @@ export type Query = {
   check: Maybe<JointPunishmentCheck>;
   /** 核查记录 Past checks, newest first, with filters. */
   checks: CheckConnection;
+  /** 核查规则 The compliance rules: id, severity, clause and title. */
+  complianceRules: Array<ComplianceRule>;
+  /**
+   * 签约前核查 Checks a proposed contract before it is signed, in the context of its project's existing tree.
+   * Bad input (unknown project, a parent contract not in the project, a negative value, a malformed credit
+   * code or ID number) → BAD_USER_INPUT naming the field.
+   */
+  contractCheck: ContractCheck;
   /** 行政区划 A GB/T 2260 division by code (2, 4 or 6 digits), with its parents. */
   division: Maybe<Division>;
   /**
@@ -2318,6 +2580,12 @@ export type Query = {
    * enterprises may match: each comes with how it matched. An empty list when nothing matches.
    */
   enterpriseByName: Array<EnterpriseNameMatch>;
+  /**
+   * 企业合规核查 Runs the enterprise-level rules (safety licence, safety director, registered safety engineer
+   * ratio, safety liability insurance, special-operation certificates, joint-punishment lists) for one enterprise,
+   * under the given high-risk industry or the one its industry code falls in.
+   */
+  enterpriseComplianceCheck: EnterpriseComplianceCheck;
   /**
    * 企业统计 Counts and sums of the enterprises matching `where`, grouped by the dimensions in `groupBy`
    * (none: one group of all). Division codes roll up to province, city or county (`regionLevel`) with their
@@ -2346,6 +2614,15 @@ export type Query = {
   person: Maybe<Person>;
   /** Liveness of the GraphQL endpoint itself (always true when it answers). */
   ping: Scalars['Boolean']['output'];
+  /**
+   * 项目核查 Checks a whole project's contract tree: every contract's qualification, licence, transfer,
+   * subcontracting, chain depth, project manager and safety agreement; every party through the
+   * joint-punishment check; every contractor's high-risk staffing and insurance. An unknown project → BAD_USER_INPUT.
+   * `asOf` (default today) is the date enterprise-level facts are judged on; contracts are judged on their signing date.
+   */
+  projectCheck: ProjectCheck;
+  /** 工程项目列表 Projects ordered by project code, as a cursor connection, with filters. */
+  projects: ProjectConnection;
   /**
    * 隔离记录 Records that could not be parsed or linked (kept with the reason and candidates), newest first;
    * optionally of one source; resolved ones only when `includeResolved`.
@@ -2383,6 +2660,12 @@ export type QueryChecksArgs = {
 
 
 /** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryContractCheckArgs = {
+  input: ProposedContractInput;
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
 export type QueryDivisionArgs = {
   code: Scalars['String']['input'];
 };
@@ -2400,6 +2683,14 @@ export type QueryEnterpriseByNameArgs = {
   freshness?: InputMaybe<Freshness>;
   fuzzy?: InputMaybe<Scalars['Boolean']['input']>;
   name: Scalars['String']['input'];
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryEnterpriseComplianceCheckArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  creditCode: Scalars['ID']['input'];
+  industry?: InputMaybe<HighRiskIndustry>;
 };
 
 
@@ -2441,6 +2732,21 @@ export type QueryMeasuresArgs = {
 /** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
 export type QueryPersonArgs = {
   idNumber: Scalars['String']['input'];
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryProjectCheckArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  projectCode: Scalars['ID']['input'];
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryProjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<ProjectWhere>;
 };
 
 
@@ -3169,10 +3475,17 @@ export type ResolversTypes = ResolversObject<{
   CheckFilter: CheckFilter;
   CheckedEnterprise: ResolverTypeWrapper<CheckedEnterprise>;
   CheckedPerson: ResolverTypeWrapper<CheckedPerson>;
+  ComplianceFinding: ResolverTypeWrapper<Finding>;
+  ComplianceParty: ComplianceParty;
+  ComplianceRule: ResolverTypeWrapper<RuleMeta>;
+  ComplianceSeverity: ComplianceSeverity;
+  ComplianceStatus: ComplianceStatus;
   Contract: ResolverTypeWrapper<ContractView>;
+  ContractCheck: ResolverTypeWrapper<ContractCheckResult>;
   ContractConnection: ResolverTypeWrapper<Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContractEdge']>, nodes: Array<ResolversTypes['Contract']> }>;
   ContractEdge: ResolverTypeWrapper<Omit<ContractEdge, 'node'> & { node: ResolversTypes['Contract'] }>;
   ContractKind: ContractKind;
+  ContractTreeNode: ResolverTypeWrapper<TreeNodeResult>;
   Credential: ResolverTypeWrapper<CredentialView>;
   CredentialConnection: ResolverTypeWrapper<Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CredentialEdge']>, nodes: Array<ResolversTypes['Credential']> }>;
   CredentialCount: CredentialCount;
@@ -3195,6 +3508,7 @@ export type ResolversTypes = ResolversObject<{
   DivisionLevel: DivisionLevel;
   EmergencySection: ResolverTypeWrapper<SectionView>;
   Enterprise: ResolverTypeWrapper<EnterpriseNode>;
+  EnterpriseComplianceCheck: ResolverTypeWrapper<EnterpriseCheckResult>;
   EnterpriseConnection: ResolverTypeWrapper<Omit<EnterpriseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EnterpriseEdge']>, nodes: Array<ResolversTypes['Enterprise']> }>;
   EnterpriseEdge: ResolverTypeWrapper<Omit<EnterpriseEdge, 'node'> & { node: ResolversTypes['Enterprise'] }>;
   EnterpriseFilter: EnterpriseFilter;
@@ -3206,6 +3520,8 @@ export type ResolversTypes = ResolversObject<{
   EnterpriseStatusComparison: EnterpriseStatusComparison;
   EnterpriseWhere: EnterpriseWhere;
   FeedbackAction: FeedbackAction;
+  FindingEvidence: ResolverTypeWrapper<Evidence>;
+  FindingParty: ResolverTypeWrapper<Party>;
   FireSection: ResolverTypeWrapper<SectionView>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FloatComparison: FloatComparison;
@@ -3222,6 +3538,7 @@ export type ResolversTypes = ResolversObject<{
   HiddenDangerStatus: HiddenDangerStatus;
   HiddenDangerStatusComparison: HiddenDangerStatusComparison;
   HiddenDangerWhere: HiddenDangerWhere;
+  HighRiskIndustry: HighRiskIndustry;
   HitSubject: HitSubject;
   HousingSection: ResolverTypeWrapper<SectionView>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -3270,9 +3587,12 @@ export type ResolversTypes = ResolversObject<{
   Person: ResolverTypeWrapper<PersonView>;
   PersonRole: PersonRole;
   Project: ResolverTypeWrapper<ProjectView>;
+  ProjectCheck: ResolverTypeWrapper<ProjectCheckResult>;
   ProjectConnection: ResolverTypeWrapper<Omit<ProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ProjectEdge']>, nodes: Array<ResolversTypes['Project']> }>;
   ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
   ProjectScale: ProjectScale;
+  ProjectWhere: ProjectWhere;
+  ProposedContractInput: ProposedContractInput;
   Provenance: ResolverTypeWrapper<ProvenanceRow>;
   QuarantineReason: QuarantineReason;
   QuarantinedRecord: ResolverTypeWrapper<QuarantineRow>;
@@ -3347,9 +3667,13 @@ export type ResolversParentTypes = ResolversObject<{
   CheckFilter: CheckFilter;
   CheckedEnterprise: CheckedEnterprise;
   CheckedPerson: CheckedPerson;
+  ComplianceFinding: Finding;
+  ComplianceRule: RuleMeta;
   Contract: ContractView;
+  ContractCheck: ContractCheckResult;
   ContractConnection: Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEdge']>, nodes: Array<ResolversParentTypes['Contract']> };
   ContractEdge: Omit<ContractEdge, 'node'> & { node: ResolversParentTypes['Contract'] };
+  ContractTreeNode: TreeNodeResult;
   Credential: CredentialView;
   CredentialConnection: Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CredentialEdge']>, nodes: Array<ResolversParentTypes['Credential']> };
   CredentialCount: CredentialCount;
@@ -3367,6 +3691,7 @@ export type ResolversParentTypes = ResolversObject<{
   Division: DivisionRow;
   EmergencySection: SectionView;
   Enterprise: EnterpriseNode;
+  EnterpriseComplianceCheck: EnterpriseCheckResult;
   EnterpriseConnection: Omit<EnterpriseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EnterpriseEdge']>, nodes: Array<ResolversParentTypes['Enterprise']> };
   EnterpriseEdge: Omit<EnterpriseEdge, 'node'> & { node: ResolversParentTypes['Enterprise'] };
   EnterpriseFilter: EnterpriseFilter;
@@ -3375,6 +3700,8 @@ export type ResolversParentTypes = ResolversObject<{
   EnterpriseReference: EnterpriseRef;
   EnterpriseStatusComparison: EnterpriseStatusComparison;
   EnterpriseWhere: EnterpriseWhere;
+  FindingEvidence: Evidence;
+  FindingParty: Party;
   FireSection: SectionView;
   Float: Scalars['Float']['output'];
   FloatComparison: FloatComparison;
@@ -3425,8 +3752,11 @@ export type ResolversParentTypes = ResolversObject<{
   PenaltyWhere: PenaltyWhere;
   Person: PersonView;
   Project: ProjectView;
+  ProjectCheck: ProjectCheckResult;
   ProjectConnection: Omit<ProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ProjectEdge']>, nodes: Array<ResolversParentTypes['Project']> };
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
+  ProjectWhere: ProjectWhere;
+  ProposedContractInput: ProposedContractInput;
   Provenance: ProvenanceRow;
   QuarantinedRecord: QuarantineRow;
   QuarantinedRecordConnection: Omit<QuarantinedRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['QuarantinedRecordEdge']>, nodes: Array<ResolversParentTypes['QuarantinedRecord']> };
@@ -3591,6 +3921,28 @@ export type CheckedPersonResolvers<ContextType = HubContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ComplianceFindingResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ComplianceFinding'] = ResolversParentTypes['ComplianceFinding']> = ResolversObject<{
+  clause?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contractNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creditCode?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['FindingEvidence']>, ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parties?: Resolver<Array<ResolversTypes['FindingParty']>, ParentType, ContextType>;
+  ruleId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['ComplianceSeverity'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ComplianceRuleResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ComplianceRule'] = ResolversParentTypes['ComplianceRule']> = ResolversObject<{
+  clause?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['ComplianceSeverity'], ParentType, ContextType>;
+  titleEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  titleZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ContractResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = ResolversObject<{
   contractNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contractor?: Resolver<ResolversTypes['EnterpriseReference'], ParentType, ContextType>;
@@ -3609,6 +3961,18 @@ export type ContractResolvers<ContextType = HubContext, ParentType extends Resol
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ContractCheckResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContractCheck'] = ResolversParentTypes['ContractCheck']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contractNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  findings?: Resolver<Array<ResolversTypes['ComplianceFinding']>, ParentType, ContextType>;
+  policyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ComplianceStatus'], ParentType, ContextType>;
+  tree?: Resolver<Array<ResolversTypes['ContractTreeNode']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ContractConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContractConnection'] = ResolversParentTypes['ContractConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['ContractEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType>;
@@ -3620,6 +3984,20 @@ export type ContractConnectionResolvers<ContextType = HubContext, ParentType ext
 export type ContractEdgeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContractEdge'] = ResolversParentTypes['ContractEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Contract'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ContractTreeNodeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContractTreeNode'] = ResolversParentTypes['ContractTreeNode']> = ResolversObject<{
+  chainDepth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  contractNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contractor?: Resolver<ResolversTypes['FindingParty'], ParentType, ContextType>;
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  employer?: Resolver<ResolversTypes['FindingParty'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ContractKind'], ParentType, ContextType>;
+  parentContractNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  proposed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ComplianceStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3739,6 +4117,19 @@ export type EnterpriseResolvers<ContextType = HubContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type EnterpriseComplianceCheckResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['EnterpriseComplianceCheck'] = ResolversParentTypes['EnterpriseComplianceCheck']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  creditCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  findings?: Resolver<Array<ResolversTypes['ComplianceFinding']>, ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['HighRiskIndustry']>, ParentType, ContextType>;
+  industryCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ComplianceStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type EnterpriseConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['EnterpriseConnection'] = ResolversParentTypes['EnterpriseConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['EnterpriseEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Enterprise']>, ParentType, ContextType>;
@@ -3765,6 +4156,24 @@ export type EnterpriseReferenceResolvers<ContextType = HubContext, ParentType ex
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   orgCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type FindingEvidenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['FindingEvidence'] = ResolversParentTypes['FindingEvidence']> = ResolversObject<{
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceRecordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type FindingPartyResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['FindingParty'] = ResolversParentTypes['FindingParty']> = ResolversObject<{
+  creditCode?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  personName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['ComplianceParty'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -4081,6 +4490,17 @@ export type ProjectResolvers<ContextType = HubContext, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ProjectCheckResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ProjectCheck'] = ResolversParentTypes['ProjectCheck']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  findings?: Resolver<Array<ResolversTypes['ComplianceFinding']>, ParentType, ContextType>;
+  policyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ComplianceStatus'], ParentType, ContextType>;
+  tree?: Resolver<Array<ResolversTypes['ContractTreeNode']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ProjectConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ProjectConnection'] = ResolversParentTypes['ProjectConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['ProjectEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Project']>, ParentType, ContextType>;
@@ -4140,9 +4560,12 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   check?: Resolver<Maybe<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<QueryCheckArgs, 'checkId'>>;
   checks?: Resolver<ResolversTypes['CheckConnection'], ParentType, ContextType, RequireFields<QueryChecksArgs, 'first'>>;
+  complianceRules?: Resolver<Array<ResolversTypes['ComplianceRule']>, ParentType, ContextType>;
+  contractCheck?: Resolver<ResolversTypes['ContractCheck'], ParentType, ContextType, RequireFields<QueryContractCheckArgs, 'input'>>;
   division?: Resolver<Maybe<ResolversTypes['Division']>, ParentType, ContextType, RequireFields<QueryDivisionArgs, 'code'>>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, RequireFields<QueryEnterpriseArgs, 'creditCode' | 'freshness'>>;
   enterpriseByName?: Resolver<Array<ResolversTypes['EnterpriseNameMatch']>, ParentType, ContextType, RequireFields<QueryEnterpriseByNameArgs, 'freshness' | 'fuzzy' | 'name'>>;
+  enterpriseComplianceCheck?: Resolver<ResolversTypes['EnterpriseComplianceCheck'], ParentType, ContextType, RequireFields<QueryEnterpriseComplianceCheckArgs, 'creditCode'>>;
   enterpriseStats?: Resolver<Array<ResolversTypes['StatsGroup']>, ParentType, ContextType, RequireFields<QueryEnterpriseStatsArgs, 'groupBy' | 'industryLevel' | 'metrics' | 'regionLevel'>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first' | 'freshness'>>;
   keySupervisionList?: Resolver<ResolversTypes['KeySupervisionList'], ParentType, ContextType, RequireFields<QueryKeySupervisionListArgs, 'limit' | 'minTier' | 'region'>>;
@@ -4150,6 +4573,8 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   measures?: Resolver<ResolversTypes['MeasureCatalogue'], ParentType, ContextType, RequireFields<QueryMeasuresArgs, 'activeOnly'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'idNumber'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  projectCheck?: Resolver<ResolversTypes['ProjectCheck'], ParentType, ContextType, RequireFields<QueryProjectCheckArgs, 'projectCode'>>;
+  projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, RequireFields<QueryProjectsArgs, 'first'>>;
   quarantinedRecords?: Resolver<ResolversTypes['QuarantinedRecordConnection'], ParentType, ContextType, RequireFields<QueryQuarantinedRecordsArgs, 'first' | 'includeResolved'>>;
   riskModel?: Resolver<ResolversTypes['RiskModel'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
@@ -4381,9 +4806,13 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   CheckFeedback?: CheckFeedbackResolvers<ContextType>;
   CheckedEnterprise?: CheckedEnterpriseResolvers<ContextType>;
   CheckedPerson?: CheckedPersonResolvers<ContextType>;
+  ComplianceFinding?: ComplianceFindingResolvers<ContextType>;
+  ComplianceRule?: ComplianceRuleResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
+  ContractCheck?: ContractCheckResolvers<ContextType>;
   ContractConnection?: ContractConnectionResolvers<ContextType>;
   ContractEdge?: ContractEdgeResolvers<ContextType>;
+  ContractTreeNode?: ContractTreeNodeResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
   CredentialEdge?: CredentialEdgeResolvers<ContextType>;
@@ -4393,10 +4822,13 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   Division?: DivisionResolvers<ContextType>;
   EmergencySection?: EmergencySectionResolvers<ContextType>;
   Enterprise?: EnterpriseResolvers<ContextType>;
+  EnterpriseComplianceCheck?: EnterpriseComplianceCheckResolvers<ContextType>;
   EnterpriseConnection?: EnterpriseConnectionResolvers<ContextType>;
   EnterpriseEdge?: EnterpriseEdgeResolvers<ContextType>;
   EnterpriseNameMatch?: EnterpriseNameMatchResolvers<ContextType>;
   EnterpriseReference?: EnterpriseReferenceResolvers<ContextType>;
+  FindingEvidence?: FindingEvidenceResolvers<ContextType>;
+  FindingParty?: FindingPartyResolvers<ContextType>;
   FireSection?: FireSectionResolvers<ContextType>;
   HiddenDanger?: HiddenDangerResolvers<ContextType>;
   HiddenDangerConnection?: HiddenDangerConnectionResolvers<ContextType>;
@@ -4427,6 +4859,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   PenaltyEdge?: PenaltyEdgeResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
+  ProjectCheck?: ProjectCheckResolvers<ContextType>;
   ProjectConnection?: ProjectConnectionResolvers<ContextType>;
   ProjectEdge?: ProjectEdgeResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;

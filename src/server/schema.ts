@@ -9,6 +9,7 @@ import { mergeResolvers } from '@graphql-tools/merge';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { analyticsResolvers } from '../analytics/resolvers.js';
+import { complianceResolvers } from '../compliance/resolvers.js';
 import { creditResolvers } from '../credit/resolvers.js';
 import { DEPARTMENT_MODULES } from '../departments/index.js';
 import { enterpriseResolvers } from '../enterprise/resolvers.js';
@@ -40,6 +41,7 @@ const MODULES: Resolvers[] = [
   riskResolvers,
   analyticsResolvers,
   securityResolvers,
+  complianceResolvers,
 ];
 
 export function loadTypeDefs(dir = schemaDir): string[] {

@@ -1,0 +1,79 @@
+/** The compliance policy (tables seeded by migration 1732600000000, versioned), loaded once per check or bulk run. */
+import type { DataSource } from 'typeorm';
+import type { IndustryPolicy } from './model.js';
+
+export interface Policy {
+  version: number;
+  /** `${category}|${grade}` → scales the grade may undertake */
+  gradeScales: ReadonlyMap<string, ReadonlySet<string>>;
+  /** constructor level (一级建造师 / 二级建造师) → scales */
+  constructorScales: ReadonlyMap<string, ReadonlySet<string>>;
+  /** qualification sequence → registered constructor specialty (注册建造师专业) that may manage it */
+  constructorSpecialty: ReadonlyMap<string, string>;
+  industries: readonly IndustryPolicy[];
+  maxChainDepth: number;
+  engineerMinRatio: number;
+  engineerMinGrades: readonly string[];
+  jointPunishmentMatter: string;
+}
+
+/** 施工劳务 has no grade: the table keys it as 不分等级. */
+export const UNGRADED = '不分等级';
+
+export const gradeCovers = (p: Policy, category: string, grade: string | null | undefined, scale: string): boolean =>
+  p.gradeScales.get(`${category}|${grade || UNGRADED}`)?.has(scale) ?? false;
+
+/** The constructor specialty a qualification sequence needs (the sequence itself when the table has no row). */
+export const specialtyFor = (p: Policy, sequence: string): string => p.constructorSpecialty.get(sequence) ?? sequence;
+
+/** The high-risk industry of a GB/T 4754 code: the policy row with the longest matching prefix. */
+export function industryOf(p: Policy, industryCode: string): IndustryPolicy | null {
+  let best: IndustryPolicy | null = null;
+  let len = 0;
+  for (const i of p.industries) {
+    for (const prefix of i.prefixes) {
+      if (industryCode.startsWith(prefix) && prefix.length > len) {
+        best = i;
+        len = prefix.length;
+      }
+    }
+  }
+  return best;
+}
+
+export async function loadPolicy(ds: DataSource): Promise<Policy> {
+  const [[v], grades, levels, industries, settings] = await Promise.all([
+    ds.query(`SELECT max(version)::int AS version FROM compliance_policy_version`),
+    ds.query(`SELECT category, grade, scale FROM qualification_grade_scale`),
+    ds.query(`SELECT level, scale FROM constructor_level_scale`),
+    ds.query(`SELECT * FROM high_risk_industry ORDER BY industry`),
+    ds.query(`SELECT key, value FROM compliance_setting`),
+  ]);
+  const specialties: { sequence: string; specialty: string }[] = await ds.query(`SELECT sequence, specialty FROM constructor_specialty`);
+  const group = (rows: { k: string; scale: string }[]) => {
+    const m = new Map<string, Set<string>>();
+    for (const r of rows) m.set(r.k, (m.get(r.k) ?? new Set()).add(r.scale));
+    return m;
+  };
+  const s = new Map<string, unknown>((settings as { key: string; value: unknown }[]).map((r) => [r.key, r.value]));
+  return {
+    version: v.version,
+    gradeScales: group((grades as { category: string; grade: string; scale: string }[]).map((r) => ({ k: `${r.category}|${r.grade}`, scale: r.scale }))),
+    constructorScales: group((levels as { level: string; scale: string }[]).map((r) => ({ k: r.level, scale: r.scale }))),
+    constructorSpecialty: new Map(specialties.map((r) => [r.sequence, r.specialty])),
+    industries: (industries as Record<string, unknown>[]).map((r) => ({
+      industry: r.industry as string,
+      nameZh: r.name_zh as string,
+      prefixes: r.industry_prefixes as string[],
+      safetyDirectorRequired: r.safety_director_required as boolean,
+      engineerRatioRequired: r.engineer_ratio_required as boolean,
+      liabilityInsuranceRequired: r.liability_insurance_required as boolean,
+      specialOperationsChecked: r.special_operations_checked as boolean,
+      licenceKinds: r.licence_kinds as string[],
+    })),
+    maxChainDepth: Number(s.get('max_chain_depth') ?? 2),
+    engineerMinRatio: Number(s.get('engineer_min_ratio') ?? 0.15),
+    engineerMinGrades: (s.get('engineer_min_grades') as string[] | undefined) ?? ['中级', '高级'],
+    jointPunishmentMatter: String(s.get('joint_punishment_matter') ?? 'PUBLIC_BIDDING'),
+  };
+}

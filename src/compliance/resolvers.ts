@@ -1,0 +1,34 @@
+/** Compliance check resolvers: validate arguments, then one ComplianceService call. */
+import type { Resolvers } from '../generated/graphql.js';
+import { encodeCursor, decodeCursor } from '../records/paging.js';
+import type { HubContext } from '../server/context.js';
+import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import { ComplianceService } from './service.js';
+
+const service = (ctx: HubContext) => new ComplianceService(ctx, ctx.caller);
+
+export const complianceResolvers: Resolvers = {
+  Query: {
+    projectCheck: (_p, { projectCode, asOf }, ctx) => service(ctx).projectCheck(projectCode, asOf ?? null),
+    contractCheck: (_p, { input }, ctx) => service(ctx).contractCheck(input),
+    enterpriseComplianceCheck: (_p, { creditCode, industry, asOf }, ctx) => service(ctx).enterpriseCheck(creditCode, industry ?? null, asOf ?? null),
+    complianceRules: (_p, _a, ctx) => service(ctx).rules(),
+    projects: async (_p, { first, after, where }, ctx) => {
+      const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
+      const w = {
+        builderCreditCode: where?.builderCreditCode ? creditCodeArg('where.builderCreditCode', where.builderCreditCode).code : null,
+        contractorCreditCode: where?.contractorCreditCode ? creditCodeArg('where.contractorCreditCode', where.contractorCreditCode).code : null,
+        divisionCode: where?.divisionCode ?? null,
+        scale: where?.scale ?? null,
+      };
+      const page = await service(ctx).listProjects(w, after ? decodeCursor('projects', after) : null, n);
+      const edges = page.items.map((p) => ({ cursor: encodeCursor('projects', p.projectCode), node: p }));
+      return {
+        totalCount: page.totalCount,
+        edges,
+        nodes: page.items,
+        pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+  },
+};

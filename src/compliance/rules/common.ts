@@ -1,0 +1,30 @@
+/** Small helpers the rules share: evidence for contracts and enterprises, role activity, contract parties. */
+import type { RoleView } from '../../records/views.js';
+import { contractKindZh, partyOf, type Evidence, type Facts, type Party, type TreeNode } from '../model.js';
+
+/** A role held on a date (open ends count as held). */
+export const roleActive = (r: RoleView, on: string): boolean => (!r.since || r.since <= on) && (!r.until || on <= r.until);
+
+export const contractEvidence = (n: TreeNode): Evidence => n.contract.evidence;
+
+/** 发包方 + 承包方 of one contract. */
+export const contractParties = (n: TreeNode, ctx: Facts): Party[] => [
+  partyOf(ctx, 'EMPLOYER', n.contract.employer),
+  partyOf(ctx, 'CONTRACTOR', n.contract.contractor),
+];
+
+/** 发包方 (of the parent), 转包方/分包方 (the node's employer), 承揽方 (the node's contractor): checked together, 000 (十). */
+export const chainParties = (n: TreeNode, ctx: Facts): Party[] => [
+  ...(n.parent ? [partyOf(ctx, 'EMPLOYER', n.parent.contract.employer)] : []),
+  partyOf(ctx, 'TRANSFERRING', n.contract.employer),
+  partyOf(ctx, 'UNDERTAKING', n.contract.contractor),
+];
+
+export const describeContract = (n: TreeNode): string =>
+  `${contractKindZh(n.contract.kind)} ${n.contract.contractNumber}: ${n.contract.scope}, ${n.contract.value} 万元, ${n.contract.signedOn}`;
+
+/** The enterprise's registration record as evidence (absent when the enterprise is not in the store). */
+export const enterpriseEvidence = (ctx: Facts, creditCode: string): Evidence[] => {
+  const e = ctx.enterprises.get(creditCode);
+  return e ? [e.evidence] : [];
+};

@@ -1,0 +1,38 @@
+/**
+ * 黑名单: every party of a project (builder, employers, contractors) is run through the joint-punishment
+ * check (capability 1) for the policy's matter; a party with any hit in force is a finding (a denying
+ * measure makes it a violation, otherwise a warning).
+ */
+import { finding, partyOf, type Rule } from '../model.js';
+
+export const jointPunishmentRule: Rule = {
+  id: 'JOINT_PUNISHMENT_HIT',
+  severity: 'VIOLATION',
+  clause: '002 (十八)',
+  titleZh: '参与方被列入失信联合惩戒名单或黑名单',
+  titleEn: 'A party is on a joint-punishment list or blacklist',
+  parties: 'ALL',
+  onEnterprise(e, ctx) {
+    const r = ctx.jointPunishment.get(e.creditCode);
+    if (!r || r.hits.length === 0) return [];
+    const lists = [...new Set(r.hits.map((h) => h.list))].join('、');
+    return [finding(this, {
+      severity: r.decision === 'DENY' ? 'VIOLATION' : 'WARNING',
+      contractNumber: null,
+      creditCode: e.creditCode,
+      parties: [partyOf(ctx, ctx.role, e.creditCode)],
+      messageZh: `${e.name} 联合惩戒核查命中 ${r.hits.length} 条（${lists}），核查结论 ${r.decision}（核查编号 ${r.checkId}）`,
+      messageEn: `${e.name}: ${r.hits.length} joint-punishment hit(s) (${lists}), decision ${r.decision} (check ${r.checkId})`,
+      evidence: [
+        ...r.hits.map((h) => ({
+          department: h.department as never,
+          source: h.source,
+          sourceRecordId: h.entryId,
+          kind: 'list_entry',
+          description: `${h.list} ${h.decisionNumber}: ${h.reason}${h.personName ? `（${h.subject} ${h.personName}）` : ''}`,
+        })),
+        { department: null, source: 'joint_punishment_check', sourceRecordId: r.checkId, kind: 'joint_punishment_check', description: `decision ${r.decision}` },
+      ],
+    })];
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * 安全生产许可证: a construction contractor needs a valid construction safety production licence on the
+ * contract date; an enterprise of a licensed high-risk industry needs one of its industry's licences today.
+ */
+import { credentialValidOn } from '../../records/rules.js';
+import type { CredentialView } from '../../records/views.js';
+import { evidenceOf, finding, partyOf, type Rule } from '../model.js';
+import { contractEvidence, contractParties, enterpriseEvidence } from './common.js';
+
+const KIND_ZH: Record<string, string> = {
+  CONSTRUCTION_SAFETY_LICENCE: '建筑施工企业安全生产许可证',
+  SAFETY_PRODUCTION_LICENCE: '安全生产许可证',
+  HAZCHEM_OPERATION_LICENCE: '危险化学品经营许可证',
+  ROAD_TRANSPORT_LICENCE: '道路运输经营许可证',
+  GAS_OPERATION_LICENCE: '燃气经营许可证',
+};
+const licenceEvidence = (ls: CredentialView[]) =>
+  ls.map((l) => evidenceOf(l, 'credential', `${KIND_ZH[l.credentialKind] ?? l.credentialKind} ${l.number} ${l.validFrom ?? ''}~${l.validTo ?? ''} ${l.status}`));
+
+export const safetyLicenceRule: Rule = {
+  id: 'SAFETY_LICENCE',
+  severity: 'VIOLATION',
+  clause: '004 (一)4',
+  titleZh: '无有效安全生产许可证',
+  titleEn: 'No valid safety production licence',
+  onContract(node, ctx) {
+    const c = node.contract;
+    const held = (ctx.enterprises.get(c.contractor)?.credentials ?? []).filter((l) => l.credentialKind === 'CONSTRUCTION_SAFETY_LICENCE');
+    if (held.some((l) => credentialValidOn(l, c.signedOn))) return [];
+    return [finding(this, {
+      contractNumber: c.contractNumber,
+      creditCode: c.contractor,
+      parties: contractParties(node, ctx),
+      messageZh: held.length ? `承包方建筑施工企业安全生产许可证在合同签订日（${c.signedOn}）无效` : '承包方无建筑施工企业安全生产许可证',
+      messageEn: held.length
+        ? `the contractor's construction safety production licence was not valid on the contract date ${c.signedOn}`
+        : 'the contractor holds no construction safety production licence',
+      evidence: [contractEvidence(node), ...enterpriseEvidence(ctx, c.contractor), ...licenceEvidence(held)],
+    })];
+  },
+  onEnterprise(e, ctx) {
+    const kinds = ctx.industry?.licenceKinds ?? [];
+    if (kinds.length === 0) return [];
+    const held = e.credentials.filter((l) => kinds.includes(l.credentialKind));
+    if (held.some((l) => credentialValidOn(l, ctx.asOf))) return [];
+    const names = kinds.map((k) => KIND_ZH[k] ?? k).join('或');
+    return [finding(this, {
+      contractNumber: null,
+      creditCode: e.creditCode,
+      parties: [partyOf(ctx, ctx.role, e.creditCode)],
+      messageZh: `${ctx.industry!.nameZh}企业于 ${ctx.asOf} 无有效的${names}`,
+      messageEn: `no valid ${kinds.join(' or ')} on ${ctx.asOf} for an enterprise of the ${ctx.industry!.industry} industry`,
+      evidence: [e.evidence, ...licenceEvidence(held)],
+    })];
+  },
+};
