@@ -6,7 +6,11 @@
  * - aliases 30: the bench and batch lookups alias up to ~20 enterprises in one request; 1,000 is abuse.
  * - directives 20: the hub's queries use a handful of @include/@skip.
  * - tokens 4,000: a full enterprise profile with every section is ~1,200 tokens.
- * - cost 10,000 (object 2, scalar 1, ×1.5 per level): a full profile costs ~3,000.
+ * - cost 100,000,000 (Armor's static estimate: object 2, scalar 1, ×1.5 per level, × a literal
+ *   `first:` page size): it counts potential result objects, about 50 per object. The widest query the
+ *   hub serves on purpose — 100 enterprises live with every section at page size 500, up to a million
+ *   records — costs ~52 million; a profile screen (bench scenario) ~7,000; nesting pages of 500 three
+ *   deep (125 million objects) ~6.9 billion, refused before it runs.
  * Field suggestions ("did you mean …") are blocked in production, as is introspection (app.ts).
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -16,7 +20,7 @@ export const QUERY_LIMITS = {
   maxAliases: 30,
   maxDirectives: 20,
   maxTokens: 4000,
-  maxCost: 10_000,
+  maxCost: 100_000_000,
   objectCost: 2,
   scalarCost: 1,
   depthCostFactor: 1.5,

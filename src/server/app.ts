@@ -36,6 +36,19 @@ export interface HubServer {
 /** The GraphQL request body limit (a larger body answers 413 before it is read). */
 export const MAX_BODY = '1mb';
 
+/** X-Purpose: plain ASCII, or percent-encoded UTF-8 (HTTP headers carry Latin-1 only, so Chinese text is encoded). */
+function purposeOf(header: string | string[] | undefined): string | null {
+  const raw = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!raw) return null;
+  let text = raw;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    // not percent-encoded: keep as sent
+  }
+  return text.slice(0, 500);
+}
+
 export async function createHubServer(services: HubServices): Promise<HubServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -66,7 +79,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     // unreachable through the routes below (auth runs first); guards a route mounted by mistake before it
     if (!caller) throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 500) || null;
+    const purpose = purposeOf(req.headers['x-purpose']);
     return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via }, purpose);
   };
   const apollo = new ApolloServer<HubContext>({
