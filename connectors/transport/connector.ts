@@ -4,10 +4,12 @@
  * The platform answers HTTP 200 for its own errors, so every answer's envelope `code` is checked.
  * Its lists only offer an inclusive `updateTimeStart` (whole seconds) and offset pages, which skip or
  * repeat records when read naively. Per resource the watermark keeps the last updateTime seen and the
- * ids already seen at that second: a read starts at that second, drops those ids, and restarts at
- * page 1 whenever the second moves on, so a resumed run neither skips nor repeats. (A record changed
- * twice within the very second it was read is seen again only at its next change: the platform's
- * one-second clock cannot tell those apart.)
+ * ids already seen at that second; a read starts at that second and drops those ids, and starts a new
+ * query whenever the second moves on. Within one second, each page overlaps the previous by the last
+ * record consumed: if that record is no longer in its place, records left the second and shifted the
+ * offsets, so the second is read again from its first page. A resumed run neither skips nor repeats.
+ * (A record changed twice within the very second it was read is seen again only at its next change:
+ * the platform's one-second clock cannot tell those apart.)
  */
 import http from 'node:http';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
@@ -53,6 +55,25 @@ function parseWatermark(w: string | null): Watermark {
   }
 }
 const formatWatermark = (pos: Watermark): string => JSON.stringify({ v: 1, pos });
+
+/**
+ * The page to ask for when `consumed` records of a query have been read: it must still contain the
+ * last of them (to check that nothing shifted) and as many new ones as possible, up to `size`.
+ * Pages sit on a grid of their own size, so the size is chosen to put a page start just before.
+ */
+export function planPage(consumed: number, size: number): { pageNo: number; pageSize: number; start: number } {
+  if (consumed === 0) return { pageNo: 1, pageSize: size, start: 0 };
+  let best = { pageNo: 1, pageSize: 0, start: 0, gain: 0 };
+  for (let s = 1; s <= MAX_PAGE_SIZE; s++) {
+    const start = Math.floor((consumed - 1) / s) * s;
+    const gain = Math.min(start + s - consumed, size);
+    if (gain > best.gain) best = { pageNo: start / s + 1, pageSize: s, start, gain };
+    if (gain === size) break; // the smallest page that gives a full batch
+  }
+  // some size ≤ 200 never divides consumed for any realistic count, so a gain is always found
+  if (best.gain === 0) throw new Error(`transport: no page overlaps position ${consumed}`);
+  return { pageNo: best.pageNo, pageSize: best.pageSize, start: best.start };
+}
 
 export class TransportConnector implements Connector {
   readonly id = SOURCE_ID;
@@ -152,39 +173,57 @@ export class TransportConnector implements Connector {
       const what = `GET ${path}`;
       let ts: string | null = pos[name]?.ts ?? null;
       let seen = new Set(pos[name]?.ids ?? []);
+      /** the query's updateTimeStart, and how many of its records (in order) have been consumed */
       let queryTs = ts;
-      let pageNo = 1;
+      let consumed = 0;
       for (;;) {
-        const params = { pageNo, pageSize: size, ...(queryTs ? { updateTimeStart: queryTs } : {}) };
+        const page = planPage(consumed, size);
+        const params = { pageNo: page.pageNo, pageSize: page.pageSize, ...(queryTs ? { updateTimeStart: queryTs } : {}) };
         const { records, total } = this.list(await this.call('GET', path, { params, signal: opts?.signal }), what);
-        const fresh: SourceEnvelope[] = [];
-        records.forEach((raw, i) => {
+        const keys = records.map((raw, i) => {
           const { id, updateTime } = (raw ?? {}) as { id?: unknown; updateTime?: unknown };
           if (typeof id !== 'string' || !id || typeof updateTime !== 'string' || !LOCAL_INSTANT.test(updateTime)) {
             // without id and updateTime the position could not be kept: resuming would be unsafe
             throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: record ${i} has no usable id/updateTime`);
           }
-          if (ts !== null && updateTime < ts) return; // shifted into this page from one already read
-          if (updateTime === ts && seen.has(id)) return;
+          return { id, updateTime };
+        });
+        if (consumed > 0) {
+          // the last record consumed must still sit where it was; if not, records left this second and
+          // shifted the offsets, so read the second again from its first page (seen ids are dropped)
+          const last = keys[consumed - 1 - page.start];
+          if (!last || last.updateTime !== queryTs || !seen.has(last.id)) {
+            consumed = 0;
+            continue;
+          }
+        }
+        const fresh: SourceEnvelope[] = [];
+        let i = consumed - page.start;
+        for (; i < records.length && fresh.length < size; i++) {
+          const { id, updateTime } = keys[i]!;
+          if (ts !== null && updateTime < ts) continue; // shifted in from a second already read
+          if (updateTime === ts && seen.has(id)) continue;
           if (updateTime !== ts) {
             ts = updateTime;
             seen = new Set();
           }
           seen.add(id);
-          fresh.push(toEnvelope(name, raw, i));
-        });
+          fresh.push(toEnvelope(name, records[i], i));
+        }
+        consumed = page.start + i;
         if (fresh.length > 0) {
           pos[name] = { ts: ts!, ids: [...seen] };
           const bad = fresh.filter((r) => r.error).length;
           if (bad) this.deps?.log.warn({ source: this.id, resource: name, bad }, 'records that could not be read');
           yield { records: fresh, watermark: formatWatermark(pos) };
         }
-        if (records.length < size || pageNo * size >= total) break;
-        // offsets only hold within one starting second: when it moved on, start again from its first page
+        const lastPage = records.length < page.pageSize || page.start + records.length >= total;
+        if (lastPage && i >= records.length) break;
+        // offsets only hold within one starting second: when it moved on, query from the new second
         if (ts !== queryTs) {
           queryTs = ts;
-          pageNo = 1;
-        } else pageNo++;
+          consumed = 0;
+        }
       }
     }
   }

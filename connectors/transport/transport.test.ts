@@ -12,6 +12,7 @@ import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { createTestDatabase } from '../../tests/support/db.js';
 import { SourceError, type ChangeBatch, type Connector, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { planPage } from './connector.js';
 import source from './index.js';
 import { API_BASE, fromBeijingLocal, toBeijingLocal, toEnvelope, VEHICLE_KIND_BY_CODE, VIOLATION_KIND_BY_CODE } from './mapping.js';
 
@@ -121,6 +122,23 @@ describe('transport mapping (交通运输)', () => {
     const noRef = toEnvelope('penalties', { id: 'Y', updateTime: '2025-01-01 08:00:00', cfjdswh: 'a', cfjdrq: '2024-01-01', cflb: '罚款', cfsy: 'x' }, 0);
     expect(noRef.error).toMatch(/names no enterprise/);
     expect(toEnvelope('dishonest', 'garbage', 3)).toMatchObject({ sourceRecordId: 'dishonest#unidentified-3', kind: 'list_entry', raw: 'garbage' });
+  });
+});
+
+describe('transport paging plan', () => {
+  it('every continuation page keeps the last consumed record, brings something new and never more than the batch', () => {
+    for (const size of [1, 2, 7, 50, 200]) {
+      expect(planPage(0, size)).toEqual({ pageNo: 1, pageSize: size, start: 0 });
+      for (const consumed of [1, 2, 3, 6, 12, 199, 200, 201, 400, 1000, 10_000, 123_457]) {
+        const p = planPage(consumed, size);
+        expect(p.pageSize).toBeLessThanOrEqual(200);
+        expect(p.start).toBe((p.pageNo - 1) * p.pageSize);
+        expect(p.start).toBeLessThanOrEqual(consumed - 1); // overlaps the last consumed record
+        expect(p.start + p.pageSize).toBeGreaterThan(consumed); // and reaches past it
+      }
+    }
+    // after a full default page the next call still brings 198 new records (one overlapping)
+    expect(planPage(200, 200).pageSize - (200 - planPage(200, 200).start)).toBeGreaterThanOrEqual(198);
   });
 });
 
@@ -290,6 +308,22 @@ describe('transport source (交通运输)', () => {
     }
     expect([...new Set(got)].sort()).toEqual(ALL_IDS);
     expect(got.length).toBe(ALL_IDS.length + 1); // the touched one, once more with its change
+  });
+
+  it('a record leaving its second between two pages of that second does not make the reader skip the one behind it', async () => {
+    // penalties PEN-0001..0004 share T0; with batches of 1 the reader pages through that second
+    const got: string[] = [];
+    let touched = false;
+    for await (const b of connector.changesSince(null, { batchSize: 1 })) {
+      got.push(...ids(b.records));
+      if (!touched && got.includes('PEN-0002')) {
+        await source.simulator.touch(env, 'PEN-0001', { amount: 5100 }); // already read: leaves T0, shifting offsets
+        touched = true;
+      }
+    }
+    expect(touched).toBe(true);
+    expect([...new Set(got)].sort()).toEqual(ALL_IDS);
+    expect(got.filter((id) => id === 'PEN-0001')).toHaveLength(2);
   });
 
   it('fetchByKeys: everything about 100 enterprises in 2 calls (50 a call), by code, org code and the names the platform carries', async () => {
