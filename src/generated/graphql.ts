@@ -247,6 +247,17 @@ export type BooleanComparison = {
   _neq?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** 熔断器状态 Circuit-breaker state of a source's connector. */
+export type BreakerState =
+  /** 正常 Calls go through. */
+  | 'CLOSED'
+  /** 半开 One probe call is let through; its outcome closes or reopens the breaker. */
+  | 'HALF_OPEN'
+  /** 隔离 Held open by an operator. */
+  | 'ISOLATED'
+  /** 熔断 Repeated failures: calls fail fast until the next probe. */
+  | 'OPEN';
+
 /** 调用者 An authenticated caller. */
 export type Caller = {
   __typename?: 'Caller';
@@ -2983,6 +2994,8 @@ export type Source = {
   quarantineCount: Scalars['Int']['output'];
   /** 库存记录数 Records in the store that came from this source, by kind. */
   recordCounts: Array<KindCount>;
+  /** 熔断与隔舱 Outbound resilience of this process: circuit-breaker state and calls in flight (null when not wrapped). */
+  resilience: Maybe<SourceResilience>;
   /** 系统名称 Name of the system (Chinese). */
   title: Maybe<Scalars['String']['output']>;
   /** 库存记录总数 Total records in the store from this source. */
@@ -3024,6 +3037,17 @@ export type SourceProblem = {
   reason: Scalars['String']['output'];
   /** Connector id. */
   source: Scalars['String']['output'];
+};
+
+/** 出站弹性状态 Resilience state of a source in this hub process. */
+export type SourceResilience = {
+  __typename?: 'SourceResilience';
+  /** 并发调用 Calls running now (bulkhead). */
+  active: Scalars['Int']['output'];
+  /** 熔断器 Circuit-breaker state. */
+  breaker: BreakerState;
+  /** 排队调用 Calls waiting for a bulkhead slot. */
+  queued: Scalars['Int']['output'];
 };
 
 /** 统计维度 Dimensions to group statistics by. */
@@ -3467,6 +3491,7 @@ export type ResolversTypes = ResolversObject<{
   BanScope: BanScope;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BooleanComparison: BooleanComparison;
+  BreakerState: BreakerState;
   Caller: ResolverTypeWrapper<Caller>;
   CheckConnection: ResolverTypeWrapper<Omit<CheckConnection, 'edges'> & { edges: Array<ResolversTypes['CheckEdge']> }>;
   CheckDecision: CheckDecision;
@@ -3617,6 +3642,7 @@ export type ResolversTypes = ResolversObject<{
   SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
   SourceHealth: ResolverTypeWrapper<SourceHealth>;
   SourceProblem: ResolverTypeWrapper<SourceProblem>;
+  SourceResilience: ResolverTypeWrapper<SourceResilience>;
   StatsDimension: StatsDimension;
   StatsGroup: ResolverTypeWrapper<StatsRow>;
   StatsMetric: StatsMetric;
@@ -3777,6 +3803,7 @@ export type ResolversParentTypes = ResolversObject<{
   SourceFreshness: SourceFreshness;
   SourceHealth: SourceHealth;
   SourceProblem: SourceProblem;
+  SourceResilience: SourceResilience;
   StatsGroup: StatsRow;
   String: Scalars['String']['output'];
   StringComparison: StringComparison;
@@ -4668,6 +4695,7 @@ export type SourceResolvers<ContextType = HubContext, ParentType extends Resolve
   provides?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   quarantineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   recordCounts?: Resolver<Array<ResolversTypes['KindCount']>, ParentType, ContextType>;
+  resilience?: Resolver<Maybe<ResolversTypes['SourceResilience']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   totalRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -4693,6 +4721,13 @@ export type SourceProblemResolvers<ContextType = HubContext, ParentType extends 
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SourceResilienceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SourceResilience'] = ResolversParentTypes['SourceResilience']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  breaker?: Resolver<ResolversTypes['BreakerState'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -4880,6 +4915,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   SourceFreshness?: SourceFreshnessResolvers<ContextType>;
   SourceHealth?: SourceHealthResolvers<ContextType>;
   SourceProblem?: SourceProblemResolvers<ContextType>;
+  SourceResilience?: SourceResilienceResolvers<ContextType>;
   StatsGroup?: StatsGroupResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
   TransportSection?: TransportSectionResolvers<ContextType>;

@@ -1,4 +1,5 @@
 /** Operations: sources (connectors) with sync state, counts and health; sync runs; quarantine. */
+import { resilienceOf } from '../../connectors/resilience.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { badInput } from '../server/errors.js';
@@ -42,6 +43,7 @@ export const opsResolvers: Resolvers = {
     totalRecords: async (s, _a, ctx) => (await ctx.loaders.recordCounts.load(s.connector.id)).reduce((n, c) => n + c.count, 0),
     quarantineCount: (s, _a, ctx) => ctx.loaders.quarantineCount.load(s.connector.id),
     health: (s, _a, ctx) => probeHealth(s.connector, Math.min(HEALTH_TIMEOUT_MS, ctx.sourceSettings?.get(s.connector.id)?.timeoutMs ?? HEALTH_TIMEOUT_MS)),
+    resilience: (s) => resilienceOf(s.connector),
   },
   QuarantinedRecord: {
     id: (q) => String(q.id),

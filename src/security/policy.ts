@@ -169,6 +169,7 @@ export const POLICY: Record<string, TypePolicy> = {
 
   // ops: reached through sources / syncRuns / quarantinedRecords (operators and admin)
   Source: { '*': ANY },
+  SourceResilience: { '*': ANY },
   KindCount: { '*': ANY },
   SourceHealth: { '*': ANY },
   QuarantinedRecord: { '*': ANY, raw: OWN_RAW, record: OWN_RAW, candidates: OWN_RAW },
