@@ -227,7 +227,7 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
     const kind: VehicleKind = passenger ? rng.pick(['PASSENGER_COACH', 'TOURIST_COACH'] as const) : dangerous ? 'DANGEROUS_GOODS' : 'HEAVY_FREIGHT';
     const plates: string[] = [];
     for (let v = 0; v < vehicles; v++) {
-      const plate = `${e.county.plate}${String.fromCharCode(65 + ((e.index + v) % 8))}${String((e.index * 31 + v * 7) % 100000).padStart(5, '0')}`;
+      const plate = `${e.county.plate}${String.fromCharCode(65 + ((e.index + v) % 8))}${String((e.index * 31 + v * 7) % 10000).padStart(4, '0')}`;
       plates.push(plate);
       out.add('TRANSPORT', {
         kind: 'vehicle', enterprise: ref, plateNumber: plate, vehicleKind: kind, operatingCertificate: `${e.county.code.slice(0, 4)}${String(e.index * 10 + v).padStart(8, '0')}`,
