@@ -42,14 +42,14 @@ describe('graphql-http server audits', () => {
   it('passes every MUST audit', async () => {
     const audits = serverAudits({
       url: () => url,
-      fetchFn: (input: RequestInfo | URL, init?: RequestInit) => {
+      fetchFn: (input: string | URL | Request, init?: RequestInit) => {
         const headers = new Headers(init?.headers);
         headers.set('authorization', `Bearer ${token}`);
         return fetch(input, { ...init, headers });
       },
     });
     const results = [];
-    for (const audit of audits) results.push({ name: audit.name, ...(await audit.fn()) });
+    for (const audit of audits) results.push({ ...(await audit.fn()), name: audit.name });
     const mustFail = results.filter((r) => r.name.startsWith('MUST') && r.status !== 'ok');
     expect(results.filter((r) => r.name.startsWith('MUST')).length).toBeGreaterThan(10);
     expect(mustFail.map((r) => `${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
