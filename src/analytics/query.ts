@@ -65,7 +65,8 @@ export function compileSearch(input: Pick<SearchInput, 'where' | 'filter'>, s: A
   const today = params.add(s.today, 'date');
   const where = compileWhere(input.where, params, s.limits, today);
   const filter = compileLegacyFilter(input.filter, params);
-  return { predicate: `${where} AND ${filter}`, params };
+  // `${today} IS NOT NULL` (always true) types $1 even when no derived field uses it: PostgreSQL refuses untyped unused parameters
+  return { predicate: `${today} IS NOT NULL AND ${where} AND ${filter}`, params };
 }
 
 /** SQL of one page (or, without limit, the whole result) in the requested order. */
