@@ -10,6 +10,9 @@
  *   against the names this system's own rows carry next to those codes (normalised), so a unit never
  *   exported with its code is reached only through changesSince and the hub's name linking.
  * - Timeouts: fetchByKeys' whole pass and each file read of changesSince are cut at timeoutMs.
+ * - Completed exports never change, and csv-parse costs tens of µs a row, so parsed files are kept
+ *   (up to cacheRows rows) under the identity of the file and its marker (inode, size, mtime): a file
+ *   replaced, rewritten or turned into a pipe is read again; every scan still stats every file.
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -31,6 +34,8 @@ const optionsSchema = z.object({
   folder: z.string().min(1),
   /** batch size for changesSince when the caller gives none */
   pageSize: z.number().int().min(1).max(MAX_BATCH).default(500),
+  /** parsed rows kept in memory across calls (0: read every file every time) */
+  cacheRows: z.number().int().min(0).default(200_000),
 });
 export type FireConnectorOptions = z.infer<typeof optionsSchema>;
 
@@ -68,6 +73,8 @@ export class FireConnector implements Connector {
   readonly provides: readonly RecordKind[] = TABLES.map((t) => t.kind);
   private readonly opts: FireConnectorOptions;
   private readonly folder: string;
+  private readonly parsed = new Map<string, { stamp: string; content: ExportContent }>();
+  private parsedRows = 0;
 
   constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
     const parsed = optionsSchema.safeParse(options);
@@ -101,6 +108,35 @@ export class FireConnector implements Connector {
     }
   }
 
+  /** One export's rows, from memory when the file and its marker are the very ones read before. */
+  private async read(file: ExportName, signal: AbortSignal): Promise<ExportContent> {
+    const full = path.join(this.folder, file.name);
+    let stamp: string | null = null;
+    try {
+      const [st, mk] = await Promise.all([fsp.lstat(full), fsp.lstat(`${full}.done`)]);
+      if (st.isFile()) stamp = [st.ino, st.size, st.mtimeMs, mk.ino, mk.size, mk.mtimeMs].join(':');
+    } catch {
+      // readExport says what is wrong with it
+    }
+    const hit = this.parsed.get(file.name);
+    if (hit && stamp && hit.stamp === stamp) return hit.content;
+    const content = await readExport(this.folder, file, { signal });
+    if (hit) {
+      this.parsed.delete(file.name);
+      this.parsedRows -= hit.content.rows.length;
+    }
+    if (stamp && content.rows.length <= this.opts.cacheRows) {
+      for (const [name, old] of this.parsed) {
+        if (this.parsedRows + content.rows.length <= this.opts.cacheRows) break;
+        this.parsed.delete(name);
+        this.parsedRows -= old.content.rows.length;
+      }
+      this.parsed.set(file.name, { stamp, content });
+      this.parsedRows += content.rows.length;
+    }
+    return content;
+  }
+
   async fetchByKeys(creditCodes: readonly string[], opts?: { signal?: AbortSignal }): Promise<SourceEnvelope[]> {
     const codes = new Set(creditCodes);
     if (codes.size === 0) return [];
@@ -111,23 +147,20 @@ export class FireConnector implements Connector {
 
     await this.call(`scan of ${this.folder}`, opts?.signal, async (signal) => {
       for (const file of await this.scan()) {
-        await readExport(this.folder, file, {
-          signal,
-          keep: (fields, header, index) => {
-            const at = (h: string) => fields[header.indexOf(h)] ?? '';
-            const cc = at('统一社会信用代码');
-            const oc = at('组织机构代码');
-            const name = at('单位名称');
-            const key = `${file.table.prefix}|${at(ID_HEADER) || `${file.name}#${index + 1}`}`;
-            if ((cc && codes.has(cc)) || (oc && orgs.has(oc))) {
-              latest.set(key, { env: toEnvelope(file.table, file.name, index, header, fields), direct: true });
-              if (name) names.add(normaliseName(name));
-            } else if (!cc && !oc && name) {
-              latest.set(key, { env: toEnvelope(file.table, file.name, index, header, fields), direct: false, name: normaliseName(name) });
-            } else latest.delete(key); // a later version concerns another unit
-            return false;
-          },
-        });
+        const { header, rows } = await this.read(file, signal);
+        const [iId, iCc, iOc, iName] = [ID_HEADER, '统一社会信用代码', '组织机构代码', '单位名称'].map((h) => header.indexOf(h)) as [number, number, number, number];
+        for (const { index, fields } of rows) {
+          const cc = fields[iCc] ?? '';
+          const oc = fields[iOc] ?? '';
+          const name = fields[iName] ?? '';
+          const key = `${file.table.prefix}|${fields[iId] || `${file.name}#${index + 1}`}`;
+          if ((cc && codes.has(cc)) || (oc && orgs.has(oc))) {
+            latest.set(key, { env: toEnvelope(file.table, file.name, index, header, fields), direct: true });
+            if (name) names.add(normaliseName(name));
+          } else if (!cc && !oc && name) {
+            latest.set(key, { env: toEnvelope(file.table, file.name, index, header, fields), direct: false, name: normaliseName(name) });
+          } else latest.delete(key); // a later version concerns another unit
+        }
       }
     });
     return [...latest.values()].filter((v) => v.direct || names.has(v.name!)).map((v) => v.env);
@@ -142,7 +175,7 @@ export class FireConnector implements Connector {
     let bad = 0;
     for (const file of files) {
       if (from && file.key < from.key) continue;
-      const content: ExportContent = await this.call(`read of ${file.name}`, opts?.signal, (signal) => readExport(this.folder, file, { signal }));
+      const content: ExportContent = await this.call(`read of ${file.name}`, opts?.signal, (signal) => this.read(file, signal));
       for (const { index, fields } of content.rows) {
         if (from && file.key === from.key && index <= from.row) continue;
         const env = toEnvelope(file.table, file.name, index, content.header, fields);
