@@ -16,9 +16,10 @@ import { openStore } from '../src/store/data-source.js';
 import { daysAgo, randomWorld, TODAY, type MemEnterprise } from './analytics-world.js';
 import { bearer, mintToken, TEST_JWT_SECRET } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
-import { gql, registerToken } from './support/graphql-client.js';
+import { gql, registerToken, type GraphQLResponse } from './support/graphql-client.js';
 
 type W = Record<string, unknown>;
+type AnyResponse = GraphQLResponse<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // ---- the independent evaluator: the documented semantics, in plain TypeScript ----
 function likeToRegExp(p: string): RegExp {
@@ -103,11 +104,11 @@ describe('cross-department analytics', () => {
     const out: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res = await gql(url, `query($w: EnterpriseWhere, $o: EnterpriseOrderBy, $f: Int, $a: String) {
+      const res: AnyResponse = await gql(url, `query($w: EnterpriseWhere, $o: EnterpriseOrderBy, $f: Int, $a: String) {
         enterprises(where: $w, orderBy: $o, first: $f, after: $a) { totalCount nodes { creditCode } pageInfo { hasNextPage endCursor } } }`,
       { w: where, o: orderBy ?? null, f: first, a: after });
       expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-      const c = res.data.enterprises;
+      const c = res.data.enterprises as { totalCount: number; nodes: { creditCode: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       out.push(...c.nodes.map((n: { creditCode: string }) => n.creditCode));
       if (!c.pageInfo.hasNextPage) {
         expect(c.totalCount).toBe(out.length);
