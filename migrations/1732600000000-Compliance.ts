@@ -60,7 +60,7 @@ const INDUSTRIES: IndustrySeed[] = [
 ];
 
 const SETTINGS: [key: string, value: unknown, description: string][] = [
-  ['max_chain_depth', 2, '层层转包: most non-labour contract layers allowed below the builder (general contract = 1, one professional subcontract = 2); labour subcontracts do not count'],
+  ['max_chain_depth', 3, '层层转包: most non-labour contract layers allowed below the builder (general contract = 1, professional subcontract = 2, …); labour subcontracts do not count'],
   ['engineer_min_ratio', 0.15, '002 (四): intermediate-or-above registered safety engineers among safety managers'],
   ['engineer_min_grades', ['中级', '高级'], '002 (四): registered safety engineer grades that count towards the ratio'],
   ['joint_punishment_matter', 'PUBLIC_BIDDING', 'licensing matter under which every party of a project is run through the joint-punishment check'],

@@ -71,7 +71,7 @@ export async function loadPolicy(ds: DataSource): Promise<Policy> {
       specialOperationsChecked: r.special_operations_checked as boolean,
       licenceKinds: r.licence_kinds as string[],
     })),
-    maxChainDepth: Number(s.get('max_chain_depth') ?? 2),
+    maxChainDepth: Number(s.get('max_chain_depth') ?? 3),
     engineerMinRatio: Number(s.get('engineer_min_ratio') ?? 0.15),
     engineerMinGrades: (s.get('engineer_min_grades') as string[] | undefined) ?? ['中级', '高级'],
     jointPunishmentMatter: String(s.get('joint_punishment_matter') ?? 'PUBLIC_BIDDING'),

@@ -82,6 +82,12 @@ export const POLICY: Record<string, TypePolicy> = {
     keySupervisionList: only('analyst', 'inspector'),
     riskModel: ANY,
     division: ANY,
+    // compliance (schema/compliance.graphql): checks run the joint-punishment check (recorded), so officers and inspectors
+    projectCheck: only('licensing_officer', 'inspector'),
+    contractCheck: only('licensing_officer', 'inspector'),
+    enterpriseComplianceCheck: only('licensing_officer', 'inspector'),
+    projects: ANY,
+    complianceRules: ANY,
   },
   Mutation: {
     _noop: ANY,
@@ -188,6 +194,16 @@ export const POLICY: Record<string, TypePolicy> = {
   KeySupervisionEntry: { '*': ANY },
   Division: { '*': ANY },
   StatsGroup: { '*': ANY },
+
+  // compliance: reached only through projectCheck/contractCheck/enterpriseComplianceCheck; ID numbers in findings are always masked
+  ProjectCheck: { '*': ANY },
+  ContractCheck: { '*': ANY },
+  EnterpriseComplianceCheck: { '*': ANY },
+  ComplianceFinding: { '*': ANY },
+  FindingParty: { '*': ANY, personName: PERSONAL },
+  FindingEvidence: { '*': ANY },
+  ContractTreeNode: { '*': ANY },
+  ComplianceRule: { '*': ANY },
 
   // security (schema/security.graphql): admin only via Query.auditLog / auditChain
   AuditEntry: { '*': ANY },

@@ -1,5 +1,6 @@
 /** Small helpers the rules share: evidence for contracts and enterprises, role activity, contract parties. */
-import type { RoleView } from '../../records/views.js';
+import { credentialValidOn } from '../../records/rules.js';
+import type { CredentialView, RoleView } from '../../records/views.js';
 import { contractKindZh, partyOf, type Evidence, type Facts, type Party, type TreeNode } from '../model.js';
 
 /** A role held on a date (open ends count as held). */
@@ -28,3 +29,21 @@ export const enterpriseEvidence = (ctx: Facts, creditCode: string): Evidence[] =
   const e = ctx.enterprises.get(creditCode);
   return e ? [e.evidence] : [];
 };
+
+export type ContractValidity = 'VALID' | 'EXPIRED_AT_SIGNING' | 'EXPIRED_SINCE';
+
+/**
+ * Whether any of these credentials covered a contract: valid on the signing date and still on `asOf`
+ * (the work goes on). A certificate first valid after the signing date counts as the renewal of one the
+ * source no longer holds (sources keep only the current certificate), so it is judged on `asOf` alone.
+ */
+export function contractValidity(cs: readonly CredentialView[], signedOn: string, asOf: string): ContractValidity {
+  let best: ContractValidity = 'EXPIRED_AT_SIGNING';
+  for (const c of cs) {
+    const atSigning = credentialValidOn(c, signedOn) || (!!c.validFrom && c.validFrom > signedOn);
+    if (!atSigning) continue;
+    if (asOf < signedOn || credentialValidOn(c, asOf)) return 'VALID';
+    best = 'EXPIRED_SINCE';
+  }
+  return best;
+}

@@ -5,8 +5,8 @@
  */
 import { finding, partyOf, type Rule } from '../model.js';
 
-export const jointPunishmentRule: Rule = {
-  id: 'JOINT_PUNISHMENT_HIT',
+export const blacklistedPartyRule: Rule = {
+  id: 'BLACKLISTED_PARTY',
   severity: 'VIOLATION',
   clause: '002 (十八)',
   titleZh: '参与方被列入失信联合惩戒名单或黑名单',

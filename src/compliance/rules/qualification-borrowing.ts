@@ -3,11 +3,10 @@
  * (注册建造师) registered with the contractor itself (谁的资质谁负责、挂谁的牌子谁负责), of the specialty the
  * work needs and of a level that may manage the project's scale, valid on the contract date.
  */
-import { credentialValidOn } from '../../records/rules.js';
 import type { CredentialView } from '../../records/views.js';
 import { evidenceOf, finding, partyOf, type Party, type Rule, type TreeNode, type ProjectContext } from '../model.js';
 import { specialtyFor } from '../policy.js';
-import { contractEvidence } from './common.js';
+import { contractEvidence, contractValidity } from './common.js';
 
 const certEvidence = (cs: CredentialView[]) =>
   cs.map((c) => evidenceOf(c, 'credential',
@@ -54,12 +53,12 @@ export const qualificationBorrowingRule: Rule = {
         evidence: [contractEvidence(node)],
       })];
     }
-    const valid = certs.filter((x) => credentialValidOn(x, c.signedOn));
+    const valid = certs.filter((x) => contractValidity([x], c.signedOn, ctx.asOf) === 'VALID');
     if (valid.length === 0) {
       return [finding(this, {
         ...base, parties: parties(node, ctx),
-        messageZh: `${pmZh}的注册建造师证书在合同签订日（${c.signedOn}）无效`,
-        messageEn: `${pmEn}'s registered constructor certificate was not valid on the contract date ${c.signedOn}`,
+        messageZh: `${pmZh}的注册建造师证书在合同签订日（${c.signedOn}）或截至 ${ctx.asOf} 无效`,
+        messageEn: `${pmEn}'s registered constructor certificate was not valid on the contract date ${c.signedOn} or is not on ${ctx.asOf}`,
         evidence: [contractEvidence(node), ...certEvidence(certs)],
       })];
     }

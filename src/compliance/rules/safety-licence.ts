@@ -5,7 +5,7 @@
 import { credentialValidOn } from '../../records/rules.js';
 import type { CredentialView } from '../../records/views.js';
 import { evidenceOf, finding, partyOf, type Rule } from '../model.js';
-import { contractEvidence, contractParties, enterpriseEvidence } from './common.js';
+import { contractEvidence, contractParties, contractValidity, enterpriseEvidence } from './common.js';
 
 const KIND_ZH: Record<string, string> = {
   CONSTRUCTION_SAFETY_LICENCE: '建筑施工企业安全生产许可证',
@@ -17,8 +17,8 @@ const KIND_ZH: Record<string, string> = {
 const licenceEvidence = (ls: CredentialView[]) =>
   ls.map((l) => evidenceOf(l, 'credential', `${KIND_ZH[l.credentialKind] ?? l.credentialKind} ${l.number} ${l.validFrom ?? ''}~${l.validTo ?? ''} ${l.status}`));
 
-export const safetyLicenceRule: Rule = {
-  id: 'SAFETY_LICENCE',
+export const noSafetyLicenceRule: Rule = {
+  id: 'NO_SAFETY_LICENCE',
   severity: 'VIOLATION',
   clause: '004 (一)4',
   titleZh: '无有效安全生产许可证',
@@ -26,15 +26,20 @@ export const safetyLicenceRule: Rule = {
   onContract(node, ctx) {
     const c = node.contract;
     const held = (ctx.enterprises.get(c.contractor)?.credentials ?? []).filter((l) => l.credentialKind === 'CONSTRUCTION_SAFETY_LICENCE');
-    if (held.some((l) => credentialValidOn(l, c.signedOn))) return [];
+    const v = contractValidity(held, c.signedOn, ctx.asOf);
+    if (held.length && v === 'VALID') return [];
+    const since = held.length > 0 && v === 'EXPIRED_SINCE';
     return [finding(this, {
+      severity: since ? 'WARNING' : 'VIOLATION',
       contractNumber: c.contractNumber,
       creditCode: c.contractor,
       parties: contractParties(node, ctx),
-      messageZh: held.length ? `承包方建筑施工企业安全生产许可证在合同签订日（${c.signedOn}）无效` : '承包方无建筑施工企业安全生产许可证',
-      messageEn: held.length
-        ? `the contractor's construction safety production licence was not valid on the contract date ${c.signedOn}`
-        : 'the contractor holds no construction safety production licence',
+      messageZh: !held.length ? '承包方无建筑施工企业安全生产许可证'
+        : since ? `承包方建筑施工企业安全生产许可证已于合同签订后失效，截至 ${ctx.asOf} 无有效许可证`
+          : `承包方建筑施工企业安全生产许可证在合同签订日（${c.signedOn}）无效`,
+      messageEn: !held.length ? 'the contractor holds no construction safety production licence'
+        : since ? `the contractor's construction safety production licence lapsed after signing; none is valid on ${ctx.asOf}`
+          : `the contractor's construction safety production licence was not valid on the contract date ${c.signedOn}`,
       evidence: [contractEvidence(node), ...enterpriseEvidence(ctx, c.contractor), ...licenceEvidence(held)],
     })];
   },

@@ -1,7 +1,7 @@
 /**
- * 转包: a contractor passes on all the work it contracted, either in one subcontract that covers all of it,
- * or split into subcontracts that together are worth all of it (肢解后分别转给他人). Labour subcontracts are
- * not transfers.
+ * 转包: a contractor passes on all the work it contracted in one subcontract that covers all of it, or the
+ * general contractor splits all of it into subcontracts that together are worth the whole contract
+ * (肢解后分别转给他人). Labour subcontracts are not transfers.
  */
 import { finding, partyOf, type Rule } from '../model.js';
 import { chainParties, contractEvidence, describeContract } from './common.js';
@@ -28,9 +28,9 @@ export const wholeTransferRule: Rule = {
         ],
       }));
     }
-    // split transfer: the non-labour subcontracts together are worth all of this contract
+    // split transfer by the general contractor: its non-labour subcontracts together are worth all of its contract
     const subs = node.children.filter((ch) => ch.contract.kind !== 'LABOUR_SUBCONTRACT');
-    if (c.value > 0 && subs.length > 0 && !subs.some((s) => s.contract.coversAllWork)) {
+    if (c.kind === 'GENERAL' && c.value > 0 && subs.length > 0 && !subs.some((s) => s.contract.coversAllWork)) {
       const total = subs.reduce((t, s) => t + s.contract.value, 0);
       if (total >= c.value) {
         out.push(finding(this, {

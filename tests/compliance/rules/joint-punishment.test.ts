@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { blacklistedPartyRule as rule } from '../../../src/compliance/rules/joint-punishment.js';
+import { PROF, enterprise, enterpriseContext } from '../kit.js';
+
+const hit = { entryId: 'BL-1', source: 'housing', list: 'CONSTRUCTION_BLACKLIST', department: 'HOUSING', reason: '转包', decisionNumber: '建黑〔2025〕1号', subject: 'ENTERPRISE', personName: null };
+
+describe('BLACKLISTED_PARTY', () => {
+  it('finds nothing when the joint-punishment check has no hit', () => {
+    const ctx = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c1', decision: 'PASS', hits: [] }]] });
+    expect(rule.onEnterprise!(enterprise(PROF), ctx)).toEqual([]);
+  });
+
+  it('is a violation when a denying measure applies, with the list entry and the check record as evidence', () => {
+    const ctx = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c2', decision: 'DENY', hits: [hit] }]] });
+    const [f] = rule.onEnterprise!(enterprise(PROF), ctx);
+    expect(f).toMatchObject({ ruleId: 'BLACKLISTED_PARTY', severity: 'VIOLATION', creditCode: PROF });
+    expect(f!.evidence).toEqual([
+      { department: 'HOUSING', source: 'housing', sourceRecordId: 'BL-1', kind: 'list_entry', description: 'CONSTRUCTION_BLACKLIST 建黑〔2025〕1号: 转包' },
+      { department: null, source: 'joint_punishment_check', sourceRecordId: 'c2', kind: 'joint_punishment_check', description: 'decision DENY' },
+    ]);
+  });
+
+  it('is a warning when the hits only restrict', () => {
+    const ctx = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c3', decision: 'RESTRICT', hits: [hit] }]] });
+    expect(rule.onEnterprise!(enterprise(PROF), ctx)[0]!.severity).toBe('WARNING');
+  });
+});
