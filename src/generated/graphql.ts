@@ -80,12 +80,19 @@ export type AccidentConnection = {
 
 /** Count of accidents (optionally only those matching `where`) compared. */
 export type AccidentCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<AccidentWhere>;
 };
 
@@ -111,28 +118,43 @@ export type AccidentLevel =
 
 /** Comparison on an AccidentLevel. */
 export type AccidentLevelComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<AccidentLevel>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<AccidentLevel>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<AccidentLevel>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<AccidentLevel>>;
 };
 
 /** Relationship filter on accidents. */
 export type AccidentRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<AccidentCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<AccidentWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<AccidentWhere>;
 };
 
 /** 事故条件 Conditions on one accident. */
 export type AccidentWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<AccidentWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<AccidentWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<AccidentWhere>>;
+  /** 死亡人数 Deaths */
   deaths?: InputMaybe<IntComparison>;
+  /** 部门 Department whose system holds the record */
   department?: InputMaybe<DepartmentComparison>;
+  /** 等级 Level */
   level?: InputMaybe<AccidentLevelComparison>;
+  /** 发生日期 Date */
   occurredOn?: InputMaybe<DateComparison>;
 };
 
@@ -242,8 +264,11 @@ export type BanScope =
 
 /** 布尔比较 Comparison on a boolean. */
 export type BooleanComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -598,12 +623,19 @@ export type CredentialConnection = {
 
 /** Count of credentials (optionally only those matching `where`) compared. */
 export type CredentialCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<CredentialWhere>;
 };
 
@@ -641,17 +673,25 @@ export type CredentialKind =
 
 /** Comparison on a CredentialKind. */
 export type CredentialKindComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<CredentialKind>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<CredentialKind>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<CredentialKind>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<CredentialKind>>;
 };
 
 /** Relationship filter on credentials. */
 export type CredentialRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<CredentialCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<CredentialWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<CredentialWhere>;
 };
 
@@ -668,26 +708,41 @@ export type CredentialStatus =
 
 /** Comparison on a CredentialStatus. */
 export type CredentialStatusComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<CredentialStatus>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<CredentialStatus>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<CredentialStatus>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<CredentialStatus>>;
 };
 
 /** 证照条件 Conditions on one enterprise credential. */
 export type CredentialWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<CredentialWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<CredentialWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<CredentialWhere>>;
+  /** 类别 Category */
   category?: InputMaybe<StringComparison>;
+  /** 等级 Grade */
   grade?: InputMaybe<StringComparison>;
+  /** 发证部门 Issuing department */
   issuerDepartment?: InputMaybe<DepartmentComparison>;
+  /** 证照类别 Credential kind */
   kind?: InputMaybe<CredentialKindComparison>;
+  /** 状态 Status */
   status?: InputMaybe<CredentialStatusComparison>;
+  /** 有效期起 Valid from */
   validFrom?: InputMaybe<DateComparison>;
   /** 当前有效 Valid today: period covers today, not suspended or revoked. */
   validNow?: InputMaybe<BooleanComparison>;
+  /** 有效期至 Valid to */
   validTo?: InputMaybe<DateComparison>;
 };
 
@@ -702,25 +757,41 @@ export type DataMode =
 
 /** 日期比较 Comparison on a date. */
 export type DateComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Date']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Date']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Date']['input']>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<Scalars['Date']['input']>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Date']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Date']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Date']['input']>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<Scalars['Date']['input']>>;
 };
 
 /** 时间比较 Comparison on an instant. */
 export type DateTimeComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -739,10 +810,15 @@ export type Department =
 
 /** Comparison on a Department. */
 export type DepartmentComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Department>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<Department>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Department>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<Department>>;
 };
 
@@ -1204,17 +1280,25 @@ export type EnterpriseStatus =
 
 /** Comparison on an EnterpriseStatus. */
 export type EnterpriseStatusComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<EnterpriseStatus>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<EnterpriseStatus>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<EnterpriseStatus>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<EnterpriseStatus>>;
 };
 
 /** 企业条件 A boolean expression over enterprises, their risk and every department's records. */
 export type EnterpriseWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<EnterpriseWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<EnterpriseWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<EnterpriseWhere>>;
   /** 生产安全事故 Accidents. */
   accidents?: InputMaybe<AccidentRelation>;
@@ -1354,14 +1438,23 @@ export type FireSectionPenaltiesArgs = {
 
 /** 数值比较 Comparison on a number. */
 export type FloatComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Float']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Float']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Float']['input']>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Float']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Float']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Float']['input']>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<Scalars['Float']['input']>>;
 };
 
@@ -1380,10 +1473,15 @@ export type FoundBy =
 
 /** Comparison on a FoundBy. */
 export type FoundByComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<FoundBy>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<FoundBy>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<FoundBy>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<FoundBy>>;
 };
 
@@ -1434,12 +1532,19 @@ export type HiddenDangerConnection = {
 
 /** Count of hidden dangers (optionally only those matching `where`) compared. */
 export type HiddenDangerCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<HiddenDangerWhere>;
 };
 
@@ -1461,17 +1566,25 @@ export type HiddenDangerLevel =
 
 /** Comparison on a HiddenDangerLevel. */
 export type HiddenDangerLevelComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<HiddenDangerLevel>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<HiddenDangerLevel>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<HiddenDangerLevel>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<HiddenDangerLevel>>;
 };
 
 /** Relationship filter on hidden dangers. */
 export type HiddenDangerRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<HiddenDangerCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<HiddenDangerWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<HiddenDangerWhere>;
 };
 
@@ -1486,26 +1599,41 @@ export type HiddenDangerStatus =
 
 /** Comparison on a HiddenDangerStatus. */
 export type HiddenDangerStatusComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<HiddenDangerStatus>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<HiddenDangerStatus>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<HiddenDangerStatus>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<HiddenDangerStatus>>;
 };
 
 /** 隐患条件 Conditions on one hidden danger. */
 export type HiddenDangerWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<HiddenDangerWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<HiddenDangerWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<HiddenDangerWhere>>;
+  /** 销号日期 Closed on */
   closedDate?: InputMaybe<DateComparison>;
+  /** 整改期限 Deadline */
   deadline?: InputMaybe<DateComparison>;
+  /** 部门 Department whose system holds the record */
   department?: InputMaybe<DepartmentComparison>;
+  /** 发现方式 How it was found */
   foundBy?: InputMaybe<FoundByComparison>;
+  /** 发现日期 Found on */
   foundDate?: InputMaybe<DateComparison>;
+  /** 等级 Level */
   level?: InputMaybe<HiddenDangerLevelComparison>;
   /** 逾期 Open past its deadline today, or closed after it. */
   overdue?: InputMaybe<BooleanComparison>;
+  /** 状态 Status */
   status?: InputMaybe<HiddenDangerStatusComparison>;
 };
 
@@ -1724,14 +1852,23 @@ export type InsurancePolicyEdge = {
 
 /** 整数比较 Comparison on a whole number. */
 export type IntComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
@@ -1900,12 +2037,19 @@ export type ListEntryConnection = {
 
 /** Count of list entries (optionally only those matching `where`) compared. */
 export type ListEntryCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<ListEntryWhere>;
 };
 
@@ -1920,23 +2064,35 @@ export type ListEntryEdge = {
 
 /** Relationship filter on list entries. */
 export type ListEntryRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<ListEntryCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<ListEntryWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<ListEntryWhere>;
 };
 
 /** 名单条件 Conditions on one list entry. */
 export type ListEntryWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<ListEntryWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<ListEntryWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<ListEntryWhere>>;
+  /** 部门 Department whose system holds the record */
   department?: InputMaybe<DepartmentComparison>;
+  /** 届满日期 End */
   endDate?: InputMaybe<DateComparison>;
   /** 有效 In force today: started, not ended, not removed. */
   inForce?: InputMaybe<BooleanComparison>;
+  /** 名单 Which list */
   list?: InputMaybe<ListKindComparison>;
+  /** 列入原因 Reason */
   reason?: InputMaybe<StringComparison>;
+  /** 移出日期 Removal / credit repair date */
   removedDate?: InputMaybe<DateComparison>;
+  /** 列入日期 Start */
   startDate?: InputMaybe<DateComparison>;
 };
 
@@ -1988,10 +2144,15 @@ export type ListKind =
 
 /** Comparison on a ListKind. */
 export type ListKindComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<ListKind>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<ListKind>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<ListKind>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<ListKind>>;
 };
 
@@ -2240,12 +2401,19 @@ export type PenaltyConnection = {
 
 /** Count of penalties (optionally only those matching `where`) compared. */
 export type PenaltyCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<PenaltyWhere>;
 };
 
@@ -2260,19 +2428,29 @@ export type PenaltyEdge = {
 
 /** Relationship filter on penalties. */
 export type PenaltyRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<PenaltyCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<PenaltyWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<PenaltyWhere>;
 };
 
 /** 处罚条件 Conditions on one penalty. */
 export type PenaltyWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<PenaltyWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<PenaltyWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<PenaltyWhere>>;
+  /** 罚款金额（元） Amount in yuan */
   amount?: InputMaybe<FloatComparison>;
+  /** 处罚决定日期 Decision date */
   decisionDate?: InputMaybe<DateComparison>;
+  /** 部门 Department whose system holds the record */
   department?: InputMaybe<DepartmentComparison>;
+  /** 处罚种类 Penalty type */
   penaltyType?: InputMaybe<StringComparison>;
 };
 
@@ -2889,14 +3067,23 @@ export type RiskTier =
 
 /** Comparison on a RiskTier (ordered A < B < C < D). */
 export type RiskTierComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<RiskTier>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<RiskTier>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<RiskTier>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<RiskTier>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<RiskTier>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<RiskTier>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<RiskTier>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<RiskTier>>;
 };
 
@@ -2926,11 +3113,17 @@ export type RiskWeight = {
 
 /** 风险条件 Conditions on the stored risk. */
 export type RiskWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<RiskWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<RiskWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<RiskWhere>>;
+  /** 风险分值 Score 0-100 */
   score?: InputMaybe<FloatComparison>;
+  /** 风险等级 Tier */
   tier?: InputMaybe<RiskTierComparison>;
+  /** 权重版本 Risk weights version */
   version?: InputMaybe<IntComparison>;
 };
 
@@ -3103,15 +3296,25 @@ export type StatsMetric =
 
 /** 字符串比较 Comparison on a text field. `_like` is SQL LIKE (`%` any run, `_` one character). */
 export type StringComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['String']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['String']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['String']['input']>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 模式匹配 SQL LIKE pattern: % any run of characters, _ one character */
   _like?: InputMaybe<Scalars['String']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['String']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['String']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['String']['input']>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -3257,12 +3460,19 @@ export type TransportViolationConnection = {
 
 /** Count of violations (optionally only those matching `where`) compared. */
 export type TransportViolationCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<TransportViolationWhere>;
 };
 
@@ -3277,20 +3487,31 @@ export type TransportViolationEdge = {
 
 /** Relationship filter on transport violations. */
 export type TransportViolationRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<TransportViolationCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<TransportViolationWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<TransportViolationWhere>;
 };
 
 /** 交通违法条件 Conditions on one transport violation. */
 export type TransportViolationWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<TransportViolationWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<TransportViolationWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<TransportViolationWhere>>;
+  /** 部门 Department whose system holds the record */
   department?: InputMaybe<DepartmentComparison>;
+  /** 罚款（元） Fine in yuan */
   fine?: InputMaybe<FloatComparison>;
+  /** 发生时间 When it occurred */
   occurredAt?: InputMaybe<DateTimeComparison>;
+  /** 车牌号 Plate number */
   plateNumber?: InputMaybe<StringComparison>;
+  /** 违法类型 Violation kind */
   violationKind?: InputMaybe<ViolationKindComparison>;
 };
 
@@ -3326,12 +3547,19 @@ export type VehicleConnection = {
 
 /** Count of vehicles (optionally only those matching `where`) compared. */
 export type VehicleCount = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
+  /** 大于 Greater than */
   _gt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不小于 Greater than or equal to */
   _gte?: InputMaybe<Scalars['Int']['input']>;
+  /** 小于 Less than */
   _lt?: InputMaybe<Scalars['Int']['input']>;
+  /** 不大于 Less than or equal to */
   _lte?: InputMaybe<Scalars['Int']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<Scalars['Int']['input']>;
+  /** 条件 Count only the records matching this */
   where?: InputMaybe<VehicleWhere>;
 };
 
@@ -3357,28 +3585,43 @@ export type VehicleKind =
 
 /** Comparison on a VehicleKind. */
 export type VehicleKindComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<VehicleKind>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<VehicleKind>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<VehicleKind>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<VehicleKind>>;
 };
 
 /** Relationship filter on vehicles. */
 export type VehicleRelation = {
+  /** 计数 The number of records, compared */
   _count?: InputMaybe<VehicleCount>;
+  /** 不存在 No record matches */
   _none?: InputMaybe<VehicleWhere>;
+  /** 存在 At least one record matches */
   _some?: InputMaybe<VehicleWhere>;
 };
 
 /** 车辆条件 Conditions on one vehicle. */
 export type VehicleWhere = {
+  /** 且 All of these hold */
   _and?: InputMaybe<Array<VehicleWhere>>;
+  /** 非 This does not hold */
   _not?: InputMaybe<VehicleWhere>;
+  /** 或 At least one of these holds */
   _or?: InputMaybe<Array<VehicleWhere>>;
+  /** 营运证有效期至 Operating certificate valid to */
   certificateValidTo?: InputMaybe<DateComparison>;
+  /** 动态监控在线 Monitoring online */
   monitoringOnline?: InputMaybe<BooleanComparison>;
+  /** 车牌号 Plate number */
   plateNumber?: InputMaybe<StringComparison>;
+  /** 车辆类型 Vehicle kind */
   vehicleKind?: InputMaybe<VehicleKindComparison>;
 };
 
@@ -3395,10 +3638,15 @@ export type ViolationKind =
 
 /** Comparison on a ViolationKind. */
 export type ViolationKindComparison = {
+  /** 等于 Equal to */
   _eq?: InputMaybe<ViolationKind>;
+  /** 属于 One of these */
   _in?: InputMaybe<Array<ViolationKind>>;
+  /** 为空 True: the field is null; false: it is not */
   _isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 不等于 Not equal to (null never matches) */
   _neq?: InputMaybe<ViolationKind>;
+  /** 不属于 None of these (null never matches) */
   _nin?: InputMaybe<Array<ViolationKind>>;
 };
 
