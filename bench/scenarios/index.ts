@@ -1,6 +1,7 @@
 /** The bench's scenarios, run in this order. Other issues add theirs here (one module each). */
+import { ANALYTICS_SCENARIOS } from './analytics.js';
 import { enterpriseAllDepartments } from './enterprise-all-departments.js';
 import { typename } from './typename.js';
 import type { Scenario } from './types.js';
 
-export const SCENARIOS: Scenario[] = [typename, enterpriseAllDepartments];
+export const SCENARIOS: Scenario[] = [typename, enterpriseAllDepartments, ...ANALYTICS_SCENARIOS];
