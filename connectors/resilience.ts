@@ -9,6 +9,7 @@ import {
   BrokenCircuitError, BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen,
   retry, TaskCancelledError, timeout, TimeoutStrategy, wrap, type IPolicy,
 } from 'cockatiel';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../src/domain/canonical.js';
 import { SourceError, type ChangeBatch, type Connector, type HealthReport, type SourceEnvelope } from './types.js';
@@ -27,6 +28,10 @@ export const resilienceOptionsSchema = z.object({
   maxQueued: z.number().int().min(0).default(64),
 }).default({});
 export type ResilienceOptions = z.infer<typeof resilienceOptionsSchema>;
+
+const tracer = trace.getTracer('safety-hub/connectors');
+
+export type CallObserver = (call: string, seconds: number, outcome: string) => void;
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
@@ -51,6 +56,7 @@ export class ResilientConnector implements Connector {
   private readonly bulkhead;
   private readonly policy: IPolicy<{ signal: AbortSignal }>;
   private readonly listeners = new Set<(s: BreakerState) => void>();
+  private readonly callObservers = new Set<CallObserver>();
 
   constructor(readonly inner: Connector, readonly options: ResilienceOptions, timeoutMs: number) {
     this.id = inner.id;
@@ -77,14 +83,36 @@ export class ResilientConnector implements Connector {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called after every outbound call (all attempts together) with its duration and outcome: metrics, tracing. */
+  observeCalls(observer: CallObserver): () => void {
+    this.callObservers.add(observer);
+    return () => this.callObservers.delete(observer);
+  }
+
   private async run<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+    const t0 = performance.now();
+    let outcome = 'ok';
     try {
-      return await this.policy.execute(({ signal }) => fn(outer ? AbortSignal.any([outer, signal]) : signal), outer);
+      return await tracer.startActiveSpan(`source ${this.id} ${what}`, { attributes: { 'hub.source': this.id, 'hub.call': what } }, async (span) => {
+        try {
+          return await this.policy.execute(({ signal }) => fn(outer ? AbortSignal.any([outer, signal]) : signal), outer);
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw err;
+        } finally {
+          span.end();
+        }
+      });
     } catch (err) {
+      outcome = err instanceof SourceError ? err.reason : err instanceof BrokenCircuitError ? 'CIRCUIT_OPEN' : err instanceof BulkheadRejectedError ? 'BULKHEAD' : err instanceof TaskCancelledError ? 'TIMEOUT' : 'ERROR';
       if (err instanceof BrokenCircuitError) throw new SourceError(this.id, 'UNAVAILABLE', `${what}: circuit open after repeated failures; next probe within ${this.options.halfOpenAfterMs} ms`, err);
       if (err instanceof BulkheadRejectedError) throw new SourceError(this.id, 'UNAVAILABLE', `${what}: too many calls in flight (bulkhead ${this.options.maxConcurrent}+${this.options.maxQueued})`, err);
       if (err instanceof TaskCancelledError && !outer?.aborted) throw new SourceError(this.id, 'TIMEOUT', `${what}: no answer within the call's deadline`, err);
       throw err;
+    } finally {
+      const seconds = (performance.now() - t0) / 1000;
+      for (const o of this.callObservers) o(what, seconds, outcome);
     }
   }
 

@@ -24,6 +24,7 @@ import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator,
 import { buildContext, type HubContext, type HubServices } from './context.js';
 import { isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
+import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 
 export interface HubServer {
@@ -53,6 +54,8 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const observability = createObservability(services);
+  app.use(observability.httpMetrics);
   const production = services.config.NODE_ENV === 'production';
   const cfg = services.config;
   // refuses to start in production without configured token keys
@@ -90,7 +93,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
@@ -135,6 +138,14 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   // everything below is authenticated and rate-limited per client: mount routes here
   app.use(authMiddleware(auth));
   app.use(rateLimitMiddleware(limiter));
+  // Prometheus scrapes with an admin API key or token (metrics name sources and volumes)
+  app.get('/metrics', (req, res) => {
+    if (!callerOfRequest(req)?.roles.includes('admin')) {
+      res.status(403).json({ errors: [{ message: 'metrics need the admin role', extensions: { code: 'FORBIDDEN' } }] });
+      return;
+    }
+    void observability.metricsHandler(req, res);
+  });
   app.use(jointPunishmentRouter(schema, contextFor));
   app.use(enterpriseExportRouter(services));
   app.use(
