@@ -51,7 +51,7 @@ const accident = (enterprise: object, extra: object): CanonicalRecord => ({
 const list = (extra: object): CanonicalRecord => ({
   kind: 'list_entry', list: 'SAFETY_DISHONEST', subjectType: 'ENTERPRISE', reason: '发生较大生产安全事故并负有责任',
   legalBasis: '《对安全生产领域失信行为开展联合惩戒的实施办法》第三条', decisionNumber: '晋应急失信〔2024〕2号', startDate: '2024-03-01',
-  endDate: '2025-03-01', removedDate: null, banScope: null, banIndustry: null, ...extra,
+  endDate: '2025-03-01', removedDate: null, idNumber: null, personName: null, ...extra,
 } as CanonicalRecord);
 
 const ITEMS: WorldItem[] = [
@@ -99,7 +99,7 @@ const ITEMS: WorldItem[] = [
   item('LST-0001', list({ enterprise: { creditCode: E2 } })),
   item('LST-0002', list({ subjectType: 'PERSON', enterprise: { creditCode: E2 }, idNumber: P5, personName: '周德海', decisionNumber: '晋应急失信〔2024〕3号' })),
   item('LST-0003', list({ list: 'PRINCIPAL_BAN', subjectType: 'PERSON', idNumber: P5, personName: '周德海', reason: '对重大事故负有责任被撤职', legalBasis: '《安全生产法》第九十四条',
-    decisionNumber: '晋应急禁〔2021〕1号', startDate: '2021-09-01', endDate: '2026-09-01', banScope: 'ALL_UNITS' })),
+    decisionNumber: '晋应急禁〔2021〕1号', startDate: '2021-09-01', endDate: '2026-09-01', banScope: 'ALL_UNITS', banIndustry: null })),
   item('LST-0004', list({ list: 'PRINCIPAL_BAN', subjectType: 'PERSON', idNumber: P1, personName: '李建国', reason: '对特别重大事故负有主要责任', legalBasis: '《安全生产法》第九十四条',
     decisionNumber: '应急禁〔2010〕9号', startDate: '2010-01-01', endDate: null, banScope: 'INDUSTRY', banIndustry: 'B06' })),
   item('LST-0005', list({ enterprise: { creditCode: E1 }, removedDate: '2024-12-01' })),

@@ -401,14 +401,14 @@ const listSchema = z
       startDate: w.include_date,
       endDate: w.expire_date,
       removedDate: w.remove_date,
-      banScope: w.ban_scope,
-      banIndustry: w.ban_industry ?? null,
+      idNumber: w.id_card_no ?? null,
+      personName: w.person_name || null,
     };
+    // ban fields belong to bans only
+    if (w.list_type === 'PRINCIPAL_BAN') Object.assign(rec, { banScope: w.ban_scope, banIndustry: w.ban_industry ?? null });
     if (w.subject_type === 'ENTERPRISE') rec.enterprise = requiredRef(w, ctx);
     else {
       if (!w.id_card_no) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['id_card_no'], message: 'a person (个人) entry needs id_card_no' });
-      rec.idNumber = w.id_card_no ?? null;
-      rec.personName = w.person_name ?? null;
       const r = ref(w.credit_code, w.org_code, w.ent_name);
       if (r) rec.enterprise = r;
     }
