@@ -142,7 +142,8 @@ export class EmergencyConnector implements Connector {
     const deadline = Date.now() + this.opts.timeoutMs;
     const what = `${c.method} ${c.path}`;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.accessToken(deadline, c.signal);
+      // the token is shared by concurrent calls: one caller giving up must not fail the others
+      const token = await this.accessToken(deadline, undefined);
       const res = await this.read(
         { method: c.method, url: c.path, params: c.params, data: c.data, headers: { Authorization: `Bearer ${token}` } },
         deadline,
