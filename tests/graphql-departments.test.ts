@@ -83,7 +83,9 @@ describe('unified schema over the department systems', () => {
 
   beforeAll(async () => {
     hub = await startHubFixture({ enterprises: 300, timeoutMs: TIMEOUT_MS });
-    rich = (await hub.enterprisesInAllDepartments(1))[0]!;
+    // the generator plants an enterprise with records in all five departments; the store must agree
+    rich = hub.generated.scenarios.enterprises['allDepartments']!.creditCode;
+    expect(await hub.enterprisesInAllDepartments(1000)).toContain(rich);
     const r = await gql(hub.url, `query($c: ID!) { enterprise(creditCode: $c) { name } }`, { c: rich });
     richName = r.data.enterprise.name;
   });

@@ -104,8 +104,10 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
   };
   const credential = (dept: Department, c: Omit<CredentialRecord, 'kind' | 'issuerDepartment'>) =>
     out.add(dept, { kind: 'credential', issuerDepartment: dept, ...c }, { dirt: plan ? {} : undefined });
-  const validity = (expired: boolean, years = 5): { validFrom: string; validTo: string; status: 'VALID' | 'EXPIRED' } =>
-    expired ? { validFrom: addYears(t, -years - 1), validTo: addDays(t, -30), status: 'EXPIRED' } : { validFrom: addYears(t, -2), validTo: addYears(t, years - 2), status: 'VALID' };
+  /** expired: lapsed a month ago; longExpired: lapsed before any current project's contracts were signed */
+  const validity = (expired: boolean | 'long', years = 5): { validFrom: string; validTo: string; status: 'VALID' | 'EXPIRED' } =>
+    expired === 'long' ? { validFrom: addYears(t, -years - 4), validTo: addDays(t, -1200), status: 'EXPIRED' }
+      : expired ? { validFrom: addYears(t, -years - 1), validTo: addDays(t, -30), status: 'EXPIRED' } : { validFrom: addYears(t, -2), validTo: addYears(t, years - 2), status: 'VALID' };
 
   // ---------------- 市场监管: registration, key persons
   out.add('MARKET', {
@@ -126,11 +128,11 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
     const q = e.qualification;
     credential('HOUSING', {
       credentialKind: 'CONSTRUCTION_QUALIFICATION', number: `D${e.county.code}${String(e.index).padStart(7, '0')}`, enterprise: ref,
-      category: q.category, grade: q.grade, scope: q.sequence, ...validity(plan?.qualificationExpired ?? draw(0.04)),
+      category: q.category, grade: q.grade, scope: q.sequence, ...validity(plan?.qualificationExpired ? 'long' : draw(0.04)),
     });
     credential('HOUSING', {
       credentialKind: 'CONSTRUCTION_SAFETY_LICENCE', number: `(${e.county.abbr})JZ安许证字[${t.slice(0, 4)}]${String(e.index).padStart(6, '0')}`,
-      enterprise: ref, category: null, grade: null, scope: '建筑施工', ...validity(plan?.safetyLicenceExpired ?? draw(0.04), 3),
+      enterprise: ref, category: null, grade: null, scope: '建筑施工', ...validity(plan?.safetyLicenceExpired ? 'long' : draw(0.04), 3),
     });
     credential('HOUSING', { credentialKind: 'SAFETY_CERTIFICATE_ABC', number: `${e.county.abbr}建安A(${t.slice(0, 4)})${e.index}01`, idNumber: principal.idNumber, registeredEnterprise: ref, category: 'A', grade: null, scope: null, ...validity(false, 3) });
     personRecord('HOUSING', principal);

@@ -120,7 +120,7 @@ function wrongCheck(code: string): string {
   return right === '0' ? '1' : '0';
 }
 
-const SEQUENCE_OF: Record<string, string> = { E4710: '建筑工程', E4813: '市政公用工程', E4910: '机电工程', E5010: '建筑装修装饰工程' };
+const SEQUENCE_OF: Record<string, string> = { E4710: '建筑工程', E4813: '市政公用工程', E4910: '机电工程', E5010: '建筑工程' };
 
 function drawQualification(rng: Rng, industry: Industry, capital: number): Qualification {
   const kind = rng.int(0, 99);

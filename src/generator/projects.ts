@@ -96,12 +96,12 @@ export function backgroundProjects(p: WorldParams, builder: EnterpriseProfile, f
     const labour = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => active(e) && e.qualification?.category === '施工劳务');
     const contracts: ContractPlan[] = [
       { parent: null, kind: 'GENERAL', contractor: gc, safetyAgreementSigned: !rng.chance(0.03) },
-      { parent: 0, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: prof, coversMainStructure: rng.chance(0.03), coversAllWork: rng.chance(0.02), safetyAgreementSigned: !rng.chance(0.04) },
+      { parent: 0, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: prof, scope: prof.qualification!.sequence, coversMainStructure: rng.chance(0.03), coversAllWork: rng.chance(0.02), safetyAgreementSigned: !rng.chance(0.04) },
       { parent: rng.chance(0.5) ? 0 : 1, kind: 'LABOUR_SUBCONTRACT', contractor: labour },
     ];
     if (rng.chance(0.03)) {
       const again = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => active(e) && e.qualification?.category === '专业承包');
-      contracts.push({ parent: 1, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: again });
+      contracts.push({ parent: 1, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: again, scope: again.qualification!.sequence });
     }
     if (rng.chance(0.03)) {
       // 挂靠: the PM on the contract is registered with some other enterprise
