@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { loadSources } from '../../connectors/registry.js';
+import { loadSources, readSourceConfigs } from '../../connectors/registry.js';
 import { startSources } from '../../connectors/runtime.js';
 import type { Connector, DepartmentSource, RunningSimulator, SimulatorEnv } from '../../connectors/types.js';
 import { generateInto } from '../../src/generator/generate.js';
@@ -35,6 +35,8 @@ export interface HubWorldOptions {
   /** where logs go (default: stderr at logLevel) */
   log?: Logger;
   maxPageSize?: number;
+  /** only these sources (ids from connectors.json; default: every configured source) */
+  only?: readonly string[];
 }
 
 export interface HubWorld {
@@ -61,7 +63,7 @@ export async function startHubWorld(o: HubWorldOptions): Promise<HubWorld> {
   const log = o.log ?? pino({ level: o.logLevel ?? 'warn' }, pino.destination(2));
   fs.mkdirSync(o.dataDir, { recursive: true });
   const env: SimulatorEnv = { departmentsDatabaseUrl: o.departmentsUrl, dataDir: o.dataDir, port: 0, host: '127.0.0.1' };
-  const loaded = await loadSources();
+  const loaded = await loadSources(o.only ? readSourceConfigs().filter((c) => o.only!.includes(c.id)) : undefined);
   const sources = new Map(loaded.map((l) => [l.source.id, l.source]));
   const generated = await generateInto(env, { enterprises: o.enterprises, seed: o.seed }, loaded.map((l) => l.source));
 
