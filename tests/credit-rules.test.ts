@@ -7,7 +7,7 @@ const entry = (over: Partial<ListEntryRow>): ListEntryRow => ({
   start_date: '2026-01-01', end_date: '2026-12-31', removed_date: null, ban_scope: null, ban_industry: null, ...over,
 });
 const measure = (over: Partial<MeasureRow>): MeasureRow => ({
-  code: 'M1', text: 't', applying_department: 'EMERGENCY', trigger_lists: ['SAFETY_DISHONEST'], matters: ['PUBLIC_BIDDING'],
+  code: 'M1', text: 't', applying_department: 'EMERGENCY', trigger_lists: ['SAFETY_DISHONEST'], trigger_ban_scopes: null, matters: ['PUBLIC_BIDDING'],
   subject_types: ['ENTERPRISE'], effect: 'DENY', mandatory: true, legal_basis: 'b', active: true, updated_at: new Date(), updated_by: 'x', ...over,
 });
 
@@ -70,5 +70,27 @@ describe('measures and decision', () => {
   it('stale data turns PASS into RESTRICT only when failing closed', () => {
     expect(decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: ['fire'], failClosed: true }).decision).toBe('RESTRICT');
     expect(decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: ['fire'], failClosed: false })).toEqual({ decision: 'PASS', summary: expect.stringContaining('fire') });
+  });
+});
+
+describe('ban scopes and capacities', () => {
+  const ban = (scope: 'ALL_UNITS' | 'INDUSTRY') =>
+    entry({ list: 'PRINCIPAL_BAN', subject_type: 'PERSON', credit_code: null, person_key: 'P1', ban_scope: scope, ban_industry: scope === 'INDUSTRY' ? 'B06' : null, end_date: null });
+  const five = measure({ code: 'BAN-5', trigger_lists: ['PRINCIPAL_BAN'], trigger_ban_scopes: ['ALL_UNITS'], subject_types: ['PERSON'] });
+  const life = measure({ code: 'BAN-L', trigger_lists: ['PRINCIPAL_BAN'], trigger_ban_scopes: ['INDUSTRY'], subject_types: ['PERSON'] });
+  const principal = { personKey: 'P1', idMasked: 'x', name: '张三', roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'] as const };
+  it('a measure for one ban scope is not triggered by the other', () => {
+    const h5 = findHits({ credit_code: 'C1', industry_code: 'B0610' }, [{ ...principal, roles: [...principal.roles] }], [], [ban('ALL_UNITS')], '2026-03-01');
+    expect(applicableMeasures(h5, [five, life], 'PUBLIC_BIDDING').map((a) => a.measure.code)).toEqual(['BAN-5']);
+    const hl = findHits({ credit_code: 'C1', industry_code: 'B0610' }, [{ ...principal, roles: [...principal.roles] }], [], [ban('INDUSTRY')], '2026-03-01');
+    expect(applicableMeasures(hl, [five, life], 'PUBLIC_BIDDING').map((a) => a.measure.code)).toEqual(['BAN-L']);
+  });
+  it('names the principal for a ban and the legal representative for a listing, whatever order the roles came in', () => {
+    const listing = entry({ subject_type: 'PERSON', credit_code: null, person_key: 'P1' });
+    for (const roles of [['LEGAL_REPRESENTATIVE', 'PRINCIPAL'], ['PRINCIPAL', 'LEGAL_REPRESENTATIVE']] as const) {
+      const p = [{ ...principal, roles: [...roles] }];
+      expect(findHits({ credit_code: 'C1', industry_code: 'E4710' }, p, [], [ban('ALL_UNITS')], '2026-03-01').map((h) => h.subject)).toEqual(['PRINCIPAL']);
+      expect(findHits({ credit_code: 'C1', industry_code: 'E4710' }, p, [], [listing], '2026-03-01').map((h) => h.subject)).toEqual(['LEGAL_REPRESENTATIVE']);
+    }
   });
 });

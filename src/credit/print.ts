@@ -63,8 +63,8 @@ export function renderCheckPage(c: PrintableCheck): string {
 <style>body{font-family:"Noto Serif CJK SC","SimSun",serif;margin:2em;max-width:60em}table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.3em;font-size:.9em;vertical-align:top}h1{text-align:center;font-size:1.4em}.d{font-size:1.2em;font-weight:bold}@media print{a{display:none}}</style>
 </head><body>
 <h1>失信联合惩戒核查记录</h1>
-<p>核查编号：${esc(c.checkId)}<br>核查时间：${esc(new Date(c.checkedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}　核查基准日：${esc(c.asOf)}<br>
-许可事项：${zh(MATTER_ZH, c.matter)}　措施清单版本：第${esc(c.catalogueVersion)}版</p>
+<p>核查编号：${esc(c.checkId)}<br>核查时间：${esc(new Date(c.checkedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}\u3000核查基准日：${esc(c.asOf)}<br>
+许可事项：${zh(MATTER_ZH, c.matter)}\u3000措施清单版本：第${esc(c.catalogueVersion)}版</p>
 <table><tr><th>被核查企业</th><td>${esc(c.enterprise.name)}</td><th>统一社会信用代码</th><td>${esc(c.enterprise.creditCode)}</td></tr>
 <tr><th>登记状态</th><td>${zh(STATUS_ZH, c.enterprise.status)}</td><th>行业代码</th><td>${esc(c.enterprise.industryCode)}</td></tr></table>
 <p class="d">核查结论：${zh(DECISION_ZH, c.decision)}</p><p>${esc(c.summary)}</p>
@@ -73,6 +73,6 @@ export function renderCheckPage(c: PrintableCheck): string {
 <h2>已核查人员</h2><ul>${persons}</ul>
 <h2>数据来源时效</h2><ul>${sources}</ul>
 <h2>反馈情况</h2><ul>${feedback}</ul>
-<p>经办人签字：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</p>
+<p>经办人签字：＿＿＿＿＿＿\u3000\u3000日期：＿＿＿＿＿＿</p>
 </body></html>`;
 }

@@ -43,6 +43,7 @@ export const creditResolvers: Resolvers = {
     text: (m) => m.text,
     applyingDepartment: (m) => m.applying_department as never,
     triggerLists: (m) => m.trigger_lists as never,
+    triggerBanScopes: (m) => (m.trigger_ban_scopes ?? null) as never,
     matters: (m) => m.matters as never,
     subjectTypes: (m) => m.subject_types,
     effect: (m) => m.effect,

@@ -36,8 +36,8 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: e
         const code = String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
         if (!(code in STATUS_OF) && code !== 'BAD_USER_INPUT') ctx.log.error({ err: e.originalError ?? e }, 'REST check failed');
         const known = code in STATUS_OF;
-        // variable coercion errors (missing matter, unknown enum) come without a code: they are bad input
-        const status = known ? STATUS_OF[code]! : e.originalError ? 500 : 400;
+        // request errors (variable coercion: missing matter, unknown enum) have no path and no code: bad input
+        const status = known ? STATUS_OF[code]! : e.path ? 500 : 400;
         res.status(status).json({
           error: {
             code: known ? code : status === 400 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR',

@@ -31,6 +31,8 @@ export interface MeasureRow {
   text: string;
   applying_department: string;
   trigger_lists: string[];
+  /** for PRINCIPAL_BAN: only entries of these ban scopes (null: any) */
+  trigger_ban_scopes: string[] | null;
   matters: string[];
   subject_types: string[];
   effect: 'DENY' | 'RESTRICT';
@@ -78,6 +80,14 @@ export function personEntryHits(e: ListEntryRow, capacity: HitSubject, enterpris
   return true;
 }
 
+/**
+ * Which capacity a hit names when a person holds several (often the legal representative is also the
+ * principal): a ban concerns the principal first; a listing names the legal representative first, as
+ * the memoranda list the persons. Fixed, so the same check always answers the same.
+ */
+const BAN_ORDER: HitSubject[] = ['PRINCIPAL', 'LEGAL_REPRESENTATIVE', 'NAMED_PERSON', 'ACTUAL_CONTROLLER'];
+const LISTING_ORDER: HitSubject[] = ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'ACTUAL_CONTROLLER', 'NAMED_PERSON'];
+
 export interface Hit {
   entry: ListEntryRow;
   subject: HitSubject;
@@ -100,8 +110,9 @@ export function findHits(
   for (const p of persons) {
     for (const e of personEntries) {
       if (e.person_key !== p.personKey || !inForce(e, asOf)) continue;
-      // one hit per entry and person, in the first capacity that it concerns
-      const capacity = p.roles.find((r) => personEntryHits(e, r, enterprise.industry_code));
+      // one hit per entry and person, in the first capacity (in a fixed order) that it concerns
+      const order = e.list === 'PRINCIPAL_BAN' ? BAN_ORDER : LISTING_ORDER;
+      const capacity = order.find((r) => p.roles.includes(r) && personEntryHits(e, r, enterprise.industry_code));
       if (capacity) hits.push({ entry: e, subject: capacity, person: p });
     }
   }
@@ -119,6 +130,8 @@ export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: 
     if (!m.active || !m.matters.includes(matter)) continue;
     const triggeredBy = hits
       .filter((h) => m.trigger_lists.includes(h.entry.list) && m.subject_types.includes(h.subject === 'ENTERPRISE' ? 'ENTERPRISE' : 'PERSON'))
+      // a five-year ban and a lifetime ban are both PRINCIPAL_BAN: the measure says which it follows
+      .filter((h) => !m.trigger_ban_scopes?.length || (h.entry.ban_scope !== null && m.trigger_ban_scopes.includes(h.entry.ban_scope)))
       .map((h) => h.entry.source_record_id);
     if (triggeredBy.length > 0) out.push({ measure: m, triggeredBy: [...new Set(triggeredBy)] });
   }

@@ -72,6 +72,20 @@ const CHECK_ROLES: Record<string, HitSubject> = {
 
 export const MAX_BATCH = 1000;
 
+const ROLE_ORDER: HitSubject[] = ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'ACTUAL_CONTROLLER', 'NAMED_PERSON'];
+const roleRank = (roles: HitSubject[]) => Math.min(...roles.map((r) => ROLE_ORDER.indexOf(r)));
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
 const todayIso = () => new Date().toISOString().slice(0, 10);
 
 export class JointPunishmentService {
@@ -82,7 +96,7 @@ export class JointPunishmentService {
   }
 
   async runOne(input: CheckInput, caller: Caller): Promise<CheckAnswer> {
-    const [answer] = await this.runMany([input], caller, (i, f) => f);
+    const [answer] = await this.runMany([input], caller, (_i, f) => `input.${f}`);
     return answer!;
   }
 
@@ -111,6 +125,7 @@ export class JointPunishmentService {
     const subjects = prepared.map((p, i) => {
       if (p.code) {
         const e = byCode.get(p.code);
+        if (!e && p.checksumFailure) throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${p.checksumFailure}`);
         if (!e) throw notFound(`enterprise ${p.code}`, { field: fieldName(i, 'creditCode') });
         return e;
       }
@@ -129,7 +144,8 @@ export class JointPunishmentService {
       await this.ds.query(
         `SELECT r.credit_code, r.person_key, r.role, r.since, r.until, p.id_masked, p.name
          FROM enterprise_person_role r JOIN person p USING (person_key)
-         WHERE r.credit_code = ANY($1::text[]) AND r.role = ANY($2::text[])`,
+         WHERE r.credit_code = ANY($1::text[]) AND r.role = ANY($2::text[])
+         ORDER BY r.credit_code, r.id`,
         [subjectCodes, Object.keys(CHECK_ROLES)],
       );
     const namedKeys = [...new Set(prepared.flatMap((p) => p.personKeys.map((x) => x.key)))];
@@ -142,9 +158,13 @@ export class JointPunishmentService {
     const entries: ListEntryRow[] = await this.ds.query(
       `SELECT id, source_record_id, department, list, subject_type, credit_code, person_key, person_name, reason, legal_basis,
               decision_number, start_date, end_date, removed_date, ban_scope, ban_industry
-       FROM list_entry WHERE credit_code = ANY($1::text[]) OR person_key = ANY($2::text[])`,
+       FROM list_entry WHERE credit_code = ANY($1::text[]) OR person_key = ANY($2::text[])
+       ORDER BY start_date, id`,
       [subjectCodes, allPersonKeys],
     );
+    const rolesByCode = groupBy(roleRows, (r) => r.credit_code);
+    const enterpriseEntries = groupBy(entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!);
+    const personEntries = groupBy(entries.filter((e) => e.person_key !== null), (e) => e.person_key!);
     const { version: catalogueVersion, measures } = await this.catalogue(true);
     const freshness = await this.freshness();
     const staleSources = freshness.filter((f) => f.stale).map((f) => f.source);
@@ -154,21 +174,24 @@ export class JointPunishmentService {
     prepared.forEach((p, i) => {
       const ent = subjects[i]!;
       const persons = new Map<string, CheckedPersonRef>();
-      for (const r of roleRows) {
-        if (r.credit_code !== ent.credit_code) continue;
+      for (const r of rolesByCode.get(ent.credit_code) ?? []) {
         if ((r.since && r.since > p.asOf) || (r.until && r.until < p.asOf)) continue;
         const ref = persons.get(r.person_key) ?? { personKey: r.person_key, idMasked: r.id_masked, name: r.name, roles: [] };
-        ref.roles.push(CHECK_ROLES[r.role]!);
+        // several departments may report the same role: once is enough
+        if (!ref.roles.includes(CHECK_ROLES[r.role]!)) ref.roles.push(CHECK_ROLES[r.role]!);
         persons.set(r.person_key, ref);
       }
       for (const np of p.personKeys) {
         const known = namedByKey.get(np.key);
         const ref = persons.get(np.key) ?? { personKey: np.key, idMasked: maskIdNumber(np.id), name: known?.name ?? null, roles: [] };
-        ref.roles.push('NAMED_PERSON');
+        if (!ref.roles.includes('NAMED_PERSON')) ref.roles.push('NAMED_PERSON');
         persons.set(np.key, ref);
       }
-      const personList = [...persons.values()];
-      const hits = findHits(ent, personList, entries.filter((e) => e.credit_code === ent.credit_code), entries.filter((e) => e.person_key !== null), p.asOf);
+      // a fixed order, so the same check always answers the same
+      const personList = [...persons.values()].sort((a, b) => roleRank(a.roles) - roleRank(b.roles) || a.idMasked.localeCompare(b.idMasked) || a.personKey.localeCompare(b.personKey));
+      for (const x of personList) x.roles.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+      const ownEntries = personList.flatMap((x) => personEntries.get(x.personKey) ?? []);
+      const hits = findHits(ent, personList, enterpriseEntries.get(ent.credit_code) ?? [], ownEntries, p.asOf);
       const applied = applicableMeasures(hits, measures, p.matter);
       const { decision, summary } = decide({ enterpriseStatus: ent.status, applied, hits, staleSources, failClosed: this.services.config.HUB_CHECK_FAIL_CLOSED });
       const checkId = randomUUID();
@@ -216,11 +239,14 @@ export class JointPunishmentService {
   private validate(inp: CheckInput, i: number, fieldName: (i: number, f: string) => string) {
     const asOf = inp.asOf ?? todayIso();
     let code: string | null = null;
+    let checksumFailure: string | null = null;
     let nameKey: string | null = null;
     if (inp.creditCode) {
       code = normaliseCode(inp.creditCode);
       const r = checkCreditCode(code);
-      if (!r.ok) throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${r.reason}`);
+      // a code failing only its check character may really have been issued: looked up exactly, refused if unknown
+      if (!r.ok && !r.reason.startsWith('check character failure')) throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${r.reason}`);
+      if (!r.ok) checksumFailure = r.reason;
     } else if (inp.name && inp.name.trim()) {
       nameKey = normaliseName(inp.name);
     } else {
@@ -232,7 +258,7 @@ export class JointPunishmentService {
       if (!r.ok) throw badInput(fieldName(i, `persons[${j}]`), `not a valid citizen ID number: ${r.reason}`);
       return { id, key: this.services.vault.personKey(id) };
     });
-    return { code, nameKey, name: inp.name ?? null, matter: inp.matter, asOf, personKeys, input: inp };
+    return { code, checksumFailure, nameKey, name: inp.name ?? null, matter: inp.matter, asOf, personKeys, input: inp };
   }
 
   async catalogue(activeOnly: boolean): Promise<{ version: number; measures: MeasureRow[] }> {
@@ -359,23 +385,25 @@ export class JointPunishmentService {
   }
 
   async upsertMeasure(m: {
-    code: string; text: string; applyingDepartment: string; triggerLists: string[]; matters: string[]; subjectTypes: string[];
+    code: string; text: string; applyingDepartment: string; triggerLists: string[]; triggerBanScopes?: string[] | null; matters: string[]; subjectTypes: string[];
     effect: string; mandatory: boolean; legalBasis: string;
   }, caller: Caller): Promise<MeasureRow> {
+    const banScopes = m.triggerBanScopes?.length ? m.triggerBanScopes : null;
+    if (banScopes && !m.triggerLists.includes('PRINCIPAL_BAN')) throw badInput('input.triggerBanScopes', 'only for measures triggered by PRINCIPAL_BAN');
     for (const s of m.subjectTypes) if (!['ENTERPRISE', 'PERSON'].includes(s)) throw badInput('input.subjectTypes', `'${s}' is not ENTERPRISE or PERSON`);
     if (!m.triggerLists.length) throw badInput('input.triggerLists', 'name at least one list');
     if (!m.matters.length) throw badInput('input.matters', 'name at least one licensing matter');
     if (!m.text.trim()) throw badInput('input.text', 'must not be empty');
     return this.ds.transaction(async (em) => {
       const [row] = await em.query(
-        `INSERT INTO measure (code, text, applying_department, trigger_lists, matters, subject_types, effect, mandatory, legal_basis, active, updated_at, updated_by)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,true,now(),$10)
+        `INSERT INTO measure (code, text, applying_department, trigger_lists, matters, subject_types, effect, mandatory, legal_basis, active, updated_at, updated_by, trigger_ban_scopes)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,true,now(),$10,$11)
          ON CONFLICT (code) DO UPDATE SET text = EXCLUDED.text, applying_department = EXCLUDED.applying_department,
-           trigger_lists = EXCLUDED.trigger_lists, matters = EXCLUDED.matters, subject_types = EXCLUDED.subject_types,
+           trigger_lists = EXCLUDED.trigger_lists, trigger_ban_scopes = EXCLUDED.trigger_ban_scopes, matters = EXCLUDED.matters, subject_types = EXCLUDED.subject_types,
            effect = EXCLUDED.effect, mandatory = EXCLUDED.mandatory, legal_basis = EXCLUDED.legal_basis, active = true,
            updated_at = now(), updated_by = EXCLUDED.updated_by
          RETURNING *`,
-        [m.code, m.text, m.applyingDepartment, m.triggerLists, m.matters, m.subjectTypes, m.effect, m.mandatory, m.legalBasis, caller.subject],
+        [m.code, m.text, m.applyingDepartment, m.triggerLists, m.matters, m.subjectTypes, m.effect, m.mandatory, m.legalBasis, caller.subject, banScopes],
       );
       await this.bumpVersion(em, caller, { upsert: m.code });
       return row;

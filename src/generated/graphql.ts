@@ -2235,6 +2235,8 @@ export type Measure = {
   subjectTypes: Array<Scalars['String']['output']>;
   /** 措施内容 Text. */
   text: Scalars['String']['output'];
+  /** 从业禁止范围 For PRINCIPAL_BAN: only bans of these scopes (ALL_UNITS five-year, INDUSTRY lifetime); null: any. */
+  triggerBanScopes: Maybe<Array<BanScope>>;
   /** Lists that trigger it. */
   triggerLists: Array<ListKind>;
   /** 更新时间 Last change. */
@@ -2277,6 +2279,8 @@ export type MeasureInput = {
   subjectTypes: Array<Scalars['String']['input']>;
   /** 措施内容 Text. */
   text: Scalars['String']['input'];
+  /** 从业禁止范围 For PRINCIPAL_BAN: only bans of these scopes; omitted: any. */
+  triggerBanScopes?: InputMaybe<Array<BanScope>>;
   /** 触发名单 Lists that trigger it. */
   triggerLists: Array<ListKind>;
 };
@@ -4681,6 +4685,7 @@ export type MeasureResolvers<ContextType = HubContext, ParentType extends Resolv
   matters?: Resolver<Array<ResolversTypes['LicensingMatter']>, ParentType, ContextType>;
   subjectTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  triggerBanScopes?: Resolver<Maybe<Array<ResolversTypes['BanScope']>>, ParentType, ContextType>;
   triggerLists?: Resolver<Array<ResolversTypes['ListKind']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
