@@ -274,6 +274,15 @@ describe('the subject', () => {
     expect(cancelled.summary).toContain('注销');
   });
 
+  it('a really issued code failing its check character is checked when the store holds it, refused otherwise', async () => {
+    const e = sc.enterprises['enterprise.checksumFailed']!;
+    const c = await run({ creditCode: e.creditCode, matter: 'PUBLIC_BIDDING' });
+    expect(c.enterprise).toMatchObject({ creditCode: e.creditCode, name: e.name });
+    const unknown = e.creditCode.slice(0, 9) + (e.creditCode[9] === '1' ? '2' : '1') + e.creditCode.slice(10);
+    const r = await gql(hub.url, RUN, { input: { creditCode: unknown, matter: 'PUBLIC_BIDDING' } }, officer);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode' });
+  });
+
   it('bad input names the field and the reason', async () => {
     const good = code('clean.general');
     const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');

@@ -110,11 +110,20 @@ export class JointPunishmentService {
 
     const codes = [...new Set(prepared.flatMap((p) => (p.code ? [p.code] : [])))];
     const names = [...new Set(prepared.flatMap((p) => (p.nameKey ? [p.nameKey] : [])))];
-    const ents: EnterpriseLite[] = await this.ds.query(
-      `SELECT credit_code, name, name_normalised, status, industry_code FROM enterprise
-       WHERE credit_code = ANY($1::text[]) OR name_normalised = ANY($2::text[])`,
-      [codes, names],
-    );
+    const namedKeys = [...new Set(prepared.flatMap((p) => p.personKeys.map((x) => x.key)))];
+    // independent lookups run side by side: subjects, named persons, the catalogue and each source's freshness
+    const [ents, namedRows, { version: catalogueVersion, measures }, freshness] = await Promise.all([
+      this.ds.query(
+        `SELECT credit_code, name, name_normalised, status, industry_code FROM enterprise
+         WHERE credit_code = ANY($1::text[]) OR name_normalised = ANY($2::text[])`,
+        [codes, names],
+      ) as Promise<EnterpriseLite[]>,
+      (namedKeys.length
+        ? this.ds.query(`SELECT person_key, id_masked, name FROM person WHERE person_key = ANY($1::text[])`, [namedKeys])
+        : Promise.resolve([])) as Promise<{ person_key: string; id_masked: string; name: string }[]>,
+      this.catalogue(true),
+      this.freshness(),
+    ]);
     const byCode = new Map(ents.map((e) => [e.credit_code, e]));
     const byName = new Map<string, EnterpriseLite[]>();
     for (const e of ents) {
@@ -140,33 +149,30 @@ export class JointPunishmentService {
     });
 
     const subjectCodes = [...new Set(subjects.map((s) => s.credit_code))];
-    const roleRows: { credit_code: string; person_key: string; role: string; since: string | null; until: string | null; id_masked: string; name: string }[] =
-      await this.ds.query(
+    const roleKinds = Object.keys(CHECK_ROLES);
+    // the subjects' persons and every entry about the subjects or those persons, side by side
+    const [roleRows, entries] = await Promise.all([
+      this.ds.query(
         `SELECT r.credit_code, r.person_key, r.role, r.since, r.until, p.id_masked, p.name
          FROM enterprise_person_role r JOIN person p USING (person_key)
          WHERE r.credit_code = ANY($1::text[]) AND r.role = ANY($2::text[])
          ORDER BY r.credit_code, r.id`,
-        [subjectCodes, Object.keys(CHECK_ROLES)],
-      );
-    const namedKeys = [...new Set(prepared.flatMap((p) => p.personKeys.map((x) => x.key)))];
-    const namedRows: { person_key: string; id_masked: string; name: string }[] = namedKeys.length
-      ? await this.ds.query(`SELECT person_key, id_masked, name FROM person WHERE person_key = ANY($1::text[])`, [namedKeys])
-      : [];
+        [subjectCodes, roleKinds],
+      ) as Promise<{ credit_code: string; person_key: string; role: string; since: string | null; until: string | null; id_masked: string; name: string }[]>,
+      this.ds.query(
+        `SELECT id, source_record_id, department, list, subject_type, credit_code, person_key, person_name, reason, legal_basis,
+                decision_number, start_date, end_date, removed_date, ban_scope, ban_industry
+         FROM list_entry
+         WHERE credit_code = ANY($1::text[]) OR person_key = ANY($3::text[])
+            OR person_key IN (SELECT person_key FROM enterprise_person_role WHERE credit_code = ANY($1::text[]) AND role = ANY($2::text[]))
+         ORDER BY start_date, id`,
+        [subjectCodes, roleKinds, namedKeys],
+      ) as Promise<ListEntryRow[]>,
+    ]);
     const namedByKey = new Map(namedRows.map((r) => [r.person_key, r]));
-
-    const allPersonKeys = [...new Set([...roleRows.map((r) => r.person_key), ...namedKeys])];
-    const entries: ListEntryRow[] = await this.ds.query(
-      `SELECT id, source_record_id, department, list, subject_type, credit_code, person_key, person_name, reason, legal_basis,
-              decision_number, start_date, end_date, removed_date, ban_scope, ban_industry
-       FROM list_entry WHERE credit_code = ANY($1::text[]) OR person_key = ANY($2::text[])
-       ORDER BY start_date, id`,
-      [subjectCodes, allPersonKeys],
-    );
     const rolesByCode = groupBy(roleRows, (r) => r.credit_code);
     const enterpriseEntries = groupBy(entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!);
     const personEntries = groupBy(entries.filter((e) => e.person_key !== null), (e) => e.person_key!);
-    const { version: catalogueVersion, measures } = await this.catalogue(true);
-    const freshness = await this.freshness();
     const staleSources = freshness.filter((f) => f.stale).map((f) => f.source);
 
     const answers: CheckAnswer[] = [];
@@ -262,19 +268,25 @@ export class JointPunishmentService {
   }
 
   async catalogue(activeOnly: boolean): Promise<{ version: number; measures: MeasureRow[] }> {
-    const [v] = await this.ds.query(`SELECT max(version)::int AS version FROM measure_catalogue_version`);
-    const measures: MeasureRow[] = await this.ds.query(
-      `SELECT * FROM measure WHERE ($1::boolean = false OR active) ORDER BY code`,
+    // one statement, so the version recorded is the version of the measures read
+    const rows: (MeasureRow & { catalogue_version: number })[] = await this.ds.query(
+      `WITH v AS (SELECT max(version)::int AS catalogue_version FROM measure_catalogue_version)
+       SELECT v.catalogue_version, m.* FROM v LEFT JOIN measure m ON ($1::boolean = false OR m.active) ORDER BY m.code`,
       [activeOnly],
     );
+    const v = { version: rows[0]!.catalogue_version };
+    const measures: MeasureRow[] = rows.filter((r) => r.code !== null).map(({ catalogue_version: _v, ...m }) => m);
     return { version: v.version, measures };
   }
 
   /** Each connector's last successful sync, and whether it is older than the configured maximum. */
   async freshness(): Promise<{ source: string; department: string; lastSyncedAt: string | null; runId: number | null; stale: boolean }[]> {
+    // one index probe per connector (sync_run grows by every scheduled run)
     const rows: { connector: string; finished_at: Date; id: number }[] = await this.ds.query(
-      `SELECT DISTINCT ON (connector) connector, finished_at, id FROM sync_run WHERE status = 'SUCCEEDED'
-       ORDER BY connector, finished_at DESC`,
+      `SELECT c.id AS connector, r.finished_at, r.id FROM unnest($1::text[]) AS c(id)
+       JOIN LATERAL (SELECT finished_at, id FROM sync_run WHERE connector = c.id AND status = 'SUCCEEDED'
+                     ORDER BY finished_at DESC LIMIT 1) r ON true`,
+      [[...this.services.connectors.keys()]],
     );
     const maxAgeMs = this.services.config.HUB_CHECK_MAX_DATA_AGE_HOURS * 3600_000;
     const now = Date.now();
