@@ -51,6 +51,23 @@ export interface SyncOptions {
 // first key of the two-key advisory lock: this application's namespace for sync locks
 const LOCK_NAMESPACE = 0x53594e43; // 'SYNC'
 const RETRY_PAGE = 500;
+/** Canonical tables: their planner statistics are refreshed as a long run fills them. */
+const STORE_TABLES = ['enterprise', 'person', 'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection',
+  'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry', 'quarantined_record'];
+const ANALYZE_AFTER_ROWS = 20_000;
+
+/**
+ * Autovacuum may be slow to notice a bulk load; queries planned on "empty table" statistics (linking,
+ * risk scoring, the API) then scan. Refreshing each time the written rows double keeps it to a few
+ * ANALYZE rounds even for a million enterprises.
+ */
+async function analyzeStore(deps: SyncDeps): Promise<void> {
+  try {
+    await deps.ds.query(`ANALYZE ${STORE_TABLES.join(', ')}`);
+  } catch (err) {
+    deps.log.warn({ error: errorText(err) }, 'could not refresh planner statistics');
+  }
+}
 
 const errorText = (err: unknown): string => maskIdsInText(err instanceof Error ? err.message : String(err));
 
@@ -117,6 +134,7 @@ export async function syncConnector(deps: SyncDeps, connector: Connector, opts: 
     result.runId = Number(run!.id);
     log.info({ connector: connector.id, runId: result.runId, from: result.watermarkFrom }, 'sync run started');
 
+    let sinceAnalyze = 0;
     try {
       for await (const batch of connector.changesSince(result.watermarkFrom, { batchSize: opts.batchSize, signal: opts.signal })) {
         const figures = await inTransaction(ds, async (client) => {
@@ -130,6 +148,11 @@ export async function syncConnector(deps: SyncDeps, connector: Connector, opts: 
         result.unchanged += figures.unchanged;
         result.quarantined += figures.quarantined;
         result.watermarkTo = batch.watermark;
+        sinceAnalyze += figures.written;
+        if (sinceAnalyze >= Math.max(ANALYZE_AFTER_ROWS, result.written - sinceAnalyze)) {
+          await analyzeStore(deps);
+          sinceAnalyze = 0;
+        }
         opts.onProgress?.({ connector: connector.id, batches: result.batches, read: result.read, written: result.written, unchanged: result.unchanged, quarantined: result.quarantined });
         if (opts.onBatchCommitted && figures.affectedCreditCodes.size) {
           try {
@@ -153,6 +176,7 @@ export async function syncConnector(deps: SyncDeps, connector: Connector, opts: 
         result.error = errorText(err);
       }
     }
+    if (sinceAnalyze >= 1000) await analyzeStore(deps);
     await ds
       .query(`UPDATE sync_run SET status = $2, finished_at = now(), error = $3 WHERE id = $1`, [result.runId, result.status, result.error])
       .catch((err: unknown) => log.error({ connector: connector.id, runId: result.runId, error: errorText(err) }, 'could not record the end of the sync run'));
