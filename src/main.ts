@@ -57,12 +57,25 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down: draining requests, finishing the current sync batch');
-  await scheduler.stop();
-  await server.close();
-  await running.close();
-  await db.close();
+  // a stuck step must not keep a replica from going away (the orchestrator would SIGKILL it anyway)
+  setTimeout(() => {
+    log.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  try {
+    // stop accepting at once (Apollo's drain plugin lets in-flight requests finish) while the sync
+    // stops after the batch being stored; the store and the sources close only when both are done
+    await Promise.all([server.close(), scheduler.stop()]);
+    await running.close();
+    await db.close();
+  } catch (err) {
+    log.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
+  log.info({ signal }, 'shutdown complete');
   process.exit(0);
 }
+const SHUTDOWN_DEADLINE_MS = 30_000;
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 void syncAll; // the scheduler runs syncAll; imported here so a type change shows up at start-up

@@ -90,6 +90,8 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // src/main.ts owns SIGTERM/SIGINT: it drains this server, stops the sync and closes the pools in order
+    stopOnTerminationSignals: false,
     // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
