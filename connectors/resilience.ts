@@ -130,8 +130,9 @@ export class ResilientConnector implements Connector {
     let it: AsyncIterator<ChangeBatch> | null = null;
     try {
       for (;;) {
-        const batch = await this.run('changesSince', async (signal) => {
-          if (!it) it = this.inner.changesSince(from, { ...opts, signal: opts?.signal ? AbortSignal.any([opts.signal, signal]) : undefined })[Symbol.asyncIterator]();
+        const batch = await this.run('changesSince', async () => {
+          // the stream outlives this attempt, whose signal is aborted when it returns: it gets only the caller's
+          if (!it) it = this.inner.changesSince(from, opts)[Symbol.asyncIterator]();
           try {
             return await it.next();
           } catch (err) {

@@ -21,6 +21,8 @@ import { startScheduler } from './sync/scheduler.js';
 const db = await openHubDatabase();
 const { cfg, ds } = db;
 const log = createLogger(cfg.LOG_LEVEL);
+// a stray promise of one department's connector must not take the hub down: log it and keep serving
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (kept serving)'));
 const vault = new PiiVault(loadPiiKey(cfg.HUB_PII_KEY, cfg.dataDir));
 const loaded = await loadSources();
 const env: SimulatorEnv = { departmentsDatabaseUrl: db.departmentsUrl, dataDir: cfg.dataDir, port: 0, host: '127.0.0.1' };

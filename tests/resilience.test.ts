@@ -94,6 +94,13 @@ describe('resilient connector', () => {
     expect(err.reason).toBe('TIMEOUT');
   });
 
+  it('streams many pages under a signal of the caller (the scheduler passes one)', async () => {
+    const ac = new AbortController();
+    let n = 0;
+    for await (const b of wrap({}).changesSince(null, { batchSize: 5, signal: ac.signal })) n += b.records.length;
+    expect(n).toBe(items.length);
+  });
+
   it('resumes a change stream after a failing page from the last watermark: nothing skipped, nothing repeated', async () => {
     const reference: string[] = [];
     for await (const b of wrap({}).changesSince(null, { batchSize: 7 })) reference.push(...b.records.map((r) => `${r.kind}|${r.sourceRecordId}`));

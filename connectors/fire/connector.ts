@@ -59,7 +59,10 @@ const formatWatermark = (w: Watermark): string => JSON.stringify({ v: 1, file: w
 
 /** Rejects when the signal aborts: for steps (readdir) that take no signal of their own. */
 function raced<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    p.catch(() => undefined); // the step was already started: its own rejection must not go unhandled
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
