@@ -2,22 +2,27 @@
  * Several hub replicas over one database: two servers (each with its own pool, connectors and
  * per-request loaders, as two processes would have) answer the same queries identically, a check
  * recorded through one is read back through the other, and two schedulers started together never sync
- * one connector at once (the PostgreSQL advisory lock: the second one's run is SKIPPED).
+ * one connector at once (the PostgreSQL advisory lock: the second one's run is SKIPPED). With REDIS_URL
+ * the replicas share one rate limit per client (a real redis-server, when the machine has one).
  */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSources, readSourceConfigs } from '../connectors/registry.js';
 import { startSources, type RunningSources } from '../connectors/runtime.js';
 import { loadConfig } from '../src/config.js';
+import { PiiVault } from '../src/security/pii.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
 import { openStore } from '../src/store/data-source.js';
 import { startScheduler } from '../src/sync/scheduler.js';
 import { syncConnector } from '../src/sync/engine.js';
-import { TEST_JWT_SECRET } from './support/auth.js';
+import { TEST_JWT_SECRET, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
 import { gql, registerToken } from './support/graphql-client.js';
 import { eventually } from './support/hub-process.js';
@@ -141,4 +146,75 @@ describe('several hub replicas over one database', () => {
     const r = await reconcile(a.ds, 'transport', sourceIds({ ...WORLD, today: undefined }, 'TRANSPORT'));
     expect(balanced(r)).toEqual(perfect(r));
   }, 90_000);
+});
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+
+describe.skipIf(!hasRedis)('replicas sharing rate limits through Redis (REDIS_URL)', () => {
+  const POINTS = 6;
+  let redis: ChildProcess;
+  let redisUrl: string;
+  let hubDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataDir: string;
+  const servers: { ds: DataSource; server: HubServer; url: string }[] = [];
+
+  beforeAll(async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redisUrl = `redis://127.0.0.1:${port}`;
+    const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until the server is up: polled below
+    await eventually(async () => {
+      await probe.connect().catch(() => undefined);
+      return (await probe.ping().catch(() => null)) === 'PONG';
+    }, 30_000, 'redis-server answering');
+    probe.disconnect();
+    hubDb = await createTestDatabase('redishub');
+    dataDir = mkdtempSync(path.join(tmpdir(), 'replicas-redis-'));
+    for (let i = 0; i < 2; i++) {
+      const ds = await openStore(hubDb.url);
+      const config = loadConfig({
+        NODE_ENV: 'test', HUB_DATA_DIR: dataDir, LOG_LEVEL: 'warn', HUB_JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: redisUrl,
+        HUB_RATE_LIMIT_POINTS: String(POINTS), HUB_RATE_LIMIT_WINDOW_S: '600', HUB_RATE_LIMIT_BURST: '0',
+      });
+      const server = await createHubServer({ ds, config, vault: new PiiVault(Buffer.alloc(32, 1)), connectors: new Map(), log: pino({ level: 'silent' }) });
+      servers.push({ ds, server, url: await server.listen(0, '127.0.0.1') });
+    }
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of servers) {
+      await s.server.close().catch(() => undefined);
+      await s.ds.destroy().catch(() => undefined);
+    }
+    redis?.kill('SIGTERM');
+    await hubDb?.drop().catch(() => undefined);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a client gets its allowance once across both replicas, not once per replica', async () => {
+    const ping = async (url: string, token: string) => (await gql(url, '{ ping }', {}, { authorization: `Bearer ${token}` })).status;
+    // each replica's Redis connection is up once a warm-up client's count shows in Redis
+    const check = new Redis(redisUrl);
+    try {
+      for (const [i, s] of servers.entries()) {
+        const warm = await mintToken(['analyst'], { subject: `warm-up-${i}` });
+        await eventually(async () => {
+          await ping(s.url, warm);
+          return (await check.keys(`hub:rl:*warm-up-${i}*`)).length > 0;
+        }, 30_000, `replica ${i} counting in Redis`);
+      }
+    } finally {
+      check.disconnect();
+    }
+    const token = await mintToken(['analyst'], { subject: 'shared-client' });
+    const statuses: number[] = [];
+    // alternate between the replicas, as a round-robin load balancer would
+    for (let k = 0; k < POINTS * 2; k++) statuses.push(await ping(servers[k % 2]!.url, token));
+    expect(statuses).toEqual([...Array<number>(POINTS).fill(200), ...Array<number>(POINTS).fill(429)]);
+  });
 });
