@@ -12,7 +12,7 @@ import { openHubDatabase } from './cli/db.js';
 import { generateInto } from './generator/generate.js';
 import { loadPiiKey, PiiVault } from './security/pii.js';
 import { riskBatchHook } from './risk/service.js';
-import { loadOrCreateSecret } from './security/tokens.js';
+import { issueToken, loadOrCreateSecret } from './security/tokens.js';
 import { createHubServer } from './server/app.js';
 import { createLogger } from './server/log.js';
 import { syncAll } from './sync/engine.js';
@@ -42,10 +42,12 @@ const connectors = running.connectors;
 
 const server = await createHubServer({ ds, config: cfg, vault, connectors, log, sourceSettings: running.settings });
 const url = await server.listen(cfg.PORT, cfg.HOST);
-const { generated } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
+const { secret, generated } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
 log.info({ url: `${url}/graphql` }, 'hub serving');
+// demo mode: hand the user an IDE link that already carries an admin token (the secret was generated here)
+const demoToken = generated ? await issueToken(secret, { subject: 'demo-admin', roles: ['admin'] }, '12h') : null;
 process.stderr.write(`\n  GraphQL + GraphiQL: ${url}/graphql\n  health: ${url}/healthz  readiness: ${url}/readyz\n` +
-  (generated ? '  demo mode: get a token with  npm run token -- --role admin\n' : '') + '\n');
+  (demoToken ? `  demo mode, admin for 12 h: ${url}/graphql?token=${demoToken}\n  other roles: npm run token -- --role inspector (licensing_officer, analyst, department_operator, admin)\n` : '') + '\n');
 
 const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   intervalMinutes: cfg.HUB_SYNC_INTERVAL_MINUTES,

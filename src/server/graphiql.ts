@@ -8,13 +8,13 @@ import express, { type Router } from 'express';
 const require = createRequire(import.meta.url);
 const dirOf = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`));
 
-const EXAMPLE = `# 安全生产联合监管数据枢纽 — try:
-query Enterprise($code: ID!) {
-  enterprise(creditCode: $code) {
-    creditCode name status legalRepresentative divisionCode industryCode
-    provenance { source fetchedAt }
+const EXAMPLE = `# 安全生产联合监管数据枢纽 — the riskiest enterprises, then one whole profile (paste a creditCode), and the sources.
+query Overview {
+  enterprises(first: 5, orderBy: {field: RISK_SCORE, direction: DESC}) {
+    totalCount
+    nodes { creditCode name status industryCode risk { score tier factors { factor contribution } } }
   }
-  syncRuns(first: 5) { connector status recordsRead recordsWritten recordsUnchanged recordsQuarantined }
+  sources { id title lastSync { status finishedAt recordsRead } quarantineCount resilience { breaker } }
 }`;
 
 export function graphiqlPage(endpoint: string, defaultQuery = EXAMPLE): string {
