@@ -11,6 +11,7 @@ import type { SimulatorEnv } from '../connectors/types.js';
 import { openHubDatabase } from './cli/db.js';
 import { generateInto } from './generator/generate.js';
 import { loadPiiKey, PiiVault } from './security/pii.js';
+import { startRiskRefresher } from './risk/refresher.js';
 import { riskBatchHook } from './risk/service.js';
 import { issueToken, loadOrCreateSecret } from './security/tokens.js';
 import { createHubServer } from './server/app.js';
@@ -55,6 +56,8 @@ const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   // rescore the enterprises each committed batch touched (002 (十八): the key-supervision list follows)
   onBatchCommitted: riskBatchHook(ds, log),
 });
+
+const riskRefresher = startRiskRefresher(ds, log);
 
 let stopping = false;
 async function shutdown(signal: string) {
