@@ -72,7 +72,7 @@ async function shutdown(signal: string) {
   try {
     // stop accepting at once (Apollo's drain plugin lets in-flight requests finish) while the sync
     // stops after the batch being stored; the store and the sources close only when both are done
-    await Promise.all([server.close(), scheduler.stop()]);
+    await Promise.all([server.close(), scheduler.stop(), riskRefresher.stop()]);
     await running.close();
     await db.close();
   } catch (err) {

@@ -69,15 +69,15 @@ export function projectRecords(p: WorldParams, plan: ProjectPlan, noisy: boolean
 const defaultScope = (kind: ContractKind, sequence: string): string =>
   kind === 'GENERAL' ? `${sequence}施工总承包` : kind === 'LABOUR_SUBCONTRACT' ? '劳务作业' : '地基基础工程';
 
-/** The next enterprise at or after `from` (wrapping, skipping planted ones) that satisfies `ok`. */
-export function findEnterprise(p: WorldParams, from: number, firstFree: number, ok: (e: EnterpriseProfile) => boolean): EnterpriseProfile {
+/** The next enterprise at or after `from` (wrapping, skipping planted ones) that satisfies `ok`, or null in a world too small to have one. */
+export function findEnterprise(p: WorldParams, from: number, firstFree: number, ok: (e: EnterpriseProfile) => boolean): EnterpriseProfile | null {
   const span = p.enterprises - firstFree;
   for (let k = 0; k < Math.min(span, 5000); k++) {
     const i = firstFree + ((from - firstFree + k + span) % span);
     const e = enterpriseProfile(p, i);
     if (ok(e)) return e;
   }
-  throw new Error(`no enterprise found for a contract near index ${from}`);
+  return null;
 }
 
 /** Background projects of a real-estate builder: 1-2 projects with realistic trees and fault rates. */
@@ -88,25 +88,27 @@ export function backgroundProjects(p: WorldParams, builder: EnterpriseProfile, f
   const n = rng.int(1, 2);
   for (let k = 0; k < n; k++) {
     const gc = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => active(e) && e.qualification?.category === '施工总承包');
+    if (!gc) continue; // a small world may have no general contractor: no project then
     const q = gc.qualification!;
     const scales = GRADE_SCALES[q.grade ?? '三级']!;
     // a few contractors take on work beyond their grade
     const scale: ProjectScale = rng.chance(0.03) ? 'LARGE' : rng.pick(scales);
     const prof = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => active(e) && e.qualification?.category === '专业承包');
     const labour = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => active(e) && e.qualification?.category === '施工劳务');
-    const contracts: ContractPlan[] = [
-      { parent: null, kind: 'GENERAL', contractor: gc, safetyAgreementSigned: !rng.chance(0.03) },
-      { parent: 0, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: prof, scope: prof.qualification!.sequence, coversMainStructure: rng.chance(0.03), coversAllWork: rng.chance(0.02), safetyAgreementSigned: !rng.chance(0.04) },
-      { parent: rng.chance(0.5) ? 0 : 1, kind: 'LABOUR_SUBCONTRACT', contractor: labour },
-    ];
-    if (rng.chance(0.03)) {
+    // draws happen whatever is found, so a small world stays the same world as the large one around it
+    const [mainStructure, allWork, agreementGc, agreementProf, labourUnderGc, resub, borrowed] =
+      [rng.chance(0.03), rng.chance(0.02), rng.chance(0.03), rng.chance(0.04), rng.chance(0.5), rng.chance(0.03), rng.chance(0.03)];
+    const contracts: ContractPlan[] = [{ parent: null, kind: 'GENERAL', contractor: gc, safetyAgreementSigned: !agreementGc }];
+    if (prof) contracts.push({ parent: 0, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: prof, scope: prof.qualification!.sequence, coversMainStructure: mainStructure, coversAllWork: allWork, safetyAgreementSigned: !agreementProf });
+    if (labour) contracts.push({ parent: prof && !labourUnderGc ? 1 : 0, kind: 'LABOUR_SUBCONTRACT', contractor: labour });
+    if (resub && prof) {
       const again = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => active(e) && e.qualification?.category === '专业承包');
-      contracts.push({ parent: 1, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: again, scope: again.qualification!.sequence });
+      if (again) contracts.push({ parent: 1, kind: 'PROFESSIONAL_SUBCONTRACT', contractor: again, scope: again.qualification!.sequence });
     }
-    if (rng.chance(0.03)) {
+    if (borrowed) {
       // 挂靠: the PM on the contract is registered with some other enterprise
       const other = findEnterprise(p, rng.int(firstFree, p.enterprises - 1), firstFree, (e) => e.qualification?.category === '施工总承包' && e.index !== gc.index);
-      contracts[0] = { ...contracts[0]!, projectManager: personOf(p, other.index, SLOT.PROJECT_MANAGER) };
+      if (other) contracts[0] = { ...contracts[0]!, projectManager: personOf(p, other.index, SLOT.PROJECT_MANAGER) };
     }
     plans.push({ code: projectCode(builder, k), name: `${builder.county.city}${builder.name.slice(builder.county.city.length, builder.county.city.length + 2)}${rng.pick(['花园', '广场', '中心', '小区', '大厦'])}${k + 1}期工程`, builder, scale, requiredSequence: q.sequence, contracts });
   }
