@@ -8,13 +8,27 @@ import express, { type Router } from 'express';
 const require = createRequire(import.meta.url);
 const dirOf = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`));
 
-const EXAMPLE = `# 安全生产联合监管数据枢纽 — the riskiest enterprises, then one whole profile (paste a creditCode), and the sources.
+const EXAMPLE = `# 安全生产联合监管数据枢纽
+# The riskiest enterprises with why, and the department sources.
+# Then try enterprise(creditCode: "…") with market, housing, emergency, transport and fire sections.
 query Overview {
   enterprises(first: 5, orderBy: {field: RISK_SCORE, direction: DESC}) {
     totalCount
-    nodes { creditCode name status industryCode risk { score tier factors { factor contribution } } }
+    nodes {
+      creditCode
+      name
+      status
+      industryCode
+      risk { score tier factors { factor contribution } }
+    }
   }
-  sources { id title lastSync { status finishedAt recordsRead } quarantineCount resilience { breaker } }
+  sources {
+    id
+    title
+    lastSync { status finishedAt recordsRead }
+    quarantineCount
+    resilience { breaker }
+  }
 }`;
 
 export function graphiqlPage(endpoint: string, defaultQuery = EXAMPLE): string {
