@@ -61,6 +61,8 @@ const EVIDENCE_LIMIT = 50;
 const FULL_BATCH = 20_000;
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
+/** recomputation needs one connection for its statement and the setting before it */
+type RiskStore = DataSource | EntityManager;
 
 /**
  * One statement computing and upserting the scores of the enterprises in $1 as of date $2.
@@ -166,21 +168,27 @@ export interface RecomputeOptions {
  * Recomputes the stored risk of these enterprises (unknown codes are ignored) in one statement.
  * This is what the sync engine calls after committing a batch that touched the enterprises' records.
  */
-export async function recomputeRisk(db: Queryable, creditCodes: Iterable<string>, opts: RecomputeOptions = {}): Promise<number> {
+export async function recomputeRisk(db: RiskStore, creditCodes: Iterable<string>, opts: RecomputeOptions = {}): Promise<number> {
   const codes = [...new Set(creditCodes)];
   if (codes.length === 0) return 0;
   const asOf = opts.asOf ?? todayIso();
+  const manager = 'manager' in db ? db.manager : db;
   let done = 0;
   for (let i = 0; i < codes.length; i += FULL_BATCH) {
     const batch = codes.slice(i, i + FULL_BATCH);
-    await db.query(RECOMPUTE_SQL, [batch, asOf]);
+    await manager.transaction(async (m) => {
+      // The plan's cost estimate crosses jit_above_cost, and compiling its ~200 expressions took ~2 s
+      // per statement (measured: 2,083 ms with JIT, 60 ms without, 500 enterprises): off for this one.
+      await m.query('SET LOCAL jit = off');
+      await m.query(RECOMPUTE_SQL, [batch, asOf]);
+    });
     done += batch.length;
   }
   return done;
 }
 
 /** Recomputes every enterprise (nightly, or after a new weights version is activated), keyset batch by batch. */
-export async function recomputeAllRisk(ds: Queryable, opts: RecomputeOptions & { onProgress?: (done: number) => void } = {}): Promise<number> {
+export async function recomputeAllRisk(ds: RiskStore, opts: RecomputeOptions & { onProgress?: (done: number) => void } = {}): Promise<number> {
   let after = '';
   let done = 0;
   for (;;) {
@@ -197,7 +205,7 @@ export async function recomputeAllRisk(ds: Queryable, opts: RecomputeOptions & {
  * The sync engine's `onBatchCommitted(affectedCreditCodes)` hook: rescore the enterprises a committed
  * batch touched. A failure is logged and does not fail the sync (the nightly full run repairs it).
  */
-export function riskBatchHook(ds: Queryable, log?: { warn(o: object, msg?: string): void }): (affected: Set<string>) => Promise<void> {
+export function riskBatchHook(ds: RiskStore, log?: { warn(o: object, msg?: string): void }): (affected: Set<string>) => Promise<void> {
   return async (affected) => {
     try {
       await recomputeRisk(ds, affected);
