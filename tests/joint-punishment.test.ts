@@ -498,6 +498,26 @@ describe('batch', () => {
     expect({ ...inBatch, checkId: 0, checkedAt: 0, printUrl: 0 }).toEqual({ ...alone, checkId: 0, checkedAt: 0, printUrl: 0 });
   });
 
+  it('single checks arriving together (they share reads and inserts) answer each as alone; a bad one fails alone', async () => {
+    const keys = [...LISTS.map((l) => `list.${l}`), 'ban.fiveYear', 'ban.lifetime.sameIndustry', 'ban.lifetime.otherIndustry', 'person.legalRepListed', 'clean.general', 'enterprise.revoked'];
+    const inputs = keys.map((k, i) => ({ creditCode: code(k), matter: i % 2 ? 'PUBLIC_BIDDING' : 'CONSTRUCTION_QUALIFICATION' }));
+    const alone: Check[] = [];
+    for (const input of inputs) alone.push(await run(input));
+    const before: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
+    const [unknown, ...together] = await Promise.all([
+      gql(hub.url, RUN, { input: { creditCode: '91110000MA00000002', matter: 'PUBLIC_BIDDING' } }, officer),
+      ...inputs.map((input) => run(input)),
+    ]);
+    expect(unknown!.errors?.[0]?.extensions).toMatchObject({ code: expect.stringMatching(/NOT_FOUND|BAD_USER_INPUT/) });
+    const strip = (c: Check) => ({ ...c, checkId: 0, checkedAt: 0, printUrl: 0 });
+    expect((together as Check[]).map(strip)).toEqual(alone.map(strip));
+    const stored: { check_id: string; credit_code: string }[] = await hub.ds.query(
+      `SELECT check_id, credit_code FROM joint_punishment_check WHERE check_id = ANY($1::uuid[])`, [(together as Check[]).map((c) => c.checkId)]);
+    expect(new Map(stored.map((s) => [s.check_id, s.credit_code]))).toEqual(new Map((together as Check[]).map((c) => [c.checkId, c.enterprise.creditCode])));
+    const after: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
+    expect(after[0].n - before[0].n).toBe(inputs.length);
+  });
+
   it('refuses more than 1,000 subjects, and names the input at fault', async () => {
     const over = Array.from({ length: 1001 }, () => ({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' }));
     const r = await gql(hub.url, RUN_MANY, { inputs: over }, officer);

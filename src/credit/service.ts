@@ -64,6 +64,21 @@ interface EnterpriseLite {
   industry_code: string;
 }
 
+type Freshness = { source: string; department: string; lastSyncedAt: string | null; runId: number | null; stale: boolean };
+
+/** What one check statement reads (JSON built by PostgreSQL: dates as 'YYYY-MM-DD', timestamps as ISO text). */
+interface CheckRead {
+  ents: EnterpriseLite[];
+  roles: { credit_code: string; person_key: string; role: string; since: string | null; until: string | null; id_masked: string; name: string }[];
+  entries: ListEntryRow[];
+  named: { person_key: string; id_masked: string; name: string }[];
+  fresh: { connector: string; finished_at: string; id: number }[];
+  catalogue_version: number;
+}
+
+/** The active catalogue per store, with the version it was read at (edits bump the version, so a new version re-reads). */
+const activeCatalogues = new WeakMap<DataSource, { version: number; measures: MeasureRow[] }>();
+
 const CHECK_ROLES: Record<string, HitSubject> = {
   LEGAL_REPRESENTATIVE: 'LEGAL_REPRESENTATIVE',
   PRINCIPAL: 'PRINCIPAL',
@@ -88,6 +103,116 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
 
 const todayIso = () => new Date().toISOString().slice(0, 10);
 
+/** One statement reads everything the checks of `q` need. */
+async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
+  const [row]: CheckRead[] = await ds.query(
+    `WITH subj AS (
+       SELECT credit_code, name, name_normalised, status, industry_code FROM enterprise
+       WHERE credit_code = ANY($1::text[]) OR name_normalised = ANY($2::text[])),
+       roles AS (
+       SELECT r.id, r.credit_code, r.person_key, r.role, r.since, r.until, p.id_masked, p.name
+       FROM enterprise_person_role r JOIN person p USING (person_key)
+       WHERE r.credit_code IN (SELECT credit_code FROM subj) AND r.role = ANY($4::text[])),
+       entries AS (
+       -- three index probes (an OR across them would scan the table)
+       SELECT * FROM list_entry WHERE id IN (
+         SELECT id FROM list_entry WHERE credit_code IN (SELECT credit_code FROM subj)
+         UNION SELECT id FROM list_entry WHERE person_key = ANY($3::text[])
+         UNION SELECT id FROM list_entry WHERE person_key IN (SELECT person_key FROM roles)))
+       SELECT
+       (SELECT coalesce(json_agg(s), '[]') FROM subj s) AS ents,
+       (SELECT coalesce(json_agg(r ORDER BY r.credit_code, r.id), '[]') FROM roles r) AS roles,
+       (SELECT coalesce(json_agg(json_build_object(
+           'id', e.id, 'source_record_id', e.source_record_id, 'department', e.department, 'list', e.list, 'subject_type', e.subject_type,
+           'credit_code', e.credit_code, 'person_key', e.person_key, 'person_name', e.person_name, 'reason', e.reason,
+           'legal_basis', e.legal_basis, 'decision_number', e.decision_number, 'start_date', e.start_date, 'end_date', e.end_date,
+           'removed_date', e.removed_date, 'ban_scope', e.ban_scope, 'ban_industry', e.ban_industry) ORDER BY e.start_date, e.id), '[]')
+        FROM entries e) AS entries,
+       (SELECT coalesce(json_agg(json_build_object('person_key', person_key, 'id_masked', id_masked, 'name', name)), '[]')
+        FROM person WHERE person_key = ANY($3::text[])) AS named,
+       -- one index probe per connector (sync_run grows by every scheduled run)
+       (SELECT coalesce(json_agg(json_build_object('connector', c.id, 'finished_at', r.finished_at, 'id', r.id)), '[]')
+        FROM unnest($5::text[]) AS c(id)
+        JOIN LATERAL (SELECT finished_at, id FROM sync_run WHERE connector = c.id AND status = 'SUCCEEDED'
+                      ORDER BY finished_at DESC LIMIT 1) r ON true) AS fresh,
+       (SELECT max(version)::int FROM measure_catalogue_version) AS catalogue_version`,
+    [q.codes, q.names, q.namedKeys, Object.keys(CHECK_ROLES), q.connectorIds],
+  );
+  return row!;
+}
+
+/** Stores check rows (one statement for every row given). */
+async function insertChecks(ds: DataSource, rows: readonly object[]): Promise<void> {
+  await ds.query(
+    `INSERT INTO joint_punishment_check (check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name,
+       decision, as_of, input, answer, catalogue_version, data_versions)
+       SELECT check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name, decision, as_of, input, answer,
+            catalogue_version, data_versions
+       FROM jsonb_to_recordset($1::jsonb) AS x(check_id uuid, checked_at timestamptz, caller_subject text, caller_department text, matter text,
+       credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+interface ReadKeys {
+  codes: string[];
+  names: string[];
+  namedKeys: string[];
+  connectorIds: string[];
+}
+
+/**
+ * Natural batching across requests: a call runs at once while fewer than `maxInFlight` are running;
+ * otherwise it waits and goes with every call that queued meanwhile, in one statement. Idle: no delay;
+ * busy (many officers checking at once): one read and one insert for many checks instead of one each.
+ */
+class Coalescer<I, R> {
+  private queue: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly run: (items: I[]) => Promise<R>, private readonly maxInFlight: number) {}
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.queue.length);
+      this.inFlight++;
+      this.run(batch.map((b) => b.item)).then(
+        (r) => batch.forEach((b) => b.resolve(r)),
+        (e: unknown) => batch.forEach((b) => b.reject(e)),
+      ).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+}
+
+const union = (lists: string[][]) => [...new Set(lists.flat())];
+
+/** Per store: the check read (each caller then picks its own subjects from the shared answer) and the check insert. */
+const batchers = new WeakMap<DataSource, { read: Coalescer<ReadKeys, CheckRead>; insert: Coalescer<object[], void> }>();
+function batchersOf(ds: DataSource) {
+  let b = batchers.get(ds);
+  if (!b) {
+    b = {
+      read: new Coalescer((qs) => readForChecks(ds, {
+        codes: union(qs.map((q) => q.codes)), names: union(qs.map((q) => q.names)),
+        namedKeys: union(qs.map((q) => q.namedKeys)), connectorIds: union(qs.map((q) => q.connectorIds)),
+      }), 2),
+      insert: new Coalescer((rowLists) => insertChecks(ds, rowLists.flat()), 2),
+    };
+    batchers.set(ds, b);
+  }
+  return b;
+}
+
 export class JointPunishmentService {
   constructor(private readonly services: HubServices) {}
 
@@ -111,19 +236,12 @@ export class JointPunishmentService {
     const codes = [...new Set(prepared.flatMap((p) => (p.code ? [p.code] : [])))];
     const names = [...new Set(prepared.flatMap((p) => (p.nameKey ? [p.nameKey] : [])))];
     const namedKeys = [...new Set(prepared.flatMap((p) => p.personKeys.map((x) => x.key)))];
-    // independent lookups run side by side: subjects, named persons, the catalogue and each source's freshness
-    const [ents, namedRows, { version: catalogueVersion, measures }, freshness] = await Promise.all([
-      this.ds.query(
-        `SELECT credit_code, name, name_normalised, status, industry_code FROM enterprise
-         WHERE credit_code = ANY($1::text[]) OR name_normalised = ANY($2::text[])`,
-        [codes, names],
-      ) as Promise<EnterpriseLite[]>,
-      (namedKeys.length
-        ? this.ds.query(`SELECT person_key, id_masked, name FROM person WHERE person_key = ANY($1::text[])`, [namedKeys])
-        : Promise.resolve([])) as Promise<{ person_key: string; id_masked: string; name: string }[]>,
-      this.catalogue(true),
-      this.freshness(),
-    ]);
+    // everything a check reads in one statement (one round trip, one snapshot): the subjects, their persons,
+    // every entry about them or the named persons, the named persons, each source's freshness, the catalogue version
+    const read = await batchersOf(this.ds).read.submit({ codes, names, namedKeys, connectorIds: [...this.services.connectors.keys()] });
+    const { version: catalogueVersion, measures } = await this.activeCatalogue(read.catalogue_version);
+    const freshness = this.freshnessOf(read.fresh);
+    const ents = read.ents;
     const byCode = new Map(ents.map((e) => [e.credit_code, e]));
     const byName = new Map<string, EnterpriseLite[]>();
     for (const e of ents) {
@@ -148,27 +266,8 @@ export class JointPunishmentService {
       return matches[0]!;
     });
 
-    const subjectCodes = [...new Set(subjects.map((s) => s.credit_code))];
-    const roleKinds = Object.keys(CHECK_ROLES);
-    // the subjects' persons and every entry about the subjects or those persons, side by side
-    const [roleRows, entries] = await Promise.all([
-      this.ds.query(
-        `SELECT r.credit_code, r.person_key, r.role, r.since, r.until, p.id_masked, p.name
-         FROM enterprise_person_role r JOIN person p USING (person_key)
-         WHERE r.credit_code = ANY($1::text[]) AND r.role = ANY($2::text[])
-         ORDER BY r.credit_code, r.id`,
-        [subjectCodes, roleKinds],
-      ) as Promise<{ credit_code: string; person_key: string; role: string; since: string | null; until: string | null; id_masked: string; name: string }[]>,
-      this.ds.query(
-        `SELECT id, source_record_id, department, list, subject_type, credit_code, person_key, person_name, reason, legal_basis,
-                decision_number, start_date, end_date, removed_date, ban_scope, ban_industry
-         FROM list_entry
-         WHERE credit_code = ANY($1::text[]) OR person_key = ANY($3::text[])
-            OR person_key IN (SELECT person_key FROM enterprise_person_role WHERE credit_code = ANY($1::text[]) AND role = ANY($2::text[]))
-         ORDER BY start_date, id`,
-        [subjectCodes, roleKinds, namedKeys],
-      ) as Promise<ListEntryRow[]>,
-    ]);
+    // the statement read persons and entries of every enterprise it found (a name matching several is refused above)
+    const { roles: roleRows, entries, named: namedRows } = read;
     const namedByKey = new Map(namedRows.map((r) => [r.person_key, r]));
     const rolesByCode = groupBy(roleRows, (r) => r.credit_code);
     const enterpriseEntries = groupBy(entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!);
@@ -242,6 +341,16 @@ export class JointPunishmentService {
     return answers;
   }
 
+
+  /** The active measures, read again only when the catalogue's version moved (every edit bumps it). */
+  private async activeCatalogue(version: number): Promise<{ version: number; measures: MeasureRow[] }> {
+    const cached = activeCatalogues.get(this.ds);
+    if (cached && cached.version === version) return cached;
+    const fresh = await this.catalogue(true);
+    activeCatalogues.set(this.ds, fresh);
+    return fresh;
+  }
+
   private validate(inp: CheckInput, i: number, fieldName: (i: number, f: string) => string) {
     const asOf = inp.asOf ?? todayIso();
     let code: string | null = null;
@@ -280,7 +389,7 @@ export class JointPunishmentService {
   }
 
   /** Each connector's last successful sync, and whether it is older than the configured maximum. */
-  async freshness(): Promise<{ source: string; department: string; lastSyncedAt: string | null; runId: number | null; stale: boolean }[]> {
+  async freshness(): Promise<Freshness[]> {
     // one index probe per connector (sync_run grows by every scheduled run)
     const rows: { connector: string; finished_at: Date; id: number }[] = await this.ds.query(
       `SELECT c.id AS connector, r.finished_at, r.id FROM unnest($1::text[]) AS c(id)
@@ -288,6 +397,10 @@ export class JointPunishmentService {
                      ORDER BY finished_at DESC LIMIT 1) r ON true`,
       [[...this.services.connectors.keys()]],
     );
+    return this.freshnessOf(rows);
+  }
+
+  private freshnessOf(rows: readonly { connector: string; finished_at: Date | string; id: number }[]): Freshness[] {
     const maxAgeMs = this.services.config.HUB_CHECK_MAX_DATA_AGE_HOURS * 3600_000;
     const now = Date.now();
     return [...this.services.connectors.values()].map((c) => {
@@ -322,15 +435,7 @@ export class JointPunishmentService {
       catalogue_version: a.catalogueVersion,
       data_versions: dataVersions,
     }));
-    await this.ds.query(
-      `INSERT INTO joint_punishment_check (check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name,
-         decision, as_of, input, answer, catalogue_version, data_versions)
-       SELECT check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name, decision, as_of, input, answer,
-              catalogue_version, data_versions
-       FROM jsonb_to_recordset($1::jsonb) AS x(check_id uuid, checked_at timestamptz, caller_subject text, caller_department text, matter text,
-         credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb)`,
-      [JSON.stringify(rows)],
-    );
+    await batchersOf(this.ds).insert.submit(rows);
   }
 
   async getCheck(checkId: string): Promise<CheckAnswer | null> {
