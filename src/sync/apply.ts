@@ -48,6 +48,8 @@ export interface ApplyResult {
   quarantined: number;
   /** credit codes of enterprises whose stored data this batch changed (for incremental risk scores) */
   affectedCreditCodes: Set<string>;
+  /** rows inserted or updated per store table (the engine refreshes planner statistics per table) */
+  writtenByTable: Map<string, number>;
 }
 
 export interface ApplyOptions {
@@ -127,6 +129,10 @@ export async function applyBatch(
   const quarantine: QuarantineEntry[] = [];
   const stored: SourceEnvelope[] = [];
   const affected = new Set<string>();
+  const byTable = new Map<string, number>();
+  const booked = (table: string, n: number) => {
+    if (n) byTable.set(table, (byTable.get(table) ?? 0) + n);
+  };
   let written = 0;
   let unchanged = 0;
   let skipped = 0;
@@ -155,6 +161,7 @@ export async function applyBatch(
   /** Runs one table's rows through the bulk path and books every row's outcome. */
   const store = async (spec: TableSpec, rows: { row: StagedRow; env: SourceEnvelope; codes: string[] }[], superseded: SourceEnvelope[] = []) => {
     const res = await bulkUpsert(client, spec, rows.map((r) => r.row));
+    booked(spec.table, res.written.size);
     const failed = new Map(res.failed.map((f) => [f.row, f.error]));
     for (const r of rows) {
       const error = failed.get(r.row);
@@ -261,6 +268,7 @@ export async function applyBatch(
 
   if (derived.size) {
     const res = await bulkUpsert(client, DERIVED_PERSON_SPEC, [...derived.values()]);
+    booked(DERIVED_PERSON_SPEC.table, res.written.size);
     // a refused person row shows up below as the referencing records' constraint failures
     for (const f of res.failed) deps.log.warn({ source: source.id, personKey: f.row.key, error: maskIdsInText(f.error) }, 'person row refused');
   }
@@ -270,6 +278,7 @@ export async function applyBatch(
 
   // ---- 6. quarantine, and resolve what is now stored
   if (quarantine.length) await writeQuarantine(client, source.id, quarantine);
+  booked('quarantined_record', quarantine.length);
   if (stored.length) {
     await client.query(
       `UPDATE quarantined_record q SET resolved_at = now(), last_seen_at = now()
@@ -278,7 +287,7 @@ export async function applyBatch(
       [source.id, stored.map((e) => e.kind), stored.map((e) => e.sourceRecordId)],
     );
   }
-  return { read: items.length - skipped, written, unchanged, quarantined: quarantine.length, affectedCreditCodes: affected };
+  return { read: items.length - skipped, written, unchanged, quarantined: quarantine.length, affectedCreditCodes: affected, writtenByTable: byTable };
 }
 
 /** Checks the store's shape needs that a connector's types do not guarantee (ID numbers, codes). */
