@@ -3,9 +3,11 @@
  * changesSince walks each endpoint oldest-first with a keyset (updatedAt, id) per endpoint; the
  * watermark is the composite of those positions, so a resumed run neither skips nor repeats.
  */
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
+import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { boundedCall } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { ENDPOINTS, MAX_BATCH_CODES, MAX_PAGE_SIZE, sign, toEnvelope, type EndpointName } from './mapping.js';
 
@@ -38,17 +40,7 @@ const batchSchema = z.object({
   creditLists: z.array(z.unknown()),
 });
 
-function parseWatermark(w: string | null): Watermark {
-  if (!w) return {};
-  try {
-    const parsed = JSON.parse(w) as { v?: number; pos?: Watermark };
-    if (parsed.v !== 1 || typeof parsed.pos !== 'object' || parsed.pos === null) throw new Error('unknown version');
-    return parsed.pos;
-  } catch (e) {
-    throw new Error(`market: unreadable watermark '${w}': ${(e as Error).message}`);
-  }
-}
-const formatWatermark = (pos: Watermark): string => JSON.stringify({ v: 1, pos });
+const { parse: parseWatermark, format: formatWatermark } = versionedWatermark<Watermark>(SOURCE_ID, 'pos');
 
 export class MarketConnector implements Connector {
   readonly id = SOURCE_ID;
@@ -58,9 +50,7 @@ export class MarketConnector implements Connector {
   private readonly opts: MarketConnectorOptions;
 
   constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) throw new Error(`market connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    this.opts = parsed.data;
+    this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.http = axios.create({
       baseURL: this.opts.baseUrl.replace(/\/+$/, ''),
       timeout: this.opts.timeoutMs,
@@ -73,42 +63,24 @@ export class MarketConnector implements Connector {
 
   /** One signed call. Whole-call failures become SourceError; the body is returned unvalidated. */
   private async call(method: 'GET' | 'POST', path: string, init: { params?: object; data?: unknown; signal?: AbortSignal }): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const ts = String(Date.now());
     const fullPath = new URL(this.opts.baseUrl.replace(/\/+$/, '') + path).pathname;
-    let res;
-    try {
-      res = await this.http.request({
+    const what = `${method} ${path}`;
+    const res = await boundedCall(this.id, what, this.opts.timeoutMs, init.signal, (signal) =>
+      this.http.request({
         method,
         url: path,
         params: init.params,
         data: init.data,
         signal,
         headers: { 'X-App-Key': this.opts.appKey, 'X-Timestamp': ts, 'X-Signature': sign(this.opts.appSecret, method, fullPath, ts) },
-      });
-    } catch (err) {
-      if (init.signal?.aborted) throw err; // the caller gave up: not a source failure
-      throw this.toSourceError(err, timeout.aborted, `${method} ${path}`);
-    }
-    const what = `${method} ${path}`;
+      }),
+    );
     if (res.status >= 500) throw new SourceError(this.id, 'UNAVAILABLE', `${what} answered ${res.status}`);
     if (res.status === 401 || res.status === 403) throw new SourceError(this.id, 'REFUSED', `${what} refused (${res.status}): ${JSON.stringify(res.data)}`);
     if (res.status !== 200) throw new SourceError(this.id, 'BAD_RESPONSE', `${what} answered ${res.status}: ${JSON.stringify(res.data)}`);
     if (res.data === null || typeof res.data !== 'object') throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: body is not JSON`);
     return res.data;
-  }
-
-  private toSourceError(err: unknown, timedOut: boolean, what: string): SourceError {
-    if (err instanceof AxiosError) {
-      if (timedOut || err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED') {
-        return new SourceError(this.id, 'TIMEOUT', `${what}: no answer within ${this.opts.timeoutMs} ms`, err);
-      }
-      if (err.code === 'ERR_BAD_RESPONSE' && err.response) return new SourceError(this.id, 'BAD_RESPONSE', `${what}: ${err.message}`, err);
-      return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err.code ?? ''} ${err.message}`.trim(), err);
-    }
-    if (timedOut) return new SourceError(this.id, 'TIMEOUT', `${what}: no answer within ${this.opts.timeoutMs} ms`, err);
-    return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, err);
   }
 
   private shape<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
@@ -163,15 +135,12 @@ export class MarketConnector implements Connector {
     }
   }
 
-  async health(): Promise<HealthReport> {
-    const t0 = Date.now();
-    try {
+  health(): Promise<HealthReport> {
+    return probeHealth(async () => {
       const body = (await this.call('GET', '/api/v2/health', {})) as { status?: unknown };
       const ok = body.status === 'UP';
-      return { ok, latencyMs: Date.now() - t0, detail: ok ? undefined : `status ${String(body.status)}` };
-    } catch (e) {
-      return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
-    }
+      return { ok, detail: ok ? undefined : `status ${String(body.status)}` };
+    });
   }
 
   async close(): Promise<void> {

@@ -2,16 +2,13 @@
  * 市场监管 source end to end: seeder → PostgreSQL (sim_market) → signed HTTP simulator → connector →
  * canonical records. Real database, real sockets; nothing mocked.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, EnterpriseRecord } from '../../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type Connector, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import type { Connector, RunningSimulator, SimulatorEnv } from '../types.js';
 import source from './index.js';
 import { sign } from './mapping.js';
 
@@ -67,41 +64,17 @@ const ITEMS: WorldItem[] = [
 ];
 const MALFORMED = new Set(['ENT-0005', 'PEN-0005']);
 
-async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
-  const out: ChangeBatch[] = [];
-  for await (const b of it) out.push(b);
-  return out;
-}
-const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SourceError);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
-
 describe('market source (市场监管)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: SeededSystem['db'];
   let env: SimulatorEnv;
   let sim: RunningSimulator;
   let connector: Connector;
-  const connect = (extra: Record<string, unknown> = {}) => source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, {
-    log: { info: () => {}, warn: () => {}, error: () => {} },
-  });
+  const connect = (extra: Record<string, unknown> = {}) => source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, quietDeps);
 
   beforeAll(async () => {
-    db = await createTestDatabase('market');
-    env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'market-')), port: 0, host: '127.0.0.1' };
-    await source.simulator.reset(env);
-    await source.simulator.reset(env); // idempotent
-    const { written } = await source.simulator.seed(env, (async function* () {
-      yield ITEMS.slice(0, 5);
-      yield ITEMS.slice(5);
-    })());
-    expect(written).toBe(ITEMS.length);
+    const seeded = await seededSystem(source, ITEMS, 5);
+    ({ db, env } = seeded);
+    expect(seeded.written).toBe(ITEMS.length);
     sim = await source.simulator.start(env);
     connector = connect();
   });

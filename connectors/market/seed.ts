@@ -1,10 +1,9 @@
 /**
  * Storage of the 市场监管 stand-in system: schema `sim_market` in the departments database.
  * reset (create + empty), seed (world items → rows in the system's own format, dirt planted,
- * multi-row INSERTs in batches) and touch (change one row in place, bump updated_at).
+ * loaded with COPY by the kit's table writer) and touch (change one row in place, bump updated_at).
  * Dates are kept as text (varchar) as the legacy system does, so broken dates can exist.
  */
-import pg from 'pg';
 import type {
   CanonicalRecord,
   EnterpriseRecord,
@@ -17,14 +16,13 @@ import type {
   PersonRole,
   RoleRecord,
 } from '../../src/domain/canonical.js';
-import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
+import { breakValues, fnv1a as hash, refValues, type RefStyle } from '../kit/dirt.js';
+import { assignBySetters, col, resetTables, seedTables, touchRow, type Setter, type SqlValue as Value } from '../kit/sql-tables.js';
 import type { SimulatorEnv } from '../types.js';
 import { LABEL_BY_LIST, LABEL_BY_ROLE, LABEL_BY_STATUS, LABEL_BY_SUBJECT } from './mapping.js';
 
 export const SCHEMA = 'sim_market';
-const SQL_TIMEOUT_MS = 120_000;
-const INSERT_BATCH = 1000;
 
 type Table = 'enterprises' | 'persons' | 'key_persons' | 'penalties' | 'credit_list_entries';
 const REF_COLUMNS = ['credit_code', 'org_code', 'ent_name'] as const;
@@ -67,49 +65,11 @@ CREATE INDEX IF NOT EXISTS persons_cert_no ON ${SCHEMA}.persons (cert_no);
 CREATE INDEX IF NOT EXISTS key_persons_cert_no ON ${SCHEMA}.key_persons (cert_no);
 `;
 
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, statement_timeout: SQL_TIMEOUT_MS, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function reset(env: SimulatorEnv): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    await c.query(DDL);
-    await c.query(`TRUNCATE ${TABLES.map((t) => `${SCHEMA}.${t}`).join(', ')}`);
-  });
-}
+export const reset = (env: SimulatorEnv): Promise<void> => resetTables(env.departmentsDatabaseUrl, DDL, SCHEMA, TABLES);
 
 // ---------------------------------------------------------------- rendering world items as rows
 
-type Value = string | number | null;
-type Dirt = NonNullable<WorldItem['dirt']>;
-
-const hash = (s: string): number => {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-};
 const BAD_DATE = '2025-13-45';
-
-/** Full-width brackets, letters and an extra space: how names were typed into old forms. */
-function fullWidthName(name: string): string {
-  const wide = name.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
-  return wide.length > 4 && !/\s/.test(wide) ? `${wide.slice(0, 2)} ${wide.slice(2)}` : wide;
-}
-
-/** The reference as this system carries it: dirt decides whether only the org code or the name is kept. */
-function refValues(ref: EnterpriseRef | null | undefined, style: Dirt['refStyle']): [Value, Value, Value] {
-  const r = ref ?? {};
-  if (style === 'orgCode') return [null, r.orgCode ?? (r.creditCode ? orgCodeOfCreditCode(r.creditCode) : null), null];
-  if (style === 'name' && r.name) return [null, null, r.name];
-  if (style === 'fullWidthName' && r.name) return [null, null, /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name)];
-  return [r.creditCode ?? null, r.orgCode ?? null, r.name ?? null];
-}
 
 const statusLabel = (s: EnterpriseStatus, id: string): string => (s === 'ACTIVE' && hash(id) % 2 === 1 ? '在业' : LABEL_BY_STATUS[s]);
 /** 注册号: the pre-2015 15-digit registration number, derived so it is stable. */
@@ -146,7 +106,7 @@ function render(item: WorldItem): Row | null {
     default:
       return null; // not held by 市场监管
   }
-  if (item.dirt?.malformed) breakRow(row, hash(id) % 3);
+  if (item.dirt?.malformed) breakValues(id, COLUMNS[row.table], BREAKAGE[row.table], row.values);
   return row;
 }
 
@@ -155,13 +115,13 @@ const enterpriseValues = (id: string, r: EnterpriseRecord, at: string): Value[] 
   r.industryCode, r.registeredCapital, r.establishedDate, r.address ?? null, r.businessScope ?? null, at,
 ];
 const personValues = (id: string, r: PersonRecord, at: string): Value[] => [id, r.idNumber, r.name, r.phone ?? null, at];
-const roleValues = (id: string, r: RoleRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const roleValues = (id: string, r: RoleRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), r.personName, r.idNumber, LABEL_BY_ROLE[r.role], r.since ?? null, r.until ?? null, at,
 ];
-const penaltyValues = (id: string, r: PenaltyRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const penaltyValues = (id: string, r: PenaltyRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), r.decisionNumber, r.decisionDate, r.penaltyType, r.reason, r.legalBasis ?? null, wan(r.amount), at,
 ];
-const listValues = (id: string, r: ListEntryRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const listValues = (id: string, r: ListEntryRecord, style: RefStyle, at: string): Value[] => [
   id, listLabel(r.list), LABEL_BY_SUBJECT[r.subjectType], ...refValues(r.enterprise, style), r.idNumber ?? null, r.personName ?? null,
   r.reason, r.legalBasis, r.decisionNumber, r.startDate, r.endDate ?? null, r.removedDate ?? null, at,
 ];
@@ -174,48 +134,11 @@ const BREAKAGE: Record<Table, readonly [string, Value][]> = {
   penalties: [['decision_date', BAD_DATE], ['decision_no', null], ['penalty_type', '']],
   credit_list_entries: [['inclusion_date', BAD_DATE], ['list_type', '未知名单'], ['inclusion_reason', null]],
 };
-function breakRow(row: Row, variant: number): void {
-  const [column, value] = BREAKAGE[row.table][variant % 3]!;
-  row.values[COLUMNS[row.table].indexOf(column)] = value;
-}
-
-async function insertRows(c: pg.Client, table: Table, rows: Value[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = COLUMNS[table];
-  const params: Value[] = [];
-  const tuples = rows.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
-  await c.query(`INSERT INTO ${SCHEMA}.${table} (${cols.join(',')}) VALUES ${tuples.join(',')}`, params);
-}
-
-export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> {
-  return withClient(env.departmentsDatabaseUrl, async (c) => {
-    const pending = new Map<Table, Value[][]>(TABLES.map((t) => [t, []]));
-    let written = 0;
-    const flush = async (t: Table) => {
-      const rows = pending.get(t)!;
-      await insertRows(c, t, rows);
-      written += rows.length;
-      pending.set(t, []);
-    };
-    for await (const chunk of items) {
-      for (const item of chunk) {
-        const row = render(item);
-        if (!row) continue;
-        const rows = pending.get(row.table)!;
-        rows.push(row.values);
-        if (rows.length >= INSERT_BATCH) await flush(row.table);
-      }
-    }
-    for (const t of TABLES) await flush(t);
-    await c.query(`ANALYZE ${TABLES.map((t) => `${SCHEMA}.${t}`).join(', ')}`);
-    return { written };
-  });
-}
+export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> =>
+  seedTables(env.departmentsDatabaseUrl, { schema: SCHEMA, columns: COLUMNS }, items, render);
 
 // ---------------------------------------------------------------- touch
 
-type Setter = (v: unknown) => [string, Value][];
-const col = (name: string, f: (v: unknown) => Value = (v) => (v == null ? null : (v as Value))): Setter => (v) => [[name, f(v)]];
 const refSetter: Setter = (v) => {
   const [cc, oc, n] = refValues(v as EnterpriseRef, undefined);
   return [['credit_code', cc], ['org_code', oc], ['ent_name', n]];
@@ -246,22 +169,10 @@ const TOUCH: Record<Table, Record<string, Setter>> = {
   },
 };
 
-export async function touch(env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    for (const table of TABLES) {
-      const found = await c.query(`SELECT 1 FROM ${SCHEMA}.${table} WHERE id = $1`, [sourceRecordId]);
-      if (found.rowCount === 0) continue;
-      const sets: [string, Value][] = [];
-      for (const [field, value] of Object.entries(change)) {
-        const setter = TOUCH[table][field];
-        if (!setter) throw new Error(`market touch: field '${field}' cannot be changed on ${table}`);
-        sets.push(...setter(value));
-      }
-      const params: Value[] = [sourceRecordId, ...sets.map(([, v]) => v)];
-      const assignments = [...sets.map(([column], i) => `${column} = $${i + 2}`), 'updated_at = now()'];
-      await c.query(`UPDATE ${SCHEMA}.${table} SET ${assignments.join(', ')} WHERE id = $1`, params);
-      return;
-    }
-    throw new Error(`market touch: no record '${sourceRecordId}'`);
-  });
-}
+export const touch = (env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> =>
+  touchRow(
+    env.departmentsDatabaseUrl,
+    { schema: SCHEMA, tables: TABLES, source: 'market', stamp: 'updated_at = now()', assign: assignBySetters('market', TOUCH) },
+    sourceRecordId,
+    change,
+  );

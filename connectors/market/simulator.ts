@@ -12,12 +12,10 @@
  * `${METHOD}\n${path}\n${timestamp}`) where path excludes the query string.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import pg from 'pg';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
-import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../types.js';
+import { BadParam, closeHttp, garble, HttpFaults, intParam, listen, simulatorPool } from '../kit/http-simulator.js';
+import type { RunningSimulator, SimulatorEnv } from '../types.js';
 import { MAX_BATCH_CODES, MAX_PAGE_SIZE, sign } from './mapping.js';
 import { SCHEMA } from './seed.js';
 
@@ -58,76 +56,31 @@ const RESOURCES = {
 } as const;
 type ResourceName = keyof typeof RESOURCES;
 
-class BadParam extends Error {}
-
-function intParam(v: unknown, name: string, dflt: number, min: number, max: number): number {
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new BadParam(`${name} must be an integer in ${min}..${max}`);
-  return n;
-}
-
 /** Replaces every value but id/updatedAt with garbage: the 'malformed' fault. */
-function garble(rec: unknown): unknown {
-  if (rec === null || typeof rec !== 'object') return rec;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) out[k] = k === 'id' || k === 'updatedAt' ? v : typeof v === 'number' ? 'NaN' : v == null ? v : '\ufffd\ufffd';
-  return out;
-}
+const garbleRecord = (rec: unknown): unknown => garble(rec, ['id', 'updatedAt'], 'NaN');
 
 export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulator> {
-  const pool = new pg.Pool({
-    connectionString: env.departmentsDatabaseUrl,
-    max: 10,
-    statement_timeout: 15_000,
-    connectionTimeoutMillis: 5_000,
-  });
-  let faults: FaultSettings = { mode: 'none' };
-  let calls = 0;
-  let errorCount = 0;
-  const timers = new Set<NodeJS.Timeout>();
+  const pool = simulatorPool(env);
+  const faults = new HttpFaults();
 
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
-
-  app.get('/__faults', (_req, res) => void res.json(faults));
-  app.post('/__faults', (req, res) => {
-    const body = req.body as Partial<FaultSettings> | undefined;
-    const modes: FaultSettings['mode'][] = ['none', 'slow', 'error', 'hang', 'drop', 'malformed'];
-    if (!body || !modes.includes(body.mode as FaultSettings['mode'])) {
-      res.status(400).json({ code: 'INVALID_PARAM', message: `mode must be one of ${modes.join(', ')}` });
-      return;
-    }
-    faults = { mode: body.mode as FaultSettings['mode'], delayMs: body.delayMs };
-    res.json(faults);
-  });
+  faults.mountSwitch(app, (message) => ({ code: 'INVALID_PARAM', message }));
 
   // data requests are counted; health is not data
   app.use('/api', (req, _res, next) => {
-    if (req.path !== '/v2/health') calls++;
+    if (req.path !== '/v2/health') faults.calls++;
     next();
   });
 
-  // faults strike before anything else, as an overloaded gateway would
-  app.use('/api', (_req, res, next) => {
-    switch (faults.mode) {
-      case 'slow': {
-        const t = setTimeout(() => (timers.delete(t), next()), faults.delayMs ?? 2000);
-        timers.add(t);
-        return;
-      }
-      case 'error':
-        errorCount++;
-        if (errorCount % 3 === 0) res.status(500).json({ code: 'INTERNAL_ERROR', message: '系统内部错误' });
-        else res.status(503).json({ code: 'SERVICE_UNAVAILABLE', message: '服务暂不可用，请稍后重试' });
-        return;
-      case 'hang':
-        return; // never answer; the socket is destroyed on close()
-      default:
-        next();
-    }
-  });
+  app.use(
+    '/api',
+    faults.strike((res, n) => {
+      if (n % 3 === 0) res.status(500).json({ code: 'INTERNAL_ERROR', message: '系统内部错误' });
+      else res.status(503).json({ code: 'SERVICE_UNAVAILABLE', message: '服务暂不可用，请稍后重试' });
+    }),
+  );
 
   app.use('/api', (req, res, next) => {
     const appKey = req.get('x-app-key');
@@ -145,21 +98,11 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     next();
   });
 
-  /** Sends a JSON answer, applying the drop and malformed faults on the way out. */
-  const send = (res: Response, body: Record<string, unknown>, recordArrays: string[]) => {
-    if (faults.mode === 'malformed') {
-      for (const k of recordArrays) body[k] = (body[k] as unknown[]).map(garble);
-    }
-    const text = JSON.stringify(body);
-    if (faults.mode === 'drop') {
-      const bytes = Buffer.from(text, 'utf8');
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length + 64) });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
-      setImmediate(() => res.socket?.destroy());
-      return;
-    }
-    res.type('application/json; charset=utf-8').send(text);
-  };
+  /** Sends a JSON answer; under the malformed fault the records of `recordArrays` are garbled. */
+  const send = (res: Response, body: Record<string, unknown>, recordArrays: string[]) =>
+    faults.send(res, body, (b) => {
+      for (const k of recordArrays) b[k] = (b[k] as unknown[]).map(garbleRecord);
+    });
 
   app.get('/api/v2/health', (_req, res) => send(res, { status: 'UP', system: '市场监管信用信息开放平台', time: new Date().toISOString() }, []));
 
@@ -224,30 +167,10 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     else res.status(500).json({ code: 'INTERNAL_ERROR', message: err instanceof Error ? err.message : String(err) });
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.port, env.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = env.host === '0.0.0.0' || env.host === '::' || env.host === '' ? '127.0.0.1' : env.host;
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
+  const { server, baseUrl } = await listen(app, env);
   return {
     connectorOptions: { baseUrl, appKey: SIM_APP_KEY, appSecret: SIM_APP_SECRET },
-    async setFaults(f) {
-      faults = { ...f };
-    },
-    callCount: () => calls,
-    resetCallCount() {
-      calls = 0;
-    },
-    async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await pool.end();
-    },
+    ...faults.controls(),
+    close: () => closeHttp(server, faults, pool),
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * Helpers of the department sources' own tests (never imported by running code): reading a change
+ * feed to the end, expecting a SourceError, a silent logger, and a freshly seeded stand-in system on
+ * a throwaway database of the test run's PostgreSQL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import type { WorldItem } from '../../src/generator/world.js';
+import { createTestDatabase } from '../../tests/support/db.js';
+import { SourceError, type ChangeBatch, type ConnectorDeps, type DepartmentSource, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+
+export async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
+  const out: ChangeBatch[] = [];
+  for await (const b of it) out.push(b);
+  return out;
+}
+
+export const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
+
+/** The SourceError `p` rejects with; fails the test when it resolves or rejects with anything else. */
+export async function failure(p: Promise<unknown>): Promise<SourceError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(SourceError);
+    return e as SourceError;
+  }
+  throw new Error('expected a SourceError');
+}
+
+export const quietDeps: ConnectorDeps = { log: { info: () => {}, warn: () => {}, error: () => {} } };
+
+export interface SeededSystem {
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  env: SimulatorEnv;
+  /** what seed() reported */
+  written: number;
+}
+
+/**
+ * A throwaway departments database and data folder; the system is reset twice (reset must be
+ * idempotent; `betweenResets` may leave something the second must clear) and seeded with `items`
+ * in two chunks split at `splitAt`, so a seeder's state across chunks is exercised.
+ */
+export async function seededSystem(
+  source: DepartmentSource,
+  items: readonly WorldItem[],
+  splitAt: number,
+  betweenResets?: (env: SimulatorEnv) => void | Promise<void>,
+): Promise<SeededSystem> {
+  const db = await createTestDatabase(source.id);
+  const env: SimulatorEnv = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), `${source.id}-`)), port: 0, host: '127.0.0.1' };
+  await source.simulator.reset(env);
+  await betweenResets?.(env);
+  await source.simulator.reset(env);
+  const { written } = await source.simulator.seed(env, (async function* () {
+    yield items.slice(0, splitAt);
+    yield items.slice(splitAt);
+  })());
+  return { db, env, written };
+}
