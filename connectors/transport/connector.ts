@@ -12,9 +12,11 @@
  * the platform's one-second clock cannot tell those apart.)
  */
 import http from 'node:http';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
+import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { boundedCall } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_BY_TAG, RESOURCES, toEnvelope, type ResourceName, type ResourceTag } from './mapping.js';
 
@@ -41,20 +43,11 @@ const envelopeSchema = z.object({ code: z.number(), msg: z.string().nullish(), d
 const listSchema = z.object({ records: z.array(z.unknown()), total: z.number().int().nonnegative() });
 const LOCAL_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-function parseWatermark(w: string | null): Watermark {
-  if (!w) return {};
-  try {
-    const parsed = JSON.parse(w) as { v?: number; pos?: Watermark };
-    if (parsed.v !== 1 || typeof parsed.pos !== 'object' || parsed.pos === null) throw new Error('unknown version');
-    for (const p of Object.values(parsed.pos)) {
-      if (!p || typeof p.ts !== 'string' || !LOCAL_INSTANT.test(p.ts) || !Array.isArray(p.ids)) throw new Error('bad position');
-    }
-    return parsed.pos;
-  } catch (e) {
-    throw new Error(`transport: unreadable watermark '${w}': ${(e as Error).message}`);
+const { parse: parseWatermark, format: formatWatermark } = versionedWatermark<Watermark>(SOURCE_ID, 'pos', (pos) => {
+  for (const p of Object.values(pos)) {
+    if (!p || typeof p.ts !== 'string' || !LOCAL_INSTANT.test(p.ts) || !Array.isArray(p.ids)) throw new Error('bad position');
   }
-}
-const formatWatermark = (pos: Watermark): string => JSON.stringify({ v: 1, pos });
+});
 
 /**
  * The page to ask for when `consumed` records of a query have been read: it must still contain the
@@ -84,9 +77,7 @@ export class TransportConnector implements Connector {
   private readonly opts: TransportConnectorOptions;
 
   constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) throw new Error(`transport connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    this.opts = parsed.data;
+    this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     this.http = axios.create({
       baseURL: this.opts.baseUrl.replace(/\/+$/, '') + API_BASE,
@@ -102,16 +93,10 @@ export class TransportConnector implements Connector {
 
   /** One call: whole-call failures (transport, HTTP status, envelope code) become SourceError; returns `data`. */
   private async call(method: 'GET' | 'POST', path: string, init: { params?: object; data?: unknown; signal?: AbortSignal }): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const what = `${method} ${path}`;
-    let res;
-    try {
-      res = await this.http.request({ method, url: path, params: init.params, data: init.data, signal });
-    } catch (err) {
-      if (init.signal?.aborted) throw err; // the caller gave up: not a source failure
-      throw this.toSourceError(err, timeout.aborted, what);
-    }
+    const res = await boundedCall(this.id, what, this.opts.timeoutMs, init.signal, (signal) =>
+      this.http.request({ method, url: path, params: init.params, data: init.data, signal }),
+    );
     if (res.status >= 500) throw new SourceError(this.id, 'UNAVAILABLE', `${what} answered HTTP ${res.status}`);
     if (res.status === 401 || res.status === 403) throw new SourceError(this.id, 'REFUSED', `${what} refused (HTTP ${res.status})`);
     if (res.status !== 200) throw new SourceError(this.id, 'BAD_RESPONSE', `${what} answered HTTP ${res.status}`);
@@ -123,17 +108,6 @@ export class TransportConnector implements Connector {
     if (code >= 40100 && code < 40400) throw new SourceError(this.id, 'REFUSED', said);
     if (code >= 50000) throw new SourceError(this.id, 'UNAVAILABLE', said);
     throw new SourceError(this.id, 'BAD_RESPONSE', said);
-  }
-
-  private toSourceError(err: unknown, timedOut: boolean, what: string): SourceError {
-    if (timedOut || (err instanceof AxiosError && (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED'))) {
-      return new SourceError(this.id, 'TIMEOUT', `${what}: no answer within ${this.opts.timeoutMs} ms`, err);
-    }
-    if (err instanceof AxiosError) {
-      if (err.code === 'ERR_BAD_RESPONSE' && err.response) return new SourceError(this.id, 'BAD_RESPONSE', `${what}: ${err.message}`, err);
-      return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err.code ?? ''} ${err.message}`.trim(), err);
-    }
-    return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, err);
   }
 
   private list(data: unknown, what: string): z.infer<typeof listSchema> {
@@ -228,15 +202,12 @@ export class TransportConnector implements Connector {
     }
   }
 
-  async health(): Promise<HealthReport> {
-    const t0 = Date.now();
-    try {
+  health(): Promise<HealthReport> {
+    return probeHealth(async () => {
       const data = (await this.call('GET', '/health', {})) as { status?: unknown } | null;
       const ok = data?.status === 'UP';
-      return { ok, latencyMs: Date.now() - t0, detail: ok ? undefined : `status ${String(data?.status)}` };
-    } catch (e) {
-      return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
-    }
+      return { ok, detail: ok ? undefined : `status ${String(data?.status)}` };
+    });
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,10 @@
 /**
  * Storage of the 交通运输 stand-in system: schema `sim_transport` in the departments database.
  * reset (create + empty), seed (world items → rows in the platform's own format, dirt planted,
- * multi-row INSERTs in batches) and touch (change one row in place, bump update_time).
+ * loaded with COPY by the kit's table writer) and touch (change one row in place, bump update_time).
  * Columns carry the wire's pinyin names; dates and violation times are text as the legacy platform
  * keeps them (so '0000-00-00' can exist); update_time is Beijing local time to the second.
  */
-import pg from 'pg';
 import type {
   CanonicalRecord,
   CredentialRecord,
@@ -18,14 +17,13 @@ import type {
   VehicleRecord,
   ViolationKind,
 } from '../../src/domain/canonical.js';
-import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
+import { breakValues, refValues } from '../kit/dirt.js';
+import { assignBySetters, col, resetTables, seedTables, touchRow, type Setter, type SqlValue as Value } from '../kit/sql-tables.js';
 import type { SimulatorEnv } from '../types.js';
 import { CODE_BY_VEHICLE_KIND, CODE_BY_VIOLATION_KIND, LABEL_BY_LICENCE_STATUS, toBeijingLocal } from './mapping.js';
 
 export const SCHEMA = 'sim_transport';
-const SQL_TIMEOUT_MS = 120_000;
-const INSERT_BATCH = 1000;
 
 /** Table of each resource (pinyin abbreviations, as the platform names them). */
 export const TABLE_OF = {
@@ -74,48 +72,9 @@ CREATE INDEX IF NOT EXISTS ${t}_yhmc ON ${SCHEMA}.${t} (${SCHEMA}.norm_name(yhmc
 ).join('\n')}
 `;
 
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, statement_timeout: SQL_TIMEOUT_MS, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function reset(env: SimulatorEnv): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    await c.query(DDL);
-    await c.query(`TRUNCATE ${TABLES.map((t) => `${SCHEMA}.${t}`).join(', ')}`);
-  });
-}
+export const reset = (env: SimulatorEnv): Promise<void> => resetTables(env.departmentsDatabaseUrl, DDL, SCHEMA, TABLES);
 
 // ---------------------------------------------------------------- rendering world items as rows
-
-type Value = string | number | null;
-type Dirt = NonNullable<WorldItem['dirt']>;
-
-const hash = (s: string): number => {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-};
-
-/** Full-width brackets, letters and an extra space: how names were typed into old forms. */
-function fullWidthName(name: string): string {
-  const wide = name.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
-  return wide.length > 4 && !/\s/.test(wide) ? `${wide.slice(0, 2)} ${wide.slice(2)}` : wide;
-}
-
-/** The reference as the platform carries it: dirt decides whether only the org code or the name is kept. */
-function refValues(ref: EnterpriseRef | null | undefined, style: Dirt['refStyle']): [Value, Value, Value] {
-  const r = ref ?? {};
-  if (style === 'orgCode') return [null, r.orgCode ?? (r.creditCode ? orgCodeOfCreditCode(r.creditCode) : null), null];
-  if (style === 'name' && r.name) return [null, null, r.name];
-  if (style === 'fullWidthName' && r.name) return [null, null, /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name)];
-  return [r.creditCode ?? null, r.orgCode ?? null, r.name ?? null];
-}
 
 interface Row {
   table: Table;
@@ -171,7 +130,7 @@ function render(item: WorldItem): Row {
       unsupported(item, 'kind not kept');
   }
   const row: Row = { table, values: [item.sourceRecordId, ...refValues(enterprise, item.dirt?.refStyle), ...cols, toBeijingLocal(item.updatedAt)] };
-  if (item.dirt?.malformed) breakRow(row, hash(item.sourceRecordId) % 3);
+  if (item.dirt?.malformed) breakValues(item.sourceRecordId, ALL_COLUMNS[table], BREAKAGE[table], row.values);
   return row;
 }
 
@@ -183,47 +142,14 @@ const BREAKAGE: Record<Table, readonly [string, Value][]> = {
   cf: [['cfjdrq', '0000-00-00'], ['cfjdswh', null], ['cfsy', '']],
   sxmd: [['lrrq', '0000-00-00'], ['rdwsh', null], ['lrsy', '']],
 };
-const ALL_COLUMNS = (t: Table): string[] => ['id', ...REF_COLUMNS, ...COLUMNS[t], 'update_time'];
-function breakRow(row: Row, variant: number): void {
-  const [column, value] = BREAKAGE[row.table][variant]!;
-  row.values[ALL_COLUMNS(row.table).indexOf(column)] = value;
-}
+/** Every column of a table in the order of a row's values. */
+const ALL_COLUMNS = Object.fromEntries(TABLES.map((t) => [t, ['id', ...REF_COLUMNS, ...COLUMNS[t], 'update_time']])) as Record<Table, string[]>;
 
-async function insertRows(c: pg.Client, table: Table, rows: Value[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const params: Value[] = [];
-  const tuples = rows.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
-  await c.query(`INSERT INTO ${SCHEMA}.${table} (${ALL_COLUMNS(table).join(',')}) VALUES ${tuples.join(',')}`, params);
-}
-
-export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> {
-  return withClient(env.departmentsDatabaseUrl, async (c) => {
-    const pending = new Map<Table, Value[][]>(TABLES.map((t) => [t, []]));
-    let written = 0;
-    const flush = async (t: Table) => {
-      const rows = pending.get(t)!;
-      await insertRows(c, t, rows);
-      written += rows.length;
-      pending.set(t, []);
-    };
-    for await (const chunk of items) {
-      for (const item of chunk) {
-        const row = render(item);
-        const rows = pending.get(row.table)!;
-        rows.push(row.values);
-        if (rows.length >= INSERT_BATCH) await flush(row.table);
-      }
-    }
-    for (const t of TABLES) await flush(t);
-    await c.query(`ANALYZE ${TABLES.map((t) => `${SCHEMA}.${t}`).join(', ')}`);
-    return { written };
-  });
-}
+export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> =>
+  seedTables(env.departmentsDatabaseUrl, { schema: SCHEMA, columns: ALL_COLUMNS }, items, render);
 
 // ---------------------------------------------------------------- touch
 
-type Setter = (v: unknown) => [string, Value][];
-const col = (name: string, f: (v: unknown) => Value = (v) => (v == null ? null : (v as Value))): Setter => (v) => [[name, f(v)]];
 const refSetter: Setter = (v) => {
   const [cc, oc, n] = refValues(v as EnterpriseRef, undefined);
   return [['tyshxydm', cc], ['zzjgdm', oc], ['yhmc', n]];
@@ -253,23 +179,17 @@ const TOUCH: Record<Table, Record<string, Setter>> = {
   },
 };
 
-export async function touch(env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    for (const table of TABLES) {
-      const found = await c.query(`SELECT 1 FROM ${SCHEMA}.${table} WHERE id = $1`, [sourceRecordId]);
-      if (found.rowCount === 0) continue;
-      const sets: [string, Value][] = [];
-      for (const [field, value] of Object.entries(change)) {
-        const setter = TOUCH[table][field];
-        if (!setter) throw new Error(`transport touch: field '${field}' cannot be changed on ${table}`);
-        sets.push(...setter(value));
-      }
-      const params: Value[] = [sourceRecordId, ...sets.map(([, v]) => v)];
+export const touch = (env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> =>
+  touchRow(
+    env.departmentsDatabaseUrl,
+    {
+      schema: SCHEMA,
+      tables: TABLES,
+      source: 'transport',
       // the platform stamps Beijing local time to the second
-      const assignments = [...sets.map(([column], i) => `${column} = $${i + 2}`), `update_time = date_trunc('second', now() AT TIME ZONE 'Asia/Shanghai')`];
-      await c.query(`UPDATE ${SCHEMA}.${table} SET ${assignments.join(', ')} WHERE id = $1`, params);
-      return;
-    }
-    throw new Error(`transport touch: no record '${sourceRecordId}'`);
-  });
-}
+      stamp: `update_time = date_trunc('second', now() AT TIME ZONE 'Asia/Shanghai')`,
+      assign: assignBySetters('transport', TOUCH),
+    },
+    sourceRecordId,
+    change,
+  );

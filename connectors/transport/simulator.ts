@@ -13,12 +13,10 @@
  * Auth: header `apikey`. Every platform answer is HTTP 200 with an envelope, errors included
  * (40101 apikey无效, 40001 参数错误, 50001 系统繁忙); only the gateway in front answers 502/503.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import pg from 'pg';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
-import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../types.js';
+import { BadParam, closeHttp, garble, HttpFaults, intParam as anyIntParam, listen, simulatorPool } from '../kit/http-simulator.js';
+import type { RunningSimulator, SimulatorEnv } from '../types.js';
 import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCES, type ResourceName } from './mapping.js';
 import { COLUMNS, REF_COLUMNS, SCHEMA, TABLE_OF } from './seed.js';
 
@@ -35,76 +33,38 @@ const selectOf = (name: ResourceName): string => {
 const RESOURCE_NAMES = new Set<string>(RESOURCES.map((r) => r.name));
 const LOCAL_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-class BadParam extends Error {}
-
-function intParam(v: unknown, name: string, dflt: number, min: number, max: number): number {
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new BadParam(`${name}必须是${min}到${max}之间的整数`);
-  return n;
-}
+const intParam = (v: unknown, name: string, dflt: number, min: number, max: number): number =>
+  anyIntParam(v, name, dflt, min, max, (n, lo, hi) => `${n}必须是${lo}到${hi}之间的整数`);
 
 /** Replaces every value but id/updateTime/zylx with garbage: the 'malformed' fault. */
-function garble(rec: unknown): unknown {
-  if (rec === null || typeof rec !== 'object') return rec;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) {
-    out[k] = k === 'id' || k === 'updateTime' || k === 'zylx' ? v : typeof v === 'number' ? '#N/A' : v == null ? v : '\ufffd\ufffd';
-  }
-  return out;
-}
+const garbleRecord = (rec: unknown): unknown => garble(rec, ['id', 'updateTime', 'zylx'], '#N/A');
 
 const ok = (data: unknown) => ({ code: CODE.OK, msg: '成功', data });
 
 export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulator> {
-  const pool = new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 10, statement_timeout: 15_000, connectionTimeoutMillis: 5_000 });
-  let faults: FaultSettings = { mode: 'none' };
-  let calls = 0;
-  let errorCount = 0;
-  const timers = new Set<NodeJS.Timeout>();
+  const pool = simulatorPool(env);
+  const faults = new HttpFaults();
 
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
-
-  app.get('/__faults', (_req, res) => void res.json(faults));
-  app.post('/__faults', (req, res) => {
-    const body = req.body as Partial<FaultSettings> | undefined;
-    const modes: FaultSettings['mode'][] = ['none', 'slow', 'error', 'hang', 'drop', 'malformed'];
-    if (!body || !modes.includes(body.mode as FaultSettings['mode'])) {
-      res.status(400).json({ code: CODE.BAD_PARAM, msg: `mode must be one of ${modes.join(', ')}` });
-      return;
-    }
-    faults = { mode: body.mode as FaultSettings['mode'], delayMs: body.delayMs };
-    res.json(faults);
-  });
+  faults.mountSwitch(app, (message) => ({ code: CODE.BAD_PARAM, msg: message }));
 
   // data requests are counted; health is not data
   app.use(API_BASE, (req, _res, next) => {
-    if (req.path !== '/health') calls++;
+    if (req.path !== '/health') faults.calls++;
     next();
   });
 
   // faults strike before anything else, as an overloaded gateway or backend would
-  app.use(API_BASE, (_req, res, next) => {
-    switch (faults.mode) {
-      case 'slow': {
-        const t = setTimeout(() => (timers.delete(t), next()), faults.delayMs ?? 2000);
-        timers.add(t);
-        return;
-      }
-      case 'error':
-        // the gateway's HTML error page twice, then the platform's own envelope error
-        errorCount++;
-        if (errorCount % 3 === 0) res.json({ code: CODE.BUSY, msg: '系统繁忙，请稍后再试', data: null });
-        else res.status(errorCount % 3 === 1 ? 502 : 503).type('text/html').send('<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
-        return;
-      case 'hang':
-        return; // never answer; the socket is destroyed on close()
-      default:
-        next();
-    }
-  });
+  app.use(
+    API_BASE,
+    faults.strike((res, n) => {
+      // the gateway's HTML error page twice, then the platform's own envelope error
+      if (n % 3 === 0) res.json({ code: CODE.BUSY, msg: '系统繁忙，请稍后再试', data: null });
+      else res.status(n % 3 === 1 ? 502 : 503).type('text/html').send('<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
+    }),
+  );
 
   app.use(API_BASE, (req, res, next) => {
     if (req.get('apikey') !== SIM_API_KEY) return void res.json({ code: CODE.BAD_APIKEY, msg: 'apikey无效', data: null });
@@ -112,19 +72,11 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
   });
 
   /** Sends an envelope, applying the drop and malformed faults on the way out. */
-  const send = (res: Response, body: { code: number; msg: string; data: unknown }) => {
-    const data = body.data as { records?: unknown[] } | null;
-    if (faults.mode === 'malformed' && data && Array.isArray(data.records)) data.records = data.records.map(garble);
-    const text = JSON.stringify(body);
-    if (faults.mode === 'drop') {
-      const bytes = Buffer.from(text, 'utf8');
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length + 64) });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
-      setImmediate(() => res.socket?.destroy());
-      return;
-    }
-    res.type('application/json; charset=utf-8').send(text);
-  };
+  const send = (res: Response, body: { code: number; msg: string; data: unknown }) =>
+    faults.send(res, body, (b) => {
+      const data = b.data as { records?: unknown[] } | null;
+      if (data && Array.isArray(data.records)) data.records = data.records.map(garbleRecord);
+    });
 
   app.get(`${API_BASE}/health`, (_req, res) => send(res, ok({ status: 'UP', system: SYSTEM_TITLE })));
 
@@ -185,30 +137,10 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     else res.json({ code: CODE.BUSY, msg: `系统异常：${err instanceof Error ? err.message : String(err)}`, data: null });
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.port, env.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = env.host === '0.0.0.0' || env.host === '::' || env.host === '' ? '127.0.0.1' : env.host;
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
+  const { server, baseUrl } = await listen(app, env);
   return {
     connectorOptions: { baseUrl, apiKey: SIM_API_KEY },
-    async setFaults(f) {
-      faults = { ...f };
-    },
-    callCount: () => calls,
-    resetCallCount() {
-      calls = 0;
-    },
-    async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await pool.end();
-    },
+    ...faults.controls(),
+    close: () => closeHttp(server, faults, pool),
   };
 }

@@ -2,16 +2,13 @@
  * 交通运输 source end to end: seeder → PostgreSQL (sim_transport) → HTTP simulator (envelope, apikey,
  * offset pages) → connector → canonical records. Real database, real sockets; nothing mocked.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, CredentialRecord, VehicleRecord } from '../../src/domain/canonical.js';
 import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type Connector, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { planPage } from './connector.js';
 import source from './index.js';
 import { API_BASE, fromBeijingLocal, toBeijingLocal, toEnvelope, VEHICLE_KIND_BY_CODE, VIOLATION_KIND_BY_CODE } from './mapping.js';
@@ -86,22 +83,7 @@ const ALL_IDS = ITEMS.map((i) => i.sourceRecordId).sort();
 const MALFORMED = new Set(ITEMS.filter((i) => i.dirt?.malformed).map((i) => i.sourceRecordId));
 const byId = (id: string): WorldItem => ITEMS.find((i) => i.sourceRecordId === id)!;
 
-async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
-  const out: ChangeBatch[] = [];
-  for await (const b of it) out.push(b);
-  return out;
-}
-const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
 const ids = (envs: SourceEnvelope[]): string[] => envs.map((e) => e.sourceRecordId);
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SourceError);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
 
 describe('transport mapping (交通运输)', () => {
   it('converts Beijing local time to and from ISO instants, rejecting impossible times', () => {
@@ -143,24 +125,18 @@ describe('transport paging plan', () => {
 });
 
 describe('transport source (交通运输)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: SeededSystem['db'];
   let env: SimulatorEnv;
   let sim: RunningSimulator;
   let connector: Connector;
   const connect = (extra: Record<string, unknown> = {}) =>
-    source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, { log: { info: () => {}, warn: () => {}, error: () => {} } });
+    source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, quietDeps);
   const baseUrl = () => String(sim.connectorOptions.baseUrl);
 
   beforeAll(async () => {
-    db = await createTestDatabase('transport');
-    env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'transport-')), port: 0, host: '127.0.0.1' };
-    await source.simulator.reset(env);
-    await source.simulator.reset(env); // idempotent
-    const { written } = await source.simulator.seed(env, (async function* () {
-      yield ITEMS.slice(0, 7);
-      yield ITEMS.slice(7);
-    })());
-    expect(written).toBe(ITEMS.length);
+    const seeded = await seededSystem(source, ITEMS, 7);
+    ({ db, env } = seeded);
+    expect(seeded.written).toBe(ITEMS.length);
     sim = await source.simulator.start(env);
     connector = connect();
   });
