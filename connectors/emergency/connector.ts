@@ -10,9 +10,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
+import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { deadline as deadlineSignal, toSourceError } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_NAMES, RESOURCES, toEnvelope, type ResourceName } from './mapping.js';
 
@@ -36,17 +38,7 @@ const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.nu
 const pageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string().min(1).nullable() });
 const profileSchema = z.object({ data: z.object(Object.fromEntries(RESOURCE_NAMES.map((n) => [n, z.array(z.unknown())])) as Record<ResourceName, z.ZodArray<z.ZodUnknown>>) });
 
-function parseWatermark(w: string | null): Watermark {
-  if (!w) return {};
-  try {
-    const parsed = JSON.parse(w) as { v?: number; cursors?: Watermark };
-    if (parsed.v !== 1 || typeof parsed.cursors !== 'object' || parsed.cursors === null) throw new Error('unknown version');
-    return { ...parsed.cursors };
-  } catch (e) {
-    throw new Error(`emergency: unreadable watermark '${w}': ${(e as Error).message}`);
-  }
-}
-const formatWatermark = (cursors: Watermark): string => JSON.stringify({ v: 1, cursors });
+const { parse: parseWatermark, format: formatWatermark } = versionedWatermark<Watermark>(SOURCE_ID, 'cursors');
 
 /** Retry-After as milliseconds (delta-seconds or an HTTP date), null when absent or unreadable. */
 function retryAfterMs(h: unknown): number | null {
@@ -75,9 +67,7 @@ export class EmergencyConnector implements Connector {
   private pendingToken: Promise<string> | null = null;
 
   constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) throw new Error(`emergency connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    this.opts = parsed.data;
+    this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.http = axios.create({
       baseURL: this.opts.baseUrl.replace(/\/+$/, ''),
       // we judge statuses ourselves; axios must not throw on 4xx/5xx with a confusing message
@@ -93,12 +83,12 @@ export class EmergencyConnector implements Connector {
   private async exchange(cfg: AxiosRequestConfig, deadline: number, signal: AbortSignal | undefined, what: string): Promise<AxiosResponse> {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new SourceError(this.id, 'TIMEOUT', `${what}: no answer within ${this.opts.timeoutMs} ms`);
-    const timeout = AbortSignal.timeout(remaining);
+    const bounded = deadlineSignal(remaining, signal);
     try {
-      return await this.http.request({ ...cfg, timeout: remaining, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      return await this.http.request({ ...cfg, timeout: remaining, signal: bounded.signal });
     } catch (err) {
       if (signal?.aborted) throw err; // the caller gave up: not a source failure
-      throw this.toSourceError(err, timeout.aborted, what);
+      throw toSourceError(this.id, err, { timedOut: bounded.timeout.aborted, what, timeoutMs: this.opts.timeoutMs });
     }
   }
 
@@ -171,17 +161,6 @@ export class EmergencyConnector implements Connector {
     return res.data as object;
   }
 
-  private toSourceError(err: unknown, timedOut: boolean, what: string): SourceError {
-    if (timedOut || (err instanceof AxiosError && (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED'))) {
-      return new SourceError(this.id, 'TIMEOUT', `${what}: no answer within ${this.opts.timeoutMs} ms`, err);
-    }
-    if (err instanceof AxiosError) {
-      if (err.code === 'ERR_BAD_RESPONSE' && err.response) return new SourceError(this.id, 'BAD_RESPONSE', `${what}: ${err.message}`, err);
-      return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err.code ?? ''} ${err.message}`.trim(), err);
-    }
-    return new SourceError(this.id, 'UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, err);
-  }
-
   private shape<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown, what: string): T {
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -234,15 +213,12 @@ export class EmergencyConnector implements Connector {
     }
   }
 
-  async health(): Promise<HealthReport> {
-    const t0 = Date.now();
-    try {
+  health(): Promise<HealthReport> {
+    return probeHealth(async () => {
       const body = (await this.call({ method: 'GET', path: '/api/v1/health' })) as { status?: unknown };
       const ok = body.status === 'UP';
-      return { ok, latencyMs: Date.now() - t0, detail: ok ? undefined : `status ${String(body.status)}` };
-    } catch (e) {
-      return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
-    }
+      return { ok, detail: ok ? undefined : `status ${String(body.status)}` };
+    });
   }
 
   async close(): Promise<void> {

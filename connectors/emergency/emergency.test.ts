@@ -2,19 +2,16 @@
  * 应急管理 source end to end: seeder → PostgreSQL (sim_emergency) → OAuth-protected HTTP simulator →
  * connector → canonical records. Real database, real sockets; nothing mocked.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type Connector, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { fullWidthName } from '../kit/dirt.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import type { Connector, SimulatorEnv, SourceEnvelope } from '../types.js';
 import source from './index.js';
 import { toWireInstant } from './mapping.js';
-import { fullWidthName } from './seed.js';
 import { startSimulator, type EmergencySimulator } from './simulator.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -116,30 +113,14 @@ const MALFORMED = new Set(ITEMS.filter((i) => i.dirt?.malformed).map((i) => i.so
 const DIRTY_REFS = new Set(ITEMS.filter((i) => i.dirt?.refStyle).map((i) => i.sourceRecordId));
 const byId = (id: string) => ITEMS.find((i) => i.sourceRecordId === id)!;
 
-async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
-  const out: ChangeBatch[] = [];
-  for await (const b of it) out.push(b);
-  return out;
-}
-const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SourceError);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
-
 describe('emergency source (应急管理)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: SeededSystem['db'];
   let env: SimulatorEnv;
   let sim: EmergencySimulator;
   let connector: Connector;
   const opened: Connector[] = [];
   const connect = (extra: Record<string, unknown> = {}) => {
-    const c = source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, { log: { info: () => {}, warn: () => {}, error: () => {} } });
+    const c = source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, quietDeps);
     opened.push(c);
     return c;
   };
@@ -149,15 +130,9 @@ describe('emergency source (应急管理)', () => {
       client_secret: String(sim.connectorOptions.clientSecret) }).toString(), { timeout: 2000 })).data.access_token as string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('emergency');
-    env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'emergency-')), port: 0, host: '127.0.0.1' };
-    await source.simulator.reset(env);
-    await source.simulator.reset(env); // idempotent
-    const { written } = await source.simulator.seed(env, (async function* () {
-      yield ITEMS.slice(0, 20);
-      yield ITEMS.slice(20);
-    })());
-    expect(written).toBe(ITEMS.length);
+    const seeded = await seededSystem(source, ITEMS, 20);
+    ({ db, env } = seeded);
+    expect(seeded.written).toBe(ITEMS.length);
     sim = await startSimulator(env);
     connector = connect();
   });

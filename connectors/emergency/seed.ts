@@ -1,10 +1,9 @@
 /**
  * Storage of the 应急管理 stand-in system: schema `sim_emergency` in the departments database.
  * reset (create + empty), seed (world items → rows in the system's own format, dirt planted,
- * multi-row INSERTs in batches) and touch (change one row in place, bump updated_at).
+ * loaded with COPY by the kit's table writer) and touch (change one row in place, bump updated_at).
  * Dates are stored as the platform keeps them ('yyyyMMdd' text), so broken dates can exist.
  */
-import pg from 'pg';
 import type {
   AccidentRecord,
   CanonicalRecord,
@@ -24,8 +23,9 @@ import type {
   RoleRecord,
   AccidentLevel,
 } from '../../src/domain/canonical.js';
-import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
+import { breakValues, refValues, type RefStyle } from '../kit/dirt.js';
+import { assignBySetters, col, resetTables, seedTables, touchRow, type Setter, type SqlValue as Value } from '../kit/sql-tables.js';
 import type { SimulatorEnv } from '../types.js';
 import {
   CERTIFICATE_BY_LABEL,
@@ -47,8 +47,6 @@ import {
 } from './mapping.js';
 
 export const SCHEMA = 'sim_emergency';
-const SQL_TIMEOUT_MS = 120_000;
-const INSERT_BATCH = 1000;
 
 type Table = ResourceName;
 const REF = ['credit_code', 'org_code', 'ent_name'] as const;
@@ -112,48 +110,9 @@ ${(['personnel', 'personnel_certificates', 'safety_staff', 'punishment_lists'] a
   .join('\n')}
 `;
 
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, statement_timeout: SQL_TIMEOUT_MS, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function reset(env: SimulatorEnv): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    await c.query(DDL);
-    await c.query(`TRUNCATE ${TABLES.map((t) => `${SCHEMA}.${t}`).join(', ')}`);
-  });
-}
+export const reset = (env: SimulatorEnv): Promise<void> => resetTables(env.departmentsDatabaseUrl, DDL, SCHEMA, TABLES);
 
 // ---------------------------------------------------------------- rendering world items as rows
-
-type Value = string | number | null;
-type Dirt = NonNullable<WorldItem['dirt']>;
-
-const hash = (s: string): number => {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-};
-
-/** Full-width brackets, letters and an extra space: how names were typed into old forms. */
-export function fullWidthName(name: string): string {
-  const wide = name.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
-  return wide.length > 4 && !/\s/.test(wide) ? `${wide.slice(0, 2)} ${wide.slice(2)}` : wide;
-}
-
-/** The reference as this system carries it: dirt decides whether only the org code or the name is kept. */
-function refValues(ref: EnterpriseRef | null | undefined, style: Dirt['refStyle']): [Value, Value, Value] {
-  const r = ref ?? {};
-  if (style === 'orgCode') return [null, r.orgCode ?? (r.creditCode ? orgCodeOfCreditCode(r.creditCode) : null), null];
-  if (style === 'name' && r.name) return [null, null, r.name];
-  if (style === 'fullWidthName' && r.name) return [null, null, /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name)];
-  return [r.creditCode ?? null, r.orgCode ?? null, r.name ?? null];
-}
 
 const d = toWireDate;
 const LICENCE_KINDS = new Set<CredentialKind>(Object.values(LICENCE_BY_LABEL));
@@ -199,38 +158,38 @@ function render(item: WorldItem): Row | null {
     default:
       return null; // not held by 应急管理
   }
-  if (item.dirt?.malformed) breakRow(row, hash(id) % 3);
+  if (item.dirt?.malformed) breakValues(id, COLUMNS[row.table], BREAKAGE[row.table], row.values);
   return row;
 }
 
-const licenceValues = (id: string, r: CredentialRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const licenceValues = (id: string, r: CredentialRecord, style: RefStyle, at: string): Value[] => [
   id, LABEL_BY_CREDENTIAL[r.credentialKind]!, r.number, ...refValues(r.enterprise, style), r.category ?? null, r.grade ?? null, r.scope ?? null,
   d(r.validFrom), d(r.validTo), LABEL_BY_CREDENTIAL_STATUS[r.status], at,
 ];
-const certificateValues = (id: string, r: CredentialRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const certificateValues = (id: string, r: CredentialRecord, style: RefStyle, at: string): Value[] => [
   id, LABEL_BY_CREDENTIAL[r.credentialKind]!, r.number, r.idNumber ?? null, r.category ?? null, r.grade ?? null, r.scope ?? null,
   ...refValues(r.registeredEnterprise, style), d(r.validFrom), d(r.validTo), LABEL_BY_CREDENTIAL_STATUS[r.status], at,
 ];
-const staffValues = (id: string, r: RoleRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const staffValues = (id: string, r: RoleRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), r.personName, r.idNumber, LABEL_BY_ROLE[r.role], d(r.since), d(r.until), at,
 ];
-const dangerValues = (id: string, r: HiddenDangerRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const dangerValues = (id: string, r: HiddenDangerRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), LABEL_BY_DANGER_LEVEL[r.level], r.description, d(r.foundDate), d(r.deadline), LABEL_BY_FOUND_BY[r.foundBy],
   LABEL_BY_DANGER_STATUS[r.status], d(r.closedDate), at,
 ];
-const penaltyValues = (id: string, r: PenaltyRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const penaltyValues = (id: string, r: PenaltyRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), r.decisionNumber, d(r.decisionDate), r.penaltyType, r.reason, r.legalBasis ?? null, r.amount ?? null, at,
 ];
-const accidentValues = (id: string, r: AccidentRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const accidentValues = (id: string, r: AccidentRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), d(r.occurredOn), LABEL_BY_ACCIDENT_LEVEL[r.level], r.deaths, r.seriousInjuries, r.directLoss, r.description,
   r.reportingViolation ? LABEL_BY_REPORTING[r.reportingViolation] : null, at,
 ];
-const listValues = (id: string, r: ListEntryRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const listValues = (id: string, r: ListEntryRecord, style: RefStyle, at: string): Value[] => [
   id, LABEL_BY_LIST[r.list] ?? r.list, LABEL_BY_SUBJECT[r.subjectType], ...refValues(r.enterprise, style), r.idNumber ?? null, r.personName ?? null,
   r.reason, r.legalBasis, r.decisionNumber, d(r.startDate), d(r.endDate), d(r.removedDate), r.banScope ? LABEL_BY_BAN_SCOPE[r.banScope] : null,
   r.banIndustry ?? null, at,
 ];
-const insuranceValues = (id: string, r: InsurancePolicyRecord, style: Dirt['refStyle'], at: string): Value[] => [
+const insuranceValues = (id: string, r: InsurancePolicyRecord, style: RefStyle, at: string): Value[] => [
   id, ...refValues(r.enterprise, style), r.policyNumber, INSURANCE_LABEL, r.insurer, d(r.validFrom), d(r.validTo), at,
 ];
 
@@ -247,48 +206,11 @@ const BREAKAGE: Record<Table, readonly [string, Value][]> = {
   punishment_lists: [['include_date', BAD_DATE], ['list_type', '未知名单'], ['include_reason', null]],
   liability_insurances: [['insure_end', '2026-06-30'], ['insurance_type', '雇主责任险'], ['policy_no', null]],
 };
-function breakRow(row: Row, variant: number): void {
-  const [column, value] = BREAKAGE[row.table][variant % 3]!;
-  row.values[COLUMNS[row.table].indexOf(column)] = value;
-}
-
-async function insertRows(c: pg.Client, table: Table, rows: Value[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = COLUMNS[table];
-  const params: Value[] = [];
-  const tuples = rows.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
-  await c.query(`INSERT INTO ${SCHEMA}.${table} (${cols.join(',')}) VALUES ${tuples.join(',')}`, params);
-}
-
-export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> {
-  return withClient(env.departmentsDatabaseUrl, async (c) => {
-    const pending = new Map<Table, Value[][]>(TABLES.map((t) => [t, []]));
-    let written = 0;
-    const flush = async (t: Table) => {
-      const rows = pending.get(t)!;
-      await insertRows(c, t, rows);
-      written += rows.length;
-      pending.set(t, []);
-    };
-    for await (const chunk of items) {
-      for (const item of chunk) {
-        const row = render(item);
-        if (!row) continue;
-        const rows = pending.get(row.table)!;
-        rows.push(row.values);
-        if (rows.length >= INSERT_BATCH) await flush(row.table);
-      }
-    }
-    for (const t of TABLES) await flush(t);
-    await c.query(`ANALYZE ${TABLES.map((t) => `${SCHEMA}.${t}`).join(', ')}`);
-    return { written };
-  });
-}
+export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> =>
+  seedTables(env.departmentsDatabaseUrl, { schema: SCHEMA, columns: COLUMNS }, items, render);
 
 // ---------------------------------------------------------------- touch
 
-type Setter = (v: unknown) => [string, Value][];
-const col = (name: string, f: (v: unknown) => Value = (v) => (v == null ? null : (v as Value))): Setter => (v) => [[name, f(v)]];
 const dateCol = (name: string): Setter => col(name, (v) => d(v as string | null));
 const labelCol = <K extends string>(name: string, table: Readonly<Partial<Record<K, string>>>): Setter =>
   col(name, (v) => (v == null ? null : (table[v as K] ?? String(v))));
@@ -339,22 +261,10 @@ const TOUCH: Record<Table, Record<string, Setter>> = {
   },
 };
 
-export async function touch(env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    for (const table of TABLES) {
-      const found = await c.query(`SELECT 1 FROM ${SCHEMA}.${table} WHERE id = $1`, [sourceRecordId]);
-      if (found.rowCount === 0) continue;
-      const sets: [string, Value][] = [];
-      for (const [field, value] of Object.entries(change)) {
-        const setter = TOUCH[table][field];
-        if (!setter) throw new Error(`emergency touch: field '${field}' cannot be changed on ${table}`);
-        sets.push(...setter(value));
-      }
-      const params: Value[] = [sourceRecordId, ...sets.map(([, v]) => v)];
-      const assignments = [...sets.map(([column], i) => `${column} = $${i + 2}`), 'updated_at = now()'];
-      await c.query(`UPDATE ${SCHEMA}.${table} SET ${assignments.join(', ')} WHERE id = $1`, params);
-      return;
-    }
-    throw new Error(`emergency touch: no record '${sourceRecordId}'`);
-  });
-}
+export const touch = (env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> =>
+  touchRow(
+    env.departmentsDatabaseUrl,
+    { schema: SCHEMA, tables: TABLES, source: 'emergency', stamp: 'updated_at = now()', assign: assignBySetters('emergency', TOUCH) },
+    sourceRecordId,
+    change,
+  );

@@ -22,12 +22,10 @@
  * with Retry-After, faults or not (a busy provincial gateway). Off unless configured.
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import pg from 'pg';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
-import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../types.js';
+import { BadParam, closeHttp, garble, HttpFaults, intParam, listen, simulatorPool } from '../kit/http-simulator.js';
+import type { RunningSimulator, SimulatorEnv } from '../types.js';
 import { fromWireInstant, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCES, type ResourceName } from './mapping.js';
 import { COLUMNS, NUMERIC_COLUMNS, REF_COLUMNS, SCHEMA, TABLES } from './seed.js';
 
@@ -58,15 +56,6 @@ const selectList = (t: ResourceName): string =>
   [...COLUMNS[t].filter((c) => c !== 'updated_at').map((c) => (NUMERIC_COLUMNS[c] === 'numeric' ? `${c}::float8 AS ${c}` : c)), TS, KEYSET].join(', ');
 const BY_PATH = new Map<string, ResourceName>(RESOURCES.map((r) => [r.path.slice('/api/v1/'.length), r.name]));
 
-class BadParam extends Error {}
-
-function intParam(v: unknown, name: string, dflt: number, min: number, max: number): number {
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new BadParam(`${name} must be an integer in ${min}..${max}`);
-  return n;
-}
-
 interface Keyset {
   t: string;
   i: string;
@@ -84,42 +73,24 @@ function decodeCursor(c: unknown): Keyset {
 }
 
 /** Replaces every value but id/update_time with garbage: the 'malformed' fault. */
-function garble(rec: unknown): unknown {
-  if (rec === null || typeof rec !== 'object') return rec;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) out[k] = k === 'id' || k === 'update_time' ? v : typeof v === 'number' ? '##' : v == null ? v : '\ufffd\ufffd';
-  return out;
-}
+const garbleRecord = (rec: unknown): unknown => garble(rec, ['id', 'update_time'], '##');
 
 type Row = Record<string, unknown>;
 const strip = (rows: Row[]): Row[] => rows.map(({ _keyset_ts: _drop, ...rest }) => rest);
 
 export async function startSimulator(env: SimulatorEnv, initial: Partial<EmergencySimSettings> = {}): Promise<EmergencySimulator> {
-  const pool = new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 10, statement_timeout: 15_000, connectionTimeoutMillis: 5_000 });
+  const pool = simulatorPool(env);
   let settings: EmergencySimSettings = { ...DEFAULT_SETTINGS, ...initial };
-  let faults: FaultSettings = { mode: 'none' };
-  let calls = 0;
+  const faults = new HttpFaults();
   let dataRequests = 0;
-  let errorCount = 0;
   const tokens = new Map<string, number>(); // token → expiry (ms)
-  const timers = new Set<NodeJS.Timeout>();
 
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
-  app.get('/__faults', (_req, res) => void res.json(faults));
-  app.post('/__faults', (req, res) => {
-    const body = req.body as Partial<FaultSettings> | undefined;
-    const modes: FaultSettings['mode'][] = ['none', 'slow', 'error', 'hang', 'drop', 'malformed'];
-    if (!body || !modes.includes(body.mode as FaultSettings['mode'])) {
-      res.status(400).json({ error_code: 'INVALID_PARAM', error_msg: `mode must be one of ${modes.join(', ')}` });
-      return;
-    }
-    faults = { mode: body.mode as FaultSettings['mode'], delayMs: body.delayMs };
-    res.json(faults);
-  });
+  faults.mountSwitch(app, (message) => ({ error_code: 'INVALID_PARAM', error_msg: message }));
   app.get('/__settings', (_req, res) => void res.json(settings));
   app.post('/__settings', (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -143,30 +114,16 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
 
   // token and data requests are counted; health is not data
   app.use((req, _res, next) => {
-    if (isPlatform(req) && !isHealth(req)) calls++;
+    if (isPlatform(req) && !isHealth(req)) faults.calls++;
     next();
   });
 
   // faults strike before anything else, as an overloaded gateway would
-  app.use((req, res, next) => {
-    if (!isPlatform(req)) return next();
-    switch (faults.mode) {
-      case 'slow': {
-        const t = setTimeout(() => (timers.delete(t), next()), faults.delayMs ?? 2000);
-        timers.add(t);
-        return;
-      }
-      case 'error':
-        errorCount++;
-        if (errorCount % 3 === 0) res.status(500).json({ error_code: 'SYSTEM_ERROR', error_msg: '系统内部错误' });
-        else res.status(503).json({ error_code: 'SERVICE_UNAVAILABLE', error_msg: '服务暂不可用，请稍后重试' });
-        return;
-      case 'hang':
-        return; // never answer; the socket is destroyed on close()
-      default:
-        next();
-    }
+  const strike = faults.strike((res, n) => {
+    if (n % 3 === 0) res.status(500).json({ error_code: 'SYSTEM_ERROR', error_msg: '系统内部错误' });
+    else res.status(503).json({ error_code: 'SERVICE_UNAVAILABLE', error_msg: '服务暂不可用，请稍后重试' });
   });
+  app.use((req, res, next) => (isPlatform(req) ? strike(req, res, next) : next()));
 
   // the occasional 503, independent of faults
   app.use('/api', (req, res, next) => {
@@ -209,19 +166,8 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     next();
   });
 
-  /** Sends a JSON answer, applying the drop and malformed faults on the way out. */
-  const send = (res: Response, body: Record<string, unknown>, garbleRecords: (b: Record<string, unknown>) => void) => {
-    if (faults.mode === 'malformed') garbleRecords(body);
-    const text = JSON.stringify(body);
-    if (faults.mode === 'drop') {
-      const bytes = Buffer.from(text, 'utf8');
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length + 64) });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
-      setImmediate(() => res.socket?.destroy());
-      return;
-    }
-    res.type('application/json; charset=utf-8').send(text);
-  };
+  /** Sends a JSON answer, applying the drop and malformed faults (garbleRecords) on the way out. */
+  const send = (res: Response, body: Record<string, unknown>, garbleRecords: (b: Record<string, unknown>) => void) => faults.send(res, body, garbleRecords);
 
   app.get('/api/v1/health', (_req, res) => send(res, { status: 'UP', system: '应急管理综合应用平台', server_time: new Date().toISOString() }, () => {}));
 
@@ -254,7 +200,7 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     );
     const last = rows.at(-1);
     const nextCursor = last ? encodeCursor({ t: String(last._keyset_ts), i: String(last.id) }) : null;
-    send(res, { data: strip(rows), next_cursor: nextCursor }, (b) => void (b.data = (b.data as unknown[]).map(garble)));
+    send(res, { data: strip(rows), next_cursor: nextCursor }, (b) => void (b.data = (b.data as unknown[]).map(garbleRecord)));
   });
 
   app.post('/api/v1/enterprise-profiles/query', async (req, res) => {
@@ -302,7 +248,7 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     const out = Object.fromEntries(TABLES.map((t) => [t, strip(data[t]!)]));
     send(res, { data: out, not_found: (codes as string[]).filter((c) => !found.has(c)) }, (b) => {
       const d = b.data as Record<string, unknown[]>;
-      for (const t of TABLES) d[t] = d[t]!.map(garble);
+      for (const t of TABLES) d[t] = d[t]!.map(garbleRecord);
     });
   });
 
@@ -312,18 +258,10 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     else res.status(500).json({ error_code: 'SYSTEM_ERROR', error_msg: err instanceof Error ? err.message : String(err) });
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.port, env.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = env.host === '0.0.0.0' || env.host === '::' || env.host === '' ? '127.0.0.1' : env.host;
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
+  const { server, baseUrl } = await listen(app, env);
   return {
     connectorOptions: { baseUrl, clientId: SIM_CLIENT_ID, clientSecret: SIM_CLIENT_SECRET },
-    async setFaults(f) {
-      faults = { ...f };
-    },
+    ...faults.controls(),
     configure(s) {
       settings = { ...settings, ...s };
       dataRequests = 0; // "every Nth" counts from the change
@@ -331,18 +269,6 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     expireTokens() {
       tokens.clear();
     },
-    callCount: () => calls,
-    resetCallCount() {
-      calls = 0;
-    },
-    async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await pool.end();
-    },
+    close: () => closeHttp(server, faults, pool),
   };
 }
