@@ -32,6 +32,8 @@ export interface TokenSettings {
 
 export class TokenError extends Error {}
 
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenVerifier {
   private constructor(
     private readonly key: Uint8Array | KeyObject | JWTVerifyGetKey,
@@ -52,7 +54,26 @@ export class TokenVerifier {
     throw new TokenError('no token key configured');
   }
 
+  /** Tokens already verified, until they expire: a client sends the same token with every request, and the signature check dominated a cheap request. */
+  private readonly verified = new Map<string, VerifiedCaller>();
+
   async verify(token: string): Promise<VerifiedCaller> {
+    const known = this.verified.get(token);
+    if (known) {
+      // a copy: a caller object must not be shared between requests
+      if (known.expiresAt && known.expiresAt.getTime() > Date.now()) return { ...known, roles: [...known.roles] };
+      this.verified.delete(token);
+    }
+    const caller = await this.verifyWithKey(token);
+    // only tokens with an expiry are kept, and only a bounded number (oldest out first)
+    if (caller.expiresAt) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { ...caller, roles: [...caller.roles] });
+    }
+    return caller;
+  }
+
+  private async verifyWithKey(token: string): Promise<VerifiedCaller> {
     try {
       const { payload } = await jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.algorithms,
