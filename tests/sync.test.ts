@@ -241,6 +241,23 @@ describe('sync engine over the market simulator', () => {
     expect((await syncConnector(hub, connect())).status).toBe('SUCCEEDED');
   });
 
+  it('a large sync defers onBatchCommitted: per batch up to the threshold, then the rest once at the end, none lost', async () => {
+    const collect = async (o: { deferHookAfterWritten?: number }) => {
+      const calls: string[][] = [];
+      const [run] = await syncAll(await freshHub(), [connect()], { batchSize: 2, ...o, onBatchCommitted: async (c) => void calls.push([...c]) });
+      expect(run!.status).toBe('SUCCEEDED');
+      return { calls, all: [...new Set(calls.flat())].sort() };
+    };
+    const perBatch = await collect({});
+    const deferred = await collect({ deferHookAfterWritten: 2 });
+    expect(deferred.all).toEqual(perBatch.all);
+    expect(deferred.all).toEqual(expect.arrayContaining([E1, E2, E3]));
+    expect(deferred.calls.length).toBeLessThan(perBatch.calls.length);
+    // the deferred call covers enterprises of several batches at once (batches of 2 records)
+    expect(deferred.calls.at(-1)!.length).toBeGreaterThan(1);
+    expect(Math.max(...perBatch.calls.map((c) => c.length))).toBeLessThanOrEqual(2);
+  });
+
   it('touch() then sync picks up exactly the changed record; onBatchCommitted names its enterprise', async () => {
     await marketSource.simulator.touch(env, 'PEN-0001', { reason: '未按规定公示即时信息' });
     const affected: string[] = [];
