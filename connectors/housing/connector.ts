@@ -9,6 +9,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
+import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { fetchByKeysSql, MAX_KEYS_PER_QUERY, MAX_PAGE_SIZE, pageSql, TABLES, toEnvelope, type TableName } from './mapping.js';
 
@@ -30,17 +31,7 @@ interface Position {
 }
 type Watermark = Partial<Record<TableName, Position>>;
 
-function parseWatermark(w: string | null): Watermark {
-  if (!w) return {};
-  try {
-    const parsed = JSON.parse(w) as { v?: number; pos?: Watermark };
-    if (parsed.v !== 1 || typeof parsed.pos !== 'object' || parsed.pos === null) throw new Error('unknown version');
-    return parsed.pos;
-  } catch (e) {
-    throw new Error(`housing: unreadable watermark '${w}': ${(e as Error).message}`);
-  }
-}
-const formatWatermark = (pos: Watermark): string => JSON.stringify({ v: 1, pos });
+const { parse: parseWatermark, format: formatWatermark } = versionedWatermark<Watermark>(SOURCE_ID, 'pos');
 
 /** SQLSTATE classes → what the hub reports. */
 function reasonOf(sqlState: string): SourceError['reason'] {
@@ -61,9 +52,7 @@ export class HousingConnector implements Connector {
   private readonly guarded = new WeakSet<pg.PoolClient>();
 
   constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) throw new Error(`housing connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    this.opts = parsed.data;
+    this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.pool = new pg.Pool({
       connectionString: this.opts.connectionString,
       max: this.opts.poolSize,
@@ -177,14 +166,11 @@ export class HousingConnector implements Connector {
     }
   }
 
-  async health(): Promise<HealthReport> {
-    const t0 = Date.now();
-    try {
+  health(): Promise<HealthReport> {
+    return probeHealth(async () => {
       await this.query('SELECT 1', [], 'health');
-      return { ok: true, latencyMs: Date.now() - t0 };
-    } catch (e) {
-      return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
-    }
+      return { ok: true };
+    });
   }
 
   async close(): Promise<void> {

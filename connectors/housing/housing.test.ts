@@ -2,16 +2,13 @@
  * 住房城乡建设 source end to end: seeder → PostgreSQL (sim_housing) → TCP proxy of the simulator →
  * connector's SQL → canonical records. Real database, real sockets; nothing mocked.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, EnterpriseRef } from '../../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type Connector, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import type { Connector, RunningSimulator, SimulatorEnv } from '../types.js';
 import source from './index.js';
 import { SCHEMA } from './mapping.js';
 
@@ -74,44 +71,22 @@ const ITEMS: WorldItem[] = [
 const MALFORMED = new Set(ITEMS.filter((i) => i.dirt?.malformed).map((i) => i.sourceRecordId));
 const ALL_IDS = ITEMS.map((i) => i.sourceRecordId).sort();
 
-async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
-  const out: ChangeBatch[] = [];
-  for await (const b of it) out.push(b);
-  return out;
-}
-const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SourceError);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
-
 describe('housing source (住房城乡建设)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: SeededSystem['db'];
   let env: SimulatorEnv;
   let sim: RunningSimulator;
   let connector: Connector;
   const extra: Connector[] = [];
   const connect = (more: Record<string, unknown> = {}) => {
-    const c = source.createConnector({ timeoutMs: 5000, ...sim.connectorOptions, ...more }, { log: { info: () => {}, warn: () => {}, error: () => {} } });
+    const c = source.createConnector({ timeoutMs: 5000, ...sim.connectorOptions, ...more }, quietDeps);
     extra.push(c);
     return c;
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('housing');
-    env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'housing-')), port: 0, host: '127.0.0.1' };
-    await source.simulator.reset(env);
-    await source.simulator.reset(env); // idempotent
-    const { written } = await source.simulator.seed(env, (async function* () {
-      yield ITEMS.slice(0, 9);
-      yield ITEMS.slice(9);
-    })());
-    expect(written).toBe(ITEMS.length);
+    const seeded = await seededSystem(source, ITEMS, 9);
+    ({ db, env } = seeded);
+    expect(seeded.written).toBe(ITEMS.length);
     sim = await source.simulator.start(env);
     connector = connect();
   });

@@ -4,10 +4,11 @@
  * Beijing time), plus the exchange views V_GX_* its read-only login may see. reset (create + empty),
  * seed (world items → rows, dirt planted) and touch (change one row in place, bump GXSJ).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { CanonicalRecord, CredentialRecord, EnterpriseRef } from '../../src/domain/canonical.js';
-import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
+import { fnv1a, refValues, type RefStyle } from '../kit/dirt.js';
+import { TableWriter, withClient, touchRow, type SqlValue as Value } from '../kit/sql-tables.js';
 import type { SimulatorEnv } from '../types.js';
 import {
   CLOSED_DICTIONARIES,
@@ -35,8 +36,6 @@ import {
   type TableSpec,
 } from './mapping.js';
 
-const SQL_TIMEOUT_MS = 120_000;
-const INSERT_BATCH = 1000;
 /** the fault switch the exchange views read (故障开关); the simulator flips it */
 export const FAULT_TABLE = `${SCHEMA}.t_sys_gzkg`;
 
@@ -76,16 +75,6 @@ CREATE TABLE IF NOT EXISTS ${FAULT_TABLE} (gzlx text PRIMARY KEY, kg char(1) NOT
 ${DICTIONARIES.map((d) => `CREATE TABLE IF NOT EXISTS ${SCHEMA}.${d} (dm varchar(8) PRIMARY KEY, mc text NOT NULL UNIQUE);`).join('\n')}
 ${TABLES.map(tableDdl).join('\n')}
 `;
-
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, statement_timeout: SQL_TIMEOUT_MS, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The read-only login of the exchange views. A role is cluster-wide: created once, raced safely. */
 async function ensureReader(c: pg.Client): Promise<void> {
@@ -154,40 +143,20 @@ class Dictionaries {
 
 // ---------------------------------------------------------------- canonical fields → columns
 
-type Value = string | number | null;
-type Dirt = NonNullable<WorldItem['dirt']>;
 type Cols = Record<string, Value>;
 /** canonical field → the columns it is stored in */
-type FieldMap = Record<string, (v: unknown, d: Dictionaries, style: Dirt['refStyle']) => Cols>;
+type FieldMap = Record<string, (v: unknown, d: Dictionaries, style: RefStyle) => Cols>;
 
-const hash = (s: string): number => {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-};
-
-/** Full-width letters and brackets and an extra space: how names were typed into old forms. */
-function fullWidthName(name: string): string {
-  const wide = name.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).replace(/[()]/g, (b) => (b === '(' ? '（' : '）'));
-  return wide.length > 4 && !/\s/.test(wide) ? `${wide.slice(0, 2)}\u3000${wide.slice(2)}` : wide;
-}
-
-/** The reference as this system carries it: dirt decides whether only the org code or the name is kept. */
-function refValues(ref: EnterpriseRef | null | undefined, style: Dirt['refStyle']): [Value, Value, Value] {
-  const r = ref ?? {};
-  if (style === 'orgCode' && (r.orgCode || r.creditCode)) return [null, r.orgCode ?? orgCodeOfCreditCode(r.creditCode!), null];
-  if (style === 'name' && r.name) return [null, null, r.name];
-  if (style === 'fullWidthName' && r.name) return [null, null, /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name)];
-  return [r.creditCode ?? null, r.orgCode ?? null, r.name ?? null];
-}
+/** Names typed into this platform's old forms got an ideographic space; an org-code-only reference needs a code to keep. */
+const DIRT = { gap: '\u3000', orgCodeNeedsACode: true };
 
 const put = (column: string) => (v: unknown): Cols => ({ [column]: v == null ? null : (v as Value) });
 const flagOf = (column: string) => (v: unknown): Cols => ({ [column]: v ? '1' : '0' });
 const open = (column: string, dict: OpenDictionary) => (v: unknown, d: Dictionaries): Cols => ({ [column]: d.code(dict, v as string | null) });
 const closed = <T extends string>(column: string, dict: Readonly<Record<string, [string, T]>>) => (v: unknown): Cols => ({ [column]: codeOf(dict, v as T) });
-const refTo = (t: TableName, i = 0) => (v: unknown, _d: Dictionaries, style: Dirt['refStyle']): Cols => {
+const refTo = (t: TableName, i = 0) => (v: unknown, _d: Dictionaries, style: RefStyle): Cols => {
   const cols = refCols(TABLE[t].refs[i]!);
-  const vals = refValues(v as EnterpriseRef | null, style);
+  const vals = refValues(v as EnterpriseRef | null, style, DIRT);
   return Object.fromEntries(cols.map((c, k) => [c, vals[k]!]));
 };
 const status = closed('zszt', ZSZT);
@@ -288,67 +257,52 @@ function render(item: WorldItem, d: Dictionaries): Row | null {
     else if (!IMPLIED.has(field) && value != null) throw new Error(`housing seed: ${item.sourceRecordId}: field '${field}' has no column in ${table}`);
   }
   if (item.dirt?.malformed) {
-    const [column, value] = BREAKAGE[table][hash(item.sourceRecordId) % 3]!;
+    const [column, value] = BREAKAGE[table][fnv1a(item.sourceRecordId) % 3]!;
     cols[column] = value;
   }
   return { table, cols };
 }
 
-async function insertRows(c: pg.Client, table: TableName, rows: Cols[]): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = columnsOf(TABLE[table]);
-  const params: Value[] = [];
-  const tuples = rows.map((r) => `(${cols.map((col) => (params.push(r[col] ?? null), `$${params.length}`)).join(',')})`);
-  await c.query(`INSERT INTO ${SCHEMA}.${table} (${cols.join(',')}) VALUES ${tuples.join(',')}`, params);
-}
+/** Column order of each table's rows as written. */
+const COLUMNS = Object.fromEntries(TABLES.map((t) => [t.table, columnsOf(t)])) as Record<TableName, string[]>;
 
 export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> {
   return withClient(env.departmentsDatabaseUrl, async (c) => {
     const dicts = await Dictionaries.load(c);
-    const pending = new Map<TableName, Cols[]>(TABLES.map((t) => [t.table as TableName, []]));
-    let written = 0;
-    const flush = async (t: TableName) => {
-      await dicts.flush(c);
-      const rows = pending.get(t)!;
-      await insertRows(c, t, rows);
-      written += rows.length;
-      pending.set(t, []);
-    };
+    // codes first seen in a batch go into their dictionaries before the rows that use them
+    const writer = new TableWriter(c, { schema: SCHEMA, columns: COLUMNS, beforeFlush: () => dicts.flush(c) });
     for await (const chunk of items) {
       for (const item of chunk) {
         const row = render(item, dicts);
-        if (!row) continue;
-        const rows = pending.get(row.table)!;
-        rows.push(row.cols);
-        if (rows.length >= INSERT_BATCH) await flush(row.table);
+        if (row) await writer.add(row.table, COLUMNS[row.table].map((col) => row.cols[col] ?? null));
       }
     }
-    for (const t of pending.keys()) await flush(t);
-    await c.query(`ANALYZE ${TABLES.map((t) => `${SCHEMA}.${t.table}`).join(', ')}`);
-    return { written };
+    return writer.finish();
   });
 }
 
 /** Changes one stored record in place (canonical field names) and bumps GXSJ to now, Beijing time. */
-export async function touch(env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> {
-  await withClient(env.departmentsDatabaseUrl, async (c) => {
-    for (const t of TABLES) {
-      const found = await c.query(`SELECT 1 FROM ${SCHEMA}.${t.table} WHERE id = $1`, [sourceRecordId]);
-      if (found.rowCount === 0) continue;
-      const table = t.table as TableName;
-      const dicts = await Dictionaries.load(c);
-      const sets: Cols = {};
-      for (const [field, value] of Object.entries(change)) {
-        const to = FIELDS[table][field];
-        if (!to) throw new Error(`housing touch: field '${field}' cannot be changed on ${table}`);
-        Object.assign(sets, to(value, dicts, undefined));
-      }
-      await dicts.flush(c);
-      const entries = Object.entries(sets);
-      const assignments = [...entries.map(([column], i) => `${column} = $${i + 2}`), `gxsj = (clock_timestamp() AT TIME ZONE 'UTC') + interval '8 hours'`];
-      await c.query(`UPDATE ${SCHEMA}.${table} SET ${assignments.join(', ')} WHERE id = $1`, [sourceRecordId, ...entries.map(([, v]) => v)]);
-      return;
-    }
-    throw new Error(`housing touch: no record '${sourceRecordId}'`);
-  });
-}
+export const touch = (env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> =>
+  touchRow(
+    env.departmentsDatabaseUrl,
+    {
+      schema: SCHEMA,
+      tables: TABLES.map((t) => t.table),
+      source: 'housing',
+      stamp: `gxsj = (clock_timestamp() AT TIME ZONE 'UTC') + interval '8 hours'`,
+      async assign(c, t, change) {
+        const table = t as TableName;
+        const dicts = await Dictionaries.load(c);
+        const sets: Cols = {};
+        for (const [field, value] of Object.entries(change)) {
+          const to = FIELDS[table][field];
+          if (!to) throw new Error(`housing touch: field '${field}' cannot be changed on ${table}`);
+          Object.assign(sets, to(value, dicts, undefined));
+        }
+        await dicts.flush(c);
+        return Object.entries(sets);
+      },
+    },
+    sourceRecordId,
+    change,
+  );

@@ -12,6 +12,7 @@
  */
 import net, { type AddressInfo } from 'node:net';
 import pg from 'pg';
+import { reachableHost } from '../kit/http-simulator.js';
 import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../types.js';
 import { READER_PASSWORD, READER_ROLE } from './mapping.js';
 import { FAULT_TABLE } from './seed.js';
@@ -150,9 +151,8 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     server.listen(env.port, env.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = env.host === '0.0.0.0' || env.host === '::' || env.host === '' ? '127.0.0.1' : env.host;
   const url = new URL(env.departmentsDatabaseUrl);
-  url.hostname = host.includes(':') ? `[${host}]` : host;
+  url.hostname = reachableHost(env.host);
   url.port = String(port);
   if (hasReader) {
     url.username = READER_ROLE;
