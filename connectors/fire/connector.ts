@@ -20,6 +20,8 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { normaliseName } from '../../src/domain/names.js';
+import { parseOptions, probeHealth } from '../kit/connector.js';
+import { deadline } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { ExportFileError, SCAN_CHANNEL, fsError, listExports, parseExportName, readExport, type ExportContent, type ExportName } from './files.js';
 import { ID_HEADER, TABLES, toEnvelope } from './mapping.js';
@@ -80,16 +82,13 @@ export class FireConnector implements Connector {
   private parsedRows = 0;
 
   constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) throw new Error(`fire connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    this.opts = parsed.data;
+    this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.folder = path.resolve(this.opts.folder);
   }
 
   /** Runs one outbound call under timeoutMs (and the caller's signal); failures become SourceError. */
   private async call<T>(what: string, callerSignal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+    const { signal, timeout } = deadline(this.opts.timeoutMs, callerSignal);
     try {
       return await raced(fn(signal), signal);
     } catch (err) {
@@ -195,18 +194,15 @@ export class FireConnector implements Connector {
     if (bad) this.deps?.log.warn({ source: this.id, bad }, 'export rows that could not be read');
   }
 
-  async health(): Promise<HealthReport> {
-    const t0 = Date.now();
-    try {
+  health(): Promise<HealthReport> {
+    return probeHealth(async () => {
       const files = await this.call(`scan of ${this.folder}`, undefined, () => listExports(this.folder));
       for (const f of files) {
         const st = await fsp.lstat(path.join(this.folder, f.name));
-        if (!st.isFile() && !st.isFIFO()) return { ok: false, latencyMs: Date.now() - t0, detail: `${f.name} is not a readable file` };
+        if (!st.isFile() && !st.isFIFO()) return { ok: false, detail: `${f.name} is not a readable file` };
       }
-      return { ok: true, latencyMs: Date.now() - t0, detail: files.length ? `${files.length} exports, newest ${files.at(-1)!.name}` : 'no exports yet' };
-    } catch (e) {
-      return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
-    }
+      return { ok: true, detail: files.length ? `${files.length} exports, newest ${files.at(-1)!.name}` : 'no exports yet' };
+    });
   }
 
   async close(): Promise<void> {

@@ -4,20 +4,18 @@
  * directory in place of a file, a truncated file, garbage rows). Nothing mocked.
  */
 import fs from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, ListEntryRecord } from '../../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type Connector, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { fullWidthName } from '../kit/dirt.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { encodeCsv, markerFor, writeMarker } from './files.js';
 import source from './index.js';
 import { TABLES, type RawRow } from './mapping.js';
-import { fullWidthName } from './seed.js';
 
 // China time: T0 → 2025-03-01 08:00 (odd day: UTF-8 + BOM), T1/T2 → 2025-03-02 (even: GB18030),
 // T3 → 2025-03-03 00:00:00 (one second after T2, but the next day's export)
@@ -69,32 +67,15 @@ const MALFORMED = new Set(ITEMS.filter((i) => i.dirt?.malformed).map((i) => i.so
 const ALL_IDS = ITEMS.map((i) => i.sourceRecordId).sort();
 const record = (id: string) => ITEMS.find((i) => i.sourceRecordId === id)!.record;
 
-async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
-  const out: ChangeBatch[] = [];
-  for await (const b of it) out.push(b);
-  return out;
-}
-const flat = (batches: ChangeBatch[]): SourceEnvelope[] => batches.flatMap((b) => b.records);
 const ids = (envs: SourceEnvelope[]) => envs.map((e) => e.sourceRecordId).sort();
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SourceError);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
 
 describe('fire source (消防)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: SeededSystem['db'];
   let env: SimulatorEnv;
   let sim: RunningSimulator;
   let connector: Connector;
   let folder: string;
-  const connect = (extra: Record<string, unknown> = {}) => source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, {
-    log: { info: () => {}, warn: () => {}, error: () => {} },
-  });
+  const connect = (extra: Record<string, unknown> = {}) => source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, quietDeps);
   /** drops a hand-made export (bytes + a marker that matches them) and returns a remover */
   const drop = async (name: string, bytes: Buffer, rows: number) => {
     fs.writeFileSync(path.join(folder, name), bytes);
@@ -104,16 +85,10 @@ describe('fire source (消防)', () => {
 
   beforeAll(async () => {
     // the fire system is a folder; the departments database is created only to mirror the real set-up
-    db = await createTestDatabase('fire');
-    env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'fire-')), port: 0, host: '127.0.0.1' };
-    await source.simulator.reset(env);
-    fs.writeFileSync(path.join(env.dataDir, 'fire-drops', 'leftover.csv'), 'x');
-    await source.simulator.reset(env); // idempotent, and empties the folder
-    const { written } = await source.simulator.seed(env, (async function* () {
-      yield ITEMS.slice(0, 6);
-      yield ITEMS.slice(6);
-    })());
-    expect(written).toBe(ITEMS.length);
+    // the second reset must also empty the folder of what was left there
+    const seeded = await seededSystem(source, ITEMS, 6, (e) => fs.writeFileSync(path.join(e.dataDir, 'fire-drops', 'leftover.csv'), 'x'));
+    ({ db, env } = seeded);
+    expect(seeded.written).toBe(ITEMS.length);
     sim = await source.simulator.start(env);
     folder = String(sim.connectorOptions.folder);
     connector = connect();

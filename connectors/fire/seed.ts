@@ -7,8 +7,8 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { EnterpriseRef } from '../../src/domain/canonical.js';
-import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
+import { dirtyRef, fnv1a, type RefStyle } from '../kit/dirt.js';
 import type { SimulatorEnv } from '../types.js';
 import { encodingOfDay, exportName, listExports, readExport, writeExport, type ExportName } from './files.js';
 import {
@@ -36,29 +36,12 @@ export async function reset(env: SimulatorEnv): Promise<void> {
 
 // ---------------------------------------------------------------- rendering world items as rows
 
-type Dirt = NonNullable<WorldItem['dirt']>;
-
-const hash = (s: string): number => {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-};
-
-/** Full-width letters and brackets and an extra space: how names were typed into the old forms. */
-export function fullWidthName(name: string): string {
-  const wide = name.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
-  return wide.length > 4 && !/\s/.test(wide) ? `${wide.slice(0, 2)} ${wide.slice(2)}` : wide;
-}
-
-/** The unit as this row carries it: dirt decides whether only the org code or only the name is kept. */
-function refCells(ref: EnterpriseRef | null | undefined, style: Dirt['refStyle']): Cells | null {
-  const r = ref ?? {};
-  if (style === 'orgCode') return { 单位名称: '', 统一社会信用代码: '', 组织机构代码: r.orgCode ?? (r.creditCode ? orgCodeOfCreditCode(r.creditCode) : '') };
-  if (style === 'name' && r.name) return { 单位名称: r.name, 统一社会信用代码: '', 组织机构代码: '' };
-  if (style === 'fullWidthName' && r.name) {
-    return { 单位名称: /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name), 统一社会信用代码: '', 组织机构代码: '' };
-  }
-  return null; // as the record has it
+/** The unit as this row carries it: dirt decides whether only the org code or only the name is kept (empty cells for the rest). */
+function refCells(ref: EnterpriseRef | null | undefined, style: RefStyle): Cells | null {
+  const dirty = dirtyRef(ref, style);
+  if (!dirty) return null; // as the record has it
+  const [cc, oc, name] = dirty;
+  return { 单位名称: name ?? '', 统一社会信用代码: cc ?? '', 组织机构代码: oc ?? '' };
 }
 
 /** Per table: the main date column, the free-text column a stray comma splits, and a label typed wrong. */
@@ -96,7 +79,7 @@ function render(item: WorldItem): Rendered | null {
   const cells: Cells = { ...renderCells(table, item.record), [ID_HEADER]: item.sourceRecordId, [UPDATED_HEADER]: toLocalTimestamp(item.updatedAt) };
   const ref = refCells('enterprise' in item.record ? item.record.enterprise : null, item.dirt?.refStyle);
   if (ref) Object.assign(cells, ref);
-  const row = item.dirt?.malformed ? breakRow(table, cells, hash(item.sourceRecordId) % 3) : rowOf(table, cells);
+  const row = item.dirt?.malformed ? breakRow(table, cells, fnv1a(item.sourceRecordId) % 3) : rowOf(table, cells);
   return { table, day: exportDay(item.updatedAt), id: item.sourceRecordId, updatedAt: item.updatedAt, row };
 }
 
