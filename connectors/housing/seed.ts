@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { CanonicalRecord, CredentialRecord, EnterpriseRef } from '../../src/domain/canonical.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { fnv1a, refValues, type RefStyle } from '../kit/dirt.js';
-import { TableWriter, withClient, touchRow, type SqlValue as Value } from '../kit/sql-tables.js';
+import { bulkLoad, TableWriter, touchRow, withClient, type SqlValue as Value } from '../kit/sql-tables.js';
 import type { SimulatorEnv } from '../types.js';
 import {
   CLOSED_DICTIONARIES,
@@ -271,13 +271,14 @@ export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>)
     const dicts = await Dictionaries.load(c);
     // codes first seen in a batch go into their dictionaries before the rows that use them
     const writer = new TableWriter(c, { schema: SCHEMA, columns: COLUMNS, beforeFlush: () => dicts.flush(c) });
-    for await (const chunk of items) {
-      for (const item of chunk) {
-        const row = render(item, dicts);
-        if (row) await writer.add(row.table, COLUMNS[row.table].map((col) => row.cols[col] ?? null));
+    return bulkLoad(c, writer, async (w) => {
+      for await (const chunk of items) {
+        for (const item of chunk) {
+          const row = render(item, dicts);
+          if (row) await w.add(row.table, COLUMNS[row.table].map((col) => row.cols[col] ?? null));
+        }
       }
-    }
-    return writer.finish();
+    });
   });
 }
 

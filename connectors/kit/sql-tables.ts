@@ -66,17 +66,52 @@ export interface TableWriterOptions<T extends string> {
 }
 
 /**
+ * The secondary indexes of these tables (not those behind a constraint), as statements that create them.
+ * Dropped while a bulk load runs and built again once at the end: one sorted build per index instead of
+ * millions of scattered inserts into it. A load killed half-way leaves them missing until the next
+ * reset, whose DDL creates them again (a half-seeded system is reset before use anyway).
+ */
+async function secondaryIndexes(c: pg.ClientBase, schema: string, tables: readonly string[]): Promise<{ name: string; def: string }[]> {
+  const { rows } = await c.query<{ name: string; def: string }>(
+    `SELECT format('%I.%I', n.nspname, ic.relname) AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = $1 AND t.relname = ANY($2)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+      ORDER BY t.relname, ic.relname`,
+    [schema, tables],
+  );
+  return rows;
+}
+
+/**
  * Seeds a system's tables: rows are gathered per table and written with COPY in batches, so memory
  * stays bounded whatever the world's size; finish() writes the rest and refreshes the planner's statistics.
  */
 export class TableWriter<T extends string> {
   private readonly pending = new Map<T, SqlValue[][]>();
   private readonly batchRows: number;
+  private deferred: { name: string; def: string }[] = [];
   written = 0;
 
   constructor(private readonly c: pg.ClientBase, private readonly o: TableWriterOptions<T>) {
     this.batchRows = o.batchRows ?? 5000;
     for (const t of Object.keys(o.columns) as T[]) this.pending.set(t, []);
+  }
+
+  /** Drops the tables' secondary indexes until finish() (or restoreIndexes() after a failure) builds them again. */
+  async deferIndexes(): Promise<void> {
+    this.deferred = await secondaryIndexes(this.c, this.o.schema, [...this.pending.keys()]);
+    if (this.deferred.length) await this.c.query(`DROP INDEX ${this.deferred.map((i) => i.name).join(', ')}`);
+  }
+
+  async restoreIndexes(): Promise<void> {
+    while (this.deferred.length) {
+      await this.c.query(this.deferred[0]!.def);
+      this.deferred.shift();
+    }
   }
 
   async add(table: T, values: SqlValue[]): Promise<void> {
@@ -97,6 +132,7 @@ export class TableWriter<T extends string> {
   /** Writes what is pending, ANALYZEs every table and returns how many rows were written. */
   async finish(): Promise<{ written: number }> {
     for (const t of this.pending.keys()) await this.flush(t);
+    await this.restoreIndexes();
     await this.c.query(`ANALYZE ${[...this.pending.keys()].map((t) => `${this.o.schema}.${t}`).join(', ')}`);
     return { written: this.written };
   }
@@ -109,16 +145,33 @@ export async function seedTables<T extends string, I>(
   items: AsyncIterable<I[]>,
   render: (item: I) => { table: T; values: SqlValue[] } | null,
 ): Promise<{ written: number }> {
-  return withClient(url, async (c) => {
-    const w = new TableWriter(c, o);
-    for await (const chunk of items) {
-      for (const item of chunk) {
-        const row = render(item);
-        if (row) await w.add(row.table, row.values);
+  return withClient(url, (c) =>
+    bulkLoad(c, new TableWriter(c, o), async (w) => {
+      for await (const chunk of items) {
+        for (const item of chunk) {
+          const row = render(item);
+          if (row) await w.add(row.table, row.values);
+        }
       }
-    }
-    return w.finish();
-  });
+    }),
+  );
+}
+
+/**
+ * Runs a bulk load through `w` with its tables' secondary indexes deferred to the end; when the load
+ * fails they are built again before the error is passed on, so the system is never left without them.
+ */
+export async function bulkLoad<T extends string>(c: pg.ClientBase, w: TableWriter<T>, load: (w: TableWriter<T>) => Promise<void>): Promise<{ written: number }> {
+  // a seed interrupted by a crash is run again from reset, so its commits need not wait for the disk
+  await c.query('SET synchronous_commit = off');
+  await w.deferIndexes();
+  try {
+    await load(w);
+    return await w.finish();
+  } catch (err) {
+    await w.restoreIndexes().catch(() => undefined); // the load's error is the one to report
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------- touch
