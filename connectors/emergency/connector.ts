@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
-import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { deadline as deadlineSignal, toSourceError } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_NAMES, RESOURCES, toEnvelope, type ResourceName } from './mapping.js';
@@ -171,30 +171,24 @@ export class EmergencyConnector implements Connector {
   }
 
   async fetchByKeys(creditCodes: readonly string[], opts?: { signal?: AbortSignal }): Promise<SourceEnvelope[]> {
-    const codes = [...new Set(creditCodes)];
-    const out: SourceEnvelope[] = [];
-    const seen = new Set<string>();
+    const out = new DistinctEnvelopes();
     const path = '/api/v1/enterprise-profiles/query';
-    for (let i = 0; i < codes.length; i += MAX_BATCH_CODES) {
-      const chunk = codes.slice(i, i + MAX_BATCH_CODES);
+    for (const chunk of chunksOf(creditCodes, MAX_BATCH_CODES)) {
       const body = await this.call({ method: 'POST', path, data: { credit_codes: chunk }, signal: opts?.signal });
       const answer = this.shape(profileSchema, body, `POST ${path}`);
       for (const name of RESOURCE_NAMES) {
         answer.data[name].forEach((raw, idx) => {
           const env = toEnvelope(name, raw, idx);
-          const key = `${name}|${env.sourceRecordId}`;
-          if (seen.has(key)) return; // a record can be reached from two chunks (a person working for two of the enterprises)
-          seen.add(key);
-          out.push(env);
+          out.add(`${name}|${env.sourceRecordId}`, env); // a record can be reached from two chunks (a person working for two of the enterprises)
         });
       }
     }
-    return out;
+    return out.all;
   }
 
   async *changesSince(watermark: string | null, opts?: { signal?: AbortSignal; batchSize?: number }): AsyncIterable<ChangeBatch> {
     const cursors = parseWatermark(watermark);
-    const limit = Math.min(Math.max(1, opts?.batchSize ?? this.opts.pageSize), MAX_PAGE_SIZE);
+    const limit = batchSizeOf(opts?.batchSize, this.opts.pageSize, MAX_PAGE_SIZE);
     for (const r of RESOURCES) {
       for (;;) {
         const cursor = cursors[r.name];

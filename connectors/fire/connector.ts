@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { normaliseName } from '../../src/domain/names.js';
-import { parseOptions, probeHealth } from '../kit/connector.js';
+import { batchSizeOf, parseOptions, probeHealth } from '../kit/connector.js';
 import { deadline } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { ExportFileError, SCAN_CHANNEL, fsError, listExports, parseExportName, readExport, type ExportContent, type ExportName } from './files.js';
@@ -170,7 +170,7 @@ export class FireConnector implements Connector {
 
   async *changesSince(watermark: string | null, opts?: { signal?: AbortSignal; batchSize?: number }): AsyncIterable<ChangeBatch> {
     const from = parseWatermark(watermark);
-    const size = Math.min(Math.max(1, opts?.batchSize ?? this.opts.pageSize), MAX_BATCH);
+    const size = batchSizeOf(opts?.batchSize, this.opts.pageSize, MAX_BATCH);
     const files = await this.call(`scan of ${this.folder}`, opts?.signal, () => this.scan());
     let records: SourceEnvelope[] = [];
     let pos: Watermark | null = null;

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
-import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { fetchByKeysSql, MAX_KEYS_PER_QUERY, MAX_PAGE_SIZE, pageSql, TABLES, toEnvelope, type TableName } from './mapping.js';
 
@@ -121,29 +121,23 @@ export class HousingConnector implements Connector {
   }
 
   async fetchByKeys(creditCodes: readonly string[], opts?: { signal?: AbortSignal }): Promise<SourceEnvelope[]> {
-    const codes = [...new Set(creditCodes)];
-    const out: SourceEnvelope[] = [];
-    const seen = new Set<string>();
+    const out = new DistinctEnvelopes();
     const sql = fetchByKeysSql();
-    for (let i = 0; i < codes.length; i += MAX_KEYS_PER_QUERY) {
-      const chunk = codes.slice(i, i + MAX_KEYS_PER_QUERY);
+    for (const chunk of chunksOf(creditCodes, MAX_KEYS_PER_QUERY)) {
       const orgs = chunk.filter((c) => c.length === 18).map(orgCodeOfCreditCode);
       const rows = await this.query(sql, [chunk, orgs], 'fetch by credit codes', opts?.signal);
       rows.forEach((r, idx) => {
         const table = r.bm as TableName;
         const env = toEnvelope(table, r.row, idx);
-        const key = `${table}|${env.sourceRecordId}`;
-        if (seen.has(key)) return; // a row can match two codes of different chunks
-        seen.add(key);
-        out.push(env);
+        out.add(`${table}|${env.sourceRecordId}`, env); // a row can match two codes of different chunks
       });
     }
-    return out;
+    return out.all;
   }
 
   async *changesSince(watermark: string | null, opts?: { signal?: AbortSignal; batchSize?: number }): AsyncIterable<ChangeBatch> {
     const pos = parseWatermark(watermark);
-    const size = Math.min(Math.max(1, opts?.batchSize ?? this.opts.pageSize), MAX_PAGE_SIZE);
+    const size = batchSizeOf(opts?.batchSize, this.opts.pageSize, MAX_PAGE_SIZE);
     for (const spec of TABLES) {
       const table = spec.table as TableName;
       for (;;) {

@@ -3,7 +3,7 @@
  * in one message), a versioned JSON watermark, and a health probe that times itself.
  */
 import type { z } from 'zod';
-import type { HealthReport } from '../types.js';
+import type { HealthReport, SourceEnvelope } from '../types.js';
 
 /** Parses a connector's options; throws one error naming every field at fault and why. */
 export function parseOptions<S extends z.ZodTypeAny>(source: string, schema: S, options: unknown): z.infer<S> {
@@ -44,3 +44,26 @@ export async function probeHealth(probe: () => Promise<{ ok: boolean; detail?: s
     return { ok: false, latencyMs: Date.now() - t0, detail: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/** The distinct keys in chunks of at most `size`: a batched source answers one chunk per call. */
+export function chunksOf<T>(keys: readonly T[], size: number): T[][] {
+  const distinct = [...new Set(keys)];
+  const out: T[][] = [];
+  for (let i = 0; i < distinct.length; i += size) out.push(distinct.slice(i, i + size));
+  return out;
+}
+
+/** Envelopes kept once per key, in the order first seen (a record can be reached from two asked codes). */
+export class DistinctEnvelopes {
+  private readonly seen = new Set<string>();
+  readonly all: SourceEnvelope[] = [];
+
+  add(key: string, env: SourceEnvelope): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.all.push(env);
+  }
+}
+
+/** The caller's batch size, or the connector's default, within 1..max. */
+export const batchSizeOf = (asked: number | undefined, dflt: number, max: number): number => Math.min(Math.max(1, asked ?? dflt), max);

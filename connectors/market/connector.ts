@@ -6,7 +6,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
-import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { boundedCall } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { ENDPOINTS, MAX_BATCH_CODES, MAX_PAGE_SIZE, sign, toEnvelope, type EndpointName } from './mapping.js';
@@ -90,29 +90,23 @@ export class MarketConnector implements Connector {
   }
 
   async fetchByKeys(creditCodes: readonly string[], opts?: { signal?: AbortSignal }): Promise<SourceEnvelope[]> {
-    const codes = [...new Set(creditCodes)];
-    const out: SourceEnvelope[] = [];
-    const seen = new Set<string>();
-    for (let i = 0; i < codes.length; i += MAX_BATCH_CODES) {
-      const chunk = codes.slice(i, i + MAX_BATCH_CODES);
+    const out = new DistinctEnvelopes();
+    for (const chunk of chunksOf(creditCodes, MAX_BATCH_CODES)) {
       const body = await this.call('POST', '/api/v2/enterprises/batch', { data: { codes: chunk }, signal: opts?.signal });
       const answer = this.shape(batchSchema, body, 'POST /api/v2/enterprises/batch');
       for (const { name } of ENDPOINTS) {
         answer[name].forEach((raw, idx) => {
           const env = toEnvelope(name, raw, idx);
-          const key = `${env.kind}|${env.sourceRecordId}`;
-          if (seen.has(key)) return; // a record can match two codes of a chunk (org code and name)
-          seen.add(key);
-          out.push(env);
+          out.add(`${env.kind}|${env.sourceRecordId}`, env); // a record can match two codes of a chunk (org code and name)
         });
       }
     }
-    return out;
+    return out.all;
   }
 
   async *changesSince(watermark: string | null, opts?: { signal?: AbortSignal; batchSize?: number }): AsyncIterable<ChangeBatch> {
     const pos = parseWatermark(watermark);
-    const size = Math.min(Math.max(1, opts?.batchSize ?? this.opts.pageSize), MAX_PAGE_SIZE);
+    const size = batchSizeOf(opts?.batchSize, this.opts.pageSize, MAX_PAGE_SIZE);
     for (const ep of ENDPOINTS) {
       for (;;) {
         const at = pos[ep.name];

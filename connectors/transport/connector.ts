@@ -15,7 +15,7 @@ import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
-import { parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
+import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { boundedCall } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_BY_TAG, RESOURCES, toEnvelope, type ResourceName, type ResourceTag } from './mapping.js';
@@ -117,11 +117,8 @@ export class TransportConnector implements Connector {
   }
 
   async fetchByKeys(creditCodes: readonly string[], opts?: { signal?: AbortSignal }): Promise<SourceEnvelope[]> {
-    const codes = [...new Set(creditCodes)];
-    const out: SourceEnvelope[] = [];
-    const seen = new Set<string>();
-    for (let i = 0; i < codes.length; i += MAX_BATCH_CODES) {
-      const chunk = codes.slice(i, i + MAX_BATCH_CODES);
+    const out = new DistinctEnvelopes();
+    for (const chunk of chunksOf(creditCodes, MAX_BATCH_CODES)) {
       const what = 'POST /batchQuery';
       const { records } = this.list(await this.call('POST', '/batchQuery', { data: { tyshxydm: chunk }, signal: opts?.signal }), what);
       records.forEach((raw, idx) => {
@@ -130,18 +127,15 @@ export class TransportConnector implements Connector {
         // the tag is the platform's classification, not record content: without it nothing can be said
         if (!resource) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: record ${idx} has unknown zylx ${JSON.stringify(tag)}`);
         const env = toEnvelope(resource, raw, idx);
-        const key = `${env.kind}|${env.sourceRecordId}`;
-        if (seen.has(key)) return; // a name-only record can match codes of two chunks
-        seen.add(key);
-        out.push(env);
+        out.add(`${env.kind}|${env.sourceRecordId}`, env); // a name-only record can match codes of two chunks
       });
     }
-    return out;
+    return out.all;
   }
 
   async *changesSince(watermark: string | null, opts?: { signal?: AbortSignal; batchSize?: number }): AsyncIterable<ChangeBatch> {
     const pos = parseWatermark(watermark);
-    const size = Math.min(Math.max(1, opts?.batchSize ?? this.opts.pageSize), MAX_PAGE_SIZE);
+    const size = batchSizeOf(opts?.batchSize, this.opts.pageSize, MAX_PAGE_SIZE);
     for (const { name } of RESOURCES) {
       const path = `/${name}`;
       const what = `GET ${path}`;
