@@ -4,6 +4,7 @@
  * and store each check append-only with the catalogue and data versions it used.
  */
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { checkCreditCode, checkIdNumber, maskIdNumber } from '../domain/codes.js';
 import { normaliseCode, normaliseName } from '../domain/names.js';
@@ -103,10 +104,8 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
 
 const todayIso = () => new Date().toISOString().slice(0, 10);
 
-/** One statement reads everything the checks of `q` need. */
-async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
-  const [row]: CheckRead[] = await ds.query(
-    `WITH subj AS (
+/** Everything the checks of one batch need, in one statement: $1 credit codes, $2 normalised names, $3 named persons' keys, $4 role kinds, $5 connector ids. */
+const READ_SQL = `WITH subj AS (
        SELECT credit_code, name, name_normalised, status, industry_code FROM enterprise
        WHERE credit_code = ANY($1::text[]) OR name_normalised = ANY($2::text[])),
        roles AS (
@@ -135,10 +134,38 @@ async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
         FROM unnest($5::text[]) AS c(id)
         JOIN LATERAL (SELECT finished_at, id FROM sync_run WHERE connector = c.id AND status = 'SUCCEEDED'
                       ORDER BY finished_at DESC LIMIT 1) r ON true) AS fresh,
-       (SELECT max(version)::int FROM measure_catalogue_version) AS catalogue_version`,
-    [q.codes, q.names, q.namedKeys, Object.keys(CHECK_ROLES), q.connectorIds],
-  );
-  return row!;
+       (SELECT max(version)::int FROM measure_catalogue_version) AS catalogue_version`;
+
+/** Pooled connections that hold the prepared check read. */
+const preparedOn = new WeakSet<pg.PoolClient>();
+
+/**
+ * One round trip, no planning: the statement is prepared once per pooled connection and run with its
+ * generic plan (every branch is an index probe, whatever the keys). Planned afresh each time it cost
+ * 1-2.5 ms of the database's CPU against 0.4 ms to run it. The keys go in as escaped literals because a
+ * simple query (the only way to send the three statements at once) takes no parameters; the setting
+ * lives only for this query (an error rolls the implicit transaction, and the setting, back).
+ */
+async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
+  const pool = (ds.driver as unknown as { master: pg.Pool }).master;
+  const client = await pool.connect();
+  try {
+    const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);
+    const prepare = preparedOn.has(client) ? '' : `PREPARE jp_check_read(text[], text[], text[], text[], text[]) AS ${READ_SQL};\n`;
+    const results = (await client.query(
+      `${prepare}SET plan_cache_mode = force_generic_plan;
+       EXECUTE jp_check_read(${list(q.codes)}, ${list(q.names)}, ${list(q.namedKeys)}, ${list(Object.keys(CHECK_ROLES))}, ${list(q.connectorIds)});
+       RESET plan_cache_mode`,
+    )) as unknown as pg.QueryResult<CheckRead>[];
+    const row = results.find((r) => r.command === 'SELECT')!.rows[0]!;
+    preparedOn.add(client);
+    client.release();
+    return row;
+  } catch (err) {
+    // the connection's state (prepared or not, the setting) is unknown after a failure: the pool closes it
+    client.release(err instanceof Error ? err : true);
+    throw err;
+  }
 }
 
 /** Stores check rows (one statement for every row given). */
