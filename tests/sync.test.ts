@@ -211,6 +211,22 @@ describe('sync engine over the market simulator', () => {
     expect(n).toBe(Object.keys(QUARANTINED).length);
   });
 
+  it('a large sync (reading ahead) cut mid-stream also resumes with nothing lost or duplicated', async () => {
+    const hub = await freshHub();
+    const c = connect();
+    // deferHookAfterWritten 0: the sync counts as large from its first batch, so the next batch is fetched ahead
+    const [cut] = await syncAll(hub, [c], { batchSize: 2, deferHookAfterWritten: 0, onProgress: (p) => void (p.batches === 1 && sim.setFaults({ mode: 'drop' })) });
+    expect(cut!.status).toBe('FAILED');
+    expect(cut!.batches).toBeGreaterThanOrEqual(1);
+    figuresAddUp(cut!);
+    expect(await watermark(hub.ds)).toBe(cut!.watermarkTo);
+    await sim.setFaults({ mode: 'none' });
+    const [resumed] = await syncAll(hub, [c], { batchSize: 2, deferHookAfterWritten: 0 });
+    expect(resumed).toMatchObject({ status: 'SUCCEEDED', watermarkFrom: cut!.watermarkTo });
+    expect(cut!.read + resumed!.read).toBe(ITEMS.length);
+    expect(await storedCounts(hub.ds)).toEqual(STORED);
+  });
+
   it('a RUNNING run left by a killed process is marked ABORTED at the next run', async () => {
     const hub = await freshHub();
     const [{ id }] = await hub.ds.query(`INSERT INTO sync_run (connector, status) VALUES ('market', 'RUNNING') RETURNING id`);

@@ -133,10 +133,15 @@ class BatchHook {
 
   private readonly hook: SyncOptions['onBatchCommitted'];
 
+  /** the sync has written more than the threshold: a first load or a source re-sending everything */
+  get large(): boolean {
+    return this.written > this.deferAfter;
+  }
+
   async afterBatch(affected: Set<string>, written: number, context: object): Promise<void> {
     this.written += written;
     if (!this.hook || !affected.size) return;
-    if (this.written <= this.deferAfter && !this.deferred.size) return this.call(affected, context);
+    if (!this.large && !this.deferred.size) return this.call(affected, context);
     for (const c of affected) this.deferred.add(c);
     if (this.deferred.size >= DEFERRED_FLUSH_AT) await this.flush(context);
   }
@@ -236,7 +241,7 @@ async function runConnector(deps: SyncDeps, connector: Connector, opts: SyncOpti
 
     const stats = new StoreStatistics(deps);
     try {
-      for await (const batch of connector.changesSince(result.watermarkFrom, { batchSize: opts.batchSize, signal: opts.signal })) {
+      for await (const batch of readAhead(connector.changesSince(result.watermarkFrom, { batchSize: opts.batchSize, signal: opts.signal }), () => hook.large)) {
         const figures = await inTransaction(ds, async (client) => {
           const f = await applyBatch(client, deps, source, batch.records, { fetchedAt: new Date() });
           await commitProgress(client, connector.id, result.runId!, batch.watermark, f);
@@ -281,6 +286,42 @@ async function runConnector(deps: SyncDeps, connector: Connector, opts: SyncOpti
     return result;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * The source's batches; while `ahead()` holds, the next one is already being fetched while the caller
+ * stores the current one, so the source's wire time (~31 s of a 155 s 20,000-enterprise load) overlaps
+ * the store's. One batch ahead at most; a batch fetched ahead of a stop or failure is dropped (its
+ * watermark is never committed). Small syncs fetch on demand, batch after batch as before.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>, ahead: () => boolean): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<T>> | null = null;
+  let finished = false;
+  try {
+    for (;;) {
+      const r = await (next ?? it.next());
+      next = null;
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      if (ahead()) {
+        next = it.next();
+        next.catch(() => undefined); // a failure surfaces where it is awaited, after the current batch
+      }
+      yield r.value;
+    }
+  } catch (err) {
+    finished = true; // the source failed: it is closed already
+    throw err;
+  } finally {
+    if (!finished) {
+      // the caller stopped early: close the source (once a fetch in flight settles, not waited for)
+      if (next) void next.then(() => it.return?.(), () => undefined).catch(() => undefined);
+      else await it.return?.();
+    }
   }
 }
 
