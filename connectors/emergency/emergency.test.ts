@@ -8,7 +8,7 @@ import type { CanonicalRecord } from '../../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { fullWidthName } from '../kit/dirt.js';
-import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, expectResumableFeed, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
 import type { Connector, SimulatorEnv, SourceEnvelope } from '../types.js';
 import source from './index.js';
 import { toWireInstant } from './mapping.js';
@@ -224,16 +224,7 @@ describe('emergency source (应急管理)', () => {
   });
 
   it('batches of 2 over records sharing one update time neither skip nor repeat, also when resumed mid-way', async () => {
-    const batches = await collect(connector.changesSince(null, { batchSize: 2 }));
-    expect(batches.every((b) => b.records.length <= 2 && b.records.length > 0)).toBe(true);
-    const ids = flat(batches).map((e) => e.sourceRecordId);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual(ALL_IDS);
-    for (let k = 0; k < batches.length; k++) {
-      const before = flat(batches.slice(0, k + 1)).map((e) => e.sourceRecordId);
-      const after = flat(await collect(connector.changesSince(batches[k]!.watermark, { batchSize: 2 }))).map((e) => e.sourceRecordId);
-      expect([...before, ...after].sort(), `resumed after batch ${k}`).toEqual(ALL_IDS);
-    }
+    await expectResumableFeed(connector, ALL_IDS);
   });
 
   it('fetchByKeys returns everything about the enterprises, found by code, org code, own names and people, in one call per 100 codes', async () => {

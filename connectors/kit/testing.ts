@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { WorldItem } from '../../src/generator/world.js';
 import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type ConnectorDeps, type DepartmentSource, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type DepartmentSource, type SimulatorEnv, type SourceEnvelope } from '../types.js';
 
 export async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
   const out: ChangeBatch[] = [];
@@ -28,6 +28,32 @@ export async function failure(p: Promise<unknown>): Promise<SourceError> {
     return e as SourceError;
   }
   throw new Error('expected a SourceError');
+}
+
+/**
+ * The change-feed contract every connector keeps: read in batches of `batchSize`, no batch is empty or
+ * larger, every record comes exactly once; resumed from the watermark after any batch (reading on in
+ * batches of `resumeBatchSize`), what was seen plus what follows is everything, once.
+ * Returns the batches for a department's own checks.
+ */
+export async function expectResumableFeed(
+  connector: Connector,
+  allIds: readonly string[],
+  { batchSize = 2, resumeBatchSize = batchSize }: { batchSize?: number; resumeBatchSize?: number } = {},
+): Promise<ChangeBatch[]> {
+  const ids = (batches: ChangeBatch[]) => flat(batches).map((e) => e.sourceRecordId);
+  const everything = [...allIds].sort();
+  const batches = await collect(connector.changesSince(null, { batchSize }));
+  expect(batches.every((b) => b.records.length >= 1 && b.records.length <= batchSize)).toBe(true);
+  const seen = ids(batches);
+  expect(new Set(seen).size).toBe(seen.length);
+  expect([...seen].sort()).toEqual(everything);
+  for (let k = 0; k < batches.length; k++) {
+    const before = ids(batches.slice(0, k + 1));
+    const after = ids(await collect(connector.changesSince(batches[k]!.watermark, { batchSize: resumeBatchSize })));
+    expect([...before, ...after].sort(), `resumed after batch ${k}`).toEqual(everything);
+  }
+  return batches;
 }
 
 export const quietDeps: ConnectorDeps = { log: { info: () => {}, warn: () => {}, error: () => {} } };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, EnterpriseRecord } from '../../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, expectResumableFeed, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv } from '../types.js';
 import source from './index.js';
 import { sign } from './mapping.js';
@@ -132,18 +132,7 @@ describe('market source (市场监管)', () => {
   });
 
   it('batches of 2 over records sharing one updatedAt neither skip nor repeat, also when resumed mid-way', async () => {
-    const batches = await collect(connector.changesSince(null, { batchSize: 2 }));
-    expect(batches.every((b) => b.records.length <= 2)).toBe(true);
-    const ids = flat(batches).map((e) => e.sourceRecordId);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(ITEMS.map((i) => i.sourceRecordId).sort());
-
-    // resume from every intermediate watermark: what was seen + what follows = everything, once
-    for (let k = 0; k < batches.length; k++) {
-      const before = flat(batches.slice(0, k + 1)).map((e) => e.sourceRecordId);
-      const after = flat(await collect(connector.changesSince(batches[k]!.watermark, { batchSize: 2 }))).map((e) => e.sourceRecordId);
-      expect([...before, ...after].sort()).toEqual(ITEMS.map((i) => i.sourceRecordId).sort());
-    }
+    await expectResumableFeed(connector, ITEMS.map((i) => i.sourceRecordId));
   });
 
   it('fetchByKeys returns everything about the codes in one call per 100 codes', async () => {
