@@ -25,7 +25,7 @@ import type {
   RecordKind,
   RoleRecord,
 } from '../../src/domain/canonical.js';
-import { checkCreditCode, checkIdNumber, checkOrgCode } from '../../src/domain/codes.js';
+import { creditCodeField as creditCode, idNumberField as idNumber, orgCodeField as orgCode } from '../kit/identifiers.js';
 import type { SourceEnvelope } from '../types.js';
 
 // ---------------------------------------------------------------- protocol
@@ -174,22 +174,6 @@ const optLabel = <T extends string>(table: Readonly<Record<string, T>>, what: st
       if (!v) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${what} label '${s}'` });
       return v ?? null;
     });
-const idNumber = z.string().superRefine((s, ctx) => {
-  const c = checkIdNumber(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
-const STRUCTURE_CREDIT = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-/** Credit code shape; a failing check character alone is tolerated (really issued codes do fail). */
-const creditCode = z.string().superRefine((s, ctx) => {
-  if (!STRUCTURE_CREDIT.test(s)) {
-    const c = checkCreditCode(s);
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.ok ? 'malformed credit code' : c.reason });
-  }
-});
-const orgCode = z.string().superRefine((s, ctx) => {
-  const c = checkOrgCode(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
 
 /** The reference exactly as the source had it: only the keys it carried (null when it carried none). */
 function ref(cc: string | null | undefined, oc: string | null | undefined, name: string | null | undefined): EnterpriseRef | null {

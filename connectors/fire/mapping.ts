@@ -15,7 +15,7 @@ import type {
   PenaltyRecord,
   RecordKind,
 } from '../../src/domain/canonical.js';
-import { checkCreditCode, checkIdNumber, checkOrgCode } from '../../src/domain/codes.js';
+import { refineCreditCode, refineIdNumber, refineOrgCode } from '../kit/identifiers.js';
 import type { SourceEnvelope } from '../types.js';
 
 // ---------------------------------------------------------------- tables (one export file per table per day)
@@ -164,24 +164,10 @@ const timestamp = cell.transform((s, ctx) => {
   return iso;
 });
 
-const STRUCTURE_CREDIT = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-/** Credit code shape; a failing check character alone is tolerated (really issued codes do fail). */
-const creditCode = cell.superRefine((s, ctx) => {
-  if (s !== '' && !STRUCTURE_CREDIT.test(s)) {
-    const c = checkCreditCode(s);
-    issue(ctx, c.ok ? 'malformed credit code' : c.reason);
-  }
-});
-const orgCode = cell.superRefine((s, ctx) => {
-  if (s === '') return;
-  const c = checkOrgCode(s);
-  if (!c.ok) issue(ctx, c.reason);
-});
-const idNumber = cell.superRefine((s, ctx) => {
-  if (s === '') return;
-  const c = checkIdNumber(s);
-  if (!c.ok) issue(ctx, c.reason);
-});
+// an empty cell is no identifier at all, not a wrong one
+const creditCode = cell.superRefine((s, ctx) => void (s !== '' && refineCreditCode(s, ctx)));
+const orgCode = cell.superRefine((s, ctx) => void (s !== '' && refineOrgCode(s, ctx)));
+const idNumber = cell.superRefine((s, ctx) => void (s !== '' && refineIdNumber(s, ctx)));
 
 const refShape = { 单位名称: cell, 统一社会信用代码: creditCode, 组织机构代码: orgCode };
 /** The reference exactly as the row carries it: only the columns it filled (names kept as typed). */

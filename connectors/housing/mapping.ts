@@ -23,7 +23,7 @@ import type {
   RecordKind,
   RoleRecord,
 } from '../../src/domain/canonical.js';
-import { checkCreditCode, checkIdNumber, checkOrgCode } from '../../src/domain/codes.js';
+import { creditCodeField as creditCode, idNumberField as idNumber, orgCodeField as orgCode } from '../kit/identifiers.js';
 import type { SourceEnvelope } from '../types.js';
 
 export const SCHEMA = 'sim_housing';
@@ -251,22 +251,6 @@ const optText = z
   .transform((v) => (v === undefined || v === '' ? null : v));
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date YYYY-MM-DD');
 const optDate = date.nullish().transform((v) => v ?? null);
-const idNumber = z.string().superRefine((s, ctx) => {
-  const c = checkIdNumber(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
-const STRUCTURE_CREDIT = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-/** a failing check character alone is tolerated (really issued codes fail it); the structure is not */
-const creditCode = z.string().superRefine((s, ctx) => {
-  if (!STRUCTURE_CREDIT.test(s)) {
-    const c = checkCreditCode(s);
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.ok ? 'malformed credit code' : c.reason });
-  }
-});
-const orgCode = z.string().superRefine((s, ctx) => {
-  const c = checkOrgCode(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
 const flag = z.enum(['1', '0'], { errorMap: () => ({ message: "a flag is '1' or '0'" }) }).transform((f) => f === '1');
 const money = z.number().finite().nonnegative();
 

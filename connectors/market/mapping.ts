@@ -18,7 +18,8 @@ import type {
   RoleRecord,
   CanonicalRecord,
 } from '../../src/domain/canonical.js';
-import { checkCreditCode, checkIdNumber, checkOrgCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
+import { checkCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
+import { creditCodeField as creditCode, idNumberField as idNumber, orgCodeField as orgCodeRef } from '../kit/identifiers.js';
 import type { SourceEnvelope } from '../types.js';
 
 // ---------------------------------------------------------------- protocol
@@ -180,25 +181,8 @@ const label = <T extends string>(table: Readonly<Record<string, T>>, what: strin
     }
     return v;
   });
-const idNumber = z.string().superRefine((s, ctx) => {
-  const c = checkIdNumber(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
 /** 万元 → yuan, rounded to the fen so float noise never leaks into the record. */
 const wanToYuan = (w: number): number => Math.round(w * 1_000_000) / 100;
-const STRUCTURE_CREDIT = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-
-/** Credit code shape; a failing check character alone is tolerated (really issued codes do fail). */
-const creditCode = z.string().superRefine((s, ctx) => {
-  if (!STRUCTURE_CREDIT.test(s)) {
-    const c = checkCreditCode(s);
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.ok ? 'malformed credit code' : c.reason });
-  }
-});
-const orgCodeRef = z.string().superRefine((s, ctx) => {
-  const c = checkOrgCode(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
 
 const refShape = {
   creditCode: creditCode.nullish(),

@@ -35,7 +35,7 @@ import type {
   VehicleRecord,
   ViolationKind,
 } from '../../src/domain/canonical.js';
-import { checkCreditCode, checkOrgCode } from '../../src/domain/codes.js';
+import { creditCodeField as creditCode, orgCodeField as orgCode } from '../kit/identifiers.js';
 import type { SourceEnvelope } from '../types.js';
 
 // ---------------------------------------------------------------- protocol
@@ -203,18 +203,6 @@ const dictionary = <K extends string | number, T extends string>(table: Readonly
 /** 车牌号码: province character, issuing-office letter, 4-6 letters/digits, optional 挂/学… suffix. */
 const plate = z.string().regex(/^[\u4e00-\u9fa5][A-Z][0-9A-Z]{4,6}[\u4e00-\u9fa5]?$/, 'not a plate number like 鄂A12345');
 
-const STRUCTURE_CREDIT = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-/** Credit code shape; a failing check character alone is tolerated (really issued codes do fail). */
-const creditCode = z.string().superRefine((s, ctx) => {
-  if (!STRUCTURE_CREDIT.test(s)) {
-    const c = checkCreditCode(s);
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.ok ? 'malformed credit code' : c.reason });
-  }
-});
-const orgCode = z.string().superRefine((s, ctx) => {
-  const c = checkOrgCode(s);
-  if (!c.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: c.reason });
-});
 
 const base = {
   id: z.string().min(1),
