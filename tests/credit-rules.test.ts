@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { todayIso } from '../src/records/rules.js';
 import { applicableMeasures, decide, findHits, inForce, personEntryHits, type ListEntryRow, type MeasureRow } from '../src/credit/rules.js';
 
 const entry = (over: Partial<ListEntryRow>): ListEntryRow => ({
@@ -9,6 +10,13 @@ const entry = (over: Partial<ListEntryRow>): ListEntryRow => ({
 const measure = (over: Partial<MeasureRow>): MeasureRow => ({
   code: 'M1', text: 't', applying_department: 'EMERGENCY', trigger_lists: ['SAFETY_DISHONEST'], trigger_ban_scopes: null, matters: ['PUBLIC_BIDDING'],
   subject_types: ['ENTERPRISE'], effect: 'DENY', mandatory: true, legal_basis: 'b', active: true, updated_at: new Date(), updated_by: 'x', ...over,
+});
+
+describe('the default as-of date', () => {
+  it('is the calendar day in China, not in UTC: after 16:00 UTC it is already tomorrow', () => {
+    expect(todayIso(new Date('2026-11-23T15:59:59Z'))).toBe('2026-11-23');
+    expect(todayIso(new Date('2026-11-23T16:11:50Z'))).toBe('2026-11-24');
+  });
 });
 
 describe('entries in force', () => {

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { checkCreditCode, checkIdNumber, maskIdNumber } from '../domain/codes.js';
 import { normaliseCode, normaliseName } from '../domain/names.js';
+import { todayIso } from '../records/rules.js';
 import type { HubServices } from '../server/context.js';
 import { badInput, notFound } from '../server/errors.js';
 import {
@@ -101,8 +102,6 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
   }
   return m;
 }
-
-const todayIso = () => new Date().toISOString().slice(0, 10);
 
 /** Everything the checks of one batch need, in one statement: $1 credit codes, $2 normalised names, $3 named persons' keys, $4 role kinds, $5 connector ids. */
 const READ_SQL = `WITH subj AS (
