@@ -52,7 +52,7 @@ const config: CodegenConfig = {
           ComplianceRule: '../compliance/model.js#RuleMeta',
           RiskProfile: '../risk/service.js#RiskRow',
           RiskFactor: '../risk/service.js#StoredFactor',
-          RiskModel: '../risk/service.js#RiskModel',
+          RiskModel: '../risk/service.js#RiskModel as RiskModelRow',
           Division: '../analytics/divisions.js#DivisionRow',
           StatsGroup: '../analytics/query.js#StatsRow',
           KeySupervisionEntry: '../analytics/resolvers.js#KeySupervisionEntryView',

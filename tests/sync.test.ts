@@ -19,7 +19,11 @@ import type { SyncDeps } from '../src/sync/apply.js';
 import { syncAll, syncConnector, type SyncRunResult } from '../src/sync/engine.js';
 import { maskIdsInText } from '../src/sync/mask.js';
 import { startScheduler } from '../src/sync/scheduler.js';
+import { loadConfig } from '../src/config.js';
+import { createHubServer, type HubServer } from '../src/server/app.js';
+import { TEST_JWT_SECRET, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
+import { gql, registerToken } from './support/graphql-client.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-02-01T08:30:00.000Z';
@@ -27,6 +31,9 @@ const idNo = (first17: string) => first17 + idNumberCheckChar(first17);
 const E1 = makeCreditCode('9', '1', '420106', 'MA4K0001');
 const E2 = makeCreditCode('9', '1', '430102', '70721502');
 const E3 = makeCreditCode('9', '1', '130104', 'MA0CQ123');
+// two registrations under one name: a record naming only that name links to neither
+const TWIN_A = makeCreditCode('9', '1', '430103', 'MA0TWNA1');
+const TWIN_B = makeCreditCode('9', '1', '430104', 'MA0TWNB2');
 const LATE = makeCreditCode('9', '1', '220102', 'MA0LATE1');
 const PERSON_ID = idNo('42010619800101123');
 const BANNED_ID = idNo('43010219751231456');
@@ -44,11 +51,15 @@ const penalty = (enterpriseRef: { creditCode?: string; orgCode?: string; name?: 
   reason: '未按规定公示年度报告', legalBasis: null, amount: 50000,
 });
 
+const QUARANTINE_QUERY = `{ quarantinedRecords(first: 50) { nodes { sourceRecordId reason candidates } } }`;
+
 const ITEMS: WorldItem[] = [
   item('ENT-0001', enterprise(E1, '武汉江城（集团）建设有限公司')),
   item('ENT-0002', enterprise(E2, '长沙湘江路桥有限公司')),
   item('ENT-0003', enterprise(E3, '石家庄燕赵化工股份有限公司', { type: '股份有限公司' })),
   item('ENT-0004', enterprise(makeCreditCode('9', '1', '420106', 'MA4K0009'), '坏数据有限公司'), T1, { malformed: true }),
+  item('ENT-0006', enterprise(TWIN_A, '长沙星城燃气有限公司')),
+  item('ENT-0007', enterprise(TWIN_B, '长沙星城燃气有限公司')),
   item('PER-0001', { kind: 'person', idNumber: PERSON_ID, name: '张伟', phone: '13800138000' }),
   item('KP-0001', { kind: 'role', enterprise: { creditCode: E1 }, idNumber: PERSON_ID, personName: '张伟', role: 'LEGAL_REPRESENTATIVE', since: '2015-03-01', until: null }),
   item('PEN-0001', penalty({ creditCode: E1 }, '武市监罚〔2024〕1号')),
@@ -60,14 +71,18 @@ const ITEMS: WorldItem[] = [
   // the registry has not got this enterprise yet
   item('PEN-0005', penalty({ creditCode: LATE }, '吉市监罚〔2024〕5号')),
   item('PEN-0006', penalty({ creditCode: E3 }, '冀市监罚〔2024〕6号'), T1, { malformed: true }),
+  item('PEN-0007', penalty({ name: '长沙星城燃气有限公司' }, '湘市监罚〔2024〕7号'), T0, { refStyle: 'name' }),
   item('LST-0001', { kind: 'list_entry', list: 'SERIOUS_ILLEGAL_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { creditCode: E1 }, reason: '提交虚假材料',
     legalBasis: '《市场监督管理严重违法失信名单管理办法》第九条', decisionNumber: '武市监列严〔2024〕1号', startDate: '2024-06-01', endDate: '2027-06-01', removedDate: null }),
   item('LST-0002', { kind: 'list_entry', list: 'SERIOUS_ILLEGAL_DISHONEST', subjectType: 'PERSON', idNumber: BANNED_ID, personName: '李四', reason: '虚假登记直接责任人',
     legalBasis: '《市场监督管理严重违法失信名单管理办法》第十条', decisionNumber: '武市监列严〔2024〕2号', startDate: '2024-06-01', endDate: null, removedDate: null }),
 ];
 /** what must be stored (by table) and what must be quarantined after a full run */
-const STORED = { enterprise: 3, person: 2, enterprise_person_role: 1, penalty: 3, list_entry: 2 };
-const QUARANTINED = { 'ENT-0004': 'PARSE_ERROR', 'PEN-0004': 'UNLINKED', 'PEN-0005': 'UNLINKED', 'PEN-0006': 'PARSE_ERROR' };
+const STORED = { enterprise: 5, person: 2, enterprise_person_role: 1, penalty: 3, list_entry: 2 };
+const QUARANTINED = {
+  'ENT-0004': 'PARSE_ERROR', 'PEN-0004': 'UNLINKED', 'PEN-0005': 'UNLINKED', 'PEN-0006': 'PARSE_ERROR', 'PEN-0007': 'AMBIGUOUS_LINK',
+};
+const NQ = Object.keys(QUARANTINED).length;
 
 describe('sync engine over the market simulator', () => {
   let depts: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -93,6 +108,16 @@ describe('sync engine over the market simulator', () => {
     for (const t of Object.keys(STORED)) out[t] = await count(ds, t);
     return out;
   }
+  let server: HubServer | undefined;
+  /** the GraphQL server over a hub store (one at a time), with an admin token */
+  async function serve(hub: { ds: DataSource }): Promise<string> {
+    await server?.close();
+    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: env.dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET });
+    server = await createHubServer({ ds: hub.ds, config, vault, connectors: new Map(), log });
+    const url = await server.listen(0, '127.0.0.1');
+    registerToken(url, await mintToken(['admin']));
+    return url;
+  }
   const runRow = async (ds: DataSource, id: number | null) => (await ds.query(`SELECT * FROM sync_run WHERE id = $1`, [id]))[0];
   const watermark = async (ds: DataSource) => (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = 'market'`))[0]?.watermark ?? null;
   const figuresAddUp = (r: SyncRunResult) => expect(r.read).toBe(r.written + r.unchanged + r.quarantined);
@@ -107,6 +132,7 @@ describe('sync engine over the market simulator', () => {
     sim = await marketSource.simulator.start(env);
   });
   afterAll(async () => {
+    await server?.close();
     await sim?.close();
     for (const h of hubs) {
       await h.ds.destroy().catch(() => undefined);
@@ -122,10 +148,10 @@ describe('sync engine over the market simulator', () => {
   it('a full sync stores everything, links by org code and normalised name, quarantines the rest; figures add up', async () => {
     main = await freshHub();
     const [run] = await syncAll(main, [connect()], { batchSize: 3 });
-    expect(run).toMatchObject({ connector: 'market', status: 'SUCCEEDED', read: ITEMS.length, written: ITEMS.length - 4, unchanged: 0, quarantined: 4, error: null });
+    expect(run).toMatchObject({ connector: 'market', status: 'SUCCEEDED', read: ITEMS.length, written: ITEMS.length - NQ, unchanged: 0, quarantined: NQ, error: null });
     figuresAddUp(run!);
     expect(await runRow(main.ds, run!.runId)).toMatchObject({
-      status: 'SUCCEEDED', records_read: ITEMS.length, records_written: ITEMS.length - 4, records_unchanged: 0, records_quarantined: 4, error: null,
+      status: 'SUCCEEDED', records_read: ITEMS.length, records_written: ITEMS.length - NQ, records_unchanged: 0, records_quarantined: NQ, error: null,
       watermark_from: null, watermark_to: run!.watermarkTo,
     });
     expect(await watermark(main.ds)).toBe(run!.watermarkTo);
@@ -143,8 +169,26 @@ describe('sync engine over the market simulator', () => {
     expect(byId['ENT-0004']!.reason).toMatch(/./);
     expect(byId['ENT-0004']!.raw.id).toBe('ENT-0004');
     expect(byId['PEN-0004']!.reason).toContain('长沙湘江路桥有限责任公司');
-    expect(byId['PEN-0004']!.candidates.map((c) => c.creditCode)).toContain(E2);
     expect(byId['PEN-0005']!.reason).toContain(LATE);
+    // the sync searched no similar names; the ambiguous reference recorded the enterprises it matched
+    expect(byId['PEN-0004']!.candidates).toEqual([]);
+    expect(byId['PEN-0007']!.candidates.map((c) => c.creditCode)).toEqual([TWIN_A, TWIN_B]);
+
+    // through the API: similar names computed when asked, the matches as recorded
+    const res = await gql(await serve(main), QUARANTINE_QUERY);
+    expect(res.errors).toBeUndefined();
+    const api = Object.fromEntries(
+      (res.data.quarantinedRecords.nodes as { sourceRecordId: string; candidates: unknown[] }[]).map((n) => [n.sourceRecordId, n.candidates]),
+    );
+    // 有限责任公司 where the registry says 有限公司: the same name once the legal form is set aside
+    expect(api['PEN-0004']).toEqual([{ field: 'enterprise', creditCode: E2, name: '长沙湘江路桥有限公司', score: 1 }]);
+    expect(api['PEN-0007']).toEqual([
+      { field: 'enterprise', creditCode: TWIN_A, name: '长沙星城燃气有限公司', score: 1 },
+      { field: 'enterprise', creditCode: TWIN_B, name: '长沙星城燃气有限公司', score: 1 },
+    ]);
+    // a credit code alone gives no name to compare; unparsed records have no reference
+    expect(api['PEN-0005']).toEqual([]);
+    expect(api['ENT-0004']).toEqual([]);
 
     // provenance on every row
     const [p] = await main.ds.query(`SELECT department, source, fetched_at, source_updated_at, raw, content_hash FROM penalty WHERE source_record_id = 'PEN-0002'`);
@@ -159,7 +203,7 @@ describe('sync engine over the market simulator', () => {
     expect(again).toMatchObject({ status: 'SUCCEEDED', read: 0, written: 0 });
     await main.ds.query(`DELETE FROM sync_watermark`);
     const [full] = await syncAll(main, [connect()], { batchSize: 5 });
-    expect(full).toMatchObject({ status: 'SUCCEEDED', read: ITEMS.length, written: 0, unchanged: ITEMS.length - 4, quarantined: 4 });
+    expect(full).toMatchObject({ status: 'SUCCEEDED', read: ITEMS.length, written: 0, unchanged: ITEMS.length - NQ, quarantined: NQ });
     figuresAddUp(full!);
   });
 
@@ -309,12 +353,13 @@ describe('sync engine over the market simulator', () => {
     expect((await hub.ds.query(`SELECT count(*)::int AS n FROM sync_run WHERE status = 'RUNNING'`))[0].n).toBe(0);
   });
 
-  it('ID numbers never appear in clear in runs, quarantine reasons or logs', async () => {
+  it('ID numbers never appear in clear in runs, quarantine reasons and candidates (stored and read) or logs', async () => {
     expect(maskIdsInText(`bad ${PERSON_ID} and ${BANNED_ID.toLowerCase()}`)).toBe(`bad 420106********${PERSON_ID.slice(-4)} and 430102********${BANNED_ID.slice(-4)}`);
     for (const h of hubs) {
       const texts = JSON.stringify([
         await h.ds.query(`SELECT error FROM sync_run`),
         await h.ds.query(`SELECT reason, candidates FROM quarantined_record`),
+        (await gql(await serve(h), QUARANTINE_QUERY)).data,
         await h.ds.query(`SELECT person_key, id_encrypted, id_masked, name, phone_encrypted, phone_masked FROM person`),
       ]);
       for (const id of [PERSON_ID, BANNED_ID]) expect(texts).not.toContain(id);

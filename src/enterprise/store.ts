@@ -76,14 +76,16 @@ export async function enterprisesByName(ds: DataSource, name: string, normalised
   );
   const out: NameMatch[] = exact.map(({ exact: isExact, ...row }) => ({ row, matchedBy: isExact ? 'EXACT' : 'NORMALISED', similarity: 1 }));
   if (fuzzy && out.length < limit) {
-    // pg_trgm ignores CJK characters under the C locale, so: names containing the same core (legal form
-    // and brackets dropped), ranked by bigram similarity computed here
+    // names whose core (legal form and brackets dropped: enterprise_name_core, migration 1732710000000)
+    // contains this core: its trigram index serves the LIKE from three characters on, instead of a scan
+    // of every name; ranked by bigram similarity computed here
     const core = nameCore(normalised);
     if (core.length >= 2) {
       const similar: EnterpriseRow[] = await ds.query(
         `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise
-         WHERE translate(name_normalised, '()', '') LIKE '%' || $1 || '%' AND name_normalised <> $2 ORDER BY credit_code LIMIT 200`,
-        [core.replace(/[\\%_]/g, (c) => `\\${c}`), normalised],
+         WHERE enterprise_name_core(name_normalised) LIKE '%' || replace(replace(replace(enterprise_name_core($1), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+           AND name_normalised <> $1 ORDER BY credit_code LIMIT 200`,
+        [normalised],
       );
       const ranked = similar
         .map((row) => ({ row, similarity: Math.round(bigramSimilarity(normalised, row.name_normalised) * 1000) / 1000 }))

@@ -13,7 +13,7 @@ import type { CheckAnswer, FeedbackRow } from '../credit/service.js';
 import type { MeasureRow } from '../credit/rules.js';
 import type { TreeNodeResult, ProjectCheckResult, ContractCheckResult, EnterpriseCheckResult } from '../compliance/service.js';
 import type { Finding, Party, Evidence, RuleMeta } from '../compliance/model.js';
-import type { RiskRow, StoredFactor, RiskModel } from '../risk/service.js';
+import type { RiskRow, StoredFactor, RiskModel as RiskModelRow } from '../risk/service.js';
 import type { DivisionRow } from '../analytics/divisions.js';
 import type { StatsRow } from '../analytics/query.js';
 import type { KeySupervisionEntryView, KeySupervisionListView } from '../analytics/resolvers.js';
@@ -2688,7 +2688,14 @@ export type QuarantinedRecord = {
   __typename?: 'QuarantinedRecord';
   /** Times the sync met it. */
   attempts: Scalars['Int']['output'];
-  /** 候选企业 Candidate enterprises for an unlinked or ambiguous reference. */
+  /**
+   * 候选企业 Candidate enterprises, a list of `{ field, creditCode, name, score }` (`field`: the record's
+   * reference, e.g. `enterprise`, `contractor`). An ambiguous reference lists the enterprises it matched, as the
+   * sync found them. A reference no enterprise matches lists, computed when asked, up to 5 enterprises whose
+   * names without the legal form (有限公司, 有限责任公司, 股份有限公司…) have a trigram similarity `score` of at
+   * least 0.45, best first; none when nothing is that close, or when the reference now links (the next sync
+   * stores the record). Other reasons: empty.
+   */
   candidates: Scalars['JSON']['output'];
   /** 首次发现 First seen. */
   firstSeenAt: Scalars['DateTime']['output'];
@@ -2817,7 +2824,7 @@ export type Query = {
   /** 工程项目列表 Projects ordered by project code, as a cursor connection, with filters. */
   projects: ProjectConnection;
   /**
-   * 隔离记录 Records that could not be parsed or linked (kept with the reason and candidates), newest first;
+   * 隔离记录 Records that could not be parsed or linked (kept with the reason; candidate enterprises on each), newest first;
    * optionally of one source; resolved ones only when `includeResolved`.
    */
   quarantinedRecords: QuarantinedRecordConnection;
@@ -3880,7 +3887,7 @@ export type ResolversTypes = ResolversObject<{
   RiskEvidence: ResolverTypeWrapper<RiskEvidence>;
   RiskFactor: ResolverTypeWrapper<StoredFactor>;
   RiskFactorKind: RiskFactorKind;
-  RiskModel: ResolverTypeWrapper<RiskModel>;
+  RiskModel: ResolverTypeWrapper<RiskModelRow>;
   RiskProfile: ResolverTypeWrapper<RiskRow>;
   RiskTier: RiskTier;
   RiskTierComparison: RiskTierComparison;
@@ -4042,7 +4049,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   RiskEvidence: RiskEvidence;
   RiskFactor: StoredFactor;
-  RiskModel: RiskModel;
+  RiskModel: RiskModelRow;
   RiskProfile: RiskRow;
   RiskTierComparison: RiskTierComparison;
   RiskTierCutoff: RiskTierCutoff;

@@ -1,11 +1,14 @@
 /** Operations: sources (connectors) with sync state, counts and health; sync runs; quarantine. */
 import { resilienceOf } from '../../connectors/resilience.js';
+import type { CanonicalRecord } from '../domain/canonical.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { badInput } from '../server/errors.js';
+import type { Loaders } from '../server/loaders.js';
 import { pageSizeArg } from '../server/validate.js';
 import { HEALTH_TIMEOUT_MS, listSources, maskIdNumbersDeep, probeHealth } from './sources.js';
-import { listSyncRuns, quarantinePage } from './store.js';
+import { refSlots } from '../sync/rows.js';
+import { listSyncRuns, quarantinePage, type QuarantineRow } from './store.js';
 
 const QUARANTINE_CURSOR = 'quarantine';
 
@@ -51,7 +54,7 @@ export const opsResolvers: Resolvers = {
     reasonCode: (q) => q.reason_code,
     raw: (q) => maskIdNumbersDeep(q.raw),
     record: (q) => (q.record == null ? null : maskIdNumbersDeep(q.record)),
-    candidates: (q) => q.candidates ?? [],
+    candidates: (q, _a, ctx) => quarantineCandidates(q, ctx.loaders.refCandidates),
     firstSeenAt: (q) => q.first_seen_at,
     lastSeenAt: (q) => q.last_seen_at,
     resolvedAt: (q) => q.resolved_at,
@@ -71,3 +74,19 @@ export const opsResolvers: Resolvers = {
     error: (r) => r.error,
   },
 };
+
+/**
+ * What the sync recorded for an ambiguous reference (its matches), and for each required reference
+ * nothing matches now, the most similar names, computed now through the per-request loader (one
+ * search for the whole page). Older UNLINKED entries stored similar names found at sync time; the
+ * ones computed now replace them.
+ */
+async function quarantineCandidates(q: QuarantineRow, loader: Loaders['refCandidates']): Promise<unknown[]> {
+  const stored = Array.isArray(q.candidates) ? (q.candidates as { field?: string }[]) : [];
+  if (q.reason_code !== 'UNLINKED' && q.reason_code !== 'AMBIGUOUS_LINK') return stored;
+  const kept = q.reason_code === 'AMBIGUOUS_LINK' ? stored : [];
+  const covered = new Set(kept.map((c) => c.field));
+  const slots = q.record ? refSlots(q.record as CanonicalRecord).filter((s) => s.required && !covered.has(s.field)) : [];
+  const found = await Promise.all(slots.map((s) => loader.load(s.ref)));
+  return [...kept, ...slots.flatMap((s, i) => found[i]!.map((c) => ({ ...c, field: s.field })))];
+}

@@ -1,5 +1,8 @@
-/** Reads of sync runs (the sync engine writes them). */
+/** Reads of sync runs (the sync engine writes them) and of quarantine. */
 import type { DataSource } from 'typeorm';
+import type { EnterpriseRef } from '../domain/canonical.js';
+import { inTransaction } from '../sync/apply.js';
+import { candidatesOfRefs, type Candidate } from '../sync/link.js';
 
 export interface SyncRunRow {
   id: number;
@@ -83,6 +86,7 @@ export interface QuarantineRow {
   reason: string;
   raw: unknown;
   record: unknown;
+  /** as the sync stored them: the matches of ambiguous references (older entries: similar names too) */
   candidates: unknown;
   first_seen_at: Date;
   last_seen_at: Date;
@@ -101,4 +105,9 @@ export async function quarantinePage(
     ds.query(`SELECT count(*)::int AS n FROM quarantined_record WHERE ${where}`, [f.source, f.includeResolved]) as Promise<{ n: number }[]>,
   ]);
   return { rows, total: count[0]?.n ?? 0 };
+}
+
+/** Candidates of the references of quarantined records as they stand now (see candidatesOfRefs), in one transaction. */
+export function refCandidates(ds: DataSource, refs: readonly EnterpriseRef[]): Promise<Candidate[][]> {
+  return inTransaction(ds, (client) => candidatesOfRefs(client, refs));
 }

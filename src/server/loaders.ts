@@ -5,13 +5,15 @@
 import DataLoader from 'dataloader';
 import { JointPunishmentService, type FeedbackRow } from '../credit/service.js';
 import { liveLoaderFor, type LiveOutcome } from '../departments/live.js';
+import type { EnterpriseRef } from '../domain/canonical.js';
 import { enterprisesByCodes, type EnterpriseRow } from '../enterprise/store.js';
 import {
-  lastSuccessfulRuns, latestRunsOf, openQuarantineCounts, recordCountsOf, type KindCount, type SyncRunRow,
+  lastSuccessfulRuns, latestRunsOf, openQuarantineCounts, recordCountsOf, refCandidates, type KindCount, type SyncRunRow,
 } from '../ops/store.js';
 import { personsByKeys, type PersonView } from '../person/store.js';
 import { itemsByCodes, itemsByPersonKeys } from '../records/store.js';
 import { ITEM_KINDS, type ItemKind, type ItemViews } from '../records/views.js';
+import type { Candidate } from '../sync/link.js';
 import type { HubContext } from './context.js';
 
 type ItemLoaders = { [K in ItemKind]: DataLoader<string, ItemViews[K][]> };
@@ -30,6 +32,8 @@ export interface Loaders {
   lastSync: DataLoader<string, SyncRunRow | null>;
   recordCounts: DataLoader<string, KindCount[]>;
   quarantineCount: DataLoader<string, number>;
+  /** candidate enterprises of a quarantined record's reference, computed now (one link query and one similar-name search per batch) */
+  refCandidates: DataLoader<EnterpriseRef, Candidate[], string>;
   /** live reads of one source, keyed by credit code (one fetchByKeys per batch of ≤100 codes) */
   live(source: string): DataLoader<string, LiveOutcome>;
 }
@@ -53,6 +57,10 @@ export function createLoaders(ctx: HubContext): Loaders {
     lastSync: new DataLoader((ids) => latestRunsOf(ctx.ds, ids)),
     recordCounts: new DataLoader((ids) => recordCountsOf(ctx.ds, ids)),
     quarantineCount: new DataLoader((ids) => openQuarantineCounts(ctx.ds, ids)),
+    refCandidates: new DataLoader((refs) => refCandidates(ctx.ds, refs), {
+      cacheKeyFn: (r) => JSON.stringify([r.creditCode ?? null, r.orgCode ?? null, r.name ?? null]),
+      maxBatchSize: 1000,
+    }),
     live(source) {
       let l = live.get(source);
       if (!l) live.set(source, (l = liveLoaderFor(ctx, source)));

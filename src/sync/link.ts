@@ -1,8 +1,10 @@
 /**
  * Linking EnterpriseRef → credit code, set-based: one query resolves every distinct reference of a
- * batch, a second finds candidates for the few that stay unlinked or ambiguous.
+ * batch, a primary-key lookup names the matches of the few that are ambiguous.
  * Order: credit code (exact; a code failing the checksum links only if that very code is stored),
  * then organisation code (given, or embedded in a valid credit code), then normalised name.
+ * Similar names for references nothing matches are not searched here (a trigram search costs
+ * milliseconds per name and grows with the table): `candidatesOfRefs` runs it when quarantine is read.
  */
 import type pg from 'pg';
 import type { EnterpriseRef } from '../domain/canonical.js';
@@ -12,10 +14,11 @@ import { normaliseCode, normaliseName } from '../domain/names.js';
 export interface Candidate {
   creditCode: string;
   name: string;
-  /** pg_trgm similarity of the names (1 for an exact code or normalised-name match) */
+  /** pg_trgm similarity of the names without their legal form (1 when the reference has no name) */
   score: number;
 }
 
+/** AMBIGUOUS: the matching enterprises. UNLINKED: always empty (see candidatesOfRefs). */
 export type LinkOutcome =
   | { status: 'LINKED'; creditCode: string; via: 'CREDIT_CODE' | 'ORG_CODE' | 'NAME' }
   | { status: 'UNLINKED' | 'AMBIGUOUS'; reason: string; candidates: Candidate[] };
@@ -50,10 +53,17 @@ export function describeRef(ref: EnterpriseRef): string {
 
 const MAX_MATCHES = 6;
 const MAX_CANDIDATES = 5;
+/**
+ * Similar names: at least this pg_trgm similarity of the names without legal form. A one-character slip
+ * in a 7-character core (武汉江城建设 and the like) scores 0.45; lower, enterprises sharing only city and
+ * industry words qualify, and at 1,000,000 enterprises the index hands back tens of thousands of rows to recheck.
+ */
+export const SIMILAR_NAME_THRESHOLD = 0.45;
 
 /**
- * Resolves every reference (duplicates allowed) in two queries at most (the second, for candidates,
- * can be skipped). The result is indexed like the input.
+ * Resolves every reference (duplicates allowed) in one query, plus a primary-key lookup of the names
+ * of ambiguous matches (skipped with `candidates: false`). Runs inside the caller's transaction.
+ * The result is indexed like the input.
  */
 export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseRef[], opts: { candidates?: boolean } = {}): Promise<LinkOutcome[]> {
   const norm = refs.map(normaliseRef);
@@ -64,7 +74,7 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
   if (list.length) {
     // Every lookup is an index probe by design. Right after a bulk load the planner's statistics can
     // still say "empty table" and pick a scan per reference (seconds per batch at 1M enterprises), so
-    // scans are ruled out for this one statement; no ORDER BY either, it would invite a walk of the key.
+    // scans are ruled out for these statements; no ORDER BY either, it would invite a walk of the key.
     await client.query('SET LOCAL enable_seqscan = off');
     const { rows } = await client.query<{ i: number; by_code: string[]; by_org: string[]; by_name: string[] }>(
       `SELECT r.i,
@@ -74,18 +84,17 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS r(i, cc, org, nn)`,
       [list.map((_, i) => i), list.map((n) => n.creditCode), list.map((n) => n.orgCode), list.map((n) => n.nameNormalised)],
     );
-    await client.query('SET LOCAL enable_seqscan = on');
     const sorted = (a: string[]) => [...a].sort(); // deterministic choice and candidate order
     for (const r of rows) matches.set(list[r.i]!.key, { byCode: r.by_code, byOrg: sorted(r.by_org), byName: sorted(r.by_name) });
   }
 
   const outcomes = new Map<string, LinkOutcome>();
-  const needCandidates: { key: string; ref: NormalisedRef; ambiguous: string[] }[] = [];
+  const ambiguousRefs: { key: string; ref: NormalisedRef; codes: string[] }[] = [];
   for (const n of distinct.values()) {
     const m = matches.get(n.key) ?? { byCode: [], byOrg: [], byName: [] };
     const unresolved = (ambiguous: string[], reason: string) => {
       outcomes.set(n.key, { status: ambiguous.length ? 'AMBIGUOUS' : 'UNLINKED', reason, candidates: [] });
-      needCandidates.push({ key: n.key, ref: n, ambiguous });
+      if (ambiguous.length) ambiguousRefs.push({ key: n.key, ref: n, codes: ambiguous.slice(0, MAX_CANDIDATES) });
     };
     if (n.creditCode && m.byCode.length) {
       outcomes.set(n.key, { status: 'LINKED', creditCode: m.byCode[0]!, via: 'CREDIT_CODE' });
@@ -122,31 +131,56 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     unresolved([], tried.length ? `no enterprise matches ${tried.join(', ')}` : 'the record names no enterprise (no credit code, organisation code or name)');
   }
 
-  if (needCandidates.length && opts.candidates !== false) await addCandidates(client, needCandidates, outcomes);
+  if (ambiguousRefs.length && opts.candidates !== false) await addMatches(client, ambiguousRefs, outcomes);
+  if (list.length) await client.query('SET LOCAL enable_seqscan = on');
   return norm.map((n) => outcomes.get(n.key)!);
 }
 
-/** Ambiguous: the matching enterprises. Unlinked: the 5 most similar names (pg_trgm). */
-async function addCandidates(
-  client: pg.ClientBase,
-  items: { key: string; ref: NormalisedRef; ambiguous: string[] }[],
-  outcomes: Map<string, LinkOutcome>,
-): Promise<void> {
+/** Ambiguous references: the matching enterprises with their names, by primary key. */
+async function addMatches(client: pg.ClientBase, items: { key: string; ref: NormalisedRef; codes: string[] }[], outcomes: Map<string, LinkOutcome>): Promise<void> {
+  const pairs = items.flatMap((x, i) => x.codes.map((code) => ({ i, code, name: x.ref.nameNormalised })));
   const { rows } = await client.query<{ i: number; credit_code: string; name: string; score: number }>(
-    `SELECT r.i, c.credit_code, c.name, c.score::float8 AS score
-     FROM unnest($1::int[], $2::text[], $3::text[]) AS r(i, name, codes)
-     CROSS JOIN LATERAL (
-       SELECT e.credit_code, e.name, CASE WHEN r.name IS NULL THEN 1 ELSE similarity(e.name, r.name) END AS score
-       FROM enterprise e
-       WHERE e.credit_code = ANY(string_to_array(r.codes, ','))
-          OR (cardinality(string_to_array(r.codes, ',')) = 0 AND r.name IS NOT NULL AND e.name % r.name)
-       ORDER BY score DESC, e.credit_code
-       LIMIT ${MAX_CANDIDATES}) c
-     ORDER BY r.i, c.score DESC`,
-    [items.map((_, i) => i), items.map((x) => (x.ref.name ? x.ref.name.normalize('NFKC') : null)), items.map((x) => x.ambiguous.join(','))],
+    `SELECT r.i, e.credit_code, e.name,
+       CASE WHEN r.name IS NULL THEN 1 ELSE similarity(enterprise_name_core(e.name_normalised), enterprise_name_core(r.name)) END::float8 AS score
+     FROM unnest($1::int[], $2::text[], $3::text[]) AS r(i, code, name)
+     JOIN enterprise e ON e.credit_code = r.code
+     ORDER BY r.i, score DESC, e.credit_code`,
+    [pairs.map((p) => p.i), pairs.map((p) => p.code), pairs.map((p) => p.name)],
   );
   for (const r of rows) {
     const o = outcomes.get(items[r.i]!.key);
-    if (o && o.status !== 'LINKED') o.candidates.push({ creditCode: r.credit_code, name: r.name, score: Math.round(r.score * 1000) / 1000 });
+    if (o && o.status !== 'LINKED') o.candidates.push({ creditCode: r.credit_code, name: r.name, score: round3(r.score) });
   }
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Candidates of references as they stand now, for people resolving quarantine: one link query for all
+ * of them, then one similar-name search for those nothing matches (ambiguous and linked ones get none
+ * here; the sync records the matches of an ambiguous one). Indexed like the input. Runs inside the
+ * caller's transaction (the similarity threshold is set for it alone).
+ */
+export async function candidatesOfRefs(client: pg.ClientBase, refs: readonly EnterpriseRef[]): Promise<Candidate[][]> {
+  const outcomes = await linkRefs(client, refs, { candidates: false });
+  const names = [...new Set(refs.flatMap((r, i) => (outcomes[i]!.status === 'UNLINKED' && r.name?.trim() ? [normaliseName(r.name.trim())] : [])))];
+  if (!names.length) return refs.map(() => []);
+  await client.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(SIMILAR_NAME_THRESHOLD)]);
+  // the legal form is dropped on both sides (enterprise_name_core, migration 1732710000000): its
+  // trigrams are in nearly every name; the expression index enterprise_name_core_trgm serves `%`
+  const { rows } = await client.query<{ i: number; credit_code: string; name: string; score: number }>(
+    `SELECT r.i, c.credit_code, c.name, c.score
+     FROM unnest($1::int[], $2::text[]) AS r(i, name)
+     CROSS JOIN LATERAL (
+       SELECT e.credit_code, e.name, similarity(enterprise_name_core(e.name_normalised), enterprise_name_core(r.name))::float8 AS score
+       FROM enterprise e
+       WHERE enterprise_name_core(e.name_normalised) % enterprise_name_core(r.name)
+       ORDER BY score DESC, e.credit_code
+       LIMIT ${MAX_CANDIDATES}) c
+     ORDER BY r.i, c.score DESC, c.credit_code`,
+    [names.map((_, i) => i), names],
+  );
+  const byName = new Map<string, Candidate[]>(names.map((n) => [n, []]));
+  for (const r of rows) byName.get(names[r.i]!)!.push({ creditCode: r.credit_code, name: r.name, score: round3(r.score) });
+  return refs.map((r, i) => (outcomes[i]!.status === 'UNLINKED' && r.name?.trim() ? byName.get(normaliseName(r.name.trim()))! : []));
 }
