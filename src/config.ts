@@ -23,6 +23,8 @@ const schema = z.object({
   HUB_DEMO_SEED: z.coerce.number().int().default(20261101),
   /** minutes between scheduled syncs; 0 = only at start and on demand */
   HUB_SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
+  /** records stored per sync transaction (source pages are grouped up to it) */
+  HUB_SYNC_BATCH_RECORDS: z.coerce.number().int().min(1).default(2000),
   HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(500),
   /** analytics (issue 6): deepest `where` nesting, most conditions in one `where`, statement timeout of analytic queries */
   HUB_WHERE_MAX_DEPTH: z.coerce.number().int().min(1).default(6),

@@ -53,6 +53,7 @@ process.stderr.write(`\n  GraphQL + GraphiQL: ${url}/graphql\n  health: ${url}/h
 const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   intervalMinutes: cfg.HUB_SYNC_INTERVAL_MINUTES,
   runNow: true,
+  storeBatchRecords: cfg.HUB_SYNC_BATCH_RECORDS,
   // rescore the enterprises each committed batch touched (002 (十八): the key-supervision list follows)
   onBatchCommitted: riskBatchHook(ds, log),
 });

@@ -46,7 +46,7 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
     ds = await openStore(hubDb.url);
     env = {
       DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dataDir, HUB_SIMULATORS: 'true',
-      HUB_PII_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'info',
+      HUB_PII_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'info', HUB_SYNC_BATCH_RECORDS: String(PAGE),
       CONNECTORS_CONFIG: writeConnectorsConfig(dataDir, { market: { pageSize: PAGE } }),
     };
   }, 120_000);

@@ -77,7 +77,7 @@ describe('graceful shutdown of the hub process', () => {
       NODE_ENV: 'development',
       DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dataDir, HUB_SIMULATORS: 'false',
       PORT: '0', HOST: '127.0.0.1', HUB_SYNC_INTERVAL_MINUTES: '0', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_PII_KEY: Buffer.alloc(32, 5).toString('base64'), LOG_LEVEL: 'info',
+      HUB_PII_KEY: Buffer.alloc(32, 5).toString('base64'), LOG_LEVEL: 'info', HUB_SYNC_BATCH_RECORDS: '10',
       CONNECTORS_CONFIG: writeConnectorsConfig(dataDir, {
         market: sims.get('market')!.connectorOptions,
         // small pages: the slow transport sync is still running when the signal comes
