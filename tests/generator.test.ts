@@ -22,6 +22,23 @@ describe('generated world', () => {
     expect(JSON.stringify(worldSlice({ ...P, seed: 78 }, 100, 130))).not.toBe(JSON.stringify(worldSlice(P, 100, 130)));
   });
 
+  it('list density scales the background enterprises\' list entries, deterministically, and nothing about who is who', () => {
+    const indexOf = new Map(records('enterprise').map((e, i) => [e.creditCode, i]));
+    const background = (xs: typeof items) =>
+      xs.filter((i) => i.record.kind === 'list_entry' && (indexOf.get((i.record as ListEntryRecord).enterprise?.creditCode ?? '') ?? -1) >= PLANTED_COUNT).length;
+    const dense = worldSlice({ ...P, listDensity: 3 }, 0, P.enterprises);
+    expect(JSON.stringify(worldSlice({ ...P, listDensity: 3 }, 0, P.enterprises))).toBe(JSON.stringify(dense));
+    expect(dense.filter((i) => i.record.kind === 'enterprise').map((i) => i.record)).toEqual(records('enterprise'));
+    expect(new PlantedWorld({ ...P, listDensity: 3 }).index()).toEqual(scenarios);
+    const base = background(items);
+    expect(base).toBeGreaterThan(10);
+    expect(background(dense) / base).toBeGreaterThan(2);
+    expect(background(dense) / base).toBeLessThan(4.5);
+    // density 0: only what the planted scenarios put on lists
+    expect(background(worldSlice({ ...P, listDensity: 0 }, 0, P.enterprises))).toBe(0);
+    expect(() => worldParams({ enterprises: 10, seed: 1, listDensity: -1 })).toThrow(/listDensity/);
+  });
+
   it('generates any slice alone exactly as the whole walk does', () => {
     const whole = items.filter((i) => i.sourceRecordId.includes('-E150-') || i.sourceRecordId.includes('-E151-'));
     const alone = worldSlice(P, 150, 152).filter((i) => i.sourceRecordId.includes('-E15'));

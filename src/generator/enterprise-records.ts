@@ -122,6 +122,8 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
   const sector = e.sector;
   const production = HIGH_RISK_PRODUCTION.has(sector);
   const draw = (p0: number) => noisy && rng.chance(p0);
+  // background list entries at the world's list density (1: the realistic rates below); one draw either way
+  const listDraw = (p0: number) => draw(Math.min(1, p0 * (p.listDensity ?? 1)));
 
   // ---------------- 住建: qualifications, safety licence, registered constructors, 三类人员
   if (sector === 'CONSTRUCTION' && e.qualification) {
@@ -159,7 +161,7 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
       });
       role('HOUSING', pm2, 'PROJECT_MANAGER');
     }
-    if (draw(0.02)) listEntry({ list: 'CONSTRUCTION_BLACKLIST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 700) });
+    if (listDraw(0.02)) listEntry({ list: 'CONSTRUCTION_BLACKLIST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 700) });
   }
   if (sector === 'GAS') {
     credential('HOUSING', { credentialKind: 'GAS_OPERATION_LICENCE', number: `${e.county.abbr}燃经字${e.index}`, enterprise: ref, category: '管道燃气', grade: null, scope: '城镇燃气经营', ...validity(draw(0.05)) });
@@ -243,7 +245,7 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
         violationKind: rng.pick(['OVERSPEED', 'OVERLOAD', 'OVER_LIMIT', 'FATIGUE'] as const), location: `G${rng.int(1, 99)}高速K${rng.int(1, 999)}`, fine: rng.pick([200, 500, 1000, 2000]),
       }, { dirt: plan ? refDirt ?? {} : undefined });
     }
-    if (draw(0.02)) listEntry({ list: 'TRANSPORT_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 700) });
+    if (listDraw(0.02)) listEntry({ list: 'TRANSPORT_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 700) });
   }
 
   // ---------------- 消防: inspections (key fire-safety units), seal-ups
@@ -258,7 +260,7 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
     if (result === 'SEALED') out.add('FIRE', { kind: 'penalty', enterprise: ref, decisionNumber: `${e.county.city}消封字〔${t.slice(0, 4)}〕${e.index}号`, decisionDate: addDays(t, -rng.int(5, 300)), penaltyType: '临时查封', reason: rng.pick(FIRE_FINDINGS), legalBasis: '《中华人民共和国消防法》第五十四条', amount: null });
   }
   if (noisy && keyUnit && rng.chance(0.01)) accident('FIRE', 'GENERAL');
-  if (draw(0.005)) listEntry({ list: 'FIRE_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 700) });
+  if (listDraw(0.005)) listEntry({ list: 'FIRE_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 700) });
 
   // ---------------- penalties (several departments), lists
   const penalties = plan?.penalties ?? (noisy && rng.chance(0.08) ? [{ department: rng.pick(['MARKET', 'EMERGENCY', 'TRANSPORT', 'FIRE'] as const) }] : []);
@@ -270,9 +272,9 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
       legalBasis: dept === 'EMERGENCY' ? '《中华人民共和国安全生产法》第九十七条' : null, amount: rng.pick([5000, 20000, 50000, 100000]),
     }, { dirt: plan?.dirt?.malformedPenalty ? { malformed: true } : plan ? refDirt ?? {} : undefined });
   });
-  if (draw(0.04)) listEntry({ list: 'ABNORMAL_OPERATION', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 900), endInDays: null, removedDaysAgo: rng.chance(0.4) ? rng.int(1, 9) : null });
-  if (draw(0.005)) listEntry({ list: 'SERIOUS_ILLEGAL_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 900), endInDays: rng.int(-100, 1000) });
-  if (draw(production ? 0.02 : 0.003)) listEntry({ list: 'SAFETY_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 400), removedDaysAgo: rng.chance(0.15) ? rng.int(1, 9) : null });
+  if (listDraw(0.04)) listEntry({ list: 'ABNORMAL_OPERATION', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 900), endInDays: null, removedDaysAgo: rng.chance(0.4) ? rng.int(1, 9) : null });
+  if (listDraw(0.005)) listEntry({ list: 'SERIOUS_ILLEGAL_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 900), endInDays: rng.int(-100, 1000) });
+  if (listDraw(production ? 0.02 : 0.003)) listEntry({ list: 'SAFETY_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: rng.int(10, 700), endInDays: rng.int(-100, 400), removedDaysAgo: rng.chance(0.15) ? rng.int(1, 9) : null });
   for (const l of plan?.lists ?? []) listEntry(l);
 
   return out;

@@ -18,12 +18,18 @@ export interface GenerateOptions {
   seed: number;
   /** the world's today (default: today in China) */
   today?: string;
+  /** background list-entry rates × this (default 1); see WorldParams.listDensity */
+  listDensity?: number;
   /** enterprises per chunk handed to the seeders */
   chunkSize?: number;
   onProgress?: (source: string, enterprisesDone: number) => void;
 }
 
-export const worldParams = (o: GenerateOptions): WorldParams => ({ seed: o.seed, enterprises: o.enterprises, today: o.today ?? todayIso() });
+export function worldParams(o: Pick<GenerateOptions, 'enterprises' | 'seed' | 'today' | 'listDensity'>): WorldParams {
+  const listDensity = o.listDensity ?? 1;
+  if (!Number.isFinite(listDensity) || listDensity < 0) throw new Error(`listDensity must be a non-negative number, not ${o.listDensity}`);
+  return { seed: o.seed, enterprises: o.enterprises, today: o.today ?? todayIso(), listDensity };
+}
 
 /** Items of enterprises [from, to), for the departments `keep` accepts. */
 export function worldSlice(p: WorldParams, from: number, to: number, keep?: (d: Department) => boolean): WorldItem[] {

@@ -13,6 +13,11 @@ export interface WorldParams {
   enterprises: number;
   /** the world's today (ISO date): dates are laid out around it so that scenarios hold when it is generated */
   today: string;
+  /**
+   * scales the background enterprises' chances of being on a list (1, the default: the realistic rates;
+   * 3: about three times as many entries, for measuring checks against a store with more lists)
+   */
+  listDensity?: number;
 }
 
 /** Qualification of a construction enterprise (建筑业企业资质). */
