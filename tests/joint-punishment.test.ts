@@ -498,22 +498,38 @@ describe('batch', () => {
     expect({ ...inBatch, checkId: 0, checkedAt: 0, printUrl: 0 }).toEqual({ ...alone, checkId: 0, checkedAt: 0, printUrl: 0 });
   });
 
-  it('single checks arriving together (they share reads and inserts) answer each as alone; a bad one fails alone', async () => {
+  it('single checks arriving together (they share reads and inserts) answer each as alone, each stored as its own check for its own caller; a bad one fails alone', async () => {
     const keys = [...LISTS.map((l) => `list.${l}`), 'ban.fiveYear', 'ban.lifetime.sameIndustry', 'ban.lifetime.otherIndustry', 'person.legalRepListed', 'clean.general', 'enterprise.revoked'];
-    const inputs = keys.map((k, i) => ({ creditCode: code(k), matter: i % 2 ? 'PUBLIC_BIDDING' : 'CONSTRUCTION_QUALIFICATION' }));
+    const inputs: Record<string, unknown>[] = keys.map((k, i) => ({ creditCode: code(k), matter: i % 2 ? 'PUBLIC_BIDDING' : 'CONSTRUCTION_QUALIFICATION' }));
+    // by name too: the shared read finds names and codes of several callers at once
+    inputs.push({ name: sc.enterprises['list.FIRE_DISHONEST']!.name, matter: 'FIRE_SAFETY_ACCEPTANCE' });
     const alone: Check[] = [];
     for (const input of inputs) alone.push(await run(input));
+    const other = bearer(await hub.token(['licensing_officer'], { subject: 'officer-wang', department: 'MARKET' }));
+    const callerOf = (i: number) => (i % 3 === 0 ? { headers: other, subject: 'officer-wang', department: 'MARKET' } : { headers: officer, subject: 'officer-li', department: 'HOUSING' });
     const before: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
-    const [unknown, ...together] = await Promise.all([
+    const [unknown, ambiguous, ...together] = await Promise.all([
       gql(hub.url, RUN, { input: { creditCode: '91110000MA00000002', matter: 'PUBLIC_BIDDING' } }, officer),
-      ...inputs.map((input) => run(input)),
+      gql(hub.url, RUN, { input: { name: sc.enterprises['name.ambiguous.1']!.name, matter: 'PUBLIC_BIDDING' } }, other),
+      ...inputs.map((input, i) => run(input, callerOf(i).headers)),
     ]);
     expect(unknown!.errors?.[0]?.extensions).toMatchObject({ code: expect.stringMatching(/NOT_FOUND|BAD_USER_INPUT/) });
+    expect(ambiguous!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
     const strip = (c: Check) => ({ ...c, checkId: 0, checkedAt: 0, printUrl: 0 });
     expect((together as Check[]).map(strip)).toEqual(alone.map(strip));
-    const stored: { check_id: string; credit_code: string }[] = await hub.ds.query(
-      `SELECT check_id, credit_code FROM joint_punishment_check WHERE check_id = ANY($1::uuid[])`, [(together as Check[]).map((c) => c.checkId)]);
-    expect(new Map(stored.map((s) => [s.check_id, s.credit_code]))).toEqual(new Map((together as Check[]).map((c) => [c.checkId, c.enterprise.creditCode])));
+    const checks = together as Check[];
+    expect(new Set(checks.map((c) => c.checkId)).size).toBe(inputs.length);
+    const stored: { check_id: string; credit_code: string; caller_subject: string; caller_department: string; matter: string; answer: Check }[] = await hub.ds.query(
+      `SELECT check_id, credit_code, caller_subject, caller_department, matter, answer FROM joint_punishment_check WHERE check_id = ANY($1::uuid[])`, [checks.map((c) => c.checkId)]);
+    const byId = new Map(stored.map((s) => [s.check_id, s]));
+    checks.forEach((c, i) => {
+      const row = byId.get(c.checkId);
+      expect(row, `check ${i} stored`).toBeDefined();
+      expect(row).toMatchObject({ credit_code: c.enterprise.creditCode, matter: inputs[i]!.matter, caller_subject: callerOf(i).subject, caller_department: callerOf(i).department });
+      // the stored record is the answer this caller was given
+      const { feedback: _f, ...answered } = c;
+      expect(row!.answer).toMatchObject(answered);
+    });
     const after: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
     expect(after[0].n - before[0].n).toBe(inputs.length);
   });
