@@ -13,6 +13,8 @@ export interface HttpResult {
   checkedStatus: number;
   checkedError: string | null;
   load: LoadResult;
+  /** 1-minute load average right after the measurement (other work on the machine shows here) */
+  loadAverage?: number;
   /** against the baseline scenario: throughput = req/s ÷ baseline req/s; p50/p99 = latency ÷ baseline latency */
   ratio: { throughput: number; p50: number; p99: number } | null;
 }
@@ -51,9 +53,9 @@ const copyLine = (b: CopyBaseline) => `${n(b.rows)} rows, ${(b.bytes / 2 ** 20).
 
 function httpTable(rows: HttpResult[]): string[] {
   return [
-    '| scenario | conns | req/s | p50 ms | p99 ms | max ms | statuses | errors | req/s ratio | p50 ratio | p99 ratio |',
-    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${r.connections} | ${n(Math.round(r.load.requestsPerSecond))} | ${r.load.p50Ms} | ${r.load.p99Ms} | ${r.load.maxMs} | ${Object.entries(r.load.statusCodes).map(([k, v]) => `${k}×${n(v)}`).join(' ')} | ${r.load.errors} | ${r.ratio ? r.ratio.throughput : '—'} | ${r.ratio ? r.ratio.p50 : '—'} | ${r.ratio ? r.ratio.p99 : '—'} |`),
+    '| scenario | conns | req/s | p50 ms | p99 ms | max ms | statuses | errors | req/s ratio | p50 ratio | p99 ratio | load 1 min |',
+    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${r.connections} | ${n(Math.round(r.load.requestsPerSecond))} | ${r.load.p50Ms} | ${r.load.p99Ms} | ${r.load.maxMs} | ${Object.entries(r.load.statusCodes).map(([k, v]) => `${k}×${n(v)}`).join(' ')} | ${r.load.errors} | ${r.ratio ? r.ratio.throughput : '—'} | ${r.ratio ? r.ratio.p50 : '—'} | ${r.ratio ? r.ratio.p99 : '—'} | ${r.loadAverage ?? '—'} |`),
     '',
     ...rows.map((r) => `- **${r.name}**: ${r.description}${r.expect === 'refused' ? ` — refused with HTTP ${r.checkedStatus}: “${(r.checkedError ?? '').slice(0, 120)}”` : ''}`),
     '',
@@ -75,7 +77,7 @@ export function renderMarkdown(r: BenchReport): string {
   if (w) {
     out.push(
       '## Generation (issue 2)', '',
-      `- \`generateInto\` of ${n(w.generation.enterprises)} enterprises into the five department systems: **${w.generation.seconds} s**, ${n(w.generation.rows)} rows = **${n(w.generation.rowsPerSecond)} rows/s** (${Object.entries(w.generation.bySource).map(([k, v]) => `${k} ${n(v)}`).join(', ')}).`,
+      `- \`generateInto\` of ${n(w.generation.enterprises)} enterprises (list density ${w.generation.listDensity ?? 1}) into the five department systems: **${w.generation.seconds} s**, ${n(w.generation.rows)} rows = **${n(w.generation.rowsPerSecond)} rows/s** (${Object.entries(w.generation.bySource).map(([k, v]) => `${k} ${n(v)}`).join(', ')}).`,
       `- Baseline, raw COPY: ${copyLine(w.generation.baseline)}.`,
       `- Ratio: **${w.generation.ratio}** of raw COPY's rows/s (the generator also builds the world: names, codes, planted cases, five wire formats).`,
       '',
@@ -95,7 +97,12 @@ export function renderMarkdown(r: BenchReport): string {
     );
   }
   const groups = [...new Set(r.http.map((h) => h.group))];
-  for (const g of groups) out.push(`## ${g === 'HTTP (issue 3)' ? 'HTTP scenarios (issue 3), baseline `{ __typename }`' : `${g}, baseline \`{ __typename }\``}`, '', ...httpTable(r.http.filter((h) => h.group === g)));
+  for (const g of groups) {
+    out.push(`## ${g === 'HTTP (issue 3)' ? 'HTTP scenarios (issue 3), baseline `{ __typename }`' : `${g}, baseline \`{ __typename }\``}`, '');
+    // issue 4's targets are set for a store of a given size: say which store these checks ran against
+    if (g.startsWith('Joint punishment') && w) out.push(`Checked against a store of ${n(w.store.enterprises)} enterprises and ${n(w.store.listEntries)} list entries.`, '');
+    out.push(...httpTable(r.http.filter((h) => h.group === g)));
+  }
   if (r.analyticsVsSql.length) {
     out.push(
       '## Analytics vs plain SQL (issue 6), one connection', '',

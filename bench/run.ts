@@ -7,7 +7,10 @@
  * scenario modules bench/scenarios/ holds (joint punishment…). Writes bench/results/<date>.{md,json}
  * and latest.{md,json}.
  *
- * Options (env): BENCH_ENTERPRISES (20000), BENCH_DURATION_S (10 per scenario, after a 2 s warm-up),
+ * Options (env): BENCH_ENTERPRISES (100000: issue 4's joint-punishment targets are set for a store of
+ * 100,000 enterprises and 20,000 list entries), BENCH_LIST_DENSITY (3.5: the background enterprises'
+ * chances of being on a list × 3.5, ≈ 22,900 list entries at 100,000 enterprises; 1 = the generator's
+ * realistic rates, ≈ 6,600), BENCH_DURATION_S (10 per scenario, after a 2 s warm-up),
  * BENCH_CONNECTIONS (32), BENCH_SEED, BENCH_SCENARIOS (comma list; default all), BENCH_TOUCH (200
  * records changed before the incremental sync), BENCH_SYNC_RISK_PER_BATCH (1: rescore risk after
  * every batch of the first load too, as a scheduled sync does; default: one pass after the load),
@@ -40,7 +43,8 @@ const num = (name: string, d: number): number => {
   return n;
 };
 const opts = {
-  enterprises: num('BENCH_ENTERPRISES', 20_000),
+  enterprises: num('BENCH_ENTERPRISES', 100_000),
+  listDensity: num('BENCH_LIST_DENSITY', 3.5),
   durationS: num('BENCH_DURATION_S', 10),
   connections: num('BENCH_CONNECTIONS', 32),
   seed: num('BENCH_SEED', 20261101),
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
   const departmentsUrl = await freshDatabase(adminUrl, `bench_departments_${tag}`);
   const dataDir = path.resolve(`.data/bench-${tag}`);
   const world = await buildBenchWorld({
-    hubUrl, departmentsUrl, dataDir, enterprises: opts.enterprises, seed: opts.seed,
+    hubUrl, departmentsUrl, dataDir, enterprises: opts.enterprises, seed: opts.seed, listDensity: opts.listDensity,
     riskPerBatch: opts.riskPerBatch, touch: opts.touch, serve: true, log,
   });
   report.world = world.figures;
@@ -170,8 +174,9 @@ async function main(): Promise<void> {
       report.http.push({
         name: s.name, description: s.description, group: s.group ?? groupOf(s), baseline: s.baseline ?? null, connections, expect: s.expect ?? 'ok',
         checkedStatus: check.status, checkedError: check.json?.errors?.[0]?.message ?? null, load, ratio: null,
+        loadAverage: round(os.loadavg()[0]!),
       });
-      log(`${s.name}: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, statuses ${JSON.stringify(load.statusCodes)}, errors ${load.errors}`);
+      log(`${s.name}: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, statuses ${JSON.stringify(load.statusCodes)}, errors ${load.errors}, load ${os.loadavg()[0]!.toFixed(2)}`);
     }
     for (const r of report.http) {
       const base = r.baseline ? report.http.find((x) => x.name === r.baseline) : null;

@@ -31,6 +31,8 @@ export interface BenchWorldOptions {
   dataDir: string;
   enterprises: number;
   seed: number;
+  /** background list-entry rates × this (the generator's listDensity) */
+  listDensity: number;
   /** rescore risk after every sync batch during the full sync too (the hub's path; slow on a first load) */
   riskPerBatch: boolean;
   /** source records changed before the incremental run */
@@ -53,7 +55,7 @@ export interface SyncFigures {
 }
 
 export interface WorldFigures {
-  generation: { enterprises: number; seconds: number; rows: number; rowsPerSecond: number; bySource: Record<string, number>; baseline: CopyBaseline; ratio: number };
+  generation: { enterprises: number; listDensity: number; seconds: number; rows: number; rowsPerSecond: number; bySource: Record<string, number>; baseline: CopyBaseline; ratio: number };
   fullSync: SyncFigures & { baseline: CopyBaseline; ratio: number; riskRecompute: { mode: 'per-batch' | 'one pass after the load'; enterprises: number; seconds: number } };
   incrementalSync: SyncFigures & { touched: number; touchError: string | null };
   store: { enterprises: number; records: number; listEntries: number; projects: number; contracts: number };
@@ -88,11 +90,11 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
   const loaded = await loadSources();
 
   // issue 2: generation, and its baseline: the department databases' rows COPY'd into a plain table
-  o.log(`generating ${o.enterprises} enterprises…`);
+  o.log(`generating ${o.enterprises} enterprises (list density ${o.listDensity})…`);
   let t0 = performance.now();
   let lastLog = 0;
   const generated = await generateInto(env, {
-    enterprises: o.enterprises, seed: o.seed,
+    enterprises: o.enterprises, seed: o.seed, listDensity: o.listDensity,
     onProgress: (_s, done) => {
       if (done - lastLog >= 100_000) o.log(`  generated ${(lastLog = done)} enterprises (${Math.round((performance.now() - t0) / 1000)} s)`);
     },
@@ -178,7 +180,7 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
       (SELECT count(*)::int FROM contract) AS contracts`);
     const figures: WorldFigures = {
       generation: {
-        enterprises: o.enterprises, seconds: round(genSeconds), rows: genRows, rowsPerSecond: Math.round(genRate), bySource: generated.written,
+        enterprises: o.enterprises, listDensity: o.listDensity, seconds: round(genSeconds), rows: genRows, rowsPerSecond: Math.round(genRate), bySource: generated.written,
         baseline: genBaseline, ratio: round(genRate / genBaseline.rowsPerSecond, 4),
       },
       fullSync: {
