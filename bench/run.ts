@@ -15,9 +15,12 @@
  * records changed before the incremental sync), BENCH_SYNC_RISK_PER_BATCH (1: rescore risk after
  * every batch of the first load too, as a scheduled sync does; default: one pass after the load),
  * BENCH_SCALE (1: only generation, sync, analytics and the bulk compliance run — `npm run bench:scale`),
- * BENCH_PG_URL (an admin URL; default: an embedded PostgreSQL under .data/bench-pg).
+ * BENCH_PG_URL (an admin URL; default: an embedded PostgreSQL under .data/bench-pg), BENCH_PROFILE (1: a V8 CPU
+ * profile of the hub during each measured HTTP scenario, .data/bench-profiles/<scenario>.cpuprofile — open it in
+ * Chrome DevTools or summarise it with `npx tsx bench/profile-summary.ts FILE`).
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +55,30 @@ const opts = {
   riskPerBatch: process.env.BENCH_SYNC_RISK_PER_BATCH === '1',
   scale: process.env.BENCH_SCALE === '1',
   only: process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
+  profile: process.env.BENCH_PROFILE === '1',
 };
+
+/** The hub runs in this process: sample its CPU while `work` runs and write the profile (BENCH_PROFILE=1). */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!opts.profile) return work();
+  const session = new inspector.Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+    const out = await work();
+    const { profile } = await session.post('Profiler.stop');
+    const dir = path.resolve('.data/bench-profiles');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    log(`${name}: CPU profile in ${path.relative(process.cwd(), file)}`);
+    return out;
+  } finally {
+    session.disconnect();
+  }
+}
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
@@ -170,7 +196,7 @@ async function main(): Promise<void> {
       log(`${s.name}: ${connections} connections for ${opts.durationS} s…`);
       const auth = { authorization: `Bearer ${world.adminToken}` };
       await runLoad(`${url}/graphql`, bodies, { connections, durationS: 2, headers: auth }); // warm-up (JIT, pools, caches)
-      const load = await runLoad(`${url}/graphql`, bodies, { connections, durationS: opts.durationS, headers: auth });
+      const load = await profiled(s.name, () => runLoad(`${url}/graphql`, bodies, { connections, durationS: opts.durationS, headers: auth }));
       report.http.push({
         name: s.name, description: s.description, group: s.group ?? groupOf(s), baseline: s.baseline ?? null, connections, expect: s.expect ?? 'ok',
         checkedStatus: check.status, checkedError: check.json?.errors?.[0]?.message ?? null, load, ratio: null,
