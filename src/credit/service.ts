@@ -168,16 +168,17 @@ async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
 }
 
 /** Stores check rows (one statement for every row given). */
-async function insertChecks(ds: DataSource, rows: readonly object[]): Promise<void> {
-  await ds.query(
-    `INSERT INTO joint_punishment_check (check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name,
+const INSERT_SQL = `INSERT INTO joint_punishment_check (check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name,
        decision, as_of, input, answer, catalogue_version, data_versions)
        SELECT check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name, decision, as_of, input, answer,
             catalogue_version, data_versions
        FROM jsonb_to_recordset($1::jsonb) AS x(check_id uuid, checked_at timestamptz, caller_subject text, caller_department text, matter text,
-       credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb)`,
-    [JSON.stringify(rows)],
-  );
+       credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb)`;
+
+async function insertChecks(ds: DataSource, rows: readonly object[]): Promise<void> {
+  // a named statement: pg prepares it once per pooled connection, so a check's insert is not planned every time
+  const pool = (ds.driver as unknown as { master: pg.Pool }).master;
+  await pool.query({ name: 'jp_check_insert', text: INSERT_SQL, values: [JSON.stringify(rows)] });
 }
 
 interface ReadKeys {
