@@ -30,6 +30,9 @@ const schema = z.object({
   HUB_WHERE_MAX_DEPTH: z.coerce.number().int().min(1).default(6),
   HUB_WHERE_MAX_CONDITIONS: z.coerce.number().int().min(1).default(64),
   HUB_ANALYTICS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** analytic statements running at once per process (the rest of the pool stays for checks and profiles), and how many may wait */
+  HUB_ANALYTICS_MAX_CONCURRENT: z.coerce.number().int().min(1).default(6),
+  HUB_ANALYTICS_QUEUE: z.coerce.number().int().min(0).default(24),
   /** rows an export may stream; key-supervision list length */
   HUB_EXPORT_MAX_ROWS: z.coerce.number().int().min(1).default(1_000_000),
   HUB_KEY_SUPERVISION_MAX: z.coerce.number().int().min(1).default(500),

@@ -205,9 +205,27 @@ describe('cross-department analytics', () => {
   });
 
   it('runs analytic statements under a statement timeout', async () => {
-    await expect(withStatementTimeout(ds, 100, (m) => m.query('SELECT pg_sleep(5)'))).rejects.toMatchObject({
+    await expect(withStatementTimeout(ds, 100, { max: 4, queue: 4 }, (m) => m.query('SELECT pg_sleep(5)'))).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', reason: 'STATEMENT_TIMEOUT' },
     });
+  });
+
+  it('runs at most the configured analytic statements at once; those beyond the queue are answered BUSY, the rest wait their turn', async () => {
+    const limits = { max: 2, queue: 1 };
+    let running = 0;
+    let most = 0;
+    const slow = () => withStatementTimeout(ds, 5_000, limits, async (m) => {
+      most = Math.max(most, ++running);
+      await m.query('SELECT pg_sleep(0.3)');
+      running--;
+      return 'done';
+    });
+    const outcomes = await Promise.allSettled([slow(), slow(), slow(), slow(), slow()]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(most).toBe(2);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ extensions: { code: 'BUSY', retryAfterSeconds: expect.any(Number) } });
+    // the slots come back: the next statement runs
+    await expect(slow()).resolves.toBe('done');
   });
 
   it('aggregates by city and tier match plain SQL counts, with real division names', async () => {

@@ -78,6 +78,7 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
       sql = searchSql({ where, orderBy }, {
         limits: { maxDepth: config.HUB_WHERE_MAX_DEPTH, maxConditions: config.HUB_WHERE_MAX_CONDITIONS },
         timeoutMs: config.HUB_ANALYTICS_TIMEOUT_MS,
+        concurrency: { max: config.HUB_ANALYTICS_MAX_CONCURRENT, queue: config.HUB_ANALYTICS_QUEUE },
         today: todayIso(),
       }, `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
           e.established_date, r.score, r.tier, r.version,

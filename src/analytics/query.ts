@@ -3,10 +3,11 @@
  * key-supervision list. Each is one parameterised statement run in a transaction with
  * `SET LOCAL statement_timeout`, so a heavy question cannot hold a connection for long.
  */
+import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ENTERPRISE_COLUMNS, type EnterpriseRow } from '../enterprise/store.js';
 import type { RiskRow, RiskTier } from '../risk/service.js';
-import { badInput } from '../server/errors.js';
+import { badInput, busy } from '../server/errors.js';
 import { compileLegacyFilter, compileWhere, SqlParams, type WhereLimits } from './where.js';
 
 type Obj = Record<string, unknown>;
@@ -14,18 +15,40 @@ type Obj = Record<string, unknown>;
 export interface AnalyticsSettings {
   limits: WhereLimits;
   timeoutMs: number;
+  /** analytic statements at once per store, and how many may wait for a turn (the rest are answered BUSY) */
+  concurrency: { max: number; queue: number };
   /** evaluation date of derived fields (overdue, inForce, validNow) */
   today: string;
 }
 
-/** Runs `fn` in a transaction whose statements time out after `timeoutMs`; a timeout is answered as bad input. */
-export async function withStatementTimeout<T>(ds: DataSource, timeoutMs: number, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+/**
+ * Per store, one bulkhead for analytic statements: at 1,000,000 enterprises a heavy aggregate takes seconds,
+ * and 32 of them at once held every pooled connection, so joint-punishment checks and profiles waited
+ * for the pool and failed. Analytic work gets `max` connections; up to `queue` more wait; beyond that a
+ * clear BUSY answer instead of a pool timeout reported as an internal error.
+ */
+const analyticsBulkheads = new WeakMap<DataSource, { key: string; policy: BulkheadPolicy }>();
+function analyticsBulkhead(ds: DataSource, c: { max: number; queue: number }): BulkheadPolicy {
+  const key = `${c.max}/${c.queue}`;
+  let b = analyticsBulkheads.get(ds);
+  if (!b || b.key !== key) analyticsBulkheads.set(ds, (b = { key, policy: bulkhead(c.max, c.queue) }));
+  return b.policy;
+}
+
+/**
+ * Runs `fn` in a transaction whose statements time out after `timeoutMs`, within the store's analytics
+ * bulkhead; a timeout is answered as bad input, a full bulkhead as BUSY.
+ */
+export async function withStatementTimeout<T>(ds: DataSource, timeoutMs: number, concurrency: { max: number; queue: number }, fn: (m: EntityManager) => Promise<T>): Promise<T> {
   try {
-    return await ds.transaction(async (m) => {
+    return await analyticsBulkhead(ds, concurrency).execute(() => ds.transaction(async (m) => {
       await m.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
       return fn(m);
-    });
+    }));
   } catch (err) {
+    if (err instanceof BulkheadRejectedError) {
+      throw busy('analytic queries', Math.max(1, Math.ceil(timeoutMs / 1000 / 4)), { running: concurrency.max, waiting: concurrency.queue });
+    }
     if ((err as { driverError?: { code?: string }; code?: string }).driverError?.code === '57014' || (err as { code?: string }).code === '57014') {
       throw badInput('where', `the query ran longer than the ${timeoutMs} ms allowed for analytic queries; narrow it down`, { reason: 'STATEMENT_TIMEOUT', timeoutMs });
     }
@@ -90,7 +113,7 @@ const E_COLUMNS = ENTERPRISE_COLUMNS.split(',').map((c) => `e.${c.trim()}`).join
 
 export async function searchEnterprises(ds: DataSource, input: SearchInput, s: AnalyticsSettings): Promise<{ rows: SearchRow[]; total: number | null }> {
   const page = searchSql(input, s, E_COLUMNS, input.limit);
-  return withStatementTimeout(ds, s.timeoutMs, async (m) => {
+  return withStatementTimeout(ds, s.timeoutMs, s.concurrency, async (m) => {
     const rows: SearchRow[] = await m.query(page.sql, page.params);
     let total: number | null = null;
     if (input.withTotal) {
@@ -162,14 +185,14 @@ export async function enterpriseStats(
     FROM enterprise e LEFT JOIN enterprise_risk r ON r.credit_code = e.credit_code ${lists}
     WHERE ${predicate}
     ${groups.length ? `GROUP BY ${groups.join(', ')} ORDER BY ${groups.map((g) => `${g} NULLS LAST`).join(', ')}` : ''}`;
-  return withStatementTimeout(ds, s.timeoutMs, (m) => m.query(sql, params.values));
+  return withStatementTimeout(ds, s.timeoutMs, s.concurrency, (m) => m.query(sql, params.values));
 }
 
 export type KeySupervisionRow = EnterpriseRow & Pick<RiskRow, 'score' | 'tier' | 'factors'>;
 
 /** The highest-scored active enterprises of a division (code prefix), at or above a tier. */
-export async function keySupervision(ds: DataSource, prefix: string, minTier: RiskTier, limit: number, timeoutMs: number): Promise<KeySupervisionRow[]> {
-  return withStatementTimeout(ds, timeoutMs, (m) => m.query(
+export async function keySupervision(ds: DataSource, prefix: string, minTier: RiskTier, limit: number, s: Pick<AnalyticsSettings, 'timeoutMs' | 'concurrency'>): Promise<KeySupervisionRow[]> {
+  return withStatementTimeout(ds, s.timeoutMs, s.concurrency, (m) => m.query(
     `SELECT ${E_COLUMNS}, r.score, r.tier, r.factors
      FROM enterprise_risk r JOIN enterprise e ON e.credit_code = r.credit_code
      WHERE e.division_code LIKE $1 AND e.status = 'ACTIVE' AND r.tier >= $2 AND r.score > 0

@@ -30,6 +30,7 @@ export function analyticsSettings(ctx: Pick<HubContext, 'config'>): AnalyticsSet
   return {
     limits: { maxDepth: ctx.config.HUB_WHERE_MAX_DEPTH, maxConditions: ctx.config.HUB_WHERE_MAX_CONDITIONS },
     timeoutMs: ctx.config.HUB_ANALYTICS_TIMEOUT_MS,
+    concurrency: { max: ctx.config.HUB_ANALYTICS_MAX_CONCURRENT, queue: ctx.config.HUB_ANALYTICS_QUEUE },
     today: todayIso(),
   };
 }
@@ -106,7 +107,7 @@ export const analyticsResolvers: Resolvers = {
       const div = (await divisions(ctx.ds)).resolve(region.trim());
       if (!div) throw badInput('region', 'not a GB/T 2260 division code (2, 4 or 6 digits of a province, city or county)');
       const prefix = div.level === 'PROVINCE' ? div.code.slice(0, 2) : div.level === 'CITY' ? div.code.slice(0, 4) : div.code;
-      const rows = await keySupervision(ctx.ds, prefix, minTier ?? 'C', n, ctx.config.HUB_ANALYTICS_TIMEOUT_MS);
+      const rows = await keySupervision(ctx.ds, prefix, minTier ?? 'C', n, analyticsSettings(ctx));
       return {
         regionCode: div.code,
         generatedAt: new Date(),

@@ -20,7 +20,7 @@ export const CHECK_FIELDS = `
 const RUN = parse(`mutation Run($input: JointPunishmentCheckInput!) { runJointPunishmentCheck(input: $input) { ${CHECK_FIELDS} } }`);
 const GET = parse(`query Get($id: ID!) { check(checkId: $id) { ${CHECK_FIELDS} } }`);
 
-const STATUS_OF: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, SOURCE_UNAVAILABLE: 503 };
+const STATUS_OF: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, SOURCE_UNAVAILABLE: 503, BUSY: 503 };
 
 export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: express.Request) => Promise<HubContext>): Router {
   const r = express.Router();

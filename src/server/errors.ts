@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'SOURCE_UNAVAILABLE',
+  'BUSY',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -29,6 +30,11 @@ export function sourceUnavailable(source: string, reason: string, message: strin
   return new GraphQLError(`${source} is unavailable: ${message}`, {
     extensions: { code: 'SOURCE_UNAVAILABLE', source, reason },
   });
+}
+
+/** The hub is at its limit for this kind of work right now: try again shortly (nothing was changed). */
+export function busy(what: string, retryAfterSeconds: number, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(`${what}: too many at once, try again in ${retryAfterSeconds} s`, { extensions: { code: 'BUSY', retryAfterSeconds, ...extra } });
 }
 
 /** True for errors made on purpose (a code from the catalogue, other than internal). */
