@@ -228,6 +228,37 @@ describe('cross-department analytics', () => {
     await expect(slow()).resolves.toBe('done');
   });
 
+  it('over HTTP, a full analytics bulkhead answers 503 with Retry-After and code BUSY; the same query runs once a slot is free', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-analytics', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
+      HUB_ANALYTICS_MAX_CONCURRENT: '1', HUB_ANALYTICS_QUEUE: '0' });
+    const narrow = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
+    const narrowUrl = await narrow.listen(0, '127.0.0.1');
+    try {
+      const token = await mintToken(['analyst']);
+      const ask = () => fetch(`${narrowUrl}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: `{ enterprises(first: 5, where: { status: { _eq: ACTIVE } }) { nodes { creditCode } } }` }),
+      });
+      // an analyst's long statement holds the only slot
+      const holding = withStatementTimeout(ds, 5_000, { max: 1, queue: 0 }, (m) => m.query('SELECT pg_sleep(0.8)'));
+      await new Promise((r) => setTimeout(r, 100));
+      const refused = await ask();
+      expect(refused.status).toBe(503);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const body = (await refused.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'BUSY', retryAfterSeconds: expect.any(Number) });
+      expect(body.errors[0]!.extensions).not.toHaveProperty('http');
+      await holding;
+      const answered = await ask();
+      expect(answered.status).toBe(200);
+      const ok = (await answered.json()) as { data: { enterprises: { nodes: unknown[] } }; errors?: unknown };
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data.enterprises.nodes.length).toBeGreaterThan(0);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('aggregates by city and tier match plain SQL counts, with real division names', async () => {
     const res = await gql(url, `{ enterpriseStats(groupBy: [REGION, RISK_TIER], regionLevel: CITY, metrics: [COUNT, REGISTERED_CAPITAL_SUM, HIGH_RISK_COUNT]) {
       region { code name fullName level } regionCode riskTier count registeredCapitalSum highRiskCount riskScoreAvg } }`);

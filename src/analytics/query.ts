@@ -27,12 +27,15 @@ export interface AnalyticsSettings {
  * for the pool and failed. Analytic work gets `max` connections; up to `queue` more wait; beyond that a
  * clear BUSY answer instead of a pool timeout reported as an internal error.
  */
-const analyticsBulkheads = new WeakMap<DataSource, { key: string; policy: BulkheadPolicy }>();
+const analyticsBulkheads = new WeakMap<DataSource, Map<string, BulkheadPolicy>>();
 function analyticsBulkhead(ds: DataSource, c: { max: number; queue: number }): BulkheadPolicy {
+  // one per store and setting (a process has one setting; tests serve one store with two)
+  let byLimits = analyticsBulkheads.get(ds);
+  if (!byLimits) analyticsBulkheads.set(ds, (byLimits = new Map()));
   const key = `${c.max}/${c.queue}`;
-  let b = analyticsBulkheads.get(ds);
-  if (!b || b.key !== key) analyticsBulkheads.set(ds, (b = { key, policy: bulkhead(c.max, c.queue) }));
-  return b.policy;
+  let policy = byLimits.get(key);
+  if (!policy) byLimits.set(key, (policy = bulkhead(c.max, c.queue)));
+  return policy;
 }
 
 /**

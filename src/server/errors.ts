@@ -2,7 +2,7 @@
  * The one small catalogue of error codes the hub answers with. Anything else is masked as
  * INTERNAL_SERVER_ERROR in responses and logged with the request id.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { HubContext } from './context.js';
 
@@ -32,9 +32,14 @@ export function sourceUnavailable(source: string, reason: string, message: strin
   });
 }
 
-/** The hub is at its limit for this kind of work right now: try again shortly (nothing was changed). */
+/**
+ * The hub is at its limit for this kind of work right now: try again shortly (nothing was changed). Answered
+ * with HTTP 503 and Retry-After (Apollo's `http` error extension), as load balancers and clients expect.
+ */
 export function busy(what: string, retryAfterSeconds: number, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(`${what}: too many at once, try again in ${retryAfterSeconds} s`, { extensions: { code: 'BUSY', retryAfterSeconds, ...extra } });
+  return new GraphQLError(`${what}: too many at once, try again in ${retryAfterSeconds} s`, {
+    extensions: { code: 'BUSY', retryAfterSeconds, ...extra, http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
+  });
 }
 
 /** True for errors made on purpose (a code from the catalogue, other than internal). */
