@@ -15,7 +15,9 @@
  * records changed before the incremental sync), BENCH_SYNC_RISK_PER_BATCH (1: rescore risk after
  * every batch of the first load too, as a scheduled sync does; default: one pass after the load),
  * BENCH_SCALE (1: only generation, sync, analytics and the bulk compliance run — `npm run bench:scale`),
- * BENCH_PG_URL (an admin URL; default: an embedded PostgreSQL under .data/bench-pg), BENCH_PROFILE (1: a V8 CPU
+ * BENCH_PG_URL (an admin URL; default: an embedded PostgreSQL under .data/bench-pg), BENCH_KEEP (1: keep the
+ * hub and department databases at the end and print their URLs), BENCH_HUB_URL (a store a BENCH_KEEP run kept:
+ * serve it and measure the HTTP, analytics and compliance phases again without generating or syncing), BENCH_PROFILE (1: a V8 CPU
  * profile of the hub during each measured HTTP scenario, .data/bench-profiles/<scenario>.cpuprofile — open it in
  * Chrome DevTools or summarise it with `npx tsx bench/profile-summary.ts FILE`).
  */
@@ -35,7 +37,7 @@ import { runLoad, timeLoop, type LoadResult } from './load.js';
 import { renderMarkdown, type BenchReport, type HttpResult, type SqlComparison } from './report.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { BenchWorld, Scenario } from './scenarios/types.js';
-import { buildBenchWorld, enterprisesInAllDepartments, growProject } from './world.js';
+import { attachBenchWorld, buildBenchWorld, enterprisesInAllDepartments, growProject } from './world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const num = (name: string, d: number): number => {
@@ -56,6 +58,8 @@ const opts = {
   scale: process.env.BENCH_SCALE === '1',
   only: process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
   profile: process.env.BENCH_PROFILE === '1',
+  keep: process.env.BENCH_KEEP === '1',
+  hubUrl: process.env.BENCH_HUB_URL || null,
 };
 
 /** The hub runs in this process: sample its CPU while `work` runs and write the profile (BENCH_PROFILE=1). */
@@ -149,20 +153,31 @@ async function main(): Promise<void> {
   };
   // per-run names: two benches on one server (colleagues measuring their scenarios) must not drop each other's databases
   const tag = `${process.pid}`;
-  const hubUrl = await freshDatabase(adminUrl, `bench_hub_${tag}`);
-  const departmentsUrl = await freshDatabase(adminUrl, `bench_departments_${tag}`);
   const dataDir = path.resolve(`.data/bench-${tag}`);
-  const world = await buildBenchWorld({
-    hubUrl, departmentsUrl, dataDir, enterprises: opts.enterprises, seed: opts.seed, listDensity: opts.listDensity,
-    riskPerBatch: opts.riskPerBatch, touch: opts.touch, serve: true, log,
-  });
-  report.world = world.figures;
+  let hubUrl: string;
+  let world: Pick<Awaited<ReturnType<typeof buildBenchWorld>>, 'url' | 'ds' | 'adminToken' | 'close'> & { generated?: Awaited<ReturnType<typeof buildBenchWorld>>['generated'] };
+  if (opts.hubUrl) {
+    // a kept store: measure again, build nothing, drop nothing
+    hubUrl = opts.hubUrl;
+    log(`attaching to the kept hub store ${hubUrl} (no generation, no sync)`);
+    world = await attachBenchWorld({ hubUrl, dataDir });
+    report.gaps.push(`generation and sync not run: measured against a store built by an earlier run (BENCH_HUB_URL)`);
+  } else {
+    hubUrl = await freshDatabase(adminUrl, `bench_hub_${tag}`);
+    const departmentsUrl = await freshDatabase(adminUrl, `bench_departments_${tag}`);
+    const built = await buildBenchWorld({
+      hubUrl, departmentsUrl, dataDir, enterprises: opts.enterprises, seed: opts.seed, listDensity: opts.listDensity,
+      riskPerBatch: opts.riskPerBatch, touch: opts.touch, serve: true, log,
+    });
+    report.world = built.figures;
+    world = built;
+  }
   try {
     const url = world.url!;
     const rich = await enterprisesInAllDepartments(world.ds, 10);
     if (rich.length === 0) throw new Error('no enterprise has records in all five departments');
     const sample: { credit_code: string }[] = await world.ds.query(`SELECT credit_code FROM enterprise ORDER BY md5(credit_code) LIMIT 2000`);
-    const bw: BenchWorld = { url, richEnterprises: rich, scenarios: world.generated.scenarios, sampleEnterprises: sample.map((r) => r.credit_code) };
+    const bw: BenchWorld = { url, richEnterprises: rich, scenarios: world.generated?.scenarios ?? ({} as BenchWorld['scenarios']), sampleEnterprises: sample.map((r) => r.credit_code) };
     if (!opts.scale) {
       try {
         bw.bigProject = await growProject(world.ds, 50);
@@ -219,6 +234,12 @@ async function main(): Promise<void> {
         const baseline = sqlBaselineFor(s, body, settings);
         if (!baseline) continue;
         const answer = await post(url, world.adminToken, bodyText(body));
+        if (answer.status !== 200 || answer.json?.errors?.length || !answer.json?.data) {
+          const what = `HTTP ${answer.status}: ${answer.json?.errors?.[0]?.message ?? 'no data'}`;
+          report.gaps.push(`${s.name}: one-connection comparison not measured, the checked request failed (${what})`);
+          log(`${s.name}: one connection skipped — ${what}`);
+          continue;
+        }
         const rows = (await sqlClient.query(baseline.sql, baseline.params)).rows as Record<string, unknown>[];
         const difference = baseline.compare(answer.json?.data, rows);
         const latencyS = Math.max(3, Math.round(opts.durationS / 2));
@@ -262,8 +283,14 @@ async function main(): Promise<void> {
     }
   } finally {
     await world.close();
-    for (const db of [`bench_hub_${tag}`, `bench_departments_${tag}`]) await dropDatabase(adminUrl, db).catch((e: Error) => log(`could not drop ${db}: ${e.message}`));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (opts.hubUrl) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    } else if (opts.keep) {
+      log(`kept (BENCH_KEEP=1): hub ${hubUrl}, departments bench_departments_${tag}; measure again without building: BENCH_HUB_URL=${hubUrl}`);
+    } else {
+      for (const db of [`bench_hub_${tag}`, `bench_departments_${tag}`]) await dropDatabase(adminUrl, db).catch((e: Error) => log(`could not drop ${db}: ${e.message}`));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
     await stopPg?.();
   }
 

@@ -216,6 +216,30 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
   }
 }
 
+/**
+ * A hub store some earlier run built and kept (BENCH_KEEP=1), served as it is: no generation, no sync (its
+ * migrations still run), no department sources (live reads answer as unavailable). For measuring queries
+ * again at scale after a change without an hour of building.
+ */
+export async function attachBenchWorld(o: { hubUrl: string; dataDir: string }): Promise<Omit<BenchHub, 'generated' | 'figures'> & { url: string }> {
+  const log = pino({ level: 'error' }, pino.destination(2));
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  const store = await openStore(o.hubUrl);
+  const config = loadConfig({
+    NODE_ENV: 'test', HUB_DATA_DIR: o.dataDir, HUB_MAX_PAGE_SIZE: '500', LOG_LEVEL: 'error', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
+  });
+  const server = await createHubServer({ ds: store, config, vault: new PiiVault(VAULT_KEY), connectors: new Map(), log });
+  const url = await server.listen(0, '127.0.0.1');
+  const adminToken = await mintToken(['admin'], { subject: 'bench-admin', ttl: '12h' });
+  return {
+    url, ds: store, adminToken, server,
+    async close() {
+      await server.close().catch(() => undefined);
+      await store.destroy().catch(() => undefined);
+    },
+  };
+}
+
 export { enterprisesInAllDepartments };
 
 /**
