@@ -194,7 +194,13 @@ export async function recomputeAllRisk(ds: RiskStore, opts: RecomputeOptions & {
   for (;;) {
     const rows: { credit_code: string }[] = await ds.query(
       `SELECT credit_code FROM enterprise WHERE credit_code > $1 ORDER BY credit_code LIMIT $2`, [after, FULL_BATCH]);
-    if (rows.length === 0) return done;
+    if (rows.length === 0) {
+      // every score was rewritten: statistics and the visibility map (index-only scans of the tier/score
+      // indexes behind the risk filters) as the sync does for its tables; not from an EntityManager, which may
+      // be inside a transaction, where VACUUM cannot run
+      if (done > 0 && 'manager' in ds) await ds.query(`VACUUM (ANALYZE) enterprise_risk`).catch(() => ds.query(`ANALYZE enterprise_risk`)).catch(() => undefined);
+      return done;
+    }
     done += await recomputeRisk(ds, rows.map((r) => r.credit_code), opts);
     after = rows.at(-1)!.credit_code;
     opts.onProgress?.(done);
