@@ -23,6 +23,9 @@ interface Field {
   ordered?: boolean;
   /** enums: _gt etc. refused */
   enumLike?: boolean;
+  /** the column's own SQL type where it is not the type's usual cast: a value cast to text would cast the
+   *  column instead (char(1) = text compares as text) and no index on it could serve the comparison */
+  sqlCast?: string;
 }
 
 interface Entity {
@@ -94,7 +97,7 @@ const ACCIDENT: Entity = {
 };
 const RISK: Entity = {
   name: 'risk', table: 'enterprise_risk', fk: 'credit_code',
-  fields: { score: col('score', 'numeric'), tier: col('tier', 'text', { ordered: true }), version: col('version', 'int') },
+  fields: { score: col('score', 'numeric'), tier: col('tier', 'text', { ordered: true, sqlCast: 'bpchar' }), version: col('version', 'int') },
 };
 const RELATIONS: Record<string, Entity> = {
   hiddenDangers: HIDDEN_DANGER, violations: VIOLATION, vehicles: VEHICLE, listEntries: LIST_ENTRY,
@@ -249,7 +252,7 @@ class Compiler {
   private comparison(field: Field, alias: string, value: unknown, path: string): string {
     if (!isObj(value)) throw badInput(path, 'must be a comparison object, e.g. {_eq: …}');
     const colSql = field.sql(alias, this.today);
-    const cast = CAST[field.type];
+    const cast = field.sqlCast ?? CAST[field.type];
     const parts: string[] = [];
     for (const [op, v] of Object.entries(value)) {
       if (v === undefined) continue;
