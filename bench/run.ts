@@ -138,6 +138,20 @@ async function post(url: string, token: string, body: string): Promise<{ status:
   return { status: r.status, json };
 }
 
+/**
+ * The checked request of a scenario, once the hub has worked off the previous scenario: requests a load
+ * abandoned may still hold the analytics bulkhead (they run to their statement timeout), so a BUSY (503)
+ * answer is retried after its Retry-After, for up to a minute.
+ */
+async function postWhenNotBusy(url: string, token: string, body: string): ReturnType<typeof post> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const r = await post(url, token, body);
+    if (r.status !== 503 || Date.now() > until) return r;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   let stopPg: (() => Promise<void>) | null = null;
@@ -199,7 +213,7 @@ async function main(): Promise<void> {
         report.gaps.push(`${s.name}: not run (${(err as Error).message})`);
         continue;
       }
-      const check = await post(url, world.adminToken, body);
+      const check = await postWhenNotBusy(url, world.adminToken, body);
       const refused = check.status >= 400 || Boolean(check.json?.errors?.length);
       if ((s.expect ?? 'ok') === 'ok' ? refused : !refused) {
         const what = JSON.stringify(check.json).slice(0, 400);
@@ -233,7 +247,7 @@ async function main(): Promise<void> {
         const body = s.body(bw);
         const baseline = sqlBaselineFor(s, body, settings);
         if (!baseline) continue;
-        const answer = await post(url, world.adminToken, bodyText(body));
+        const answer = await postWhenNotBusy(url, world.adminToken, bodyText(body));
         if (answer.status !== 200 || answer.json?.errors?.length || !answer.json?.data) {
           const what = `HTTP ${answer.status}: ${answer.json?.errors?.[0]?.message ?? 'no data'}`;
           report.gaps.push(`${s.name}: one-connection comparison not measured, the checked request failed (${what})`);
