@@ -11,6 +11,7 @@ import { normaliseCode, normaliseName } from '../domain/names.js';
 import { todayIso } from '../records/rules.js';
 import type { HubServices } from '../server/context.js';
 import { badInput, notFound } from '../server/errors.js';
+import { poolOf } from '../store/data-source.js';
 import {
   applicableMeasures, decide, findHits,
   type CheckedPersonRef, type Decision, type HitSubject, type ListEntryRow, type MeasureRow,
@@ -146,8 +147,7 @@ const preparedOn = new WeakSet<pg.PoolClient>();
  * lives only for this query (an error rolls the implicit transaction, and the setting, back).
  */
 async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
-  const pool = (ds.driver as unknown as { master: pg.Pool }).master;
-  const client = await pool.connect();
+  const client = await poolOf(ds).connect();
   try {
     const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);
     const prepare = preparedOn.has(client) ? '' : `PREPARE jp_check_read(text[], text[], text[], text[], text[]) AS ${READ_SQL};\n`;
@@ -177,8 +177,7 @@ const INSERT_SQL = `INSERT INTO joint_punishment_check (check_id, checked_at, ca
 
 async function insertChecks(ds: DataSource, rows: readonly object[]): Promise<void> {
   // a named statement: pg prepares it once per pooled connection, so a check's insert is not planned every time
-  const pool = (ds.driver as unknown as { master: pg.Pool }).master;
-  await pool.query({ name: 'jp_check_insert', text: INSERT_SQL, values: [JSON.stringify(rows)] });
+  await poolOf(ds).query({ name: 'jp_check_insert', text: INSERT_SQL, values: [JSON.stringify(rows)] });
 }
 
 interface ReadKeys {

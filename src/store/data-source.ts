@@ -22,6 +22,13 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => (v === null ? null : Number(v)));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (v === null ? null : Number(v)));
 
+/** The pg pool under TypeORM's data source: COPY, savepoints and named prepared statements need plain pg. */
+export function poolOf(ds: DataSource): pg.Pool {
+  const pool = (ds.driver as unknown as { master?: pg.Pool }).master;
+  if (!pool) throw new Error('the hub data source is not initialised');
+  return pool;
+}
+
 export function createHubDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number } = {}): DataSource {
   return new DataSource({
     type: 'postgres',

@@ -14,6 +14,7 @@ import type { CanonicalRecord, Department, EnterpriseRecord, PersonRecord, Recor
 import { checkCreditCode, checkIdNumber, maskIdNumber, maskPhone, orgCodeOfCreditCode } from '../domain/codes.js';
 import { normaliseName } from '../domain/names.js';
 import type { PiiVault } from '../security/pii.js';
+import { poolOf } from '../store/data-source.js';
 import { bulkUpsert, type StagedRow, type TableSpec } from './bulk.js';
 import { contentHash, toJsonb } from './hash.js';
 import { linkRefs, type Candidate, type LinkOutcome } from './link.js';
@@ -62,13 +63,6 @@ interface QuarantineEntry {
   code: ReasonCode;
   reason: string;
   candidates: (Candidate & { field?: string })[];
-}
-
-/** The pg pool under TypeORM's data source: COPY and savepoints need a plain client. */
-export function poolOf(ds: DataSource): pg.Pool {
-  const pool = (ds.driver as unknown as { master?: pg.Pool }).master;
-  if (!pool) throw new Error('the hub data source is not initialised');
-  return pool;
 }
 
 /** Runs fn in one transaction on one pooled connection (a broken connection is discarded, not reused). */

@@ -8,7 +8,8 @@
 import type pg from 'pg';
 import type { ChangeBatch, Connector, SourceEnvelope } from '../../connectors/types.js';
 import type { RecordKind } from '../domain/canonical.js';
-import { applyBatch, inTransaction, poolOf, type SyncDeps, type SyncSource } from './apply.js';
+import { poolOf } from '../store/data-source.js';
+import { applyBatch, inTransaction, type SyncDeps, type SyncSource } from './apply.js';
 import { maskIdsInText } from './mask.js';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
