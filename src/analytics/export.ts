@@ -10,12 +10,12 @@ import { stringify } from 'csv-stringify';
 import express, { type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import type pg from 'pg';
-import { todayIso } from '../records/rules.js';
 import { callerOfRequest } from '../server/auth.js';
 import type { HubServices } from '../server/context.js';
 import { badInput } from '../server/errors.js';
 import { divisions, ENTERPRISE_STATUS_ZH } from './divisions.js';
 import { ORDER_FIELDS, searchSql, type OrderBy } from './query.js';
+import { analyticsSettings } from './resolvers.js';
 
 export const EXPORT_HEADERS = [
   '统一社会信用代码', '企业名称', '企业类型', '登记状态', '法定代表人', '行政区划代码', '所在地区', '行业代码',
@@ -75,12 +75,7 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
     try {
       const where = parseJsonParam('where', req.query.where);
       const orderBy = parseOrderBy(parseJsonParam('orderBy', req.query.orderBy));
-      sql = searchSql({ where, orderBy }, {
-        limits: { maxDepth: config.HUB_WHERE_MAX_DEPTH, maxConditions: config.HUB_WHERE_MAX_CONDITIONS },
-        timeoutMs: config.HUB_ANALYTICS_TIMEOUT_MS,
-        concurrency: { max: config.HUB_ANALYTICS_MAX_CONCURRENT, queue: config.HUB_ANALYTICS_QUEUE },
-        today: todayIso(),
-      }, `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
+      sql = searchSql({ where, orderBy }, analyticsSettings({ config }), `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
           e.established_date, r.score, r.tier, r.version,
           (SELECT string_agg(split_part(f->>'description', ' ', 1), '；') FROM jsonb_array_elements(r.factors) f) AS factor_names`,
       config.HUB_EXPORT_MAX_ROWS);
