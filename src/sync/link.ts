@@ -163,7 +163,9 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
  */
 export async function candidatesOfRefs(client: pg.ClientBase, refs: readonly EnterpriseRef[]): Promise<Candidate[][]> {
   const outcomes = await linkRefs(client, refs, { candidates: false });
-  const names = [...new Set(refs.flatMap((r, i) => (outcomes[i]!.status === 'UNLINKED' && r.name?.trim() ? [normaliseName(r.name.trim())] : [])))];
+  // the name each reference is searched by: only those nothing matches, and only when they give a name
+  const searched = refs.map((r, i) => (outcomes[i]!.status === 'UNLINKED' && r.name?.trim() ? normaliseName(r.name.trim()) : null));
+  const names = [...new Set(searched.filter((n): n is string => n !== null))];
   if (!names.length) return refs.map(() => []);
   await client.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(SIMILAR_NAME_THRESHOLD)]);
   // the legal form is dropped on both sides (enterprise_name_core, migration 1732710000000): its
@@ -182,5 +184,5 @@ export async function candidatesOfRefs(client: pg.ClientBase, refs: readonly Ent
   );
   const byName = new Map<string, Candidate[]>(names.map((n) => [n, []]));
   for (const r of rows) byName.get(names[r.i]!)!.push({ creditCode: r.credit_code, name: r.name, score: round3(r.score) });
-  return refs.map((r, i) => (outcomes[i]!.status === 'UNLINKED' && r.name?.trim() ? byName.get(normaliseName(r.name.trim()))! : []));
+  return searched.map((n) => (n === null ? [] : byName.get(n)!));
 }
