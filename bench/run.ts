@@ -141,7 +141,7 @@ async function post(url: string, token: string, body: string): Promise<{ status:
 /**
  * The checked request of a scenario, once the hub has worked off the previous scenario: requests a load
  * abandoned may still hold the analytics bulkhead (they run to their statement timeout), so a BUSY (503)
- * answer is retried after its Retry-After, for up to a minute.
+ * answer is retried every 2 s, for up to a minute.
  */
 async function postWhenNotBusy(url: string, token: string, body: string): ReturnType<typeof post> {
   const until = Date.now() + 60_000;

@@ -73,6 +73,11 @@ export interface BenchHub {
 
 const VAULT_KEY = Buffer.alloc(32, 42);
 
+/** The hub as the bench serves it: pages up to 500, no rate limit, quiet logs, the test token secret. */
+const benchServerConfig = (dataDir: string) => loadConfig({
+  NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_MAX_PAGE_SIZE: '500', LOG_LEVEL: 'error', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
+});
+
 function syncFigures(runs: SyncRunResult[], seconds: number, riskHookSeconds: number): SyncFigures {
   const sum = (k: 'read' | 'written' | 'unchanged' | 'quarantined') => runs.reduce((a, r) => a + r[k], 0);
   return {
@@ -194,9 +199,7 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
     let server: HubServer | null = null;
     let url: string | null = null;
     if (o.serve) {
-      const config = loadConfig({
-        NODE_ENV: 'test', HUB_DATA_DIR: o.dataDir, HUB_MAX_PAGE_SIZE: '500', LOG_LEVEL: 'error', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      });
+      const config = benchServerConfig(o.dataDir);
       server = await createHubServer({ ds: store, config, vault, connectors: running.connectors, log, sourceSettings: running.settings });
       url = await server.listen(0, '127.0.0.1');
       closers.push(() => server!.close());
@@ -225,9 +228,7 @@ export async function attachBenchWorld(o: { hubUrl: string; dataDir: string }): 
   const log = pino({ level: 'error' }, pino.destination(2));
   fs.mkdirSync(o.dataDir, { recursive: true });
   const store = await openStore(o.hubUrl);
-  const config = loadConfig({
-    NODE_ENV: 'test', HUB_DATA_DIR: o.dataDir, HUB_MAX_PAGE_SIZE: '500', LOG_LEVEL: 'error', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-  });
+  const config = benchServerConfig(o.dataDir);
   const server = await createHubServer({ ds: store, config, vault: new PiiVault(VAULT_KEY), connectors: new Map(), log });
   const url = await server.listen(0, '127.0.0.1');
   const adminToken = await mintToken(['admin'], { subject: 'bench-admin', ttl: '12h' });
