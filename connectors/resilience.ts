@@ -26,7 +26,8 @@ export const resilienceOptionsSchema = z.object({
   /** bulkhead: calls at once, and calls that may wait for a slot */
   maxConcurrent: z.number().int().min(1).default(8),
   maxQueued: z.number().int().min(0).default(64),
-}).default({});
+  // prefault, not default: an absent `resilience` is parsed as `{}`, so every field gets its own default
+}).prefault({});
 export type ResilienceOptions = z.infer<typeof resilienceOptionsSchema>;
 
 const tracer = trace.getTracer('safety-hub/connectors');

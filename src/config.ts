@@ -10,9 +10,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   /** hub database; absent → embedded PostgreSQL under HUB_DATA_DIR/pg */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.url().optional(),
   /** the simulated department systems' database; absent → `departments` on the hub's server */
-  DEPARTMENTS_DATABASE_URL: z.string().url().optional(),
+  DEPARTMENTS_DATABASE_URL: z.url().optional(),
   HUB_DATA_DIR: z.string().default('.data'),
   /** base64 of 32 bytes; absent (demo) → generated once into HUB_DATA_DIR/pii.key */
   HUB_PII_KEY: z.string().optional(),
@@ -54,7 +54,7 @@ const schema = z.object({
   HUB_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   HUB_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(300),
   /** Redis shared by hub replicas for rate limits; absent → in memory (one replica) */
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z.url().optional(),
   /** trusted documents mode: a manifest (JSON, sha256 → operation) of the only operations accepted */
   HUB_TRUSTED_DOCUMENTS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -23,7 +23,7 @@ const DEPARTMENT: Department = 'EMERGENCY';
 
 const optionsSchema = z.object({
   timeoutMs: z.number().int().positive(),
-  baseUrl: z.string().url(),
+  baseUrl: z.url(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   /** page size for changesSince when the caller gives no batchSize (≤ 500) */
@@ -161,7 +161,7 @@ export class EmergencyConnector implements Connector {
     return res.data as object;
   }
 
-  private shape<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown, what: string): T {
+  private shape<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const i = parsed.error.issues[0];

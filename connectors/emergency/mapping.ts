@@ -150,7 +150,7 @@ const isRealCompactDate = (s: string): boolean => {
 /** 'yyyyMMdd' → 'YYYY-MM-DD' */
 const date = z
   .string()
-  .refine(isRealCompactDate, (s) => ({ message: `'${s}' is not a calendar date yyyyMMdd` }))
+  .refine(isRealCompactDate, { error: (iss) => `'${String(iss.input)}' is not a calendar date yyyyMMdd` })
   .transform((s) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`);
 const optDate = date.nullish().transform((v) => v ?? null);
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
@@ -159,7 +159,7 @@ const label = <T extends string>(table: Readonly<Record<string, T>>, what: strin
   z.string().transform((s, ctx) => {
     const v = table[s];
     if (!v) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${what} label '${s}'` });
+      ctx.addIssue({ code: 'custom', message: `unknown ${what} label '${s}'` });
       return z.NEVER;
     }
     return v;
@@ -171,7 +171,7 @@ const optLabel = <T extends string>(table: Readonly<Record<string, T>>, what: st
     .transform((s, ctx): T | null => {
       if (s == null || s === '') return null;
       const v = table[s];
-      if (!v) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${what} label '${s}'` });
+      if (!v) ctx.addIssue({ code: 'custom', message: `unknown ${what} label '${s}'` });
       return v ?? null;
     });
 
@@ -185,7 +185,7 @@ function ref(cc: string | null | undefined, oc: string | null | undefined, name:
 }
 function requiredRef(w: { credit_code?: string | null; org_code?: string | null; ent_name?: string | null }, ctx: z.RefinementCtx): EnterpriseRef {
   const r = ref(w.credit_code, w.org_code, w.ent_name);
-  if (!r) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'record names no enterprise (no credit_code, org_code or ent_name)' });
+  if (!r) ctx.addIssue({ code: 'custom', message: 'record names no enterprise (no credit_code, org_code or ent_name)' });
   return r ?? {};
 }
 
@@ -294,7 +294,7 @@ const hiddenDangerSchema = z
     close_date: optDate,
   })
   .transform((w, ctx): HiddenDangerRecord => {
-    if (w.rectify_status === 'CLOSED' && !w.close_date) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['close_date'], message: 'a closed (已销号) danger needs close_date' });
+    if (w.rectify_status === 'CLOSED' && !w.close_date) ctx.addIssue({ code: 'custom', path: ['close_date'], message: 'a closed (已销号) danger needs close_date' });
     return {
       kind: 'hidden_danger',
       enterprise: requiredRef(w, ctx),
@@ -392,12 +392,12 @@ const listSchema = z
     if (w.list_type === 'PRINCIPAL_BAN') Object.assign(rec, { banScope: w.ban_scope, banIndustry: w.ban_industry ?? null });
     if (w.subject_type === 'ENTERPRISE') rec.enterprise = requiredRef(w, ctx);
     else {
-      if (!w.id_card_no) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['id_card_no'], message: 'a person (个人) entry needs id_card_no' });
+      if (!w.id_card_no) ctx.addIssue({ code: 'custom', path: ['id_card_no'], message: 'a person (个人) entry needs id_card_no' });
       const r = ref(w.credit_code, w.org_code, w.ent_name);
       if (r) rec.enterprise = r;
     }
     if (w.ban_scope === 'INDUSTRY' && !w.ban_industry) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ban_industry'], message: 'an industry ban (本行业终身) needs ban_industry' });
+      ctx.addIssue({ code: 'custom', path: ['ban_industry'], message: 'an industry ban (本行业终身) needs ban_industry' });
     }
     return rec;
   });
@@ -407,7 +407,7 @@ const insuranceSchema = z
     ...base,
     ...refShape,
     policy_no: text,
-    insurance_type: z.literal(INSURANCE_LABEL, { errorMap: () => ({ message: `insurance_type must be '${INSURANCE_LABEL}'` }) }),
+    insurance_type: z.literal(INSURANCE_LABEL, { error: `insurance_type must be '${INSURANCE_LABEL}'` }),
     insurer: text,
     insure_start: date,
     insure_end: date,
@@ -422,7 +422,7 @@ const insuranceSchema = z
     validTo: w.insure_end,
   }));
 
-const SCHEMAS: Record<ResourceName, z.ZodType<CanonicalRecord, z.ZodTypeDef, unknown>> = {
+const SCHEMAS: Record<ResourceName, z.ZodType<CanonicalRecord>> = {
   personnel: personnelSchema,
   enterprise_licences: licenceSchema,
   personnel_certificates: certificateSchema,

@@ -99,7 +99,7 @@ const isCalendarDate = (y: number, m: number, d: number): boolean => {
 // ---------------------------------------------------------------- field parsers
 
 type Row = Record<string, string>;
-const issue = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+const issue = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: 'custom', message });
 const cell = z.string().optional().transform((v) => v ?? '');
 
 /** 'yyyy/MM/dd' (older files also 'yyyy-MM-dd') → ISO date, or an issue saying why not. */
@@ -229,7 +229,7 @@ const listSchema = z
     return rec;
   });
 
-const SCHEMAS: Record<TablePrefix, z.ZodType<CanonicalRecord, z.ZodTypeDef, unknown>> = {
+const SCHEMAS: Record<TablePrefix, z.ZodType<CanonicalRecord>> = {
   jdjc: inspectionSchema,
   xzcf: penaltySchema,
   hzsg: accidentSchema,

@@ -251,20 +251,24 @@ const optText = z
   .transform((v) => (v === undefined || v === '' ? null : v));
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date YYYY-MM-DD');
 const optDate = date.nullish().transform((v) => v ?? null);
-const flag = z.enum(['1', '0'], { errorMap: () => ({ message: "a flag is '1' or '0'" }) }).transform((f) => f === '1');
-const money = z.number().finite().nonnegative();
+const flag = z.enum(['1', '0'], { error: "a flag is '1' or '0'" }).transform((f) => f === '1');
+const money = z.number().nonnegative(); // zod 4 numbers refuse ±Infinity and NaN themselves
+// built once here, not per row inside the mappers (a zod 4 schema costs more to build than to run)
+const optMoney = money.nullish().transform((v) => v ?? null);
+const optIdNumber = idNumber.nullish().transform((v) => v ?? null);
+const divisionCode = z.string().regex(/^\d{6}$/, 'is 6 digits');
 
 /** A coded column: the code must be known to its dictionary (LEFT JOIN gave a label). */
 function coded<T>(row: Row, column: string, toValue: (label: string) => T | undefined, ctx: z.RefinementCtx, required: boolean): T | null {
   const code = row[column];
   const label = row[`${column}_mc`];
   if (code === null || code === undefined || code === '') {
-    if (required) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [column], message: 'is required' });
+    if (required) ctx.addIssue({ code: 'custom', path: [column], message: 'is required' });
     return null;
   }
   const value = typeof label === 'string' ? toValue(label) : undefined;
   if (value === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [column], message: `unknown code '${String(code)}' (not in its dictionary)` });
+    ctx.addIssue({ code: 'custom', path: [column], message: `unknown code '${String(code)}' (not in its dictionary)` });
     return null;
   }
   return value;
@@ -279,12 +283,12 @@ const asIs = (label: string) => label;
 function toRef(row: Row, r: RefColumns, ctx: z.RefinementCtx, required: boolean): EnterpriseRef | null {
   const [cc, oc, mc] = refCols(r);
   const out: EnterpriseRef = {};
-  const check = (col: string, schema: z.ZodTypeAny): string | null => {
+  const check = (col: string, schema: z.ZodType): string | null => {
     const v = row[col];
     if (v === null || v === undefined || v === '') return null;
     const p = schema.safeParse(v);
     if (!p.success) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [col], message: p.error.issues[0]?.message ?? 'invalid' });
+      ctx.addIssue({ code: 'custom', path: [col], message: p.error.issues[0]?.message ?? 'invalid' });
       return null;
     }
     return p.data as string;
@@ -297,7 +301,7 @@ function toRef(row: Row, r: RefColumns, ctx: z.RefinementCtx, required: boolean)
   if (n) out.name = n;
   if (!c && !o && !n) {
     if (required && row[cc] == null && row[oc] == null && row[mc] == null) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [cc], message: `names no enterprise (${cc}, ${oc}, ${mc} all empty)` });
+      ctx.addIssue({ code: 'custom', path: [cc], message: `names no enterprise (${cc}, ${oc}, ${mc} all empty)` });
     }
     return null;
   }
@@ -305,10 +309,10 @@ function toRef(row: Row, r: RefColumns, ctx: z.RefinementCtx, required: boolean)
 }
 
 /** Parses one field with a schema, reporting the column on failure. */
-function field<S extends z.ZodTypeAny>(row: Row, column: string, schema: S, ctx: z.RefinementCtx): z.output<S> {
+function field<S extends z.ZodType>(row: Row, column: string, schema: S, ctx: z.RefinementCtx): z.output<S> {
   const p = schema.safeParse(row[column]);
   if (!p.success) {
-    for (const i of p.error.issues) ctx.addIssue({ ...i, path: [column, ...i.path] } as z.IssueData);
+    for (const i of p.error.issues) ctx.addIssue({ code: 'custom', path: [column, ...i.path], message: i.message });
     return null as z.output<S>;
   }
   return p.data as z.output<S>;
@@ -355,23 +359,23 @@ const MAPPERS: Record<TableName, Mapper> = {
     kind: 'project', projectCode: field(r, 'xmbh', text, ctx), name: field(r, 'xmmc', text, ctx), builder: toRef(r, TABLE.t_xm.refs[0]!, ctx, true)!,
     constructionPermit: field(r, 'sgxkzh', optText, ctx), scale: coded(r, 'gcgm', byLabel(GCGM), ctx, true)!,
     requiredCategory: coded(r, 'zzlb', asIs, ctx, true)!, requiredSequence: coded(r, 'zzxl', asIs, ctx, true)!,
-    divisionCode: field(r, 'xzqhdm', z.string().regex(/^\d{6}$/, 'is 6 digits'), ctx), startDate: field(r, 'kgrq', optDate, ctx),
-    investment: field(r, 'ztz', money.nullish().transform((v) => v ?? null), ctx),
+    divisionCode: field(r, 'xzqhdm', divisionCode, ctx), startDate: field(r, 'kgrq', optDate, ctx),
+    investment: field(r, 'ztz', optMoney, ctx),
   }),
   t_ht: (r, ctx): ContractRecord => ({
     kind: 'contract', contractNumber: field(r, 'htbh', text, ctx), projectCode: field(r, 'xmbh', text, ctx), parentContractNumber: field(r, 'sjhtbh', optText, ctx),
     contractKind: coded(r, 'htlx', byLabel(HTLX), ctx, true)!, employer: toRef(r, TABLE.t_ht.refs[0]!, ctx, true)!, contractor: toRef(r, TABLE.t_ht.refs[1]!, ctx, true)!,
     scope: field(r, 'cbfw', text, ctx), value: field(r, 'htje', money, ctx), coversMainStructure: field(r, 'sfhztjg', flag, ctx),
     coversAllWork: field(r, 'sfqbfb', flag, ctx), safetyAgreementSigned: field(r, 'sfqdaqxy', flag, ctx),
-    projectManagerIdNumber: field(r, 'xmjlsfzh', idNumber.nullish().transform((v) => v ?? null), ctx), signedOn: field(r, 'qdrq', date, ctx),
+    projectManagerIdNumber: field(r, 'xmjlsfzh', optIdNumber, ctx), signedOn: field(r, 'qdrq', date, ctx),
   }),
   t_hmd: (r, ctx): ListEntryRecord => {
     const subjectType = coded(r, 'ztlx', byLabel(ZTLX), ctx, true) ?? 'ENTERPRISE';
     const person = subjectType === 'PERSON';
-    if (person && !r.sfzh) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sfzh'], message: 'a person entry needs an ID number' });
+    if (person && !r.sfzh) ctx.addIssue({ code: 'custom', path: ['sfzh'], message: 'a person entry needs an ID number' });
     return {
       kind: 'list_entry', list: 'CONSTRUCTION_BLACKLIST', subjectType, enterprise: toRef(r, TABLE.t_hmd.refs[0]!, ctx, !person),
-      idNumber: field(r, 'sfzh', idNumber.nullish().transform((v) => v ?? null), ctx), personName: field(r, 'xm', optText, ctx),
+      idNumber: field(r, 'sfzh', optIdNumber, ctx), personName: field(r, 'xm', optText, ctx),
       reason: field(r, 'lryy', text, ctx), legalBasis: field(r, 'rdyj', text, ctx), decisionNumber: field(r, 'jdwh', text, ctx),
       startDate: field(r, 'lrrq', date, ctx), endDate: field(r, 'jzrq', optDate, ctx), removedDate: field(r, 'ycrq', optDate, ctx),
     };
@@ -379,8 +383,8 @@ const MAPPERS: Record<TableName, Mapper> = {
 };
 
 const SCHEMAS = Object.fromEntries(
-  TABLES.map((t) => [t.table, z.record(z.unknown()).transform((row, ctx) => MAPPERS[t.table as TableName](row, ctx))]),
-) as unknown as Record<TableName, z.ZodType<CanonicalRecord, z.ZodTypeDef, unknown>>;
+  TABLES.map((t) => [t.table, z.record(z.string(), z.unknown()).transform((row, ctx) => MAPPERS[t.table as TableName](row, ctx))]),
+) as unknown as Record<TableName, z.ZodType<CanonicalRecord>>;
 
 /** One row → one envelope: the canonical record, or why it could not be read (the row kept as raw). */
 export function toEnvelope(table: TableName, raw: unknown, index: number): SourceEnvelope {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { checkCreditCode, checkIdNumber, checkOrgCode } from '../../src/domain/codes.js';
 
 const STRUCTURE_CREDIT = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-const issue = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+const issue = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: 'custom', message });
 
 /** Credit code shape; a failing check character alone is tolerated (really issued codes do fail it), the structure is not. */
 export function refineCreditCode(s: string, ctx: z.RefinementCtx): void {

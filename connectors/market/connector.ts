@@ -16,7 +16,7 @@ const DEPARTMENT: Department = 'MARKET';
 
 const optionsSchema = z.object({
   timeoutMs: z.number().int().positive(),
-  baseUrl: z.string().url(),
+  baseUrl: z.url(),
   appKey: z.string().min(1),
   appSecret: z.string().min(1),
   /** page size for changesSince when the caller gives no batchSize (≤ 500) */

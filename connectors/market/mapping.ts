@@ -168,7 +168,7 @@ const isRealDate = (s: string): boolean => {
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 };
-const date = z.string().refine(isRealDate, (s) => ({ message: `'${s}' is not a calendar date YYYY-MM-DD` }));
+const date = z.string().refine(isRealDate, { error: (iss) => `'${String(iss.input)}' is not a calendar date YYYY-MM-DD` });
 const optDate = date.nullish().transform((v) => v ?? null);
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
 const optText = z.string().nullish().transform((v) => (v === undefined || v === '' ? null : v));
@@ -176,7 +176,7 @@ const label = <T extends string>(table: Readonly<Record<string, T>>, what: strin
   z.string().transform((s, ctx) => {
     const v = table[s];
     if (!v) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${what} label '${s}'` });
+      ctx.addIssue({ code: 'custom', message: `unknown ${what} label '${s}'` });
       return z.NEVER;
     }
     return v;
@@ -196,7 +196,7 @@ function toRef(w: { creditCode?: string | null; orgCode?: string | null; entName
   if (w.orgCode) ref.orgCode = w.orgCode;
   if (w.entName) ref.name = w.entName;
   if (!ref.creditCode && !ref.orgCode && !ref.name) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'record names no enterprise (no creditCode, orgCode or entName)' });
+    ctx.addIssue({ code: 'custom', message: 'record names no enterprise (no creditCode, orgCode or entName)' });
   }
   return ref;
 }
@@ -317,7 +317,7 @@ const creditListSchema = z
     };
     if (subjectType === 'ENTERPRISE') rec.enterprise = toRef(w, ctx);
     else {
-      if (!w.certNo) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a person entry needs certNo' });
+      if (!w.certNo) ctx.addIssue({ code: 'custom', message: 'a person entry needs certNo' });
       rec.idNumber = w.certNo ?? null;
       rec.personName = w.personName ?? null;
       if (w.creditCode || w.orgCode || w.entName) rec.enterprise = toRef(w, ctx);
@@ -325,7 +325,7 @@ const creditListSchema = z
     return rec;
   });
 
-const SCHEMAS: Record<EndpointName, z.ZodType<CanonicalRecord, z.ZodTypeDef, unknown>> = {
+const SCHEMAS: Record<EndpointName, z.ZodType<CanonicalRecord>> = {
   enterprises: enterpriseSchema,
   persons: personSchema,
   keyPersons: keyPersonSchema,

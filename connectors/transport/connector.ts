@@ -25,7 +25,7 @@ const DEPARTMENT: Department = 'TRANSPORT';
 
 const optionsSchema = z.object({
   timeoutMs: z.number().int().positive(),
-  baseUrl: z.string().url(),
+  baseUrl: z.url(),
   apiKey: z.string().min(1),
   /** page size for changesSince when the caller gives no batchSize (≤ 200) */
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
@@ -39,7 +39,8 @@ interface Position {
 }
 type Watermark = Partial<Record<ResourceName, Position>>;
 
-const envelopeSchema = z.object({ code: z.number(), msg: z.string().nullish(), data: z.unknown() });
+// `data` may be absent (an error envelope): optional, or zod 4 would refuse the missing key
+const envelopeSchema = z.object({ code: z.number(), msg: z.string().nullish(), data: z.unknown().optional() });
 const listSchema = z.object({ records: z.array(z.unknown()), total: z.number().int().nonnegative() });
 const LOCAL_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 

@@ -177,25 +177,25 @@ const isRealDate = (s: string): boolean => {
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 };
-const date = z.string().refine(isRealDate, (s) => ({ message: `'${s}' is not a calendar date yyyy-MM-dd` }));
+const date = z.string().refine(isRealDate, { error: (iss) => `'${String(iss.input)}' is not a calendar date yyyy-MM-dd` });
 const optDate = date.nullish().transform((v) => v ?? null);
 const instant = z.string().transform((s, ctx) => {
   const iso = fromBeijingLocal(s);
   if (!iso) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${s}' is not a time yyyy-MM-dd HH:mm:ss` });
+    ctx.addIssue({ code: 'custom', message: `'${s}' is not a time yyyy-MM-dd HH:mm:ss` });
     return z.NEVER;
   }
   return iso;
 });
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
 const optText = z.string().nullish().transform((v) => (v === undefined || v === '' ? null : v));
-const yuan = z.number().finite().nonnegative();
+const yuan = z.number().nonnegative(); // zod 4 numbers refuse ±Infinity and NaN themselves
 const optYuan = yuan.nullish().transform((v) => v ?? null);
 const dictionary = <K extends string | number, T extends string>(table: Readonly<Record<K, T>>, what: string, schema: z.ZodType<K>) =>
   schema.transform((k, ctx): T => {
     const v: T | undefined = table[k];
     if (v === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${what} ${JSON.stringify(k)}` });
+      ctx.addIssue({ code: 'custom', message: `unknown ${what} ${JSON.stringify(k)}` });
       return z.NEVER;
     }
     return v;
@@ -218,7 +218,7 @@ function toRef(w: { tyshxydm?: string | null; zzjgdm?: string | null; yhmc?: str
   if (w.zzjgdm) ref.orgCode = w.zzjgdm;
   if (w.yhmc) ref.name = w.yhmc;
   if (!ref.creditCode && !ref.orgCode && !ref.name) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'record names no enterprise (no tyshxydm, zzjgdm or yhmc)' });
+    ctx.addIssue({ code: 'custom', message: 'record names no enterprise (no tyshxydm, zzjgdm or yhmc)' });
   }
   return ref;
 }
@@ -257,7 +257,7 @@ const vehicleSchema = z
     cllx: dictionary(VEHICLE_KIND_BY_CODE, 'vehicle type code (cllx)', z.number().int()),
     dlyszh: text,
     dlyszyxqz: optDate,
-    jkzx: z.union([z.literal(0), z.literal(1)], { errorMap: () => ({ message: 'monitoring flag (jkzx) is 1 or 0' }) }),
+    jkzx: z.literal([0, 1], { error: 'monitoring flag (jkzx) is 1 or 0' }),
   })
   .transform((w, ctx): VehicleRecord => ({
     kind: 'vehicle',
@@ -316,7 +316,7 @@ const dishonestSchema = z
     removedDate: w.ycrq,
   }));
 
-const SCHEMAS: Record<ResourceName, z.ZodType<CanonicalRecord, z.ZodTypeDef, unknown>> = {
+const SCHEMAS: Record<ResourceName, z.ZodType<CanonicalRecord>> = {
   licences: licenceSchema,
   vehicles: vehicleSchema,
   violations: violationSchema,
