@@ -174,9 +174,11 @@ export async function applyBatch(
       stored.push(env);
       unchanged++;
     }
+    return new Set(res.failed.map((f) => f.row.key));
   };
 
   // ---- 2. persons (person records are authoritative for name and phone)
+  const personRecordKeys = new Set<string>();
   {
     const byKey = new Map<string, { row: StagedRow; env: SourceEnvelope; codes: string[] }>();
     const superseded: SourceEnvelope[] = [];
@@ -193,7 +195,8 @@ export async function applyBatch(
       if (prev) superseded.push(prev.env);
       byKey.set(key, { row, env, codes: [] });
     }
-    await store(PERSON_SPEC, [...byKey.values()], superseded);
+    const refused = await store(PERSON_SPEC, [...byKey.values()], superseded);
+    for (const k of byKey.keys()) if (!refused.has(k)) personRecordKeys.add(k);
   }
 
   // ---- 3. enterprises, before anything links to them (a batch may hold both)
@@ -249,6 +252,8 @@ export async function applyBatch(
     // a record naming a person creates the person row (name if it knows it)
     for (const p of idNumbersOf(rec)) {
       const key = personKey(p.id);
+      // the batch's own person record for this person is stored already and a derived row never overrides it
+      if (personRecordKeys.has(key)) continue;
       const prev = derived.get(key);
       if (prev && prev.values[3] !== '') continue; // keep the one that knows the name
       const id = p.id.trim().toUpperCase();
