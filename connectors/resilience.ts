@@ -53,6 +53,7 @@ export class ResilientConnector implements Connector {
   readonly id: string;
   readonly department: Department;
   readonly provides: readonly RecordKind[];
+  readonly enterprisesFirst?: boolean;
   private readonly breaker;
   private readonly bulkhead;
   private readonly policy: IPolicy<{ signal: AbortSignal }>;
@@ -63,6 +64,7 @@ export class ResilientConnector implements Connector {
     this.id = inner.id;
     this.department = inner.department;
     this.provides = inner.provides;
+    this.enterprisesFirst = inner.enterprisesFirst;
     this.bulkhead = bulkhead(options.maxConcurrent, options.maxQueued);
     this.breaker = circuitBreaker(handleWhen(transient), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
     this.breaker.onStateChange((s) => this.listeners.forEach((l) => l(STATE_NAMES[s])));

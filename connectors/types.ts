@@ -38,6 +38,11 @@ export interface Connector {
   /** canonical kinds this source provides */
   readonly provides: readonly RecordKind[];
   /**
+   * An enterprise registry whose changesSince yields every changed enterprise before any record of
+   * another kind: the other sources' syncs may start, and link, as soon as those pages are stored.
+   */
+  readonly enterprisesFirst?: boolean;
+  /**
    * Live read: every record this source holds about these enterprises (credit codes), in as few
    * calls to the source as its interface allows (one per batch of keys). Throws SourceError.
    */

@@ -25,6 +25,8 @@ const schema = z.object({
   HUB_SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
   /** records stored per sync transaction (source pages are grouped up to it) */
   HUB_SYNC_BATCH_RECORDS: z.coerce.number().int().min(1).default(2000),
+  /** worker threads storing a large sync's batches (default: one per core, at most 4); 0 = in the main thread */
+  HUB_SYNC_STORE_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(500),
   /** analytics (issue 6): deepest `where` nesting, most conditions in one `where`, statement timeout of analytic queries */
   HUB_WHERE_MAX_DEPTH: z.coerce.number().int().min(1).default(6),

@@ -54,6 +54,7 @@ const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   intervalMinutes: cfg.HUB_SYNC_INTERVAL_MINUTES,
   runNow: true,
   storeBatchRecords: cfg.HUB_SYNC_BATCH_RECORDS,
+  storeWorkers: cfg.HUB_SYNC_STORE_WORKERS,
   // rescore the enterprises each committed batch touched (002 (十八): the key-supervision list follows)
   onBatchCommitted: riskBatchHook(ds, log),
 });

@@ -46,6 +46,8 @@ export class MarketConnector implements Connector {
   readonly id = SOURCE_ID;
   readonly department = DEPARTMENT;
   readonly provides: readonly RecordKind[] = ENDPOINTS.map((e) => e.kind);
+  // changesSince walks the endpoints in order, enterprises first
+  readonly enterprisesFirst = ENDPOINTS[0].kind === 'enterprise';
   private readonly http: AxiosInstance;
   private readonly opts: MarketConnectorOptions;
 

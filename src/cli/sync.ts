@@ -56,7 +56,7 @@ try {
     if (bars) barOf.get(p.connector)?.update(0, { ...p, connector: p.connector.padEnd(10) });
     else if (p.batches % PLAIN_EVERY === 0) process.stdout.write(`${p.connector}: ${p.batches} batches, ${p.read} read, ${p.written} written\n`);
   };
-  runs = await syncAll({ ds, vault, log }, connectors, { onProgress, signal: abort.signal, storeBatchRecords: cfg.HUB_SYNC_BATCH_RECORDS, onBatchCommitted: riskBatchHook(ds, log) });
+  runs = await syncAll({ ds, vault, log }, connectors, { onProgress, signal: abort.signal, storeBatchRecords: cfg.HUB_SYNC_BATCH_RECORDS, storeWorkers: cfg.HUB_SYNC_STORE_WORKERS, onBatchCommitted: riskBatchHook(ds, log) });
   bars?.stop();
 
   for (const r of runs) {

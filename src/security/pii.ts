@@ -10,11 +10,19 @@ export class PiiVault {
   private readonly hmacKey: Buffer;
   private readonly encKey: Buffer;
 
+  private readonly masterKey: Buffer;
+
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('the PII key must be 32 bytes');
+    this.masterKey = Buffer.from(masterKey);
     // derive two independent keys so the hash key never doubles as the cipher key
     this.hmacKey = createHmac('sha256', masterKey).update('person-key').digest();
     this.encKey = createHmac('sha256', masterKey).update('encryption').digest();
+  }
+
+  /** A copy of the key for the sync's store workers (threads of this process, never written or sent elsewhere). */
+  keyForWorkers(): Buffer {
+    return Buffer.from(this.masterKey);
   }
 
   /** Stable, keyed identifier of a person: hex HMAC-SHA256 of the (upper-case) ID number. */

@@ -29,7 +29,7 @@ export function poolOf(ds: DataSource): pg.Pool {
   return pool;
 }
 
-export function createHubDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number } = {}): DataSource {
+export function createHubDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -41,7 +41,7 @@ export function createHubDataSource(url: string, opts: { poolSize?: number; stat
       max: opts.poolSize ?? 20,
       connectionTimeoutMillis: 10_000,
       statement_timeout: opts.statementTimeoutMs ?? 30_000,
-      application_name: 'safety-hub',
+      application_name: opts.applicationName ?? 'safety-hub',
     },
   });
 }

@@ -5,11 +5,12 @@
  * dying mid-stream) leaves a consistent store and the next run resumes after the last committed batch.
  * A PostgreSQL advisory lock per connector keeps two hub replicas from syncing one source at once.
  */
-import type pg from 'pg';
 import type { ChangeBatch, Connector, SourceEnvelope } from '../../connectors/types.js';
 import type { RecordKind } from '../domain/canonical.js';
 import { poolOf } from '../store/data-source.js';
 import { applyBatch, inTransaction, type SyncDeps, type SyncSource } from './apply.js';
+import { storeBatch, type BatchJob } from './batch.js';
+import { defaultStoreWorkers, StoreWorkerPool } from './store-workers.js';
 import { maskIdsInText } from './mask.js';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
@@ -57,6 +58,11 @@ export interface SyncOptions {
    */
   deferHookAfterWritten?: number;
   onProgress?: (p: SyncProgress) => void;
+  /**
+   * worker threads that store the batches once the sync is large (see deferHookAfterWritten), default
+   * one per core up to 4; 0 stores every batch in the calling thread
+   */
+  storeWorkers?: number;
 }
 
 // first key of the two-key advisory lock: this application's namespace for sync locks
@@ -67,8 +73,6 @@ const RETRY_PAGE = 500;
  * 500-record transaction paid ~30 statements, a commit and a staging round per table for little data.
  */
 const STORE_BATCH_RECORDS = 2_000;
-/** a batch transaction that lost a deadlock to a concurrent run (see syncAll) is tried again this often */
-const DEADLOCK_RETRIES = 3;
 /** Canonical tables: their planner statistics are refreshed as a long run fills them. */
 const STORE_TABLES = ['enterprise', 'person', 'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection',
   'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry', 'quarantined_record'];
@@ -206,6 +210,37 @@ class BatchHook {
   }
 }
 
+/**
+ * The store workers of one sync (syncAll or a lone syncConnector), started when it first turns large
+ * and closed when it ends; null when the sync stores in-thread (SyncOptions.storeWorkers 0, or a data
+ * source whose URL a worker could not open).
+ */
+class SyncStores {
+  private pool: StoreWorkerPool | null | undefined;
+
+  constructor(private readonly deps: SyncDeps, private readonly opts: SyncOptions) {}
+
+  workers(): StoreWorkerPool | null {
+    if (this.pool === undefined) {
+      const size = this.opts.storeWorkers ?? defaultStoreWorkers();
+      this.pool = size > 0 ? StoreWorkerPool.forDataSource(this.deps.ds, { vaultKey: this.deps.vault.keyForWorkers(), size, log: this.deps.log }) : null;
+    }
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+}
+
+/** A promise to resolve from outside, once (Promise.withResolvers is Node 22). */
+function latch(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 const errorText = (err: unknown): string => maskIdsInText(err instanceof Error ? err.message : String(err));
 
 /** Holds the connector's advisory lock on a dedicated connection for as long as the run lasts. */
@@ -236,14 +271,18 @@ async function tryLock(deps: SyncDeps, connectorId: string): Promise<{ release()
 /** One run of one connector; never throws for a source or store failure: the run records it. */
 export async function syncConnector(deps: SyncDeps, connector: Connector, opts: SyncOptions = {}): Promise<SyncRunResult> {
   const hook = new BatchHook(deps, opts);
+  const stores = new SyncStores(deps, opts);
   try {
-    return await runConnector(deps, connector, opts, hook);
+    return await runConnector(deps, connector, opts, hook, stores);
   } finally {
+    await stores.close();
     await hook.flush({ connector: connector.id });
   }
 }
 
-async function runConnector(deps: SyncDeps, connector: Connector, opts: SyncOptions, hook: BatchHook): Promise<SyncRunResult> {
+async function runConnector(
+  deps: SyncDeps, connector: Connector, opts: SyncOptions, hook: BatchHook, stores: SyncStores, onEnterprisesStored?: () => void,
+): Promise<SyncRunResult> {
   const { ds, log } = deps;
   const result: SyncRunResult = {
     connector: connector.id, runId: null, status: 'SKIPPED', batches: 0, read: 0, written: 0, unchanged: 0, quarantined: 0,
@@ -283,16 +322,16 @@ async function runConnector(deps: SyncDeps, connector: Connector, opts: SyncOpti
     const stats = new StoreStatistics(deps);
     try {
       const pages = connector.changesSince(result.watermarkFrom, { batchSize: opts.batchSize, signal: opts.signal });
-      const storeBatch = opts.storeBatchRecords ?? opts.batchSize ?? STORE_BATCH_RECORDS;
-      for await (const batch of readAhead(grouped(pages, storeBatch), () => hook.large)) {
-        const figures = await retryOnDeadlock(deps, connector.id, () => inTransaction(ds, async (client) => {
-          // a crash may lose the last few commits; their watermark goes with them, so the next run
-          // fetches those records again: nothing is lost, and the batch does not wait for the disk
-          await client.query('SET LOCAL synchronous_commit = off');
-          const f = await applyBatch(client, deps, source, batch.records, { fetchedAt: new Date() });
-          await commitProgress(client, connector.id, result.runId!, batch.watermark, f);
-          return f;
-        }));
+      const batchRecords = opts.storeBatchRecords ?? opts.batchSize ?? STORE_BATCH_RECORDS;
+      for await (const batch of readAhead(grouped(pages, batchRecords), () => hook.large)) {
+        const job: BatchJob = { source, runId: result.runId, watermark: batch.watermark, records: batch.records };
+        const workers = hook.large ? stores.workers() : null;
+        const figures = workers ? await workers.store(job) : await storeBatch(deps, job);
+        // committed in order: a batch past the enterprises of an enterprises-first registry means all are stored
+        if (onEnterprisesStored && connector.enterprisesFirst && batch.records.some((r) => r.kind !== 'enterprise')) {
+          onEnterprisesStored();
+          onEnterprisesStored = undefined;
+        }
         result.batches++;
         result.read += figures.read;
         result.written += figures.written;
@@ -364,19 +403,6 @@ export async function* grouped(source: AsyncIterable<ChangeBatch>, records: numb
   if (watermark !== null) yield { records: held, watermark };
 }
 
-/** Deadlocks between concurrent runs (two sources upserting the same person rows) roll back; try again. */
-async function retryOnDeadlock<T>(deps: SyncDeps, connectorId: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if ((code !== '40P01' && code !== '40001') || attempt > DEADLOCK_RETRIES) throw err;
-      deps.log.warn({ connector: connectorId, attempt, code }, 'sync batch rolled back by a deadlock with a concurrent run; trying it again');
-    }
-  }
-}
-
 /**
  * The source's batches; while `ahead()` holds, the next one is already being fetched while the caller
  * stores the current one, so the source's wire time (~31 s of a 155 s 20,000-enterprise load) overlaps
@@ -411,24 +437,6 @@ async function* readAhead<T>(source: AsyncIterable<T>, ahead: () => boolean): As
       else await it.return?.();
     }
   }
-}
-
-/** Inside the batch's transaction: the watermark advances and the run's figures grow together with the data. */
-async function commitProgress(
-  client: pg.ClientBase, connectorId: string, runId: number, watermark: string,
-  f: { read: number; written: number; unchanged: number; quarantined: number },
-): Promise<void> {
-  await client.query(
-    `INSERT INTO sync_watermark (connector, watermark, updated_at) VALUES ($1, $2, now())
-     ON CONFLICT (connector) DO UPDATE SET watermark = EXCLUDED.watermark, updated_at = now()`,
-    [connectorId, watermark],
-  );
-  await client.query(
-    `UPDATE sync_run SET records_read = records_read + $2, records_written = records_written + $3,
-       records_unchanged = records_unchanged + $4, records_quarantined = records_quarantined + $5, watermark_to = $6
-     WHERE id = $1`,
-    [runId, f.read, f.written, f.unchanged, f.quarantined, watermark],
-  );
 }
 
 /**
@@ -471,23 +479,38 @@ export async function retryQuarantine(
  * Syncs the sources that provide enterprises first, in the given order (market holds the enterprise
  * registry the others link to), then all the others at once, each on its own connection (on 2 cores
  * one source's parsing overlaps another's database work), then retries the quarantined records that
- * may link now. Results come in the given order. Failures are recorded per run, never thrown.
+ * may link now. The others do not wait for a registry's persons, roles and penalties: they start once
+ * its enterprises are stored (Connector.enterprisesFirst). Results come in the given order. Failures are recorded per run, never thrown.
  */
 export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], opts: SyncOptions = {}): Promise<SyncRunResult[]> {
   const results = new Map<Connector, SyncRunResult>();
   let runs: SyncRunResult[] = [];
   const hook = new BatchHook(deps, opts);
+  const stores = new SyncStores(deps, opts);
   try {
     const registries = connectors.filter((c) => c.provides.includes('enterprise'));
-    for (const c of registries) {
-      if (opts.signal?.aborted) break;
-      results.set(c, await runConnector(deps, c, opts, hook));
-    }
-    if (!opts.signal?.aborted) {
+    // the others start once every registry has stored its enterprises: at its end, or for a registry
+    // that yields enterprises first, once it has committed a batch past them
+    const enterprisesStored = registries.map(() => latch());
+    const registryRuns = (async () => {
+      for (const [i, c] of registries.entries()) {
+        if (opts.signal?.aborted) break;
+        try {
+          results.set(c, await runConnector(deps, c, opts, hook, stores, () => enterprisesStored[i]!.resolve()));
+        } finally {
+          enterprisesStored[i]!.resolve();
+        }
+      }
+      enterprisesStored.forEach((d) => d.resolve());
+    })();
+    const otherRuns = (async () => {
+      await Promise.all(enterprisesStored.map((d) => d.promise));
+      if (opts.signal?.aborted) return;
       const others = connectors.filter((c) => !registries.includes(c));
-      const concurrent = await Promise.all(others.map((c) => runConnector(deps, c, opts, hook)));
+      const concurrent = await Promise.all(others.map((c) => runConnector(deps, c, opts, hook, stores)));
       others.forEach((c, i) => results.set(c, concurrent[i]!));
-    }
+    })();
+    await Promise.all([registryRuns, otherRuns]);
     runs = connectors.flatMap((c) => results.get(c) ?? []);
     if (!opts.signal?.aborted) {
       try {
@@ -498,6 +521,7 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
       }
     }
   } finally {
+    await stores.close();
     await hook.flush();
   }
   return runs;

@@ -6,7 +6,7 @@ import type { Connector } from '../../connectors/types.js';
 import type { SyncDeps } from './apply.js';
 import { syncAll, type SyncOptions } from './engine.js';
 
-export interface SchedulerOptions extends Pick<SyncOptions, 'batchSize' | 'storeBatchRecords' | 'onBatchCommitted'> {
+export interface SchedulerOptions extends Pick<SyncOptions, 'batchSize' | 'storeBatchRecords' | 'storeWorkers' | 'onBatchCommitted'> {
   /** 0: only the run at start (when runNow) */
   intervalMinutes: number;
   runNow: boolean;
@@ -18,7 +18,7 @@ export function startScheduler(deps: SyncDeps, connectors: readonly Connector[],
 
   const tick = () => {
     if (abort.signal.aborted || current) return;
-    current = syncAll(deps, connectors, { batchSize: opts.batchSize, storeBatchRecords: opts.storeBatchRecords, onBatchCommitted: opts.onBatchCommitted, signal: abort.signal })
+    current = syncAll(deps, connectors, { batchSize: opts.batchSize, storeBatchRecords: opts.storeBatchRecords, storeWorkers: opts.storeWorkers, onBatchCommitted: opts.onBatchCommitted, signal: abort.signal })
       .then((runs) => {
         const failed = runs.filter((r) => r.status === 'FAILED').map((r) => r.connector);
         if (failed.length) deps.log.warn({ failed }, 'scheduled sync finished with failed connectors; they retry at the next tick');
