@@ -41,9 +41,16 @@ export function garble(rec: unknown, keep: readonly string[], numberGarbage: str
   return out;
 }
 
-/** The pool a stand-in reads its schema through. */
-export const simulatorPool = (env: SimulatorEnv): pg.Pool =>
-  new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 10, statement_timeout: 15_000, connectionTimeoutMillis: 5_000 });
+/**
+ * The pool a stand-in reads its schema through. An idle connection its server ends (a restart, a
+ * dropped database while the stand-in closes) is an 'error' on the pool: without a listener it would
+ * be an uncaught exception in the process hosting the stand-in; the pool discards the connection anyway.
+ */
+export const simulatorPool = (env: SimulatorEnv): pg.Pool => {
+  const pool = new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 10, statement_timeout: 15_000, connectionTimeoutMillis: 5_000 });
+  pool.on('error', () => undefined);
+  return pool;
+};
 
 /** Fault state and call count of one HTTP stand-in. */
 export class HttpFaults {
