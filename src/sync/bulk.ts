@@ -82,11 +82,12 @@ export async function bulkUpsert(client: pg.ClientBase, spec: TableSpec, rows: r
   const stage = `sync_stage_${spec.table}`;
   const cols = spec.columns.join(', ');
   const sp = `bulk_${++savepointSeq}`;
-  await client.query(`SAVEPOINT ${sp}`);
   try {
-    // typed like the target but without its constraints, so COPY accepts what the INSERT then judges
-    await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} ON COMMIT DELETE ROWS AS SELECT ${cols} FROM ${spec.table} WITH NO DATA`);
-    await client.query(`TRUNCATE ${stage}`);
+    // One round trip: the savepoint, and a stage typed like the target but without its constraints, so
+    // COPY accepts what the INSERT then judges. ON COMMIT DELETE ROWS empties the stage in place at each
+    // commit; the DELETE clears a second use in one transaction (persons, then derived persons).
+    // TRUNCATE gave the stage a new file and a new pg_class row version for every table of every batch.
+    await client.query(`SAVEPOINT ${sp}; CREATE TEMP TABLE IF NOT EXISTS ${stage} ON COMMIT DELETE ROWS AS SELECT ${cols} FROM ${spec.table} WITH NO DATA; DELETE FROM ${stage}`);
     await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${stage} (${cols}) FROM STDIN`)));
     // rows taken in key order: two concurrent runs upserting the same keys (persons) then lock them in
     // the same order and wait for each other instead of deadlocking
