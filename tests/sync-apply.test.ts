@@ -157,4 +157,30 @@ describe('applyEnvelopes', () => {
     expect((await ds.query(`SELECT project_code FROM project ORDER BY 1`)).map((x: { project_code: string }) => x.project_code)).toEqual(['PRJ-1', 'PRJ-3']);
     expect(lines.join('\n')).not.toContain(PM_ID);
   });
+
+  it('a person only named by records is created, gets and follows their name, until a person record names it', async () => {
+    const id = idNo('42010619850505123');
+    const role = (n: number, personName: string | undefined) =>
+      env(`RN-${n}`, { kind: 'role', enterprise: { creditCode: A }, idNumber: id, ...(personName === undefined ? {} : { personName }), role: 'SAFETY_MANAGER' });
+    const person = async () => {
+      const [p] = await ds.query(`SELECT name, content_hash LIKE 'derived:%' AS derived, stored_at FROM person WHERE id_masked = $1`, [`420106********${id.slice(-4)}`]);
+      return p as { name: string; derived: boolean; stored_at: Date };
+    };
+    await applyEnvelopes(deps, HOUSING, [role(1, undefined)]);
+    expect(await person()).toMatchObject({ name: '', derived: true });
+    await applyEnvelopes(deps, HOUSING, [role(2, '李四')]);
+    expect(await person()).toMatchObject({ name: '李四', derived: true });
+    await applyEnvelopes(deps, HOUSING, [role(3, '李思')]);
+    expect(await person()).toMatchObject({ name: '李思', derived: true });
+    // the same name again, or none: the stored row is left alone (not even rewritten)
+    const before = (await person()).stored_at;
+    await applyEnvelopes(deps, HOUSING, [role(4, '李思'), role(5, '')]);
+    expect((await person()).stored_at).toEqual(before);
+
+    await applyEnvelopes(deps, MARKET, [env('PER-LS', { kind: 'person', idNumber: id, name: '李四' })]);
+    expect(await person()).toMatchObject({ name: '李四', derived: false });
+    // a person record is authoritative: a record naming the person otherwise changes nothing
+    await applyEnvelopes(deps, HOUSING, [role(6, '李斯')]);
+    expect(await person()).toMatchObject({ name: '李四', derived: false });
+  });
 });

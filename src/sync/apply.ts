@@ -223,7 +223,8 @@ export async function applyBatch(
   const outcomes = await linkRefs(client, slots.flat().map((s) => s.ref), { candidates: !opts.retryOnly });
   let at = 0;
   const rowsByKind = new Map<LinkedKind, { row: StagedRow; env: SourceEnvelope; codes: string[] }[]>();
-  const derived = new Map<string, StagedRow>();
+  // persons named by the batch's records, one per person (the mention that knows the name wins)
+  const named = new Map<string, { id: string; name: string; env: SourceEnvelope }>();
   linked.forEach(({ env, rec }, i) => {
     const mine = slots[i]!.map((slot) => ({ slot, outcome: outcomes[at++]! }));
     const failing = mine.filter((m) => m.slot.required && m.outcome.status !== 'LINKED');
@@ -254,19 +255,15 @@ export async function applyBatch(
       const key = personKey(p.id);
       // the batch's own person record for this person is stored already and a derived row never overrides it
       if (personRecordKeys.has(key)) continue;
-      const prev = derived.get(key);
-      if (prev && prev.values[3] !== '') continue; // keep the one that knows the name
-      const id = p.id.trim().toUpperCase();
-      derived.set(key, {
-        key,
-        values: [key, deps.vault.encrypt(id), maskIdNumber(id), p.name.trim(), null, null,
-          ...prov(env, DERIVED_PREFIX + contentHash({ key, name: p.name.trim() }))],
-      });
+      const prev = named.get(key);
+      if (prev && prev.name !== '') continue;
+      named.set(key, { id: p.id.trim().toUpperCase(), name: p.name.trim(), env });
     }
   });
 
-  if (derived.size) {
-    const res = await bulkUpsert(client, DERIVED_PERSON_SPEC, [...derived.values()]);
+  const derived = await derivedPersonRows(client, named, prov, deps.vault);
+  if (derived.length) {
+    const res = await bulkUpsert(client, DERIVED_PERSON_SPEC, derived);
     booked(DERIVED_PERSON_SPEC.table, res.written.size);
     // a refused person row shows up below as the referencing records' constraint failures
     for (const f of res.failed) deps.log.warn({ source: source.id, personKey: f.row.key, error: maskIdsInText(f.error) }, 'person row refused');
@@ -287,6 +284,33 @@ export async function applyBatch(
     );
   }
   return { read: items.length - skipped, written, unchanged, quarantined: quarantine.length, affectedCreditCodes: affected, writtenByTable: byTable };
+}
+
+/**
+ * Rows for the persons the batch's records name, only where the upsert would change something: a new
+ * person, or a name to fill or follow (DERIVED_PERSON_SPEC's rule). Most named persons are stored already
+ * (a role names a person the same source sent as a person record in an earlier page); their rows would
+ * cost an encryption here and, in PostgreSQL, a conflict that locks and dirties the person's page for
+ * nothing: about a third of the rows of a first load.
+ */
+async function derivedPersonRows(
+  client: pg.ClientBase, named: Map<string, { id: string; name: string; env: SourceEnvelope }>,
+  prov: (env: SourceEnvelope, hash: string) => unknown[], vault: PiiVault,
+): Promise<StagedRow[]> {
+  if (!named.size) return [];
+  // index probes by design: right after a bulk load the statistics may still say "empty table" (see linkRefs)
+  await client.query('SET LOCAL enable_seqscan = off');
+  const { rows } = await client.query<{ person_key: string; name: string; derived: boolean }>(
+    `SELECT person_key, name, content_hash LIKE '${DERIVED_PREFIX}%' AS derived FROM person WHERE person_key = ANY($1::text[])`, [[...named.keys()]]);
+  await client.query('SET LOCAL enable_seqscan = on');
+  const stored = new Map(rows.map((r) => [r.person_key, r]));
+  const out: StagedRow[] = [];
+  for (const [key, p] of named) {
+    const s = stored.get(key);
+    if (s && !(p.name !== '' && s.name !== p.name && (s.name === '' || s.derived))) continue;
+    out.push({ key, values: [key, vault.encrypt(p.id), maskIdNumber(p.id), p.name, null, null, ...prov(p.env, DERIVED_PREFIX + contentHash({ key, name: p.name }))] });
+  }
+  return out;
 }
 
 /** Checks the store's shape needs that a connector's types do not guarantee (ID numbers, codes). */
