@@ -16,10 +16,10 @@ import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../connector
 import type { Department, RecordKind } from '../src/domain/canonical.js';
 import { generateInto } from '../src/generator/generate.js';
 import { PiiVault } from '../src/security/pii.js';
-import { openStore } from '../src/store/data-source.js';
 import type { SyncDeps } from '../src/sync/apply.js';
 import { syncAll, syncConnector, type SyncRunResult } from '../src/sync/engine.js';
 import { createTestDatabase } from './support/db.js';
+import { ThrowawayHubs } from './support/throwaway-hubs.js';
 import { balanced, perfect, reconcile, sourceIds } from './support/reconcile.js';
 
 const WORLD = { enterprises: 160, seed: 8080, today: '2026-11-23' };
@@ -35,18 +35,13 @@ describe('department sources failing during a sync', () => {
   let running: RunningSources;
   const expected = new Map<string, Map<RecordKind, string[]>>();
   const total = (id: string) => [...expected.get(id)!.values()].reduce((n, ids) => n + ids.length, 0);
-  const hubs: { ds: DataSource; drop(): Promise<void> }[] = [];
   const vault = new PiiVault(Buffer.alloc(32, 3));
   const log = pino({ level: 'silent' });
   const sim = (id: string): RunningSimulator => running.simulators.get(id)!;
   const connector = (id: string) => running.connectors.get(id)!;
 
-  async function freshHub(): Promise<SyncDeps> {
-    const db = await createTestDatabase('faulthub');
-    const ds = await openStore(db.url);
-    hubs.push({ ds, drop: db.drop });
-    return { ds, vault, log };
-  }
+  const hubs = new ThrowawayHubs('faulthub', { vault, log });
+  const freshHub = (): Promise<SyncDeps> => hubs.fresh();
   const watermark = async (ds: DataSource, id: string): Promise<string | null> =>
     ((await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = $1`, [id])) as { watermark: string }[])[0]?.watermark ?? null;
   async function expectReconciled(ds: DataSource, id: string) {
@@ -81,10 +76,7 @@ describe('department sources failing during a sync', () => {
   }, 120_000);
   afterAll(async () => {
     await running?.close();
-    for (const h of hubs) {
-      await h.ds.destroy().catch(() => undefined);
-      await h.drop().catch(() => undefined);
-    }
+    await hubs.dropAll();
     await depts?.drop();
     if (env) rmSync(env.dataDir, { recursive: true, force: true });
   });

@@ -14,11 +14,10 @@ import { startSources, type RunningSources } from '../connectors/runtime.js';
 import type { SimulatorEnv } from '../connectors/types.js';
 import { generateInto } from '../src/generator/generate.js';
 import { PiiVault } from '../src/security/pii.js';
-import { openStore } from '../src/store/data-source.js';
-import type { SyncDeps } from '../src/sync/apply.js';
 import { syncAll, syncConnector, type SyncProgress, type SyncRunResult } from '../src/sync/engine.js';
 import { STORE_WORKER_APPLICATION } from '../src/sync/store-workers.js';
 import { createTestDatabase } from './support/db.js';
+import { ThrowawayHubs } from './support/throwaway-hubs.js';
 
 const WORLD = { enterprises: 150, seed: 4242, today: '2026-11-23' };
 const BATCH = 40;
@@ -29,17 +28,12 @@ describe('sync with store workers and early start after the registry', () => {
   let depts: Awaited<ReturnType<typeof createTestDatabase>>;
   let env: SimulatorEnv;
   let running: RunningSources;
-  const hubs: { ds: DataSource; drop(): Promise<void> }[] = [];
   const vault = new PiiVault(Buffer.alloc(32, 9));
   const log = pino({ level: 'silent' });
   const all = () => [...running.connectors.values()];
 
-  async function freshHub(): Promise<SyncDeps & { name: string }> {
-    const db = await createTestDatabase('workerhub');
-    const ds = await openStore(db.url);
-    hubs.push({ ds, drop: db.drop });
-    return { ds, vault, log, name: db.name };
-  }
+  const hubs = new ThrowawayHubs('workerhub', { vault, log });
+  const freshHub = () => hubs.fresh();
 
   /** every stored row's identity and content hash, the quarantine and the runs' figures */
   async function snapshot(ds: DataSource) {
@@ -66,10 +60,7 @@ describe('sync with store workers and early start after the registry', () => {
   }, 120_000);
   afterAll(async () => {
     await running?.close();
-    for (const h of hubs) {
-      await h.ds.destroy().catch(() => undefined);
-      await h.drop().catch(() => undefined);
-    }
+    await hubs.dropAll();
     await depts?.drop();
     if (env) rmSync(env.dataDir, { recursive: true, force: true });
   });

@@ -14,7 +14,6 @@ import type { CanonicalRecord, EnterpriseRecord } from '../src/domain/canonical.
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../src/domain/codes.js';
 import type { WorldItem } from '../src/generator/world.js';
 import { PiiVault } from '../src/security/pii.js';
-import { openStore } from '../src/store/data-source.js';
 import type { SyncDeps } from '../src/sync/apply.js';
 import { syncAll, syncConnector, type SyncRunResult } from '../src/sync/engine.js';
 import { maskIdsInText } from '../src/sync/mask.js';
@@ -23,6 +22,7 @@ import { loadConfig } from '../src/config.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
 import { TEST_JWT_SECRET, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
+import { ThrowawayHubs } from './support/throwaway-hubs.js';
 import { gql, registerToken } from './support/graphql-client.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -88,19 +88,14 @@ describe('sync engine over the market simulator', () => {
   let depts: Awaited<ReturnType<typeof createTestDatabase>>;
   let env: SimulatorEnv;
   let sim: RunningSimulator;
-  const hubs: { ds: DataSource; drop(): Promise<void> }[] = [];
   const logLines: string[] = [];
   const vault = new PiiVault(Buffer.alloc(32, 9));
   const log = pino({ level: 'debug' }, { write: (s: string) => void logLines.push(s) });
   const connect = (extra: Record<string, unknown> = {}): Connector =>
     marketSource.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, { log });
 
-  async function freshHub(): Promise<SyncDeps> {
-    const db = await createTestDatabase('synchub');
-    const ds = await openStore(db.url);
-    hubs.push({ ds, drop: db.drop });
-    return { ds, vault, log };
-  }
+  const hubs = new ThrowawayHubs('synchub', { vault, log });
+  const freshHub = (): Promise<SyncDeps> => hubs.fresh();
   const count = async (ds: DataSource, table: string): Promise<number> =>
     Number((await ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE source = 'market'`))[0].n);
   async function storedCounts(ds: DataSource) {
@@ -134,10 +129,7 @@ describe('sync engine over the market simulator', () => {
   afterAll(async () => {
     await server?.close();
     await sim?.close();
-    for (const h of hubs) {
-      await h.ds.destroy().catch(() => undefined);
-      await h.drop().catch(() => undefined);
-    }
+    await hubs.dropAll();
     await depts?.drop();
   });
   beforeEach(async () => {
@@ -355,7 +347,7 @@ describe('sync engine over the market simulator', () => {
 
   it('ID numbers never appear in clear in runs, quarantine reasons and candidates (stored and read) or logs', async () => {
     expect(maskIdsInText(`bad ${PERSON_ID} and ${BANNED_ID.toLowerCase()}`)).toBe(`bad 420106********${PERSON_ID.slice(-4)} and 430102********${BANNED_ID.slice(-4)}`);
-    for (const h of hubs) {
+    for (const h of hubs.made) {
       const texts = JSON.stringify([
         await h.ds.query(`SELECT error FROM sync_run`),
         await h.ds.query(`SELECT reason, candidates FROM quarantined_record`),
