@@ -92,7 +92,9 @@ export class StoreWorkerPool {
       statementTimeoutMs: this.o.statementTimeoutMs ?? 30_000,
       vaultKey: new Uint8Array(this.o.vaultKey),
     };
-    const worker = new Worker(new URL('./worker-bootstrap.mjs', here), { workerData: data, execArgv: [] });
+    // the parent's loader flags are not passed on (the bootstrap registers tsx itself); profiling flags are
+    const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof') || a.startsWith('--heap-prof'));
+    const worker = new Worker(new URL('./worker-bootstrap.mjs', here), { workerData: data, execArgv });
     worker.unref(); // an idle pool never keeps the process alive
     const slot: Slot = { worker, inFlight: new Map(), dead: false };
     const fail = (err: Error) => {
