@@ -160,13 +160,13 @@ describe('applyEnvelopes', () => {
 
   it('a person only named by records is created, gets and follows their name, until a person record names it', async () => {
     const id = idNo('42010619850505123');
-    const role = (n: number, personName: string | undefined) =>
-      env(`RN-${n}`, { kind: 'role', enterprise: { creditCode: A }, idNumber: id, ...(personName === undefined ? {} : { personName }), role: 'SAFETY_MANAGER' });
+    const role = (n: number, personName: string) =>
+      env(`RN-${n}`, { kind: 'role', enterprise: { creditCode: A }, idNumber: id, personName, role: 'SAFETY_MANAGER' });
     const person = async () => {
       const [p] = await ds.query(`SELECT name, content_hash LIKE 'derived:%' AS derived, stored_at FROM person WHERE id_masked = $1`, [`420106********${id.slice(-4)}`]);
       return p as { name: string; derived: boolean; stored_at: Date };
     };
-    await applyEnvelopes(deps, HOUSING, [role(1, undefined)]);
+    await applyEnvelopes(deps, HOUSING, [role(1, '')]);
     expect(await person()).toMatchObject({ name: '', derived: true });
     await applyEnvelopes(deps, HOUSING, [role(2, '李四')]);
     expect(await person()).toMatchObject({ name: '李四', derived: true });
@@ -174,7 +174,8 @@ describe('applyEnvelopes', () => {
     expect(await person()).toMatchObject({ name: '李思', derived: true });
     // the same name again, or none: the stored row is left alone (not even rewritten)
     const before = (await person()).stored_at;
-    await applyEnvelopes(deps, HOUSING, [role(4, '李思'), role(5, '')]);
+    await applyEnvelopes(deps, HOUSING, [role(4, '李思')]);
+    await applyEnvelopes(deps, HOUSING, [role(5, '')]);
     expect((await person()).stored_at).toEqual(before);
 
     await applyEnvelopes(deps, MARKET, [env('PER-LS', { kind: 'person', idNumber: id, name: '李四' })]);
