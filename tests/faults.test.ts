@@ -4,21 +4,16 @@
  * 5xx for a while, or drops connections mid-stream; after the fault clears the store reconciles exactly
  * with what the source holds (per kind: stored + quarantined = source; nothing missing, nothing twice).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadSources, readSourceConfigs } from '../connectors/registry.js';
-import { startSources, type RunningSources } from '../connectors/runtime.js';
-import type { FaultSettings, RunningSimulator, SimulatorEnv } from '../connectors/types.js';
+import type { RunningSources } from '../connectors/runtime.js';
+import type { FaultSettings, RunningSimulator } from '../connectors/types.js';
 import type { Department, RecordKind } from '../src/domain/canonical.js';
-import { generateInto } from '../src/generator/generate.js';
 import { PiiVault } from '../src/security/pii.js';
 import type { SyncDeps } from '../src/sync/apply.js';
 import { syncAll, syncConnector, type SyncRunResult } from '../src/sync/engine.js';
-import { createTestDatabase } from './support/db.js';
+import { startSourcesWorld, type SourcesWorld } from './support/sources-world.js';
 import { ThrowawayHubs } from './support/throwaway-hubs.js';
 import { balanced, perfect, reconcile, sourceIds } from './support/reconcile.js';
 
@@ -30,8 +25,7 @@ const SOURCES: { id: string; department: Department }[] = [
 const BATCH = 40;
 
 describe('department sources failing during a sync', () => {
-  let depts: Awaited<ReturnType<typeof createTestDatabase>>;
-  let env: SimulatorEnv;
+  let world: SourcesWorld;
   let running: RunningSources;
   const expected = new Map<string, Map<RecordKind, string[]>>();
   const total = (id: string) => [...expected.get(id)!.values()].reduce((n, ids) => n + ids.length, 0);
@@ -62,23 +56,20 @@ describe('department sources failing during a sync', () => {
   }
 
   beforeAll(async () => {
-    depts = await createTestDatabase('faultdep');
-    env = { departmentsDatabaseUrl: depts.url, dataDir: mkdtempSync(path.join(tmpdir(), 'faults-')), port: 0, host: '127.0.0.1' };
     // only the sources this file exercises (the others are not imported)
-    const loaded = await loadSources(readSourceConfigs().filter((c) => SOURCES.some((s) => s.id === c.id)));
-    await generateInto(env, WORLD, loaded.map((l) => l.source));
-    for (const s of SOURCES) expected.set(s.id, sourceIds(WORLD, s.department));
-    running = await startSources({
-      simulators: true, env, log, loaded, timeoutMs: 600,
-      // a fault lasting a few calls is ridden out by retries; the breaker stays out of the way of these runs
-      extraOptions: { resilience: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 80, breakerThreshold: 100, halfOpenAfterMs: 100 } },
+    world = await startSourcesWorld({
+      prefix: 'faults', world: WORLD, log, only: SOURCES.map((s) => s.id), start: {
+        timeoutMs: 600,
+        // a fault lasting a few calls is ridden out by retries; the breaker stays out of the way of these runs
+        extraOptions: { resilience: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 80, breakerThreshold: 100, halfOpenAfterMs: 100 } },
+      },
     });
+    running = world.running;
+    for (const s of SOURCES) expected.set(s.id, sourceIds(WORLD, s.department));
   }, 120_000);
   afterAll(async () => {
-    await running?.close();
     await hubs.dropAll();
-    await depts?.drop();
-    if (env) rmSync(env.dataDir, { recursive: true, force: true });
+    await world?.close();
   });
   beforeEach(async () => {
     for (const s of SOURCES) await sim(s.id).setFaults({ mode: 'none' });

@@ -3,20 +3,14 @@
  * registry's enterprises are stored. Both must leave exactly the store that one thread syncing one
  * source after another leaves: same rows with the same content hashes, same quarantine, same figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSources } from '../connectors/registry.js';
-import { startSources, type RunningSources } from '../connectors/runtime.js';
-import type { SimulatorEnv } from '../connectors/types.js';
-import { generateInto } from '../src/generator/generate.js';
+import type { RunningSources } from '../connectors/runtime.js';
 import { PiiVault } from '../src/security/pii.js';
 import { syncAll, syncConnector, type SyncProgress, type SyncRunResult } from '../src/sync/engine.js';
 import { STORE_WORKER_APPLICATION } from '../src/sync/store-workers.js';
-import { createTestDatabase } from './support/db.js';
+import { startSourcesWorld, type SourcesWorld } from './support/sources-world.js';
 import { ThrowawayHubs } from './support/throwaway-hubs.js';
 
 const WORLD = { enterprises: 150, seed: 4242, today: '2026-11-23' };
@@ -25,8 +19,7 @@ const TABLES = ['enterprise', 'person', 'enterprise_person_role', 'credential', 
   'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry'];
 
 describe('sync with store workers and early start after the registry', () => {
-  let depts: Awaited<ReturnType<typeof createTestDatabase>>;
-  let env: SimulatorEnv;
+  let world: SourcesWorld;
   let running: RunningSources;
   const vault = new PiiVault(Buffer.alloc(32, 9));
   const log = pino({ level: 'silent' });
@@ -52,17 +45,12 @@ describe('sync with store workers and early start after the registry', () => {
   const figures = (runs: SyncRunResult[]) => Object.fromEntries(runs.map((r) => [r.connector, { status: r.status, read: r.read, quarantined: r.quarantined }]));
 
   beforeAll(async () => {
-    depts = await createTestDatabase('workerdep');
-    env = { departmentsDatabaseUrl: depts.url, dataDir: mkdtempSync(path.join(tmpdir(), 'workers-')), port: 0, host: '127.0.0.1' };
-    const loaded = await loadSources();
-    await generateInto(env, WORLD, loaded.map((l) => l.source));
-    running = await startSources({ simulators: true, env, log, loaded });
+    world = await startSourcesWorld({ prefix: 'workers', world: WORLD, log });
+    running = world.running;
   }, 120_000);
   afterAll(async () => {
-    await running?.close();
     await hubs.dropAll();
-    await depts?.drop();
-    if (env) rmSync(env.dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('stores the same rows, hashes, quarantine and figures as one thread syncing the registry to its end first', async () => {
