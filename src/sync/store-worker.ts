@@ -23,6 +23,7 @@ const log: SyncLog = {
 // its own name in pg_stat_activity: an operator sees which sessions are the sync's store workers
 const ds = createHubDataSource(data.dbUrl, { poolSize: data.poolSize, statementTimeoutMs: data.statementTimeoutMs, applicationName: STORE_WORKER_APPLICATION });
 const ready = ds.initialize();
+ready.catch(() => undefined); // an unreachable store fails each batch handed over (awaited below), not the thread
 const vault = new PiiVault(Buffer.from(data.vaultKey));
 
 port.on('message', (m: WorkerRequest) => {
