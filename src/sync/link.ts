@@ -76,16 +76,22 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     // still say "empty table" and pick a scan per reference (seconds per batch at 1M enterprises), so
     // scans are ruled out for these statements; no ORDER BY either, it would invite a walk of the key.
     await client.query('SET LOCAL enable_seqscan = off');
-    const { rows } = await client.query<{ i: number; by_code: string[]; by_org: string[]; by_name: string[] }>(
-      `SELECT r.i,
-         ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.credit_code = r.cc) AS by_code,
-         ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.org_code = r.org LIMIT ${MAX_MATCHES}) AS by_org,
-         ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.name_normalised = r.nn LIMIT ${MAX_MATCHES}) AS by_name
-       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS r(i, cc, org, nn)`,
+    // organisation code and name are looked up only for references their credit code does not link
+    // (the rules below never read them then): most references carry a stored credit code, and the two
+    // lookups were two thirds of this statement, itself the sync's costliest (15 % of PostgreSQL's time)
+    // (a plain join on the key, not a sub-select per reference)
+    const { rows } = await client.query<{ i: number; code: string | null; by_org: string[]; by_name: string[] }>(
+      `SELECT r.i, c.credit_code AS code,
+         CASE WHEN c.credit_code IS NULL AND r.org IS NOT NULL
+           THEN ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.org_code = r.org LIMIT ${MAX_MATCHES}) ELSE '{}' END AS by_org,
+         CASE WHEN c.credit_code IS NULL AND r.nn IS NOT NULL
+           THEN ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.name_normalised = r.nn LIMIT ${MAX_MATCHES}) ELSE '{}' END AS by_name
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS r(i, cc, org, nn)
+       LEFT JOIN enterprise c ON c.credit_code = r.cc`,
       [list.map((_, i) => i), list.map((n) => n.creditCode), list.map((n) => n.orgCode), list.map((n) => n.nameNormalised)],
     );
     const sorted = (a: string[]) => [...a].sort(); // deterministic choice and candidate order
-    for (const r of rows) matches.set(list[r.i]!.key, { byCode: r.by_code, byOrg: sorted(r.by_org), byName: sorted(r.by_name) });
+    for (const r of rows) matches.set(list[r.i]!.key, { byCode: r.code ? [r.code] : [], byOrg: sorted(r.by_org), byName: sorted(r.by_name) });
   }
 
   const outcomes = new Map<string, LinkOutcome>();
