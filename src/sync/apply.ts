@@ -17,10 +17,10 @@ import type { PiiVault } from '../security/pii.js';
 import { poolOf } from '../store/data-source.js';
 import { bulkUpsert, type StagedRow, type TableSpec } from './bulk.js';
 import { contentHash, toJsonb } from './hash.js';
-import { linkRefs, type Candidate, type LinkOutcome } from './link.js';
+import { byIndexProbes, linkRefs, type Candidate, type LinkOutcome } from './link.js';
 import { maskIdsInText } from './mask.js';
 import {
-  DERIVED_PERSON_SPEC, DERIVED_PREFIX, ENTERPRISE_SPEC, KIND_SPECS, PERSON_SPEC, dataValues, hashable, idNumbersOf, refSlots,
+  DERIVED_PERSON_SPEC, DERIVED_PREFIX, derivedNameChanges, ENTERPRISE_SPEC, KIND_SPECS, PERSON_SPEC, dataValues, hashable, idNumbersOf, refSlots,
   type LinkedKind,
 } from './rows.js';
 
@@ -298,16 +298,13 @@ async function derivedPersonRows(
   prov: (env: SourceEnvelope, hash: string) => unknown[], vault: PiiVault,
 ): Promise<StagedRow[]> {
   if (!named.size) return [];
-  // index probes by design: right after a bulk load the statistics may still say "empty table" (see linkRefs)
-  await client.query('SET LOCAL enable_seqscan = off');
-  const { rows } = await client.query<{ person_key: string; name: string; derived: boolean }>(
-    `SELECT person_key, name, content_hash LIKE '${DERIVED_PREFIX}%' AS derived FROM person WHERE person_key = ANY($1::text[])`, [[...named.keys()]]);
-  await client.query('SET LOCAL enable_seqscan = on');
+  const { rows } = await byIndexProbes(client, () => client.query<{ person_key: string; name: string; derived: boolean }>(
+    `SELECT person_key, name, content_hash LIKE '${DERIVED_PREFIX}%' AS derived FROM person WHERE person_key = ANY($1::text[])`, [[...named.keys()]]));
   const stored = new Map(rows.map((r) => [r.person_key, r]));
   const out: StagedRow[] = [];
   for (const [key, p] of named) {
     const s = stored.get(key);
-    if (s && !(p.name !== '' && s.name !== p.name && (s.name === '' || s.derived))) continue;
+    if (s && !derivedNameChanges(s, p.name)) continue;
     out.push({ key, values: [key, vault.encrypt(p.id), maskIdNumber(p.id), p.name, null, null, ...prov(p.env, DERIVED_PREFIX + contentHash({ key, name: p.name }))] });
   }
   return out;

@@ -51,6 +51,18 @@ export function describeRef(ref: EnterpriseRef): string {
   return parts.length ? parts.join(', ') : 'no credit code, organisation code or name';
 }
 
+/**
+ * Runs `fn` with sequential scans ruled out for the transaction's statements, then allows them again.
+ * The sync's lookups are index probes by design: right after a bulk load the planner's statistics can
+ * still say "empty table" and pick a scan per probe (seconds per batch at 1,000,000 enterprises).
+ */
+export async function byIndexProbes<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query('SET LOCAL enable_seqscan = off');
+  const out = await fn();
+  await client.query('SET LOCAL enable_seqscan = on');
+  return out;
+}
+
 const MAX_MATCHES = 6;
 const MAX_CANDIDATES = 5;
 /**
@@ -72,15 +84,11 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
   const list = [...distinct.values()].filter((n) => n.creditCode || n.orgCode || n.nameNormalised);
   const matches = new Map<string, { byCode: string[]; byOrg: string[]; byName: string[] }>();
   if (list.length) {
-    // Every lookup is an index probe by design. Right after a bulk load the planner's statistics can
-    // still say "empty table" and pick a scan per reference (seconds per batch at 1M enterprises), so
-    // scans are ruled out for these statements; no ORDER BY either, it would invite a walk of the key.
-    await client.query('SET LOCAL enable_seqscan = off');
-    // organisation code and name are looked up only for references their credit code does not link
-    // (the rules below never read them then): most references carry a stored credit code, and the two
-    // lookups were two thirds of this statement, itself the sync's costliest (15 % of PostgreSQL's time)
-    // (a plain join on the key, not a sub-select per reference)
-    const { rows } = await client.query<{ i: number; code: string | null; by_org: string[]; by_name: string[] }>(
+    // No ORDER BY: it would invite a walk of the key. The credit code is a plain join on the key;
+    // organisation code and name are looked up only for references their credit code does not link (the
+    // rules below never read them then): most references carry a stored credit code, and those two
+    // lookups were two thirds of this statement, itself the sync's costliest (15 % of PostgreSQL's time).
+    const { rows } = await byIndexProbes(client, () => client.query<{ i: number; code: string | null; by_org: string[]; by_name: string[] }>(
       `SELECT r.i, c.credit_code AS code,
          CASE WHEN c.credit_code IS NULL AND r.org IS NOT NULL
            THEN ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.org_code = r.org LIMIT ${MAX_MATCHES}) ELSE '{}' END AS by_org,
@@ -89,7 +97,7 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS r(i, cc, org, nn)
        LEFT JOIN enterprise c ON c.credit_code = r.cc`,
       [list.map((_, i) => i), list.map((n) => n.creditCode), list.map((n) => n.orgCode), list.map((n) => n.nameNormalised)],
-    );
+    ));
     const sorted = (a: string[]) => [...a].sort(); // deterministic choice and candidate order
     for (const r of rows) matches.set(list[r.i]!.key, { byCode: r.code ? [r.code] : [], byOrg: sorted(r.by_org), byName: sorted(r.by_name) });
   }
@@ -137,8 +145,7 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     unresolved([], tried.length ? `no enterprise matches ${tried.join(', ')}` : 'the record names no enterprise (no credit code, organisation code or name)');
   }
 
-  if (ambiguousRefs.length && opts.candidates !== false) await addMatches(client, ambiguousRefs, outcomes);
-  if (list.length) await client.query('SET LOCAL enable_seqscan = on');
+  if (ambiguousRefs.length && opts.candidates !== false) await byIndexProbes(client, () => addMatches(client, ambiguousRefs, outcomes));
   return norm.map((n) => outcomes.get(n.key)!);
 }
 

@@ -37,6 +37,12 @@ export const DERIVED_PERSON_SPEC = spec('person', PERSON_COLUMNS, {
   updateColumns: ['name', ...PROVENANCE],
   updateWhere: `EXCLUDED.name <> '' AND person.name <> EXCLUDED.name AND (person.name = '' OR person.content_hash LIKE '${DERIVED_PREFIX}%')`,
 });
+/**
+ * DERIVED_PERSON_SPEC's updateWhere in the hub: whether a derived row would change this stored person. The
+ * sync skips the rows it would not (no encryption, no conflict locking the row); change the two together.
+ */
+export const derivedNameChanges = (stored: { name: string; derived: boolean }, name: string): boolean =>
+  name !== '' && stored.name !== name && (stored.name === '' || stored.derived);
 
 /** Linked kinds (all but enterprise and person): table and data columns. */
 export const KIND_SPECS: Record<Exclude<RecordKind, 'enterprise' | 'person'>, TableSpec> = {
