@@ -82,27 +82,36 @@ const ANALYZE_AFTER_ROWS = 5_000;
 const ANALYZE_AT_END_ROWS = 1_000;
 
 /**
- * Autovacuum may be slow to notice a bulk load; queries planned on "empty table" statistics (linking,
- * risk scoring, the API) then scan. Each table is refreshed when the rows written to it since its last
+ * Autovacuum may be slow to notice a bulk load; queries planned on "empty table" statistics (risk
+ * scoring, the API) then scan. Each table is refreshed when the rows written to it since its last
  * refresh reach its size then (it doubled), so a table sees a few ANALYZE rounds even for a million
  * enterprises, and a run ANALYZEs only the tables it writes (all 15 every round cost 2.5 s a round).
+ * One schedule per sync: the concurrent runs of a syncAll each refreshed `person` and the role table on
+ * their own doubling (7 ANALYZE person in a 100,000-enterprise load instead of one per doubling); a
+ * refresh under way makes the others' batches count towards the next one instead of starting another.
  */
 class StoreStatistics {
   private readonly pending = new Map<string, number>();
   private size: Map<string, number> | null = null;
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly deps: SyncDeps) {}
 
   async afterBatch(written: Map<string, number>): Promise<void> {
     for (const [t, n] of written) this.pending.set(t, (this.pending.get(t) ?? 0) + n);
-    if (![...this.pending.values()].some((n) => n >= ANALYZE_AFTER_ROWS)) return;
-    this.size ??= await this.sizes();
-    const due = [...this.pending].filter(([t, n]) => n >= Math.max(ANALYZE_AFTER_ROWS, this.size!.get(t) ?? 0)).map(([t]) => t);
-    await this.analyze(due);
+    if (this.refreshing || ![...this.pending.values()].some((n) => n >= ANALYZE_AFTER_ROWS)) return;
+    this.refreshing = (async () => {
+      this.size ??= await this.sizes();
+      const due = [...this.pending].filter(([t, n]) => n >= Math.max(ANALYZE_AFTER_ROWS, this.size!.get(t) ?? 0)).map(([t]) => t);
+      if (due.length) await this.analyze(due);
+    })().finally(() => (this.refreshing = null));
+    await this.refreshing;
   }
 
-  async atEnd(): Promise<void> {
-    const due = [...this.pending].filter(([, n]) => n >= ANALYZE_AT_END_ROWS).map(([t]) => t);
+  /** at the end of a run: the tables it wrote (rows per table in the run) */
+  async atEnd(writtenInRun: Map<string, number>): Promise<void> {
+    await this.refreshing;
+    const due = [...writtenInRun].filter(([, n]) => n >= ANALYZE_AT_END_ROWS).map(([t]) => t);
     await this.vacuumAnalyze(due);
   }
 
@@ -273,15 +282,22 @@ export async function syncConnector(deps: SyncDeps, connector: Connector, opts: 
   const hook = new BatchHook(deps, opts);
   const stores = new SyncStores(deps, opts);
   try {
-    return await runConnector(deps, connector, opts, hook, stores);
+    return await runConnector(deps, connector, opts, { hook, stores, stats: new StoreStatistics(deps) });
   } finally {
     await stores.close();
     await hook.flush({ connector: connector.id });
   }
 }
 
+/** What the runs of one sync share: the deferred hook, the store workers, the statistics schedule. */
+interface SyncShared {
+  hook: BatchHook;
+  stores: SyncStores;
+  stats: StoreStatistics;
+}
+
 async function runConnector(
-  deps: SyncDeps, connector: Connector, opts: SyncOptions, hook: BatchHook, stores: SyncStores, onEnterprisesStored?: () => void,
+  deps: SyncDeps, connector: Connector, opts: SyncOptions, { hook, stores, stats }: SyncShared, onEnterprisesStored?: () => void,
 ): Promise<SyncRunResult> {
   const { ds, log } = deps;
   const result: SyncRunResult = {
@@ -319,7 +335,7 @@ async function runConnector(
     result.runId = Number(run!.id);
     log.info({ connector: connector.id, runId: result.runId, from: result.watermarkFrom }, 'sync run started');
 
-    const stats = new StoreStatistics(deps);
+    const writtenInRun = new Map<string, number>();
     try {
       const pages = connector.changesSince(result.watermarkFrom, { batchSize: opts.batchSize, signal: opts.signal });
       const batchRecords = opts.storeBatchRecords ?? opts.batchSize ?? STORE_BATCH_RECORDS;
@@ -338,6 +354,7 @@ async function runConnector(
         result.unchanged += figures.unchanged;
         result.quarantined += figures.quarantined;
         result.watermarkTo = batch.watermark;
+        for (const [t, n] of figures.writtenByTable) writtenInRun.set(t, (writtenInRun.get(t) ?? 0) + n);
         await stats.afterBatch(figures.writtenByTable);
         opts.onProgress?.({ connector: connector.id, batches: result.batches, read: result.read, written: result.written, unchanged: result.unchanged, quarantined: result.quarantined });
         await hook.afterBatch(figures.affectedCreditCodes, figures.written, { connector: connector.id });
@@ -356,7 +373,7 @@ async function runConnector(
         result.error = errorText(err);
       }
     }
-    await stats.atEnd();
+    await stats.atEnd(writtenInRun);
     await ds
       .query(`UPDATE sync_run SET status = $2, finished_at = now(), error = $3 WHERE id = $1`, [result.runId, result.status, result.error])
       .catch((err: unknown) => log.error({ connector: connector.id, runId: result.runId, error: errorText(err) }, 'could not record the end of the sync run'));
@@ -487,6 +504,7 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
   let runs: SyncRunResult[] = [];
   const hook = new BatchHook(deps, opts);
   const stores = new SyncStores(deps, opts);
+  const shared: SyncShared = { hook, stores, stats: new StoreStatistics(deps) };
   try {
     const registries = connectors.filter((c) => c.provides.includes('enterprise'));
     // the others start once every registry has stored its enterprises: at its end, or for a registry
@@ -496,7 +514,7 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
       for (const [i, c] of registries.entries()) {
         if (opts.signal?.aborted) break;
         try {
-          results.set(c, await runConnector(deps, c, opts, hook, stores, () => enterprisesStored[i]!.resolve()));
+          results.set(c, await runConnector(deps, c, opts, shared, () => enterprisesStored[i]!.resolve()));
         } finally {
           enterprisesStored[i]!.resolve();
         }
@@ -507,7 +525,7 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
       await Promise.all(enterprisesStored.map((d) => d.promise));
       if (opts.signal?.aborted) return;
       const others = connectors.filter((c) => !registries.includes(c));
-      const concurrent = await Promise.all(others.map((c) => runConnector(deps, c, opts, hook, stores)));
+      const concurrent = await Promise.all(others.map((c) => runConnector(deps, c, opts, shared)));
       others.forEach((c, i) => results.set(c, concurrent[i]!));
     })();
     await Promise.all([registryRuns, otherRuns]);
