@@ -4,11 +4,19 @@
  * tells which rows were really written. When the set-based statement is refused (a constraint, a
  * value the column type rejects), it is rolled back to a savepoint and the rows go one by one, each
  * under its own savepoint, so only the offending rows fail and the rest of the batch is kept.
+ *
+ * New rows skip the stage: one probe of the batch's keys in the conflict index tells which rows are
+ * stored already; the others go by COPY straight into the table, in key order, and only the stored ones
+ * through the stage (a first load is almost all new rows: the stage, the speculative inserts and the
+ * sort cost ~16 % of the machine's CPU in a 100,000-enterprise load). A row that turns out to be there
+ * after all (a concurrent writer) or a refused row fails that COPY, which is rolled back to its
+ * savepoint, and the whole batch takes the staged path.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { byIndexProbes } from './link.js';
 
 export interface TableSpec {
   table: string;
@@ -76,7 +84,71 @@ function upsertTail(spec: TableSpec): string {
 
 let savepointSeq = 0;
 
+/** The rows' values of the conflict target's columns, one array per column. */
+function conflictKeys(spec: TableSpec, rows: readonly StagedRow[]): { columns: string[]; values: string[][] } {
+  const columns = conflictColumns(spec);
+  const at = columns.map((c) => spec.columns.indexOf(c));
+  if (at.some((i) => i < 0)) throw new Error(`${spec.table}: the conflict target ${spec.conflict} is not among the columns written`);
+  return { columns, values: at.map((i) => rows.map((r) => String(r.values[i]))) };
+}
+
+/** Indexes of the rows whose conflict key is in the table already (index probes; a batch's keys are few). */
+async function storedRows(client: pg.ClientBase, spec: TableSpec, keys: { columns: string[]; values: string[][] }): Promise<Set<number>> {
+  const names = keys.columns.map((_, i) => `k${i}`);
+  const on = keys.columns.map((c, i) => `t.${c} = k.${names[i]}`).join(' AND ');
+  const res = await byIndexProbes(client, () => client.query<{ i: number }>(
+    `SELECT k.i::int AS i FROM unnest(${names.map((_, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY AS k(${names.join(', ')}, i)
+     JOIN ${spec.table} t ON ${on}`,
+    keys.values,
+  ));
+  return new Set(res.rows.map((r) => r.i - 1));
+}
+
+/** Those rows in conflict-key order: concurrent writers of the same new keys then wait for each other instead of deadlocking. */
+function inKeyOrder(rows: readonly StagedRow[], order: number[], keys: { values: string[][] }): StagedRow[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  order.sort((x, y) => {
+    for (const col of keys.values) {
+      const c = cmp(col[x]!, col[y]!);
+      if (c) return c;
+    }
+    return 0;
+  });
+  return order.map((i) => rows[i]!);
+}
+
+/** New rows straight into the table; false (and nothing written) when the COPY is refused. */
+async function copyNew(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<boolean> {
+  const sp = `bulk_${++savepointSeq}`;
+  await client.query(`SAVEPOINT ${sp}`);
+  try {
+    await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${spec.table} (${spec.columns.join(', ')}) FROM STDIN`)));
+    await client.query(`RELEASE SAVEPOINT ${sp}`);
+    return true;
+  } catch {
+    await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+    await client.query(`RELEASE SAVEPOINT ${sp}`);
+    return false;
+  }
+}
+
 export async function bulkUpsert(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<BulkResult> {
+  if (rows.length === 0) return { written: new Set(), failed: [] };
+  const keys = conflictKeys(spec, rows);
+  const stored = await storedRows(client, spec, keys);
+  if (stored.size < rows.length) {
+    const fresh = rows.flatMap((_, i) => (stored.has(i) ? [] : [i]));
+    if (await copyNew(client, spec, inKeyOrder(rows, fresh, keys))) {
+      const rest = await stagedUpsert(client, spec, rows.filter((_, i) => stored.has(i)));
+      for (const i of fresh) rest.written.add(rows[i]!.key);
+      return rest;
+    }
+  }
+  return stagedUpsert(client, spec, rows);
+}
+
+/** The rows through the stage and one INSERT … ON CONFLICT, or one by one when that is refused. */
+async function stagedUpsert(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<BulkResult> {
   const written = new Set<string>();
   if (rows.length === 0) return { written, failed: [] };
   const stage = `sync_stage_${spec.table}`;
