@@ -34,7 +34,7 @@ port.on('message', (m: WorkerRequest) => {
   void (async () => {
     try {
       await ready;
-      const job: BatchJob = m.job;
+      const job = JSON.parse(m.job) as BatchJob;
       const f = await storeBatch({ ds, vault, log }, job);
       send({ kind: 'stored', id: m.id, figures: f });
     } catch (err) {
