@@ -338,6 +338,8 @@ describe('sync engine over the market simulator', () => {
   it('the scheduler runs at start and stop() waits for the run to end cleanly', async () => {
     const hub = await freshHub();
     const s = startScheduler(hub, [connect()], { intervalMinutes: 0, runNow: true });
+    // stopped once its run has started (a stop before it starts starts none)
+    for (let i = 0; i < 200 && !(await hub.ds.query(`SELECT 1 FROM sync_run`)).length; i++) await new Promise((r) => setTimeout(r, 10));
     await s.stop();
     const runs: { status: string }[] = await hub.ds.query(`SELECT status FROM sync_run`);
     expect(runs).toHaveLength(1);

@@ -11,6 +11,7 @@ import { poolOf } from '../store/data-source.js';
 import { applyBatch, inTransaction, type SyncDeps, type SyncSource } from './apply.js';
 import { storeBatch, type BatchJob } from './batch.js';
 import { defaultStoreWorkers, StoreWorkerPool } from './store-workers.js';
+import { beginFirstLoad, rebuildDeferred, type FirstLoad } from './first-load.js';
 import { maskIdsInText } from './mask.js';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
@@ -63,6 +64,11 @@ export interface SyncOptions {
    * one per core up to 4; 0 stores every batch in the calling thread
    */
   storeWorkers?: number;
+  /**
+   * a syncAll into a store whose record tables are all empty builds their secondary indexes and foreign
+   * keys after the rows are in (src/sync/first-load.ts); default true
+   */
+  deferIndexes?: boolean;
 }
 
 // first key of the two-key advisory lock: this application's namespace for sync locks
@@ -282,6 +288,7 @@ export async function syncConnector(deps: SyncDeps, connector: Connector, opts: 
   const hook = new BatchHook(deps, opts);
   const stores = new SyncStores(deps, opts);
   try {
+    await rebuildDeferred(deps).catch((err: unknown) => deps.log.error({ error: errorText(err) }, 'could not rebuild deferred indexes and keys'));
     return await runConnector(deps, connector, opts, { hook, stores, stats: new StoreStatistics(deps) });
   } finally {
     await stores.close();
@@ -505,7 +512,13 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
   const hook = new BatchHook(deps, opts);
   const stores = new SyncStores(deps, opts);
   const shared: SyncShared = { hook, stores, stats: new StoreStatistics(deps) };
+  let firstLoad: FirstLoad | null = null;
   try {
+    const starting = opts.deferIndexes === false ? rebuildDeferred(deps).then(() => null) : beginFirstLoad(deps);
+    firstLoad = await starting.catch((err: unknown) => {
+      deps.log.error({ error: errorText(err) }, 'could not prepare the store for the sync (deferred indexes and keys)');
+      return null;
+    });
     const registries = connectors.filter((c) => c.provides.includes('enterprise'));
     // the others start once every registry has stored its enterprises: at its end, or for a registry
     // that yields enterprises first, once it has committed a batch past them
@@ -530,6 +543,9 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
     })();
     await Promise.all([registryRuns, otherRuns]);
     runs = connectors.flatMap((c) => results.get(c) ?? []);
+    // before the quarantine retry and the deferred hook (risk scores), which read by those indexes
+    if (opts.signal?.aborted) await firstLoad?.leave();
+    else await firstLoad?.finish();
     if (!opts.signal?.aborted) {
       try {
         const onBatchCommitted = opts.onBatchCommitted && ((codes: Set<string>) => hook.afterBatch(codes, codes.size, { retry: 'quarantine' }));
@@ -539,6 +555,7 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
       }
     }
   } finally {
+    await firstLoad?.leave(); // after finish() a no-op; after an unexpected throw the next sync rebuilds
     await stores.close();
     await hook.flush();
   }
