@@ -61,7 +61,7 @@ export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void;
   /**
    * worker threads that store the batches once the sync is large (see deferHookAfterWritten), default
-   * one per core up to 4; 0 stores every batch in the calling thread
+   * one per core but the main thread's, 1 to 4; 0 stores every batch in the calling thread
    */
   storeWorkers?: number;
   /**
