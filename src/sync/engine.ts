@@ -7,12 +7,12 @@
  */
 import type { ChangeBatch, Connector, SourceEnvelope } from '../../connectors/types.js';
 import type { RecordKind } from '../domain/canonical.js';
-import { poolOf } from '../store/data-source.js';
 import { applyBatch, inTransaction, type SyncDeps, type SyncSource } from './apply.js';
 import { storeBatch, type BatchJob } from './batch.js';
 import { defaultStoreWorkers, StoreWorkerPool } from './store-workers.js';
 import { beginFirstLoad, rebuildDeferred, type FirstLoad } from './first-load.js';
-import { maskIdsInText } from './mask.js';
+import { trySyncLock, type SyncLock } from './locks.js';
+import { errorText } from './mask.js';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
 
@@ -71,8 +71,6 @@ export interface SyncOptions {
   deferIndexes?: boolean;
 }
 
-// first key of the two-key advisory lock: this application's namespace for sync locks
-const LOCK_NAMESPACE = 0x53594e43; // 'SYNC'
 const RETRY_PAGE = 500;
 /**
  * Records per stored transaction when the caller does not say: sources page by 500 at most, and a
@@ -256,33 +254,6 @@ function latch(): { promise: Promise<void>; resolve(): void } {
   return { promise, resolve };
 }
 
-const errorText = (err: unknown): string => maskIdsInText(err instanceof Error ? err.message : String(err));
-
-/** Holds the connector's advisory lock on a dedicated connection for as long as the run lasts. */
-async function tryLock(deps: SyncDeps, connectorId: string): Promise<{ release(): Promise<void> } | null> {
-  const client = await poolOf(deps.ds).connect();
-  try {
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_NAMESPACE, connectorId]);
-    if (!rows[0]?.ok) {
-      client.release();
-      return null;
-    }
-  } catch (err) {
-    client.release(err as Error);
-    throw err;
-  }
-  return {
-    async release() {
-      try {
-        await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_NAMESPACE, connectorId]);
-        client.release();
-      } catch (err) {
-        client.release(err as Error); // closing the session releases the lock anyway
-      }
-    },
-  };
-}
-
 /** One run of one connector; never throws for a source or store failure: the run records it. */
 export async function syncConnector(deps: SyncDeps, connector: Connector, opts: SyncOptions = {}): Promise<SyncRunResult> {
   const hook = new BatchHook(deps, opts);
@@ -311,9 +282,9 @@ async function runConnector(
     connector: connector.id, runId: null, status: 'SKIPPED', batches: 0, read: 0, written: 0, unchanged: 0, quarantined: 0,
     watermarkFrom: null, watermarkTo: null, error: null,
   };
-  let lock: Awaited<ReturnType<typeof tryLock>>;
+  let lock: SyncLock | null;
   try {
-    lock = await tryLock(deps, connector.id);
+    lock = await trySyncLock(deps, connector.id);
   } catch (err) {
     result.status = 'FAILED';
     result.error = `could not reach the hub store: ${errorText(err)}`;

@@ -14,18 +14,17 @@
  * runs, the API's reads of these tables are slower (no secondary indexes), never different.
  */
 import type pg from 'pg';
-import { poolOf } from '../store/data-source.js';
 import type { SyncDeps } from './apply.js';
-import { maskIdsInText } from './mask.js';
+import { trySyncLock } from './locks.js';
+import { errorText } from './mask.js';
 
 export const DEFERRED_TABLES = [
   'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection', 'vehicle', 'transport_violation', 'project',
   'contract', 'insurance_policy', 'list_entry',
 ] as const;
 
-// the sync's advisory-lock namespace ('SYNC'), second key for store DDL
-const LOCK_SQL = `hashtext('store-ddl')`;
-const LOCK_NAMESPACE = 0x53594e43;
+/** the sync lock held for a first load and for a rebuild */
+const DDL_LOCK = 'store-ddl';
 
 export interface FirstLoad {
   /** Rebuilds what was deferred and lets go of the lock; never throws (what fails stays for the next sync). */
@@ -45,30 +44,6 @@ const ident = (s: string): string => {
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new Error(`unexpected identifier in deferred_store_ddl: ${s}`);
   return `"${s}"`;
 };
-const errorText = (err: unknown): string => maskIdsInText(err instanceof Error ? err.message : String(err));
-
-/** The lock on a connection of its own, or null when another process holds it (loading or rebuilding). */
-async function lockDdl(deps: SyncDeps): Promise<pg.PoolClient | null> {
-  const client = await poolOf(deps.ds).connect();
-  try {
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, ${LOCK_SQL}) AS ok`, [LOCK_NAMESPACE]);
-    if (rows[0]?.ok) return client;
-    client.release();
-    return null;
-  } catch (err) {
-    client.release(err as Error);
-    throw err;
-  }
-}
-
-async function unlockDdl(client: pg.PoolClient): Promise<void> {
-  try {
-    await client.query(`SELECT pg_advisory_unlock($1, ${LOCK_SQL})`, [LOCK_NAMESPACE]);
-    client.release();
-  } catch (err) {
-    client.release(err as Error); // a broken session has let go of its lock already
-  }
-}
 
 /** Rebuilds every deferred index and foreign key, each in its own transaction (what is built stays built). */
 async function rebuild(deps: SyncDeps, client: pg.PoolClient): Promise<void> {
@@ -86,21 +61,21 @@ async function rebuild(deps: SyncDeps, client: pg.PoolClient): Promise<void> {
         await client.query('COMMIT');
         continue;
       }
-      const add = `ALTER TABLE ${ident(d.table_name)} ADD CONSTRAINT ${ident(d.object_name)} ${d.definition.replace(/ NOT VALID$/, '')} NOT VALID`;
-      const exists = `SELECT 1 FROM pg_constraint WHERE conname = $1 AND conrelid = $2::regclass`;
-      await client.query('BEGIN');
+      // the key back first (NOT VALID: it guards new rows at once), then proven for the loaded rows; a rebuild
+      // stopped between the two finds the key and only validates it
+      const exists = await client.query(`SELECT 1 FROM pg_constraint WHERE conname = $1 AND conrelid = $2::regclass`, [d.object_name, d.table_name]);
+      if (!exists.rowCount) {
+        await client.query(`ALTER TABLE ${ident(d.table_name)} ADD CONSTRAINT ${ident(d.object_name)} ${d.definition.replace(/ NOT VALID$/, '')} NOT VALID`);
+      }
       try {
-        if (!(await client.query(exists, [d.object_name, d.table_name])).rowCount) await client.query(add);
+        await client.query('BEGIN');
         await client.query(`ALTER TABLE ${ident(d.table_name)} VALIDATE CONSTRAINT ${ident(d.object_name)}`);
         await client.query(done, [d.object_name]);
         await client.query('COMMIT');
       } catch (err) {
-        // rows the loaded data breaks: the key still guards every row written from now on
+        // rows the loaded data breaks: the key stays NOT VALID, still guarding every row written from now on
         await client.query('ROLLBACK');
-        await client.query('BEGIN');
-        if (!(await client.query(exists, [d.object_name, d.table_name])).rowCount) await client.query(add);
         await client.query(done, [d.object_name]);
-        await client.query('COMMIT');
         deps.log.error({ table: d.table_name, constraint: d.object_name, error: errorText(err) },
           'loaded rows break a foreign key; it is back NOT VALID (enforced for new rows, not proven for the loaded ones)');
       }
@@ -116,12 +91,12 @@ async function rebuild(deps: SyncDeps, client: pg.PoolClient): Promise<void> {
 export async function rebuildDeferred(deps: SyncDeps): Promise<void> {
   const [pending] = (await deps.ds.query(`SELECT EXISTS (SELECT 1 FROM deferred_store_ddl) AS any`)) as { any: boolean }[];
   if (!pending?.any) return;
-  const client = await lockDdl(deps);
-  if (!client) return;
+  const lock = await trySyncLock(deps, DDL_LOCK);
+  if (!lock) return;
   try {
-    await rebuild(deps, client);
+    await rebuild(deps, lock.client);
   } finally {
-    await unlockDdl(client);
+    await lock.release();
   }
 }
 
@@ -131,14 +106,15 @@ export async function rebuildDeferred(deps: SyncDeps): Promise<void> {
  * what an earlier load left), or when the drop cannot get its locks within 5 s (the load then keeps them).
  */
 export async function beginFirstLoad(deps: SyncDeps): Promise<FirstLoad | null> {
-  const client = await lockDdl(deps);
-  if (!client) return null;
+  const lock = await trySyncLock(deps, DDL_LOCK);
+  if (!lock) return null;
+  const { client } = lock;
   try {
     await rebuild(deps, client);
     const [state] = (await client.query<{ empty: boolean }>(
       `SELECT ${DEFERRED_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${t})`).join(' AND ')} AS empty`)).rows;
     if (!state?.empty) {
-      await unlockDdl(client);
+      await lock.release();
       return null;
     }
     await client.query('BEGIN');
@@ -166,11 +142,11 @@ export async function beginFirstLoad(deps: SyncDeps): Promise<FirstLoad | null> 
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       deps.log.warn({ error: errorText(err) }, 'first load: could not defer the record tables\' indexes; loading with them');
-      await unlockDdl(client);
+      await lock.release();
       return null;
     }
   } catch (err) {
-    await unlockDdl(client);
+    await lock.release();
     throw err;
   }
   let open = true;
@@ -183,14 +159,14 @@ export async function beginFirstLoad(deps: SyncDeps): Promise<FirstLoad | null> 
       } catch (err) {
         deps.log.error({ error: errorText(err) }, 'could not rebuild the deferred indexes and keys; the next sync tries again');
       } finally {
-        await unlockDdl(client);
+        await lock.release();
       }
     },
     async leave() {
       if (!open) return;
       open = false;
       deps.log.warn({}, 'first load stopped: its deferred indexes and foreign keys are rebuilt by the next sync');
-      await unlockDdl(client);
+      await lock.release();
     },
   };
 }
