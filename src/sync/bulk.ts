@@ -117,19 +117,26 @@ function inKeyOrder(rows: readonly StagedRow[], order: number[], keys: { values:
   return order.map((i) => rows[i]!);
 }
 
-/** New rows straight into the table; false (and nothing written) when the COPY is refused. */
-async function copyNew(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<boolean> {
+/** Runs fn under a savepoint: released when fn succeeds, rolled back to (undoing only fn's work) when it throws. */
+async function underSavepoint<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   const sp = `bulk_${++savepointSeq}`;
   await client.query(`SAVEPOINT ${sp}`);
   try {
-    await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${spec.table} (${spec.columns.join(', ')}) FROM STDIN`)));
+    const value = await fn();
     await client.query(`RELEASE SAVEPOINT ${sp}`);
-    return true;
-  } catch {
+    return { ok: true, value };
+  } catch (error) {
     await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
     await client.query(`RELEASE SAVEPOINT ${sp}`);
-    return false;
+    return { ok: false, error };
   }
+}
+
+/** New rows straight into the table; false (and nothing written) when the COPY is refused. */
+async function copyNew(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<boolean> {
+  const copied = await underSavepoint(client, () =>
+    pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${spec.table} (${spec.columns.join(', ')}) FROM STDIN`))));
+  return copied.ok;
 }
 
 export async function bulkUpsert(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<BulkResult> {
@@ -183,19 +190,16 @@ async function rowByRow(client: pg.ClientBase, spec: TableSpec, rows: readonly S
   const placeholders = spec.columns.map((_, i) => `$${i + 1}`).join(', ');
   const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES (${placeholders}) ${upsertTail(spec)}`;
   for (const row of rows) {
-    const sp = `row_${++savepointSeq}`;
-    await client.query(`SAVEPOINT ${sp}`);
-    try {
+    const res = await underSavepoint(client, () => {
       const values = row.values.map((v) => (v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
-      const res = await client.query<{ k: string }>(sql, values);
-      for (const r of res.rows) written.add(r.k);
-      await client.query(`RELEASE SAVEPOINT ${sp}`);
-    } catch (err) {
-      await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-      await client.query(`RELEASE SAVEPOINT ${sp}`);
-      const e = err as { message?: string; detail?: string; constraint?: string };
-      failed.push({ row, error: [e.message ?? String(err), e.detail].filter(Boolean).join(': ') });
+      return client.query<{ k: string }>(sql, values);
+    });
+    if (res.ok) {
+      for (const r of res.value.rows) written.add(r.k);
+      continue;
     }
+    const e = res.error as { message?: string; detail?: string };
+    failed.push({ row, error: [e.message ?? String(res.error), e.detail].filter(Boolean).join(': ') });
   }
   return { written, failed };
 }
