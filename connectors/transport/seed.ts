@@ -60,6 +60,10 @@ const DDL = `
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
 CREATE OR REPLACE FUNCTION ${SCHEMA}.norm_name(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
   $$ SELECT upper(regexp_replace(translate(t, '${WIDE}', '${NARROW}'), '\\s+', '', 'g')) $$;
+-- one row per committed writing statement: the simulator's cheap "has anything changed" (see simulator.ts totals)
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.change_log (id bigserial PRIMARY KEY);
+CREATE OR REPLACE FUNCTION ${SCHEMA}.note_change() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN INSERT INTO ${SCHEMA}.change_log DEFAULT VALUES; RETURN NULL; END $$;
 ${TABLES.map(
   (t) => `CREATE TABLE IF NOT EXISTS ${SCHEMA}.${t} (
   id text COLLATE "C" PRIMARY KEY, ${REF_COLUMNS.map((c) => `${c} text`).join(', ')},
@@ -68,7 +72,9 @@ ${TABLES.map(
 CREATE INDEX IF NOT EXISTS ${t}_update ON ${SCHEMA}.${t} (update_time, id);
 CREATE INDEX IF NOT EXISTS ${t}_tyshxydm ON ${SCHEMA}.${t} (tyshxydm);
 CREATE INDEX IF NOT EXISTS ${t}_zzjgdm ON ${SCHEMA}.${t} (zzjgdm);
-CREATE INDEX IF NOT EXISTS ${t}_yhmc ON ${SCHEMA}.${t} (${SCHEMA}.norm_name(yhmc));`,
+CREATE INDEX IF NOT EXISTS ${t}_yhmc ON ${SCHEMA}.${t} (${SCHEMA}.norm_name(yhmc));
+CREATE OR REPLACE TRIGGER ${t}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${SCHEMA}.${t}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_change();`,
 ).join('\n')}
 `;
 

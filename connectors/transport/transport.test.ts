@@ -3,6 +3,7 @@
  * offset pages) → connector → canonical records. Real database, real sockets; nothing mocked.
  */
 import axios from 'axios';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, CredentialRecord, VehicleRecord } from '../../src/domain/canonical.js';
 import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
@@ -10,6 +11,7 @@ import type { WorldItem } from '../../src/generator/world.js';
 import { collect, expectResumableFeed, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { planPage } from './connector.js';
+import { SCHEMA, TABLE_OF } from './seed.js';
 import source from './index.js';
 import { API_BASE, fromBeijingLocal, toBeijingLocal, toEnvelope, VEHICLE_KIND_BY_CODE, VIOLATION_KIND_BY_CODE } from './mapping.js';
 
@@ -226,6 +228,36 @@ describe('transport source (交通运输)', () => {
     expect(tooBig.status).toBe(200);
     expect(tooBig.data).toMatchObject({ code: 40001, msg: expect.stringContaining('pageSize') });
     expect((await get('licences', { updateTimeStart: '2025-02-01T16:30:00Z' })).data.code).toBe(40001);
+  });
+
+  it('total is the count of rows at or after updateTimeStart, also right after another client wrote to the table', async () => {
+    const total = async (params: Record<string, unknown>) =>
+      (await axios.get(`${baseUrl()}${API_BASE}/vehicles`, { params: { pageNo: 1, pageSize: 1, ...params }, headers: { apikey: String(sim.connectorOptions.apiKey) }, timeout: 2000 })).data.data.total as number;
+    const direct = async (sql: string, params: unknown[] = []) => {
+      const c = new pg.Client(env.departmentsDatabaseUrl);
+      await c.connect();
+      try {
+        return (await c.query(sql, params)).rows as { n: number }[];
+      } finally {
+        await c.end();
+      }
+    };
+    const table = `${SCHEMA}.${TABLE_OF.vehicles}`;
+    const expected = async (start: string) => (await direct(`SELECT count(*)::int AS n FROM ${table} WHERE update_time >= $1::timestamp`, [start]))[0]!.n;
+    for (const start of ['2000-01-01 00:00:00', '2025-01-01 08:00:00', '2025-01-01 08:00:01', '2099-01-01 00:00:00']) {
+      expect(await total({ updateTimeStart: start }), start).toBe(await expected(start));
+    }
+    expect(await total({})).toBe(5);
+    // a row written behind the platform's back (as the department's own clerks would) counts at once
+    await direct(`INSERT INTO ${table} (id, update_time) VALUES ('VEH-TOTAL', '2098-06-01 00:00:00')`);
+    try {
+      expect(await total({ updateTimeStart: '2098-01-01 00:00:00' })).toBe(1);
+      expect(await total({})).toBe(6);
+    } finally {
+      await direct(`DELETE FROM ${table} WHERE id = 'VEH-TOTAL'`);
+    }
+    expect(await total({ updateTimeStart: '2098-01-01 00:00:00' })).toBe(0);
+    expect(await total({})).toBe(5);
   });
 
   it('a wrong apikey (answered with HTTP 200 and code 40101) is REFUSED, not taken as data', async () => {
