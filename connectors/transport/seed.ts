@@ -17,6 +17,7 @@ import type {
   VehicleRecord,
   ViolationKind,
 } from '../../src/domain/canonical.js';
+import type pg from 'pg';
 import type { WorldItem } from '../../src/generator/world.js';
 import { breakValues, refValues } from '../kit/dirt.js';
 import { assignBySetters, col, resetTables, seedTables, touchRow, type Setter, type SqlValue as Value } from '../kit/sql-tables.js';
@@ -56,14 +57,29 @@ const range = (from: number, to: number, shift: number) =>
 const WIDE = range(0x30, 0x39, 0xfee0) + range(0x41, 0x5a, 0xfee0) + range(0x61, 0x7a, 0xfee0) + '（）【】〔〕［］\u3000';
 const NARROW = range(0x30, 0x39, 0) + range(0x41, 0x5a, 0) + range(0x61, 0x7a, 0) + '()()()() ';
 
+/**
+ * One row per committed statement that wrote to the platform's tables: the simulator's cheap "has anything
+ * changed since" for its page totals (simulator.ts). Part of the schema, and ensured again when the
+ * simulator starts on tables an earlier version created.
+ */
+const CHANGE_LOG_DDL = `
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.change_log (id bigserial PRIMARY KEY);
+CREATE OR REPLACE FUNCTION ${SCHEMA}.note_change() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN INSERT INTO ${SCHEMA}.change_log DEFAULT VALUES; RETURN NULL; END $$;
+${TABLES.map((t) => `CREATE OR REPLACE TRIGGER ${t}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${SCHEMA}.${t}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_change();`).join('\n')}
+`;
+
+/** The change log on tables that exist (a system seeded before it had one); nothing on an empty database. */
+export async function ensureChangeLog(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`${SCHEMA}.${TABLES.at(-1)!}`]);
+  if (rows[0]?.ok) await pool.query(CHANGE_LOG_DDL);
+}
+
 const DDL = `
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
 CREATE OR REPLACE FUNCTION ${SCHEMA}.norm_name(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
   $$ SELECT upper(regexp_replace(translate(t, '${WIDE}', '${NARROW}'), '\\s+', '', 'g')) $$;
--- one row per committed writing statement: the simulator's cheap "has anything changed" (see simulator.ts totals)
-CREATE TABLE IF NOT EXISTS ${SCHEMA}.change_log (id bigserial PRIMARY KEY);
-CREATE OR REPLACE FUNCTION ${SCHEMA}.note_change() RETURNS trigger LANGUAGE plpgsql AS
-  $$ BEGIN INSERT INTO ${SCHEMA}.change_log DEFAULT VALUES; RETURN NULL; END $$;
 ${TABLES.map(
   (t) => `CREATE TABLE IF NOT EXISTS ${SCHEMA}.${t} (
   id text COLLATE "C" PRIMARY KEY, ${REF_COLUMNS.map((c) => `${c} text`).join(', ')},
@@ -72,11 +88,9 @@ ${TABLES.map(
 CREATE INDEX IF NOT EXISTS ${t}_update ON ${SCHEMA}.${t} (update_time, id);
 CREATE INDEX IF NOT EXISTS ${t}_tyshxydm ON ${SCHEMA}.${t} (tyshxydm);
 CREATE INDEX IF NOT EXISTS ${t}_zzjgdm ON ${SCHEMA}.${t} (zzjgdm);
-CREATE INDEX IF NOT EXISTS ${t}_yhmc ON ${SCHEMA}.${t} (${SCHEMA}.norm_name(yhmc));
-CREATE OR REPLACE TRIGGER ${t}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${SCHEMA}.${t}
-  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_change();`,
+CREATE INDEX IF NOT EXISTS ${t}_yhmc ON ${SCHEMA}.${t} (${SCHEMA}.norm_name(yhmc));`,
 ).join('\n')}
-`;
+${CHANGE_LOG_DDL}`;
 
 export const reset = (env: SimulatorEnv): Promise<void> => resetTables(env.departmentsDatabaseUrl, DDL, SCHEMA, TABLES);
 

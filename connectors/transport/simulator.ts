@@ -19,7 +19,7 @@ import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { BadParam, closeHttp, garble, HttpFaults, intParam as anyIntParam, listen, simulatorPool } from '../kit/http-simulator.js';
 import type { RunningSimulator, SimulatorEnv } from '../types.js';
 import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCES, type ResourceName } from './mapping.js';
-import { COLUMNS, REF_COLUMNS, SCHEMA, TABLE_OF } from './seed.js';
+import { COLUMNS, ensureChangeLog, REF_COLUMNS, SCHEMA, TABLE_OF } from './seed.js';
 
 /** Fixed key of the stand-in (a real deployment gets its own from the platform). */
 export const SIM_API_KEY = 'jt-hub-5c1e9a7f3b2d4860';
@@ -54,9 +54,17 @@ class PageTotals {
   constructor(private readonly pool: pg.Pool) {}
 
   async count(table: string, updateTimeStart: string | undefined): Promise<number> {
-    const { rows } = await this.pool.query<{ v: string }>(
-      `SELECT (SELECT count(*) FROM ${SCHEMA}.change_log)::text || '/' || $1::regclass::oid::text AS v`, [table]);
-    const version = rows[0]!.v;
+    let version: string;
+    try {
+      const { rows } = await this.pool.query<{ v: string }>(
+        `SELECT (SELECT count(*) FROM ${SCHEMA}.change_log)::text || '/' || $1::regclass::oid::text AS v`, [table]);
+      version = rows[0]!.v;
+    } catch {
+      // no change log (its creation failed at start): count, as the real platform does
+      const where = updateTimeStart === undefined ? 'TRUE' : 'update_time >= $1::timestamp';
+      const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, updateTimeStart === undefined ? [] : [updateTimeStart]);
+      return rows[0]!.n;
+    }
     let cached = this.byTable.get(table);
     if (cached?.version !== version) {
       const times = this.pool
@@ -84,6 +92,8 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
   const pool = simulatorPool(env);
   const faults = new HttpFaults();
   const totals = new PageTotals(pool);
+  // a system seeded by an earlier version has no change log yet; without one, totals are counted per page
+  await ensureChangeLog(pool).catch(() => undefined);
 
   const app = express();
   app.disable('x-powered-by');
