@@ -53,7 +53,8 @@ class PageTotals {
   private readonly byTable = new Map<string, { version: string; times: Promise<Float64Array> }>();
   constructor(private readonly pool: pg.Pool) {}
 
-  async count(table: string, updateTimeStart: string | undefined): Promise<number> {
+  /** `where` is the page query's: TRUE, or `update_time >= $1` with the start as the one parameter. */
+  async count(table: string, where: string, params: readonly string[]): Promise<number> {
     let version: string;
     try {
       const { rows } = await this.pool.query<{ v: string }>(
@@ -61,10 +62,10 @@ class PageTotals {
       version = rows[0]!.v;
     } catch {
       // no change log (its creation failed at start): count, as the real platform does
-      const where = updateTimeStart === undefined ? 'TRUE' : 'update_time >= $1::timestamp';
-      const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, updateTimeStart === undefined ? [] : [updateTimeStart]);
+      const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, [...params]);
       return rows[0]!.n;
     }
+    const updateTimeStart = params[0];
     let cached = this.byTable.get(table);
     if (cached?.version !== version) {
       const times = this.pool
@@ -140,7 +141,7 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     const q = req.query as Record<string, unknown>;
     const pageNo = intParam(q.pageNo, 'pageNo', 1, 1, 1_000_000);
     const pageSize = intParam(q.pageSize, 'pageSize', 20, 1, MAX_PAGE_SIZE);
-    const params: unknown[] = [];
+    const params: string[] = [];
     let where = 'TRUE';
     if (q.updateTimeStart !== undefined && q.updateTimeStart !== '') {
       if (typeof q.updateTimeStart !== 'string' || !LOCAL_INSTANT.test(q.updateTimeStart)) throw new BadParam('updateTimeStart格式应为yyyy-MM-dd HH:mm:ss');
@@ -150,7 +151,7 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     const table = `${SCHEMA}.${TABLE_OF[resource]}`;
     const [{ rows }, total] = await Promise.all([
       pool.query(`SELECT ${selectOf(resource)} FROM ${table} WHERE ${where} ORDER BY update_time, id LIMIT ${pageSize} OFFSET ${(pageNo - 1) * pageSize}`, params),
-      totals.count(table, params[0] as string | undefined),
+      totals.count(table, where, params),
     ]);
     send(res, ok({ records: rows, total }));
   });

@@ -230,18 +230,24 @@ describe('transport source (交通运输)', () => {
     expect((await get('licences', { updateTimeStart: '2025-02-01T16:30:00Z' })).data.code).toBe(40001);
   });
 
+  /** SQL on the department database from a client of its own (as the department's own clerks would write) */
+  const direct = async (sql: string, params: unknown[] = []) => {
+    const c = new pg.Client(env.departmentsDatabaseUrl);
+    await c.connect();
+    try {
+      return (await c.query(sql, params)).rows as Record<string, unknown>[];
+    } finally {
+      await c.end();
+    }
+  };
+  /** the `total` of a one-record vehicles page from the given simulator */
+  const totalOf = async (s: RunningSimulator, params: Record<string, unknown>) =>
+    (await axios.get(`${String(s.connectorOptions.baseUrl)}${API_BASE}/vehicles`, {
+      params: { pageNo: 1, pageSize: 1, ...params }, headers: { apikey: String(s.connectorOptions.apiKey) }, timeout: 2000,
+    })).data.data.total as number;
+
   it('total is the count of rows at or after updateTimeStart, also right after another client wrote to the table', async () => {
-    const total = async (params: Record<string, unknown>) =>
-      (await axios.get(`${baseUrl()}${API_BASE}/vehicles`, { params: { pageNo: 1, pageSize: 1, ...params }, headers: { apikey: String(sim.connectorOptions.apiKey) }, timeout: 2000 })).data.data.total as number;
-    const direct = async (sql: string, params: unknown[] = []) => {
-      const c = new pg.Client(env.departmentsDatabaseUrl);
-      await c.connect();
-      try {
-        return (await c.query(sql, params)).rows as { n: number }[];
-      } finally {
-        await c.end();
-      }
-    };
+    const total = (params: Record<string, unknown>) => totalOf(sim, params);
     const table = `${SCHEMA}.${TABLE_OF.vehicles}`;
     const expected = async (start: string) => (await direct(`SELECT count(*)::int AS n FROM ${table} WHERE update_time >= $1::timestamp`, [start]))[0]!.n;
     for (const start of ['2000-01-01 00:00:00', '2025-01-01 08:00:00', '2025-01-01 08:00:01', '2099-01-01 00:00:00']) {
@@ -261,21 +267,9 @@ describe('transport source (交通运输)', () => {
   });
 
   it('a system seeded before the change log had one gets it when the simulator starts; without one, totals are counted', async () => {
-    const direct = async (sql: string) => {
-      const c = new pg.Client(env.departmentsDatabaseUrl);
-      await c.connect();
-      try {
-        return (await c.query(sql)).rows as Record<string, unknown>[];
-      } finally {
-        await c.end();
-      }
-    };
     const hasLog = async () => (await direct(`SELECT to_regclass('${SCHEMA}.change_log') IS NOT NULL AND EXISTS (
       SELECT 1 FROM pg_trigger WHERE tgname = '${TABLE_OF.vehicles}_changed') AS ok`))[0]!.ok;
-    const totalOf = async (s: RunningSimulator, start: string) =>
-      (await axios.get(`${String(s.connectorOptions.baseUrl)}${API_BASE}/vehicles`, {
-        params: { pageNo: 1, pageSize: 1, updateTimeStart: start }, headers: { apikey: String(s.connectorOptions.apiKey) }, timeout: 2000,
-      })).data.data.total as number;
+    const since = (s: RunningSimulator, start: string) => totalOf(s, { updateTimeStart: start });
     const table = `${SCHEMA}.${TABLE_OF.vehicles}`;
     const dropLog = `DROP FUNCTION ${SCHEMA}.note_change() CASCADE; DROP TABLE ${SCHEMA}.change_log`;
     await direct(dropLog);
@@ -284,18 +278,18 @@ describe('transport source (交通运输)', () => {
     try {
       expect(await hasLog()).toBe(true);
       await direct(`INSERT INTO ${table} (id, update_time) VALUES ('VEH-OLD', '2097-06-01 00:00:00')`);
-      expect(await totalOf(again, '2097-01-01 00:00:00')).toBe(1);
+      expect(await since(again, '2097-01-01 00:00:00')).toBe(1);
       // the log gone under a running simulator: it counts instead
       await direct(dropLog);
       await direct(`DELETE FROM ${table} WHERE id = 'VEH-OLD'`);
-      expect(await totalOf(again, '2097-01-01 00:00:00')).toBe(0);
-      expect(await totalOf(again, '2000-01-01 00:00:00')).toBe(5);
+      expect(await since(again, '2097-01-01 00:00:00')).toBe(0);
+      expect(await since(again, '2000-01-01 00:00:00')).toBe(5);
     } finally {
       await direct(`DELETE FROM ${table} WHERE id = 'VEH-OLD'`);
       await again.close();
     }
     // the other simulator of this suite, started with the log, works on: its next answer counts
-    expect(await totalOf(sim, '2000-01-01 00:00:00')).toBe(5);
+    expect(await since(sim, '2000-01-01 00:00:00')).toBe(5);
     await (await source.simulator.start(env)).close(); // leaves the log in place for the tests after this one
     expect(await hasLog()).toBe(true);
   });
