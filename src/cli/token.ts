@@ -1,5 +1,5 @@
 /**
- * `npm run token -- --role ROLE [--role ROLE2] [--department DEPT] [--ttl 1h] [--subject NAME]`
+ * `npm run token -- --role ROLE [--role ROLE2] [--department DEPT] [--office OFFICE] [--name 姓名] [--ttl 1h] [--subject ID]`
  * Issues an HS256 token for local use, signed with HUB_JWT_SECRET or the demo secret in the data folder.
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +13,8 @@ const { values } = parseArgs({
     department: { type: 'string' },
     ttl: { type: 'string', default: '1h' },
     subject: { type: 'string' },
+    office: { type: 'string' },
+    name: { type: 'string' },
   },
 });
 const roles = values.role ?? [];
@@ -31,5 +33,5 @@ if (!/^\d+[smhd]$/.test(values.ttl!)) {
 }
 const cfg = loadConfig();
 const { secret } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
-const token = await issueToken(secret, { subject: values.subject ?? `local-${roles.join('+')}`, roles: roles.filter(isRole), department: values.department ?? null }, values.ttl);
+const token = await issueToken(secret, { subject: values.subject ?? `local-${roles.join('+')}`, roles: roles.filter(isRole), department: values.department ?? null, office: values.office ?? null, name: values.name ?? null }, values.ttl);
 process.stdout.write(`${token}\n`);

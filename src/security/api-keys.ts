@@ -22,5 +22,5 @@ export async function verifyApiKey(ds: DataSource, key: string): Promise<Verifie
   const [row] = await ds.query(`SELECT name, roles, department FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`, [hashKey(key)]);
   if (!row) return null;
   const roles = (row.roles as string[]).filter(isRole);
-  return { subject: `api-key:${row.name}`, department: row.department, roles, expiresAt: null, via: 'api_key' };
+  return { subject: `api-key:${row.name}`, department: row.department, roles, expiresAt: null, via: 'api_key', office: null, name: null };
 }

@@ -14,7 +14,11 @@ export interface VerifiedCaller {
   department: string | null;
   roles: Role[];
   expiresAt: Date | null;
-  via: 'jwt' | 'api_key';
+  via: 'jwt' | 'api_key' | 'session';
+  /** 办理机构 (claim `office`) */
+  office: string | null;
+  /** display name (claim `name`) */
+  name: string | null;
 }
 
 export interface TokenSettings {
@@ -89,6 +93,8 @@ export class TokenVerifier {
         roles,
         expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
         via: 'jwt',
+        office: typeof payload.office === 'string' && payload.office.trim() ? payload.office.trim() : null,
+        name: typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim() : null,
       };
     } catch (e) {
       if (e instanceof TokenError) throw e;
@@ -98,8 +104,13 @@ export class TokenVerifier {
 }
 
 /** Issues an HS256 token (local use and tests). ttl like '1h', '30m', '7d'. */
-export async function issueToken(secret: string, claims: { subject: string; roles: Role[]; department?: string | null }, ttl = '1h', opts: { issuer?: string; audience?: string } = {}): Promise<string> {
-  let jwt = new SignJWT({ roles: claims.roles, ...(claims.department ? { dept: claims.department } : {}) })
+export async function issueToken(secret: string, claims: { subject: string; roles: Role[]; department?: string | null; office?: string | null; name?: string | null }, ttl = '1h', opts: { issuer?: string; audience?: string } = {}): Promise<string> {
+  let jwt = new SignJWT({
+    roles: claims.roles,
+    ...(claims.department ? { dept: claims.department } : {}),
+    ...(claims.office ? { office: claims.office } : {}),
+    ...(claims.name ? { name: claims.name } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.subject)
     .setIssuedAt()

@@ -94,7 +94,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     if (!caller) throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const purpose = purposeOf(req.headers['x-purpose']);
-    return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via }, purpose);
+    return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via, office: caller.office, name: caller.name }, purpose);
   };
   const apollo = new ApolloServer<HubContext>({
     schema,

@@ -14,7 +14,11 @@ export interface Caller {
   department: string | null;
   roles: string[];
   /** how the caller authenticated */
-  via?: 'jwt' | 'api_key';
+  via?: 'jwt' | 'api_key' | 'session';
+  /** 办理机构 the caller's office (licensing hall, bureau section): checks and their feedback belong to it */
+  office?: string | null;
+  /** display name of the person (经办人), printed on records; the subject is the stable id */
+  name?: string | null;
 }
 
 /** Per-source settings the server needs besides the connector itself (from connectors.json and the DepartmentSource). */
