@@ -64,6 +64,9 @@ const schema = z.object({
 
 export type HubConfig = z.infer<typeof schema> & { dataDir: string };
 
+/** Every environment variable this module reads (the README's configuration table lists each; tests/readme.test.ts checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
