@@ -22,6 +22,7 @@ import { queryArmor } from '../security/query-limits.js';
 import { createRateLimiter } from '../security/rate-limit.js';
 import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, rateLimitMiddleware } from './auth.js';
+import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
 import { isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
@@ -139,7 +140,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   });
 
   app.use(ideAssets());
-  app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use(consoleRouter());
   app.get('/graphql', (req, res, next) => {
     // a browser asking for HTML gets the IDE; GraphQL-over-GET requests go on to Apollo
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) {
