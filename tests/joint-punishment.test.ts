@@ -380,8 +380,9 @@ describe('audit trail and feedback 反馈', () => {
     const c = await run({ creditCode: code('list.SAFETY_DISHONEST'), matter: 'PUBLIC_BIDDING' });
     const deny = c.measures.find((m) => m.effect === 'DENY')!;
     const FEEDBACK = `mutation($id: ID!, $a: FeedbackAction!, $n: String, $m: [String!]) { recordCheckFeedback(checkId: $id, action: $a, note: $n, measuresApplied: $m) { id action note measuresApplied recordedBy recordedAt } }`;
-    const noReason = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'NO_MEASURE_APPLIED' }, officer);
-    expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
+    // a mandatory measure applies (the DENY one): "none applied" is refused whatever the reason
+    const noneApplied = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'NO_MEASURE_APPLIED', n: '理由' }, officer);
+    expect(noneApplied.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'action', reason: 'MANDATORY_MEASURES_MISSING' });
     const foreign = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'MEASURES_APPLIED', m: ['JP-TRA-01'] }, officer);
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'measuresApplied' });
     const ok = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'MEASURES_APPLIED', n: '已限制其参与本次招标', m: [deny.code] }, officer);
@@ -401,7 +402,9 @@ describe('audit trail and feedback 反馈', () => {
 
   it('the printable record /checks/{id} is a Chinese page with the decision, hits, measures and feedback', async () => {
     const c = await run({ creditCode: code('list.CONSTRUCTION_BLACKLIST'), matter: 'CONSTRUCTION_QUALIFICATION' });
-    await gql(hub.url, `mutation($id: ID!) { recordCheckFeedback(checkId: $id, action: REFUSED, note: "黑名单在列，不予受理") { id } }`, { id: c.checkId }, officer);
+    const mandatory = c.measures.filter((m) => m.mandatory).map((m) => m.code);
+    const fb = await gql(hub.url, `mutation($id: ID!, $m: [String!]) { recordCheckFeedback(checkId: $id, action: REFUSED, note: "黑名单在列，不予受理", measuresApplied: $m) { id } }`, { id: c.checkId, m: mandatory }, officer);
+    expect(fb.errors).toBeUndefined();
     const res = await fetch(`${hub.url}${c.printUrl}`, { headers: officer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);

@@ -13,7 +13,10 @@ interface PrintableCheck {
   measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string }[];
   personsChecked: { idNumber: string; name: string | null; roles: string[] }[];
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
-  feedback: { action: string; note: string | null; measuresApplied: string[]; recordedBy: string; recordedAt: string }[];
+  feedback: { id: string; action: string; note: string | null; measuresApplied: string[]; recordedBy: string; recordedByName: string | null; office: string | null; amends: string | null; recordedAt: string }[];
+  caseNumber: string | null;
+  office: string | null;
+  checkedByName: string | null;
 }
 
 export const MATTER_ZH: Record<string, string> = {
@@ -57,14 +60,20 @@ export function renderCheckPage(c: PrintableCheck): string {
     : '<tr><td colspan="5">无适用措施</td></tr>';
   const persons = c.personsChecked.map((p) => `<li>${esc(p.name ?? '')}（${esc(p.idNumber)}）：${p.roles.map((r) => zh(SUBJECT_ZH, r)).join('、')}</li>`).join('') || '<li>无</li>';
   const sources = c.sources.map((s) => `<li>${zh(DEPT_ZH, s.department)}：${s.lastSyncedAt ? esc(new Date(s.lastSyncedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })) : '从未同步'}${s.stale ? '（数据已过期）' : ''}</li>`).join('');
-  const feedback = c.feedback.map((f) => `<li>${esc(new Date(f.recordedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))} ${esc(f.recordedBy)}：${zh(ACTION_ZH, f.action)}${f.measuresApplied.length ? `（${f.measuresApplied.map(esc).join('、')}）` : ''}${f.note ? `，${esc(f.note)}` : ''}</li>`).join('') || '<li>尚未反馈</li>';
+  // every row, oldest first: an amendment (更正) names the row it replaces, and the last row is the current feedback
+  const seq = new Map(c.feedback.map((f, i) => [f.id, i + 1]));
+  const feedback = c.feedback.length
+    ? c.feedback.map((f, i) => `<tr${i < c.feedback.length - 1 ? ' class="old"' : ''}><td>${seq.get(f.id)}${f.amends ? `（更正第${esc(seq.get(f.amends) ?? f.amends)}条）` : ''}${i === c.feedback.length - 1 ? '<br>当前' : '<br>已被更正'}</td><td>${esc(new Date(f.recordedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}</td><td>${zh(ACTION_ZH, f.action)}${f.measuresApplied.length ? `（${f.measuresApplied.map(esc).join('、')}）` : ''}</td><td>${esc(f.note ?? '')}</td><td>${esc(f.recordedByName ?? f.recordedBy)}</td><td>${esc(f.office ?? '')}</td></tr>`).join('')
+    : '<tr><td colspan="6">尚未反馈（反馈后核查方为办结）</td></tr>';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>联合惩戒核查记录 ${esc(c.checkId)}</title>
-<style>body{font-family:"Noto Serif CJK SC","SimSun",serif;margin:2em;max-width:60em}table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.3em;font-size:.9em;vertical-align:top}h1{text-align:center;font-size:1.4em}.d{font-size:1.2em;font-weight:bold}@media print{a{display:none}}</style>
+<style>body{font-family:"Noto Serif CJK SC","SimSun",serif;margin:2em;max-width:60em}table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.3em;font-size:.9em;vertical-align:top}h1{text-align:center;font-size:1.4em}.d{font-size:1.2em;font-weight:bold}.old{color:#666}@media print{a{display:none}}</style>
 </head><body>
 <h1>失信联合惩戒核查记录</h1>
 <p>核查编号：${esc(c.checkId)}<br>核查时间：${esc(new Date(c.checkedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}\u3000核查基准日：${esc(c.asOf)}<br>
-许可事项：${zh(MATTER_ZH, c.matter)}\u3000措施清单版本：第${esc(c.catalogueVersion)}版</p>
+许可事项：${zh(MATTER_ZH, c.matter)}\u3000措施清单版本：第${esc(c.catalogueVersion)}版<br>
+申请事项编号：${esc(c.caseNumber ?? '（未填写）')}<br>
+经办人：${esc(c.checkedByName ?? '（未记录）')}\u3000办理机构：${esc(c.office ?? '（未记录）')}</p>
 <table><tr><th>被核查企业</th><td>${esc(c.enterprise.name)}</td><th>统一社会信用代码</th><td>${esc(c.enterprise.creditCode)}</td></tr>
 <tr><th>登记状态</th><td>${zh(STATUS_ZH, c.enterprise.status)}</td><th>行业代码</th><td>${esc(c.enterprise.industryCode)}</td></tr></table>
 <p class="d">核查结论：${zh(DECISION_ZH, c.decision)}</p><p>${esc(c.summary)}</p>
@@ -72,7 +81,7 @@ export function renderCheckPage(c: PrintableCheck): string {
 <h2>适用惩戒措施</h2><table><tr><th>编号</th><th>措施</th><th>实施部门</th><th>效力</th><th>依据</th></tr>${measures}</table>
 <h2>已核查人员</h2><ul>${persons}</ul>
 <h2>数据来源时效</h2><ul>${sources}</ul>
-<h2>反馈情况</h2><ul>${feedback}</ul>
+<h2>反馈情况</h2><table><tr><th>序号</th><th>记录时间</th><th>处理结果</th><th>备注/理由</th><th>经办人</th><th>办理机构</th></tr>${feedback}</table>
 <p>经办人签字：＿＿＿＿＿＿\u3000\u3000日期：＿＿＿＿＿＿</p>
 </body></html>`;
 }

@@ -10,10 +10,10 @@ const service = (ctx: HubContext) => new JointPunishmentService(ctx);
 export const creditResolvers: Resolvers = {
   Query: {
     measures: async (_p, { activeOnly }, ctx) => service(ctx).catalogue(activeOnly !== false),
-    check: (_p, { checkId }, ctx) => service(ctx).getCheck(checkId),
+    check: (_p, { checkId }, ctx) => service(ctx).getCheck(checkId, ctx.caller),
     checks: async (_p, { filter, first, after }, ctx) => {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
-      const page = await service(ctx).listChecks(filter ?? {}, n, after ?? null);
+      const page = await service(ctx).listChecks(filter ?? {}, n, after ?? null, ctx.caller);
       return {
         totalCount: page.totalCount,
         edges: page.items.map((i) => ({ cursor: i.cursor, node: i.answer })),
@@ -25,18 +25,25 @@ export const creditResolvers: Resolvers = {
         },
       };
     },
+    checkFeedbackStats: (_p, { from, to }, ctx) => service(ctx).feedbackStats(from ?? null, to ?? null, ctx.caller),
   },
   Mutation: {
     runJointPunishmentCheck: (_p, { input }, ctx) => service(ctx).runOne(input, ctx.caller),
     runJointPunishmentChecks: (_p, { inputs }, ctx) => service(ctx).runMany(inputs, ctx.caller),
-    recordCheckFeedback: (_p, { checkId, action, note, measuresApplied }, ctx) =>
-      service(ctx).recordFeedback(checkId, action, note ?? null, measuresApplied ?? [], ctx.caller),
+    recordCheckFeedback: (_p, { checkId, action, note, measuresApplied, amends }, ctx) =>
+      service(ctx).recordFeedback(checkId, action, note ?? null, measuresApplied ?? [], amends ?? null, ctx.caller),
     upsertMeasure: (_p, { input }, ctx) => service(ctx).upsertMeasure(input, ctx.caller),
     deactivateMeasure: (_p, { code, reason }, ctx) => service(ctx).deactivateMeasure(code, reason, ctx.caller),
   },
   JointPunishmentCheck: {
     checkedAt: (c) => c.checkedAt,
     feedback: (c, _a, ctx) => ctx.loaders.checkFeedback.load(c.checkId),
+    caseNumber: (c) => c.caseNumber ?? null,
+    office: (c) => c.office ?? null,
+    checkedByName: (c) => c.checkedByName ?? null,
+    // a check counts as done only once its feedback is recorded
+    feedbackStatus: async (c, _a, ctx) => ((await ctx.loaders.checkFeedback.load(c.checkId)).length ? 'RECORDED' : 'AWAITING'),
+    currentFeedback: async (c, _a, ctx) => (await ctx.loaders.checkFeedback.load(c.checkId)).at(-1) ?? null,
   },
   Measure: {
     code: (m) => m.code,
@@ -59,6 +66,9 @@ export const creditResolvers: Resolvers = {
     note: (f) => f.note,
     measuresApplied: (f) => f.measures_applied,
     recordedBy: (f) => f.recorded_by,
+    recordedByName: (f) => f.recorded_by_name ?? null,
+    office: (f) => f.office ?? null,
+    amends: (f) => (f.amends == null ? null : String(f.amends)),
     recordedAt: (f) => f.recorded_at,
   },
 };

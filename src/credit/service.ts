@@ -10,6 +10,8 @@ import { checkCreditCode, checkIdNumber, maskIdNumber } from '../domain/codes.js
 import { normaliseCode, normaliseName } from '../domain/names.js';
 import { todayIso } from '../records/rules.js';
 import type { HubServices } from '../server/context.js';
+import { GraphQLError } from 'graphql';
+import { checkScope, mayGiveFeedback, type CheckScope } from '../security/policy.js';
 import { badInput, notFound } from '../server/errors.js';
 import { poolOf } from '../store/data-source.js';
 import {
@@ -23,6 +25,8 @@ export interface CheckInput {
   matter: string;
   asOf?: string | null;
   persons?: readonly string[] | null;
+  /** 申请事项编号 the application's number in the approval system */
+  caseNumber?: string | null;
 }
 
 export interface CheckAnswer {
@@ -42,6 +46,10 @@ export interface CheckAnswer {
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
   catalogueVersion: number;
   printUrl: string;
+  /** 申请事项编号, 办理机构, 经办人: null on checks stored before they were recorded */
+  caseNumber?: string | null;
+  office?: string | null;
+  checkedByName?: string | null;
 }
 
 export interface FeedbackRow {
@@ -52,12 +60,42 @@ export interface FeedbackRow {
   measures_applied: string[];
   recorded_by: string;
   recorded_at: Date;
+  recorded_by_name: string | null;
+  office: string | null;
+  amends: number | string | null;
 }
 
 export interface Caller {
   subject: string;
   department: string | null;
+  roles?: readonly string[];
+  /** 办理机构: checks and feedback belong to it */
+  office?: string | null;
+  /** 经办人 display name */
+  name?: string | null;
 }
+
+/** 申请事项编号: letters, digits, CJK, and the separators case numbers use (- _ / 〔〕). */
+const CASE_NUMBER_RE = /^[A-Za-z0-9\-_/〔〕\u3400-\u4dbf\u4e00-\u9fff]{1,64}$/u;
+
+/** A refusal a person in the console reads: the English message programs rely on, a reason code and a Chinese sentence. */
+function refusal(field: string, reason: string, message: string, messageZh: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return badInput(field, message, { reason, messageZh, ...extra });
+}
+function forbiddenOffice(): GraphQLError {
+  return new GraphQLError('only the officer who ran the check, an officer of the same office, or an administrator may record or amend its feedback', {
+    extensions: { code: 'FORBIDDEN', reason: 'NOT_OWN_OFFICE', messageZh: '该核查记录不属于您所在的办理机构，只有经办人、同一办理机构的审批人员或管理员可以反馈或更正' },
+  });
+}
+
+/** `scope` as SQL: $n boolean (all), $n+1 office, $n+2 subject. */
+const scopeSql = (n: number) => `($${n}::boolean OR caller_office = $${n + 1}::text OR caller_subject = $${n + 2}::text)`;
+const scopeParams = (s: CheckScope) => (s.all ? [true, null, null] : [false, s.office, s.subject]);
+
+/** Columns of a stored check that are not in its answer (older answers lack them). */
+const CHECK_COLUMNS = `answer, case_number, caller_office, caller_name, caller_subject`;
+type CheckRowOut = { answer: CheckAnswer; case_number: string | null; caller_office: string | null; caller_name: string | null; caller_subject: string };
+const answerOf = (r: CheckRowOut): CheckAnswer => ({ ...r.answer, caseNumber: r.case_number, office: r.caller_office, checkedByName: r.caller_name });
 
 interface EnterpriseLite {
   credit_code: string;
@@ -169,11 +207,12 @@ async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
 
 /** Stores check rows (one statement for every row given). */
 const INSERT_SQL = `INSERT INTO joint_punishment_check (check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name,
-       decision, as_of, input, answer, catalogue_version, data_versions)
+       decision, as_of, input, answer, catalogue_version, data_versions, case_number, caller_office, caller_name)
        SELECT check_id, checked_at, caller_subject, caller_department, matter, credit_code, enterprise_name, decision, as_of, input, answer,
-            catalogue_version, data_versions
+            catalogue_version, data_versions, case_number, caller_office, caller_name
        FROM jsonb_to_recordset($1::jsonb) AS x(check_id uuid, checked_at timestamptz, caller_subject text, caller_department text, matter text,
-       credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb)`;
+       credit_code text, enterprise_name text, decision text, as_of date, input jsonb, answer jsonb, catalogue_version int, data_versions jsonb,
+       case_number text, caller_office text, caller_name text)`;
 
 async function insertChecks(ds: DataSource, rows: readonly object[]): Promise<void> {
   // a named statement: pg prepares it once per pooled connection, so a check's insert is not planned every time
@@ -381,6 +420,9 @@ export class JointPunishmentService {
         sources: freshness.map((f) => ({ source: f.source, department: f.department, lastSyncedAt: f.lastSyncedAt, stale: f.stale })),
         catalogueVersion,
         printUrl: `/checks/${checkId}`,
+        caseNumber: p.caseNumber,
+        office: caller.office ?? null,
+        checkedByName: caller.name ?? null,
       });
     });
     await this.store(answers, prepared, caller, freshness);
@@ -419,7 +461,15 @@ export class JointPunishmentService {
       if (!r.ok) throw badInput(fieldName(i, `persons[${j}]`), `not a valid citizen ID number: ${r.reason}`);
       return { id, key: this.services.vault.personKey(id) };
     });
-    return { code, checksumFailure, nameKey, name: inp.name ?? null, matter: inp.matter, asOf, personKeys, input: inp };
+    let caseNumber: string | null = null;
+    if (inp.caseNumber != null) {
+      caseNumber = inp.caseNumber.trim();
+      if (!CASE_NUMBER_RE.test(caseNumber)) {
+        throw refusal(fieldName(i, 'caseNumber'), 'INVALID_CASE_NUMBER', 'not a case number: 1-64 letters, digits, Chinese characters, - _ / 〔〕',
+          '申请事项编号应为1至64位字母、数字、汉字或 - _ / 〔〕');
+      }
+    }
+    return { code, checksumFailure, nameKey, name: inp.name ?? null, matter: inp.matter, asOf, personKeys, input: inp, caseNumber };
   }
 
   async catalogue(activeOnly: boolean): Promise<{ version: number; measures: MeasureRow[] }> {
@@ -480,20 +530,35 @@ export class JointPunishmentService {
       answer: a,
       catalogue_version: a.catalogueVersion,
       data_versions: dataVersions,
+      case_number: a.caseNumber ?? null,
+      caller_office: caller.office ?? null,
+      caller_name: caller.name ?? null,
     }));
     await batchersOf(this.ds).insert.submit(rows);
   }
 
-  async getCheck(checkId: string): Promise<CheckAnswer | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(checkId)) throw badInput('checkId', 'not a check id (UUID)');
-    const [row] = await this.ds.query(`SELECT answer FROM joint_punishment_check WHERE check_id = $1`, [checkId]);
-    return row ? (row.answer as CheckAnswer) : null;
+  /** A stored check the caller may see (checkScope), else null: another office's check answers as an unknown id. */
+  async getCheck(checkId: string, caller: Caller & { roles: readonly string[] }): Promise<CheckAnswer | null> {
+    const row = await this.checkRow(checkId, checkScope(caller));
+    return row ? answerOf(row) : null;
+  }
+
+  private async checkRow(checkId: string, scope: CheckScope, em: { query: DataSource['query'] } = this.ds): Promise<CheckRowOut | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(checkId)) {
+      throw refusal('checkId', 'INVALID_CHECK_ID', 'not a check id (UUID)', '核查编号格式不正确');
+    }
+    const [row] = await em.query(`SELECT ${CHECK_COLUMNS} FROM joint_punishment_check WHERE check_id = $1 AND ${scopeSql(2)}`, [checkId, ...scopeParams(scope)]);
+    return (row as CheckRowOut | undefined) ?? null;
   }
 
   async listChecks(
-    filter: { creditCode?: string | null; matter?: string | null; decision?: string | null; from?: Date | string | null; to?: Date | string | null; callerSubject?: string | null },
+    filter: {
+      creditCode?: string | null; matter?: string | null; decision?: string | null; from?: Date | string | null; to?: Date | string | null; callerSubject?: string | null;
+      caseNumber?: string | null; awaitingFeedback?: boolean | null; mine?: boolean | null;
+    },
     first: number,
     after: string | null,
+    caller: Caller & { roles: readonly string[] },
   ): Promise<{ totalCount: number; items: { cursor: string; answer: CheckAnswer }[]; hasNextPage: boolean }> {
     let cursor: { t: string; id: string } | null = null;
     if (after) {
@@ -504,19 +569,25 @@ export class JointPunishmentService {
         throw badInput('after', 'not a cursor this list gave out');
       }
     }
-    const params = [filter.creditCode ?? null, filter.matter ?? null, filter.decision ?? null, filter.from ?? null, filter.to ?? null, filter.callerSubject ?? null];
+    if (cursor && (Number.isNaN(new Date(cursor.t).getTime()) || !/^[0-9a-f-]{36}$/i.test(cursor.id))) throw badInput('after', 'not a cursor this list gave out');
+    const mine = filter.mine ? caller.subject : null;
+    const params = [filter.creditCode ?? null, filter.matter ?? null, filter.decision ?? null, filter.from ?? null, filter.to ?? null, filter.callerSubject ?? null,
+      filter.caseNumber?.trim() || null, filter.awaitingFeedback ?? null, mine, ...scopeParams(checkScope(caller))];
     const where = `($1::text IS NULL OR credit_code = $1) AND ($2::text IS NULL OR matter = $2) AND ($3::text IS NULL OR decision = $3)
-      AND ($4::timestamptz IS NULL OR checked_at >= $4) AND ($5::timestamptz IS NULL OR checked_at < $5) AND ($6::text IS NULL OR caller_subject = $6)`;
+      AND ($4::timestamptz IS NULL OR checked_at >= $4) AND ($5::timestamptz IS NULL OR checked_at < $5) AND ($6::text IS NULL OR caller_subject = $6)
+      AND ($7::text IS NULL OR case_number = $7)
+      AND ($8::boolean IS NULL OR $8 = NOT EXISTS (SELECT 1 FROM check_feedback f WHERE f.check_id = joint_punishment_check.check_id))
+      AND ($9::text IS NULL OR caller_subject = $9) AND ${scopeSql(10)}`;
     const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check WHERE ${where}`, params);
-    const rows: { answer: CheckAnswer; checked_at: Date; check_id: string }[] = await this.ds.query(
-      `SELECT answer, checked_at, check_id FROM joint_punishment_check WHERE ${where}
-         AND ($7::timestamptz IS NULL OR (checked_at, check_id) < ($7::timestamptz, $8::uuid))
-       ORDER BY checked_at DESC, check_id DESC LIMIT $9`,
+    const rows: (CheckRowOut & { checked_at: Date; check_id: string })[] = await this.ds.query(
+      `SELECT ${CHECK_COLUMNS}, checked_at, check_id FROM joint_punishment_check WHERE ${where}
+         AND ($13::timestamptz IS NULL OR (checked_at, check_id) < ($13::timestamptz, $14::uuid))
+       ORDER BY checked_at DESC, check_id DESC LIMIT $15`,
       [...params, cursor?.t ?? null, cursor?.id ?? null, first + 1],
     );
     const items = rows.slice(0, first).map((r) => ({
       cursor: Buffer.from(JSON.stringify({ t: new Date(r.checked_at).toISOString(), id: r.check_id })).toString('base64url'),
-      answer: r.answer,
+      answer: answerOf(r),
     }));
     return { totalCount: n, items, hasNextPage: rows.length > first };
   }
@@ -527,24 +598,88 @@ export class JointPunishmentService {
     return checkIds.map((id) => rows.filter((r) => r.check_id === id));
   }
 
-  /** 反馈: "none applied" needs a reason, and applied measures must be ones the check named. */
-  async recordFeedback(checkId: string, action: string, note: string | null, measuresApplied: string[], caller: Caller): Promise<FeedbackRow> {
-    const answer = await this.getCheck(checkId);
-    if (!answer) throw notFound(`check ${checkId}`, { field: 'checkId' });
-    if (action === 'NO_MEASURE_APPLIED' && !(note && note.trim())) {
-      throw badInput('note', 'a reason is required when no measure was applied');
-    }
+  /**
+   * 反馈: what the officer did, following the check's decision (issue 16.2). Refusals name the field,
+   * a reason code and a Chinese sentence for the console. An amendment is a new row naming the current
+   * feedback it replaces; the history stays (the table is append-only).
+   */
+  async recordFeedback(
+    checkId: string, action: string, note: string | null, measuresApplied: string[], amends: string | null, caller: Caller & { roles: readonly string[] },
+  ): Promise<FeedbackRow> {
+    // the check is looked up unscoped: another office's check is refused by name (NOT_OWN_OFFICE), an unknown one is NOT_FOUND
+    const row = await this.checkRow(checkId, { all: true });
+    if (!row) throw notFound(`check ${checkId}`, { field: 'checkId', messageZh: '未找到该核查记录' });
+    if (!mayGiveFeedback(caller, { callerSubject: row.caller_subject, office: row.caller_office })) throw forbiddenOffice();
+    const answer = row.answer;
+    const text = note?.trim() || null;
     const named = new Set(answer.measures.map((m) => m.code));
     const unknown = measuresApplied.filter((m) => !named.has(m));
-    if (unknown.length) throw badInput('measuresApplied', `not among the measures of this check: ${unknown.join(', ')}`);
-    if (action === 'MEASURES_APPLIED' && measuresApplied.length === 0) {
-      throw badInput('measuresApplied', 'name the measures that were applied');
+    if (unknown.length) {
+      throw refusal('measuresApplied', 'UNKNOWN_MEASURE', `not among the measures of this check: ${unknown.join(', ')}`,
+        `措施 ${unknown.join('、')} 不在本次核查的适用措施之中`);
     }
-    const [row] = await this.ds.query(
-      `INSERT INTO check_feedback (check_id, action, note, measures_applied, recorded_by) VALUES ($1,$2,$3,$4,$5) RETURNING *`,
-      [checkId, action, note, measuresApplied, caller.subject],
+    if (answer.decision === 'DENY' && action === 'GRANTED') {
+      throw refusal('action', 'DECISION_CONTRADICTED', 'the check decided DENY: the licence cannot be recorded as granted',
+        '该核查结论为不予许可（DENY），不能反馈为准予许可');
+    }
+    const mandatory = answer.measures.filter((m) => m.mandatory).map((m) => m.code);
+    if (action === 'NO_MEASURE_APPLIED' && mandatory.length) {
+      throw refusal('action', 'MANDATORY_MEASURES_MISSING', `mandatory measures apply to this check and must be applied: ${mandatory.join(', ')}`,
+        `本次核查有约束性措施（${mandatory.join('、')}），必须实施，不能反馈为未实施措施`, { measures: mandatory });
+    }
+    if (action === 'NO_MEASURE_APPLIED' && !text) {
+      throw refusal('note', 'REASON_REQUIRED', 'a reason is required when no measure was applied', '未实施惩戒措施时须填写理由');
+    }
+    if (action === 'MEASURES_APPLIED' && measuresApplied.length === 0) {
+      throw refusal('measuresApplied', 'MEASURES_REQUIRED', 'name the measures that were applied', '请选择已实施的惩戒措施');
+    }
+    // every mandatory (约束性) measure is applied, whatever else was done (refusing the licence applies a denying measure: name it)
+    const missing = mandatory.filter((m) => !measuresApplied.includes(m));
+    if (missing.length) {
+      throw refusal('measuresApplied', 'MANDATORY_MEASURES_MISSING', `mandatory measures not named as applied: ${missing.join(', ')}`,
+        `约束性措施 ${missing.join('、')} 必须实施并在反馈中勾选`, { measures: missing });
+    }
+    return this.ds.transaction(async (em) => {
+      // one writer per check at a time, so "the current feedback" cannot move between the read and the insert
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('check_feedback'), hashtext($1))`, [checkId]);
+      const [latest] = await em.query(`SELECT id FROM check_feedback WHERE check_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT 1`, [checkId]);
+      const current = latest ? String(latest.id) : null;
+      if (current && !amends) {
+        throw refusal('amends', 'AMENDS_REQUIRED', `feedback ${current} is already recorded: to amend it, give amends: ${current} and a note saying why`,
+          '该核查已有反馈；如需更正，请注明更正的是哪条反馈并填写更正理由', { current });
+      }
+      if (amends && amends !== current) {
+        throw refusal('amends', 'STALE_AMENDMENT', current ? `feedback ${amends} is not the current feedback of this check (the current one is ${current})` : 'this check has no feedback to amend',
+          current ? '您更正的反馈已不是最新的反馈，请刷新后重试' : '该核查尚无反馈，无需更正', { current });
+      }
+      if (amends && !text) {
+        throw refusal('note', 'AMENDMENT_NOTE_REQUIRED', 'an amendment needs a note saying why', '更正反馈时须填写更正理由');
+      }
+      const [inserted] = await em.query(
+        `INSERT INTO check_feedback (check_id, action, note, measures_applied, recorded_by, recorded_by_name, office, amends)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *`,
+        [checkId, action, text, measuresApplied, caller.subject, caller.name ?? null, caller.office ?? null, amends],
+      );
+      return inserted as FeedbackRow;
+    });
+  }
+
+  /** 反馈率 per office over [from, to), scoped like the list (an officer: their own office). */
+  async feedbackStats(from: Date | string | null, to: Date | string | null, caller: Caller & { roles: readonly string[] }) {
+    const scope = checkScope(caller);
+    const rows: { office: string | null; checks: number; with_feedback: number }[] = await this.ds.query(
+      `SELECT caller_office AS office, count(*)::int AS checks,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM check_feedback f WHERE f.check_id = c.check_id))::int AS with_feedback
+       FROM joint_punishment_check c
+       WHERE ($1::timestamptz IS NULL OR checked_at >= $1) AND ($2::timestamptz IS NULL OR checked_at < $2)
+         AND ${scope.all ? 'true' : 'caller_office IS NOT DISTINCT FROM $3::text AND ($3::text IS NOT NULL OR caller_subject = $4::text)'}
+       GROUP BY caller_office ORDER BY caller_office NULLS LAST`,
+      scope.all ? [from, to] : [from, to, scope.office, scope.subject],
     );
-    return row;
+    return rows.map((r) => ({
+      office: r.office, checks: r.checks, withFeedback: r.with_feedback, awaiting: r.checks - r.with_feedback,
+      feedbackRate: r.checks ? r.with_feedback / r.checks : 0,
+    }));
   }
 
   async upsertMeasure(m: {

@@ -330,22 +330,32 @@ export type CheckFeedback = {
   __typename?: 'CheckFeedback';
   /** 处理结果 What was done. */
   action: FeedbackAction;
+  /** 更正 Id of the feedback this row amends (null: the first feedback). */
+  amends: Maybe<Scalars['ID']['output']>;
   /** 反馈编号 Id. */
   id: Scalars['ID']['output'];
   /** 已实施措施 Codes of measures applied. */
   measuresApplied: Array<Scalars['String']['output']>;
   /** 备注 Note or reason. */
   note: Maybe<Scalars['String']['output']>;
+  /** 办理机构 Office of who recorded it. */
+  office: Maybe<Scalars['String']['output']>;
   /** 记录时间 When. */
   recordedAt: Scalars['DateTime']['output'];
-  /** 记录人 Who recorded it. */
+  /** 记录人 Who recorded it (subject). */
   recordedBy: Scalars['String']['output'];
+  /** 经办人 Display name of who recorded it. */
+  recordedByName: Maybe<Scalars['String']['output']>;
 };
 
 /** 核查记录筛选 Filters on past checks. */
 export type CheckFilter = {
+  /** 待反馈 true: only checks without feedback; false: only checks with feedback. */
+  awaitingFeedback?: InputMaybe<Scalars['Boolean']['input']>;
   /** 核查人 Only checks by this caller. */
   callerSubject?: InputMaybe<Scalars['String']['input']>;
+  /** 申请事项编号 Only checks of this case number. */
+  caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** 统一社会信用代码 Only checks of this enterprise. */
   creditCode?: InputMaybe<Scalars['ID']['input']>;
   /** 核查结论 Only this decision. */
@@ -354,6 +364,8 @@ export type CheckFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** 许可事项 Only this matter. */
   matter?: InputMaybe<LicensingMatter>;
+  /** 我的 Only checks I ran. */
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
   /** 止 Checked before. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
@@ -385,7 +397,7 @@ export type CheckedPerson = {
 /** 核查发现 One finding of a check. */
 export type ComplianceFinding = {
   __typename?: 'ComplianceFinding';
-  /** 依据条款 Clause, e.g. 002 (十四). */
+  /** 依据条款 Clause, e.g. 《关于进一步加强我省安全生产工作的25条措施》（十四）. */
   clause: Scalars['String']['output'];
   /** 合同编号 The contract the finding is about (null for enterprise-level findings). */
   contractNumber: Maybe<Scalars['String']['output']>;
@@ -429,7 +441,7 @@ export type ComplianceParty =
 /** 核查规则 One compliance rule. */
 export type ComplianceRule = {
   __typename?: 'ComplianceRule';
-  /** 依据条款 Seed clause it enforces, e.g. 002 (十四). */
+  /** 依据条款 Seed clause it enforces, e.g. 《关于进一步加强我省安全生产工作的25条措施》（十四）. */
   clause: Scalars['String']['output'];
   /** 规则编号 Rule id. */
   id: Scalars['ID']['output'];
@@ -1345,6 +1357,13 @@ export type FeedbackAction =
   /** 不予许可 Licence refused */
   | 'REFUSED';
 
+/** 反馈状态 Whether a check's feedback is recorded. */
+export type FeedbackStatus =
+  /** 待反馈 No feedback yet */
+  | 'AWAITING'
+  /** 已反馈 Feedback recorded */
+  | 'RECORDED';
+
 /** 证据记录 A record proving a finding. */
 export type FindingEvidence = {
   __typename?: 'FindingEvidence';
@@ -1877,24 +1896,34 @@ export type JointPunishmentCheck = {
   __typename?: 'JointPunishmentCheck';
   /** 核查基准日 The date the check answers as of. */
   asOf: Scalars['Date']['output'];
+  /** 申请事项编号 The application's case number, when given. */
+  caseNumber: Maybe<Scalars['String']['output']>;
   /** 措施清单版本 Catalogue version used. */
   catalogueVersion: Scalars['Int']['output'];
   /** 核查编号 Id of the stored check. */
   checkId: Scalars['ID']['output'];
   /** 核查时间 When the check ran. */
   checkedAt: Scalars['DateTime']['output'];
+  /** 经办人 Display name of the officer who ran the check. */
+  checkedByName: Maybe<Scalars['String']['output']>;
+  /** 当前反馈 The current feedback (the latest row; earlier rows are in `feedback`). */
+  currentFeedback: Maybe<CheckFeedback>;
   /** 核查结论 Decision. */
   decision: CheckDecision;
   /** 被核查企业 The enterprise checked. */
   enterprise: CheckedEnterprise;
-  /** 反馈 Feedback recorded on this check. */
+  /** 反馈 Feedback recorded on this check, oldest first (amendments follow what they amend). */
   feedback: Array<CheckFeedback>;
+  /** 反馈状态 AWAITING until feedback is recorded: a check counts as done only then. */
+  feedbackStatus: FeedbackStatus;
   /** 命中记录 List entries in force that hit the enterprise or its persons. */
   hits: Array<ListHit>;
   /** 许可事项 The licensing matter checked for. */
   matter: LicensingMatter;
   /** 适用措施 Measures that apply for this matter. */
   measures: Array<AppliedMeasure>;
+  /** 办理机构 Office code of the officer who ran the check (null for checks recorded before offices were). */
+  office: Maybe<Scalars['String']['output']>;
   /** 已核查人员 Persons checked (ID numbers masked). */
   personsChecked: Array<CheckedPerson>;
   /** 打印页 URL of the printable record (Chinese). */
@@ -1909,6 +1938,8 @@ export type JointPunishmentCheck = {
 export type JointPunishmentCheckInput = {
   /** 核查基准日 Check as of this date (default today). */
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  /** 申请事项编号 The application's case number in the approval system (1–64 letters, digits, CJK, - _ / 〔〕). */
+  caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** 统一社会信用代码 The applicant's credit code (or give `name`). */
   creditCode?: InputMaybe<Scalars['ID']['input']>;
   /** 许可事项 The licensing matter. */
@@ -2292,7 +2323,16 @@ export type Mutation = {
   _noop: Maybe<Scalars['Boolean']['output']>;
   /** 停用措施 Deactivates a measure (administrators). Bumps the catalogue version. */
   deactivateMeasure: Measure;
-  /** 反馈 Records what the officer did after a check (measures applied, or none with a reason). */
+  /**
+   * 反馈 Records what the officer did after a check (measures applied, or none with a reason). The feedback
+   * follows the decision: a DENY check is never GRANTED, and every mandatory (约束性) measure of the check must
+   * be named as applied. Only the officer who ran the check, an officer of the same office, or an
+   * administrator may record it. A check that already has feedback is amended (更正): give `amends`, the id of
+   * its current (latest) feedback, and a note saying why; the earlier rows stay as history.
+   * Refusals carry `extensions.reason` (DECISION_CONTRADICTED, MANDATORY_MEASURES_MISSING, REASON_REQUIRED,
+   * UNKNOWN_MEASURE, MEASURES_REQUIRED, NOT_OWN_OFFICE, AMENDS_REQUIRED, STALE_AMENDMENT, AMENDMENT_NOTE_REQUIRED)
+   * and `extensions.messageZh`.
+   */
   recordCheckFeedback: CheckFeedback;
   /**
    * 联合惩戒核查 Checks an enterprise and its responsible persons against every department's lists for one
@@ -2317,6 +2357,7 @@ export type MutationDeactivateMeasureArgs = {
 /** 变更 Entry points for writing; each capability extends it. */
 export type MutationRecordCheckFeedbackArgs = {
   action: FeedbackAction;
+  amends?: InputMaybe<Scalars['ID']['input']>;
   checkId: Scalars['ID']['input'];
   measuresApplied?: InputMaybe<Array<Scalars['String']['input']>>;
   note?: InputMaybe<Scalars['String']['input']>;
@@ -2348,6 +2389,21 @@ export type NameMatchKind =
   | 'NORMALISED'
   /** 相似 Similar (trigram similarity), only with fuzzy: true */
   | 'SIMILAR';
+
+/** 反馈率 Feedback statistics of one office. */
+export type OfficeFeedbackStats = {
+  __typename?: 'OfficeFeedbackStats';
+  /** 待反馈 Checks awaiting feedback. */
+  awaiting: Scalars['Int']['output'];
+  /** 核查数 Checks run. */
+  checks: Scalars['Int']['output'];
+  /** 反馈率 withFeedback / checks (0 when no checks). */
+  feedbackRate: Scalars['Float']['output'];
+  /** 办理机构 Office code (null: checks by callers without an office). */
+  office: Maybe<Scalars['String']['output']>;
+  /** 已反馈 Checks with feedback. */
+  withFeedback: Scalars['Int']['output'];
+};
 
 /** 排序方向 Order direction. */
 export type OrderDirection =
@@ -2754,9 +2810,17 @@ export type Query = {
    * No operation of the API alters the log; `auditChain` verifies its hash chain.
    */
   auditLog: AuditEntryConnection;
-  /** 核查记录 One stored joint-punishment check. */
+  /**
+   * 核查记录 One stored joint-punishment check. A licensing officer sees only the checks of their own office
+   * (and their own): another office's check answers null, as an unknown id does.
+   */
   check: Maybe<JointPunishmentCheck>;
-  /** 核查记录 Past checks, newest first, with filters. */
+  /**
+   * 反馈率统计 Per office (办理机构): checks run from `from` (inclusive) to `to` (exclusive), how many have
+   * feedback, how many await it, and the feedback rate. Licensing officers get their own office only.
+   */
+  checkFeedbackStats: Array<OfficeFeedbackStats>;
+  /** 核查记录 Past checks, newest first, with filters. Licensing officers see their own office's checks only. */
   checks: CheckConnection;
   /** 核查规则 The compliance rules: id, severity, clause and title. */
   complianceRules: Array<ComplianceRule>;
@@ -2848,6 +2912,13 @@ export type QueryAuditLogArgs = {
 /** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
 export type QueryCheckArgs = {
   checkId: Scalars['ID']['input'];
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryCheckFeedbackStatsArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -3804,6 +3875,7 @@ export type ResolversTypes = ResolversObject<{
   EnterpriseStatusComparison: EnterpriseStatusComparison;
   EnterpriseWhere: EnterpriseWhere;
   FeedbackAction: FeedbackAction;
+  FeedbackStatus: FeedbackStatus;
   FindingEvidence: ResolverTypeWrapper<Evidence>;
   FindingParty: ResolverTypeWrapper<Party>;
   FireSection: ResolverTypeWrapper<SectionView>;
@@ -3860,6 +3932,7 @@ export type ResolversTypes = ResolversObject<{
   MeasureInput: MeasureInput;
   Mutation: ResolverTypeWrapper<{}>;
   NameMatchKind: NameMatchKind;
+  OfficeFeedbackStats: ResolverTypeWrapper<OfficeFeedbackStats>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Penalty: ResolverTypeWrapper<PenaltyView>;
@@ -4028,6 +4101,7 @@ export type ResolversParentTypes = ResolversObject<{
   MeasureCatalogue: Omit<MeasureCatalogue, 'measures'> & { measures: Array<ResolversParentTypes['Measure']> };
   MeasureInput: MeasureInput;
   Mutation: {};
+  OfficeFeedbackStats: OfficeFeedbackStats;
   PageInfo: PageInfo;
   Penalty: PenaltyView;
   PenaltyConnection: Omit<PenaltyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PenaltyEdge']>, nodes: Array<ResolversParentTypes['Penalty']> };
@@ -4184,11 +4258,14 @@ export type CheckEdgeResolvers<ContextType = HubContext, ParentType extends Reso
 
 export type CheckFeedbackResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CheckFeedback'] = ResolversParentTypes['CheckFeedback']> = ResolversObject<{
   action?: Resolver<ResolversTypes['FeedbackAction'], ParentType, ContextType>;
+  amends?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   measuresApplied?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  office?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedByName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -4579,15 +4656,20 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type JointPunishmentCheckResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['JointPunishmentCheck'] = ResolversParentTypes['JointPunishmentCheck']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  caseNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   catalogueVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   checkId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  checkedByName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currentFeedback?: Resolver<Maybe<ResolversTypes['CheckFeedback']>, ParentType, ContextType>;
   decision?: Resolver<ResolversTypes['CheckDecision'], ParentType, ContextType>;
   enterprise?: Resolver<ResolversTypes['CheckedEnterprise'], ParentType, ContextType>;
   feedback?: Resolver<Array<ResolversTypes['CheckFeedback']>, ParentType, ContextType>;
+  feedbackStatus?: Resolver<ResolversTypes['FeedbackStatus'], ParentType, ContextType>;
   hits?: Resolver<Array<ResolversTypes['ListHit']>, ParentType, ContextType>;
   matter?: Resolver<ResolversTypes['LicensingMatter'], ParentType, ContextType>;
   measures?: Resolver<Array<ResolversTypes['AppliedMeasure']>, ParentType, ContextType>;
+  office?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personsChecked?: Resolver<Array<ResolversTypes['CheckedPerson']>, ParentType, ContextType>;
   printUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceFreshness']>, ParentType, ContextType>;
@@ -4712,6 +4794,15 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   runJointPunishmentCheck?: Resolver<ResolversTypes['JointPunishmentCheck'], ParentType, ContextType, RequireFields<MutationRunJointPunishmentCheckArgs, 'input'>>;
   runJointPunishmentChecks?: Resolver<Array<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<MutationRunJointPunishmentChecksArgs, 'inputs'>>;
   upsertMeasure?: Resolver<ResolversTypes['Measure'], ParentType, ContextType, RequireFields<MutationUpsertMeasureArgs, 'input'>>;
+}>;
+
+export type OfficeFeedbackStatsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['OfficeFeedbackStats'] = ResolversParentTypes['OfficeFeedbackStats']> = ResolversObject<{
+  awaiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  checks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  feedbackRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  office?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withFeedback?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -4846,6 +4937,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   auditChain?: Resolver<ResolversTypes['AuditChainStatus'], ParentType, ContextType>;
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   check?: Resolver<Maybe<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<QueryCheckArgs, 'checkId'>>;
+  checkFeedbackStats?: Resolver<Array<ResolversTypes['OfficeFeedbackStats']>, ParentType, ContextType, Partial<QueryCheckFeedbackStatsArgs>>;
   checks?: Resolver<ResolversTypes['CheckConnection'], ParentType, ContextType, RequireFields<QueryChecksArgs, 'first'>>;
   complianceRules?: Resolver<Array<ResolversTypes['ComplianceRule']>, ParentType, ContextType>;
   contractCheck?: Resolver<ResolversTypes['ContractCheck'], ParentType, ContextType, RequireFields<QueryContractCheckArgs, 'input'>>;
@@ -5148,6 +5240,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   Measure?: MeasureResolvers<ContextType>;
   MeasureCatalogue?: MeasureCatalogueResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OfficeFeedbackStats?: OfficeFeedbackStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Penalty?: PenaltyResolvers<ContextType>;
   PenaltyConnection?: PenaltyConnectionResolvers<ContextType>;

@@ -71,6 +71,8 @@ export const POLICY: Record<string, TypePolicy> = {
     measures: ANY,
     check: only('licensing_officer', 'inspector'),
     checks: only('licensing_officer', 'inspector'),
+    // per office, scoped like `checks` (checkScope below)
+    checkFeedbackStats: only('licensing_officer', 'inspector'),
     sources: only('department_operator'),
     syncRuns: only('department_operator'),
     quarantinedRecords: only('department_operator'),
@@ -144,6 +146,7 @@ export const POLICY: Record<string, TypePolicy> = {
   MeasureCatalogue: { '*': ANY },
   CheckConnection: { '*': ANY },
   CheckEdge: { '*': ANY },
+  OfficeFeedbackStats: { '*': ANY },
 
   // department sections
   EmergencySection: { '*': ANY },
@@ -212,6 +215,35 @@ export const POLICY: Record<string, TypePolicy> = {
   AuditChainStatus: { '*': ANY },
   Caller: { '*': ANY },
 };
+
+/**
+ * Which stored joint-punishment checks a caller may see and give feedback on (issue 17.4: checks belong
+ * to their office). Applied in SQL by src/credit/service.ts to `check`, `checks`, `checkFeedbackStats`,
+ * the printable record and the REST facade (they all run the same queries).
+ * - admin: every check (catalogue and supervision of the whole hub).
+ * - inspector 执法人员: every check, read only (the mutation rule above keeps feedback to officers).
+ *   Inspectors supervise how licensing applies joint punishment across offices and departments (an
+ *   enterprise's checks in one office say little without the others'), and a check carries no clear
+ *   personal data (ID numbers masked), so a narrower scope would hide what they are there to see.
+ * - licensing_officer: the checks of their own office (caller_office = the token's office), and the
+ *   checks they ran themselves (an officer without an office in the token sees only their own).
+ *   Another office's check answers as an unknown id does (null / NOT_FOUND), so its existence does not
+ *   leak; recording or amending feedback on it is refused FORBIDDEN with reason NOT_OWN_OFFICE (the id is
+ *   a random UUID the officer can only have been given, and the console must say why).
+ */
+export type CheckScope = { all: true } | { all: false; office: string | null; subject: string };
+
+export function checkScope(caller: PolicyCaller & { office?: string | null }): CheckScope {
+  if (caller.roles.includes('admin') || caller.roles.includes('inspector')) return { all: true };
+  return { all: false, office: caller.office ?? null, subject: caller.subject };
+}
+
+/** Who may record or amend feedback on a check: who ran it, an officer of its office, or an admin. */
+export function mayGiveFeedback(caller: PolicyCaller & { office?: string | null }, check: { callerSubject: string; office: string | null }): boolean {
+  if (caller.roles.includes('admin')) return true;
+  if (!caller.roles.includes('licensing_officer')) return false;
+  return check.callerSubject === caller.subject || (!!caller.office && caller.office === check.office);
+}
 
 /** The rule of Type.field, or null when the policy has none (refused at run time, and the walk test fails). */
 export function ruleFor(typeName: string, fieldName: string): Rule | null {

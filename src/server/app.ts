@@ -15,7 +15,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { enterpriseExportRouter } from '../analytics/export.js';
-import { jointPunishmentRouter } from '../credit/rest.js';
+import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
 import { applyPolicy } from '../security/authorize.js';
 import { queryArmor } from '../security/query-limits.js';
@@ -161,7 +161,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     }
     void observability.metricsHandler(req, res);
   });
-  app.use(jointPunishmentRouter(schema, contextFor));
+  app.use(jointPunishmentRouter(schema, contextFor, services.log));
   app.use(enterpriseExportRouter(services));
   app.use(
     '/graphql',
@@ -171,6 +171,9 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
       context: ({ req }) => contextFor(req),
     }),
   );
+  // /api answers JSON only: unknown paths 404, errors (malformed bodies included) in the REST error shape
+  app.use('/api', apiNotFound);
+  app.use('/api', apiErrorHandler(services.log));
   app.use(bodyErrorHandler);
 
   return {

@@ -68,6 +68,8 @@ class MissingCredential extends TokenError {}
 export function isPublicRequest(req: Request): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (req.path === '/healthz' || req.path === '/readyz' || req.path === '/' || req.path.startsWith('/ide/')) return true;
+  // the REST facade's OpenAPI document: read by developers before they hold a key
+  if (req.path === '/api/v1/openapi.json') return true;
   // the IDE page itself (a browser asking /graphql for HTML, without an operation)
   return req.path === '/graphql' && !req.query.query && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
 }

@@ -1,11 +1,12 @@
 /** 层层转包: no more non-labour contract layers below the builder than the policy allows. */
 import { finding, partyOf, type Rule, type TreeNode } from '../model.js';
 import { contractEvidence, describeContract } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const chainDepthRule: Rule = {
   id: 'CHAIN_TOO_DEEP',
   severity: 'VIOLATION',
-  clause: '000 (十四)',
+  clause: cite('000', '（十四）'),
   titleZh: '层层转包：分包层级超过规定',
   titleEn: 'Chain of subcontracts deeper than allowed',
   onContract(node, ctx) {

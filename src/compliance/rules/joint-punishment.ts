@@ -4,11 +4,12 @@
  * measure makes it a violation, otherwise a warning).
  */
 import { finding, partyOf, type Rule } from '../model.js';
+import { cite } from '../../domain/documents.js';
 
 export const blacklistedPartyRule: Rule = {
   id: 'BLACKLISTED_PARTY',
   severity: 'VIOLATION',
-  clause: '002 (十八)',
+  clause: cite('002', '（十八）'),
   titleZh: '参与方被列入失信联合惩戒名单或黑名单',
   titleEn: 'A party is on a joint-punishment list or blacklist',
   parties: 'ALL',

@@ -1,11 +1,12 @@
 /** 002 (二十一): enterprises of the listed high-risk industries must have safety liability insurance 安全生产责任保险 in force. */
 import { insuranceInForce } from '../../records/rules.js';
 import { evidenceOf, finding, partyOf, type Rule } from '../model.js';
+import { cite } from '../../domain/documents.js';
 
 export const liabilityInsuranceRule: Rule = {
   id: 'NO_LIABILITY_INSURANCE',
   severity: 'VIOLATION',
-  clause: '002 (二十一)',
+  clause: cite('002', '（二十一）'),
   titleZh: '高危行业企业未投保安全生产责任保险',
   titleEn: 'High-risk enterprise without safety liability insurance in force',
   onEnterprise(e, ctx) {

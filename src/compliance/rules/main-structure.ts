@@ -1,11 +1,12 @@
 /** 主体结构分包: the main structure of the work may not be subcontracted (labour for it may). */
 import { finding, type Rule } from '../model.js';
 import { chainParties, contractEvidence, describeContract } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const mainStructureRule: Rule = {
   id: 'MAIN_STRUCTURE_SUBCONTRACTED',
   severity: 'VIOLATION',
-  clause: '002 (十四)',
+  clause: cite('002', '（十四）'),
   titleZh: '违法分包：将主体结构施工分包给他人',
   titleEn: 'Illegal subcontracting: the main structure is subcontracted',
   onContract(node, ctx) {

@@ -7,6 +7,7 @@ import type { CredentialView } from '../../records/views.js';
 import { evidenceOf, finding, partyOf, type Party, type Rule, type TreeNode, type ProjectContext } from '../model.js';
 import { specialtyFor } from '../policy.js';
 import { contractEvidence, contractValidity } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 const certEvidence = (cs: CredentialView[]) =>
   cs.map((c) => evidenceOf(c, 'credential',
@@ -25,7 +26,7 @@ function parties(node: TreeNode, ctx: ProjectContext, extra: Party[] = []): Part
 export const qualificationBorrowingRule: Rule = {
   id: 'QUALIFICATION_BORROWING',
   severity: 'VIOLATION',
-  clause: '002 (十四)',
+  clause: cite('002', '（十四）'),
   titleZh: '挂靠资质：项目经理注册建造师证书不属于承包单位，或专业、等级不符',
   titleEn: 'Qualification borrowing: the project manager is not a registered constructor of the contractor, or of the wrong specialty or level',
   onContract(node, ctx) {

@@ -6,11 +6,12 @@ import { finding, type Rule } from '../model.js';
 import { gradeCovers } from '../policy.js';
 import { contractEvidence, contractParties, contractValidity } from './common.js';
 import { qualificationEvidence, qualificationsOf, requiredQualification } from './qualification.js';
+import { cite } from '../../domain/documents.js';
 
 export const qualificationExpiredRule: Rule = {
   id: 'QUALIFICATION_EXPIRED',
   severity: 'VIOLATION',
-  clause: '000 (十)',
+  clause: cite('000', '（十）'),
   titleZh: '资质在合同签订时或施工期间已过期、被暂停或撤销',
   titleEn: 'Qualification expired, suspended or revoked at signing or since',
   onContract(node, ctx) {

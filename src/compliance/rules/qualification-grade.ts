@@ -3,11 +3,12 @@ import { finding, type Rule } from '../model.js';
 import { gradeCovers, UNGRADED } from '../policy.js';
 import { contractEvidence, contractParties } from './common.js';
 import { qualificationEvidence, qualificationsOf, requiredQualification, SCALE_ZH } from './qualification.js';
+import { cite } from '../../domain/documents.js';
 
 export const qualificationGradeRule: Rule = {
   id: 'QUALIFICATION_GRADE',
   severity: 'VIOLATION',
-  clause: '000 (十)',
+  clause: cite('000', '（十）'),
   titleZh: '超越资质等级承接工程',
   titleEn: 'Qualification grade does not cover the project scale',
   onContract(node, ctx) {

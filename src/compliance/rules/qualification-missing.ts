@@ -2,11 +2,12 @@
 import { finding, type Rule } from '../model.js';
 import { contractEvidence, contractParties, enterpriseEvidence } from './common.js';
 import { qualificationEvidence, qualificationsOf, requiredQualification } from './qualification.js';
+import { cite } from '../../domain/documents.js';
 
 export const qualificationMissingRule: Rule = {
   id: 'QUALIFICATION_MISSING',
   severity: 'VIOLATION',
-  clause: '000 (十)',
+  clause: cite('000', '（十）'),
   titleZh: '无资质承包：承包方无工程所需类别的资质',
   titleEn: 'Contracting without the qualification category the work needs',
   onContract(node, ctx) {

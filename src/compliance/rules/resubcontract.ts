@@ -4,11 +4,12 @@
  */
 import { finding, type Rule } from '../model.js';
 import { chainParties, contractEvidence, describeContract } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const resubcontractRule: Rule = {
   id: 'RESUBCONTRACT',
   severity: 'VIOLATION',
-  clause: '002 (十四)',
+  clause: cite('002', '（十四）'),
   titleZh: '违法分包：分包单位将其承包的工程再分包',
   titleEn: 'Illegal subcontracting: a subcontractor subcontracts again',
   onContract(node, ctx) {

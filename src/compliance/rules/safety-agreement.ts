@@ -1,11 +1,12 @@
 /** 未签订安全生产协议: the parties of every contract must sign a safety production agreement. */
 import { finding, type Rule } from '../model.js';
 import { contractEvidence, contractParties, describeContract } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const safetyAgreementRule: Rule = {
   id: 'NO_SAFETY_AGREEMENT',
   severity: 'VIOLATION',
-  clause: '004 (一)4',
+  clause: cite('004', '（一）4'),
   titleZh: '发包方与承包方未签订安全生产协议',
   titleEn: 'No safety production agreement between the parties of a contract',
   onContract(node, ctx) {

@@ -1,11 +1,12 @@
 /** 000 (四): enterprises of mines, construction and other listed high-risk industries must have a safety director 安全总监. */
 import { finding, partyOf, type Rule } from '../model.js';
 import { roleActive } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const safetyDirectorRule: Rule = {
   id: 'NO_SAFETY_DIRECTOR',
   severity: 'VIOLATION',
-  clause: '000 (四)',
+  clause: cite('000', '（四）'),
   titleZh: '高危行业企业未配备安全总监',
   titleEn: 'High-risk enterprise without a safety director',
   onEnterprise(e, ctx) {

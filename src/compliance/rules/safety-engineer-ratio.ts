@@ -7,13 +7,14 @@
 import { credentialValidOn } from '../../records/rules.js';
 import { evidenceOf, finding, partyOf, type Rule } from '../model.js';
 import { roleActive } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 const STAFF_ROLES = new Set(['SAFETY_MANAGER', 'SAFETY_DIRECTOR', 'REGISTERED_SAFETY_ENGINEER']);
 
 export const safetyEngineerRatioRule: Rule = {
   id: 'SAFETY_ENGINEER_RATIO',
   severity: 'VIOLATION',
-  clause: '002 (四)',
+  clause: cite('002', '（四）'),
   titleZh: '中级及以上注册安全工程师占安全管理人员比例低于规定',
   titleEn: 'Too few intermediate-or-above registered safety engineers among safety managers',
   onEnterprise(e, ctx) {

@@ -6,6 +6,7 @@ import { credentialValidOn } from '../../records/rules.js';
 import type { CredentialView } from '../../records/views.js';
 import { evidenceOf, finding, partyOf, type Rule } from '../model.js';
 import { contractEvidence, contractParties, contractValidity, enterpriseEvidence } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 const KIND_ZH: Record<string, string> = {
   CONSTRUCTION_SAFETY_LICENCE: '建筑施工企业安全生产许可证',
@@ -20,7 +21,7 @@ const licenceEvidence = (ls: CredentialView[]) =>
 export const noSafetyLicenceRule: Rule = {
   id: 'NO_SAFETY_LICENCE',
   severity: 'VIOLATION',
-  clause: '004 (一)4',
+  clause: cite('004', '（一）4'),
   titleZh: '无有效安全生产许可证',
   titleEn: 'No valid safety production licence',
   onContract(node, ctx) {

@@ -6,11 +6,12 @@
 import { credentialValidOn } from '../../records/rules.js';
 import { evidenceOf, finding, partyOf, type Finding, type Rule } from '../model.js';
 import { roleActive } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const specialOperationRule: Rule = {
   id: 'SPECIAL_OPERATION_CERTIFICATE',
   severity: 'VIOLATION',
-  clause: '003 (十五)',
+  clause: cite('003', '（十五）'),
   titleZh: '特种作业人员无证、证书过期或证书不为发证部门所知（疑似假证）',
   titleEn: 'Special operator without a certificate, with an expired one, or one unknown to the issuing department (possible fake)',
   onEnterprise(e, ctx) {

@@ -5,11 +5,12 @@
  */
 import { finding, partyOf, type Rule } from '../model.js';
 import { chainParties, contractEvidence, describeContract } from './common.js';
+import { cite } from '../../domain/documents.js';
 
 export const wholeTransferRule: Rule = {
   id: 'WHOLE_TRANSFER',
   severity: 'VIOLATION',
-  clause: '002 (十四)',
+  clause: cite('002', '（十四）'),
   titleZh: '转包：承包单位将承包的全部工程转给他人',
   titleEn: 'Whole-project transfer: a contractor passes on all of its work',
   onContract(node, ctx) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { qualificationMissingRule as rule } from '../../../src/compliance/rules/qualification-missing.js';
 import { BUILDER, GC, PROF, cleanTree, contract, enterprise, onContracts, projectContext } from '../kit.js';
+import { cite } from '../../../src/domain/documents.js';
 
 describe('QUALIFICATION_MISSING', () => {
   it('finds nothing on a clean tree', () => {
@@ -14,7 +15,7 @@ describe('QUALIFICATION_MISSING', () => {
     });
     const [f, ...rest] = onContracts(rule, ctx);
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ ruleId: 'QUALIFICATION_MISSING', severity: 'VIOLATION', clause: '000 (十)', contractNumber: 'C1', creditCode: GC });
+    expect(f).toMatchObject({ ruleId: 'QUALIFICATION_MISSING', severity: 'VIOLATION', clause: cite('000', '（十）'), contractNumber: 'C1', creditCode: GC });
     expect(f!.parties.map((p) => [p.role, p.creditCode])).toEqual([['EMPLOYER', BUILDER], ['CONTRACTOR', GC]]);
     expect(f!.evidence.map((e) => e.kind)).toEqual(['contract', 'enterprise', 'credential']);
     expect(f!.evidence[2]!.description).toContain('钢结构工程');

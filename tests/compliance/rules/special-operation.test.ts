@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { specialOperationRule as rule } from '../../../src/compliance/rules/special-operation.js';
 import { code, cred, enterprise, enterpriseContext, person, role } from '../kit.js';
+import { cite } from '../../../src/domain/documents.js';
 
 const MINE = code(60);
 const op = person(300, '李强');
@@ -16,7 +17,7 @@ describe('SPECIAL_OPERATION_CERTIFICATE', () => {
 
   it('flags a missing certificate, an expired one, and one only another department reports (possible fake)', () => {
     const [missing] = check([]);
-    expect(missing).toMatchObject({ ruleId: 'SPECIAL_OPERATION_CERTIFICATE', clause: '003 (十五)', creditCode: MINE });
+    expect(missing).toMatchObject({ ruleId: 'SPECIAL_OPERATION_CERTIFICATE', clause: cite('003', '（十五）'), creditCode: MINE });
     expect(missing!.parties[1]).toMatchObject({ role: 'SPECIAL_OPERATOR', personName: '李强', idNumber: '420106********0300' });
     expect(check([cert({ validTo: '2025-01-01' })])[0]!.messageEn).toContain('not valid on 2025-06-01');
     const [fake] = check([cert({ department: 'HOUSING' })]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wholeTransferRule as rule } from '../../../src/compliance/rules/whole-transfer.js';
 import { BUILDER, GC, LABOUR, PROF, PROF2, cleanTree, contract, onContracts, projectContext } from '../kit.js';
+import { cite } from '../../../src/domain/documents.js';
 
 describe('WHOLE_TRANSFER', () => {
   it('finds nothing on a clean tree', () => {
@@ -11,7 +12,7 @@ describe('WHOLE_TRANSFER', () => {
     const ctx = projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC), contract('C2', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'C1', coversAllWork: true })] });
     const [f, ...rest] = onContracts(rule, ctx);
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ ruleId: 'WHOLE_TRANSFER', severity: 'VIOLATION', clause: '002 (十四)', contractNumber: 'C2' });
+    expect(f).toMatchObject({ ruleId: 'WHOLE_TRANSFER', severity: 'VIOLATION', clause: cite('002', '（十四）'), contractNumber: 'C2' });
     expect(f!.parties.map((p) => [p.role, p.creditCode])).toEqual([['EMPLOYER', BUILDER], ['TRANSFERRING', GC], ['UNDERTAKING', PROF]]);
     expect(f!.evidence.map((e) => e.sourceRecordId)).toEqual(['C1', 'C2']);
   });
