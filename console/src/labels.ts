@@ -67,7 +67,7 @@ export const EFFECT_ZH: Record<string, string> = { DENY: '不予许可', RESTRIC
 export const FEEDBACK_ACTION_ZH: Record<string, string> = {
   MEASURES_APPLIED: '已实施惩戒措施',
   NO_MEASURE_APPLIED: '未实施（附理由）',
-  GRANTED: '许可已批准',
+  GRANTED: '准予许可',
   REFUSED: '不予许可',
 };
 

@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly reason: string | null = null,
     readonly status = 0,
     readonly extensions: Record<string, unknown> = {},
+    /** true when messageZh is the server's own sentence (not our fallback for the code) */
+    readonly serverWorded = false,
   ) {
     super(messageZh);
   }
@@ -58,10 +60,11 @@ interface RawError {
 function fromRaw(raw: RawError | undefined, status: number): ApiError {
   const ext = raw?.extensions ?? {};
   const code = String(ext.code ?? raw?.code ?? (status ? `HTTP_${status}` : 'NETWORK'));
-  const zh = (ext.messageZh as string | undefined) ?? raw?.messageZh ?? errorCodeZh(code, status);
+  const given = (ext.messageZh as string | undefined) ?? raw?.messageZh;
+  const zh = given ?? errorCodeZh(code, status);
   const field = (ext.field as string | undefined) ?? raw?.field ?? null;
   const reason = (ext.reason as string | undefined) ?? raw?.reason ?? null;
-  return new ApiError(code, zh, field, reason, status, ext);
+  return new ApiError(code, zh, field, reason, status, ext, !!given);
 }
 
 async function send(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {

@@ -37,7 +37,8 @@ export function LoginPage() {
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError('NETWORK', '登录未成功，请稍后再试。');
       if (e.isFor('username')) setErrors({ username: e.messageZh });
-      else if (e.isFor('password') || e.code === 'UNAUTHENTICATED' || e.status === 401) setErrors({ password: e.code === 'UNAUTHENTICATED' || e.status === 401 ? (e.extensions.messageZh as string | undefined) ?? '用户名或密码不正确。' : e.messageZh });
+      else if (e.isFor('password')) setErrors({ password: e.messageZh });
+      else if (e.code === 'UNAUTHENTICATED' || e.status === 401) setErrors({ password: e.serverWorded ? e.messageZh : '用户名或密码不正确。' });
       else setErrors({ form: e.messageZh });
     } finally {
       setBusy(false);

@@ -128,7 +128,8 @@ export function CheckForm({ onChecked }: { onChecked: (c: Check) => void }) {
       onChecked(d.runJointPunishmentCheck);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError('UNKNOWN', '核查未成功，请稍后再试。');
-      if (e.isFor('creditCode') || e.isFor('name')) setErrors({ ...next, applicant: e.messageZh });
+      // the server's own Chinese sentence wins; without one, our explanation of the code (expected check character)
+      if (e.isFor('creditCode') || e.isFor('name')) setErrors({ ...next, applicant: e.serverWorded || !next.applicant ? e.messageZh : next.applicant });
       else if (e.isFor('matter')) setErrors({ ...next, matter: e.messageZh });
       else if (e.isFor('caseNumber')) setErrors({ ...next, caseNumber: e.messageZh });
       else if (e.isFor('persons')) setErrors({ ...next, persons: e.messageZh });

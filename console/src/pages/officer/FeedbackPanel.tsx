@@ -77,7 +77,7 @@ export function FeedbackPanel({ check, onRecorded }: { check: Check; onRecorded:
         id: check.checkId,
         action,
         note: note.trim() || null,
-        measuresApplied: action === 'MEASURES_APPLIED' ? applied : [],
+        measuresApplied: action === 'NO_MEASURE_APPLIED' ? [] : applied,
         ...(done && current ? { amends: current.id } : {}),
       });
       setEditing(false);
@@ -119,8 +119,8 @@ export function FeedbackPanel({ check, onRecorded }: { check: Check; onRecorded:
               </div>
             )}
           </Field>
-          {action === 'MEASURES_APPLIED' && (
-            <Field label="已实施的惩戒措施" required error={errors.measuresApplied} name="measuresApplied" hint="约束性措施必须实施">
+          {action !== '' && action !== 'NO_MEASURE_APPLIED' && (check.measures.length > 0 || action === 'MEASURES_APPLIED') && (
+            <Field label="已实施的惩戒措施" required={action === 'MEASURES_APPLIED'} error={errors.measuresApplied} name="measuresApplied" hint="约束性措施必须实施并勾选">
               {() => (
                 <div className="checks">
                   {check.measures.length === 0 && <span className="muted">本次核查无适用措施。</span>}
