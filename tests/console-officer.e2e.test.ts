@@ -12,6 +12,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MATTER_ZH } from '../console/src/labels.js';
 import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import type { ListEntryRecord } from '../src/domain/canonical.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
@@ -60,7 +61,7 @@ beforeAll(async () => {
        AND 'ENTERPRISE' = ANY(subject_types) ORDER BY 1 LIMIT 1`,
   )) as { matter: string }[];
   matter = m!.matter;
-  matterZh = { PUBLIC_BIDDING: '公共资源招投标', GOVERNMENT_PROCUREMENT: '政府采购' }[matter] ?? '';
+  matterZh = MATTER_ZH[matter]!;
   await createTestUser(hub.ds, 'officer', PASSWORD, { name: '陈晓明', roles: ['licensing_officer'], office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' });
   await createTestUser(hub.ds, 'officer2', PASSWORD, { name: '刘芳', roles: ['licensing_officer'], office: 'WH-HS-XK', officeName: '武汉市洪山区行政审批局' });
   await createTestUser(hub.ds, 'analyst', PASSWORD, { name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: 'HB-AWB', officeName: '湖北省安全生产委员会办公室' });
@@ -136,7 +137,8 @@ describe('the officer workbench 联合惩戒核查', () => {
 
   it('finds the blacklisted applicant by name suggestion and the check denies with the list hit', async () => {
     const input = page.getByLabel('申请人（统一社会信用代码或企业名称）');
-    await input.fill(applicant.name.slice(0, Math.max(4, applicant.name.length - 4)));
+    // the distinctive part of the name, as an officer types it (no legal form)
+    await input.fill(applicant.name.replace(/(股份有限公司|有限责任公司|有限公司|集团公司|公司|厂|店)$/, ''));
     const suggestion = page.getByRole('listbox', { name: '候选企业' }).getByRole('button').filter({ hasText: applicant.creditCode });
     await suggestion.waitFor();
     await screenshot(page, 'officer-04-suggestions');
@@ -156,7 +158,7 @@ describe('the officer workbench 联合惩戒核查', () => {
     expect(text).toContain('应急管理');
     expect(text).toContain(entry.reason);
     expect(await page.getByTestId('check-status').textContent()).toContain('待反馈');
-    if (matterZh) expect(await page.locator('.kv').textContent()).toContain(matterZh);
+    expect(await page.locator('.kv').textContent()).toContain(matterZh);
     expect(await page.locator('.kv').textContent()).toContain(CASE_NUMBER);
     // the check waits in "my checks awaiting feedback"
     await expect.poll(() => page.getByTestId('awaiting').textContent()).toContain(applicant.name);
@@ -186,6 +188,23 @@ describe('the officer workbench 联合惩戒核查', () => {
     expect(await history.textContent()).toContain('陈晓明');
     await expect.poll(async () => (await page.getByTestId('awaiting').count()) === 0 || !(await page.getByTestId('awaiting').textContent())!.includes(applicant.name)).toBe(true);
     await screenshot(page, 'officer-07-done');
+  });
+
+  it('amending feedback (更正) needs a reason and keeps the first feedback in the history', async () => {
+    await page.getByRole('button', { name: '更正反馈' }).click();
+    const form = page.getByTestId('feedback-form');
+    await form.getByLabel('不予许可').check();
+    await form.getByRole('button', { name: '保存更正' }).click();
+    await expect.poll(() => fieldError(page, 'note').textContent()).toContain('更正理由');
+    await form.getByLabel('更正理由').fill('申请已按不予许可办结');
+    await form.getByRole('button', { name: '保存更正' }).click();
+    const items = page.getByTestId('feedback-history').locator('li');
+    await expect.poll(() => items.count()).toBe(2);
+    expect(await items.nth(0).textContent()).toContain('已更正');
+    expect(await items.nth(1).textContent()).toContain('不予许可');
+    expect(await items.nth(1).textContent()).toContain('更正第 1 条');
+    expect(await page.getByTestId('check-status').textContent()).toContain('已完成');
+    await screenshot(page, 'officer-07b-amended');
   });
 
   it('prints the record with the case number, the officer and the decision in Chinese', async () => {

@@ -1,4 +1,5 @@
 /** A check's result: decision (colour-coded), summary, hits, measures, persons checked (masked), source freshness. */
+import { useSession } from '../../api/session';
 import { Badge } from '../../components/Field';
 import { DataTable } from '../../components/DataTable';
 import { Section } from '../../components/Layout';
@@ -19,6 +20,9 @@ export function StatusBadge({ check }: { check: Pick<Check, 'feedback' | 'feedba
 
 export function CheckResult({ check }: { check: Check }) {
   const tone = TONE[check.decision] ?? 'pass';
+  const { user } = useSession();
+  // the check stores the office code; the signed-in officer's own office is shown by its name
+  const office = check.office && check.office === user?.office && user.officeName ? `${user.officeName}（${check.office}）` : check.office;
   return (
     <div data-testid="check-result">
       <div className={`decision decision-${tone}`} data-testid="decision" data-decision={check.decision}>
@@ -39,20 +43,22 @@ export function CheckResult({ check }: { check: Check }) {
 
       <Section title="核查信息">
         <dl className="kv kv-cols">
-          <dt>核查编号</dt>
-          <dd><code>{check.checkId}</code></dd>
           <dt>许可事项</dt>
           <dd>{label(MATTER_ZH, check.matter)}</dd>
           <dt>申请事项编号</dt>
           <dd>{check.caseNumber ?? <span className="muted">未填写</span>}</dd>
           <dt>核查时间</dt>
-          <dd>{formatDateTime(check.checkedAt)}（基准日 {check.asOf}）</dd>
+          <dd>{formatDateTime(check.checkedAt)}</dd>
+          <dt>核查基准日</dt>
+          <dd>{check.asOf}</dd>
           <dt>经办人</dt>
           <dd>{check.checkedByName ?? '—'}</dd>
           <dt>办理机构</dt>
-          <dd>{check.office ?? '—'}</dd>
+          <dd>{office ?? '—'}</dd>
           <dt>措施清单版本</dt>
           <dd>第 {check.catalogueVersion} 版</dd>
+          <dt>核查编号</dt>
+          <dd><code>{check.checkId}</code></dd>
         </dl>
       </Section>
 
