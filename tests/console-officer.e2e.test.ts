@@ -221,6 +221,17 @@ describe('the officer workbench 联合惩戒核查', () => {
     expect(officer.foreignRequests()).toEqual([]);
   });
 
+  it('反馈率统计 shows the officer\'s office: one check, with feedback', async () => {
+    await page.getByRole('link', { name: '反馈率统计' }).click();
+    const row = page.getByTestId('feedback-stats').locator('tbody tr').filter({ hasText: 'WH-JX-XK' });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    // 办理机构, 核查数, 已反馈, 待反馈, 反馈率: the one check this office ran today has its feedback
+    expect(cells.slice(1, 4)).toEqual(['1', '1', '0']);
+    expect(cells[4]).toContain('100.0%');
+    await screenshot(page, 'officer-09-stats');
+  });
+
   it('an officer of another office cannot record feedback on the check (Chinese message, no form)', async () => {
     const other = await context();
     const p2 = await signInThroughForm(other, 'officer2');
@@ -241,7 +252,7 @@ describe('the officer workbench 联合惩戒核查', () => {
     }, checkId);
     expect(answer.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
     expect(answer.errors?.[0]?.extensions?.messageZh).toMatch(/[\u4e00-\u9fff]/);
-    await screenshot(p2, 'officer-09-other-office');
+    await screenshot(p2, 'officer-10-other-office');
     expect(other.foreignRequests()).toEqual([]);
   });
 
@@ -256,7 +267,7 @@ describe('the officer workbench 联合惩戒核查', () => {
     expect(await forbidden.textContent()).toContain('数据分析人员');
     // the menu offers no workbench to an analyst
     expect(await p3.locator('.app-nav').textContent()).not.toContain('联合惩戒核查');
-    await screenshot(p3, 'officer-10-analyst-forbidden');
+    await screenshot(p3, 'officer-11-analyst-forbidden');
     expect(ctx.foreignRequests()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** 反馈率统计: per office (办理机构), checks run in a period, with feedback, awaiting, and the feedback rate. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, graphql } from '../api/client';
+import { useSession } from '../api/session';
 import { DataTable } from '../components/DataTable';
 import { Field, Notice } from '../components/Field';
 import { Page, Section } from '../components/Layout';
@@ -15,9 +16,11 @@ interface OfficeStats {
 
 const STATS = `query FeedbackStats($from: DateTime, $to: DateTime) { checkFeedbackStats(from: $from, to: $to) { office checks withFeedback awaiting feedbackRate } }`;
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** yyyy-MM-dd of a date in the browser's time zone (toISOString would give the UTC day) */
+const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 export function OfficerStatsPage() {
+  const { user } = useSession();
   const today = new Date();
   const [from, setFrom] = useState(day(new Date(today.getFullYear(), today.getMonth(), 1)));
   const [to, setTo] = useState(day(today));
@@ -84,7 +87,7 @@ export function OfficerStatsPage() {
           rowKey={(r) => r.office ?? '—'}
           empty="统计期内没有核查记录"
           columns={[
-            { key: 'office', title: '办理机构', render: (r) => r.office ?? '（未记录机构）' },
+            { key: 'office', title: '办理机构', render: (r) => (r.office === null ? '（未记录机构）' : r.office === user?.office && user.officeName ? `${user.officeName}（${r.office}）` : r.office) },
             { key: 'checks', title: '核查数', render: (r) => r.checks, align: 'right' },
             { key: 'withFeedback', title: '已反馈', render: (r) => r.withFeedback, align: 'right' },
             { key: 'awaiting', title: '待反馈', render: (r) => r.awaiting, align: 'right' },
