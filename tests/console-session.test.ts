@@ -296,7 +296,8 @@ describe('console sign-in and sessions', () => {
           expect(fs.statSync(file).mode & 0o777).toBe(0o600);
           const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { username: string; password: string }[];
           expect(saved.map((s) => s.username).sort()).toEqual(['admin', 'analyst', 'inspector', 'officer', 'officer2', 'operator']);
-          // a second start keeps the passwords (and the file's mode)
+          // a second start keeps the passwords, and puts back the mode of a file someone opened up
+          fs.chmodSync(file, 0o644);
           await ensureDemoUsers(demoDs, demoDir);
           expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(saved);
           expect(fs.statSync(file).mode & 0o777).toBe(0o600);
