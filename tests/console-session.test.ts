@@ -20,6 +20,7 @@ import { openStore } from '../src/store/data-source.js';
 import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
 import { gql } from './support/graphql-client.js';
+import { spawnHub, writeConnectorsConfig } from './support/hub-process.js';
 import { createTestUser, signIn } from './support/session.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -348,6 +349,38 @@ describe('console sign-in and sessions', () => {
       const signedIn = await login(prod, 'officer', PASSWORD);
       expect(signedIn.status).toBe(200);
       expect(signedIn.headers.get('set-cookie')!.split(';').map((a) => a.trim())).toContain('Secure');
+    });
+  });
+
+  describe('the hub process in demo mode (npm start)', () => {
+    it('creates the demo users and prints the console URL and where the accounts are, but no working token', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-demo-start-'));
+      const hubDb = await createTestDatabase('demostart');
+      const depDb = await createTestDatabase('demodep');
+      const hub = spawnHub('src/main.ts', [], {
+        NODE_ENV: 'development', DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dir, HUB_SIMULATORS: 'false',
+        PORT: '0', HOST: '127.0.0.1', HUB_SYNC_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', CONNECTORS_CONFIG: writeConnectorsConfig(dir, {}),
+      });
+      try {
+        const [, base] = await hub.waitFor(/监管工作台 console: (http:\/\/127\.0\.0\.1:\d+)\//);
+        await hub.waitFor(/demo-users\.json/);
+        const out = hub.output();
+        expect(out).toContain(`${base}/graphql`);
+        // no token in any form: no ?token= link, nothing shaped like a JWT
+        expect(out).not.toMatch(/token=[\w.-]{10,}|eyJ[\w-]+\.[\w-]+\./);
+        const saved = JSON.parse(fs.readFileSync(demoUsersFile(dir), 'utf8')) as { username: string; password: string }[];
+        for (const p of saved.map((x) => x.password)) expect(out).not.toContain(p);
+        const officer = saved.find((x) => x.username === 'officer')!;
+        const s = await signIn(base!, 'officer', officer.password);
+        expect((await gql<Any>(base!, ME, {}, s.headers)).data.me).toMatchObject({ subject: 'officer', via: 'session', office: 'WH-JX-XK' });
+        expect((await fetch(`${base}/api/session/demo-accounts`)).status).toBe(200);
+      } finally {
+        hub.child.kill('SIGTERM');
+        await hub.exited;
+        await hubDb.drop().catch(() => undefined);
+        await depDb.drop().catch(() => undefined);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
