@@ -20,6 +20,7 @@ import { openStore } from '../src/store/data-source.js';
 import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
 import { gql } from './support/graphql-client.js';
+import { spawnHub, writeConnectorsConfig } from './support/hub-process.js';
 import { createTestUser, signIn } from './support/session.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -113,6 +114,9 @@ describe('console sign-in and sessions', () => {
       const noPassword = await post(url, '/api/session', { username: 'officer' });
       expect(noPassword.status).toBe(400);
       expect(await noPassword.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'password', messageZh: '请输入密码' } });
+      const broken = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username": "officer", ' });
+      expect(broken.status).toBe(400);
+      expect(await broken.json()).toMatchObject({ error: { code: 'BAD_REQUEST', messageZh: '请求格式不正确' } });
       // a cross-site form posts urlencoded or text/plain: never a sign-in
       const form = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=officer&password=${PASSWORD}` });
       expect(form.status).toBe(415);
@@ -260,8 +264,11 @@ describe('console sign-in and sessions', () => {
     it('limits sign-in attempts per client IP, whatever the usernames', async () => {
       const u = await hubWith({ ...baseEnv, HUB_LOGIN_MAX_FAILURES_PER_USER: '1000', HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '4', HUB_RATE_LIMIT_ANON_POINTS: '0' });
       const statuses: number[] = [];
-      for (const name of ['a1', 'a2', 'a3', 'a4', 'officer']) statuses.push((await login(u, name, name === 'officer' ? PASSWORD : 'x')).status);
-      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      for (const name of ['a1', 'a2', 'a3']) statuses.push((await login(u, name, 'x')).status);
+      // a body that does not even parse counts as an attempt
+      statuses.push((await fetch(`${u}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' })).status);
+      statuses.push((await login(u, 'officer', PASSWORD)).status);
+      expect(statuses).toEqual([401, 401, 401, 400, 429]);
     });
 
     it('limits unauthenticated requests per client IP (429 with Retry-After); authenticated callers and public paths are not held back', async () => {
@@ -296,7 +303,8 @@ describe('console sign-in and sessions', () => {
           expect(fs.statSync(file).mode & 0o777).toBe(0o600);
           const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { username: string; password: string }[];
           expect(saved.map((s) => s.username).sort()).toEqual(['admin', 'analyst', 'inspector', 'officer', 'officer2', 'operator']);
-          // a second start keeps the passwords (and the file's mode)
+          // a second start keeps the passwords, and puts back the mode of a file someone opened up
+          fs.chmodSync(file, 0o644);
           await ensureDemoUsers(demoDs, demoDir);
           expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(saved);
           expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -347,6 +355,38 @@ describe('console sign-in and sessions', () => {
       const signedIn = await login(prod, 'officer', PASSWORD);
       expect(signedIn.status).toBe(200);
       expect(signedIn.headers.get('set-cookie')!.split(';').map((a) => a.trim())).toContain('Secure');
+    });
+  });
+
+  describe('the hub process in demo mode (npm start)', () => {
+    it('creates the demo users and prints the console URL and where the accounts are, but no working token', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-demo-start-'));
+      const hubDb = await createTestDatabase('demostart');
+      const depDb = await createTestDatabase('demodep');
+      const hub = spawnHub('src/main.ts', [], {
+        NODE_ENV: 'development', DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dir, HUB_SIMULATORS: 'false',
+        PORT: '0', HOST: '127.0.0.1', HUB_SYNC_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', CONNECTORS_CONFIG: writeConnectorsConfig(dir, {}),
+      });
+      try {
+        const [, base] = await hub.waitFor(/监管工作台 console: (http:\/\/127\.0\.0\.1:\d+)\//);
+        await hub.waitFor(/demo-users\.json/);
+        const out = hub.output();
+        expect(out).toContain(`${base}/graphql`);
+        // no token in any form: no ?token= link, nothing shaped like a JWT
+        expect(out).not.toMatch(/token=[\w.-]{10,}|eyJ[\w-]+\.[\w-]+\./);
+        const saved = JSON.parse(fs.readFileSync(demoUsersFile(dir), 'utf8')) as { username: string; password: string }[];
+        for (const p of saved.map((x) => x.password)) expect(out).not.toContain(p);
+        const officer = saved.find((x) => x.username === 'officer')!;
+        const s = await signIn(base!, 'officer', officer.password);
+        expect((await gql<Any>(base!, ME, {}, s.headers)).data.me).toMatchObject({ subject: 'officer', via: 'session', office: 'WH-JX-XK' });
+        expect((await fetch(`${base}/api/session/demo-accounts`)).status).toBe(200);
+      } finally {
+        hub.child.kill('SIGTERM');
+        await hub.exited;
+        await hubDb.drop().catch(() => undefined);
+        await depDb.drop().catch(() => undefined);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -5,7 +5,7 @@
  * demo users (demo mode only). Mounted before authentication: these routes read the cookie themselves.
  * Sign-in attempts are limited per client IP (every attempt) and per username (failed attempts).
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { HubConfig } from '../config.js';
 import { listDemoAccounts } from '../security/demo-users.js';
@@ -50,9 +50,10 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
   const r = express.Router();
   const secure = deps.config.NODE_ENV === 'production';
 
-  r.post('/api/session', express.json({ limit: '8kb' }), async (req: Request, res: Response, next) => {
-    try {
-      const ip = clientIp(req);
+  // attempts are counted before the body is even read: a flood of malformed bodies counts too
+  const countAttempt: RequestHandler = (req, res, next) => {
+    const ip = clientIp(req);
+    void (async () => {
       for (const [limiter, what] of [[deps.anonymous, 'unauthenticated requests'], [deps.loginPerIp, 'sign-in attempts']] as const) {
         const v = await limiter.consume(ip);
         if (!v.ok) {
@@ -60,6 +61,12 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
           return;
         }
       }
+      next();
+    })().catch(next);
+  };
+
+  r.post('/api/session', countAttempt, express.json({ limit: '8kb' }), async (req: Request, res: Response, next) => {
+    try {
       // a JSON body only: a cross-site form cannot send one without a CORS preflight, which the hub never grants
       if (!req.is('application/json')) {
         sendError(req, res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the credentials as JSON: {"username": "…", "password": "…"}', messageZh: '请求格式不正确' });
