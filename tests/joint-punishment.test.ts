@@ -18,13 +18,13 @@ import { TEST_JWT_SECRET, bearer } from './support/auth.js';
 import { authHeaders, gql } from './support/graphql-client.js';
 
 const CHECK = `
-  checkId checkedAt matter asOf decision summary catalogueVersion printUrl
+  checkId checkedAt matter asOf decision summary catalogueVersion printUrl caseNumber office checkedByName feedbackStatus
   enterprise { creditCode name status industryCode }
   hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope }
   measures { code text applyingDepartment effect mandatory legalBasis triggeredBy }
   personsChecked { idNumber name roles }
   sources { source department lastSyncedAt stale }
-  feedback { id action note measuresApplied recordedBy recordedAt }`;
+  feedback { id action note measuresApplied recordedBy recordedByName office amends recordedAt }`;
 const RUN = `mutation($input: JointPunishmentCheckInput!) { runJointPunishmentCheck(input: $input) { ${CHECK} } }`;
 const RUN_MANY = `mutation($inputs: [JointPunishmentCheckInput!]!) { runJointPunishmentChecks(inputs: $inputs) { ${CHECK} } }`;
 
@@ -40,7 +40,7 @@ interface Hit {
   startDate: string; endDate: string | null; subject: string; personName: string | null; personIdNumber: string | null; banScope: string | null;
 }
 interface Check {
-  checkId: string; checkedAt: string; matter: string; asOf: string; decision: 'PASS' | 'RESTRICT' | 'DENY'; summary: string; catalogueVersion: number; printUrl: string;
+  checkId: string; checkedAt: string; matter: string; asOf: string; decision: 'PASS' | 'RESTRICT' | 'DENY'; summary: string; catalogueVersion: number; printUrl: string; feedbackStatus: string;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: Hit[];
   measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string; triggeredBy: string[] }[];
@@ -460,9 +460,11 @@ describe('REST for approval systems', () => {
   it('is documented at /api/v1/openapi.json, with every field the endpoint answers', async () => {
     const res = await fetch(`${hub.url}/api/v1/openapi.json`, { headers: authHeaders(hub.url) });
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, { post?: { responses: Record<string, { content: { 'application/json': { schema: { required: string[]; properties: Record<string, unknown> } } } }> } }> };
+    type Schema = { $ref?: string; required: string[]; properties: Record<string, unknown> };
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, { post?: { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> } }>; components: { schemas: Record<string, Schema> } };
     expect(doc.openapi).toMatch(/^3\.1/);
-    const schema = doc.paths['/api/v1/joint-punishment-checks']!.post!.responses['201']!.content['application/json'].schema;
+    const answered = doc.paths['/api/v1/joint-punishment-checks']!.post!.responses['201']!.content['application/json'].schema;
+    const schema = answered.$ref ? doc.components.schemas[answered.$ref.replace('#/components/schemas/', '')]! : answered;
     const answer = (await (await post({ creditCode: code('list.FIRE_DISHONEST'), matter: 'FIRE_SAFETY_ACCEPTANCE' })).json()) as Record<string, unknown>;
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(answer).sort());
     expect([...schema.required].sort()).toEqual(Object.keys(answer).sort());
@@ -530,7 +532,7 @@ describe('batch', () => {
       expect(row, `check ${i} stored`).toBeDefined();
       expect(row).toMatchObject({ credit_code: c.enterprise.creditCode, matter: inputs[i]!.matter, caller_subject: callerOf(i).subject, caller_department: callerOf(i).department });
       // the stored record is the answer this caller was given
-      const { feedback: _f, ...answered } = c;
+      const { feedback: _f, feedbackStatus: _s, ...answered } = c;
       expect(row!.answer).toMatchObject(answered);
     });
     const after: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
