@@ -82,10 +82,8 @@ export function LoginPage() {
                 <li key={a.username}>
                   <button type="button" className="demo-account" disabled={busy} onClick={() => void submit(a.username, a.password)}>
                     <strong>{a.name ?? a.username}</strong>
-                    <span>
-                      {(a.roles ?? (a.role ? [a.role] : [])).map((r) => label(ROLE_ZH, r)).join('、')}
-                      {a.officeName || a.office ? ` · ${a.officeName ?? a.office}` : ''}
-                    </span>
+                    <span>{(a.roles ?? (a.role ? [a.role] : [])).map((r) => label(ROLE_ZH, r)).join('、')}</span>
+                    {(a.officeName || a.office) && <span>{a.officeName ?? a.office}</span>}
                     <code>{a.username}</code>
                   </button>
                 </li>
