@@ -15,8 +15,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CONSOLE_DIR = path.join(ROOT, 'console');
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');
 const STAMP = path.join(CONSOLE_DIST, '.source-hash');
-/** sources outside console/ the console imports */
-const SHARED = [path.join(ROOT, 'src/domain/codes.ts')];
+/** sources outside console/ the console may import (pure domain code, e.g. the GB 32100 check character) */
+const SHARED_DIRS = [path.join(ROOT, 'src/domain')];
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -40,7 +40,7 @@ function versionOf(pkg: string): string {
 /** Hash of everything the build depends on. */
 export function consoleSourceHash(): string {
   const h = createHash('sha256');
-  for (const f of [...filesUnder(CONSOLE_DIR), ...SHARED].sort()) {
+  for (const f of [...filesUnder(CONSOLE_DIR), ...SHARED_DIRS.flatMap(filesUnder)].sort()) {
     h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
   }
   for (const pkg of ['vite', '@vitejs/plugin-react', 'react', 'react-dom', 'react-router-dom', 'echarts']) h.update(`${pkg}@${versionOf(pkg)}\0`);
