@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createApiKey } from '../src/security/api-keys.js';
 import { DEMO_USERS, demoUsersFile, ensureDemoUsers } from '../src/security/demo-users.js';
 import { PiiVault } from '../src/security/pii.js';
+import { checkCredentials } from '../src/security/sessions.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
 import { openStore } from '../src/store/data-source.js';
 import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
@@ -332,6 +333,15 @@ describe('console sign-in and sessions', () => {
           } finally {
             await demo.close();
           }
+          // the data folder reset while the database was kept: new passwords, the old ones no longer sign in
+          fs.rmSync(file);
+          await ensureDemoUsers(demoDs, demoDir);
+          const renewed = JSON.parse(fs.readFileSync(file, 'utf8')) as { username: string; password: string }[];
+          const oldOfficer = saved.find((x) => x.username === 'officer')!.password;
+          const newOfficer = renewed.find((x) => x.username === 'officer')!.password;
+          expect(newOfficer).not.toBe(oldOfficer);
+          expect(await checkCredentials(demoDs, 'officer', newOfficer)).toMatchObject({ username: 'officer' });
+          expect(await checkCredentials(demoDs, 'officer', oldOfficer)).toBeNull();
         } finally {
           await demoDs.destroy();
           await demoDb.drop();
