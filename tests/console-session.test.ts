@@ -139,6 +139,17 @@ describe('console sign-in and sessions', () => {
       expect(audit.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Query.auditLog' });
     });
 
+    it('signing in again gives a new session id and ends the one the browser held', async () => {
+      const first = await signIn(url, 'officer', PASSWORD);
+      const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first.cookie }, body: JSON.stringify({ username: 'officer', password: PASSWORD }) });
+      expect(again.status).toBe(200);
+      const cookie = again.headers.get('set-cookie')!.split(';')[0]!;
+      expect(cookie).not.toBe(first.cookie);
+      expect((await gql(url, ME, {}, first.headers)).status).toBe(401);
+      const { csrfToken } = (await again.json()) as Any;
+      expect((await gql(url, ME, {}, { cookie, 'x-csrf-token': csrfToken })).status).toBe(200);
+    });
+
     it('GET /api/session answers the user and the CSRF token, or 401 without a session', async () => {
       const s = await signIn(url, 'officer', PASSWORD);
       const r = await fetch(`${url}/api/session`, { headers: { cookie: s.cookie } });
