@@ -184,10 +184,14 @@ describe('access control, personal information, audit and query safety over HTTP
     });
 
     it('npm run token refuses a --ttl over the maximum lifetime', async () => {
-      const token = (ttl: string, max?: string) => run('npx', ['tsx', 'src/cli/token.ts', '--role', 'inspector', '--ttl', ttl], {
-        env: { ...process.env, HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, ...(max ? { HUB_JWT_MAX_LIFETIME_HOURS: max } : {}) },
+      const token = (ttl: string, env: Record<string, string> = {}) => run('npx', ['tsx', 'src/cli/token.ts', '--role', 'inspector', '--ttl', ttl], {
+        env: { ...process.env, HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, ...env },
       }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
-      const [long, day, allowed] = await Promise.all([token('25h'), token('2d'), token('25h', '48')]);
+      const [long, day, allowed, forIdp] = await Promise.all([
+        token('25h'), token('2d'), token('25h', { HUB_JWT_MAX_LIFETIME_HOURS: '48' }), token('1h', { HUB_JWT_ISSUER: 'https://idp.example', HUB_JWT_AUDIENCE: 'safety-hub' }),
+      ]);
+      // a hub that checks issuer and audience accepts what npm run token mints under the same configuration
+      expect(JSON.parse(Buffer.from(forIdp.stdout.trim().split('.')[1]!, 'base64url').toString())).toMatchObject({ iss: 'https://idp.example', aud: 'safety-hub' });
       expect(long.code).toBe(2);
       expect(long.stderr).toMatch(/--ttl 25h exceeds the maximum token lifetime of 24 h \(HUB_JWT_MAX_LIFETIME_HOURS\)/);
       expect(long.stdout).toBe('');

@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createApiKey } from '../src/security/api-keys.js';
 import { DEMO_USERS, demoUsersFile, ensureDemoUsers } from '../src/security/demo-users.js';
 import { PiiVault } from '../src/security/pii.js';
+import { checkCredentials } from '../src/security/sessions.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
 import { openStore } from '../src/store/data-source.js';
 import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
@@ -136,6 +137,17 @@ describe('console sign-in and sessions', () => {
       const analyst = await signIn(url, 'analyst', 'analyst-password-1');
       const audit = await gql<Any>(url, '{ auditLog { totalCount } }', {}, analyst.headers);
       expect(audit.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Query.auditLog' });
+    });
+
+    it('signing in again gives a new session id and ends the one the browser held', async () => {
+      const first = await signIn(url, 'officer', PASSWORD);
+      const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first.cookie }, body: JSON.stringify({ username: 'officer', password: PASSWORD }) });
+      expect(again.status).toBe(200);
+      const cookie = again.headers.get('set-cookie')!.split(';')[0]!;
+      expect(cookie).not.toBe(first.cookie);
+      expect((await gql(url, ME, {}, first.headers)).status).toBe(401);
+      const { csrfToken } = (await again.json()) as Any;
+      expect((await gql(url, ME, {}, { cookie, 'x-csrf-token': csrfToken })).status).toBe(200);
     });
 
     it('GET /api/session answers the user and the CSRF token, or 401 without a session', async () => {
@@ -332,6 +344,15 @@ describe('console sign-in and sessions', () => {
           } finally {
             await demo.close();
           }
+          // the data folder reset while the database was kept: new passwords, the old ones no longer sign in
+          fs.rmSync(file);
+          await ensureDemoUsers(demoDs, demoDir);
+          const renewed = JSON.parse(fs.readFileSync(file, 'utf8')) as { username: string; password: string }[];
+          const oldOfficer = saved.find((x) => x.username === 'officer')!.password;
+          const newOfficer = renewed.find((x) => x.username === 'officer')!.password;
+          expect(newOfficer).not.toBe(oldOfficer);
+          expect(await checkCredentials(demoDs, 'officer', newOfficer)).toMatchObject({ username: 'officer' });
+          expect(await checkCredentials(demoDs, 'officer', oldOfficer)).toBeNull();
         } finally {
           await demoDs.destroy();
           await demoDb.drop();

@@ -41,7 +41,7 @@ export class TokenError extends Error {}
 /** Clock difference tolerated between the token's issuer and this server. */
 const CLOCK_SKEW_S = 60;
 
-/** The most a token may live, as text ('24 h'). */
+/** Seconds as hours for messages ('24 h', '31 h'). */
 const hours = (s: number) => `${Math.round((s / 3600) * 100) / 100} h`;
 
 /** JSON Web Token shape (three base64url parts): told apart from an API key sent in the wrong header. */
@@ -104,7 +104,7 @@ export class TokenVerifier {
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => typeof r === 'string' && isRole(r)) : [];
     if (roles.length === 0) throw new TokenError('the token names no known role');
     // a department the hub does not know would pass no policy rule by name, yet must not pass silently either
-    if (payload.dept !== undefined && (typeof payload.dept !== 'string' || !(CALLER_DEPARTMENTS as readonly string[]).includes(payload.dept))) {
+    if (payload.dept !== undefined && payload.dept !== null && (typeof payload.dept !== 'string' || !(CALLER_DEPARTMENTS as readonly string[]).includes(payload.dept))) {
       throw new TokenError(`the token's department (dept) ${JSON.stringify(payload.dept)} is not one of ${CALLER_DEPARTMENTS.join(', ')}`);
     }
     return {

@@ -168,7 +168,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   });
 
   // sign-in, session and sign-out read the cookie themselves (and limit attempts per IP and username)
-  app.use(sessionRouter({ ds: services.ds, config: cfg, sessions, demo: isDemoMode(cfg), anonymous, loginPerIp, loginPerUser }));
+  app.use(sessionRouter({ ds: services.ds, config: cfg, sessions, demo: isDemoMode(cfg), anonymous, loginPerIp, loginPerUser, log: services.log }));
 
   // everything below is authenticated and rate-limited per client: mount routes here
   app.use(authMiddleware(auth, anonymous));

@@ -60,7 +60,8 @@ export async function createAuthenticator(ds: DataSource, config: HubConfig, ses
       let credential: string | undefined;
       if (typeof apiKeyHeader === 'string' && apiKeyHeader.trim()) {
         credential = apiKeyHeader.trim();
-        // X-API-Key is for API keys only: a token there would skip nothing, but it says the client is misconfigured
+        // X-API-Key carries API keys only: proxies and logs redact Authorization, not custom headers, so a token
+        // sent there is refused (with the fix) rather than accepted and left in someone's access log
         if (!credential.startsWith(API_KEY_PREFIX)) {
           throw new TokenError(looksLikeJwt(credential)
             ? 'a JWT was sent in X-API-Key: send tokens as "Authorization: Bearer <token>"; X-API-Key carries API keys only'

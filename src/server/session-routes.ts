@@ -6,6 +6,7 @@
  * Sign-in attempts are limited per client IP (every attempt) and per username (failed attempts).
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { HubConfig } from '../config.js';
 import { listDemoAccounts } from '../security/demo-users.js';
@@ -28,6 +29,7 @@ export interface SessionRouteDeps {
   loginPerIp: KeyedLimiter;
   /** failed sign-ins per username */
   loginPerUser: KeyedLimiter;
+  log: Logger;
 }
 
 const WRONG_CREDENTIALS = { code: 'UNAUTHENTICATED', message: 'wrong username or password', messageZh: '用户名或密码错误' } as const;
@@ -93,11 +95,16 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
       const user = password.length <= MAX_PASSWORD_LENGTH && username.length <= 64 ? await checkCredentials(deps.ds, username, password) : null;
       if (!user) {
         await deps.loginPerUser.consume(userKey);
+        deps.log.warn({ username: username.slice(0, 64), ip: clientIp(req) }, 'console sign-in refused');
         sendError(req, res, 401, { ...WRONG_CREDENTIALS });
         return;
       }
       await deps.loginPerUser.reset(userKey);
+      // a new id at every sign-in (no session fixation); a session the browser still held ends here
+      const previous = sessionIdOf(req.headers.cookie);
+      if (previous) await deps.sessions.revoke(previous);
       const session = await deps.sessions.create(user);
+      deps.log.info({ username: user.username, ip: clientIp(req) }, 'console sign-in');
       res.setHeader('Set-Cookie', sessionCookie(session.sessionId, secure));
       res.setHeader('Cache-Control', 'no-store');
       res.json({ user: userView(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
