@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', '.data/', 'bench/results/', 'reports/'] },
+  { ignores: ['node_modules/', 'console/dist/', 'tests/artifacts/', 'src/generated/', '.data/', 'bench/results/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -48,13 +48,26 @@ const schema = z.object({
   HUB_JWT_PUBLIC_KEY_FILE: z.string().optional(),
   HUB_JWT_PUBLIC_KEY_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
   HUB_JWKS_FILE: z.string().optional(),
-  /** expected `iss` / `aud` claims of bearer tokens (checked when set) */
+  /** expected `iss` / `aud` claims of bearer tokens (checked when set; both required in production) */
   HUB_JWT_ISSUER: z.string().optional(),
   HUB_JWT_AUDIENCE: z.string().optional(),
+  /** longest lifetime a bearer token may have (exp - iat, or exp - now without iat); `npm run token` refuses longer */
+  HUB_JWT_MAX_LIFETIME_HOURS: z.coerce.number().positive().default(24),
+  /** console sign-in sessions: signed out after this many idle minutes, and at the latest this many hours after sign-in */
+  HUB_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  HUB_SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
+  /** sign-in attempts: per client IP (every attempt) and per username (failed attempts) within HUB_LOGIN_WINDOW_MINUTES */
+  HUB_LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+  HUB_LOGIN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).default(5),
+  HUB_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   /** rate limit per client (token subject / API key): `HUB_RATE_LIMIT_POINTS` requests per `HUB_RATE_LIMIT_WINDOW_S`, plus a burst allowance per ten windows; 0 points = off */
   HUB_RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(600),
   HUB_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   HUB_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(300),
+  /** unauthenticated requests (failed authentication, sign-in) per client IP per `HUB_RATE_LIMIT_WINDOW_S`; 0 = off */
+  HUB_RATE_LIMIT_ANON_POINTS: z.coerce.number().int().min(0).default(60),
+  /** Express 'trust proxy' behind a reverse proxy (true, a hop count, or addresses like 'loopback, 10.0.0.0/8'): per-IP limits then count X-Forwarded-For's client */
+  HUB_TRUST_PROXY: z.string().optional(),
   /** Redis shared by hub replicas for rate limits; absent → in memory (one replica) */
   REDIS_URL: z.url().optional(),
   /** trusted documents mode: a manifest (JSON, sha256 → operation) of the only operations accepted */
@@ -66,6 +79,27 @@ export type HubConfig = z.infer<typeof schema> & { dataDir: string };
 
 /** Every environment variable this module reads (the README's configuration table lists each; tests/readme.test.ts checks). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+/**
+ * What production mode (NODE_ENV=production) needs and this configuration lacks: token keys, the expected
+ * issuer and audience of tokens, and the PII key (a generated demo key would make stored data unreadable
+ * elsewhere and is no key management). Empty outside production.
+ */
+export function missingForProduction(cfg: HubConfig): string[] {
+  if (cfg.NODE_ENV !== 'production') return [];
+  const missing: string[] = [];
+  if (!cfg.HUB_JWT_SECRET && !cfg.HUB_JWT_PUBLIC_KEY_FILE && !cfg.HUB_JWKS_FILE) missing.push('token keys: HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY_FILE or HUB_JWKS_FILE');
+  if (!cfg.HUB_JWT_ISSUER) missing.push('HUB_JWT_ISSUER (expected iss of tokens)');
+  if (!cfg.HUB_JWT_AUDIENCE) missing.push('HUB_JWT_AUDIENCE (expected aud of tokens)');
+  if (!cfg.HUB_PII_KEY) missing.push('HUB_PII_KEY (base64 of 32 bytes; the key of personal information at rest)');
+  return missing;
+}
+
+/** Throws one error listing everything production mode lacks. */
+export function assertProductionReady(cfg: HubConfig): void {
+  const missing = missingForProduction(cfg);
+  if (missing.length) throw new Error(`production mode (NODE_ENV=production) refuses to start; set:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = schema.safeParse(env);

@@ -1,7 +1,9 @@
 /**
  * `npm start`: with no configuration, a complete demo on one machine — embedded PostgreSQL,
  * migrations, demo data generated into the five simulated department systems when they are empty,
- * the simulators, the hub at http://localhost:4000/graphql, and a first sync; then scheduled syncs.
+ * demo console users (one per role), the simulators, the hub (console at http://localhost:4000/,
+ * GraphQL at /graphql), and a first sync; then scheduled syncs. In production (NODE_ENV=production) it
+ * refuses to start without token keys, issuer, audience and PII key.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,12 +15,16 @@ import { generateInto } from './generator/generate.js';
 import { loadPiiKey, PiiVault } from './security/pii.js';
 import { startRiskRefresher } from './risk/refresher.js';
 import { riskBatchHook } from './risk/service.js';
-import { issueToken, loadOrCreateSecret } from './security/tokens.js';
+import { loadConfig, assertProductionReady } from './config.js';
+import { demoUsersFile, ensureDemoUsers } from './security/demo-users.js';
 import { createHubServer } from './server/app.js';
+import { isDemoMode } from './server/auth.js';
 import { createLogger } from './server/log.js';
 import { syncAll } from './sync/engine.js';
 import { startScheduler } from './sync/scheduler.js';
 
+// before anything is generated into the data folder (a PII key above all)
+assertProductionReady(loadConfig());
 const db = await openHubDatabase();
 const { cfg, ds } = db;
 const log = createLogger(cfg.LOG_LEVEL);
@@ -41,14 +47,15 @@ if (cfg.HUB_SIMULATORS === 'true') {
 const running = await startSources({ simulators: cfg.HUB_SIMULATORS === 'true', env, log, loaded });
 const connectors = running.connectors;
 
+// demo mode: one console user per role, passwords in <data>/demo-users.json (0600) and on the sign-in page;
+// no working token is ever written to the log (logs are collected and kept where tokens must not be)
+const demo = isDemoMode(cfg);
+if (demo) await ensureDemoUsers(ds, cfg.dataDir);
 const server = await createHubServer({ ds, config: cfg, vault, connectors, log, sourceSettings: running.settings });
 const url = await server.listen(cfg.PORT, cfg.HOST);
-const { secret, generated } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
-log.info({ url: `${url}/graphql` }, 'hub serving');
-// demo mode: hand the user an IDE link that already carries an admin token (the secret was generated here)
-const demoToken = generated ? await issueToken(secret, { subject: 'demo-admin', roles: ['admin'] }, '12h') : null;
-process.stderr.write(`\n  GraphQL + GraphiQL: ${url}/graphql\n  health: ${url}/healthz  readiness: ${url}/readyz\n` +
-  (demoToken ? `  demo mode, admin for 12 h: ${url}/graphql?token=${demoToken}\n  other roles: npm run token -- --role inspector (licensing_officer, analyst, department_operator, admin)\n` : '') + '\n');
+log.info({ url: `${url}/graphql`, console: `${url}/` }, 'hub serving');
+process.stderr.write(`\n  监管工作台 console: ${url}/\n  GraphQL + GraphiQL: ${url}/graphql (signed in to the console, or ?token=…)\n  health: ${url}/healthz  readiness: ${url}/readyz\n` +
+  (demo ? `  demo mode: demo accounts (one per role) are listed on the sign-in page and in ${demoUsersFile(cfg.dataDir)}\n  tokens for programs: npm run token -- --role inspector\n` : '') + '\n');
 
 const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   intervalMinutes: cfg.HUB_SYNC_INTERVAL_MINUTES,

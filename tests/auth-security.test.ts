@@ -19,6 +19,7 @@ import { createApiKey } from '../src/security/api-keys.js';
 import { verifyAuditChain } from '../src/security/audit.js';
 import { PiiVault } from '../src/security/pii.js';
 import type { Role } from '../src/security/roles.js';
+import { SignJWT } from 'jose';
 import { issueToken } from '../src/security/tokens.js';
 import { sha256 } from '../src/security/trusted-documents.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
@@ -27,6 +28,7 @@ import { applyEnvelopes } from '../src/sync/apply.js';
 import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
 import { gql } from './support/graphql-client.js';
+import { spawnHub } from './support/hub-process.js';
 
 const run = promisify(execFile);
 const idNo = (first17: string) => first17 + idNumberCheckChar(first17);
@@ -131,6 +133,71 @@ describe('access control, personal information, audit and query safety over HTTP
       expect((await gql<Any>(url, '{ ping }', {}, bearer(key))).data).toEqual({ ping: true });
       await ds.query('UPDATE api_key SET revoked_at = now() WHERE id = $1', [id]);
       expect((await gql(url, '{ ping }', {}, { 'x-api-key': key })).status).toBe(401);
+    });
+  });
+
+  describe('token rules (issue 17.7)', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    /** a token signed with the test hub's secret, claims and times exactly as given */
+    const sign = (claims: Record<string, unknown>, t: { iat?: number; exp?: number }) => {
+      let jwt = new SignJWT({ roles: ['admin'], ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject('someone');
+      if (t.iat !== undefined) jwt = jwt.setIssuedAt(t.iat);
+      if (t.exp !== undefined) jwt = jwt.setExpirationTime(t.exp);
+      return jwt.sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    };
+    const refusal = async (token: string, headers: Record<string, string> = bearer(token)) => {
+      const r = await gql(url, '{ ping }', {}, headers);
+      expect(r.status).toBe(401);
+      return r.errors?.[0]?.message;
+    };
+
+    it('refuses a token without exp, saying it has no expiry (not that it expired)', async () => {
+      expect(await refusal(await sign({}, { iat: now() }))).toBe('the token has no expiry (exp)');
+    });
+
+    it('refuses a token living longer than HUB_JWT_MAX_LIFETIME_HOURS (24 h by default), by exp - iat or, without iat, by exp', async () => {
+      // issued 30 h ago, still 1 h to go: a 31-hour token
+      expect(await refusal(await sign({}, { iat: now() - 30 * 3600, exp: now() + 3600 }))).toMatch(/lifetime \(exp - iat = 31 h\) exceeds the maximum of 24 h/);
+      expect(await refusal(await sign({}, { iat: now(), exp: now() + 25 * 3600 }))).toMatch(/exceeds the maximum of 24 h/);
+      // no iat: judged by how far ahead it expires
+      expect(await refusal(await sign({}, { exp: now() + 48 * 3600 }))).toMatch(/beyond the maximum token lifetime of 24 h/);
+      // an iat in the future does not stretch a token
+      expect(await refusal(await sign({}, { iat: now() + 47 * 3600, exp: now() + 48 * 3600 }))).toMatch(/future|maximum/);
+      expect((await gql(url, '{ ping }', {}, bearer(await sign({}, { iat: now(), exp: now() + 23 * 3600 })))).data).toEqual({ ping: true });
+      expect((await gql(url, '{ ping }', {}, bearer(await sign({}, { exp: now() + 23 * 3600 })))).data).toEqual({ ping: true });
+    });
+
+    it('refuses a dept claim that is not one of the departments', async () => {
+      const t = { iat: now(), exp: now() + 3600 };
+      expect(await refusal(await sign({ dept: 'POLICE' }, t))).toMatch(/department \(dept\) "POLICE" is not one of MARKET, HOUSING, EMERGENCY, TRANSPORT, FIRE, SAFETY_COMMITTEE/);
+      expect(await refusal(await sign({ dept: 7 }, t))).toMatch(/department \(dept\)/);
+      expect(await refusal(await sign({ dept: 'market' }, t))).toMatch(/department \(dept\)/);
+      const ok = await gql<Any>(url, '{ me { department } }', {}, bearer(await sign({ dept: 'FIRE' }, t)));
+      expect(ok.data.me.department).toBe('FIRE');
+    });
+
+    it('refuses a JWT sent in X-API-Key, telling to send it as Authorization: Bearer', async () => {
+      const token = await mintToken(['admin']);
+      expect(await refusal(token, { 'x-api-key': token })).toMatch(/JWT was sent in X-API-Key: send tokens as "Authorization: Bearer <token>"/);
+      expect(await refusal('x', { 'x-api-key': 'not-a-key' })).toBe('the API key is not valid or was revoked');
+      expect((await gql(url, '{ ping }', {}, bearer(token))).status).toBe(200);
+    });
+
+    it('npm run token refuses a --ttl over the maximum lifetime', async () => {
+      const token = (ttl: string, env: Record<string, string> = {}) => run('npx', ['tsx', 'src/cli/token.ts', '--role', 'inspector', '--ttl', ttl], {
+        env: { ...process.env, HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, ...env },
+      }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+      const [long, day, allowed, forIdp] = await Promise.all([
+        token('25h'), token('2d'), token('25h', { HUB_JWT_MAX_LIFETIME_HOURS: '48' }), token('1h', { HUB_JWT_ISSUER: 'https://idp.example', HUB_JWT_AUDIENCE: 'safety-hub' }),
+      ]);
+      // a hub that checks issuer and audience accepts what npm run token mints under the same configuration
+      expect(JSON.parse(Buffer.from(forIdp.stdout.trim().split('.')[1]!, 'base64url').toString())).toMatchObject({ iss: 'https://idp.example', aud: 'safety-hub' });
+      expect(long.code).toBe(2);
+      expect(long.stderr).toMatch(/--ttl 25h exceeds the maximum token lifetime of 24 h \(HUB_JWT_MAX_LIFETIME_HOURS\)/);
+      expect(long.stdout).toBe('');
+      expect(day.code).toBe(2);
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     });
   });
 
@@ -315,16 +382,46 @@ describe('access control, personal information, audit and query safety over HTTP
       }
     });
 
-    it('refuses to start in production without configured token keys, and turns introspection off there', async () => {
+    it('npm start in production without HUB_PII_KEY exits before generating a key', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-prod-start-'));
+      try {
+        const hub = spawnHub('src/main.ts', [], {
+          NODE_ENV: 'production', HUB_DATA_DIR: dir, DATABASE_URL: db.url, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_JWT_ISSUER: 'https://idp.example', HUB_JWT_AUDIENCE: 'safety-hub', HUB_PII_KEY: '',
+        });
+        expect(await hub.exited).not.toBe(0);
+        expect(hub.output()).toMatch(/refuses to start[\s\S]*HUB_PII_KEY/);
+        expect(hub.output()).not.toMatch(/HUB_JWT_ISSUER|HUB_JWT_AUDIENCE/);
+        expect(fs.existsSync(path.join(dir, 'pii.key'))).toBe(false);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses to start in production without token keys, issuer, audience or PII key, naming each; turns introspection off there', async () => {
       const noKeys = loadConfig({ NODE_ENV: 'production', HUB_DATA_DIR: dataDir });
-      await expect(createHubServer({ ds, config: noKeys, vault, connectors: new Map(), log })).rejects.toThrow(/HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY_FILE or HUB_JWKS_FILE/);
-      const prod = await createHubServer({ ds, config: loadConfig({ NODE_ENV: 'production', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET }), vault, connectors: new Map(), log });
+      const err = await createHubServer({ ds, config: noKeys, vault, connectors: new Map(), log }).then(() => null, (e: Error) => e.message);
+      expect(err).toMatch(/HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY_FILE or HUB_JWKS_FILE/);
+      for (const v of ['HUB_JWT_ISSUER', 'HUB_JWT_AUDIENCE', 'HUB_PII_KEY']) expect(err).toContain(v);
+      const complete = { NODE_ENV: 'production', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_JWT_ISSUER: 'https://idp.example', HUB_JWT_AUDIENCE: 'safety-hub', HUB_PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+      // each one alone is enough to refuse
+      for (const v of ['HUB_JWT_ISSUER', 'HUB_JWT_AUDIENCE', 'HUB_PII_KEY'] as const) {
+        const config = loadConfig({ ...complete, [v]: undefined });
+        const e = await createHubServer({ ds, config, vault, connectors: new Map(), log }).then(() => null, (x: Error) => x.message);
+        expect(e).toMatch(new RegExp(`refuses to start[\\s\\S]*${v}`));
+      }
+      const prod = await createHubServer({ ds, config: loadConfig(complete), vault, connectors: new Map(), log });
       const u = await prod.listen(0, '127.0.0.1');
       try {
-        const intro = await gql(u, '{ __schema { types { name } } }', {}, bearer(tokens.admin!));
+        const admin = await issueToken(TEST_JWT_SECRET, { subject: 'prod-admin', roles: ['admin'] }, '1h', { issuer: 'https://idp.example', audience: 'safety-hub' });
+        const intro = await gql(u, '{ __schema { types { name } } }', {}, bearer(admin));
         expect(intro.errors?.[0]?.message).toMatch(/introspection/i);
-        const typo = await gql(u, '{ enterprize(creditCode: "x") { name } }', {}, bearer(tokens.admin!));
+        const typo = await gql(u, '{ enterprize(creditCode: "x") { name } }', {}, bearer(admin));
         expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+        // tokens of another issuer or audience, or without them, are refused there
+        const noIss = await gql(u, '{ ping }', {}, bearer(tokens.admin!));
+        expect(noIss.errors?.[0]?.message).toBe('the token has no issuer (iss)');
+        const otherAud = await issueToken(TEST_JWT_SECRET, { subject: 'x', roles: ['admin'] }, '1h', { issuer: 'https://idp.example', audience: 'another-app' });
+        expect((await gql(u, '{ ping }', {}, bearer(otherAud))).errors?.[0]?.message).toBe("the token's audience (aud) is not this hub");
       } finally {
         await prod.close();
       }

@@ -28,6 +28,7 @@ import { gql, registerToken } from './support/graphql-client.js';
 import { eventually } from './support/hub-process.js';
 import { startHubWorld, type HubWorld } from './support/hub-world.js';
 import { balanced, perfect, reconcile, sourceIds } from './support/reconcile.js';
+import { createTestUser } from './support/session.js';
 
 const WORLD = { enterprises: 160, seed: 8080 };
 const ONLY = ['market', 'transport'];
@@ -216,5 +217,26 @@ describe.skipIf(!hasRedis)('replicas sharing rate limits through Redis (REDIS_UR
     // alternate between the replicas, as a round-robin load balancer would
     for (let k = 0; k < POINTS * 2; k++) statuses.push(await ping(servers[k % 2]!.url, token));
     expect(statuses).toEqual([...Array<number>(POINTS).fill(200), ...Array<number>(POINTS).fill(429)]);
+  });
+
+  it('failed sign-ins of a username are counted across both replicas (HUB_LOGIN_MAX_FAILURES_PER_USER, 5 by default)', async () => {
+    await createTestUser(servers[0]!.ds, 'officer', 'right-password-1');
+    const login = async (url: string, username: string, password: string) =>
+      (await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).status;
+    const check = new Redis(redisUrl);
+    try {
+      for (const [i, s] of servers.entries()) {
+        await eventually(async () => {
+          await login(s.url, `warm-up-${i}`, 'x');
+          return (await check.keys(`hub:login-user:warm-up-${i}`)).length > 0;
+        }, 30_000, `replica ${i} counting sign-ins in Redis`);
+      }
+    } finally {
+      check.disconnect();
+    }
+    const statuses: number[] = [];
+    for (let k = 0; k < 5; k++) statuses.push(await login(servers[k % 2]!.url, 'officer', `guess-${k}`));
+    for (const s of servers) statuses.push(await login(s.url, 'officer', 'right-password-1'));
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
   });
 });

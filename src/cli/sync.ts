@@ -30,6 +30,11 @@ const { cfg, ds } = db;
 // on a terminal the bars tell the story; logs only say what went wrong
 const tty = Boolean(process.stderr.isTTY);
 const log = createLogger(tty ? 'warn' : cfg.LOG_LEVEL, 'sync');
+// production never generates a PII key: data sealed with a key nobody manages would be lost with the folder
+if (cfg.NODE_ENV === 'production' && !cfg.HUB_PII_KEY) {
+  process.stderr.write('production mode (NODE_ENV=production) needs HUB_PII_KEY (base64 of 32 bytes)\n');
+  process.exit(2);
+}
 const vault = new PiiVault(loadPiiKey(cfg.HUB_PII_KEY, cfg.dataDir));
 const env: SimulatorEnv = { departmentsDatabaseUrl: db.departmentsUrl, dataDir: cfg.dataDir, port: 0, host: '127.0.0.1' };
 

@@ -288,11 +288,15 @@ export type Caller = {
   __typename?: 'Caller';
   /** 部门 The caller's department, when it has one. */
   department: Maybe<Scalars['String']['output']>;
+  /** 姓名 The caller's display name (经办人), when known. */
+  name: Maybe<Scalars['String']['output']>;
+  /** 办理机构 The caller's office (code), when it has one: checks and their feedback belong to it. */
+  office: Maybe<Scalars['String']['output']>;
   /** 角色 Roles: licensing_officer, inspector, analyst, department_operator, admin. */
   roles: Array<Scalars['String']['output']>;
   /** Subject of the token or name of the API key. */
   subject: Scalars['String']['output'];
-  /** How the caller authenticated: jwt or api_key. */
+  /** How the caller authenticated: jwt, api_key or session (signed in to the console). */
   via: Scalars['String']['output'];
 };
 
@@ -4237,6 +4241,8 @@ export type AuditEntryEdgeResolvers<ContextType = HubContext, ParentType extends
 
 export type CallerResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Caller'] = ResolversParentTypes['Caller']> = ResolversObject<{
   department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  office?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

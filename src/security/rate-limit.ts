@@ -47,3 +47,57 @@ export function createRateLimiter(s: RateLimitSettings): ClientRateLimiter {
     },
   };
 }
+
+/** A fixed allowance of `points` per `durationS` for one kind of key (client IP, username): sign-in attempts, unauthenticated requests. */
+export interface KeyedLimiter {
+  /** counts one against the key */
+  consume(key: string): Promise<Verdict>;
+  /** whether the key has already used its points, without counting (refuse before doing the work) */
+  peek(key: string): Promise<Verdict>;
+  /** forgets the key (a successful sign-in clears its failures) */
+  reset(key: string): Promise<void>;
+}
+
+export interface KeyedLimiters {
+  /** a limiter, or one that never refuses when `points` is 0 */
+  limiter(keyPrefix: string, points: number, durationS: number): KeyedLimiter;
+  close(): Promise<void>;
+}
+
+const unlimited: KeyedLimiter = { consume: async () => ({ ok: true, remaining: Infinity }), peek: async () => ({ ok: true, remaining: Infinity }), reset: async () => undefined };
+
+/** Limiters sharing one Redis connection when REDIS_URL is set (replicas share the counts), in memory otherwise. */
+export function createKeyedLimiters(redisUrl?: string): KeyedLimiters {
+  let redis: Redis | null = null;
+  return {
+    limiter(keyPrefix, points, durationS) {
+      if (points === 0) return unlimited;
+      if (redisUrl && !redis) redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationS });
+      const l: RateLimiterAbstract = redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `hub:${keyPrefix}`, points, duration: durationS, insuranceLimiter: memory }) : memory;
+      const refused = (msBeforeNext: number): Verdict => ({ ok: false, retryAfterS: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
+      return {
+        async consume(key) {
+          try {
+            const r = await l.consume(key, 1);
+            return { ok: true, remaining: r.remainingPoints };
+          } catch (e) {
+            if (e instanceof RateLimiterRes) return refused(e.msBeforeNext);
+            throw e;
+          }
+        },
+        async peek(key) {
+          const r = await l.get(key);
+          if (r && r.consumedPoints >= points) return refused(r.msBeforeNext);
+          return { ok: true, remaining: r ? points - r.consumedPoints : points };
+        },
+        async reset(key) {
+          await l.delete(key);
+        },
+      };
+    },
+    async close() {
+      if (redis) await (redis as Redis).quit().catch(() => undefined);
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { listAudit, verifyAuditChain } from './audit.js';
 
 export const securityResolvers: Resolvers = {
   Query: {
-    me: (_p, _a, ctx) => ({ subject: ctx.caller.subject, department: ctx.caller.department, roles: ctx.caller.roles, via: ctx.caller.via ?? 'jwt' }),
+    me: (_p, _a, ctx) => ({ subject: ctx.caller.subject, department: ctx.caller.department, roles: ctx.caller.roles, via: ctx.caller.via ?? 'jwt', office: ctx.caller.office ?? null, name: ctx.caller.name ?? null }),
     auditLog: async (_p, { filter, first, after }, ctx) => {
       const limit = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE, 50);
       const before = after ? Number(decodeCursor('audit', after)) : null;

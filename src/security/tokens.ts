@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { SignJWT, createLocalJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyObject } from 'jose';
-import { isRole, type Role } from './roles.js';
+import { SignJWT, createLocalJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import { CALLER_DEPARTMENTS, isRole, type Role } from './roles.js';
 
 export interface VerifiedCaller {
   subject: string;
@@ -32,9 +32,20 @@ export interface TokenSettings {
   jwksFile?: string;
   issuer?: string;
   audience?: string;
+  /** longest accepted lifetime in seconds (exp - iat; without iat, exp - now); absent = no limit */
+  maxLifetimeS?: number;
 }
 
 export class TokenError extends Error {}
+
+/** Clock difference tolerated between the token's issuer and this server. */
+const CLOCK_SKEW_S = 60;
+
+/** Seconds as hours for messages ('24 h', '31 h'). */
+const hours = (s: number) => `${Math.round((s / 3600) * 100) / 100} h`;
+
+/** JSON Web Token shape (three base64url parts): told apart from an API key sent in the wrong header. */
+export const looksLikeJwt = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(s);
 
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -78,29 +89,72 @@ export class TokenVerifier {
   }
 
   private async verifyWithKey(token: string): Promise<VerifiedCaller> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.key as Uint8Array, {
+      ({ payload } = await jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.algorithms,
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         requiredClaims: ['sub', 'exp'],
-      });
-      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => typeof r === 'string' && isRole(r)) : [];
-      if (roles.length === 0) throw new TokenError('the token names no known role');
-      return {
-        subject: String(payload.sub),
-        department: typeof payload.dept === 'string' ? payload.dept : null,
-        roles,
-        expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
-        via: 'jwt',
-        office: typeof payload.office === 'string' && payload.office.trim() ? payload.office.trim() : null,
-        name: typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim() : null,
-      };
+      }));
     } catch (e) {
-      if (e instanceof TokenError) throw e;
-      throw new TokenError(e instanceof Error && /exp/.test(e.message) ? 'the token has expired' : 'the token is not valid');
+      throw new TokenError(refusalOf(e));
+    }
+    this.checkLifetime(payload);
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => typeof r === 'string' && isRole(r)) : [];
+    if (roles.length === 0) throw new TokenError('the token names no known role');
+    // a department the hub does not know would pass no policy rule by name, yet must not pass silently either
+    if (payload.dept !== undefined && payload.dept !== null && (typeof payload.dept !== 'string' || !(CALLER_DEPARTMENTS as readonly string[]).includes(payload.dept))) {
+      throw new TokenError(`the token's department (dept) ${JSON.stringify(payload.dept)} is not one of ${CALLER_DEPARTMENTS.join(', ')}`);
+    }
+    return {
+      subject: String(payload.sub),
+      department: typeof payload.dept === 'string' ? payload.dept : null,
+      roles,
+      expiresAt: new Date(payload.exp! * 1000),
+      via: 'jwt',
+      office: typeof payload.office === 'string' && payload.office.trim() ? payload.office.trim() : null,
+      name: typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim() : null,
+    };
+  }
+
+  /** A stolen token is useful until it expires: tokens minted for a year are refused, however they say it. */
+  private checkLifetime(payload: JWTPayload): void {
+    const max = this.settings.maxLifetimeS;
+    if (!max) return;
+    const exp = payload.exp!;
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.iat === 'number') {
+      if (payload.iat > now + CLOCK_SKEW_S) throw new TokenError('the token is issued in the future (iat)');
+      if (exp - payload.iat > max) throw new TokenError(`the token's lifetime (exp - iat = ${hours(exp - payload.iat)}) exceeds the maximum of ${hours(max)} (HUB_JWT_MAX_LIFETIME_HOURS)`);
+    }
+    if (exp - now > max + CLOCK_SKEW_S) throw new TokenError(`the token expires ${hours(exp - now)} from now, beyond the maximum token lifetime of ${hours(max)} (HUB_JWT_MAX_LIFETIME_HOURS)`);
+  }
+}
+
+/** Why jose refused a token, said the way its holder can act on it (never "expired" for a token that has no expiry). */
+function refusalOf(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) {
+    const missing = e.reason === 'missing';
+    switch (e.claim) {
+      case 'exp': return missing ? 'the token has no expiry (exp)' : 'the token\'s expiry (exp) is not a valid time';
+      case 'sub': return 'the token has no subject (sub)';
+      case 'iss': return missing ? 'the token has no issuer (iss)' : 'the token\'s issuer (iss) is not the one this hub accepts';
+      case 'aud': return missing ? 'the token has no audience (aud)' : 'the token\'s audience (aud) is not this hub';
+      case 'nbf': return 'the token is not valid yet (nbf)';
+      case 'iat': return 'the token\'s issue time (iat) is not valid';
+      default: return 'the token is not valid';
     }
   }
+  return 'the token is not valid';
+}
+
+/** Seconds of a ttl like '30m', '1h', '7d' (null when it is not one). */
+export function ttlSeconds(ttl: string): number | null {
+  const m = /^(\d+)([smhd])$/.exec(ttl);
+  if (!m) return null;
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
 /** Issues an HS256 token (local use and tests). ttl like '1h', '30m', '7d'. */

@@ -19,14 +19,17 @@ import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/r
 import { latestRuns } from '../ops/store.js';
 import { applyPolicy } from '../security/authorize.js';
 import { queryArmor } from '../security/query-limits.js';
-import { createRateLimiter } from '../security/rate-limit.js';
+import { createKeyedLimiters, createRateLimiter } from '../security/rate-limit.js';
+import { SessionStore } from '../security/sessions.js';
 import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
-import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, rateLimitMiddleware } from './auth.js';
+import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
+import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
 import { isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
+import { sessionRouter } from './session-routes.js';
 
 export interface HubServer {
   app: Express;
@@ -51,6 +54,12 @@ function purposeOf(header: string | string[] | undefined): string | null {
   return text.slice(0, 500);
 }
 
+/** HUB_TRUST_PROXY as Express's 'trust proxy' setting: true/false, a hop count, or addresses/subnets. */
+function trustProxyValue(v: string): boolean | number | string {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
 export async function createHubServer(services: HubServices): Promise<HubServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -59,10 +68,18 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   app.use(observability.httpMetrics);
   const production = services.config.NODE_ENV === 'production';
   const cfg = services.config;
-  // refuses to start in production without configured token keys
-  const auth = await createAuthenticator(services.ds, cfg);
+  // behind a reverse proxy, the per-IP limits need the client's address from X-Forwarded-For
+  if (cfg.HUB_TRUST_PROXY) app.set('trust proxy', trustProxyValue(cfg.HUB_TRUST_PROXY));
+  const sessions = new SessionStore(services.ds, { idleMinutes: cfg.HUB_SESSION_IDLE_MINUTES, maxHours: cfg.HUB_SESSION_MAX_HOURS });
+  // refuses to start in production without token keys, issuer, audience and PII key
+  const auth = await createAuthenticator(services.ds, cfg, sessions);
   const trusted = cfg.HUB_TRUSTED_DOCUMENTS ? loadTrustedDocuments(cfg.HUB_TRUSTED_DOCUMENTS) : null;
   const limiter = createRateLimiter({ points: cfg.HUB_RATE_LIMIT_POINTS, windowS: cfg.HUB_RATE_LIMIT_WINDOW_S, burst: cfg.HUB_RATE_LIMIT_BURST, redisUrl: cfg.REDIS_URL });
+  const keyed = createKeyedLimiters(cfg.REDIS_URL);
+  const anonymous = keyed.limiter('anon', cfg.HUB_RATE_LIMIT_ANON_POINTS, cfg.HUB_RATE_LIMIT_WINDOW_S);
+  const loginWindowS = cfg.HUB_LOGIN_WINDOW_MINUTES * 60;
+  const loginPerIp = keyed.limiter('login-ip', cfg.HUB_LOGIN_MAX_ATTEMPTS_PER_IP, loginWindowS);
+  const loginPerUser = keyed.limiter('login-user', cfg.HUB_LOGIN_MAX_FAILURES_PER_USER, loginWindowS);
   const armor = queryArmor(production);
 
   const logErrors: ApolloServerPlugin<HubContext> = {
@@ -104,7 +121,8 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     // src/main.ts owns SIGTERM/SIGINT: it drains this server, stops the sync and closes the pools in order
     stopOnTerminationSignals: false,
     // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
-    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
+    // (the console's cookie-authenticated requests carry X-CSRF-Token, checked against the session in auth.ts)
+    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
     plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
@@ -139,7 +157,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   });
 
   app.use(ideAssets());
-  app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use(consoleRouter());
   app.get('/graphql', (req, res, next) => {
     // a browser asking for HTML gets the IDE; GraphQL-over-GET requests go on to Apollo
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) {
@@ -149,8 +167,11 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     next();
   });
 
+  // sign-in, session and sign-out read the cookie themselves (and limit attempts per IP and username)
+  app.use(sessionRouter({ ds: services.ds, config: cfg, sessions, demo: isDemoMode(cfg), anonymous, loginPerIp, loginPerUser, log: services.log }));
+
   // everything below is authenticated and rate-limited per client: mount routes here
-  app.use(authMiddleware(auth));
+  app.use(authMiddleware(auth, anonymous));
   app.use(rateLimitMiddleware(limiter));
   // Prometheus scrapes with an admin API key or token (metrics name sources and volumes)
   app.get('/metrics', (req, res) => {
@@ -190,6 +211,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     close: async () => {
       await apollo.stop();
       await limiter.close();
+      await keyed.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },
   };

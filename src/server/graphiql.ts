@@ -38,22 +38,30 @@ export function graphiqlPage(endpoint: string, defaultQuery = EXAMPLE): string {
   <meta charset="utf-8" />
   <title>安全生产联合监管数据枢纽 · GraphiQL</title>
   <link rel="stylesheet" href="/ide/graphiql/graphiql.min.css" />
-  <style>html,body,#graphiql{height:100%;margin:0}</style>
+  <style>html,body{height:100%;margin:0}body{display:flex;flex-direction:column}#graphiql{flex:1;min-height:0}#hub-note:empty{display:none}#hub-note{padding:6px 12px;font:14px sans-serif;background:#fff4e5}</style>
 </head>
 <body>
+  <div id="hub-note"></div>
   <div id="graphiql">Loading…</div>
   <script src="/ide/react/umd/react.production.min.js"></script>
   <script src="/ide/react-dom/umd/react-dom.production.min.js"></script>
   <script src="/ide/graphiql/graphiql.min.js"></script>
   <script>
+    // programs and scripts may pass ?token= (or keep one in localStorage 'hub-token'); a browser signed in
+    // to the console uses its session cookie, and sends the session's CSRF token with every POST
     const token = new URLSearchParams(location.search).get('token') || localStorage.getItem('hub-token') || '';
-    const fetcher = GraphiQL.createFetcher({
-      url: ${JSON.stringify(endpoint)},
-      headers: token ? { Authorization: 'Bearer ' + token } : {},
-    });
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(defaultQuery)}, defaultEditorToolsVisibility: true }),
-    );
+    const start = (headers, note) => {
+      const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)}, headers });
+      if (note) document.getElementById('hub-note').innerHTML = note;
+      ReactDOM.createRoot(document.getElementById('graphiql')).render(
+        React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(defaultQuery)}, defaultEditorToolsVisibility: true }),
+      );
+    };
+    if (token) start({ Authorization: 'Bearer ' + token }, '');
+    else fetch('/api/session', { headers: { accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((s) => s ? start({ 'X-CSRF-Token': s.csrfToken }, '') : start({}, '未登录：请先 <a href="/login?next=/graphql">登录监管工作台</a>，或在地址后加 ?token=…'))
+      .catch(() => start({}, ''));
   </script>
 </body>
 </html>`;

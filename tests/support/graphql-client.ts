@@ -19,7 +19,8 @@ export function authHeaders(url: string): Record<string, string> {
 
 export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const t0 = Date.now();
-  const explicit = Object.keys(headers).some((h) => ['authorization', 'x-api-key'].includes(h.toLowerCase()));
+  // a call with its own credentials (a session cookie too) gets no default token: a bearer would win over the cookie
+  const explicit = Object.keys(headers).some((h) => ['authorization', 'x-api-key', 'cookie'].includes(h.toLowerCase()));
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(explicit ? {} : authHeaders(url)), ...headers },
