@@ -4,10 +4,12 @@
  * GraphQL and REST with the CSRF token, sign-out, ended sessions, bearer tokens and API keys beside the
  * cookie, sign-in and unauthenticated rate limits, and the demo accounts.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ import { createTestUser, signIn } from './support/session.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+const run = promisify(execFile);
 const ME = '{ me { subject roles department via office name } }';
 const PASSWORD = 'Zhengque-mima-2026';
 
@@ -376,6 +379,35 @@ describe('console sign-in and sessions', () => {
       const signedIn = await login(prod, 'officer', PASSWORD);
       expect(signedIn.status).toBe(200);
       expect(signedIn.headers.get('set-cookie')!.split(';').map((a) => a.trim())).toContain('Secure');
+    });
+  });
+
+  describe('console users outside demo mode (npm run console-user)', () => {
+    it('adds a user with a generated password shown once, resets it, disables the user (ending their sessions)', async () => {
+      const cli = (...args: string[]) => run('npx', ['tsx', 'src/cli/console-user.ts', ...args], { env: { ...process.env, DATABASE_URL: db.url, HUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } })
+        .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+      const added = await cli('add', '--username', 'wangfang', '--name', '王芳', '--role', 'licensing_officer', '--office', 'WH-JX-XK', '--office-name', '武汉市江夏区行政审批局');
+      expect(added.code).toBe(0);
+      const password = /password \(shown once\): (\S+)/.exec(added.stdout)![1]!;
+      const s = await signIn(url, 'wangfang', password);
+      expect(s.user).toMatchObject({ name: '王芳', roles: ['licensing_officer'], office: 'WH-JX-XK' });
+      expect((await cli('add', '--username', 'x', '--name', 'x', '--role', 'chief')).code).toBe(2);
+
+      const reset = await cli('reset-password', '--username', 'wangfang');
+      const renewed = /password \(shown once\): (\S+)/.exec(reset.stdout)![1]!;
+      expect((await gql(url, ME, {}, s.headers)).status).toBe(401);
+      expect((await login(url, 'wangfang', password)).status).toBe(401);
+      const again = await signIn(url, 'wangfang', renewed);
+
+      expect((await cli('disable', '--username', 'wangfang')).code).toBe(0);
+      expect((await gql(url, ME, {}, again.headers)).status).toBe(401);
+      expect((await login(url, 'wangfang', renewed)).status).toBe(401);
+      // enabled again: signs in anew, the sessions from before stay ended
+      expect((await cli('enable', '--username', 'wangfang')).code).toBe(0);
+      expect((await gql(url, ME, {}, again.headers)).status).toBe(401);
+      expect((await cli('disable', '--username', 'wangfang')).code).toBe(0);
+      expect((await cli('disable', '--username', 'nobody')).code).toBe(2);
+      expect((await cli('list')).stdout).toMatch(/wangfang\t王芳\tlicensing_officer\t-\tWH-JX-XK 武汉市江夏区行政审批局\tdisabled/);
     });
   });
 
