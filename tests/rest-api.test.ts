@@ -134,9 +134,10 @@ describe('errors are JSON with GraphQL\'s codes', () => {
     const badCase = await api('/api/v1/joint-punishment-checks', { method: 'POST', body: { creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING', caseNumber: '<b>' } });
     expect((await expectError(badCase, 400, 'BAD_USER_INPUT')).field).toBe('input.caseNumber');
     await expectError(await api('/api/v1/joint-punishment-checks', { method: 'POST', body: { creditCode: code('clean.general'), matter: 'NOT_A_MATTER' } }), 400, 'BAD_USER_INPUT');
-    const malformed = await expectError(await api('/api/v1/joint-punishment-checks', { method: 'POST', raw: '{"matter": ' }), 400, 'BAD_USER_INPUT');
+    // a malformed body answers as on /graphql (BAD_REQUEST), naming the reason
+    const malformed = await expectError(await api('/api/v1/joint-punishment-checks', { method: 'POST', raw: '{"matter": ' }), 400, 'BAD_REQUEST');
     expect(malformed.reason).toBe('MALFORMED_JSON');
-    await expectError(await api('/api/v1/joint-punishment-checks/not-a-uuid/feedback', { method: 'POST', raw: '{nope' }), 400, 'BAD_USER_INPUT');
+    await expectError(await api('/api/v1/joint-punishment-checks/not-a-uuid/feedback', { method: 'POST', raw: '{nope' }), 400, 'BAD_REQUEST');
     expect((await expectError(await api('/api/v1/joint-punishment-checks/not-a-uuid'), 400, 'BAD_USER_INPUT')).field).toBe('id');
     await expectError(await api('/api/v1/joint-punishment-checks?first=-1'), 400, 'BAD_USER_INPUT');
     await expectError(await api('/api/v1/joint-punishment-checks?after=garbage'), 400, 'BAD_USER_INPUT');

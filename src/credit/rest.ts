@@ -208,19 +208,15 @@ export function apiNotFound(req: Request, res: Response): void {
   sendError(res, 404, { code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`, messageZh: '接口不存在' });
 }
 
-/** Errors under /api as JSON: a malformed or oversized body is the client's (400/413), anything else is masked (500) and logged. */
+/** Errors under /api as JSON: body-parser failures go on to bodyErrorHandler (same codes as /graphql); anything else is masked (500) and logged. */
 export const apiErrorHandler = (log?: Logger) => (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
   if (res.headersSent) {
     next(err);
     return;
   }
-  const e = err as { type?: string; status?: number; limit?: number } | null;
-  if (e?.type === 'entity.parse.failed') {
-    sendError(res, 400, { code: 'BAD_USER_INPUT', message: 'the request body is not valid JSON', messageZh: '请求体不是有效的 JSON', field: 'body', reason: 'MALFORMED_JSON' });
-  } else if (e?.type === 'entity.too.large') {
-    sendError(res, 413, { code: 'BAD_USER_INPUT', message: `request body too large: the limit is ${e.limit} bytes`, messageZh: '请求体过大', field: 'body', reason: 'TOO_LARGE' });
-  } else if (e?.type) {
-    sendError(res, e.status && e.status >= 400 && e.status < 500 ? e.status : 400, { code: 'BAD_USER_INPUT', message: 'the request body could not be read', field: 'body' });
+  // body-parser's own failures (malformed, too large, bad charset) answer as on /graphql: bodyErrorHandler
+  if ((err as { type?: string } | null)?.type) {
+    next(err);
   } else {
     log?.error({ err }, 'REST request failed');
     sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });

@@ -215,8 +215,8 @@ export function bodyErrorHandler(err: unknown, req: Request, res: Response, next
   const send = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
     res.status(status).json(graphql ? { errors: [{ message, extensions: { code, ...extra } }] } : { error: { code, message, ...extra } });
   };
-  if (e.type === 'entity.too.large') send(413, 'PAYLOAD_TOO_LARGE', `request body too large: the limit is ${e.limit} bytes`, { limitBytes: e.limit, messageZh: '提交的内容过大' });
-  else if (e.type === 'entity.parse.failed') send(400, 'BAD_REQUEST', 'the request body is not valid JSON', { messageZh: '请求格式不正确' });
+  if (e.type === 'entity.too.large') send(413, 'PAYLOAD_TOO_LARGE', `request body too large: the limit is ${e.limit} bytes`, { field: 'body', reason: 'TOO_LARGE', limitBytes: e.limit, messageZh: '提交的内容过大' });
+  else if (e.type === 'entity.parse.failed') send(400, 'BAD_REQUEST', 'the request body is not valid JSON', { field: 'body', reason: 'MALFORMED_JSON', messageZh: '请求格式不正确' });
   else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') send(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding or charset', { messageZh: '请求格式不正确' });
   else send(e.status && e.status >= 400 && e.status < 500 ? e.status : 400, 'BAD_REQUEST', 'the request body could not be read', { messageZh: '请求格式不正确' });
 }
