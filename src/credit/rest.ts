@@ -190,7 +190,10 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
       const result = await execute({ schema, document: GET, variableValues: { id: req.params.checkId }, contextValue: ctx });
       const check = (result.data as { check: Parameters<typeof renderCheckPage>[0] | null } | null)?.check;
       if (result.errors?.length || !check) {
-        res.status(result.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT' ? 400 : 404).type('html').send('<!doctype html><meta charset="utf-8"><p>未找到该核查记录 Check not found</p>');
+        // the same statuses as the JSON API: refused by role 403, bad id 400, unknown or another office's 404
+        const code = result.errors?.[0]?.extensions?.code;
+        const [status, text] = code === 'FORBIDDEN' ? [403, '您没有查看核查记录的权限 Forbidden'] : code === 'BAD_USER_INPUT' ? [400, '核查编号格式不正确 Bad check id'] : [404, '未找到该核查记录 Check not found'];
+        res.status(status).type('html').send(`<!doctype html><meta charset="utf-8"><title>${text}</title><p>${text}</p>`);
         return;
       }
       res.type('html').send(renderCheckPage(check));

@@ -2754,9 +2754,9 @@ export type QuarantinedRecord = {
    * sync found them. A reference no enterprise matches lists, computed when asked, up to 5 enterprises whose
    * names without the legal form (有限公司, 有限责任公司, 股份有限公司…) have a trigram similarity `score` of at
    * least 0.45, best first; none when nothing is that close, or when the reference now links (the next sync
-   * stores the record). Other reasons: empty.
+   * stores the record). Other reasons: empty. Null, with a FORBIDDEN error, like `raw`.
    */
-  candidates: Scalars['JSON']['output'];
+  candidates: Maybe<Scalars['JSON']['output']>;
   /** 首次发现 First seen. */
   firstSeenAt: Scalars['DateTime']['output'];
   /** Id of the quarantine entry. */
@@ -2765,8 +2765,11 @@ export type QuarantinedRecord = {
   kind: Scalars['String']['output'];
   /** 最近发现 Last seen. */
   lastSeenAt: Scalars['DateTime']['output'];
-  /** 原始记录 The record as the source sent it (ID numbers masked). */
-  raw: Scalars['JSON']['output'];
+  /**
+   * 原始记录 The record as the source sent it (ID numbers masked). Null, with a FORBIDDEN error, for a caller who may
+   * list the entry but not read raw data of its source (an operator of another department): the rest of the list stays.
+   */
+  raw: Maybe<Scalars['JSON']['output']>;
   /** Reason in words. */
   reason: Scalars['String']['output'];
   /** 隔离原因 Reason code. */
@@ -4910,12 +4913,12 @@ export type ProvenanceResolvers<ContextType = HubContext, ParentType extends Res
 
 export type QuarantinedRecordResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['QuarantinedRecord'] = ResolversParentTypes['QuarantinedRecord']> = ResolversObject<{
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  candidates?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  candidates?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reasonCode?: Resolver<ResolversTypes['QuarantineReason'], ParentType, ContextType>;
   record?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
