@@ -363,6 +363,26 @@ describe('stale source data', () => {
     const c = await run({ creditCode: code('list.SAFETY_DISHONEST'), matter: 'PUBLIC_BIDDING' });
     expect(c.decision).toBe('DENY');
   });
+
+  // issue 18.4: both modes, with hits and without. From the catalogue (migrations/1732400000000): the safety
+  // dishonesty list has DENY measures for public bidding; the abnormal-operation list only JP-ABN-01 (RESTRICT),
+  // for every matter but principal appointment; a revoked enterprise is refused whatever the lists say.
+  // Only missing information (the stale source) turns a PASS into RESTRICT, and only when failing closed.
+  it.each([
+    ['clean.general', 'PUBLIC_BIDDING', 'no hit', 'RESTRICT', 'PASS'],
+    ['list.ABNORMAL_OPERATION', 'PRINCIPAL_APPOINTMENT', 'a hit without a measure for the matter', 'RESTRICT', 'PASS'],
+    ['list.ABNORMAL_OPERATION', 'PUBLIC_BIDDING', 'a hit with a RESTRICT measure', 'RESTRICT', 'RESTRICT'],
+    ['list.SAFETY_DISHONEST', 'PUBLIC_BIDDING', 'a hit with a DENY measure', 'DENY', 'DENY'],
+    ['enterprise.revoked', 'PUBLIC_BIDDING', 'a revoked enterprise', 'DENY', 'DENY'],
+  ])('%s / %s (%s): fail closed %s, fail open %s, the stale source named either way', async (key, matter, _what, closed, open) => {
+    const token = bearer(await hub.token(['licensing_officer']));
+    const [c, o] = await Promise.all([run({ creditCode: code(key), matter }), run({ creditCode: code(key), matter }, token, otherUrl)]);
+    expect([c.decision, o.decision]).toEqual([closed, open]);
+    for (const x of [c, o]) expect(x.sources.filter((s) => s.stale).map((s) => s.source)).toEqual([staleSource]);
+    // the hits do not depend on the mode
+    expect(o.hits).toEqual(c.hits);
+    if (key.startsWith('list.')) expect(c.hits.length).toBeGreaterThan(0);
+  });
 });
 
 describe('audit trail and feedback 反馈', () => {
