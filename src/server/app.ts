@@ -25,7 +25,7 @@ import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/tr
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
-import { isDeliberate, sourceFailurePlugin } from './errors.js';
+import { auditFailurePlugin, isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -125,7 +125,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked

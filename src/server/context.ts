@@ -56,11 +56,13 @@ export interface HubContext extends HubServices {
   loaders: Loaders;
   /** live-read failures of this request, added to the response's errors (see sourceFailurePlugin) */
   sourceFailures: SourceFailure[];
+  /** audit writes of clear disclosures that failed this request (the answer is then masked throughout, see disclosure.ts) */
+  auditFailures: { reason: string }[];
 }
 
 export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: string | null = null): HubContext {
   const log = services.log.child({ requestId, caller: caller.subject });
-  const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [] } as unknown as HubContext;
+  const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [], auditFailures: [] } as unknown as HubContext;
   partial.loaders = createLoaders(partial);
   return partial;
 }
