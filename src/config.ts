@@ -16,6 +16,8 @@ const schema = z.object({
   HUB_DATA_DIR: z.string().default('.data'),
   /** base64 of 32 bytes; absent (demo) → generated once into HUB_DATA_DIR/pii.key */
   HUB_PII_KEY: z.string().optional(),
+  /** the lawful purposes a client may state in X-Purpose (JSON array of { code, zh }); absent → src/security/purposes.json */
+  HUB_PURPOSES_FILE: z.string().optional(),
   /** start the department simulators in-process (demo); false when connectors point at real systems */
   HUB_SIMULATORS: z.enum(['true', 'false']).default('true'),
   /** generate demo data when the department systems are empty */

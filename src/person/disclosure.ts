@@ -79,7 +79,7 @@ function disclosureOf(ctx: HubContext): Disclosure {
         pending.delete(personKey);
         return {
           actor: ctx.caller.subject, actorDepartment: ctx.caller.department, actorRoles: [...ctx.caller.roles], requestId: ctx.requestId,
-          action: 'DISCLOSE_PERSONAL_DATA', subjectKind: 'person', subjectRef: personKey, fields, purpose: ctx.purpose,
+          action: 'DISCLOSE_PERSONAL_DATA', subjectKind: 'person', subjectRef: personKey, fields, purpose: ctx.purpose?.zh ?? null, purposeCode: ctx.purpose?.code ?? null,
         };
       });
       // rejects (for every key of the batch) unless the rows are committed

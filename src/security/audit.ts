@@ -15,7 +15,10 @@ export interface AuditEntry {
   subjectKind: string;
   subjectRef: string;
   fields: string[];
+  /** 用途 the lawful purpose in Chinese */
   purpose: string | null;
+  /** its code (src/security/purposes.ts) */
+  purposeCode?: string | null;
 }
 
 interface AuditRow {
@@ -30,6 +33,7 @@ interface AuditRow {
   subject_ref: string;
   fields: string[];
   purpose: string | null;
+  purpose_code: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -37,11 +41,14 @@ interface AuditRow {
 const GENESIS = '0'.repeat(64);
 const AUDIT_LOCK = 72_410_001;
 
-export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
-  const body = JSON.stringify([
+export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash' | 'purpose_code'> & { purpose_code?: string | null }): string {
+  const content: unknown[] = [
     r.seq, new Date(r.at).toISOString(), r.actor, r.actor_department, r.actor_roles, r.request_id, r.action,
     r.subject_kind, r.subject_ref, r.fields, r.purpose,
-  ]);
+  ];
+  // hashed when present; entries written before purpose codes keep their original hash
+  if (r.purpose_code != null) content.push(r.purpose_code);
+  const body = JSON.stringify(content);
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
@@ -59,12 +66,13 @@ export async function appendAudit(ds: DataSource, entries: AuditEntry[]): Promis
       const row = {
         seq, at: now as Date, actor: e.actor, actor_department: e.actorDepartment, actor_roles: e.actorRoles, request_id: e.requestId,
         action: e.action, subject_kind: e.subjectKind, subject_ref: e.subjectRef, fields: e.fields, purpose: e.purpose,
+        purpose_code: e.purposeCode ?? null,
       };
       const hash = entryHash(prev, row);
       await em.query(
-        `INSERT INTO audit_log (seq, at, actor, actor_department, actor_roles, request_id, action, subject_kind, subject_ref, fields, purpose, prev_hash, hash)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-        [seq, row.at, row.actor, row.actor_department, row.actor_roles, row.request_id, row.action, row.subject_kind, row.subject_ref, row.fields, row.purpose, prev, hash],
+        `INSERT INTO audit_log (seq, at, actor, actor_department, actor_roles, request_id, action, subject_kind, subject_ref, fields, purpose, purpose_code, prev_hash, hash)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+        [seq, row.at, row.actor, row.actor_department, row.actor_roles, row.request_id, row.action, row.subject_kind, row.subject_ref, row.fields, row.purpose, row.purpose_code, prev, hash],
       );
       prev = hash;
     }
@@ -122,7 +130,7 @@ export async function listAudit(ds: DataSource, f: AuditFilterArgs, limit: numbe
     hasMore: rows.length > limit,
     entries: rows.slice(0, limit).map((r) => ({
       seq: String(r.seq), at: r.at, actor: r.actor, actorDepartment: r.actor_department, actorRoles: r.actor_roles, requestId: r.request_id,
-      action: r.action, subjectKind: r.subject_kind, subjectRef: r.subject_ref, fields: r.fields, purpose: r.purpose, prevHash: r.prev_hash, hash: r.hash,
+      action: r.action, subjectKind: r.subject_kind, subjectRef: r.subject_ref, fields: r.fields, purpose: r.purpose, purposeCode: r.purpose_code, prevHash: r.prev_hash, hash: r.hash,
     })),
   };
 }

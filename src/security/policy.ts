@@ -79,6 +79,7 @@ export const POLICY: Record<string, TypePolicy> = {
     auditLog: only(),
     auditChain: only(),
     me: ANY,
+    lawfulPurposes: ANY,
     // analytics (schema/analytics.graphql): aggregates for analysts and supervisors; the model is public policy data
     enterpriseStats: only('analyst', 'inspector', 'department_operator'),
     keySupervisionList: only('analyst', 'inspector'),
@@ -214,6 +215,7 @@ export const POLICY: Record<string, TypePolicy> = {
   AuditEntryEdge: { '*': ANY },
   AuditChainStatus: { '*': ANY },
   Caller: { '*': ANY },
+  LawfulPurpose: { '*': ANY },
 };
 
 /**

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Connector } from '../../connectors/types.js';
 import type { HubConfig } from '../config.js';
 import type { PiiVault } from '../security/pii.js';
+import type { Purpose } from '../security/purposes.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Caller {
@@ -51,8 +52,8 @@ export interface SourceFailure {
 export interface HubContext extends HubServices {
   requestId: string;
   caller: Caller;
-  /** why the caller asks (header X-Purpose), recorded with every clear disclosure of personal data */
-  purpose: string | null;
+  /** the lawful purpose the caller states (header X-Purpose), recorded with every clear disclosure of personal data */
+  purpose: Purpose | null;
   loaders: Loaders;
   /** live-read failures of this request, added to the response's errors (see sourceFailurePlugin) */
   sourceFailures: SourceFailure[];
@@ -60,7 +61,7 @@ export interface HubContext extends HubServices {
   auditFailures: { reason: string }[];
 }
 
-export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: string | null = null): HubContext {
+export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: Purpose | null = null): HubContext {
   const log = services.log.child({ requestId, caller: caller.subject });
   const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [], auditFailures: [] } as unknown as HubContext;
   partial.loaders = createLoaders(partial);
