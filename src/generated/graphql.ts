@@ -2776,13 +2776,13 @@ export type QuarantinedRecord = {
   kind: Scalars['String']['output'];
   /** 最近发现 Last seen. */
   lastSeenAt: Scalars['DateTime']['output'];
-  /** 原始记录 The record as the source sent it (ID numbers masked). */
+  /** 原始记录 The record as the source sent it, ID numbers and phones masked (by the source's declared fields and in free text). */
   raw: Scalars['JSON']['output'];
   /** Reason in words. */
   reason: Scalars['String']['output'];
   /** 隔离原因 Reason code. */
   reasonCode: QuarantineReason;
-  /** 解析结果 The parsed canonical record, when parsing succeeded (ID numbers masked). */
+  /** 解析结果 The parsed canonical record, when parsing succeeded (ID numbers and phones masked). */
   record: Maybe<Scalars['JSON']['output']>;
   /** 处理时间 When it was resolved (null: open). */
   resolvedAt: Maybe<Scalars['DateTime']['output']>;
