@@ -41,6 +41,8 @@ const ID15 = new RegExp(`(?<!\\d)\\d(?:${SEP}\\d){14}(?!\\d)`, 'g');
 const MOBILE = new RegExp(`(?<![\\d+])(?:(?:\\+|00)86${SEP})?1[3-9]\\d(?:${SEP}\\d){8}(?!\\d)`, 'g');
 const LANDLINE = /(?<!\d)(?:\(0\d{2,3}\)[ -]?|0\d{2,3}[ -]?)[2-9]\d{6,7}(?:-\d{1,4})?(?!\d)/g;
 
+const CANDIDATE = /\d{7}|\d[ -]\d{3,}[ -]\d{4}|[\uff10-\uff19]/;
+
 const digitsOf = (s: string) => s.replace(/[^\dX]/gi, '').toUpperCase();
 
 function plausibleId(d: string): boolean {
@@ -52,7 +54,8 @@ interface Span { start: number; end: number; kind: Kind; masked: string }
 
 /** ID numbers and phones in a text, in order, not overlapping. */
 export function findPii(text: string): Span[] {
-  if (!/[\d\uff10-\uff19]{3}/.test(text)) return [];
+  // every form below has 7 digits in a row or digit groups split by a space or hyphen (dates, amounts have neither)
+  if (!CANDIDATE.test(text)) return [];
   const t = fold(text);
   const spans: Span[] = [];
   const overlaps = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
@@ -114,9 +117,18 @@ function* segments(s: string): Generator<{ token: RegExpExecArray | null; text: 
 function walk(v: unknown, onString: (s: string, kind: Kind | null) => unknown, onOther: (x: unknown, kind: Kind) => unknown, fields: { id: Set<string>; phone: Set<string> }, kind: Kind | null = null): unknown {
   if (typeof v === 'string') return onString(v, kind);
   if (kind && (typeof v === 'number' || typeof v === 'bigint')) return onOther(v, kind);
-  if (Array.isArray(v)) return v.map((x) => walk(x, onString, onOther, fields, kind));
+  if (Array.isArray(v)) {
+    const out = v.map((x) => walk(x, onString, onOther, fields, kind));
+    return out.some((x, i) => x !== v[i]) ? out : v;
+  }
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, onString, onOther, fields, fieldKind(fields, k) ?? kind)]));
+    // a copy only when something in it changed: most raw records hold nothing to seal
+    let copy: Record<string, unknown> | null = null;
+    for (const [k, x] of Object.entries(v)) {
+      const y = walk(x, onString, onOther, fields, fieldKind(fields, k) ?? kind);
+      if (y !== x) (copy ??= { ...(v as Record<string, unknown>) })[k] = y;
+    }
+    return copy ?? v;
   }
   return v;
 }
@@ -127,6 +139,7 @@ export function maskRaw(v: unknown, declared?: PiiFields): unknown {
   return walk(
     v,
     (s, kind) => {
+      if (!kind && !s.includes('⟦pii:') && !CANDIDATE.test(s)) return s;
       let out = '';
       for (const seg of segments(s)) out += seg.token ? seg.token[3] : kind && seg.text.trim() ? maskValue(kind, seg.text) : maskPiiText(seg.text);
       return out;
@@ -144,6 +157,7 @@ export function sealRaw(v: unknown, declared: PiiFields | undefined, vault: PiiV
     v,
     (s, kind) => {
       if (kind && s.trim() && !HAS_TOKEN.test(s)) return token(kind, 'v', maskValue(kind, s), JSON.stringify(s));
+      if (!CANDIDATE.test(s)) return s;
       let out = '';
       for (const seg of segments(s)) {
         if (seg.token) {
@@ -171,6 +185,7 @@ export function unsealRaw(v: unknown, vault: PiiVault): unknown {
   return walk(
     v,
     (s) => {
+      if (!s.includes('⟦pii:')) return s;
       TOKEN.lastIndex = 0;
       const whole = TOKEN.exec(s);
       if (whole && whole.index === 0 && whole[0].length === s.length && whole[2] === 'v') return JSON.parse(vault.decrypt(whole[4]!)) as unknown;
