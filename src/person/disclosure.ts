@@ -83,7 +83,7 @@ function disclosureOf(ctx: HubContext): Disclosure {
         };
       });
       // rejects (for every key of the batch) unless the rows are committed
-      await appendAudit(ctx.ds, entries);
+      await appendAudit(ctx.ds, entries, ctx.auditAnchors);
       return keys.map(() => true as const);
     }, { cache: false }),
   };

@@ -17,6 +17,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { enterpriseExportRouter } from '../analytics/export.js';
 import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
+import { openAuditAnchors } from '../security/audit-anchor.js';
 import { applyPolicy } from '../security/authorize.js';
 import { purposeOfHeader, purposesOf, validRequestId } from '../security/purposes.js';
 import { queryArmor } from '../security/query-limits.js';
@@ -48,7 +49,8 @@ function trustProxyValue(v: string): boolean | number | string {
   return /^\d+$/.test(v) ? Number(v) : v;
 }
 
-export async function createHubServer(services: HubServices): Promise<HubServer> {
+export async function createHubServer(given: HubServices): Promise<HubServer> {
+  const services: HubServices = { ...given, auditAnchors: given.auditAnchors ?? openAuditAnchors(given.config) };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Connector } from '../../connectors/types.js';
 import type { HubConfig } from '../config.js';
+import type { AuditAnchors } from '../security/audit-anchor.js';
 import type { PiiVault } from '../security/pii.js';
 import type { Purpose } from '../security/purposes.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -39,6 +40,8 @@ export interface HubServices {
   log: Logger;
   /** optional per-source title and live-read timeout, keyed by connector id */
   sourceSettings?: ReadonlyMap<string, SourceSettings>;
+  /** where audit writes anchor the chain head (createHubServer opens it from the configuration when absent) */
+  auditAnchors?: AuditAnchors;
 }
 
 /** A live read that failed: reported as a SOURCE_UNAVAILABLE error at `path` while the section falls back to stored data. */
