@@ -78,7 +78,7 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
       }),
       env('P-1', 'person', { id: 'P-1', certNo: ID_PERSON, name: '张伟', mobile: MOBILE }, { kind: 'person', idNumber: ID_PERSON, name: '张伟', phone: MOBILE }),
       // unreadable: a malformed certNo, a mobile as a number, and the free text
-      env('P-BAD', 'person', { id: 'P-BAD', certNo: ID_BAD, name: '李四', mobile: Number(MOBILE), remark: REMARK }, undefined, 'certNo: not an ID number'),
+      env('P-BAD', 'person', { id: 'P-BAD', certNo: ID_BAD, name: '李四', mobile: Number(MOBILE), remark: REMARK }, undefined, `mobile: '${MOBILE}' is a number, expected text; certNo: not an ID number`),
       // parsed but not linkable yet: the record (with its ID number) waits in quarantine
       env('K-LATE', 'role', { id: 'K-LATE', creditCode: LATE, certNo: ID_PERSON, name: '张伟' }, { kind: 'role', enterprise: { creditCode: LATE }, idNumber: ID_PERSON, personName: '张伟', role: 'PRINCIPAL' }),
     ]);
@@ -96,7 +96,7 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const Q = `{ quarantinedRecords(source: "market") { nodes { sourceRecordId raw record } } }`;
+  const Q = `{ quarantinedRecords(source: "market") { nodes { sourceRecordId reason raw record } } }`;
 
   it('shows every form of ID number and phone masked to the admin and the operator, without a purpose and with one', async () => {
     for (const [who, headers] of [['admin', {}], ['marketOp', {}], ['marketOp', { 'x-purpose': 'LICENSING_REVIEW' }]] as const) {

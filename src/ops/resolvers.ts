@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { badInput } from '../server/errors.js';
 import type { Loaders } from '../server/loaders.js';
 import { pageSizeArg } from '../server/validate.js';
-import { CANONICAL_PII, maskRaw } from '../security/raw-pii.js';
+import { CANONICAL_PII, maskPiiText, maskRaw } from '../security/raw-pii.js';
 import { HEALTH_TIMEOUT_MS, listSources, probeHealth } from './sources.js';
 import { refSlots } from '../sync/rows.js';
 import { listSyncRuns, quarantinePage, type QuarantineRow } from './store.js';
@@ -53,6 +53,8 @@ export const opsResolvers: Resolvers = {
     id: (q) => String(q.id),
     sourceRecordId: (q) => q.source_record_id,
     reasonCode: (q) => q.reason_code,
+    // a parser's message may quote a value (rows stored before the sync masked phones in reasons too)
+    reason: (q) => maskPiiText(q.reason),
     // masked by the source's field knowledge and the free-text net, for admin and operators alike (no purpose here)
     raw: (q, _a, ctx) => maskRaw(q.raw, ctx.connectors.get(q.source)?.piiFields),
     record: (q) => (q.record == null ? null : maskRaw(q.record, CANONICAL_PII)),

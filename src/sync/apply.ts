@@ -14,7 +14,7 @@ import type { CanonicalRecord, Department, EnterpriseRecord, PersonRecord, Recor
 import { checkCreditCode, checkIdNumber, maskIdNumber, maskPhone, orgCodeOfCreditCode } from '../domain/codes.js';
 import { normaliseName } from '../domain/names.js';
 import type { PiiVault } from '../security/pii.js';
-import { CANONICAL_PII, sealRaw } from '../security/raw-pii.js';
+import { CANONICAL_PII, maskPiiText, sealRaw } from '../security/raw-pii.js';
 import { poolOf } from '../store/data-source.js';
 import { bulkUpsert, type StagedRow, type TableSpec } from './bulk.js';
 import { contentHash, toJsonb } from './hash.js';
@@ -343,7 +343,7 @@ async function writeQuarantine(client: pg.ClientBase, source: SyncSource, vault:
       entries.map((e) => e.env.kind as RecordKind),
       entries.map((e) => e.env.sourceRecordId),
       entries.map((e) => e.code),
-      entries.map((e) => maskIdsInText(e.reason)),
+      entries.map((e) => maskPiiText(maskIdsInText(e.reason))),
       // ID numbers and phones sealed at rest, as in the canonical columns (retryQuarantine unseals the record)
       entries.map((e) => toJsonb(sealRaw(e.env.raw ?? null, source.piiFields, vault))),
       entries.map((e) => (e.env.record ? toJsonb(sealRaw(e.env.record, CANONICAL_PII, vault)) : null)),
