@@ -42,7 +42,13 @@ export function loadOrCreateAnchorKey(configured: string | undefined, dataDir: s
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const fresh = randomBytes(32);
-  fs.writeFileSync(keyFileOf(dataDir), fresh.toString('base64'), { mode: 0o600 });
+  try {
+    // exclusive: hub replicas sharing the data folder starting at once keep one key
+    fs.writeFileSync(keyFileOf(dataDir), fresh.toString('base64'), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return readAnchorKey(undefined, dataDir)!;
+  }
   return fresh;
 }
 
