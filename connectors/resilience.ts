@@ -12,7 +12,7 @@ import {
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../src/domain/canonical.js';
-import { SourceError, type ChangeBatch, type Connector, type HealthReport, type SourceEnvelope } from './types.js';
+import { SourceError, type ChangeBatch, type Connector, type HealthReport, type PiiFields, type SourceEnvelope } from './types.js';
 
 export const resilienceOptionsSchema = z.object({
   /** attempts per read, the first included */
@@ -54,6 +54,7 @@ export class ResilientConnector implements Connector {
   readonly department: Department;
   readonly provides: readonly RecordKind[];
   readonly enterprisesFirst?: boolean;
+  readonly piiFields?: PiiFields;
   private readonly breaker;
   private readonly bulkhead;
   private readonly policy: IPolicy<{ signal: AbortSignal }>;
@@ -65,6 +66,7 @@ export class ResilientConnector implements Connector {
     this.department = inner.department;
     this.provides = inner.provides;
     this.enterprisesFirst = inner.enterprisesFirst;
+    this.piiFields = inner.piiFields;
     this.bulkhead = bulkhead(options.maxConcurrent, options.maxQueued);
     this.breaker = circuitBreaker(handleWhen(transient), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
     this.breaker.onStateChange((s) => this.listeners.forEach((l) => l(STATE_NAMES[s])));

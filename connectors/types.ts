@@ -32,6 +32,17 @@ export interface HealthReport {
   detail?: string;
 }
 
+/**
+ * Which fields of this source's raw records hold personal identifiers (field names as they appear in the
+ * raw record at any depth, compared without case). The hub seals ID numbers and phones at rest and masks
+ * them on the way out (src/security/raw-pii.ts); names are listed for completeness of that knowledge.
+ */
+export interface PiiFields {
+  idNumber: readonly string[];
+  phone: readonly string[];
+  personName: readonly string[];
+}
+
 export interface Connector {
   readonly id: string;
   readonly department: Department;
@@ -42,6 +53,8 @@ export interface Connector {
    * another kind: the other sources' syncs may start, and link, as soon as those pages are stored.
    */
   readonly enterprisesFirst?: boolean;
+  /** the raw fields holding ID numbers, phones and names (from the department folder's pii.ts) */
+  readonly piiFields?: PiiFields;
   /**
    * Live read: every record this source holds about these enterprises (credit codes), in as few
    * calls to the source as its interface allows (one per batch of keys). Throws SourceError.
@@ -110,6 +123,8 @@ export interface DepartmentSource {
   department: Department;
   /** 中文 name of the system, for `sources` */
   title: string;
+  /** which raw fields hold ID numbers, phones and person names (connectors/<dept>/pii.ts) */
+  piiFields: PiiFields;
   createConnector(options: ConnectorOptions, deps: ConnectorDeps): Connector;
   simulator: {
     /** Creates the department system's storage (tables, folders) if missing and empties it. */

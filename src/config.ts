@@ -16,6 +16,12 @@ const schema = z.object({
   HUB_DATA_DIR: z.string().default('.data'),
   /** base64 of 32 bytes; absent (demo) → generated once into HUB_DATA_DIR/pii.key */
   HUB_PII_KEY: z.string().optional(),
+  /** the audit log's chain head is anchored here after every audit write (append-only file, one signed line each) */
+  HUB_AUDIT_ANCHOR_FILE: z.string().optional(),
+  /** base64 of ≥ 32 bytes: the HMAC key of the anchors; absent → generated into HUB_DATA_DIR/audit-anchor.key */
+  HUB_AUDIT_ANCHOR_KEY: z.string().optional(),
+  /** the lawful purposes a client may state in X-Purpose (JSON array of { code, zh }); absent → src/security/purposes.json */
+  HUB_PURPOSES_FILE: z.string().optional(),
   /** start the department simulators in-process (demo); false when connectors point at real systems */
   HUB_SIMULATORS: z.enum(['true', 'false']).default('true'),
   /** generate demo data when the department systems are empty */

@@ -206,7 +206,7 @@ describe('access control, personal information, audit and query safety over HTTP
 
     it('inspector and licensing officer see persons masked; the lookup by full ID never echoes it', async () => {
       for (const who of ['inspector', 'officer', 'admin']) {
-        const r = await as(who, PERSON, { id: ID_P }, { 'x-purpose': encodeURIComponent('许可审查') });
+        const r = await as(who, PERSON, { id: ID_P }, { 'x-purpose': 'LICENSING_REVIEW' });
         expect(r.errors).toBeUndefined();
         expect(r.data.person).toEqual({ idNumber: `420106********${ID_P.slice(-4)}`, idNumberMasked: `420106********${ID_P.slice(-4)}`, phone: '139****5678', phoneMasked: '139****5678', name: '张伟' });
         expect(JSON.stringify(r)).not.toContain(ID_P);
@@ -260,14 +260,14 @@ describe('access control, personal information, audit and query safety over HTTP
       expect(other.data.person).toEqual({ idNumber: `420106********${ID_P.slice(-4)}`, phone: '139****5678' });
       expect(await auditCount()).toBe(before);
 
-      const clear = await as('marketOp', Q, { id: ID_P }, { 'x-purpose': encodeURIComponent('核实法定代表人身份'), 'x-request-id': 'req-clear-1' });
+      const clear = await as('marketOp', Q, { id: ID_P }, { 'x-purpose': 'IDENTITY_VERIFICATION', 'x-request-id': 'req-clear-1' });
       expect(clear.errors).toBeUndefined();
       expect(clear.data.person).toEqual({ idNumber: ID_P, phone: PHONE_P });
       expect(await auditCount()).toBe(before + 1);
       const [row] = await ds.query('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
       expect(row).toMatchObject({
         actor: 'marketOp', actor_department: 'MARKET', actor_roles: ['department_operator'], request_id: 'req-clear-1',
-        action: 'DISCLOSE_PERSONAL_DATA', subject_kind: 'person', subject_ref: vault.personKey(ID_P), fields: ['idNumber', 'phone'], purpose: '核实法定代表人身份',
+        action: 'DISCLOSE_PERSONAL_DATA', subject_kind: 'person', subject_ref: vault.personKey(ID_P), fields: ['idNumber', 'phone'], purpose: '核实当事人身份', purpose_code: 'IDENTITY_VERIFICATION',
       });
       expect(JSON.stringify(row)).not.toContain(ID_P);
 

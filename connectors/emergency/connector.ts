@@ -17,6 +17,7 @@ import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, ve
 import { deadline as deadlineSignal, toSourceError } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_NAMES, RESOURCES, toEnvelope, type ResourceName } from './mapping.js';
+import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'emergency';
 const DEPARTMENT: Department = 'EMERGENCY';
@@ -60,6 +61,7 @@ export class EmergencyConnector implements Connector {
   readonly id = SOURCE_ID;
   readonly department = DEPARTMENT;
   readonly provides: readonly RecordKind[] = [...new Set(RESOURCES.map((r) => r.kind))];
+  readonly piiFields = PII_FIELDS;
   private readonly http: AxiosInstance;
   private readonly opts: EmergencyConnectorOptions;
   private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };

@@ -25,6 +25,7 @@ import { deadline } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { ExportFileError, SCAN_CHANNEL, fsError, listExports, parseExportName, readExport, type ExportContent, type ExportName } from './files.js';
 import { ID_HEADER, TABLES, toEnvelope } from './mapping.js';
+import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'fire';
 const DEPARTMENT: Department = 'FIRE';
@@ -76,6 +77,7 @@ export class FireConnector implements Connector {
   readonly id = SOURCE_ID;
   readonly department = DEPARTMENT;
   readonly provides: readonly RecordKind[] = TABLES.map((t) => t.kind);
+  readonly piiFields = PII_FIELDS;
   private readonly opts: FireConnectorOptions;
   private readonly folder: string;
   private readonly parsed = new Map<string, { stamp: string; content: ExportContent }>();

@@ -12,6 +12,7 @@ import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { fetchByKeysSql, MAX_KEYS_PER_QUERY, MAX_PAGE_SIZE, pageSql, TABLES, toEnvelope, type TableName } from './mapping.js';
+import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'housing';
 const DEPARTMENT: Department = 'HOUSING';
@@ -47,6 +48,7 @@ export class HousingConnector implements Connector {
   readonly id = SOURCE_ID;
   readonly department = DEPARTMENT;
   readonly provides: readonly RecordKind[] = [...new Set(TABLES.map((t) => t.kind))];
+  readonly piiFields = PII_FIELDS;
   private readonly opts: HousingConnectorOptions;
   private readonly pool: pg.Pool;
   private readonly guarded = new WeakSet<pg.PoolClient>();

@@ -10,6 +10,7 @@ import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, ve
 import { boundedCall } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { ENDPOINTS, MAX_BATCH_CODES, MAX_PAGE_SIZE, sign, toEnvelope, type EndpointName } from './mapping.js';
+import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'market';
 const DEPARTMENT: Department = 'MARKET';
@@ -46,6 +47,7 @@ export class MarketConnector implements Connector {
   readonly id = SOURCE_ID;
   readonly department = DEPARTMENT;
   readonly provides: readonly RecordKind[] = ENDPOINTS.map((e) => e.kind);
+  readonly piiFields = PII_FIELDS;
   // changesSince walks the endpoints in order, enterprises first
   readonly enterprisesFirst = ENDPOINTS[0].kind === 'enterprise';
   private readonly http: AxiosInstance;

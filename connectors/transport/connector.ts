@@ -19,6 +19,7 @@ import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, ve
 import { boundedCall } from '../kit/http-errors.js';
 import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
 import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_BY_TAG, RESOURCES, toEnvelope, type ResourceName, type ResourceTag } from './mapping.js';
+import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'transport';
 const DEPARTMENT: Department = 'TRANSPORT';
@@ -73,6 +74,7 @@ export class TransportConnector implements Connector {
   readonly id = SOURCE_ID;
   readonly department = DEPARTMENT;
   readonly provides: readonly RecordKind[] = RESOURCES.map((r) => r.kind);
+  readonly piiFields = PII_FIELDS;
   private readonly http: AxiosInstance;
   private readonly agent: http.Agent;
   private readonly opts: TransportConnectorOptions;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type HubConfig } from '../config.js';
-import { ensureDatabase, openStore } from '../store/data-source.js';
+import { createHubDataSource, ensureDatabase, openStore } from '../store/data-source.js';
 import { startEmbeddedPostgres } from '../store/embedded.js';
 
 export interface HubDatabase {
@@ -17,7 +17,8 @@ export interface HubDatabase {
   close(): Promise<void>;
 }
 
-export async function openHubDatabase(cfg = loadConfig()): Promise<HubDatabase> {
+/** `readOnly`: no migrations, no department database created (audit:verify beside a running hub changes nothing). */
+export async function openHubDatabase(cfg = loadConfig(), opts: { readOnly?: boolean } = {}): Promise<HubDatabase> {
   let stopEmbedded: (() => Promise<void>) | null = null;
   let hubUrl = cfg.DATABASE_URL;
   let departmentsUrl = cfg.DEPARTMENTS_DATABASE_URL;
@@ -25,6 +26,11 @@ export async function openHubDatabase(cfg = loadConfig()): Promise<HubDatabase> 
     const server = await startEmbeddedPostgres(path.join(cfg.dataDir, 'pg'));
     stopEmbedded = () => server.stop();
     hubUrl = await ensureDatabase(server.adminUrl, 'hub');
+  }
+  if (opts.readOnly) {
+    const ds = createHubDataSource(hubUrl, { poolSize: 2, applicationName: 'hub-audit-verify' });
+    await ds.initialize();
+    return { cfg, ds, hubUrl, departmentsUrl: departmentsUrl ?? '', close: async () => { await ds.destroy(); await stopEmbedded?.(); } };
   }
   departmentsUrl ??= await ensureDatabase(hubUrl, 'departments');
   const ds = await openStore(hubUrl);

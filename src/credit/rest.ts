@@ -5,7 +5,7 @@
  * `{ error: { code, message, messageZh?, field?, reason? } }` with GraphQL's codes, never HTML.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { execute, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../server/context.js';
 import { openApiDocument } from './openapi.js';
@@ -60,14 +60,14 @@ export function sendError(res: Response, status: number, e: RestError): void {
 }
 
 /** The first GraphQL error as an HTTP status and a REST error. */
-function sendGraphqlError(res: Response, ctx: HubContext, e: GraphQLError): void {
+function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLError): void {
   const ext = (e.extensions ?? {}) as Record<string, unknown>;
   const given = typeof ext.code === 'string' ? ext.code : null;
   const known = given !== null && given in STATUS_OF;
   // request errors (variable coercion: missing matter, unknown enum, wrong type) have no path and no code: bad input
   const status = known ? STATUS_OF[given]! : e.path ? 500 : 400;
   if (status === 500) {
-    ctx.log.error({ err: e.originalError ?? e }, 'REST request failed');
+    log?.error({ err: e.originalError ?? e }, 'REST request failed');
     sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
     return;
   }
@@ -97,7 +97,7 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
     const ctx = await contextFor(req);
     const result = await execute({ schema, document, variableValues: variables, contextValue: ctx });
     if (result.errors?.length) {
-      sendGraphqlError(res, ctx, result.errors[0]!);
+      sendGraphqlError(res, ctx.log, result.errors[0]!);
       return null;
     }
     res.setHeader('Cache-Control', 'no-store');
@@ -220,6 +220,9 @@ export const apiErrorHandler = (log?: Logger) => (err: unknown, _req: Request, r
   // body-parser's own failures (malformed, too large, bad charset) answer as on /graphql: bodyErrorHandler
   if ((err as { type?: string } | null)?.type) {
     next(err);
+  } else if (err instanceof GraphQLError && typeof err.extensions?.code === 'string' && err.extensions.code in STATUS_OF) {
+    // refused while reading the request's headers (an unknown X-Purpose): the client's mistake, with its code
+    sendGraphqlError(res, log, err);
   } else {
     log?.error({ err }, 'REST request failed');
     sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });

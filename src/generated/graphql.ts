@@ -209,8 +209,10 @@ export type AuditEntry = {
   hash: Scalars['String']['output'];
   /** 前一条哈希 Hash of the previous entry. */
   prevHash: Scalars['String']['output'];
-  /** 用途 Purpose the caller stated (header X-Purpose). */
+  /** 用途 Purpose the caller stated (header X-Purpose), in Chinese. */
   purpose: Maybe<Scalars['String']['output']>;
+  /** 用途代码 Code of the lawful purpose stated (null for entries written before purposes were codes). */
+  purposeCode: Maybe<Scalars['String']['output']>;
   /** Request id of the disclosing request. */
   requestId: Maybe<Scalars['String']['output']>;
   /** 序号 Position in the chain (1, 2, …; no gaps). */
@@ -1989,6 +1991,15 @@ export type KindCount = {
   kind: Scalars['String']['output'];
 };
 
+/** 合法用途 A lawful purpose for seeing personal information in clear. */
+export type LawfulPurpose = {
+  __typename?: 'LawfulPurpose';
+  /** 代码 What to send in `X-Purpose`, e.g. LICENSING_REVIEW. */
+  code: Scalars['String']['output'];
+  /** 用途 The purpose in Chinese, as the audit log records it. */
+  name: Scalars['String']['output'];
+};
+
 /** 许可事项 The licensing matter a check is for. */
 export type LicensingMatter =
   /** 建筑业企业资质 Construction enterprise qualification */
@@ -2535,7 +2546,7 @@ export type Person = {
   name: Maybe<Scalars['String']['output']>;
   /**
    * 联系电话 Phone number as this caller may see it: masked, unless the caller is a department operator
-   * whose department's system holds the person and the request states a purpose (header `X-Purpose`);
+   * whose department's system holds the person and the request states a lawful purpose (header `X-Purpose`, see `lawfulPurposes`);
    * every clear disclosure is written to the audit log.
    */
   phone: Maybe<Scalars['String']['output']>;
@@ -2766,15 +2777,16 @@ export type QuarantinedRecord = {
   /** 最近发现 Last seen. */
   lastSeenAt: Scalars['DateTime']['output'];
   /**
-   * 原始记录 The record as the source sent it (ID numbers masked). Null, with a FORBIDDEN error, for a caller who may
-   * list the entry but not read raw data of its source (an operator of another department): the rest of the list stays.
+   * 原始记录 The record as the source sent it, ID numbers and phones masked (by the source's declared fields and in
+   * free text). Null, with a FORBIDDEN error, for a caller who may list the entry but not read raw data of its source
+   * (an operator of another department): the rest of the list stays.
    */
   raw: Maybe<Scalars['JSON']['output']>;
   /** Reason in words. */
   reason: Scalars['String']['output'];
   /** 隔离原因 Reason code. */
   reasonCode: QuarantineReason;
-  /** 解析结果 The parsed canonical record, when parsing succeeded (ID numbers masked). */
+  /** 解析结果 The parsed canonical record, when parsing succeeded (ID numbers and phones masked). */
   record: Maybe<Scalars['JSON']['output']>;
   /** 处理时间 When it was resolved (null: open). */
   resolvedAt: Maybe<Scalars['DateTime']['output']>;
@@ -2874,6 +2886,11 @@ export type Query = {
    * are recomputed whenever a sync changes an enterprise's records. Only tiers at or above `minTier`.
    */
   keySupervisionList: KeySupervisionList;
+  /**
+   * 合法用途 The lawful purposes a request may state in the header `X-Purpose` (by code, or by its Chinese
+   * text sent as UTF-8 or percent-encoded UTF-8); any other value is refused with BAD_USER_INPUT.
+   */
+  lawfulPurposes: Array<LawfulPurpose>;
   /** 当前调用者 Who the hub takes the caller to be (subject, department, roles). */
   me: Caller;
   /** 联合惩戒措施清单 The measures catalogue (current version), optionally only active measures. */
@@ -3921,6 +3938,7 @@ export type ResolversTypes = ResolversObject<{
   KeySupervisionEntry: ResolverTypeWrapper<KeySupervisionEntryView>;
   KeySupervisionList: ResolverTypeWrapper<KeySupervisionListView>;
   KindCount: ResolverTypeWrapper<KindCount>;
+  LawfulPurpose: ResolverTypeWrapper<LawfulPurpose>;
   LicensingMatter: LicensingMatter;
   ListEntry: ResolverTypeWrapper<ListEntryView>;
   ListEntryConnection: ResolverTypeWrapper<Omit<ListEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ListEntryEdge']>, nodes: Array<ResolversTypes['ListEntry']> }>;
@@ -4095,6 +4113,7 @@ export type ResolversParentTypes = ResolversObject<{
   KeySupervisionEntry: KeySupervisionEntryView;
   KeySupervisionList: KeySupervisionListView;
   KindCount: KindCount;
+  LawfulPurpose: LawfulPurpose;
   ListEntry: ListEntryView;
   ListEntryConnection: Omit<ListEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ListEntryEdge']>, nodes: Array<ResolversParentTypes['ListEntry']> };
   ListEntryCount: ListEntryCount;
@@ -4221,6 +4240,7 @@ export type AuditEntryResolvers<ContextType = HubContext, ParentType extends Res
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purposeCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subjectKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4708,6 +4728,12 @@ export type KindCountResolvers<ContextType = HubContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type LawfulPurposeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['LawfulPurpose'] = ResolversParentTypes['LawfulPurpose']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ListEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ListEntry'] = ResolversParentTypes['ListEntry']> = ResolversObject<{
   banIndustry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   banScope?: Resolver<Maybe<ResolversTypes['BanScope']>, ParentType, ContextType>;
@@ -4957,6 +4983,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   enterpriseStats?: Resolver<Array<ResolversTypes['StatsGroup']>, ParentType, ContextType, RequireFields<QueryEnterpriseStatsArgs, 'groupBy' | 'industryLevel' | 'metrics' | 'regionLevel'>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first' | 'freshness'>>;
   keySupervisionList?: Resolver<ResolversTypes['KeySupervisionList'], ParentType, ContextType, RequireFields<QueryKeySupervisionListArgs, 'limit' | 'minTier' | 'region'>>;
+  lawfulPurposes?: Resolver<Array<ResolversTypes['LawfulPurpose']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['Caller'], ParentType, ContextType>;
   measures?: Resolver<ResolversTypes['MeasureCatalogue'], ParentType, ContextType, RequireFields<QueryMeasuresArgs, 'activeOnly'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'idNumber'>>;
@@ -5241,6 +5268,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   KeySupervisionEntry?: KeySupervisionEntryResolvers<ContextType>;
   KeySupervisionList?: KeySupervisionListResolvers<ContextType>;
   KindCount?: KindCountResolvers<ContextType>;
+  LawfulPurpose?: LawfulPurposeResolvers<ContextType>;
   ListEntry?: ListEntryResolvers<ContextType>;
   ListEntryConnection?: ListEntryConnectionResolvers<ContextType>;
   ListEntryEdge?: ListEntryEdgeResolvers<ContextType>;

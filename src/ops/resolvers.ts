@@ -6,7 +6,8 @@ import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { badInput } from '../server/errors.js';
 import type { Loaders } from '../server/loaders.js';
 import { pageSizeArg } from '../server/validate.js';
-import { HEALTH_TIMEOUT_MS, listSources, maskIdNumbersDeep, probeHealth } from './sources.js';
+import { CANONICAL_PII, maskPiiText, maskRaw } from '../security/raw-pii.js';
+import { HEALTH_TIMEOUT_MS, listSources, probeHealth } from './sources.js';
 import { refSlots } from '../sync/rows.js';
 import { listSyncRuns, quarantinePage, type QuarantineRow } from './store.js';
 
@@ -52,8 +53,11 @@ export const opsResolvers: Resolvers = {
     id: (q) => String(q.id),
     sourceRecordId: (q) => q.source_record_id,
     reasonCode: (q) => q.reason_code,
-    raw: (q) => maskIdNumbersDeep(q.raw),
-    record: (q) => (q.record == null ? null : maskIdNumbersDeep(q.record)),
+    // a parser's message may quote a value (rows stored before the sync masked phones in reasons too)
+    reason: (q) => maskPiiText(q.reason),
+    // masked by the source's field knowledge and the free-text net, for admin and operators alike (no purpose here)
+    raw: (q, _a, ctx) => maskRaw(q.raw, ctx.connectors.get(q.source)?.piiFields),
+    record: (q) => (q.record == null ? null : maskRaw(q.record, CANONICAL_PII)),
     candidates: (q, _a, ctx) => quarantineCandidates(q, ctx.loaders.refCandidates),
     firstSeenAt: (q) => q.first_seen_at,
     lastSeenAt: (q) => q.last_seen_at,

@@ -1,6 +1,5 @@
 /** The `sources` view: each configured connector with its sync state, stored counts and a health probe. */
 import type { Connector, HealthReport } from '../../connectors/types.js';
-import { maskIdNumber } from '../domain/codes.js';
 import type { HubContext } from '../server/context.js';
 
 /** health probes answer within this, whatever the connector's own timeout */
@@ -33,14 +32,4 @@ export async function probeHealth(connector: Connector, timeoutMs = HEALTH_TIMEO
   } finally {
     clearTimeout(timer);
   }
-}
-
-const ID_NUMBER = /\b\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]\b/g;
-
-/** Quarantined raw records may hold ID numbers in clear: they leave the hub masked. */
-export function maskIdNumbersDeep(v: unknown): unknown {
-  if (typeof v === 'string') return v.replace(ID_NUMBER, (m) => maskIdNumber(m.toUpperCase()));
-  if (Array.isArray(v)) return v.map(maskIdNumbersDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskIdNumbersDeep(x)]));
-  return v;
 }

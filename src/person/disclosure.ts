@@ -4,12 +4,14 @@
  * - clear only for a `department_operator` whose department's system holds the person (the person
  *   row came from it, or one of its records names the person), and only when the request states a
  *   purpose (header `X-Purpose`); every other caller, admin included, gets the masked value;
- * - every clear disclosure is written to the audit log BEFORE the value is returned (one entry per
- *   person per request, naming the fields); if the audit write fails, nothing is disclosed.
+ * - every clear disclosure is written to the audit log, and the value decrypted only once that row is
+ *   committed (one entry per person per request, naming the fields); if any audit write of the request
+ *   fails, the whole answer holds masked values only, with an AUDIT_FAILED error.
  * Looking a person up by full ID number never echoes it: the answer is the masked value unless the
  * rule above allows clear.
  */
 import DataLoader from 'dataloader';
+import { maskIdNumber, maskPhone } from '../domain/codes.js';
 import { appendAudit } from '../security/audit.js';
 import type { HubContext } from '../server/context.js';
 import type { PersonView } from './store.js';
@@ -27,7 +29,12 @@ interface Disclosure {
   audit: DataLoader<string, true>;
   /** fields asked for in clear per person this request, gathered until the audit batch runs */
   pending: Map<string, Set<PiiField>>;
-  audited: Map<string, Set<PiiField>>;
+  /** per person and field: resolves true once its audit row is committed, false if the audit failed */
+  outcome: Map<string, Promise<boolean>>;
+  /** clear value → masked value of everything disclosed this request (to withdraw them if a later audit fails) */
+  disclosed: Map<string, string>;
+  /** an audit write of this request failed: nothing more is disclosed, and what was is withdrawn */
+  failed: boolean;
 }
 
 const perRequest = new WeakMap<HubContext, Disclosure>();
@@ -42,10 +49,11 @@ function disclosureOf(ctx: HubContext): Disclosure {
   if (d) return d;
   const dept = ctx.caller.department;
   const pending = new Map<string, Set<PiiField>>();
-  const audited = new Map<string, Set<PiiField>>();
   d = {
     pending,
-    audited,
+    outcome: new Map(),
+    disclosed: new Map(),
+    failed: false,
     sealed: new DataLoader(async (keys: readonly string[]) => {
       const rows: { person_key: string; id_encrypted: string; phone_encrypted: string | null; held: boolean }[] = await ctx.ds.query(
         `SELECT p.person_key, p.id_encrypted, p.phone_encrypted,
@@ -69,15 +77,13 @@ function disclosureOf(ctx: HubContext): Disclosure {
       const entries = unique.map((personKey) => {
         const fields = [...(pending.get(personKey) ?? [])].sort();
         pending.delete(personKey);
-        const done = audited.get(personKey) ?? new Set<PiiField>();
-        fields.forEach((f) => done.add(f));
-        audited.set(personKey, done);
         return {
           actor: ctx.caller.subject, actorDepartment: ctx.caller.department, actorRoles: [...ctx.caller.roles], requestId: ctx.requestId,
-          action: 'DISCLOSE_PERSONAL_DATA', subjectKind: 'person', subjectRef: personKey, fields, purpose: ctx.purpose,
+          action: 'DISCLOSE_PERSONAL_DATA', subjectKind: 'person', subjectRef: personKey, fields, purpose: ctx.purpose?.zh ?? null, purposeCode: ctx.purpose?.code ?? null,
         };
       });
-      await appendAudit(ctx.ds, entries);
+      // rejects (for every key of the batch) unless the rows are committed
+      await appendAudit(ctx.ds, entries, ctx.auditAnchors);
       return keys.map(() => true as const);
     }, { cache: false }),
   };
@@ -85,32 +91,68 @@ function disclosureOf(ctx: HubContext): Disclosure {
   return d;
 }
 
-/** Records the disclosure (audited before returning); a field already audited in this request is not written twice. */
-async function auditDisclosure(ctx: HubContext, personKey: string, field: PiiField): Promise<void> {
-  const d = disclosureOf(ctx);
-  if (d.audited.get(personKey)?.has(field)) return;
+/**
+ * Resolves true once the disclosure of this field is in a committed audit row (written at most once
+ * per person and field per request), false when the audit write failed.
+ */
+function auditDisclosure(ctx: HubContext, d: Disclosure, personKey: string, field: PiiField): Promise<boolean> {
+  const key = `${personKey}:${field}`;
+  let outcome = d.outcome.get(key);
+  if (outcome) return outcome;
   const fields = d.pending.get(personKey) ?? new Set<PiiField>();
   fields.add(field);
   d.pending.set(personKey, fields);
-  await d.audit.load(personKey);
+  outcome = d.audit.load(personKey).then(
+    () => true,
+    (err: unknown) => {
+      if (!d.failed) {
+        d.failed = true;
+        ctx.log.error({ err }, 'audit of a personal-data disclosure failed: nothing is disclosed in clear in this answer');
+        ctx.auditFailures.push({ reason: 'AUDIT_WRITE_FAILED' });
+      }
+      return false;
+    },
+  );
+  d.outcome.set(key, outcome);
+  return outcome;
 }
 
-async function clearValue(ctx: HubContext, person: PersonView, field: PiiField): Promise<string | null> {
+async function clearValue(ctx: HubContext, person: PersonView, field: PiiField, masked: string | null): Promise<string | null> {
   if (!mayDiscloseAtAll(ctx) || !person.provenance) return null;
-  const sealed = await disclosureOf(ctx).sealed.load(person.personKey);
+  const d = disclosureOf(ctx);
+  if (d.failed) return null;
+  const sealed = await d.sealed.load(person.personKey);
   const encrypted = field === 'idNumber' ? sealed.idEncrypted : sealed.phoneEncrypted;
   if (!sealed.held || !encrypted) return null;
+  // decrypted only once the audit row is committed; a failure anywhere in the request withdraws clear values
+  if (!(await auditDisclosure(ctx, d, person.personKey, field)) || d.failed) return null;
   const clear = ctx.vault.decrypt(encrypted);
-  await auditDisclosure(ctx, person.personKey, field);
+  d.disclosed.set(clear, masked ?? (field === 'idNumber' ? maskIdNumber(clear) : maskPhone(clear)));
   return clear;
+}
+
+/**
+ * After an audit write failed, clear values resolved earlier in the same request (audited in an earlier
+ * batch) are replaced by their masked form, so the answer holds no clear value at all.
+ */
+export function withdrawDisclosures(ctx: HubContext, data: unknown): unknown {
+  const d = perRequest.get(ctx);
+  if (!d?.failed || d.disclosed.size === 0) return data;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return d.disclosed.get(v) ?? v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(data);
 }
 
 /** The ID number as this caller may see it: masked, or clear (audited) for an entitled operator. */
 export async function idNumberFor(ctx: HubContext, person: PersonView): Promise<string> {
-  return (await clearValue(ctx, person, 'idNumber')) ?? person.idMasked;
+  return (await clearValue(ctx, person, 'idNumber', person.idMasked)) ?? person.idMasked;
 }
 
 /** The phone number as this caller may see it: masked, or clear (audited) for an entitled operator. */
 export async function phoneFor(ctx: HubContext, person: PersonView): Promise<string | null> {
-  return (await clearValue(ctx, person, 'phone')) ?? person.phoneMasked;
+  return (await clearValue(ctx, person, 'phone', person.phoneMasked)) ?? person.phoneMasked;
 }

@@ -10,9 +10,10 @@
  * - analyst 数据分析: enterprises, filters and aggregates; no personal field (person names, person
  *   lookup by ID number) and nothing in clear.
  * - department_operator 部门系统: every department's records as the hub serves them (masked), and its
- *   OWN department's raw data in full: raw quarantined records of its sources, and ID numbers and
- *   phones in clear of persons its department's system holds (with a purpose, audited: see
- *   src/person/disclosure.ts); sync runs and sources.
+ *   OWN department's raw data: raw quarantined records of its sources (ID numbers and phones in them
+ *   masked, as for the admin: src/security/raw-pii.ts), and ID numbers and phones in clear of persons
+ *   its department's system holds (with a lawful purpose, audited: see src/person/disclosure.ts);
+ *   sync runs and sources.
  * - admin 管理员: measures catalogue, risk weights, connectors and sync, the audit log; passes every
  *   role rule below EXCEPT clear personal information (an administrator has no licensing or
  *   enforcement purpose for it; least privilege).
@@ -79,6 +80,7 @@ export const POLICY: Record<string, TypePolicy> = {
     auditLog: only(),
     auditChain: only(),
     me: ANY,
+    lawfulPurposes: ANY,
     // analytics (schema/analytics.graphql): aggregates for analysts and supervisors; the model is public policy data
     enterpriseStats: only('analyst', 'inspector', 'department_operator'),
     keySupervisionList: only('analyst', 'inspector'),
@@ -214,6 +216,7 @@ export const POLICY: Record<string, TypePolicy> = {
   AuditEntryEdge: { '*': ANY },
   AuditChainStatus: { '*': ANY },
   Caller: { '*': ANY },
+  LawfulPurpose: { '*': ANY },
 };
 
 /**

@@ -3,11 +3,13 @@ import type { Resolvers } from '../generated/graphql.js';
 import { phoneFor } from '../person/disclosure.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { pageSizeArg } from '../server/validate.js';
-import { listAudit, verifyAuditChain } from './audit.js';
+import { listAudit, verifyAuditChainReadOnly } from './audit.js';
+import { purposesOf } from './purposes.js';
 
 export const securityResolvers: Resolvers = {
   Query: {
     me: (_p, _a, ctx) => ({ subject: ctx.caller.subject, department: ctx.caller.department, roles: ctx.caller.roles, via: ctx.caller.via ?? 'jwt', office: ctx.caller.office ?? null, name: ctx.caller.name ?? null }),
+    lawfulPurposes: (_p, _a, ctx) => purposesOf(ctx.config.HUB_PURPOSES_FILE).map((p) => ({ code: p.code, name: p.zh })),
     auditLog: async (_p, { filter, first, after }, ctx) => {
       const limit = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE, 50);
       const before = after ? Number(decodeCursor('audit', after)) : null;
@@ -21,7 +23,7 @@ export const securityResolvers: Resolvers = {
       };
     },
     auditChain: async (_p, _a, ctx) => {
-      const r = await verifyAuditChain(ctx.ds);
+      const r = await verifyAuditChainReadOnly(ctx.ds, ctx.auditAnchors?.read());
       return { intact: r.brokenAt === null, checked: r.checked, brokenAt: r.brokenAt === null ? null : String(r.brokenAt), reason: r.reason ?? null };
     },
   },

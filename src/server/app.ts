@@ -17,7 +17,9 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { enterpriseExportRouter } from '../analytics/export.js';
 import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
+import { openAuditAnchors } from '../security/audit-anchor.js';
 import { applyPolicy } from '../security/authorize.js';
+import { purposeOfHeader, purposesOf, validRequestId } from '../security/purposes.js';
 import { queryArmor } from '../security/query-limits.js';
 import { createKeyedLimiters, createRateLimiter } from '../security/rate-limit.js';
 import { SessionStore } from '../security/sessions.js';
@@ -25,7 +27,7 @@ import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/tr
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
-import { isDeliberate, sourceFailurePlugin } from './errors.js';
+import { auditFailurePlugin, isDeliberate, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -41,26 +43,14 @@ export interface HubServer {
 /** The GraphQL request body limit (a larger body answers 413 before it is read). */
 export const MAX_BODY = '1mb';
 
-/** X-Purpose: plain ASCII, or percent-encoded UTF-8 (HTTP headers carry Latin-1 only, so Chinese text is encoded). */
-function purposeOf(header: string | string[] | undefined): string | null {
-  const raw = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!raw) return null;
-  let text = raw;
-  try {
-    text = decodeURIComponent(raw);
-  } catch {
-    // not percent-encoded: keep as sent
-  }
-  return text.slice(0, 500);
-}
-
 /** HUB_TRUST_PROXY as Express's 'trust proxy' setting: true/false, a hop count, or addresses/subnets. */
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true' || v === 'false') return v === 'true';
   return /^\d+$/.test(v) ? Number(v) : v;
 }
 
-export async function createHubServer(services: HubServices): Promise<HubServer> {
+export async function createHubServer(given: HubServices): Promise<HubServer> {
+  const services: HubServices = { ...given, auditAnchors: given.auditAnchors ?? openAuditAnchors(given.config) };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -104,13 +94,16 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     },
   };
 
+  // read at start so a broken purposes file stops the hub rather than every request
+  const purposes = purposesOf(cfg.HUB_PURPOSES_FILE);
   const schema = applyPolicy(buildSchema());
   const contextFor = async (req: express.Request): Promise<HubContext> => {
     const caller = callerOfRequest(req);
     // unreachable through the routes below (auth runs first); guards a route mounted by mistake before it
     if (!caller) throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    const purpose = purposeOf(req.headers['x-purpose']);
+    // a client's request id is kept only when it is a plain token: it lands in logs and the audit log
+    const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
+    const purpose = purposeOfHeader(req.headers['x-purpose'], purposes);
     return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via, office: caller.office, name: caller.name }, purpose);
   };
   const apollo = new ApolloServer<HubContext>({
@@ -125,7 +118,7 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Connector } from '../../connectors/types.js';
 import type { HubConfig } from '../config.js';
+import type { AuditAnchors } from '../security/audit-anchor.js';
 import type { PiiVault } from '../security/pii.js';
+import type { Purpose } from '../security/purposes.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Caller {
@@ -38,6 +40,8 @@ export interface HubServices {
   log: Logger;
   /** optional per-source title and live-read timeout, keyed by connector id */
   sourceSettings?: ReadonlyMap<string, SourceSettings>;
+  /** where audit writes anchor the chain head (createHubServer opens it from the configuration when absent) */
+  auditAnchors?: AuditAnchors;
 }
 
 /** A live read that failed: reported as a SOURCE_UNAVAILABLE error at `path` while the section falls back to stored data. */
@@ -51,16 +55,18 @@ export interface SourceFailure {
 export interface HubContext extends HubServices {
   requestId: string;
   caller: Caller;
-  /** why the caller asks (header X-Purpose), recorded with every clear disclosure of personal data */
-  purpose: string | null;
+  /** the lawful purpose the caller states (header X-Purpose), recorded with every clear disclosure of personal data */
+  purpose: Purpose | null;
   loaders: Loaders;
   /** live-read failures of this request, added to the response's errors (see sourceFailurePlugin) */
   sourceFailures: SourceFailure[];
+  /** audit writes of clear disclosures that failed this request (the answer is then masked throughout, see disclosure.ts) */
+  auditFailures: { reason: string }[];
 }
 
-export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: string | null = null): HubContext {
+export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: Purpose | null = null): HubContext {
   const log = services.log.child({ requestId, caller: caller.subject });
-  const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [] } as unknown as HubContext;
+  const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [], auditFailures: [] } as unknown as HubContext;
   partial.loaders = createLoaders(partial);
   return partial;
 }

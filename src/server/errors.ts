@@ -4,6 +4,7 @@
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { withdrawDisclosures } from '../person/disclosure.js';
 import type { HubContext } from './context.js';
 
 export const ERROR_CODES = [
@@ -13,6 +14,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'SOURCE_UNAVAILABLE',
   'BUSY',
+  'AUDIT_FAILED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -66,6 +68,29 @@ export const sourceFailurePlugin: ApolloServerPlugin<HubContext> = {
             path: f.path,
             extensions: { code: 'SOURCE_UNAVAILABLE', source: f.source, reason: f.reason, fallback: 'STORED' },
           })),
+        ];
+      },
+    };
+  },
+};
+
+/**
+ * Apollo plugin: when the audit row of a clear disclosure could not be written, the answer holds masked
+ * values only (clear values resolved earlier in the request are withdrawn) and says so with AUDIT_FAILED.
+ */
+export const auditFailurePlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (!contextValue.auditFailures?.length || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        if (result.data) result.data = withdrawDisclosures(contextValue, result.data) as typeof result.data;
+        result.errors = [
+          ...(result.errors ?? []),
+          {
+            message: 'the audit entry of a clear disclosure of personal information could not be written; personal information is shown masked',
+            extensions: { code: 'AUDIT_FAILED', reason: contextValue.auditFailures[0]!.reason, messageZh: '个人信息明文查看的审计记录写入失败，本次结果中的个人信息均已脱敏' },
+          },
         ];
       },
     };

