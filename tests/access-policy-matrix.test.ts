@@ -152,7 +152,7 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
   let projectCode: string;
   let quarantinedMarketId: string;
   let person: { idNumber: string; phone: string; enterprise: string };
-  const PURPOSE = { 'x-purpose': encodeURIComponent('核实法定代表人身份') };
+  const PURPOSE = { 'x-purpose': 'IDENTITY_VERIFICATION' };
 
   const as = (c: Caller, query: string, variables: Record<string, unknown> = {}, extra: Record<string, string> = {}): Promise<GraphQLResponse<Any>> =>
     gql<Any>(hub.url, query, variables, { ...(c === 'anonymous' ? { authorization: 'Bearer ' } : headers[c]!), ...extra });
