@@ -18,14 +18,14 @@ import { enterpriseExportRouter } from '../analytics/export.js';
 import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
 import { applyPolicy } from '../security/authorize.js';
-import { queryArmor } from '../security/query-limits.js';
+import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
 import { createKeyedLimiters, createRateLimiter } from '../security/rate-limit.js';
 import { SessionStore } from '../security/sessions.js';
 import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
-import { isDeliberate, sourceFailurePlugin } from './errors.js';
+import { isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -124,8 +124,10 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     // (the console's cookie-authenticated requests carry X-CSRF-Token, checked against the session in auth.ts)
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
+    // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
+    parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked

@@ -23,7 +23,10 @@ export function idNumberArg(field: string, value: string): string {
   return id;
 }
 
-export function pageSizeArg(field: string, value: number | null | undefined, max: number, dflt = 20): number {
+/** The page size of a connection whose `first` is not given (the schema declares most without a default). */
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function pageSizeArg(field: string, value: number | null | undefined, max: number, dflt = DEFAULT_PAGE_SIZE): number {
   if (value === null || value === undefined) return Math.min(dflt, max);
   if (!Number.isInteger(value) || value < 0) throw badInput(field, 'must be a non-negative whole number');
   if (value > max) throw badInput(field, `must be at most ${max}`, { max });
