@@ -14,6 +14,8 @@ import { GraphQLError } from 'graphql';
 import { checkScope, mayGiveFeedback, type CheckScope } from '../security/policy.js';
 import { badInput, notFound } from '../server/errors.js';
 import { poolOf } from '../store/data-source.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import {
   applicableMeasures, decide, findHits,
   type CheckedPersonRef, type Decision, type HitSubject, type ListEntryRow, type MeasureRow,
@@ -544,7 +546,7 @@ export class JointPunishmentService {
   }
 
   private async checkRow(checkId: string, scope: CheckScope, em: { query: DataSource['query'] } = this.ds): Promise<CheckRowOut | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(checkId)) {
+    if (!UUID_RE.test(checkId)) {
       throw refusal('checkId', 'INVALID_CHECK_ID', 'not a check id (UUID)', '核查编号格式不正确');
     }
     const [row] = await em.query(`SELECT ${CHECK_COLUMNS} FROM joint_punishment_check WHERE check_id = $1 AND ${scopeSql(2)}`, [checkId, ...scopeParams(scope)]);
@@ -569,7 +571,10 @@ export class JointPunishmentService {
         throw badInput('after', 'not a cursor this list gave out');
       }
     }
-    if (cursor && (Number.isNaN(new Date(cursor.t).getTime()) || !/^[0-9a-f-]{36}$/i.test(cursor.id))) throw badInput('after', 'not a cursor this list gave out');
+    // exactly what this list gives out: an ISO instant and a check id (UUID); anything else would fail in the database
+    if (cursor && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cursor.t) || Number.isNaN(new Date(cursor.t).getTime()) || !UUID_RE.test(cursor.id))) {
+      throw badInput('after', 'not a cursor this list gave out');
+    }
     const mine = filter.mine ? caller.subject : null;
     const params = [filter.creditCode ?? null, filter.matter ?? null, filter.decision ?? null, filter.from ?? null, filter.to ?? null, filter.callerSubject ?? null,
       filter.caseNumber?.trim() || null, filter.awaitingFeedback ?? null, mine, ...scopeParams(checkScope(caller))];

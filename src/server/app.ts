@@ -25,7 +25,7 @@ import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/tr
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
-import { isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from './errors.js';
+import { argumentNamingPlugin, isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from './errors.js';
 import { graphiqlPage, ideAssets } from './graphiql.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -127,11 +127,13 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
     // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
-      const deliberate = (!original || original instanceof GraphQLError) && isDeliberate(formatted.extensions?.code);
+      // (validation failures too: a scalar refuses a literal by throwing, and graphql-js reports it as a validation error)
+      const validation = formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED';
+      const deliberate = (validation || !original || original instanceof GraphQLError) && isDeliberate(formatted.extensions?.code);
       if (deliberate) return formatted;
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

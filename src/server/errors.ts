@@ -3,7 +3,7 @@
  * INTERNAL_SERVER_ERROR in responses and logged with the request id.
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { HubContext } from './context.js';
 
 export const ERROR_CODES = [
@@ -119,6 +119,46 @@ export const requestErrorStatusPlugin: ApolloServerPlugin<HubContext> = {
         if (!result.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) return;
         if (response.http.status !== undefined && response.http.status !== 400 && response.http.status !== 500) return;
         response.http.status = answersGraphqlResponseJson(request.http?.headers.get('accept')) ? 400 : 200;
+      },
+    };
+  },
+};
+
+/**
+ * The argument (or input field) a request error is about, found in the document: the one whose value is
+ * the variable named by a coercion error, or whose literal value starts where a validation error points.
+ */
+function argumentOf(document: DocumentNode, e: GraphQLError): string | null {
+  const variable = /^Variable "\$(\w+)" got invalid value/.exec(e.message)?.[1];
+  const position = e.positions?.[0];
+  if (!variable && position === undefined) return null;
+  let found: string | null = null;
+  const check = (name: string, value: ValueNode) => {
+    if (found) return;
+    if (variable ? value.kind === Kind.VARIABLE && value.name.value === variable : value.loc?.start === position) found = name;
+  };
+  visit(document, {
+    Argument: (n) => check(n.name.value, n.value),
+    ObjectField: (n) => check(n.name.value, n.value),
+  });
+  return found;
+}
+
+/**
+ * Apollo plugin: a variable that does not coerce, or a literal that does not validate (a bad Date, say),
+ * names the argument it was given for in `extensions.field`, as errors raised by resolvers do.
+ */
+export const argumentNamingPlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, document }) {
+        if (!document) return;
+        for (const e of errors) {
+          const code = e.extensions?.code;
+          if ((code !== 'BAD_USER_INPUT' && code !== 'GRAPHQL_VALIDATION_FAILED') || e.extensions.field !== undefined) continue;
+          const field = argumentOf(document, e);
+          if (field) (e.extensions as Record<string, unknown>).field = field;
+        }
       },
     };
   },
