@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceEnvelope } from '../connectors/types.js';
 import { loadConfig } from '../src/config.js';
 import type { CanonicalRecord } from '../src/domain/canonical.js';
-import { makeCreditCode } from '../src/domain/codes.js';
+import { idNumberCheckChar, makeCreditCode } from '../src/domain/codes.js';
 import { PiiVault } from '../src/security/pii.js';
 import type { Role } from '../src/security/roles.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
@@ -26,6 +26,14 @@ import { gql } from './support/graphql-client.js';
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const A = makeCreditCode('9', '1', '420106', '7A1B2C3D');
+/** an ID number whose check character is X (the case a lower-case x is typed for) */
+const ID_X = (() => {
+  for (let n = 1230; ; n++) {
+    const first17 = `4201061980010${n}`;
+    if (idNumberCheckChar(first17) === 'X') return `${first17}X`;
+  }
+})();
+const fullWidth = (s: string) => [...s].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
 describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, never INTERNAL', () => {
@@ -135,5 +143,60 @@ describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, neve
     const page = await gql<Any>(url, '{ enterprises(first: 1, orderBy: { field: ESTABLISHED_DATE }) { pageInfo { endCursor } } }', {}, bearer(tokens.admin!));
     const next = await gql<Any>(url, 'query($a: String) { enterprises(first: 1, orderBy: { field: ESTABLISHED_DATE }, after: $a) { nodes { creditCode } } }', { a: page.data.enterprises.pageInfo.endCursor }, bearer(tokens.admin!));
     expect(next.errors).toBeUndefined();
+  });
+
+  describe('identifier input is canonical as written (issue 17.9, DOMAIN.md: never looked up as another string)', () => {
+    const spaced = `${A.slice(0, 6)} ${A.slice(6, 12)} ${A.slice(12)}`;
+    const NON_CANONICAL_CODES = [A.toLowerCase(), fullWidth(A), spaced, ` ${A}`, `${A.slice(0, 9)}\u3000${A.slice(9)}`];
+    const refusedNaming = (r: { errors?: { message: string; extensions?: Record<string, unknown> }[] }, field: string, canonical: string) => {
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field, reason: 'NOT_CANONICAL', canonical });
+      expect(r.errors?.[0]?.message).toContain(canonical);
+      expect(String(r.errors?.[0]?.extensions?.messageZh)).toContain(canonical);
+    };
+
+    it('GraphQL: enterprise(creditCode:), a check\'s creditCode and persons, checks(filter:) and person(idNumber:) refuse lower-case, full-width and spaced forms, naming the canonical one', async () => {
+      await applyEnvelopes({ ds, vault: new PiiVault(Buffer.alloc(32, 3)), log: pino({ level: 'silent' }) }, { id: 'market', department: 'MARKET' }, [
+        { sourceRecordId: 'P-X', kind: 'person', raw: {}, record: { kind: 'person', idNumber: ID_X, name: '赵六' } } as unknown as SourceEnvelope,
+      ]);
+      for (const typed of NON_CANONICAL_CODES) {
+        refusedNaming(await gql<Any>(url, 'query($c: ID!) { enterprise(creditCode: $c) { name } }', { c: typed }, bearer(tokens.admin!)), 'creditCode', A);
+        refusedNaming(await gql<Any>(url, 'mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: PUBLIC_BIDDING }) { checkId } }', { c: typed }, bearer(tokens.officer!)), 'input.creditCode', A);
+        refusedNaming(await gql<Any>(url, 'query($c: ID) { checks(filter: { creditCode: $c }) { totalCount } }', { c: typed }, bearer(tokens.officer!)), 'filter.creditCode', A);
+      }
+      for (const typed of [ID_X.toLowerCase(), fullWidth(ID_X), `${ID_X.slice(0, 6)} ${ID_X.slice(6)}`]) {
+        refusedNaming(await gql<Any>(url, 'query($i: String!) { person(idNumber: $i) { idNumberMasked } }', { i: typed }, bearer(tokens.admin!)), 'idNumber', ID_X);
+        refusedNaming(await gql<Any>(url, `mutation($p: [String!]) { runJointPunishmentCheck(input: { creditCode: "${A}", matter: PRINCIPAL_APPOINTMENT, persons: $p }) { checkId } }`,
+          { p: [typed] }, bearer(tokens.officer!)), 'input.persons[0]', ID_X);
+      }
+      // the canonical forms are answered
+      const ok = await gql<Any>(url, 'query($c: ID!, $i: String!) { enterprise(creditCode: $c) { name } person(idNumber: $i) { idNumberMasked } }', { c: A, i: ID_X }, bearer(tokens.admin!));
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data.enterprise.name).toBe('武汉安建工程有限公司');
+      expect(ok.data.person.idNumberMasked).toBe(`420106********${ID_X.slice(-4)}`);
+      const checks = await gql<Any>(url, 'query($c: ID) { checks(filter: { creditCode: $c }) { totalCount } }', { c: A }, bearer(tokens.officer!));
+      expect(checks.data.checks.totalCount).toBeGreaterThan(0);
+      // not canonical and not valid either: the reason is the code's, not its form
+      const bad = await gql<Any>(url, 'query($c: ID!) { enterprise(creditCode: $c) { name } }', { c: 'abc' }, bearer(tokens.admin!));
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'creditCode' });
+      expect(bad.errors?.[0]?.extensions?.reason).not.toBe('NOT_CANONICAL');
+    });
+
+    it('REST: POST and GET /api/v1/joint-punishment-checks refuse the same forms with 400, naming the canonical one', async () => {
+      const post = (body: unknown) => fetch(`${url}/api/v1/joint-punishment-checks`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...bearer(tokens.officer!) }, body: JSON.stringify(body),
+      });
+      for (const typed of NON_CANONICAL_CODES) {
+        const r = await post({ creditCode: typed, matter: 'PUBLIC_BIDDING' });
+        expect(r.status).toBe(400);
+        expect(((await r.json()) as { error: unknown }).error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode', reason: 'NOT_CANONICAL', canonical: A });
+        const list = await fetch(`${url}/api/v1/joint-punishment-checks?creditCode=${encodeURIComponent(typed)}`, { headers: bearer(tokens.officer!) });
+        expect(list.status).toBe(400);
+        expect(((await list.json()) as { error: unknown }).error).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_CANONICAL', canonical: A });
+      }
+      const persons = await post({ creditCode: A, matter: 'PRINCIPAL_APPOINTMENT', persons: [ID_X.toLowerCase()] });
+      expect(persons.status).toBe(400);
+      expect(((await persons.json()) as { error: unknown }).error).toMatchObject({ reason: 'NOT_CANONICAL', canonical: ID_X, field: 'input.persons[0]' });
+      expect((await post({ creditCode: A, matter: 'PUBLIC_BIDDING' })).status).toBe(201);
+    });
   });
 });

@@ -73,13 +73,15 @@ function sendGraphqlError(res: Response, ctx: HubContext, e: GraphQLError): void
   }
   const code = known ? given : 'BAD_USER_INPUT';
   if (code === 'BUSY' && typeof ext.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(ext.retryAfterSeconds));
-  const { code: _c, http: _h, messageZh, field, reason, ...rest } = ext;
+  const { code: _c, http: _h, messageZh, field, reason, canonical, ...rest } = ext;
   sendError(res, status, {
     code,
     message: e.message,
     ...(typeof messageZh === 'string' ? { messageZh } : {}),
     ...(typeof field === 'string' ? { field } : {}),
     ...(typeof reason === 'string' ? { reason } : {}),
+    // a non-canonical identifier: the form to send instead (src/server/validate.ts)
+    ...(typeof canonical === 'string' ? { canonical } : {}),
     ...(Object.keys(rest).length ? { details: { field, reason, ...rest } } : {}),
   });
 }
