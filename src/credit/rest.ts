@@ -8,8 +8,9 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { execute, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../server/context.js';
+import { cspNonce, setHtmlSecurityHeaders } from '../server/html.js';
 import { openApiDocument } from './openapi.js';
-import { renderCheckPage } from './print.js';
+import { checkPageCsp, renderCheckPage } from './print.js';
 
 const FEEDBACK_FIELDS = `id action note measuresApplied recordedBy recordedByName office amends recordedAt`;
 export const CHECK_FIELDS = `
@@ -187,7 +188,8 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
 
   r.get('/checks/:checkId', async (req, res, next) => {
     try {
-      res.setHeader('Cache-Control', 'no-store');
+      const nonce = cspNonce();
+      setHtmlSecurityHeaders(res, checkPageCsp(nonce));
       const ctx = await contextFor(req);
       const result = await execute({ schema, document: GET, variableValues: { id: req.params.checkId }, contextValue: ctx });
       const check = (result.data as { check: Parameters<typeof renderCheckPage>[0] | null } | null)?.check;
@@ -195,7 +197,7 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
         res.status(result.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT' ? 400 : 404).type('html').send('<!doctype html><meta charset="utf-8"><p>未找到该核查记录 Check not found</p>');
         return;
       }
-      res.type('html').send(renderCheckPage(check));
+      res.type('html').send(renderCheckPage(check, nonce));
     } catch (err) {
       next(err);
     }

@@ -26,7 +26,8 @@ import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator,
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
 import { argumentNamingPlugin, isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from './errors.js';
-import { graphiqlPage, ideAssets } from './graphiql.js';
+import { graphiqlCsp, graphiqlPage, ideAssets } from './graphiql.js';
+import { cspNonce, setHtmlSecurityHeaders } from './html.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 import { sessionRouter } from './session-routes.js';
@@ -165,7 +166,9 @@ export async function createHubServer(services: HubServices): Promise<HubServer>
   app.get('/graphql', (req, res, next) => {
     // a browser asking for HTML gets the IDE; GraphQL-over-GET requests go on to Apollo
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) {
-      res.type('html').send(graphiqlPage('/graphql'));
+      const nonce = cspNonce();
+      setHtmlSecurityHeaders(res, graphiqlCsp(nonce));
+      res.type('html').send(graphiqlPage('/graphql', nonce));
       return;
     }
     next();
