@@ -222,6 +222,16 @@ describe('access control, personal information, audit and query safety over HTTP
       expect(e.data.enterprise.name).toBe('武汉安建工程有限公司');
       expect(e.data.enterprise.persons.nodes).toEqual([{ role: 'LEGAL_REPRESENTATIVE', person: { idNumber: `420106********${ID_P.slice(-4)}`, name: null } }]);
       expect(e.errors?.map((x) => x.extensions?.field)).toEqual(['Person.name']);
+      // the legal representative's name, a plain string on the enterprise and on the market's registration: the rule of Person.name
+      const lr = await as('analyst', `query($c: ID!) { enterprise(creditCode: $c) { name legalRepresentative market { registration { name legalRepresentative } } } }`, { c: A });
+      expect(lr.data.enterprise).toEqual({ name: '武汉安建工程有限公司', legalRepresentative: null, market: { registration: { name: '武汉安建工程有限公司', legalRepresentative: null } } });
+      expect(lr.errors?.map((x) => [x.extensions?.code, x.extensions?.field])).toEqual([['FORBIDDEN', 'Enterprise.legalRepresentative'], ['FORBIDDEN', 'Enterprise.legalRepresentative']]);
+      expect(JSON.stringify(lr)).not.toContain('王五');
+      const list = await as('analyst', '{ enterprises(first: 5) { nodes { creditCode legalRepresentative } } }');
+      expect(list.data.enterprises.nodes.length).toBe(2);
+      expect(list.data.enterprises.nodes.every((n: { legalRepresentative: unknown }) => n.legalRepresentative === null)).toBe(true);
+      // those who may read person names still do
+      expect((await as('inspector', `query($c: ID!) { enterprise(creditCode: $c) { legalRepresentative } }`, { c: A })).data.enterprise.legalRepresentative).toBe('王五');
     });
 
     it('admin-only and officer-only operations are refused to other roles', async () => {
