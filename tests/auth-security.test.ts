@@ -176,6 +176,14 @@ describe('access control, personal information, audit and query safety over HTTP
       expect(ok.data.me.department).toBe('FIRE');
     });
 
+    it('API keys too: a department that is not one of the departments is refused at creation, and a stored one authenticates no one', async () => {
+      await expect(createApiKey(ds, { name: 'police-app', roles: ['inspector'], department: 'POLICE', createdBy: 'test' })).rejects.toThrow(/POLICE.*not one of MARKET/);
+      const { key, id } = await createApiKey(ds, { name: 'fire-app', roles: ['inspector'], department: 'FIRE', createdBy: 'test' });
+      expect((await gql<Any>(url, '{ me { department } }', {}, { 'x-api-key': key })).data.me.department).toBe('FIRE');
+      await ds.query(`UPDATE api_key SET department = 'fire' WHERE id = $1`, [id]);
+      expect(await refusal('x', { 'x-api-key': key })).toBe('the API key is not valid or was revoked');
+    });
+
     it('refuses a JWT sent in X-API-Key, telling to send it as Authorization: Bearer', async () => {
       const token = await mintToken(['admin']);
       expect(await refusal(token, { 'x-api-key': token })).toMatch(/JWT was sent in X-API-Key: send tokens as "Authorization: Bearer <token>"/);
