@@ -181,6 +181,17 @@ describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, neve
       expect(bad.errors?.[0]?.extensions?.reason).not.toBe('NOT_CANONICAL');
     });
 
+    it('a where comparing credit codes for (in)equality takes them only canonical; prefixes and patterns stay free', async () => {
+      const ask = (where: string, v: Record<string, unknown>) =>
+        gql<Any>(url, `query(${'v' in v ? '$v: [String!]' : '$s: String'}) { enterprises(where: ${where}) { totalCount } }`, v, bearer(tokens.admin!));
+      refusedNaming(await ask('{ creditCode: { _eq: $s } }', { s: A.toLowerCase() }), 'where.creditCode._eq', A);
+      refusedNaming(await ask('{ creditCode: { _in: $v } }', { v: [A, spaced] }), 'where.creditCode._in[1]', A);
+      refusedNaming(await ask('{ _not: { creditCode: { _neq: $s } } }', { s: fullWidth(A) }), 'where._not.creditCode._neq', A);
+      expect((await ask('{ creditCode: { _eq: $s } }', { s: A })).data.enterprises.totalCount).toBe(1);
+      expect((await ask('{ creditCode: { _like: $s } }', { s: `${A.slice(0, 8)}%` })).data.enterprises.totalCount).toBe(1);
+      expect((await ask('{ creditCode: { _gte: $s } }', { s: A.slice(0, 8) })).errors).toBeUndefined();
+    });
+
     it('REST: POST and GET /api/v1/joint-punishment-checks refuse the same forms with 400, naming the canonical one', async () => {
       const post = (body: unknown) => fetch(`${url}/api/v1/joint-punishment-checks`, {
         method: 'POST', headers: { 'content-type': 'application/json', ...bearer(tokens.officer!) }, body: JSON.stringify(body),
