@@ -259,6 +259,47 @@ describe('cross-department analytics', () => {
     }
   });
 
+  it('every analytic GraphQL path waits in the analytics bulkhead: with its only slot held, each answers BUSY (503)', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-analytics', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
+      HUB_ANALYTICS_MAX_CONCURRENT: '1', HUB_ANALYTICS_QUEUE: '0' });
+    const narrow = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
+    const narrowUrl = await narrow.listen(0, '127.0.0.1');
+    const name = world[0]!.name;
+    const paths: Record<string, string> = {
+      'enterprises(where:)': '{ enterprises(first: 5, where: { status: { _eq: ACTIVE } }) { nodes { creditCode } } }',
+      'enterprises(orderBy:)': '{ enterprises(first: 5, orderBy: { field: RISK_SCORE, direction: DESC }) { nodes { creditCode } } }',
+      'enterprises(filter:)': `{ enterprises(first: 5, filter: { nameContains: ${JSON.stringify(name.slice(0, 2))} }) { totalCount } }`,
+      'enterprises': '{ enterprises(first: 5) { totalCount nodes { creditCode } } }',
+      'enterpriseByName(fuzzy: true)': `{ enterpriseByName(name: ${JSON.stringify(name)}, fuzzy: true) { similarity } }`,
+      enterpriseStats: '{ enterpriseStats(groupBy: [REGION]) { count } }',
+      keySupervisionList: '{ keySupervisionList(region: "42") { generatedAt } }',
+    };
+    let holding: Promise<unknown> = Promise.resolve();
+    try {
+      const token = await mintToken(['analyst']);
+      const ask = (query: string) => fetch(`${narrowUrl}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }),
+      });
+      holding = withStatementTimeout(ds, 5_000, { max: 1, queue: 0 }, (m) => m.query('SELECT pg_sleep(1.5)'));
+      await new Promise((r) => setTimeout(r, 100));
+      const answers: Record<string, unknown> = {};
+      for (const [path, query] of Object.entries(paths)) {
+        const r = await ask(query);
+        const body = (await r.json()) as { errors?: { extensions: Record<string, unknown> }[] };
+        answers[path] = [r.status, body.errors?.[0]?.extensions.code];
+      }
+      expect(answers).toEqual(Object.fromEntries(Object.keys(paths).map((p) => [p, [503, 'BUSY']])));
+      await holding;
+      for (const [path, query] of Object.entries(paths)) {
+        const r = await ask(query);
+        expect([path, r.status, ((await r.json()) as { errors?: unknown }).errors]).toEqual([path, 200, undefined]);
+      }
+    } finally {
+      await holding.catch(() => undefined);
+      await narrow.close();
+    }
+  });
+
   it('aggregates by city and tier match plain SQL counts, with real division names', async () => {
     const res = await gql(url, `{ enterpriseStats(groupBy: [REGION, RISK_TIER], regionLevel: CITY, metrics: [COUNT, REGISTERED_CAPITAL_SUM, HIGH_RISK_COUNT]) {
       region { code name fullName level } regionCode riskTier count registeredCapitalSum highRiskCount riskScoreAvg } }`);

@@ -176,6 +176,14 @@ describe('access control, personal information, audit and query safety over HTTP
       expect(ok.data.me.department).toBe('FIRE');
     });
 
+    it('API keys too: a department that is not one of the departments is refused at creation, and a stored one authenticates no one', async () => {
+      await expect(createApiKey(ds, { name: 'police-app', roles: ['inspector'], department: 'POLICE', createdBy: 'test' })).rejects.toThrow(/POLICE.*not one of MARKET/);
+      const { key, id } = await createApiKey(ds, { name: 'fire-app', roles: ['inspector'], department: 'FIRE', createdBy: 'test' });
+      expect((await gql<Any>(url, '{ me { department } }', {}, { 'x-api-key': key })).data.me.department).toBe('FIRE');
+      await ds.query(`UPDATE api_key SET department = 'fire' WHERE id = $1`, [id]);
+      expect(await refusal('x', { 'x-api-key': key })).toBe('the API key is not valid or was revoked');
+    });
+
     it('refuses a JWT sent in X-API-Key, telling to send it as Authorization: Bearer', async () => {
       const token = await mintToken(['admin']);
       expect(await refusal(token, { 'x-api-key': token })).toMatch(/JWT was sent in X-API-Key: send tokens as "Authorization: Bearer <token>"/);
@@ -222,6 +230,16 @@ describe('access control, personal information, audit and query safety over HTTP
       expect(e.data.enterprise.name).toBe('武汉安建工程有限公司');
       expect(e.data.enterprise.persons.nodes).toEqual([{ role: 'LEGAL_REPRESENTATIVE', person: { idNumber: `420106********${ID_P.slice(-4)}`, name: null } }]);
       expect(e.errors?.map((x) => x.extensions?.field)).toEqual(['Person.name']);
+      // the legal representative's name, a plain string on the enterprise and on the market's registration: the rule of Person.name
+      const lr = await as('analyst', `query($c: ID!) { enterprise(creditCode: $c) { name legalRepresentative market { registration { name legalRepresentative } } } }`, { c: A });
+      expect(lr.data.enterprise).toEqual({ name: '武汉安建工程有限公司', legalRepresentative: null, market: { registration: { name: '武汉安建工程有限公司', legalRepresentative: null } } });
+      expect(lr.errors?.map((x) => [x.extensions?.code, x.extensions?.field])).toEqual([['FORBIDDEN', 'Enterprise.legalRepresentative'], ['FORBIDDEN', 'Enterprise.legalRepresentative']]);
+      expect(JSON.stringify(lr)).not.toContain('王五');
+      const list = await as('analyst', '{ enterprises(first: 5) { nodes { creditCode legalRepresentative } } }');
+      expect(list.data.enterprises.nodes.length).toBe(2);
+      expect(list.data.enterprises.nodes.every((n: { legalRepresentative: unknown }) => n.legalRepresentative === null)).toBe(true);
+      // those who may read person names still do
+      expect((await as('inspector', `query($c: ID!) { enterprise(creditCode: $c) { legalRepresentative } }`, { c: A })).data.enterprise.legalRepresentative).toBe('王五');
     });
 
     it('admin-only and officer-only operations are refused to other roles', async () => {
@@ -307,20 +325,55 @@ describe('access control, personal information, audit and query safety over HTTP
 
   describe('query safety', () => {
     it('refuses a query over the depth limit, 1,000 aliases, too many tokens, and over the cost limit, clearly', async () => {
+      // refusals are request errors: 400 in application/graphql-response+json (200 with the errors in application/json)
+      const strict = { accept: 'application/graphql-response+json' };
       const deep = `query($c: ID!) { enterprise(creditCode: $c) { ${'persons { nodes { person { roles { nodes { enterprise { enterprise { '.repeat(2)} name ${'} } } } } } } '.repeat(2)} } }`;
-      const d = await as('admin', deep, { c: A });
+      const d = await as('admin', deep, { c: A }, strict);
       expect(d.status).toBe(400);
       expect(d.errors?.[0]?.message).toMatch(/depth/i);
       const aliases = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: ping`).join(' ')} }`;
-      const a = await as('admin', aliases);
+      const a = await as('admin', aliases, {}, strict);
       expect(a.status).toBe(400);
       expect(a.errors?.map((e) => e.message).join(' ')).toMatch(/alias|token/i);
       const some = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: ping`).join(' ')} }`;
       expect((await as('admin', some)).errors?.[0]?.message).toMatch(/aliases/i);
       const pagesInPages = `{ enterprises(first: 500) { nodes { persons(first: 500) { nodes { person { roles(first: 500) { nodes { role } } } } } } } }`;
-      const c = await as('admin', pagesInPages);
+      const c = await as('admin', pagesInPages, {}, strict);
       expect(c.status).toBe(400);
       expect(c.errors?.[0]?.message).toMatch(/cost/i);
+      const plain = await as('admin', pagesInPages);
+      expect(plain.status).toBe(200);
+      expect(plain.data).toBeNull();
+      expect(plain.errors?.[0]?.message).toMatch(/cost/i);
+    });
+
+    it('counts aliases of __typename toward the alias limit', async () => {
+      const typenames = (n: number) => `{ ping ${Array.from({ length: n }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+      const refused = await as('admin', typenames(40));
+      expect(refused.data).toBeNull();
+      expect(refused.errors?.[0]?.message).toMatch(/Aliases limit of 30 exceeded, found 40/);
+      expect((await as('admin', typenames(30))).data).toMatchObject({ ping: true, t0: 'Query' });
+    });
+
+    it('counts page sizes given by variables, variable defaults and argument defaults toward the cost limit', async () => {
+      const nested = (first: string) => `enterprises${first} { nodes { persons(first: $n) { nodes { person { roles(first: $n) { nodes { role } } } } } } }`;
+      const costRefusal = async (query: string, variables: Record<string, unknown>) => {
+        const r = await as('admin', query, variables, { accept: 'application/graphql-response+json' });
+        expect(r.status, query).toBe(400);
+        expect(r.data).toBeNull();
+        expect(r.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'COST_LIMIT', maxCost: 100_000_000 } });
+        return r.errors![0]!.message;
+      };
+      // the same 125-million-row walk as the literal one, with its page sizes in variables
+      expect(await costRefusal(`query($n: Int) { ${nested('(first: $n)')} }`, { n: 500 })).toMatch(/Query Cost limit of 100000000 exceeded/);
+      // ... in the variables' defaults
+      await costRefusal(`query($n: Int = 500) { ${nested('(first: $n)')} }`, {});
+      // ... and `enterprises` without `first`: its schema default (20) counts, not 1
+      await costRefusal(`query($n: Int) { ${nested('')} }`, { n: 500 });
+      // small pages pass
+      const ok = await as('admin', `query($n: Int) { ${nested('(first: $n)')} }`, { n: 5 });
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data.enterprises.nodes.length).toBeGreaterThan(0);
     });
 
     it('refuses a body over 1 MB with 413 and a JSON error', async () => {

@@ -120,9 +120,12 @@ describe('unified schema over the store', () => {
     await bad(`query($c: ID!) { enterprise(creditCode: $c) { penalties(after: "Zm9vOmJhcg") { totalCount } } }`, { c: code(0) }, 'after');
   });
 
-  it('answers a known code, and null for a valid unknown one', async () => {
+  it('answers a known code, and null for a valid unknown one; a code not written canonically is refused naming the canonical form', async () => {
+    // spaced as typed from a paper form (lower case and full width: tests/bad-input.test.ts)
+    const spaced = await gql(url, `query($a: ID!) { enterprise(creditCode: $a) { name } }`, { a: `${code(9).slice(0, 8)} ${code(9).slice(8)}` });
+    expect(spaced.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'creditCode', reason: 'NOT_CANONICAL', canonical: code(9) });
     const r = await gql(url, `query($a: ID!, $b: ID!) { a: enterprise(creditCode: $a) { name status } b: enterprise(creditCode: $b) { name } }`,
-      { a: code(9).toLowerCase(), b: code(999) });
+      { a: code(9), b: code(999) });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ a: { name: '测试企业9有限公司', status: 'REVOKED' }, b: null });
   });

@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
 import { PiiVault } from '../src/security/pii.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
-import { routeOf } from '../src/server/observability.js';
+import { MAX_OPERATION_LABELS, routeOf } from '../src/server/observability.js';
 import { openStore } from '../src/store/data-source.js';
 import { syncAll } from '../src/sync/engine.js';
 import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
@@ -85,6 +85,29 @@ describe('metrics', () => {
     expect(text).toContain('hub_sync_scrape_ok 1');
     expect(text).toMatch(/hub_db_pool_connections\{state="total"\} \d+/);
     expect(text).toContain('hub_process_resident_memory_bytes');
+  });
+
+  it('bounds the operation-name label: long names and names past the first MAX_OPERATION_LABELS count as "other"', async () => {
+    const admin = await mintToken(['admin']);
+    const before = await (await scrape(admin)).text();
+    const names = (text: string) => new Set([...text.matchAll(/hub_graphql_operation_duration_seconds_count\{operation="([^"]*)"/g)].map((m) => m[1]!));
+    const already = [...names(before)].filter((n) => n !== 'anonymous' && n !== 'other').length;
+    // a client inventing a new name for every request
+    for (let i = 0; i < MAX_OPERATION_LABELS + 20; i++) await gql(url, `query Invented${i} { ping }`, {}, bearer(admin));
+    const long = `Q${'x'.repeat(64)}`;
+    await gql(url, `query ${long} { ping }`, {}, bearer(admin));
+    const text = await (await scrape(admin)).text();
+    const seen = names(text);
+    // every label but "anonymous" and "other" is one of the first MAX_OPERATION_LABELS names
+    expect([...seen].filter((n) => n !== 'anonymous' && n !== 'other').length).toBe(MAX_OPERATION_LABELS);
+    expect(seen.has('other')).toBe(true);
+    expect(seen.has(long)).toBe(false);
+    expect(seen.has(`Invented${MAX_OPERATION_LABELS + 19}`)).toBe(false);
+    expect(already).toBeGreaterThan(0);
+    // the names seen first keep their own series
+    expect(text).toMatch(/hub_graphql_operation_duration_seconds_count\{operation="SourcesPage",type="query",outcome="ok"\} 1/);
+    // "other" counts all the rest: the invented names past the bound (names seen before took some places) and the long one
+    expect(text).toMatch(new RegExp(`hub_graphql_operation_duration_seconds_count\\{operation="other",type="query",outcome="ok"\\} ${20 + already + 1}\n`));
   });
 
   it('labels routes without ids', () => {

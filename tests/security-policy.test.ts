@@ -49,6 +49,25 @@ describe('access policy covers the whole schema', () => {
     expect(rolesAllow(ruleFor('Person', 'name')!, c(['inspector']))).toBe(true);
   });
 
+  it('refuses analysts every field carrying a person\'s name as a plain string (the rule of Person.name)', () => {
+    const analyst = { subject: 's', department: 'SAFETY_COMMITTEE', roles: ['analyst'] };
+    // names of the hub's own staff, not of persons on record: the caller's own name, the officer who ran or answered a check
+    const staff = new Set(['Caller.name', 'JointPunishmentCheck.checkedByName', 'CheckFeedback.recordedByName']);
+    const personNames: string[] = [];
+    for (const t of types) {
+      if (!isObjectType(t) && !isInterfaceType(t)) continue;
+      for (const [name, f] of Object.entries(t.getFields())) {
+        if (String(f.type).replace('!', '') !== 'String') continue;
+        // schema descriptions say what a field holds: 姓名 (a person's name) or 法定代表人 (a legal representative)
+        if (!/^(姓名|人员姓名|命中人员姓名|法定代表人)|person's name|name of the (listed )?person/i.test(f.description ?? '')) continue;
+        personNames.push(`${t.name}.${name}`);
+      }
+    }
+    expect(personNames).toEqual(expect.arrayContaining(['Person.name', 'Enterprise.legalRepresentative', 'ListEntry.personName', 'ListHit.personName', 'CheckedPerson.name', 'FindingParty.personName']));
+    const open = personNames.filter((f) => !staff.has(f) && rolesAllow(ruleFor(...(f.split('.') as [string, string]))!, analyst));
+    expect(open, 'person names readable by analysts').toEqual([]);
+  });
+
   it('no mutation writes the audit log', () => {
     const mutation = schema.getMutationType()!;
     expect(Object.keys(mutation.getFields()).filter((f) => /audit/i.test(f))).toEqual([]);

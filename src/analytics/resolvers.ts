@@ -8,9 +8,10 @@ import { todayIso } from '../records/rules.js';
 import type { RiskTier, StoredFactor } from '../risk/service.js';
 import type { HubContext } from '../server/context.js';
 import { badInput, notFound } from '../server/errors.js';
+import { parseIsoDate } from '../server/scalars.js';
 import { pageSizeArg } from '../server/validate.js';
 import { divisions } from './divisions.js';
-import { enterpriseStats, keySupervision, searchEnterprises, type AnalyticsSettings, type OrderField } from './query.js';
+import { enterpriseStats, keySupervision, ORDER_FIELDS, searchEnterprises, type AnalyticsSettings, type OrderField } from './query.js';
 import { escapeLike } from './where.js';
 
 export interface KeySupervisionEntryView {
@@ -42,6 +43,21 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
 
 const cursorList = (field: OrderField, dir: string) => `enterprise-where-${field}-${dir}`;
 
+/** Whether a cursor's sort value has the type of its order field (null only where the column may be null). */
+function cursorValueFits(field: OrderField, value: unknown): boolean {
+  if (value === null) return field === 'REGISTERED_CAPITAL' || field === 'ESTABLISHED_DATE';
+  switch (ORDER_FIELDS[field].cast) {
+    case 'text': return typeof value === 'string';
+    case 'numeric': return typeof value === 'number' && Number.isFinite(value);
+    case 'date':
+      try {
+        return typeof value === 'string' && parseIsoDate(value) === value;
+      } catch {
+        return false;
+      }
+  }
+}
+
 /**
  * `enterprises` with `where` and/or `orderBy`: one compiled statement per page, keyset pagination on
  * (sort value, credit code); the total is counted only when asked for.
@@ -55,8 +71,11 @@ export async function enterprisesWherePage(args: QueryEnterprisesArgs, ctx: HubC
   if (args.after) {
     const raw = decodeCursor(list, args.after);
     try {
-      const [value, creditCode] = JSON.parse(raw) as [unknown, string];
-      if (typeof creditCode !== 'string') throw new Error('bad');
+      const parsed = JSON.parse(raw) as unknown;
+      if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error('bad');
+      const [value, creditCode] = parsed as [unknown, unknown];
+      // the sort value as this list writes it (the database would fail on anything else)
+      if (typeof creditCode !== 'string' || !cursorValueFits(field, value)) throw new Error('bad');
       after = { value, creditCode };
     } catch {
       throw badInput('after', 'unknown cursor: pass the endCursor or an edge cursor of a previous page of this list');

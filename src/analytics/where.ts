@@ -9,6 +9,7 @@
  * compiled as a grouped semi-join (IN / NOT IN) rather than a correlated count per enterprise.
  */
 import { badInput } from '../server/errors.js';
+import { creditCodeArg } from '../server/validate.js';
 
 type ColType = 'text' | 'numeric' | 'int' | 'date' | 'timestamptz' | 'bool';
 
@@ -19,6 +20,8 @@ interface Field {
   nullable?: boolean;
   /** _like allowed */
   like?: boolean;
+  /** a credit code: values compared for (in)equality are taken only in canonical form (identifierValue) */
+  creditCode?: boolean;
   /** ordered enum: comparisons by rank (risk tier A < B < C < D compares as text, which is that order) */
   ordered?: boolean;
   /** enums: _gt etc. refused */
@@ -104,7 +107,7 @@ const RELATIONS: Record<string, Entity> = {
   credentials: CREDENTIAL, penalties: PENALTY, accidents: ACCIDENT,
 };
 const ENTERPRISE_FIELDS: Record<string, Field> = {
-  creditCode: col('credit_code', 'text', { like: true }),
+  creditCode: col('credit_code', 'text', { like: true, creditCode: true }),
   name: col('name', 'text', { like: true }),
   type: col('type', 'text', { like: true }),
   status: en('status'),
@@ -270,14 +273,15 @@ class Compiler {
         if (v.length > MAX_IN) throw badInput(at, `at most ${MAX_IN} values`, { max: MAX_IN });
         expr = v.length === 0
           ? (op === '_in' ? 'FALSE' : 'TRUE')
-          : `${op === '_nin' ? 'NOT ' : ''}(${colSql} = ANY(${this.p.add(v.map((x) => checkValue(field, x, at)), `${cast}[]`)}))`;
+          : `${op === '_nin' ? 'NOT ' : ''}(${colSql} = ANY(${this.p.add(v.map((x, i) => identifierValue(field, checkValue(field, x, at), `${at}[${i}]`)), `${cast}[]`)}))`;
       } else if (op === '_like') {
         if (!field.like) throw badInput(at, '_like applies to text fields only');
         if (typeof v !== 'string') throw badInput(at, 'must be a string pattern');
         expr = `${colSql} LIKE ${this.p.add(v, 'text')}`;
       } else if (SCALAR_OPS[op]) {
         if (field.enumLike && op !== '_eq' && op !== '_neq') throw badInput(at, 'ordering comparisons do not apply to this field');
-        expr = `${colSql} ${SCALAR_OPS[op]} ${this.p.add(checkValue(field, v, at), cast)}`;
+        const checked = checkValue(field, v, at);
+        expr = `${colSql} ${SCALAR_OPS[op]} ${this.p.add(op === '_eq' || op === '_neq' ? identifierValue(field, checked, at) : checked, cast)}`;
       } else {
         throw badInput(at, 'unknown comparison operator');
       }
@@ -299,6 +303,16 @@ class Compiler {
     this.aliasN += 1;
     return `${prefix}${this.aliasN}`;
   }
+}
+
+/**
+ * A credit code compared for (in)equality: canonical as written, like every identifier argument
+ * (server/validate.ts), else `creditCode: { _eq: "91420106ma…" }` would silently match nothing. Ordering
+ * comparisons and _like take prefixes and patterns, not codes.
+ */
+function identifierValue(field: Field, v: unknown, at: string): unknown {
+  if (!field.creditCode || typeof v !== 'string') return v;
+  return creditCodeArg(at, v).code;
 }
 
 function checkValue(field: Field, v: unknown, at: string): unknown {

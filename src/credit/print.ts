@@ -51,7 +51,13 @@ const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const zh = (table: Record<string, string>, k: string) => esc(table[k] ?? k);
 
-export function renderCheckPage(c: PrintableCheck): string {
+/** The printable page's Content-Security-Policy: no script at all, only its own <style> (marked with the nonce). */
+export function checkPageCsp(nonce: string): string {
+  return `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
+
+/** The page; `nonce` marks its <style> element (checkPageCsp). */
+export function renderCheckPage(c: PrintableCheck, nonce: string): string {
   const hits = c.hits.length
     ? c.hits.map((h) => `<tr><td>${zh(LIST_ZH, h.list)}</td><td>${zh(DEPT_ZH, h.department)}</td><td>${zh(SUBJECT_ZH, h.subject)}${h.personName ? `：${esc(h.personName)}（${esc(h.personIdNumber)}）` : ''}</td><td>${esc(h.reason)}</td><td>${esc(h.legalBasis)}</td><td>${esc(h.decisionNumber)}</td><td>${esc(h.startDate)} 至 ${esc(h.endDate ?? '长期')}</td></tr>`).join('')
     : '<tr><td colspan="7">未命中任何名单</td></tr>';
@@ -67,7 +73,7 @@ export function renderCheckPage(c: PrintableCheck): string {
     : '<tr><td colspan="6">尚未反馈（反馈后核查方为办结）</td></tr>';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>联合惩戒核查记录 ${esc(c.checkId)}</title>
-<style>body{font-family:"Noto Serif CJK SC","SimSun",serif;margin:2em;max-width:60em}table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.3em;font-size:.9em;vertical-align:top}h1{text-align:center;font-size:1.4em}.d{font-size:1.2em;font-weight:bold}.old{color:#666}@media print{a{display:none}}</style>
+<style nonce="${nonce}">body{font-family:"Noto Serif CJK SC","SimSun",serif;margin:2em;max-width:60em}table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.3em;font-size:.9em;vertical-align:top}h1{text-align:center;font-size:1.4em}.d{font-size:1.2em;font-weight:bold}.old{color:#666}@media print{a{display:none}}</style>
 </head><body>
 <h1>失信联合惩戒核查记录</h1>
 <p>核查编号：${esc(c.checkId)}<br>核查时间：${esc(new Date(c.checkedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}\u3000核查基准日：${esc(c.asOf)}<br>

@@ -8,8 +8,9 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../server/context.js';
+import { cspNonce, setHtmlSecurityHeaders } from '../server/html.js';
 import { openApiDocument } from './openapi.js';
-import { renderCheckPage } from './print.js';
+import { checkPageCsp, renderCheckPage } from './print.js';
 
 const FEEDBACK_FIELDS = `id action note measuresApplied recordedBy recordedByName office amends recordedAt`;
 export const CHECK_FIELDS = `
@@ -73,13 +74,15 @@ function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLErro
   }
   const code = known ? given : 'BAD_USER_INPUT';
   if (code === 'BUSY' && typeof ext.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(ext.retryAfterSeconds));
-  const { code: _c, http: _h, messageZh, field, reason, ...rest } = ext;
+  const { code: _c, http: _h, messageZh, field, reason, canonical, ...rest } = ext;
   sendError(res, status, {
     code,
     message: e.message,
     ...(typeof messageZh === 'string' ? { messageZh } : {}),
     ...(typeof field === 'string' ? { field } : {}),
     ...(typeof reason === 'string' ? { reason } : {}),
+    // a non-canonical identifier: the form to send instead (src/server/validate.ts)
+    ...(typeof canonical === 'string' ? { canonical } : {}),
     ...(Object.keys(rest).length ? { details: { field, reason, ...rest } } : {}),
   });
 }
@@ -185,7 +188,8 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
 
   r.get('/checks/:checkId', async (req, res, next) => {
     try {
-      res.setHeader('Cache-Control', 'no-store');
+      const nonce = cspNonce();
+      setHtmlSecurityHeaders(res, checkPageCsp(nonce));
       const ctx = await contextFor(req);
       const result = await execute({ schema, document: GET, variableValues: { id: req.params.checkId }, contextValue: ctx });
       const check = (result.data as { check: Parameters<typeof renderCheckPage>[0] | null } | null)?.check;
@@ -196,7 +200,7 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
         res.status(status).type('html').send(`<!doctype html><meta charset="utf-8"><title>${text}</title><p>${text}</p>`);
         return;
       }
-      res.type('html').send(renderCheckPage(check));
+      res.type('html').send(renderCheckPage(check, nonce));
     } catch (err) {
       next(err);
     }

@@ -6,14 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { checkCreditCode, checkIdNumber, maskIdNumber } from '../domain/codes.js';
+import { maskIdNumber } from '../domain/codes.js';
 import { normaliseCode, normaliseName } from '../domain/names.js';
 import { todayIso } from '../records/rules.js';
 import type { HubServices } from '../server/context.js';
 import { GraphQLError } from 'graphql';
 import { checkScope, mayGiveFeedback, type CheckScope } from '../security/policy.js';
 import { badInput, notFound } from '../server/errors.js';
+import { creditCodeArg, idNumberArg } from '../server/validate.js';
 import { poolOf } from '../store/data-source.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import {
   applicableMeasures, decide, findHits,
   type CheckedPersonRef, type Decision, type HitSubject, type ListEntryRow, type MeasureRow,
@@ -445,20 +448,18 @@ export class JointPunishmentService {
     let checksumFailure: string | null = null;
     let nameKey: string | null = null;
     if (inp.creditCode) {
-      code = normaliseCode(inp.creditCode);
-      const r = checkCreditCode(code);
+      // one reading of identifier input for GraphQL and REST (server/validate.ts): canonical as written, or refused naming it
+      const read = creditCodeArg(fieldName(i, 'creditCode'), inp.creditCode);
+      code = read.code;
       // a code failing only its check character may really have been issued: looked up exactly, refused if unknown
-      if (!r.ok && !r.reason.startsWith('check character failure')) throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${r.reason}`);
-      if (!r.ok) checksumFailure = r.reason;
+      checksumFailure = read.checksumFailure ?? null;
     } else if (inp.name && inp.name.trim()) {
       nameKey = normaliseName(inp.name);
     } else {
       throw badInput(fieldName(i, 'creditCode'), 'give the credit code or the name of the enterprise to check');
     }
     const personKeys = (inp.persons ?? []).map((raw, j) => {
-      const id = normaliseCode(raw);
-      const r = checkIdNumber(id);
-      if (!r.ok) throw badInput(fieldName(i, `persons[${j}]`), `not a valid citizen ID number: ${r.reason}`);
+      const id = idNumberArg(fieldName(i, `persons[${j}]`), raw);
       return { id, key: this.services.vault.personKey(id) };
     });
     let caseNumber: string | null = null;
@@ -544,7 +545,7 @@ export class JointPunishmentService {
   }
 
   private async checkRow(checkId: string, scope: CheckScope, em: { query: DataSource['query'] } = this.ds): Promise<CheckRowOut | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(checkId)) {
+    if (!UUID_RE.test(checkId)) {
       throw refusal('checkId', 'INVALID_CHECK_ID', 'not a check id (UUID)', '核查编号格式不正确');
     }
     const [row] = await em.query(`SELECT ${CHECK_COLUMNS} FROM joint_punishment_check WHERE check_id = $1 AND ${scopeSql(2)}`, [checkId, ...scopeParams(scope)]);
@@ -569,7 +570,12 @@ export class JointPunishmentService {
         throw badInput('after', 'not a cursor this list gave out');
       }
     }
-    if (cursor && (Number.isNaN(new Date(cursor.t).getTime()) || !/^[0-9a-f-]{36}$/i.test(cursor.id))) throw badInput('after', 'not a cursor this list gave out');
+    // exactly what this list gives out: an ISO instant and a check id (UUID); anything else would fail in the database
+    if (cursor && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cursor.t) || Number.isNaN(new Date(cursor.t).getTime()) || !UUID_RE.test(cursor.id))) {
+      throw badInput('after', 'not a cursor this list gave out');
+    }
+    // the filter's code too: a lower-case or spaced code would silently match nothing
+    if (filter.creditCode != null) filter = { ...filter, creditCode: creditCodeArg('filter.creditCode', filter.creditCode).code };
     const mine = filter.mine ? caller.subject : null;
     const params = [filter.creditCode ?? null, filter.matter ?? null, filter.decision ?? null, filter.from ?? null, filter.to ?? null, filter.callerSubject ?? null,
       filter.caseNumber?.trim() || null, filter.awaitingFeedback ?? null, mine, ...scopeParams(checkScope(caller))];

@@ -3,6 +3,7 @@
  * organisation code (GB 11714-1997) and citizen ID number (GB 11643-1999).
  * Pure functions: validation explains *why* a code fails, so the API can say so.
  */
+import { normaliseCode } from './names.js';
 
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -115,4 +116,25 @@ export function maskIdNumber(id: string): string {
 export function maskPhone(phone: string): string {
   if (phone.length < 7) return '*'.repeat(phone.length);
   return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
+}
+
+/**
+ * An identifier given as input (an argument, a REST field): accepted only as written in canonical form
+ * (half-width, upper case, no spaces). DOMAIN.md: a code is never looked up silently as another string, so
+ * "91420106ma4kxq1e1b", a full-width or a spaced code is refused naming the canonical form, for the caller
+ * (or the console, visibly) to send that instead. A credit code failing only its check character may have
+ * really been issued: it reads, with `checksumFailure`, for an exact lookup.
+ */
+export type IdentifierReading =
+  | { ok: true; code: string; checksumFailure?: string }
+  | { ok: false; reason: 'NOT_CANONICAL'; canonical: string }
+  | { ok: false; reason: 'INVALID'; detail: string };
+
+export function readIdentifier(kind: 'creditCode' | 'idNumber', input: string): IdentifierReading {
+  const canonical = normaliseCode(input);
+  const r = kind === 'creditCode' ? checkCreditCode(canonical) : checkIdNumber(canonical);
+  const checksumOnly = kind === 'creditCode' && !r.ok && r.reason.startsWith('check character failure');
+  if (!r.ok && !checksumOnly) return { ok: false, reason: 'INVALID', detail: r.reason };
+  if (canonical !== input) return { ok: false, reason: 'NOT_CANONICAL', canonical };
+  return r.ok ? { ok: true, code: canonical } : { ok: true, code: canonical, checksumFailure: r.reason };
 }

@@ -1,5 +1,6 @@
 /** Enterprise resolvers: validate arguments, then ask the store through the request's loaders. */
-import { enterprisesWherePage } from '../analytics/resolvers.js';
+import { withStatementTimeout } from '../analytics/query.js';
+import { analyticsSettings, enterprisesWherePage } from '../analytics/resolvers.js';
 import { normaliseName } from '../domain/names.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
@@ -27,7 +28,10 @@ export const enterpriseResolvers: Resolvers = {
       const normalised = normaliseName(name);
       if (!normalised) throw badInput('name', 'must not be empty');
       if (normalised.length > 200) throw badInput('name', 'must be at most 200 characters');
-      const matches = await enterprisesByName(ctx.ds, name.trim(), normalised, fuzzy === true);
+      // the similar-name search scans an index range and ranks up to 200 names: analytic work, in its bulkhead
+      const byName = (db: Parameters<typeof enterprisesByName>[0]) => enterprisesByName(db, name.trim(), normalised, fuzzy === true);
+      const s = analyticsSettings(ctx);
+      const matches = fuzzy === true ? await withStatementTimeout(ctx.ds, s.timeoutMs, s.concurrency, byName) : await byName(ctx.ds);
       return matches.map((m) => ({ enterprise: withFreshness(m.row, freshness), matchedBy: m.matchedBy, similarity: m.similarity }));
     },
     enterprises: async (_p, args, ctx, info) => {
@@ -37,7 +41,10 @@ export const enterpriseResolvers: Resolvers = {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
       const afterCode = after ? decodeCursor(CURSOR_LIST, after) : null;
       // fetch one more than asked to know whether a next page exists
-      const { rows, total } = await enterprisesPage(ctx.ds, filter ?? {}, afterCode, n + 1);
+      // a filtered list counts every match (up to the whole register): analytic work, within the analytics bulkhead
+      // and statement timeout like `where`, so it cannot take the pool from checks and profiles
+      const s = analyticsSettings(ctx);
+      const { rows, total } = await withStatementTimeout(ctx.ds, s.timeoutMs, s.concurrency, (m) => enterprisesPage(m, filter ?? {}, afterCode, n + 1));
       const nodes = rows.slice(0, n).map((r) => withFreshness(r, freshness));
       for (const r of nodes) ctx.loaders.enterprise.prime(r.credit_code, r);
       const edges = nodes.map((node) => ({ cursor: encodeCursor(CURSOR_LIST, node.credit_code), node }));

@@ -50,7 +50,7 @@ export interface EnterpriseFilterInput {
 
 /** A page of enterprises in credit-code order after `afterCode`, and how many match the filter. */
 export async function enterprisesPage(
-  ds: DataSource, filter: EnterpriseFilterInput, afterCode: string | null, limit: number,
+  ds: Pick<DataSource, 'query'>, filter: EnterpriseFilterInput, afterCode: string | null, limit: number,
 ): Promise<{ rows: EnterpriseRow[]; total: number }> {
   const params = [
     filter.divisionCode ?? null, filter.industryCode ?? null, filter.status ?? null,
@@ -69,7 +69,7 @@ export async function enterprisesPage(
 export type NameMatch = { row: EnterpriseRow; matchedBy: 'EXACT' | 'NORMALISED' | 'SIMILAR'; similarity: number };
 
 /** Enterprises whose name equals `name` once normalised (exact ones first), and with `fuzzy` similar names too. */
-export async function enterprisesByName(ds: DataSource, name: string, normalised: string, fuzzy: boolean, limit = 20): Promise<NameMatch[]> {
+export async function enterprisesByName(ds: Pick<DataSource, 'query'>, name: string, normalised: string, fuzzy: boolean, limit = 20): Promise<NameMatch[]> {
   const exact: (EnterpriseRow & { exact: boolean })[] = await ds.query(
     `SELECT ${ENTERPRISE_COLUMNS}, name = $1 AS exact FROM enterprise WHERE name_normalised = $2 ORDER BY (name = $1) DESC, credit_code LIMIT $3`,
     [name, normalised, limit],

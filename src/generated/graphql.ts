@@ -1023,8 +1023,8 @@ export type Enterprise = {
   inspections: InspectionConnection;
   /** 安全生产责任保险 Safety liability insurance policies (from the store), optionally only those in force on a date. */
   insurancePolicies: InsurancePolicyConnection;
-  /** 法定代表人 Legal representative (name). */
-  legalRepresentative: Scalars['String']['output'];
+  /** 法定代表人 Legal representative (a person's name: like Person.name, not available to analysts; null with FORBIDDEN for them). */
+  legalRepresentative: Maybe<Scalars['String']['output']>;
   /** 名单 List entries about the enterprise (all departments, from the store), optionally one list, or in force on a date. */
   listEntries: ListEntryConnection;
   /** 市场监管 The market-regulation system's data about the enterprise. `freshness` overrides the query's. */
@@ -4490,7 +4490,7 @@ export type EnterpriseResolvers<ContextType = HubContext, ParentType extends Res
   industryCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   inspections?: Resolver<ResolversTypes['InspectionConnection'], ParentType, ContextType, Partial<EnterpriseInspectionsArgs>>;
   insurancePolicies?: Resolver<ResolversTypes['InsurancePolicyConnection'], ParentType, ContextType, Partial<EnterpriseInsurancePoliciesArgs>>;
-  legalRepresentative?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  legalRepresentative?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   listEntries?: Resolver<ResolversTypes['ListEntryConnection'], ParentType, ContextType, Partial<EnterpriseListEntriesArgs>>;
   market?: Resolver<ResolversTypes['MarketSection'], ParentType, ContextType, Partial<EnterpriseMarketArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

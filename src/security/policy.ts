@@ -103,7 +103,8 @@ export const POLICY: Record<string, TypePolicy> = {
   },
 
   // core
-  Enterprise: { '*': ANY },
+  // the legal representative is a person named as a plain string: the rule of Person.name
+  Enterprise: { '*': ANY, legalRepresentative: PERSONAL },
   EnterpriseNameMatch: { '*': ANY },
   EnterpriseConnection: { '*': ANY },
   EnterpriseEdge: { '*': ANY },

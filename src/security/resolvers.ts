@@ -2,6 +2,7 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { phoneFor } from '../person/disclosure.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { badInput } from '../server/errors.js';
 import { pageSizeArg } from '../server/validate.js';
 import { listAudit, verifyAuditChainReadOnly } from './audit.js';
 import { purposesOf } from './purposes.js';
@@ -12,7 +13,10 @@ export const securityResolvers: Resolvers = {
     lawfulPurposes: (_p, _a, ctx) => purposesOf(ctx.config.HUB_PURPOSES_FILE).map((p) => ({ code: p.code, name: p.zh })),
     auditLog: async (_p, { filter, first, after }, ctx) => {
       const limit = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE, 50);
-      const before = after ? Number(decodeCursor('audit', after)) : null;
+      const key = after ? decodeCursor('audit', after) : null;
+      // a sequence number, as this list gives out: anything else would reach the database as NaN or a huge number
+      if (key !== null && !/^\d{1,15}$/.test(key)) throw badInput('after', 'unknown cursor: pass the endCursor of a previous page of this list');
+      const before = key === null ? null : Number(key);
       const page = await listAudit(ctx.ds, filter ?? {}, limit, before);
       const edges = page.entries.map((node) => ({ cursor: encodeCursor('audit', node.seq), node }));
       return {

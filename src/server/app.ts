@@ -20,15 +20,16 @@ import { latestRuns } from '../ops/store.js';
 import { openAuditAnchors } from '../security/audit-anchor.js';
 import { applyPolicy } from '../security/authorize.js';
 import { purposeOfHeader, purposesOf, validRequestId } from '../security/purposes.js';
-import { queryArmor } from '../security/query-limits.js';
+import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
 import { createKeyedLimiters, createRateLimiter } from '../security/rate-limit.js';
 import { SessionStore } from '../security/sessions.js';
 import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from './context.js';
-import { auditFailurePlugin, isDeliberate, sourceFailurePlugin } from './errors.js';
-import { graphiqlPage, ideAssets } from './graphiql.js';
+import { argumentNamingPlugin, auditFailurePlugin, isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from './errors.js';
+import { graphiqlCsp, graphiqlPage, ideAssets } from './graphiql.js';
+import { cspNonce, setHtmlSecurityHeaders } from './html.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 import { sessionRouter } from './session-routes.js';
@@ -117,12 +118,16 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     // (the console's cookie-authenticated requests carry X-CSRF-Token, checked against the session in auth.ts)
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: armor.validationRules,
+    // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
+    parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
-      const deliberate = (!original || original instanceof GraphQLError) && isDeliberate(formatted.extensions?.code);
+      // (validation failures too: a scalar refuses a literal by throwing, and graphql-js reports it as a validation error)
+      const validation = formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED';
+      const deliberate = (validation || !original || original instanceof GraphQLError) && isDeliberate(formatted.extensions?.code);
       if (deliberate) return formatted;
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
@@ -154,7 +159,9 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
   app.get('/graphql', (req, res, next) => {
     // a browser asking for HTML gets the IDE; GraphQL-over-GET requests go on to Apollo
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) {
-      res.type('html').send(graphiqlPage('/graphql'));
+      const nonce = cspNonce();
+      setHtmlSecurityHeaders(res, graphiqlCsp(nonce));
+      res.type('html').send(graphiqlPage('/graphql', nonce));
       return;
     }
     next();

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
+import { setHtmlSecurityHeaders } from './html.js';
 
 export const DEFAULT_CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -37,15 +38,6 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Headers of every HTML page the hub serves (console, printable records). */
-export function setHtmlSecurityHeaders(res: Response, csp = CONSOLE_CSP): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', csp);
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-}
-
 const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>监管工作台</title>
 <body style="font-family:sans-serif;padding:40px"><h1>监管工作台尚未构建</h1>
 <p>请在项目目录运行 <code>npm run build:console</code>（<code>npm start</code> 会自动构建）后刷新本页。</p></body></html>`;
@@ -66,7 +58,7 @@ export function consoleRouter(o: { dist?: string } = {}): Router {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such console asset', messageZh: '文件不存在。' } });
   });
   const sendIndex = (req: Request, res: Response) => {
-    setHtmlSecurityHeaders(res);
+    setHtmlSecurityHeaders(res, CONSOLE_CSP);
     // read per request: a rebuild while the hub runs is served at once, and the page is small
     fs.readFile(path.join(dist, 'index.html'), 'utf8', (err, html) => {
       if (err) {

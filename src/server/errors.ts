@@ -3,7 +3,7 @@
  * INTERNAL_SERVER_ERROR in responses and logged with the request id.
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import { withdrawDisclosures } from '../person/disclosure.js';
 import type { HubContext } from './context.js';
 
@@ -92,6 +92,98 @@ export const auditFailurePlugin: ApolloServerPlugin<HubContext> = {
             extensions: { code: 'AUDIT_FAILED', reason: contextValue.auditFailures[0]!.reason, messageZh: '个人信息明文查看的审计记录写入失败，本次结果中的个人信息均已脱敏' },
           },
         ];
+      },
+    };
+  },
+};
+
+/** Quality the Accept header gives a media type (the most specific matching range wins; absent → 0). */
+function acceptQuality(accept: string, type: string): number {
+  const [major] = type.split('/');
+  let best = -1;
+  let q = 0;
+  for (const part of accept.split(',')) {
+    const [range, ...params] = part.trim().toLowerCase().split(';').map((x) => x.trim());
+    if (!range) continue;
+    const specificity = range === type ? 3 : range === `${major}/*` ? 2 : range === '*/*' ? 1 : 0;
+    if (specificity <= best || specificity === 0) continue;
+    best = specificity;
+    const qp = params.find((p) => p.startsWith('q='));
+    q = qp ? Number(qp.slice(2)) || 0 : 1;
+  }
+  return q;
+}
+
+/**
+ * The media type Apollo answers in: application/graphql-response+json only when the client prefers it to
+ * application/json (no Accept, or a tie, is application/json, as the GraphQL-over-HTTP spec says).
+ */
+export function answersGraphqlResponseJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return acceptQuality(accept, 'application/graphql-response+json') > acceptQuality(accept, 'application/json');
+}
+
+/** Codes of request errors: the document did not parse or validate, or the variables did not coerce (nothing ran). */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * Apollo plugin: the status of request errors as the GraphQL-over-HTTP spec asks. In
+ * application/graphql-response+json a document that does not parse or validate (limits included) or
+ * variables that do not coerce answer 400; in application/json — which older clients read as a transport
+ * failure when it is not 2xx — such a well-formed request answers 200 with its errors. Never 500: a
+ * client's mistake is not the server's failure. Errors with their own status (401, 429, 503) keep it.
+ */
+export const requestErrorStatusPlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart({ request }) {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        // a request error has no data at all (execution never started)
+        if ('data' in result || !result.errors?.length) return;
+        if (!result.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) return;
+        if (response.http.status !== undefined && response.http.status !== 400 && response.http.status !== 500) return;
+        response.http.status = answersGraphqlResponseJson(request.http?.headers.get('accept')) ? 400 : 200;
+      },
+    };
+  },
+};
+
+/**
+ * The argument (or input field) a request error is about, found in the document: the one whose value is
+ * the variable named by a coercion error, or whose literal value starts where a validation error points.
+ */
+function argumentOf(document: DocumentNode, e: GraphQLError): string | null {
+  const variable = /^Variable "\$(\w+)" got invalid value/.exec(e.message)?.[1];
+  const position = e.positions?.[0];
+  if (!variable && position === undefined) return null;
+  let found: string | null = null;
+  const check = (name: string, value: ValueNode) => {
+    if (found) return;
+    if (variable ? value.kind === Kind.VARIABLE && value.name.value === variable : value.loc?.start === position) found = name;
+  };
+  visit(document, {
+    Argument: (n) => check(n.name.value, n.value),
+    ObjectField: (n) => check(n.name.value, n.value),
+  });
+  return found;
+}
+
+/**
+ * Apollo plugin: a variable that does not coerce, or a literal that does not validate (a bad Date, say),
+ * names the argument it was given for in `extensions.field`, as errors raised by resolvers do.
+ */
+export const argumentNamingPlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, document }) {
+        if (!document) return;
+        for (const e of errors) {
+          const code = e.extensions?.code;
+          if ((code !== 'BAD_USER_INPUT' && code !== 'GRAPHQL_VALIDATION_FAILED') || e.extensions.field !== undefined) continue;
+          const field = argumentOf(document, e);
+          if (field) (e.extensions as Record<string, unknown>).field = field;
+        }
       },
     };
   },

@@ -31,7 +31,28 @@ query Overview {
   }
 }`;
 
-export function graphiqlPage(endpoint: string, defaultQuery = EXAMPLE): string {
+/**
+ * The IDE page's Content-Security-Policy: its own bundles, and the inline bootstrap script only with this
+ * response's nonce (no 'unsafe-inline' for scripts). GraphiQL adds <style> elements and style attributes
+ * at run time, so styles may be inline; it fetches only /graphql and /api/session.
+ */
+export function graphiqlCsp(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The IDE page; `nonce` marks its inline script (graphiqlCsp). */
+export function graphiqlPage(endpoint: string, nonce: string, defaultQuery = EXAMPLE): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -46,7 +67,7 @@ export function graphiqlPage(endpoint: string, defaultQuery = EXAMPLE): string {
   <script src="/ide/react/umd/react.production.min.js"></script>
   <script src="/ide/react-dom/umd/react-dom.production.min.js"></script>
   <script src="/ide/graphiql/graphiql.min.js"></script>
-  <script>
+  <script nonce="${nonce}">
     // programs and scripts may pass ?token= (or keep one in localStorage 'hub-token'); a browser signed in
     // to the console uses its session cookie, and sends the session's CSRF token with every POST
     const token = new URLSearchParams(location.search).get('token') || localStorage.getItem('hub-token') || '';

@@ -29,7 +29,24 @@ export function routeOf(path: string): string {
   return 'other';
 }
 
-const operationLabel = (name: string | null | undefined): string => (name && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'anonymous');
+/**
+ * Distinct operation names kept as metric labels per process. Clients choose operation names, and every
+ * name is a new series of each operation metric in Prometheus: past this many, further names count as "other".
+ */
+export const MAX_OPERATION_LABELS = 100;
+
+/** Operation name → label: anonymous operations, then names (≤ 64 characters) in the order first seen, up to `max`; the rest "other". */
+export function operationLabeller(max = MAX_OPERATION_LABELS): (name: string | null | undefined) => string {
+  const kept = new Set<string>();
+  return (name) => {
+    if (!name) return 'anonymous';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) || name === 'anonymous' || name === 'other') return 'other';
+    if (kept.has(name)) return name;
+    if (kept.size >= max) return 'other';
+    kept.add(name);
+    return name;
+  };
+}
 
 export interface Observability {
   registry: Registry;
@@ -42,6 +59,7 @@ export interface Observability {
 
 export function createObservability(services: { ds: DataSource; connectors: ReadonlyMap<string, Connector> }): Observability {
   const registry = new Registry();
+  const operationLabel = operationLabeller();
   collectDefaultMetrics({ register: registry, prefix: 'hub_' });
 
   const httpDuration = new Histogram({
