@@ -319,6 +319,22 @@ describe('cross-department analytics', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'region' });
   });
 
+  it('divisions(name:) resolves a region typed by name: exact name or full name first, every division sharing a name', async () => {
+    const q = async (name: string) => gql(url, `query($n: String!) { divisions(name: $n) { code name level fullName } }`, { n: name });
+    const wuhan = await q('武汉市');
+    expect(wuhan.errors).toBeUndefined();
+    expect(wuhan.data.divisions[0]).toMatchObject({ code: '420100', level: 'CITY', fullName: '湖北省武汉市' });
+    expect((await q('湖北省武汉市武昌区')).data.divisions[0]).toMatchObject({ code: '420106', name: '武昌区' });
+    // a short form: names beginning with it (the city before its districts)
+    expect((await q('武汉')).data.divisions[0].code).toBe('420100');
+    // 朝阳区 is a district of 北京 and of 长春: both, so the console can ask which
+    const chaoyang = (await q('朝阳区')).data.divisions.map((d: { code: string }) => d.code);
+    expect(chaoyang).toEqual(expect.arrayContaining(['110105', '220104']));
+    expect((await q('不存在的地方')).data.divisions).toEqual([]);
+    const empty = await q('  ');
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+  });
+
   it('exports any where as CSV: UTF-8 with BOM, Chinese headers and text, streamed', async () => {
     const where = { divisionCode: { _like: '4201%' }, status: { _eq: 'ACTIVE' } };
     const token = await mintToken(['analyst']);
