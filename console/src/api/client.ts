@@ -186,3 +186,20 @@ export async function download(url: string, onProgress: (p: DownloadProgress) =>
   const filename = star ? decodeURIComponent(star[1]!) : (plain?.[1] ?? null);
   return { blob: new Blob(chunks, { type: res.headers.get('content-type') ?? 'application/octet-stream' }), filename };
 }
+
+/**
+ * A GraphQL query whose answer may be partial: data and every error (as ApiErrors with their `path`).
+ * Used where some parts may fail on their own (a department's source down) while the rest still shows;
+ * thrown only when there is no data at all.
+ */
+export async function graphqlPartial<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T; errors: (ApiError & { path: readonly (string | number)[] })[] }> {
+  const { status, body } = await send('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const b = body as { data?: T | null; errors?: (RawError & { path?: (string | number)[] })[] } | null;
+  const errors = (b?.errors ?? []).map((raw) => Object.assign(fromRaw(raw, status), { path: raw.path ?? [] }));
+  if (!b?.data) throw emit(errors[0] ?? fromRaw(undefined, status));
+  return { data: b.data, errors };
+}
