@@ -24,6 +24,8 @@ import { TIER_ZH } from './analyst/queries';
 const NAME_ROLES = ['licensing_officer', 'inspector', 'department_operator', 'admin'];
 const DEPARTMENTS = ['market', 'housing', 'emergency', 'transport', 'fire'] as const;
 
+const isChecksumOnly = (problem: string) => problem.startsWith('校验码错误');
+
 interface Match {
   enterprise: { creditCode: string; name: string; divisionCode: string };
   matchedBy: string;
@@ -59,7 +61,8 @@ function SearchBox({ initial }: { initial: string }) {
     if (looksLikeCode(t)) {
       const code = normalise();
       const problem = creditCodeProblemZh(code);
-      if (problem) {
+      // a wrong check character alone is still looked up: a few really issued codes fail the checksum
+      if (problem && !isChecksumOnly(problem)) {
         setError(problem);
         return;
       }
@@ -131,7 +134,7 @@ export function EnterprisePage() {
       return;
     }
     const problem = creditCodeProblemZh(code);
-    if (problem) {
+    if (problem && !isChecksumOnly(problem)) {
       setProfile(null);
       setError(problem);
       return;
@@ -164,6 +167,9 @@ export function EnterprisePage() {
     <Page title="企业画像" subtitle="一家企业在市场监管、住房城乡建设、应急管理、交通运输、消防救援五个部门的信息及各数据源时效">
       <SearchBox initial={code ?? ''} />
       {code && param !== code && <Notice>地址中的代码已规范为 <code>{code}</code>。</Notice>}
+      {code && isChecksumOnly(creditCodeProblemZh(code) ?? '') && (
+        <Notice tone="warning">{creditCodeProblemZh(code)} 个别实际颁发的代码不符合校验规则，仍按此代码查询。</Notice>
+      )}
       {error && <Notice tone="error">{error}</Notice>}
       {failures.general && <Notice tone="error">{failures.general}</Notice>}
       {loading && !p && <div className="muted">正在加载企业画像…</div>}
