@@ -232,16 +232,18 @@ describe('the enterprise profile 企业画像', () => {
     inspector = await context();
     page = await signInThroughForm(inspector, 'inspector');
     await page.getByRole('link', { name: '企业画像' }).click();
-    await page.waitForURL('**/enterprise');
     const fullWidth = profileCode.slice(0, 6).toLowerCase().replace(/[0-9a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
     const typed = `${fullWidth} ${profileCode.slice(6).toLowerCase()}`;
     const input = page.getByLabel('统一社会信用代码或企业名称');
     await input.fill(typed);
     await input.blur();
     await expect.poll(() => input.inputValue()).toBe(profileCode);
-    expect(await page.locator('[data-field="query"] .field-hint').textContent()).toContain(`已规范为：${profileCode}`);
+    await expect.poll(() => page.getByRole('form', { name: '查询企业' }).textContent(), { timeout: 5000 }).toContain(`已规范为：${profileCode}`);
     await page.getByRole('button', { name: '查询', exact: true }).click();
-    await page.waitForURL(`**/enterprise/${profileCode}`);
+    await page.waitForURL(`**/enterprise/${profileCode}`, { timeout: 10_000 }).catch(async (e: unknown) => {
+      await screenshot(page, 'debug-profile');
+      throw e;
+    });
     await expect.poll(() => page.getByTestId('canonical-code').textContent()).toBe(profileCode);
   });
 
