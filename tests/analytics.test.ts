@@ -360,6 +360,22 @@ describe('cross-department analytics', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'region' });
   });
 
+  it('divisions(name:) resolves a region typed by name: exact name or full name first, every division sharing a name', async () => {
+    const q = async (name: string) => gql(url, `query($n: String!) { divisions(name: $n) { code name level fullName } }`, { n: name });
+    const wuhan = await q('武汉市');
+    expect(wuhan.errors).toBeUndefined();
+    expect(wuhan.data.divisions[0]).toMatchObject({ code: '420100', level: 'CITY', fullName: '湖北省武汉市' });
+    expect((await q('湖北省武汉市武昌区')).data.divisions[0]).toMatchObject({ code: '420106', name: '武昌区' });
+    // a short form: names beginning with it (the city before its districts)
+    expect((await q('武汉')).data.divisions[0].code).toBe('420100');
+    // 朝阳区 is a district of 北京 and of 长春: both, so the console can ask which
+    const chaoyang = (await q('朝阳区')).data.divisions.map((d: { code: string }) => d.code);
+    expect(chaoyang).toEqual(expect.arrayContaining(['110105', '220104']));
+    expect((await q('不存在的地方')).data.divisions).toEqual([]);
+    const empty = await q('  ');
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+  });
+
   it('exports any where as CSV: UTF-8 with BOM, Chinese headers and text, streamed', async () => {
     const where = { divisionCode: { _like: '4201%' }, status: { _eq: 'ACTIVE' } };
     const token = await mintToken(['analyst']);
@@ -370,15 +386,17 @@ describe('cross-department analytics', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes.subarray(3).toString('utf8')) as string[][];
-    expect(rows[0]).toEqual(['统一社会信用代码', '企业名称', '企业类型', '登记状态', '法定代表人', '行政区划代码', '所在地区', '行业代码',
+    // an analyst gets no legal-representative column (a person's name, policy.ts PERSONAL; tests/analytics-export.test.ts)
+    expect(rows[0]).toEqual(['统一社会信用代码', '企业名称', '企业类型', '登记状态', '行政区划代码', '所在地区', '行业代码',
       '注册资本（万元）', '成立日期', '风险分值', '风险等级', '风险模型版本', '主要风险因子']);
-    const body = rows.slice(1);
+    // code cells end with a tab so Excel keeps them as text
+    const body = rows.slice(1).map((r) => r.map((v) => v.replace(/\t$/, '')));
     expect(body.map((r) => r[0]).sort()).toEqual(expected(where));
-    const wuchang = body.find((r) => r[5] === '420106')!;
-    expect(wuchang[6]).toBe('湖北省武汉市武昌区');
+    const wuchang = body.find((r) => r[4] === '420106')!;
+    expect(wuchang[5]).toBe('湖北省武汉市武昌区');
     expect(wuchang[3]).toBe('存续');
     expect(wuchang[1]).toMatch(/有限公司$/);
-    const scores = body.map((r) => Number(r[10]));
+    const scores = body.map((r) => Number(r[9]));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
     const badWhere = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent('{"nope":{"_eq":1}}')}`, { headers: bearer(token) });

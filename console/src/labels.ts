@@ -120,3 +120,41 @@ export function formatDateTime(iso: string | null | undefined): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+/** 人员角色 PersonRole */
+export const PERSON_ROLE_ZH: Record<string, string> = {
+  LEGAL_REPRESENTATIVE: '法定代表人',
+  PRINCIPAL: '主要负责人',
+  ACTUAL_CONTROLLER: '实际控制人',
+  SAFETY_DIRECTOR: '安全总监',
+  SAFETY_MANAGER: '安全管理人员',
+  PROJECT_MANAGER: '项目经理',
+  REGISTERED_SAFETY_ENGINEER: '注册安全工程师',
+  SPECIAL_OPERATOR: '特种作业人员',
+};
+
+/** 证照类别 CredentialKind */
+export const CREDENTIAL_KIND_ZH: Record<string, string> = {
+  CONSTRUCTION_QUALIFICATION: '建筑业企业资质',
+  CONSTRUCTION_SAFETY_LICENCE: '建筑施工企业安全生产许可证',
+  SAFETY_PRODUCTION_LICENCE: '安全生产许可证',
+  HAZCHEM_OPERATION_LICENCE: '危险化学品经营许可证',
+  ROAD_TRANSPORT_LICENCE: '道路运输经营许可证',
+  GAS_OPERATION_LICENCE: '燃气经营许可证',
+  REGISTERED_CONSTRUCTOR: '注册建造师',
+  SAFETY_CERTIFICATE_ABC: '三类人员安全生产考核合格证',
+  SPECIAL_OPERATION_CERTIFICATE: '特种作业操作证',
+  REGISTERED_SAFETY_ENGINEER: '注册安全工程师',
+};
+
+export const CREDENTIAL_STATUS_ZH: Record<string, string> = { VALID: '有效', EXPIRED: '过期', SUSPENDED: '暂扣', REVOKED: '吊销/撤销' };
+export const HIDDEN_DANGER_LEVEL_ZH: Record<string, string> = { MAJOR: '重大隐患', GENERAL: '一般隐患' };
+export const HIDDEN_DANGER_STATUS_ZH: Record<string, string> = { OPEN: '未整改', RECTIFYING: '整改中', CLOSED: '已销号' };
+export const ACCIDENT_LEVEL_ZH: Record<string, string> = { ESPECIALLY_MAJOR: '特别重大', MAJOR: '重大', LARGER: '较大', GENERAL: '一般' };
+export const VEHICLE_KIND_ZH: Record<string, string> = { PASSENGER_COACH: '班线客车', TOURIST_COACH: '旅游包车', DANGEROUS_GOODS: '危险货物运输车', HEAVY_FREIGHT: '重型货车' };
+export const INSPECTION_RESULT_ZH: Record<string, string> = { PASSED: '合格', HAZARDS_FOUND: '发现隐患', SEALED: '临时查封' };
+/** 数据模式 DataMode */
+export const DATA_MODE_ZH: Record<string, string> = { STORED: '库存数据', LIVE: '实时数据', STORED_FALLBACK: '实时读取失败，显示库存数据' };
+/** SourceProblem.reason */
+export const SOURCE_REASON_ZH: Record<string, string> = { TIMEOUT: '响应超时', UNAVAILABLE: '系统不可用', BAD_RESPONSE: '返回数据异常', REFUSED: '拒绝访问' };
+export const VIOLATION_KIND_ZH: Record<string, string> = { OVERSPEED: '超速', OVERLOAD: '超载', OVER_LIMIT: '超限', FATIGUE: '疲劳驾驶' };

@@ -17,6 +17,8 @@ export interface Divisions {
   fullName(code: string): string;
   /** a 2-, 4- or 6-digit region code as the 6-digit division code it names */
   resolve(region: string): DivisionRow | undefined;
+  /** divisions by name, best match first (see `Query.divisions` in schema/analytics.graphql) */
+  search(text: string, limit: number): DivisionRow[];
 }
 
 const cache = new WeakMap<DataSource, Promise<Divisions>>();
@@ -41,7 +43,23 @@ async function load(ds: DataSource): Promise<Divisions> {
     }
     return names.join('');
   };
+  const PLACEHOLDERS = new Set(['市辖区', '县', '省直辖县级行政区划']);
+  const LEVEL_ORDER = { PROVINCE: 0, CITY: 1, COUNTY: 2 } as const;
+  const search = (text: string, limit: number): DivisionRow[] => {
+    const q = text.replace(/\s+/g, '');
+    if (!q) return [];
+    const ranked: { d: DivisionRow; rank: number }[] = [];
+    for (const d of rows) {
+      if (PLACEHOLDERS.has(d.name)) continue;
+      const full = fullName(d.code);
+      const rank = d.name === q || full === q ? 0 : d.name.startsWith(q) ? 1 : full.includes(q) ? 2 : -1;
+      if (rank >= 0) ranked.push({ d, rank });
+    }
+    ranked.sort((a, b) => a.rank - b.rank || LEVEL_ORDER[a.d.level] - LEVEL_ORDER[b.d.level] || (a.d.code < b.d.code ? -1 : 1));
+    return ranked.slice(0, limit).map((r) => r.d);
+  };
   return {
+    search,
     get: (code) => by.get(code),
     fullName,
     resolve: (region) => (/^(\d{2}|\d{4}|\d{6})$/.test(region) ? by.get(region.padEnd(6, '0')) : undefined),

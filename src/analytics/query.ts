@@ -39,19 +39,31 @@ function analyticsBulkhead(ds: DataSource, c: { max: number; queue: number }): B
 }
 
 /**
+ * Runs `fn` holding one of the store's analytic slots (the CSV/Excel export holds one for its whole
+ * stream, issue 17.6); a full bulkhead is answered BUSY (HTTP 503).
+ */
+export async function withAnalyticsSlot<T>(ds: DataSource, timeoutMs: number, concurrency: { max: number; queue: number }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await analyticsBulkhead(ds, concurrency).execute(fn);
+  } catch (err) {
+    if (err instanceof BulkheadRejectedError) {
+      throw busy('analytic queries', Math.max(1, Math.ceil(timeoutMs / 1000 / 4)), { running: concurrency.max, waiting: concurrency.queue });
+    }
+    throw err;
+  }
+}
+
+/**
  * Runs `fn` in a transaction whose statements time out after `timeoutMs`, within the store's analytics
  * bulkhead; a timeout is answered as bad input, a full bulkhead as BUSY.
  */
 export async function withStatementTimeout<T>(ds: DataSource, timeoutMs: number, concurrency: { max: number; queue: number }, fn: (m: EntityManager) => Promise<T>): Promise<T> {
   try {
-    return await analyticsBulkhead(ds, concurrency).execute(() => ds.transaction(async (m) => {
+    return await withAnalyticsSlot(ds, timeoutMs, concurrency, () => ds.transaction(async (m) => {
       await m.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
       return fn(m);
     }));
   } catch (err) {
-    if (err instanceof BulkheadRejectedError) {
-      throw busy('analytic queries', Math.max(1, Math.ceil(timeoutMs / 1000 / 4)), { running: concurrency.max, waiting: concurrency.queue });
-    }
     if ((err as { driverError?: { code?: string }; code?: string }).driverError?.code === '57014' || (err as { code?: string }).code === '57014') {
       throw badInput('where', `the query ran longer than the ${timeoutMs} ms allowed for analytic queries; narrow it down`, { reason: 'STATEMENT_TIMEOUT', timeoutMs });
     }

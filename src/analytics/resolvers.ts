@@ -136,6 +136,13 @@ export const analyticsResolvers: Resolvers = {
         }),
       };
     },
+    divisions: async (_p, { name, limit }, ctx) => {
+      const n = pageSizeArg('limit', limit, 50, 10);
+      const q = name.trim();
+      if (!q) throw badInput('name', 'must not be empty', { messageZh: '请输入行政区划名称。' });
+      if (q.length > 60) throw badInput('name', 'at most 60 characters', { messageZh: '行政区划名称过长。' });
+      return (await divisions(ctx.ds)).search(q, n);
+    },
     division: async (_p, { code }, ctx) => {
       if (!/^(\d{2}|\d{4}|\d{6})$/.test(code.trim())) throw badInput('code', 'must be 2, 4 or 6 digits');
       return (await divisions(ctx.ds)).resolve(code.trim()) ?? null;

@@ -2852,6 +2852,12 @@ export type Query = {
   /** 行政区划 A GB/T 2260 division by code (2, 4 or 6 digits), with its parents. */
   division: Maybe<Division>;
   /**
+   * 行政区划检索 Divisions by name: exact name or full name first (e.g. 武汉市, 湖北省武汉市武昌区), then names
+   * beginning with the text, then full names containing it; province before city before county. A name
+   * shared by several divisions (e.g. 朝阳区) answers each, so a caller can ask which one was meant.
+   */
+  divisions: Array<Division>;
+  /**
    * 按统一社会信用代码查询企业 An enterprise by its unified social credit code (GB 32100).
    * A malformed code is refused with BAD_USER_INPUT naming the failure; a valid unknown code answers null.
    * `freshness` sets how the department sections below read (default STORED).
@@ -2963,6 +2969,13 @@ export type QueryContractCheckArgs = {
 /** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
 export type QueryDivisionArgs = {
   code: Scalars['String']['input'];
+};
+
+
+/** 查询 Entry points for reading: enterprises, persons, sources; each capability extends it. */
+export type QueryDivisionsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
 };
 
 
@@ -4977,6 +4990,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   complianceRules?: Resolver<Array<ResolversTypes['ComplianceRule']>, ParentType, ContextType>;
   contractCheck?: Resolver<ResolversTypes['ContractCheck'], ParentType, ContextType, RequireFields<QueryContractCheckArgs, 'input'>>;
   division?: Resolver<Maybe<ResolversTypes['Division']>, ParentType, ContextType, RequireFields<QueryDivisionArgs, 'code'>>;
+  divisions?: Resolver<Array<ResolversTypes['Division']>, ParentType, ContextType, RequireFields<QueryDivisionsArgs, 'limit' | 'name'>>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, RequireFields<QueryEnterpriseArgs, 'creditCode' | 'freshness'>>;
   enterpriseByName?: Resolver<Array<ResolversTypes['EnterpriseNameMatch']>, ParentType, ContextType, RequireFields<QueryEnterpriseByNameArgs, 'freshness' | 'fuzzy' | 'name'>>;
   enterpriseComplianceCheck?: Resolver<ResolversTypes['EnterpriseComplianceCheck'], ParentType, ContextType, RequireFields<QueryEnterpriseComplianceCheckArgs, 'creditCode'>>;

@@ -86,6 +86,7 @@ export const POLICY: Record<string, TypePolicy> = {
     keySupervisionList: only('analyst', 'inspector'),
     riskModel: ANY,
     division: ANY,
+    divisions: ANY,
     // compliance (schema/compliance.graphql): checks run the joint-punishment check (recorded), so officers and inspectors
     projectCheck: only('licensing_officer', 'inspector'),
     contractCheck: only('licensing_officer', 'inspector'),

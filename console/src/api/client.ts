@@ -128,3 +128,78 @@ export async function restQuiet<T>(method: string, url: string): Promise<{ statu
   const { status, body } = await send(url, { method });
   return { status, body: status < 400 ? (body as T) : null };
 }
+
+export interface DownloadProgress {
+  /** bytes received so far */
+  bytes: number;
+  /** line breaks received so far (CSV: rows, header included) */
+  lines: number;
+}
+
+/**
+ * A file download (GET, session cookie) read as a stream, so a long export shows how far it got. Answers
+ * the whole body as a Blob; a JSON error answer is thrown as an ApiError (Chinese message), never shown raw.
+ */
+export async function download(url: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<{ blob: Blob; filename: string | null }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { credentials: 'same-origin', signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw new ApiError('ABORTED', '下载已取消。');
+    throw emit(new ApiError('NETWORK', '无法连接到数据枢纽，请检查网络后重试。'));
+  }
+  if (!res.ok) {
+    let raw: RawError | undefined;
+    try {
+      raw = ((await res.json()) as { error?: RawError }).error;
+    } catch {
+      // not JSON: fall back to the status
+    }
+    const e = fromRaw(raw, res.status);
+    throw e.code === 'UNAUTHENTICATED' ? emit(e) : e;
+  }
+  const chunks: BlobPart[] = [];
+  const progress: DownloadProgress = { bytes: 0, lines: 0 };
+  const reader = res.body?.getReader();
+  if (reader) {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+      try {
+        step = (await reader.read()) as ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+      } catch (e) {
+        if ((e as Error).name === 'AbortError') throw new ApiError('ABORTED', '下载已取消。');
+        throw new ApiError('NETWORK', '下载中断，请重试。');
+      }
+      if (step.done) break;
+      const chunk = step.value;
+      chunks.push(chunk);
+      progress.bytes += chunk.byteLength;
+      for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) progress.lines++;
+      onProgress({ ...progress });
+    }
+  } else {
+    chunks.push(await res.arrayBuffer());
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="([^"]+)"/i.exec(disposition);
+  const filename = star ? decodeURIComponent(star[1]!) : (plain?.[1] ?? null);
+  return { blob: new Blob(chunks, { type: res.headers.get('content-type') ?? 'application/octet-stream' }), filename };
+}
+
+/**
+ * A GraphQL query whose answer may be partial: data and every error (as ApiErrors with their `path`).
+ * Used where some parts may fail on their own (a department's source down) while the rest still shows;
+ * thrown only when there is no data at all.
+ */
+export async function graphqlPartial<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T; errors: (ApiError & { path: readonly (string | number)[] })[] }> {
+  const { status, body } = await send('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const b = body as { data?: T | null; errors?: (RawError & { path?: (string | number)[] })[] } | null;
+  const errors = (b?.errors ?? []).map((raw) => Object.assign(fromRaw(raw, status), { path: raw.path ?? [] }));
+  if (!b?.data) throw emit(errors[0] ?? fromRaw(undefined, status));
+  return { data: b.data, errors };
+}
