@@ -240,10 +240,8 @@ describe('the enterprise profile 企业画像', () => {
     await expect.poll(() => input.inputValue()).toBe(profileCode);
     await expect.poll(() => page.getByRole('form', { name: '查询企业' }).textContent(), { timeout: 5000 }).toContain(`已规范为：${profileCode}`);
     await page.getByRole('button', { name: '查询', exact: true }).click();
-    await page.waitForURL(`**/enterprise/${profileCode}`, { timeout: 10_000 }).catch(async (e: unknown) => {
-      await screenshot(page, 'debug-profile');
-      throw e;
-    });
+    // a client-side route change: no load event to wait for, so poll the address
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/enterprise/${profileCode}`);
     await expect.poll(() => page.getByTestId('canonical-code').textContent()).toBe(profileCode);
   });
 

@@ -242,7 +242,6 @@ export function EnterprisePage() {
               <Sub title="资质与许可" count={p.housing.credentials.totalCount}><CredentialTable rows={p.housing.credentials.nodes} /></Sub>
               <Sub title="注册人员证书" count={p.housing.personCredentials.totalCount}><CredentialTable rows={p.housing.personCredentials.nodes} /></Sub>
               <Sub title="建筑市场主体黑名单" count={p.housing.listEntries.totalCount}><ListTable rows={p.housing.listEntries.nodes} /></Sub>
-              <Sub title="行政处罚" count={p.housing.penalties.totalCount}><PenaltyTable rows={p.housing.penalties.nodes} /></Sub>
             </DepartmentPanel>
             <DepartmentPanel s={p.emergency} department="EMERGENCY" failure={failures.emergency}>
               <Sub title="隐患台账" count={p.emergency.hiddenDangers.totalCount}>

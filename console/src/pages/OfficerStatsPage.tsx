@@ -1,6 +1,7 @@
 /** 反馈率统计: per office (办理机构), checks run in a period, with feedback, awaiting, and the feedback rate. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, graphql } from '../api/client';
+import { FEEDBACK_STATS } from './officer/queries';
 import { useSession } from '../api/session';
 import { DataTable } from '../components/DataTable';
 import { Field, Notice } from '../components/Field';
@@ -13,8 +14,6 @@ interface OfficeStats {
   awaiting: number;
   feedbackRate: number;
 }
-
-const STATS = `query FeedbackStats($from: DateTime, $to: DateTime) { checkFeedbackStats(from: $from, to: $to) { office checks withFeedback awaiting feedbackRate } }`;
 
 /** yyyy-MM-dd of a date in the browser's time zone (toISOString would give the UTC day) */
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -38,7 +37,7 @@ export function OfficerStatsPage() {
       // the period is whole days in local time: to is exclusive, so the day after the chosen end
       const end = t ? new Date(`${t}T00:00:00`) : null;
       if (end) end.setDate(end.getDate() + 1);
-      const d = await graphql<{ checkFeedbackStats: OfficeStats[] }>(STATS, {
+      const d = await graphql<{ checkFeedbackStats: OfficeStats[] }>(FEEDBACK_STATS, {
         from: f ? new Date(`${f}T00:00:00`).toISOString() : null,
         to: end ? end.toISOString() : null,
       });

@@ -27,7 +27,9 @@ function groupLabel(g: StatsGroup, dim: string): string {
 
 export function StatsPanel({ where }: { where: Where | null }) {
   const [group, setGroup] = useState('RISK_TIER');
-  const [groups, setGroups] = useState<StatsGroup[] | null>(null);
+  // the groups with the dimension they were asked for: rows of one dimension are never labelled as another's
+  const [result, setResult] = useState<{ group: string; groups: StatsGroup[] } | null>(null);
+  const groups = result && result.group === group ? result.groups : null;
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const option = GROUP_OPTIONS.find((o) => o.value === group)!;
@@ -39,17 +41,17 @@ export function StatsPanel({ where }: { where: Where | null }) {
     graphql<{ enterpriseStats: StatsGroup[] }>(STATS, { where, groupBy: [option.groupBy], regionLevel: option.regionLevel ?? 'PROVINCE' })
       .then((d) => {
         if (!live) return;
-        setGroups([...d.enterpriseStats].sort((a, b) => (b.count ?? 0) - (a.count ?? 0)));
+        setResult({ group, groups: [...d.enterpriseStats].sort((a, b) => (b.count ?? 0) - (a.count ?? 0)) });
         setError(null);
       })
-      .catch((e: unknown) => live && (setGroups(null), setError(e instanceof ApiError ? e.messageZh : '统计加载失败。')))
+      .catch((e: unknown) => live && (setResult(null), setError(e instanceof ApiError ? e.messageZh : '统计加载失败。')))
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
   }, [where, group]);
 
-  const rows = (groups ?? []).map((g) => ({ ...g, key: groupLabel(g, option.groupBy) }));
+  const rows = (groups ?? []).map((g, i) => ({ ...g, label: groupLabel(g, option.groupBy), key: `${i}:${groupLabel(g, option.groupBy)}` }));
   return (
     <Section
       title="分组统计"
@@ -76,7 +78,7 @@ export function StatsPanel({ where }: { where: Where | null }) {
             pageSize={12}
             loading={loading}
             columns={[
-              { key: 'key', title: option.label, render: (r) => r.key },
+              { key: 'key', title: option.label, render: (r) => r.label },
               { key: 'count', title: '企业数', align: 'right', render: (r) => String(r.count ?? 0) },
               { key: 'high', title: '高风险（C、D级）', align: 'right', render: (r) => String(r.highRiskCount ?? 0) },
               { key: 'avg', title: '平均风险分值', align: 'right', render: (r) => (r.riskScoreAvg == null ? '—' : r.riskScoreAvg.toFixed(1)) },
@@ -84,7 +86,7 @@ export function StatsPanel({ where }: { where: Where | null }) {
             ]}
             empty="没有符合条件的企业。"
           />
-          {rows.length > 0 && <StatsChart title={option.label} bars={rows.slice(0, 20).map((r) => ({ label: r.key, count: r.count ?? 0, highRisk: r.highRiskCount ?? 0 }))} />}
+          {rows.length > 0 && <StatsChart title={option.label} bars={rows.slice(0, 20).map((r) => ({ label: r.label, count: r.count ?? 0, highRisk: r.highRiskCount ?? 0 }))} />}
         </div>
       )}
     </Section>

@@ -66,7 +66,7 @@ export interface Profile {
   address: string | null;
   risk: { score: number; tier: string; asOf: string; factors: { factor: string; description: string; contribution: number }[] } | null;
   market: Freshness & { listEntries: Conn<ListEntry>; penalties: Conn<Penalty>; persons: Conn<RoleAssignment> };
-  housing: Freshness & { credentials: Conn<Credential>; personCredentials: Conn<Credential>; listEntries: Conn<ListEntry>; penalties: Conn<Penalty> };
+  housing: Freshness & { credentials: Conn<Credential>; personCredentials: Conn<Credential>; listEntries: Conn<ListEntry> };
   emergency: Freshness & {
     credentials: Conn<Credential>;
     persons: Conn<RoleAssignment>;
@@ -104,7 +104,7 @@ export function profileQuery(withNames: boolean): string {
     creditCode name type status ${withNames ? 'legalRepresentative ' : ''}divisionCode industryCode registeredCapital establishedDate address
     risk { score tier asOf factors { factor description contribution } }
     market { ${FRESH} ${LISTS} ${PENALTIES} ${persons} }
-    housing { ${FRESH} ${CREDS('credentials')} ${CREDS('personCredentials')} ${LISTS} ${PENALTIES} }
+    housing { ${FRESH} ${CREDS('credentials')} ${CREDS('personCredentials')} ${LISTS} }
     emergency { ${FRESH} ${CREDS('credentials')} ${persons}
       hiddenDangers(first: 20) { totalCount nodes { level description foundDate deadline status overdue daysOverdue } }
       accidents(first: 10) { totalCount nodes { occurredOn level deaths description } }

@@ -100,3 +100,5 @@ export function isDone(c: Pick<Check, 'feedback' | 'feedbackStatus'>): boolean {
   if (c.feedbackStatus) return !/AWAIT|PENDING|MISSING|NONE/i.test(c.feedbackStatus);
   return c.feedback.length > 0;
 }
+
+export const FEEDBACK_STATS = `query FeedbackStats($from: DateTime, $to: DateTime) { checkFeedbackStats(from: $from, to: $to) { office checks withFeedback awaiting feedbackRate } }`;
