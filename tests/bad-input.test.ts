@@ -202,7 +202,7 @@ describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, neve
         expect(((await r.json()) as { error: unknown }).error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode', reason: 'NOT_CANONICAL', canonical: A });
         const list = await fetch(`${url}/api/v1/joint-punishment-checks?creditCode=${encodeURIComponent(typed)}`, { headers: bearer(tokens.officer!) });
         expect(list.status).toBe(400);
-        expect(((await list.json()) as { error: unknown }).error).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_CANONICAL', canonical: A });
+        expect(((await list.json()) as { error: unknown }).error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'creditCode', reason: 'NOT_CANONICAL', canonical: A });
       }
       const persons = await post({ creditCode: A, matter: 'PRINCIPAL_APPOINTMENT', persons: [ID_X.toLowerCase()] });
       expect(persons.status).toBe(400);

@@ -9,6 +9,7 @@ import { execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../server/context.js';
 import { cspNonce, setHtmlSecurityHeaders } from '../server/html.js';
+import { creditCodeArg } from '../server/validate.js';
 import { openApiDocument } from './openapi.js';
 import { checkPageCsp, renderCheckPage } from './print.js';
 
@@ -148,7 +149,17 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
       const mine = bool('mine');
       if (awaiting === 'bad') return badInput(res, 'awaitingFeedback', 'must be true or false', 'awaitingFeedback 应为 true 或 false');
       if (mine === 'bad') return badInput(res, 'mine', 'must be true or false', 'mine 应为 true 或 false');
-      const filter = { caseNumber: one('caseNumber'), creditCode: one('creditCode'), awaitingFeedback: awaiting, mine };
+      // the query parameter is named as the client sent it (the operation would say filter.creditCode)
+      const creditCode = one('creditCode');
+      if (creditCode !== undefined) {
+        try {
+          creditCodeArg('creditCode', creditCode);
+        } catch (e) {
+          if (e instanceof GraphQLError) return sendGraphqlError(res, log, e);
+          throw e;
+        }
+      }
+      const filter = { caseNumber: one('caseNumber'), creditCode, awaitingFeedback: awaiting, mine };
       const out = await run(req, res, LIST, { filter, first, after: one('after') });
       if (!out) return;
       const page = out.data.checks as { totalCount: number; pageInfo: unknown; edges: { node: unknown }[] };
