@@ -4,24 +4,15 @@
  * the answer is a 4xx-class GraphQL error (BAD_USER_INPUT naming the argument when it reaches a resolver;
  * a validation or coercion error before that) and never INTERNAL_SERVER_ERROR.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
-import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceEnvelope } from '../connectors/types.js';
-import { loadConfig } from '../src/config.js';
-import type { CanonicalRecord } from '../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode } from '../src/domain/codes.js';
-import { PiiVault } from '../src/security/pii.js';
 import type { Role } from '../src/security/roles.js';
-import { createHubServer, type HubServer } from '../src/server/app.js';
-import { openStore } from '../src/store/data-source.js';
 import { applyEnvelopes } from '../src/sync/apply.js';
-import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
-import { createTestDatabase } from './support/db.js';
+import { bearer, mintToken } from './support/auth.js';
 import { gql } from './support/graphql-client.js';
+import { enterpriseRecord, startStoreHub, type StoreHub } from './support/store-hub.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,26 +28,14 @@ const fullWidth = (s: string) => [...s].map((c) => String.fromCodePoint(c.codePo
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
 describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, never INTERNAL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let ds: DataSource;
-  let server: HubServer;
+  let hub: StoreHub;
   let url: string;
   let checkId: string;
   const tokens: Record<string, string> = {};
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-badin-'));
 
   beforeAll(async () => {
-    db = await createTestDatabase('badin');
-    ds = await openStore(db.url);
-    const vault = new PiiVault(Buffer.alloc(32, 3));
-    const rec: CanonicalRecord = {
-      kind: 'enterprise', creditCode: A, orgCode: A.slice(8, 17), name: '武汉安建工程有限公司', type: '有限责任公司', status: 'ACTIVE', legalRepresentative: '王五',
-      divisionCode: '420106', industryCode: 'E4710', registeredCapital: 1000, establishedDate: '2010-01-01',
-    };
-    await applyEnvelopes({ ds, vault, log: pino({ level: 'silent' }) }, { id: 'market', department: 'MARKET' }, [{ sourceRecordId: 'E-A', kind: 'enterprise', raw: rec, record: rec } as SourceEnvelope]);
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0' });
-    server = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
-    url = await server.listen(0, '127.0.0.1');
+    hub = await startStoreHub('badin', [enterpriseRecord(A, '武汉安建工程有限公司')]);
+    url = hub.url;
     const who: [string, Role[], string | null][] = [['admin', ['admin'], null], ['officer', ['licensing_officer'], 'HOUSING'], ['operator', ['department_operator'], 'MARKET']];
     for (const [name, roles, dept] of who) tokens[name] = await mintToken(roles, { department: dept, subject: name, office: '武汉市政务服务中心' });
     const run = await gql<Any>(url, `mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: PUBLIC_BIDDING }) { checkId } }`, { c: A }, bearer(tokens.officer!));
@@ -64,10 +43,7 @@ describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, neve
     checkId = run.data.runJointPunishmentCheck.checkId;
   });
   afterAll(async () => {
-    await server?.close();
-    await ds?.destroy();
-    await db?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await hub?.close();
   });
 
   const BAD_UUIDS = ['not-a-uuid', '------------------------------------', '00000000-0000-0000-0000-00000000000g', ''];
@@ -155,7 +131,7 @@ describe('bad identifiers, cursors, dates and orderings are BAD_USER_INPUT, neve
     };
 
     it('GraphQL: enterprise(creditCode:), a check\'s creditCode and persons, checks(filter:) and person(idNumber:) refuse lower-case, full-width and spaced forms, naming the canonical one', async () => {
-      await applyEnvelopes({ ds, vault: new PiiVault(Buffer.alloc(32, 3)), log: pino({ level: 'silent' }) }, { id: 'market', department: 'MARKET' }, [
+      await applyEnvelopes({ ds: hub.ds, vault: hub.vault, log: pino({ level: 'silent' }) }, { id: 'market', department: 'MARKET' }, [
         { sourceRecordId: 'P-X', kind: 'person', raw: {}, record: { kind: 'person', idNumber: ID_X, name: '赵六' } } as unknown as SourceEnvelope,
       ]);
       for (const typed of NON_CANONICAL_CODES) {

@@ -17,12 +17,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
-import { hubContext, launchBrowser, screenshot, type HubBrowserContext } from './support/browser.js';
+import { CONSOLE_TEST_PASSWORD, hubContext, launchBrowser, screenshot, signInThroughForm, type HubBrowserContext } from './support/browser.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { enterprisesInAllDepartments } from './support/hub-world.js';
 import { createTestUser } from './support/session.js';
 
-const PASSWORD = 'Console-test-pw-2026';
+const PASSWORD = CONSOLE_TEST_PASSWORD;
 const DEPARTMENT_RECORDS = (d: string) => ({
   _or: [
     { listEntries: { _some: { department: { _eq: d } } } },
@@ -64,17 +64,6 @@ async function codesFor(where: object): Promise<string[]> {
     if (!d.enterprises.pageInfo.hasNextPage) return out.sort();
     after = d.enterprises.pageInfo.endCursor;
   }
-}
-
-async function signInThroughForm(ctx: HubBrowserContext, username: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto('/');
-  await page.waitForURL('**/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('user-box').waitFor();
-  return page;
 }
 
 async function context(): Promise<HubBrowserContext> {

@@ -17,11 +17,11 @@ import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import type { ListEntryRecord } from '../src/domain/canonical.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
-import { hubContext, launchBrowser, screenshot, type HubBrowserContext } from './support/browser.js';
+import { CONSOLE_TEST_PASSWORD, hubContext, launchBrowser, screenshot, signInThroughForm, type HubBrowserContext } from './support/browser.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { createTestUser } from './support/session.js';
 
-const PASSWORD = 'Console-test-pw-2026';
+const PASSWORD = CONSOLE_TEST_PASSWORD;
 const CASE_NUMBER = 'XK-2026-000123';
 
 let hub: HubFixture;
@@ -32,17 +32,6 @@ let entry: ListEntryRecord;
 let matter: string;
 let matterZh: string;
 let checkId: string;
-
-async function signInThroughForm(ctx: HubBrowserContext, username: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto('/');
-  await page.waitForURL('**/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('user-box').waitFor();
-  return page;
-}
 
 const fieldError = (page: Page, field: string) => page.locator(`[data-field="${field}"] .field-error`);
 

@@ -3,24 +3,12 @@
  * (found or not) — is never cached, never framed, and runs only the scripts its Content-Security-Policy
  * names: no 'unsafe-inline' script, an inline script only with this response's nonce.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceEnvelope } from '../connectors/types.js';
-import { loadConfig } from '../src/config.js';
-import type { CanonicalRecord } from '../src/domain/canonical.js';
 import { makeCreditCode } from '../src/domain/codes.js';
-import { PiiVault } from '../src/security/pii.js';
-import { createHubServer, type HubServer } from '../src/server/app.js';
-import { openStore } from '../src/store/data-source.js';
-import { applyEnvelopes } from '../src/sync/apply.js';
-import { TEST_JWT_SECRET, bearer, mintToken } from './support/auth.js';
-import { createTestDatabase } from './support/db.js';
+import { bearer, mintToken } from './support/auth.js';
 import { launchBrowser } from './support/browser.js';
 import { gql } from './support/graphql-client.js';
+import { enterpriseRecord, startStoreHub, type StoreHub } from './support/store-hub.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const A = makeCreditCode('9', '1', '420106', '7A1B2C3E');
@@ -31,36 +19,21 @@ function directives(csp: string | null): Map<string, string[]> {
 }
 
 describe('HTML pages: no-store, CSP with nonces, no framing', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let ds: DataSource;
-  let server: HubServer;
+  let hub: StoreHub;
   let url: string;
   let officer: string;
   let checkId: string;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-html-'));
 
   beforeAll(async () => {
-    db = await createTestDatabase('html');
-    ds = await openStore(db.url);
-    const vault = new PiiVault(Buffer.alloc(32, 5));
-    const rec: CanonicalRecord = {
-      kind: 'enterprise', creditCode: A, orgCode: A.slice(8, 17), name: '武汉安建工程有限公司', type: '有限责任公司', status: 'ACTIVE', legalRepresentative: '王五',
-      divisionCode: '420106', industryCode: 'E4710', registeredCapital: 1000, establishedDate: '2010-01-01',
-    };
-    await applyEnvelopes({ ds, vault, log: pino({ level: 'silent' }) }, { id: 'market', department: 'MARKET' }, [{ sourceRecordId: 'E-A', kind: 'enterprise', raw: rec, record: rec } as SourceEnvelope]);
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0' });
-    server = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
-    url = await server.listen(0, '127.0.0.1');
+    hub = await startStoreHub('html', [enterpriseRecord(A, '武汉安建工程有限公司')]);
+    url = hub.url;
     officer = await mintToken(['licensing_officer'], { department: 'HOUSING', subject: 'officer', office: '武汉市政务服务中心' });
     const run = await gql<Any>(url, `mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: PUBLIC_BIDDING }) { checkId } }`, { c: A }, bearer(officer));
     expect(run.errors).toBeUndefined();
     checkId = run.data.runJointPunishmentCheck.checkId;
   });
   afterAll(async () => {
-    await server?.close();
-    await ds?.destroy();
-    await db?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await hub?.close();
   });
 
   const PAGES: { name: string; path: () => string; headers: () => Record<string, string>; status: number }[] = [

@@ -65,3 +65,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Password of the console users the browser tests create. */
+export const CONSOLE_TEST_PASSWORD = 'Console-test-pw-2026';
+
+/** Signs in through the sign-in form as a person would (the console redirects a new visitor to /login). */
+export async function signInThroughForm(ctx: HubBrowserContext, username: string, password = CONSOLE_TEST_PASSWORD): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto('/');
+  await page.waitForURL('**/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByTestId('user-box').waitFor();
+  return page;
+}
