@@ -93,6 +93,7 @@ const MATRIX: Record<string, Row> = {
   'CSV column 法定代表人':                     ['unreachable', 'unreachable', 'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
   'GET /metrics':                            ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
   'GET /api/v1/openapi.json (public)':       ['allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow'],
+  'GET /readyz (public, no sync error text)': ['allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow'],
 };
 
 /** Which GraphQL rule an HTTP path applies (it runs the same operation, or says so in policy.ts). */
@@ -337,6 +338,17 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
     },
     'GET /metrics': async (c) => httpOutcome((await http(c, '/metrics')).status),
     'GET /api/v1/openapi.json (public)': async (c) => httpOutcome((await http(c, '/api/v1/openapi.json')).status),
+    'GET /readyz (public, no sync error text)': async (c) => {
+      // a failed run's error (hosts, credentials in a URL…) is for operators (syncRuns), never for anonymous probes
+      if (c === CALLERS[0]) {
+        const [connector] = [...hub.connectors.keys()];
+        await hub.ds.query(`INSERT INTO sync_run (connector, status, finished_at, error) VALUES ($1, 'FAILED', now(), 'connect ECONNREFUSED 10.9.8.7:5432 (matrix)')`, [connector]);
+        await new Promise((r) => setTimeout(r, 1100)); // past the readiness answer's one-second reuse
+      }
+      const res = await http(c, '/readyz');
+      expect(await res.text()).not.toContain('10.9.8.7');
+      return httpOutcome(res.status);
+    },
   };
 
   /** A new check of office A's officer, for a feedback probe (feedback is recorded once per check and amended after). */

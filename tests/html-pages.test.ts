@@ -77,6 +77,12 @@ describe('HTML pages: no-store, CSP with nonces, no framing', () => {
     expect(await a.text()).toContain(`<script nonce="${na!.slice(7, -1)}">`);
   });
 
+  it('the IDE never takes a token from its address (a URL ends up in access logs, history and Referer)', async () => {
+    const html = await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('GraphiQL.createFetcher');
+    expect(html).not.toMatch(/location\.(search|hash|href)|URLSearchParams|\?token=/);
+  });
+
   it('the printable record runs no script and styles only by nonce', async () => {
     const r = await fetch(`${url}/checks/${checkId}`, { headers: bearer(officer) });
     const csp = directives(r.headers.get('content-security-policy'));
@@ -99,7 +105,9 @@ describe('HTML pages: no-store, CSP with nonces, no framing', () => {
         if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
       });
       const admin = await mintToken(['admin']);
-      await page.goto(`${url}/graphql?token=${admin}`);
+      // a developer's token kept in localStorage (the address never carries one)
+      await page.addInitScript((t) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('hub-token', t), admin);
+      await page.goto(`${url}/graphql`);
       await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
       // the bootstrap ran (it created the fetcher): the IDE reads the schema from /graphql
       await page.waitForSelector('.graphiql-query-editor', { timeout: 20_000 });

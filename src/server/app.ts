@@ -137,21 +137,30 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // /readyz is public (load balancers ask it without credentials): it says no more than ready or not per
+  // connector (no sync error text), and its answer is reused for a second so a flood of probes costs the
+  // database one query pair a second, not one per request
+  let readiness: { at: number; status: number; body: unknown } | null = null;
   app.get('/readyz', async (_req, res) => {
+    if (readiness && Date.now() - readiness.at < 1000) {
+      res.status(readiness.status).json(readiness.body);
+      return;
+    }
     try {
       await services.ds.query('SELECT 1');
       const runs = await latestRuns(services.ds);
       const connectors = [...services.connectors.keys()].map((id) => {
         const run = runs.find((r) => r.connector === id);
-        return { id, lastSync: run ? { status: run.status, startedAt: run.started_at, finishedAt: run.finished_at, error: run.error } : null };
+        return { id, lastSync: run ? { status: run.status, startedAt: run.started_at, finishedAt: run.finished_at } : null };
       });
       // ready once every connector has finished a sync (a failed one still leaves stored data to serve)
       const ready = connectors.every((c) => c.lastSync?.finishedAt);
-      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', database: 'ok', connectors });
+      readiness = { at: Date.now(), status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'starting', database: 'ok', connectors } };
     } catch (err) {
       services.log.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+      readiness = { at: Date.now(), status: 503, body: { status: 'unavailable', database: 'unreachable' } };
     }
+    res.status(readiness.status).json(readiness.body);
   });
 
   app.use(ideAssets());

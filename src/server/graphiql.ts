@@ -65,9 +65,10 @@ export function graphiqlPage(endpoint: string, nonce: string, defaultQuery = EXA
   <script src="/ide/react-dom/umd/react-dom.production.min.js"></script>
   <script src="/ide/graphiql/graphiql.min.js"></script>
   <script nonce="${nonce}">
-    // programs and scripts may pass ?token= (or keep one in localStorage 'hub-token'); a browser signed in
-    // to the console uses its session cookie, and sends the session's CSRF token with every POST
-    const token = new URLSearchParams(location.search).get('token') || localStorage.getItem('hub-token') || '';
+    // a browser signed in to the console uses its session cookie and sends the session's CSRF token with every
+    // POST; a developer may keep a bearer token in localStorage 'hub-token' or type it in the Headers editor.
+    // Never from the address: a token in a URL ends up in access logs, history and Referer headers.
+    const token = localStorage.getItem('hub-token') || '';
     const start = (headers, note) => {
       const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)}, headers });
       if (note) document.getElementById('hub-note').innerHTML = note;
@@ -78,7 +79,7 @@ export function graphiqlPage(endpoint: string, nonce: string, defaultQuery = EXA
     if (token) start({ Authorization: 'Bearer ' + token }, '');
     else fetch('/api/session', { headers: { accept: 'application/json' } })
       .then((r) => (r.ok ? r.json() : null))
-      .then((s) => s ? start({ 'X-CSRF-Token': s.csrfToken }, '') : start({}, '未登录：请先 <a href="/login?next=/graphql">登录监管工作台</a>，或在地址后加 ?token=…'))
+      .then((s) => s ? start({ 'X-CSRF-Token': s.csrfToken }, '') : start({}, '未登录：请先 <a href="/login?next=/graphql">登录监管工作台</a>；程序调试可在下方 Headers 中填写 {"Authorization": "Bearer …"}'))
       .catch(() => start({}, ''));
   </script>
 </body>
