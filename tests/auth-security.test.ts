@@ -402,6 +402,11 @@ describe('access control, personal information, audit and query safety over HTTP
         expect(statuses).toEqual([200, 200, 200, 429, 429]);
         expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(await last!.json()).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
+        // the same caller over REST: the same limit, answered as the REST API answers errors (JSON, Retry-After)
+        const rest = await fetch(`${u}/api/v1/joint-punishment-checks?caseNumber=X`, { headers: bearer(tokens.inspector!) });
+        expect(rest.status).toBe(429);
+        expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await rest.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
         const other = await fetch(`${u}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(tokens.analyst!) }, body: '{"query":"{ ping }"}' });
         expect(other.status).toBe(200);
       } finally {
