@@ -92,6 +92,20 @@ describe('projectCheck over HTTP', () => {
     expect(r.data.projectCheck.tree[1].status).toBe('VIOLATION');
   });
 
+  // issue 18.2: the not-yet-valid findings are listed in the catalogue with their own id and clause, and found over HTTP
+  it('answers a contract signed before the qualification was issued with its own finding, listed in the rule catalogue', async () => {
+    const r = await gql(url, PROJECT_CHECK, { code: projectOf('project.qualificationNotYetValid'), asOf: index.today }, officer);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.projectCheck.status).toBe('VIOLATION');
+    expect(r.data.projectCheck.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['QUALIFICATION_NOT_YET_VALID']);
+    const rules = await gql(url, `{ complianceRules { id severity clause } }`, {}, officer);
+    const byId = new Map(rules.data.complianceRules.map((x: { id: string; severity: string; clause: string }) => [x.id, x]));
+    for (const [variant, parent] of [['QUALIFICATION_NOT_YET_VALID', 'QUALIFICATION_EXPIRED'], ['SAFETY_LICENCE_NOT_YET_VALID', 'NO_SAFETY_LICENCE'], ['CONSTRUCTOR_NOT_YET_REGISTERED', 'QUALIFICATION_BORROWING']]) {
+      expect(byId.get(variant), variant).toMatchObject({ severity: 'VIOLATION', clause: (byId.get(parent) as { clause: string }).clause });
+    }
+    expect(r.data.projectCheck.findings[0].clause).toBe((byId.get('QUALIFICATION_NOT_YET_VALID') as { clause: string }).clause);
+  });
+
   it('refuses an unknown project as BAD_USER_INPUT naming projectCode', async () => {
     const r = await gql(url, PROJECT_CHECK, { code: 'XM-NOT-THERE' }, officer);
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'projectCode' });

@@ -98,6 +98,14 @@ describe('planted projects', () => {
     expect(JSON.stringify(results.get('project.pmElsewhere'))).not.toContain(clearId);
   });
 
+  // issue 18.2: the qualification was issued after the contract was signed, so it did not cover it
+  it('finds the contract signed before its contractor held the qualification, and nothing else about it', () => {
+    const r = results.get('project.qualificationNotYetValid')!;
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.contractNumber])).toEqual([['QUALIFICATION_NOT_YET_VALID', 'VIOLATION', r.tree[0]!.contractNumber]]);
+    expect(r.findings[0]!.creditCode).toBe(index.enterprises['contractor.gcQualNotYetValid']!.creditCode);
+    expect(r.findings[0]!.evidence.map((e) => [e.kind, e.department])).toEqual([['contract', 'HOUSING'], ['credential', 'HOUSING']]);
+  });
+
   it('reports the blacklisted subcontractor through the joint-punishment check, with the list entry', () => {
     const f = results.get('project.blacklistedParty')!.findings.find((g) => g.ruleId === 'BLACKLISTED_PARTY')!;
     expect(f.creditCode).toBe(index.enterprises['list.CONSTRUCTION_BLACKLIST']!.creditCode);
@@ -135,6 +143,10 @@ describe('bulk run', () => {
     expect(progress.at(-1)).toBe(n);
     expect(progress.length).toBe(Math.ceil(n / 7));
     expect(summary.byRule['RESUBCONTRACT']).toBeGreaterThan(0);
+    // background contractors' credentials were issued before their contracts were signed: the planted case is the only one
+    expect(summary.byRule['QUALIFICATION_NOT_YET_VALID']).toBe(1);
+    expect(summary.byRule['SAFETY_LICENCE_NOT_YET_VALID']).toBeUndefined();
+    expect(summary.byRule['CONSTRUCTOR_NOT_YET_REGISTERED']).toBeUndefined();
     // the bulk path and the single check agree
     const clean = index.projects['project.clean']!.projectCode;
     expect(seen).toContain(clean);

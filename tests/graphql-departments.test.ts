@@ -151,6 +151,19 @@ describe('unified schema over the department systems', () => {
     }
   });
 
+  // issue 18.3: the emergency connector carries deaths, injuries and loss; the planted 一般 accident with 4 deaths
+  // (较大 by 条例 第三条: 3 deaths or more) shows both levels, read from the store and live from the source alike
+  it('shows an accident\'s recorded level and the level its facts reach, stored and live', async () => {
+    const code = hub.generated.scenarios.enterprises['accident.levelUnderstated']!.creditCode;
+    const q = `query($c: ID!, $f: Freshness) { enterprise(creditCode: $c, freshness: $f) { emergency { mode accidents(first: 10) { nodes { level derivedLevel levelUnderstated deaths } } } } }`;
+    for (const f of ['STORED', 'LIVE']) {
+      const r: AnyResponse = await gql(hub.url, q, { c: code, f });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.enterprise.emergency.mode).toBe(f);
+      expect(r.data.enterprise.emergency.accidents.nodes).toEqual([{ level: 'GENERAL', derivedLevel: 'LARGER', levelUnderstated: true, deaths: 4 }]);
+    }
+  });
+
   const MANY = `query { enterprises(first: 100, freshness: LIVE) { totalCount nodes { creditCode ${SECTIONS} } } }`;
 
   it('batches a 100-enterprise live query into at most 3 calls per source', async () => {

@@ -143,6 +143,8 @@ export interface Rule extends RuleMeta {
   onContract?(node: TreeNode, ctx: ProjectContext): Finding[];
   onEnterprise?(e: EnterpriseFacts, ctx: EnterpriseContext): Finding[];
   parties?: 'CONTRACTORS' | 'ALL';
+  /** findings of a distinct kind the rule also reports, each under its own id and clause (listed in the catalogue) */
+  variants?: readonly RuleMeta[];
 }
 
 export type { ProjectScale };

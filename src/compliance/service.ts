@@ -97,7 +97,7 @@ export class ComplianceService {
   }
 
   rules() {
-    return RULES.map(({ id, severity, clause, titleZh, titleEn }) => ({ id, severity, clause, titleZh, titleEn }));
+    return RULES.flatMap((r) => [r, ...(r.variants ?? [])]).map(({ id, severity, clause, titleZh, titleEn }) => ({ id, severity, clause, titleZh, titleEn }));
   }
 
   policy(): Promise<Policy> {

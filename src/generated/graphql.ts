@@ -49,12 +49,19 @@ export type Accident = {
   deaths: Scalars['Int']['output'];
   /** 部门 Reporting department. */
   department: Department;
+  /**
+   * 按事实认定的等级 The level the deaths, serious injuries and direct loss put the accident in, by the thresholds
+   * of 《生产安全事故报告和调查处理条例》第三条 (policy data); `level` stays what the source recorded.
+   */
+  derivedLevel: AccidentLevel;
   /** 事故概况 Description. */
   description: Scalars['String']['output'];
   /** 直接经济损失（万元） Direct loss in 10,000 yuan. */
   directLoss: Scalars['Float']['output'];
   /** 事故等级 Level. */
   level: AccidentLevel;
+  /** 等级低报 True when the facts put the accident in a higher level than the source recorded. */
+  levelUnderstated: Scalars['Boolean']['output'];
   /** 发生日期 Date. */
   occurredOn: Scalars['Date']['output'];
   /** 数据来源 Provenance. */
@@ -3089,6 +3096,11 @@ export type RiskEvidence = {
   department: Department;
   /** 记录类别 Canonical kind, e.g. hidden_danger, accident, penalty, list_entry, enterprise. */
   kind: Scalars['String']['output'];
+  /**
+   * 说明 Why the record counts where it does, when that is not what the source says: e.g. an accident counted at
+   * the level its facts reach because the source recorded a lower one (null otherwise).
+   */
+  note: Maybe<Scalars['String']['output']>;
   /** 数据源 Connector id. */
   source: Scalars['String']['output'];
   /** 源记录编号 Record id in the source system. */
@@ -4200,9 +4212,11 @@ export type ResolversParentTypes = ResolversObject<{
 export type AccidentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Accident'] = ResolversParentTypes['Accident']> = ResolversObject<{
   deaths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  derivedLevel?: Resolver<ResolversTypes['AccidentLevel'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   directLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   level?: Resolver<ResolversTypes['AccidentLevel'], ParentType, ContextType>;
+  levelUnderstated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   occurredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   reportingViolation?: Resolver<Maybe<ResolversTypes['ReportingViolation']>, ParentType, ContextType>;
@@ -5013,6 +5027,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
 export type RiskEvidenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskEvidence'] = ResolversParentTypes['RiskEvidence']> = ResolversObject<{
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sourceRecordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

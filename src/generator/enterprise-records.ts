@@ -9,6 +9,7 @@ import type {
 } from '../domain/canonical.js';
 import { Emitter } from './emitter.js';
 import { personOf, refOf, SLOT, type EnterpriseProfile, type PersonProfile, type WorldParams } from './profile.js';
+import { EARLIEST_SIGNING_DAYS_AGO } from './projects.js';
 import { addDays, addYears, Rng } from './random.js';
 import { FIRE_FINDINGS, HIDDEN_DANGER_TEXTS, INSURERS, PENALTY_REASONS } from './vocab.js';
 
@@ -25,11 +26,14 @@ export interface EnterprisePlan {
   specialOperatorsUncertified?: boolean;
   /** construction qualification expired / safety licence expired */
   qualificationExpired?: boolean;
+  /** the construction qualification was first issued this many days ago (after some contracts were signed) */
+  qualificationIssuedDaysAgo?: number;
   safetyLicenceExpired?: boolean;
   /** the PM registered with this enterprise is really another enterprise's person */
   lists?: PlannedListEntry[];
   hiddenDangers?: { level: 'MAJOR' | 'GENERAL'; overdueDays?: number; status?: HiddenDangerRecord['status'] }[];
-  accidents?: { level: AccidentLevel; yearsAgo?: number }[];
+  /** deaths: as recorded by the source, whatever the level says (default: within the level's range) */
+  accidents?: { level: AccidentLevel; yearsAgo?: number; deaths?: number }[];
   penalties?: { department: Department; yearsAgo?: number }[];
   /** the principal is this other person (e.g. one banned elsewhere) */
   principal?: PersonProfile;
@@ -104,10 +108,15 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
   };
   const credential = (dept: Department, c: Omit<CredentialRecord, 'kind' | 'issuerDepartment'>) =>
     out.add(dept, { kind: 'credential', issuerDepartment: dept, ...c }, { dirt: plan ? {} : undefined });
-  /** expired: lapsed a month ago; longExpired: lapsed before any current project's contracts were signed */
+  /**
+   * expired: lapsed a month ago; longExpired: lapsed before any current project's contracts were signed.
+   * Valid ones were issued before the earliest contract any project signs (a certificate issued after the
+   * signing date does not cover the contract), their end extended by renewal (延续) as sources record it.
+   */
   const validity = (expired: boolean | 'long', years = 5): { validFrom: string; validTo: string; status: 'VALID' | 'EXPIRED' } =>
     expired === 'long' ? { validFrom: addYears(t, -years - 4), validTo: addDays(t, -1200), status: 'EXPIRED' }
-      : expired ? { validFrom: addYears(t, -years - 1), validTo: addDays(t, -30), status: 'EXPIRED' } : { validFrom: addYears(t, -2), validTo: addYears(t, years - 2), status: 'VALID' };
+      : expired ? { validFrom: addYears(t, -years - 1), validTo: addDays(t, -30), status: 'EXPIRED' }
+        : { validFrom: addDays(t, -(EARLIEST_SIGNING_DAYS_AGO + 60)), validTo: addYears(t, years - 2), status: 'VALID' };
 
   // ---------------- 市场监管: registration, key persons
   out.add('MARKET', {
@@ -130,7 +139,10 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
     const q = e.qualification;
     credential('HOUSING', {
       credentialKind: 'CONSTRUCTION_QUALIFICATION', number: `D${e.county.code}${String(e.index).padStart(7, '0')}`, enterprise: ref,
-      category: q.category, grade: q.grade, scope: q.sequence, ...validity(plan?.qualificationExpired ? 'long' : draw(0.04)),
+      category: q.category, grade: q.grade, scope: q.sequence,
+      ...(plan?.qualificationIssuedDaysAgo !== undefined
+        ? { validFrom: addDays(t, -plan.qualificationIssuedDaysAgo), validTo: addYears(addDays(t, -plan.qualificationIssuedDaysAgo), 5), status: 'VALID' as const }
+        : validity(plan?.qualificationExpired ? 'long' : draw(0.04))),
     });
     credential('HOUSING', {
       credentialKind: 'CONSTRUCTION_SAFETY_LICENCE', number: `(${e.county.abbr})JZ安许证字[${t.slice(0, 4)}]${String(e.index).padStart(6, '0')}`,
@@ -217,7 +229,7 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
     }, { dirt: plan ? refDirt ?? {} : undefined });
   }
   const accidents = plan?.accidents ?? (noisy && (production || sector === 'CONSTRUCTION') && rng.chance(0.04) ? [{ level: rng.weighted([['GENERAL', 80], ['LARGER', 15], ['MAJOR', 4], ['ESPECIALLY_MAJOR', 1]] as const) }] : []);
-  for (const a of accidents) accident('EMERGENCY', a.level, a.yearsAgo);
+  for (const a of accidents) accident('EMERGENCY', a.level, a.yearsAgo, 'deaths' in a ? a.deaths : undefined);
 
   // ---------------- 交通运输: licence, vehicles, violations
   const vehicles = sector === 'TRANSPORT' ? rng.int(3, 8) : plan?.ownVehicles ?? 0;
@@ -279,11 +291,14 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
 
   return out;
 
-  function accident(dept: Department, level: AccidentLevel, yearsAgo?: number) {
-    const deaths = { ESPECIALLY_MAJOR: rng.int(30, 40), MAJOR: rng.int(10, 29), LARGER: rng.int(3, 9), GENERAL: rng.int(0, 2) }[level];
+  function accident(dept: Department, level: AccidentLevel, yearsAgo?: number, recordedDeaths?: number) {
+    const drawnDeaths = { ESPECIALLY_MAJOR: rng.int(30, 40), MAJOR: rng.int(10, 29), LARGER: rng.int(3, 9), GENERAL: rng.int(0, 2) }[level];
+    const deaths = recordedDeaths ?? drawnDeaths;
+    // facts agree with the recorded level (条例 第三条): injuries and loss stay below the next level's thresholds (万元)
+    const lossBelow = { ESPECIALLY_MAJOR: 50000, MAJOR: 10000, LARGER: 5000, GENERAL: 1000 }[level];
     out.add(dept, {
       kind: 'accident', enterprise: ref, occurredOn: addDays(t, -Math.round((yearsAgo ?? rng.next() * 2.5) * 365) - 3), level, deaths,
-      seriousInjuries: rng.int(0, deaths + 3), directLoss: rng.int(10, 5000) * (level === 'GENERAL' ? 1 : 10), description: `${e.name}${dept === 'FIRE' ? '火灾事故' : '生产安全事故'}`,
+      seriousInjuries: rng.int(0, Math.min(drawnDeaths + 3, 9)), directLoss: rng.int(10, lossBelow - 1), description: `${e.name}${dept === 'FIRE' ? '火灾事故' : '生产安全事故'}`,
       reportingViolation: noisy && rng.chance(0.05) ? rng.pick(['LATE', 'FALSE', 'CONCEALED'] as const) : null,
     }, { dirt: plan ? refDirt ?? {} : undefined });
   }

@@ -81,6 +81,9 @@ const PLANTED: PlantedEnterprise[] = [
   { key: 'builder', note: '建设单位（房地产开发）', override: { industryCode: 'K7010', status: 'ACTIVE' }, plan: clean() },
   { key: 'contractor.gc2Clean', note: '另一家施工总承包一级企业（转包承接方、挂靠出借方）', override: { industryCode: 'E4710', status: 'ACTIVE', qualification: GC1, registeredCapital: 5000 }, plan: clean() },
   { key: 'contractor.prof2Clean', note: '另一家专业承包企业（再分包承接方）', override: { industryCode: 'E4710', status: 'ACTIVE', qualification: { category: '专业承包', sequence: '地基基础工程', grade: '一级' }, registeredCapital: 2000 }, plan: clean() },
+  // issue 18.2/18.3
+  { key: 'contractor.gcQualNotYetValid', note: '施工总承包资质在合同签订后才取得', override: { industryCode: 'E4710', status: 'ACTIVE', qualification: GC1, registeredCapital: 5000 }, plan: clean({ qualificationIssuedDaysAgo: 120 }) },
+  { key: 'accident.levelUnderstated', note: '事故记为一般事故，但死亡4人（按条例应为较大事故）', override: { industryCode: 'B0610', status: 'ACTIVE' }, plan: clean({ accidents: [{ level: 'GENERAL', deaths: 4, yearsAgo: 1 }] }) },
 ];
 
 export const PLANTED_COUNT = PLANTED.length;
@@ -92,6 +95,7 @@ interface PlannedProject {
   key: string;
   note: string;
   scale: ProjectScale;
+  startDaysAgo?: number;
   /** rule ids the hub should find (informational, for tests and demos) */
   expect: string[];
   contracts: (w: PlantedWorld) => ContractPlan[];
@@ -116,6 +120,8 @@ const PROJECTS: PlannedProject[] = [
   { key: 'project.qualificationExpired', note: '合同签订时资质已过期', scale: 'MEDIUM', expect: ['QUALIFICATION_EXPIRED'], contracts: (w) => [gc(w, 'contractor.gcQualExpired')] },
   { key: 'project.noSafetyLicence', note: '总承包单位安全生产许可证已过期', scale: 'MEDIUM', expect: ['NO_SAFETY_LICENCE'], contracts: (w) => [gc(w, 'contractor.gcNoSafetyLicence')] },
   { key: 'project.blacklistedParty', note: '分包单位在建筑市场主体黑名单', scale: 'MEDIUM', expect: ['BLACKLISTED_PARTY'], contracts: (w) => [gc(w), prof(w, 0, 'list.CONSTRUCTION_BLACKLIST')] },
+  // issue 18.2/18.3: signed 430 days ago, the qualification issued 120 days ago
+  { key: 'project.qualificationNotYetValid', note: '合同签订时尚未取得资质（资质在签订后才取得）', scale: 'MEDIUM', startDaysAgo: 400, expect: ['QUALIFICATION_NOT_YET_VALID'], contracts: (w) => [gc(w, 'contractor.gcQualNotYetValid')] },
 ];
 
 export class PlantedWorld {
@@ -149,7 +155,7 @@ export class PlantedWorld {
     if (!this.active) return [];
     const builder = this.enterprise('builder');
     return PROJECTS.map((x, n) => ({
-      key: x.key, note: x.note, expect: x.expect, code: projectCode(builder, n), name: `${builder.county.city}${x.note.slice(0, 6)}示范工程`, builder, scale: x.scale,
+      key: x.key, note: x.note, expect: x.expect, startDaysAgo: x.startDaysAgo, code: projectCode(builder, n), name: `${builder.county.city}${x.note.slice(0, 6)}示范工程`, builder, scale: x.scale,
       requiredSequence: '建筑工程', contracts: x.contracts(this),
     }));
   }

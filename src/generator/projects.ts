@@ -26,7 +26,13 @@ export interface ContractPlan {
   projectManager?: PersonProfile | null;
 }
 
+/** Projects start at most this many days ago, and contracts are signed up to a month before the start. */
+export const MAX_START_DAYS_AGO = 900;
+export const EARLIEST_SIGNING_DAYS_AGO = MAX_START_DAYS_AGO + 30;
+
 export interface ProjectPlan {
+  /** start this many days ago (planted cases that need known dates); else drawn */
+  startDaysAgo?: number;
   code: string;
   name: string;
   builder: EnterpriseProfile;
@@ -42,7 +48,8 @@ export function projectCode(builder: EnterpriseProfile, n: number): string {
 export function projectRecords(p: WorldParams, plan: ProjectPlan, noisy: boolean, filter?: (d: Department) => boolean): Emitter {
   const rng = new Rng(p.seed, STREAM.project, plan.builder.index, Number(plan.code.slice(-2)));
   const out = new Emitter(p.today, rng, plan.code, noisy, filter);
-  const start = addDays(p.today, -rng.int(60, 900));
+  const drawn = rng.int(60, MAX_START_DAYS_AGO); // drawn either way: the project's later draws stay the same
+  const start = addDays(p.today, -(plan.startDaysAgo ?? drawn));
   const investment = { LARGE: rng.int(30000, 200000), MEDIUM: rng.int(3000, 30000), SMALL: rng.int(100, 3000) }[plan.scale];
   out.add('HOUSING', {
     kind: 'project', projectCode: plan.code, name: plan.name, builder: refOf(plan.builder), constructionPermit: `${plan.builder.county.code}${start.replace(/-/g, '')}0101`,

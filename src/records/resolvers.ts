@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { idNumberFor } from '../person/disclosure.js';
 import { personFromRef, type PersonView } from '../person/store.js';
 import type { HubContext } from '../server/context.js';
+import { accidentThresholdsFor, deriveAccidentLevel, levelUnderstated } from './accident-level.js';
 import { lists } from './lists.js';
 import { credentialValidOn, hiddenDangerOverdue, insuranceInForce, listEntryInForce, todayIso } from './rules.js';
 import type { PersonRef } from './views.js';
@@ -51,6 +52,14 @@ export const recordResolvers: Resolvers = {
     person: (e, _a, ctx) => (e.person ? personOf(ctx, e.person) : null),
     personName: (e) => e.personName ?? e.person?.name ?? null,
     inForce: (e, { on }) => listEntryInForce(e, on ?? todayIso()),
+  },
+  Accident: {
+    // with no threshold rows (policy data emptied) the derived level is the recorded one
+    derivedLevel: async (a, _x, ctx) => deriveAccidentLevel(await accidentThresholdsFor(ctx), a) ?? a.level,
+    levelUnderstated: async (a, _x, ctx) => {
+      const ts = await accidentThresholdsFor(ctx);
+      return levelUnderstated(ts, a.level, deriveAccidentLevel(ts, a));
+    },
   },
   HiddenDanger: {
     overdue: (h) => hiddenDangerOverdue(h).overdue,

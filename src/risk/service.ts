@@ -32,6 +32,8 @@ export interface RiskEvidence {
   source: string;
   sourceRecordId: string;
   kind: string;
+  /** why it counts where it does when the source says otherwise (an accident counted above its recorded level) */
+  note?: string | null;
 }
 
 export interface StoredFactor {
@@ -82,19 +84,26 @@ industry AS (
 ev AS (
   SELECT h.credit_code,
          CASE WHEN h.deadline < $2::date THEN 'MAJOR_HIDDEN_DANGER_OVERDUE' ELSE 'MAJOR_HIDDEN_DANGER_OPEN' END AS factor,
-         1::numeric AS amount, h.department, h.source, h.source_record_id, 'hidden_danger' AS kind
+         1::numeric AS amount, h.department, h.source, h.source_record_id, 'hidden_danger' AS kind, NULL::text AS note
   FROM hidden_danger h JOIN target t ON t.credit_code = h.credit_code
   WHERE h.level = 'MAJOR' AND h.status <> 'CLOSED' AND h.found_date <= $2::date
   UNION ALL
-  SELECT a.credit_code, 'ACCIDENT_' || a.level || '_3Y', 1, a.department, a.source, a.source_record_id, 'accident'
+  -- an accident counts at the higher of the recorded level and the one its facts reach (条例 第三条, table
+  -- accident_level_threshold), saying so in the evidence when the source recorded it lower
+  SELECT a.credit_code, 'ACCIDENT_' || (CASE WHEN d.rank > r.rank THEN d.level ELSE a.level END) || '_3Y', 1,
+         a.department, a.source, a.source_record_id, 'accident',
+         CASE WHEN d.rank > r.rank THEN format('来源记录为%s；死亡%s人、重伤%s人、直接经济损失%s万元，按%s应为%s，按%s计',
+           r.name_zh, a.deaths, a.serious_injuries, a.direct_loss, d.legal_basis, d.name_zh, d.name_zh) END
   FROM accident a JOIN target t ON t.credit_code = a.credit_code
+  LEFT JOIN accident_level_threshold r ON r.level = a.level
+  LEFT JOIN accident_level_threshold d ON d.level = accident_level_from_facts(a.deaths, a.serious_injuries, a.direct_loss)
   WHERE a.occurred_on > ($2::date - interval '3 years')::date AND a.occurred_on <= $2::date
   UNION ALL
-  SELECT p.credit_code, 'PENALTIES_2Y', 1, p.department, p.source, p.source_record_id, 'penalty'
+  SELECT p.credit_code, 'PENALTIES_2Y', 1, p.department, p.source, p.source_record_id, 'penalty', NULL
   FROM penalty p JOIN target t ON t.credit_code = p.credit_code
   WHERE p.decision_date > ($2::date - interval '2 years')::date AND p.decision_date <= $2::date
   UNION ALL
-  SELECT l.credit_code, 'LIST_ENTRIES_IN_FORCE', 1, l.department, l.source, l.source_record_id, 'list_entry'
+  SELECT l.credit_code, 'LIST_ENTRIES_IN_FORCE', 1, l.department, l.source, l.source_record_id, 'list_entry', NULL
   FROM list_entry l JOIN target t ON t.credit_code = l.credit_code
   WHERE l.subject_type = 'ENTERPRISE' AND l.start_date <= $2::date AND (l.end_date IS NULL OR $2::date <= l.end_date)
     AND (l.removed_date IS NULL OR $2::date < l.removed_date)
@@ -102,24 +111,24 @@ ev AS (
   -- each violation of the last year adds 1 / (vehicles of the enterprise, at least 1)
   SELECT v.credit_code, 'TRANSPORT_VIOLATIONS_PER_VEHICLE',
          1::numeric / greatest(1, (SELECT count(*) FROM vehicle vh WHERE vh.credit_code = v.credit_code)),
-         v.department, v.source, v.source_record_id, 'transport_violation'
+         v.department, v.source, v.source_record_id, 'transport_violation', NULL
   FROM transport_violation v JOIN target t ON t.credit_code = v.credit_code
   WHERE v.occurred_at >= ($2::date - interval '1 year') AND v.occurred_at < ($2::date + 1)
   UNION ALL
-  SELECT t.credit_code, 'NO_SAFETY_LIABILITY_INSURANCE', 1, t.department, t.source, t.source_record_id, 'enterprise'
+  SELECT t.credit_code, 'NO_SAFETY_LIABILITY_INSURANCE', 1, t.department, t.source, t.source_record_id, 'enterprise', NULL
   FROM target t JOIN industry i ON i.credit_code = t.credit_code
   WHERE i.high_risk AND NOT EXISTS (
     SELECT 1 FROM insurance_policy p WHERE p.credit_code = t.credit_code AND p.insurance_kind = 'SAFETY_LIABILITY'
       AND p.valid_from <= $2::date AND $2::date <= p.valid_to)
   UNION ALL
-  SELECT t.credit_code, 'NO_SAFETY_DIRECTOR', 1, t.department, t.source, t.source_record_id, 'enterprise'
+  SELECT t.credit_code, 'NO_SAFETY_DIRECTOR', 1, t.department, t.source, t.source_record_id, 'enterprise', NULL
   FROM target t JOIN industry i ON i.credit_code = t.credit_code
   WHERE i.needs_director AND NOT EXISTS (
     SELECT 1 FROM enterprise_person_role r WHERE r.credit_code = t.credit_code AND r.role = 'SAFETY_DIRECTOR'
       AND (r.since IS NULL OR r.since <= $2::date) AND (r.until IS NULL OR $2::date <= r.until))
   UNION ALL
   -- an enterprise credential past its validity (not revoked) with no valid one of the same kind replacing it
-  SELECT c.credit_code, 'EXPIRED_CREDENTIAL_IN_USE', 1, c.department, c.source, c.source_record_id, 'credential'
+  SELECT c.credit_code, 'EXPIRED_CREDENTIAL_IN_USE', 1, c.department, c.source, c.source_record_id, 'credential', NULL
   FROM credential c JOIN target t ON t.credit_code = c.credit_code
   WHERE c.person_key IS NULL AND c.status <> 'REVOKED' AND (c.status = 'EXPIRED' OR c.valid_to < $2::date)
     AND NOT EXISTS (
@@ -128,13 +137,14 @@ ev AS (
         AND (n.valid_to IS NULL OR $2::date <= n.valid_to))
   UNION ALL
   -- a vehicle still on the fleet whose operating certificate has expired
-  SELECT v.credit_code, 'EXPIRED_CREDENTIAL_IN_USE', 1, v.department, v.source, v.source_record_id, 'vehicle'
+  SELECT v.credit_code, 'EXPIRED_CREDENTIAL_IN_USE', 1, v.department, v.source, v.source_record_id, 'vehicle', NULL
   FROM vehicle v JOIN target t ON t.credit_code = v.credit_code
   WHERE v.certificate_valid_to < $2::date
 ),
 fv AS (
   SELECT credit_code, factor, sum(amount) AS value, count(*)::int AS evidence_count,
          to_jsonb((array_agg(jsonb_build_object('department', department, 'source', source, 'sourceRecordId', source_record_id, 'kind', kind)
+                             || CASE WHEN note IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('note', note) END
                    ORDER BY source, source_record_id))[1:${EVIDENCE_LIMIT}]) AS evidence
   FROM ev GROUP BY credit_code, factor
 ),

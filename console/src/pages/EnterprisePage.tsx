@@ -268,8 +268,16 @@ export function EnterprisePage() {
                   empty="无事故记录"
                   columns={[
                     { key: 'occurredOn', title: '发生日期', nowrap: true, render: (r) => r.occurredOn },
-                    { key: 'level', title: '等级', nowrap: true, render: (r) => label(ACCIDENT_LEVEL_ZH, r.level) },
+                    {
+                      key: 'level', title: '等级（来源记录）', nowrap: true,
+                      // the source's level is kept; where the facts reach higher (条例 第三条) the derived one is shown beside it
+                      render: (r) => (r.levelUnderstated
+                        ? <>{label(ACCIDENT_LEVEL_ZH, r.level)} <Badge tone="deny">按伤亡损失应为{label(ACCIDENT_LEVEL_ZH, r.derivedLevel)}</Badge></>
+                        : label(ACCIDENT_LEVEL_ZH, r.level)),
+                    },
                     { key: 'deaths', title: '死亡人数', align: 'right', render: (r) => String(r.deaths) },
+                    { key: 'seriousInjuries', title: '重伤人数', align: 'right', render: (r) => String(r.seriousInjuries) },
+                    { key: 'directLoss', title: '直接经济损失（万元）', align: 'right', render: (r) => String(r.directLoss) },
                     { key: 'description', title: '事故概况', render: (r) => r.description },
                   ]}
                 />

@@ -30,20 +30,22 @@ export const enterpriseEvidence = (ctx: Facts, creditCode: string): Evidence[] =
   return e ? [e.evidence] : [];
 };
 
-export type ContractValidity = 'VALID' | 'EXPIRED_AT_SIGNING' | 'EXPIRED_SINCE';
+export type ContractValidity = 'VALID' | 'EXPIRED_AT_SIGNING' | 'NOT_YET_VALID_AT_SIGNING' | 'EXPIRED_SINCE';
 
 /**
- * Whether any of these credentials covered a contract: valid on the signing date and still on `asOf`
- * (the work goes on). A certificate first valid after the signing date counts as the renewal of one the
- * source no longer holds (sources keep only the current certificate), so it is judged on `asOf` alone.
+ * Whether these credentials covered a contract: one valid on the signing date (as `credentialValidOn` judges
+ * it), and one valid on `asOf` while the work goes on — the same certificate or its renewal. A certificate
+ * first valid after the signing date did not cover the contract (issue 18: not a renewal of one the source
+ * no longer holds): with none valid at signing, that is NOT_YET_VALID_AT_SIGNING, else EXPIRED_AT_SIGNING.
  */
 export function contractValidity(cs: readonly CredentialView[], signedOn: string, asOf: string): ContractValidity {
-  let best: ContractValidity = 'EXPIRED_AT_SIGNING';
-  for (const c of cs) {
-    const atSigning = credentialValidOn(c, signedOn) || (!!c.validFrom && c.validFrom > signedOn);
-    if (!atSigning) continue;
-    if (asOf < signedOn || credentialValidOn(c, asOf)) return 'VALID';
-    best = 'EXPIRED_SINCE';
+  if (!cs.some((c) => credentialValidOn(c, signedOn))) {
+    return cs.some((c) => !!c.validFrom && c.validFrom > signedOn) ? 'NOT_YET_VALID_AT_SIGNING' : 'EXPIRED_AT_SIGNING';
   }
-  return best;
+  if (asOf < signedOn || cs.some((c) => credentialValidOn(c, asOf))) return 'VALID';
+  return 'EXPIRED_SINCE';
 }
+
+/** The earliest start among certificates first valid after the signing date (for the message). */
+export const firstValidAfter = (cs: readonly CredentialView[], signedOn: string): string | null =>
+  cs.map((c) => c.validFrom ?? '').filter((d) => d > signedOn).sort()[0] ?? null;

@@ -3,10 +3,11 @@
  * (注册建造师) registered with the contractor itself (谁的资质谁负责、挂谁的牌子谁负责), of the specialty the
  * work needs and of a level that may manage the project's scale, valid on the contract date.
  */
+import { credentialValidOn } from '../../records/rules.js';
 import type { CredentialView } from '../../records/views.js';
-import { evidenceOf, finding, partyOf, type Party, type Rule, type TreeNode, type ProjectContext } from '../model.js';
+import { evidenceOf, finding, partyOf, type Party, type Rule, type RuleMeta, type TreeNode, type ProjectContext } from '../model.js';
 import { specialtyFor } from '../policy.js';
-import { contractEvidence, contractValidity } from './common.js';
+import { contractEvidence, contractValidity, firstValidAfter } from './common.js';
 import { cite } from '../../domain/documents.js';
 
 const certEvidence = (cs: CredentialView[]) =>
@@ -23,8 +24,18 @@ function parties(node: TreeNode, ctx: ProjectContext, extra: Party[] = []): Part
   ];
 }
 
+/** a registration first valid after the signing date did not make the PM a registered constructor for the contract (issue 18) */
+const notYetValid: RuleMeta = {
+  id: 'CONSTRUCTOR_NOT_YET_REGISTERED',
+  severity: 'VIOLATION',
+  clause: cite('002', '（十四）'),
+  titleZh: '合同签订时项目经理尚未取得注册建造师注册（注册有效期始于签订日之后）',
+  titleEn: 'The project manager was not yet a registered constructor when the contract was signed',
+};
+
 export const qualificationBorrowingRule: Rule = {
   id: 'QUALIFICATION_BORROWING',
+  variants: [notYetValid],
   severity: 'VIOLATION',
   clause: cite('002', '（十四）'),
   titleZh: '挂靠资质：项目经理注册建造师证书不属于承包单位，或专业、等级不符',
@@ -54,7 +65,18 @@ export const qualificationBorrowingRule: Rule = {
         evidence: [contractEvidence(node)],
       })];
     }
-    const valid = certs.filter((x) => contractValidity([x], c.signedOn, ctx.asOf) === 'VALID');
+    const v = contractValidity(certs, c.signedOn, ctx.asOf);
+    if (v === 'NOT_YET_VALID_AT_SIGNING') {
+      const from = firstValidAfter(certs, c.signedOn)!;
+      return [finding(notYetValid, {
+        ...base, parties: parties(node, ctx),
+        messageZh: `${pmZh}的注册建造师注册自 ${from} 起有效，合同签订日（${c.signedOn}）尚未注册`,
+        messageEn: `${pmEn}'s registered constructor registration is valid only from ${from}, after the contract date ${c.signedOn}`,
+        evidence: [contractEvidence(node), ...certEvidence(certs)],
+      })];
+    }
+    // the registrations that count: the one covering the signing date, and its renewal in force now
+    const valid = v === 'VALID' ? certs.filter((x) => credentialValidOn(x, c.signedOn) || (ctx.asOf >= c.signedOn && credentialValidOn(x, ctx.asOf))) : [];
     if (valid.length === 0) {
       return [finding(this, {
         ...base, parties: parties(node, ctx),

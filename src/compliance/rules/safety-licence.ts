@@ -4,8 +4,8 @@
  */
 import { credentialValidOn } from '../../records/rules.js';
 import type { CredentialView } from '../../records/views.js';
-import { evidenceOf, finding, partyOf, type Rule } from '../model.js';
-import { contractEvidence, contractParties, contractValidity, enterpriseEvidence } from './common.js';
+import { evidenceOf, finding, partyOf, type Rule, type RuleMeta } from '../model.js';
+import { contractEvidence, contractParties, contractValidity, enterpriseEvidence, firstValidAfter } from './common.js';
 import { cite } from '../../domain/documents.js';
 
 const KIND_ZH: Record<string, string> = {
@@ -18,8 +18,18 @@ const KIND_ZH: Record<string, string> = {
 const licenceEvidence = (ls: CredentialView[]) =>
   ls.map((l) => evidenceOf(l, 'credential', `${KIND_ZH[l.credentialKind] ?? l.credentialKind} ${l.number} ${l.validFrom ?? ''}~${l.validTo ?? ''} ${l.status}`));
 
+/** a licence first valid after the signing date did not cover the contract (issue 18) */
+const notYetValid: RuleMeta = {
+  id: 'SAFETY_LICENCE_NOT_YET_VALID',
+  severity: 'VIOLATION',
+  clause: cite('004', '（一）4'),
+  titleZh: '合同签订时尚未取得安全生产许可证（许可证有效期始于签订日之后）',
+  titleEn: 'Safety production licence not yet valid when the contract was signed',
+};
+
 export const noSafetyLicenceRule: Rule = {
   id: 'NO_SAFETY_LICENCE',
+  variants: [notYetValid],
   severity: 'VIOLATION',
   clause: cite('004', '（一）4'),
   titleZh: '无有效安全生产许可证',
@@ -29,6 +39,17 @@ export const noSafetyLicenceRule: Rule = {
     const held = (ctx.enterprises.get(c.contractor)?.credentials ?? []).filter((l) => l.credentialKind === 'CONSTRUCTION_SAFETY_LICENCE');
     const v = contractValidity(held, c.signedOn, ctx.asOf);
     if (held.length && v === 'VALID') return [];
+    if (v === 'NOT_YET_VALID_AT_SIGNING') {
+      const from = firstValidAfter(held, c.signedOn)!;
+      return [finding(notYetValid, {
+        contractNumber: c.contractNumber,
+        creditCode: c.contractor,
+        parties: contractParties(node, ctx),
+        messageZh: `承包方建筑施工企业安全生产许可证自 ${from} 起有效，合同签订日（${c.signedOn}）尚未取得`,
+        messageEn: `the contractor's construction safety production licence is valid only from ${from}, after the contract date ${c.signedOn}`,
+        evidence: [contractEvidence(node), ...enterpriseEvidence(ctx, c.contractor), ...licenceEvidence(held)],
+      })];
+    }
     const since = held.length > 0 && v === 'EXPIRED_SINCE';
     return [finding(this, {
       severity: since ? 'WARNING' : 'VIOLATION',

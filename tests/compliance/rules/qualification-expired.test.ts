@@ -31,7 +31,37 @@ describe('QUALIFICATION_EXPIRED', () => {
     expect(run(withQual('2019-01-01', '2025-05-01'), '2025-04-01')).toEqual([]);
   });
 
-  it('takes a certificate first valid after signing as a renewal (the source keeps only the current one)', () => {
-    expect(run(withQual('2025-04-01', '2030-01-01'))).toEqual([]);
+  // issue 18: a qualification first valid after the signing date did not cover the contract (无资质承包 at signing)
+  it('is its own violation when the qualification became valid only after the contract date', () => {
+    const found = run(withQual('2025-04-01', '2030-01-01'));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ ruleId: 'QUALIFICATION_NOT_YET_VALID', severity: 'VIOLATION', contractNumber: 'C1', creditCode: GC });
+    expect(found[0]!.clause).toBe(rule.clause);
+    expect(found[0]!.messageZh).toContain('2025-04-01');
+    expect(found[0]!.messageZh).toContain('2025-03-01');
+    expect(found[0]!.evidence.find((e) => e.kind === 'credential')!.description).toContain('2025-04-01');
+    // the day after signing is already too late; the signing day itself is covered
+    expect(run(withQual('2025-03-02', '2030-01-01'))[0]!.ruleId).toBe('QUALIFICATION_NOT_YET_VALID');
+    expect(run(withQual('2025-03-01', '2030-01-01'))).toEqual([]);
+  });
+
+  it('is not-yet-valid even when an older one had lapsed before signing (a gap around the contract date)', () => {
+    const ents = [enterprise(BUILDER), enterprise(GC, { credentials: [
+      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2019-01-01', validTo: '2025-01-31', status: 'EXPIRED' }),
+      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2025-04-01', validTo: '2030-01-01' }),
+    ] })];
+    expect(run(ents).map((f) => f.ruleId)).toEqual(['QUALIFICATION_NOT_YET_VALID']);
+  });
+
+  it('accepts one valid at signing that lapsed since and was renewed (a later one valid now)', () => {
+    const ents = [enterprise(BUILDER), enterprise(GC, { credentials: [
+      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2019-01-01', validTo: '2025-04-30', status: 'EXPIRED' }),
+      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2025-05-01', validTo: '2030-04-30' }),
+    ] })];
+    expect(run(ents)).toEqual([]);
+  });
+
+  it('lists the not-yet-valid finding in the rule catalogue with its own id and clause', () => {
+    expect(rule.variants?.map((v) => [v.id, v.severity, v.clause])).toEqual([['QUALIFICATION_NOT_YET_VALID', 'VIOLATION', rule.clause]]);
   });
 });

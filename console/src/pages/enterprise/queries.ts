@@ -71,7 +71,7 @@ export interface Profile {
     credentials: Conn<Credential>;
     persons: Conn<RoleAssignment>;
     hiddenDangers: Conn<{ level: string; description: string; foundDate: string; deadline: string; status: string; overdue: boolean; daysOverdue: number }>;
-    accidents: Conn<{ occurredOn: string; level: string; deaths: number; description: string }>;
+    accidents: Conn<{ occurredOn: string; level: string; derivedLevel: string; levelUnderstated: boolean; deaths: number; seriousInjuries: number; directLoss: number; description: string }>;
     listEntries: Conn<ListEntry>;
     penalties: Conn<Penalty>;
   };
@@ -107,7 +107,7 @@ export function profileQuery(withNames: boolean): string {
     housing { ${FRESH} ${CREDS('credentials')} ${CREDS('personCredentials')} ${LISTS} }
     emergency { ${FRESH} ${CREDS('credentials')} ${persons}
       hiddenDangers(first: 20) { totalCount nodes { level description foundDate deadline status overdue daysOverdue } }
-      accidents(first: 10) { totalCount nodes { occurredOn level deaths description } }
+      accidents(first: 10) { totalCount nodes { occurredOn level derivedLevel levelUnderstated deaths seriousInjuries directLoss description } }
       ${LISTS} ${PENALTIES} }
     transport { ${FRESH} ${CREDS('credentials')}
       vehicles(first: 20) { totalCount nodes { plateNumber vehicleKind certificateValidTo monitoringOnline } }
