@@ -1,0 +1,404 @@
+/**
+ * What the department systems themselves hold, read from their own storage (the stand-in systems' tables in
+ * the departments database), and what of it the hub must quarantine: records unreadable by the source's
+ * documented wire format (connectors/<source>/mapping.ts headers, DOMAIN.md for the national identifiers),
+ * and records whose enterprise reference matches no registered enterprise or several.
+ *
+ * Deliberately independent of the hub: no import from src/sync, src/domain or the connectors' mappings.
+ * The identifier checks, name normalisation and linking order (credit code → organisation code →
+ * normalised name) are written again here from DOMAIN.md, so a bug in the hub's copy shows up as a
+ * difference instead of being reproduced.
+ */
+import pg from 'pg';
+import type { RecordKind } from '../../src/domain/canonical.js';
+
+export type QuarantineCode = 'PARSE_ERROR' | 'UNLINKED' | 'AMBIGUOUS_LINK';
+
+/** An enterprise reference as a source row carries it (null = column empty). */
+interface Ref {
+  creditCode: string | null;
+  orgCode: string | null;
+  name: string | null;
+}
+
+/** One source row, judged by the format alone. */
+interface Judged {
+  kind: RecordKind;
+  id: string;
+  /** why the row is unreadable, or null */
+  problem: string | null;
+  /** references that must link for the record to be stored */
+  required: Ref[];
+  /** for enterprise rows: the registration it adds to the registry */
+  registers?: { creditCode: string; orgCode: string; nameNormalised: string };
+}
+
+export interface SourceTruth {
+  source: string;
+  /** every record the system holds, by kind */
+  ids: Map<RecordKind, string[]>;
+  /** `${kind}:${id}` → why the hub must quarantine it (records absent here must be stored) */
+  quarantine: Map<string, QuarantineCode>;
+  /** `${kind}:${id}` → the rule that put it in quarantine (for failure messages) */
+  why: Map<string, string>;
+}
+
+// ---------------------------------------------------------------- national identifiers (DOMAIN.md)
+
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+/** 18 characters of the alphabet, the division code (positions 3–8) in digits: the checksum may still fail. */
+const CREDIT_SHAPE = new RegExp(`^[${CREDIT_ALPHABET}]{2}\\d{6}[${CREDIT_ALPHABET}]{10}$`);
+
+export function creditChecksumOk(code: string): boolean {
+  if (!CREDIT_SHAPE.test(code)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_ALPHABET.indexOf(code[i]!) * CREDIT_WEIGHTS[i]!;
+  return CREDIT_ALPHABET[(31 - (sum % 31)) % 31] === code[17];
+}
+
+/** The credit code with its right check character (the first 17 characters kept). */
+export function withCreditCheck(code: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_ALPHABET.indexOf(code[i]!) * CREDIT_WEIGHTS[i]!;
+  return code.slice(0, 17) + CREDIT_ALPHABET[(31 - (sum % 31)) % 31];
+}
+
+/** GB 11714: 8 digits/letters, weights 3,7,9,10,5,8,4,2, check 11 − Σ mod 11 (10 → X, 11 → 0). */
+export function orgCodeOk(code: string): boolean {
+  if (!/^[0-9A-Z]{8}[0-9X]$/.test(code)) return false;
+  const w = [3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const ch = code[i]!;
+    sum += (/\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 55) * w[i]!;
+  }
+  const c = 11 - (sum % 11);
+  return code[8] === (c === 10 ? 'X' : c === 11 ? '0' : String(c));
+}
+
+/** GB 11643: 17 digits + check "10X98765432"[Σ mod 11]. */
+export function idNumberOk(id: string): boolean {
+  const s = id.trim().toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(s)) return false;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(s[i]) * w[i]!;
+  return '10X98765432'[sum % 11] === s[17];
+}
+
+/** Full-width folded, brackets unified, white space dropped; legal forms untouched (DOMAIN.md). */
+export function normalisedName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\u3000/g, ' ')
+    .replace(/[（【〔［]/g, '(')
+    .replace(/[）】〕］]/g, ')')
+    .replace(/\s+/g, '')
+    .toUpperCase();
+}
+
+// ---------------------------------------------------------------- format rules shared by the wires
+
+type Row = Record<string, unknown>;
+
+class Problems {
+  readonly list: string[] = [];
+  constructor(private readonly row: Row) {}
+  private value(col: string): unknown {
+    return this.row[col];
+  }
+  private add(col: string, what: string) {
+    this.list.push(`${col} ${what} (${JSON.stringify(this.value(col))})`);
+  }
+  text(...cols: string[]) {
+    for (const c of cols) {
+      const v = this.value(c);
+      if (typeof v !== 'string' || !v.trim()) this.add(c, 'is missing');
+    }
+  }
+  date(col: string, optional = false) {
+    const v = this.value(col);
+    if (v == null && optional) return;
+    if (typeof v !== 'string' || !realDate(v)) this.add(col, 'is not a calendar date yyyy-MM-dd');
+  }
+  oneOf(col: string, allowed: readonly (string | number)[], optional = false) {
+    const v = this.value(col);
+    if (v == null && optional) return;
+    if (!allowed.includes(v as string | number)) this.add(col, `is not one of ${allowed.join('/')}`);
+  }
+  amount(col: string, optional = true) {
+    const v = this.value(col);
+    if (v == null && optional) return;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
+    if (!Number.isFinite(n) || n < 0) this.add(col, 'is not an amount ≥ 0');
+  }
+  matches(col: string, re: RegExp, what: string, optional = false) {
+    const v = this.value(col);
+    if (v == null && optional) return;
+    if (typeof v !== 'string' || !re.test(v)) this.add(col, `is not ${what}`);
+  }
+  idNumber(col: string, optional = false) {
+    const v = this.value(col);
+    if (v == null && optional) return;
+    if (typeof v !== 'string' || !idNumberOk(v)) this.add(col, 'is not a citizen ID number (GB 11643)');
+  }
+  /** the enterprise reference columns: each code, where given, well formed; at least one part given */
+  ref(cc: string, oc: string, name: string, optional = false): Ref | null {
+    const ref: Ref = { creditCode: nonEmpty(this.value(cc)), orgCode: nonEmpty(this.value(oc)), name: nonEmpty(this.value(name)) };
+    if (ref.creditCode !== null && !CREDIT_SHAPE.test(ref.creditCode)) this.add(cc, 'is not a credit code');
+    if (ref.orgCode !== null && !orgCodeOk(ref.orgCode)) this.add(oc, 'is not an organisation code (GB 11714)');
+    if (!ref.creditCode && !ref.orgCode && !ref.name) {
+      if (!optional) this.list.push('names no enterprise');
+      return null;
+    }
+    return ref;
+  }
+  get problem(): string | null {
+    return this.list.length ? this.list.join('; ') : null;
+  }
+}
+
+const nonEmpty = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+function realDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+function realLocalTime(s: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(s);
+  return !!m && realDate(m[1]!) && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 60;
+}
+
+// ---------------------------------------------------------------- each system: its tables and their format
+
+interface TableRule {
+  table: string;
+  kind: RecordKind;
+  judge(row: Row, p: Problems): Omit<Judged, 'kind' | 'id' | 'problem'>;
+}
+
+const MARKET_ROLES = ['法定代表人', '主要负责人', '实际控制人', '安全总监', '安全管理人员', '项目经理', '注册安全工程师', '特种作业人员'];
+/** 市场监管 REST (camelCase on the wire, snake_case in its tables): dates YYYY-MM-DD, money 万元, Chinese labels. */
+const MARKET: TableRule[] = [
+  {
+    table: 'sim_market.enterprises', kind: 'enterprise',
+    judge(r, p) {
+      p.matches('credit_code', CREDIT_SHAPE, 'a credit code');
+      p.matches('org_code', /^[0-9A-Z]{8}[0-9X]$/, 'an organisation code', true);
+      p.text('ent_name', 'ent_type', 'legal_rep_name');
+      p.oneOf('reg_status', ['存续', '在业', '吊销', '注销']);
+      p.matches('region_code', /^\d{6}$/, 'a 6-digit division code');
+      p.matches('industry_code', /^[A-T]\d{0,4}$/, 'a GB/T 4754 industry code');
+      p.amount('reg_capital', false);
+      p.date('establish_date');
+      const code = String(r.credit_code ?? '').trim().toUpperCase();
+      const org = nonEmpty(r.org_code) ?? code.slice(8, 17);
+      return { required: [], registers: { creditCode: code, orgCode: org, nameNormalised: normalisedName(String(r.ent_name ?? '')) } };
+    },
+  },
+  {
+    table: 'sim_market.persons', kind: 'person',
+    judge(_r, p) {
+      p.idNumber('cert_no');
+      p.text('name');
+      return { required: [] };
+    },
+  },
+  {
+    table: 'sim_market.key_persons', kind: 'role',
+    judge(_r, p) {
+      const ref = p.ref('credit_code', 'org_code', 'ent_name');
+      p.text('name');
+      p.idNumber('cert_no');
+      p.oneOf('position', MARKET_ROLES);
+      p.date('start_date', true);
+      p.date('end_date', true);
+      return { required: ref ? [ref] : [] };
+    },
+  },
+  {
+    table: 'sim_market.penalties', kind: 'penalty',
+    judge(_r, p) {
+      const ref = p.ref('credit_code', 'org_code', 'ent_name');
+      p.text('decision_no', 'penalty_type', 'illegal_fact');
+      p.date('decision_date');
+      p.amount('fine_amount');
+      return { required: ref ? [ref] : [] };
+    },
+  },
+  {
+    table: 'sim_market.credit_list_entries', kind: 'list_entry',
+    judge(r, p) {
+      p.oneOf('list_type', ['严重违法失信名单', '经营异常名录']);
+      p.oneOf('subject_type', ['企业', '自然人'], true);
+      const person = r.subject_type === '自然人';
+      // a person's entry is about the person: the enterprise, if named, is context and need not link
+      const ref = p.ref('credit_code', 'org_code', 'ent_name', person);
+      p.idNumber('cert_no', !person);
+      p.text('inclusion_reason', 'legal_basis', 'decision_no');
+      p.date('inclusion_date');
+      p.date('expiry_date', true);
+      p.date('removal_date', true);
+      return { required: ref && !person ? [ref] : [] };
+    },
+  },
+];
+
+const PLATE = /^[\u4e00-\u9fa5][A-Z][0-9A-Z]{4,6}[\u4e00-\u9fa5]?$/;
+const transportRef = (p: Problems): Ref[] => {
+  const ref = p.ref('tyshxydm', 'zzjgdm', 'yhmc');
+  return ref ? [ref] : [];
+};
+/** 交通运输 envelope REST (pinyin fields; dates yyyy-MM-dd, times yyyy-MM-dd HH:mm:ss Beijing, numeric kind codes). */
+const TRANSPORT: TableRule[] = [
+  {
+    table: 'sim_transport.jyxk', kind: 'credential',
+    judge(_r, p) {
+      p.text('xkzh', 'jyxklb');
+      p.date('yxqq', true);
+      p.date('yxqz', true);
+      p.oneOf('zzzt', ['有效', '过期', '暂扣', '吊销']);
+      return { required: transportRef(p) };
+    },
+  },
+  {
+    table: 'sim_transport.cl', kind: 'vehicle',
+    judge(_r, p) {
+      p.matches('cphm', PLATE, 'a plate number');
+      p.oneOf('cllx', [11, 12, 21, 31]);
+      p.text('dlyszh');
+      p.date('dlyszyxqz', true);
+      p.oneOf('jkzx', [0, 1]);
+      return { required: transportRef(p) };
+    },
+  },
+  {
+    table: 'sim_transport.wf', kind: 'transport_violation',
+    judge(r, p) {
+      p.matches('cphm', PLATE, 'a plate number');
+      if (typeof r.wfsj !== 'string' || !realLocalTime(r.wfsj)) p.list.push(`wfsj is not a time yyyy-MM-dd HH:mm:ss (${JSON.stringify(r.wfsj)})`);
+      p.oneOf('wflx', [1, 2, 3, 4]);
+      p.amount('fkje');
+      return { required: transportRef(p) };
+    },
+  },
+  {
+    table: 'sim_transport.cf', kind: 'penalty',
+    judge(_r, p) {
+      p.text('cfjdswh', 'cflb', 'cfsy');
+      p.date('cfjdrq');
+      p.amount('fkje');
+      return { required: transportRef(p) };
+    },
+  },
+  {
+    table: 'sim_transport.sxmd', kind: 'list_entry',
+    judge(_r, p) {
+      p.text('rdwsh', 'lrsy', 'lryj');
+      p.date('lrrq');
+      p.date('jzrq', true);
+      p.date('ycrq', true);
+      return { required: transportRef(p) };
+    },
+  },
+];
+
+const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT };
+
+// ---------------------------------------------------------------- linking (DOMAIN.md: credit code → organisation code → name)
+
+class Registry {
+  private readonly codes = new Set<string>();
+  private readonly byOrg = new Map<string, string[]>();
+  private readonly byName = new Map<string, string[]>();
+  add(e: NonNullable<Judged['registers']>) {
+    if (this.codes.has(e.creditCode)) return;
+    this.codes.add(e.creditCode);
+    push(this.byOrg, e.orgCode, e.creditCode);
+    push(this.byName, e.nameNormalised, e.creditCode);
+  }
+  /** LINKED, or why not */
+  link(ref: Ref): 'LINKED' | 'UNLINKED' | 'AMBIGUOUS' {
+    const cc = ref.creditCode?.trim().toUpperCase() ?? null;
+    if (cc && this.codes.has(cc)) return 'LINKED';
+    // a code failing its checksum links only as itself: its embedded organisation code is not trusted
+    if (cc && !creditChecksumOk(cc)) return 'UNLINKED';
+    const org = ref.orgCode?.trim().toUpperCase() ?? (cc ? cc.slice(8, 17) : null);
+    const named = ref.name ? (this.byName.get(normalisedName(ref.name)) ?? []) : [];
+    const byOrg = org ? (this.byOrg.get(org) ?? []) : [];
+    if (byOrg.length === 1) return 'LINKED';
+    if (byOrg.length > 1) return byOrg.filter((c) => named.includes(c)).length === 1 ? 'LINKED' : 'AMBIGUOUS';
+    if (named.length === 1) return 'LINKED';
+    return named.length > 1 ? 'AMBIGUOUS' : 'UNLINKED';
+  }
+}
+
+function push(m: Map<string, string[]>, k: string, v: string) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+// ---------------------------------------------------------------- reading the systems
+
+async function judgeSource(client: pg.ClientBase, source: string): Promise<Judged[]> {
+  const rules = SYSTEMS[source];
+  if (!rules) throw new Error(`source-truth: no reader for source '${source}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
+  const out: Judged[] = [];
+  for (const rule of rules) {
+    const { rows } = await client.query<Row>(`SELECT * FROM ${rule.table} ORDER BY id`);
+    for (const row of rows) {
+      const p = new Problems(row);
+      const judged = rule.judge(row, p);
+      out.push({ kind: rule.kind, id: String(row.id), problem: p.problem, ...judged });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads `sources` from the departments database and judges every record. The registry the references
+ * link against is made of the readable enterprise registrations of `registryFrom` (default: the read
+ * sources): the hub's enterprises, when those are the sources it synced.
+ */
+export async function readSourceTruth(
+  departmentsUrl: string, sources: readonly string[], registryFrom: readonly string[] = sources,
+): Promise<Map<string, SourceTruth>> {
+  const client = new pg.Client({ connectionString: departmentsUrl });
+  await client.connect();
+  const judged = new Map<string, Judged[]>();
+  try {
+    for (const s of new Set([...sources, ...registryFrom])) judged.set(s, await judgeSource(client, s));
+  } finally {
+    await client.end();
+  }
+  const registry = new Registry();
+  for (const s of registryFrom) for (const j of judged.get(s)!) if (!j.problem && j.registers) registry.add(j.registers);
+
+  const out = new Map<string, SourceTruth>();
+  for (const s of sources) {
+    const truth: SourceTruth = { source: s, ids: new Map(), quarantine: new Map(), why: new Map() };
+    for (const j of judged.get(s)!) {
+      const ids = truth.ids.get(j.kind) ?? [];
+      ids.push(j.id);
+      truth.ids.set(j.kind, ids);
+      const key = `${j.kind}:${j.id}`;
+      if (j.problem) {
+        truth.quarantine.set(key, 'PARSE_ERROR');
+        truth.why.set(key, j.problem);
+        continue;
+      }
+      const links = j.required.map((r) => registry.link(r));
+      if (links.includes('AMBIGUOUS')) truth.quarantine.set(key, 'AMBIGUOUS_LINK');
+      else if (links.includes('UNLINKED')) truth.quarantine.set(key, 'UNLINKED');
+      if (truth.quarantine.has(key)) truth.why.set(key, JSON.stringify(j.required));
+    }
+    out.set(s, truth);
+  }
+  return out;
+}
