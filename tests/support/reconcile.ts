@@ -42,7 +42,12 @@ export interface KindReconciliation {
 
 export type Reconciliation = Partial<Record<RecordKind, KindReconciliation>>;
 
-export async function reconcile(ds: DataSource, sourceId: string, truth: SourceTruth): Promise<Reconciliation> {
+/**
+ * `personKey` (the hub's keyed hash of an ID number): when several systems hold a record of one person, the
+ * person row carries the provenance of one of them; with the key, a person record counts as stored when
+ * its person's row was written from a person record (of any system). Without it, only by provenance.
+ */
+export async function reconcile(ds: DataSource, sourceId: string, truth: SourceTruth, o: { personKey?: (idNumber: string) => string } = {}): Promise<Reconciliation> {
   const out: Reconciliation = {};
   for (const [kind, ids] of truth.ids) {
     // persons: derived person rows carry the id of the record that named them; only person records count
@@ -50,6 +55,21 @@ export async function reconcile(ds: DataSource, sourceId: string, truth: SourceT
       `SELECT source_record_id AS id FROM ${TABLE[kind]} WHERE source = $1 ${kind === 'person' ? `AND content_hash NOT LIKE 'derived:%'` : ''}`,
       [sourceId],
     )) as { id: string }[];
+    if (kind === 'person' && o.personKey) {
+      const own = new Set(stored.map((r) => r.id));
+      const byKey = new Map<string, string[]>();
+      for (const id of ids) {
+        const idNumber = truth.idNumbers.get(id);
+        // an unreadable record's person may well be stored from another system's record: that is not this one
+        if (!idNumber || own.has(id) || truth.quarantine.has(`person:${id}`)) continue;
+        const key = o.personKey(idNumber);
+        byKey.set(key, [...(byKey.get(key) ?? []), id]);
+      }
+      const rows = (await ds.query(
+        `SELECT person_key FROM person WHERE person_key = ANY($1::text[]) AND source <> $2 AND content_hash NOT LIKE 'derived:%'`, [[...byKey.keys()], sourceId],
+      )) as { person_key: string }[];
+      for (const r of rows) for (const id of byKey.get(r.person_key)!) stored.push({ id });
+    }
     const quarantined = (await ds.query(
       `SELECT source_record_id AS id, reason_code AS code FROM quarantined_record WHERE source = $1 AND kind = $2 AND resolved_at IS NULL`,
       [sourceId, kind],

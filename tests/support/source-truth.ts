@@ -29,6 +29,8 @@ interface Judged {
   problem: string | null;
   /** references that must link for the record to be stored */
   required: Ref[];
+  /** for person rows: the ID number (persons are one row per person, whichever system's record holds it) */
+  idNumber?: string;
   /** for enterprise rows: the registration it adds to the registry */
   registers?: { creditCode: string; orgCode: string; nameNormalised: string };
 }
@@ -41,6 +43,8 @@ export interface SourceTruth {
   quarantine: Map<string, QuarantineCode>;
   /** `${kind}:${id}` → the rule that put it in quarantine (for failure messages) */
   why: Map<string, string>;
+  /** person record id → its ID number as the system holds it */
+  idNumbers: Map<string, string>;
 }
 
 // ---------------------------------------------------------------- national identifiers (DOMAIN.md)
@@ -121,6 +125,17 @@ class Problems {
     const v = this.value(col);
     if (v == null && optional) return;
     if (typeof v !== 'string' || !realDate(v)) this.add(col, 'is not a calendar date yyyy-MM-dd');
+  }
+  /** 应急管理's own date form */
+  compactDate(col: string, optional = false) {
+    const v = this.value(col);
+    if (v == null && optional) return;
+    const m = typeof v === 'string' ? /^(\d{4})(\d{2})(\d{2})$/.exec(v) : null;
+    if (!m || !realDate(`${m[1]}-${m[2]}-${m[3]}`)) this.add(col, 'is not a calendar date yyyyMMdd');
+  }
+  count(col: string) {
+    const v = this.value(col);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.add(col, 'is not a whole number ≥ 0');
   }
   oneOf(col: string, allowed: readonly (string | number)[], optional = false) {
     const v = this.value(col);
@@ -203,10 +218,10 @@ const MARKET: TableRule[] = [
   },
   {
     table: 'sim_market.persons', kind: 'person',
-    judge(_r, p) {
+    judge(r, p) {
       p.idNumber('cert_no');
       p.text('name');
-      return { required: [] };
+      return { required: [], idNumber: nonEmpty(r.cert_no)?.trim().toUpperCase() };
     },
   },
   {
@@ -308,7 +323,132 @@ const TRANSPORT: TableRule[] = [
   },
 ];
 
-const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT };
+const EMERGENCY_ROLES = ['主要负责人', '安全总监', '安全管理人员', '注册安全工程师', '特种作业人员', '法定代表人', '实际控制人', '项目经理'];
+const CREDENTIAL_STATUSES = ['有效', '已过期', '暂扣', '吊销'];
+const emergencyRef = (p: Problems): Ref[] => {
+  const ref = p.ref('credit_code', 'org_code', 'ent_name');
+  return ref ? [ref] : [];
+};
+/** 应急管理 REST (snake_case; dates yyyyMMdd; Chinese labels; loss in 万元). */
+const EMERGENCY: TableRule[] = [
+  {
+    table: 'sim_emergency.personnel', kind: 'person',
+    judge(r, p) {
+      p.idNumber('id_card_no');
+      p.text('name');
+      return { required: [], idNumber: nonEmpty(r.id_card_no)?.trim().toUpperCase() };
+    },
+  },
+  {
+    table: 'sim_emergency.enterprise_licences', kind: 'credential',
+    judge(_r, p) {
+      p.oneOf('licence_type', ['安全生产许可证', '危险化学品经营许可证']);
+      p.text('licence_no');
+      p.compactDate('valid_from', true);
+      p.compactDate('valid_to', true);
+      p.oneOf('licence_status', CREDENTIAL_STATUSES);
+      return { required: emergencyRef(p) };
+    },
+  },
+  {
+    table: 'sim_emergency.personnel_certificates', kind: 'credential',
+    judge(_r, p) {
+      p.oneOf('cert_type', ['特种作业操作证', '注册安全工程师执业证']);
+      p.text('cert_no');
+      p.idNumber('id_card_no');
+      // the unit the holder is registered with: optional, but when named it must be found
+      const unit = p.ref('unit_credit_code', 'unit_org_code', 'unit_name', true);
+      p.compactDate('issue_date', true);
+      p.compactDate('expire_date', true);
+      p.oneOf('cert_status', CREDENTIAL_STATUSES);
+      return { required: unit ? [unit] : [] };
+    },
+  },
+  {
+    table: 'sim_emergency.safety_staff', kind: 'role',
+    judge(_r, p) {
+      const required = emergencyRef(p);
+      p.text('person_name');
+      p.idNumber('id_card_no');
+      p.oneOf('post', EMERGENCY_ROLES);
+      p.compactDate('appoint_date', true);
+      p.compactDate('leave_date', true);
+      return { required };
+    },
+  },
+  {
+    table: 'sim_emergency.hidden_dangers', kind: 'hidden_danger',
+    judge(r, p) {
+      const required = emergencyRef(p);
+      p.oneOf('danger_level', ['重大隐患', '一般隐患']);
+      p.text('danger_desc');
+      p.compactDate('found_date');
+      p.compactDate('rectify_deadline');
+      p.oneOf('found_way', ['企业自查', '属地上报', '执法检查', '上级督查', '群众举报']);
+      p.oneOf('rectify_status', ['未整改', '整改中', '已销号']);
+      p.compactDate('close_date', true);
+      if (r.rectify_status === '已销号' && r.close_date == null) p.list.push('a closed danger has no close_date');
+      return { required };
+    },
+  },
+  {
+    table: 'sim_emergency.penalties', kind: 'penalty',
+    judge(_r, p) {
+      const required = emergencyRef(p);
+      p.text('doc_no', 'punish_type', 'illegal_fact');
+      p.compactDate('decision_date');
+      p.amount('fine_amount');
+      return { required };
+    },
+  },
+  {
+    table: 'sim_emergency.accidents', kind: 'accident',
+    judge(_r, p) {
+      const required = emergencyRef(p);
+      p.compactDate('occur_date');
+      p.oneOf('accident_level', ['特别重大事故', '重大事故', '较大事故', '一般事故']);
+      p.count('death_toll');
+      p.count('serious_injury_count');
+      p.amount('direct_economic_loss', false);
+      p.text('accident_summary');
+      p.oneOf('report_violation', ['迟报', '谎报', '瞒报'], true);
+      return { required };
+    },
+  },
+  {
+    table: 'sim_emergency.punishment_lists', kind: 'list_entry',
+    judge(r, p) {
+      p.oneOf('list_type', ['安全生产失信联合惩戒名单', '主要负责人从业禁止']);
+      p.oneOf('subject_type', ['企业', '个人']);
+      const person = r.subject_type === '个人';
+      const ref = p.ref('credit_code', 'org_code', 'ent_name', person);
+      p.idNumber('id_card_no', !person);
+      p.text('include_reason', 'legal_basis', 'decision_no');
+      p.compactDate('include_date');
+      p.compactDate('expire_date', true);
+      p.compactDate('remove_date', true);
+      p.oneOf('ban_scope', ['任何生产经营单位', '本行业终身'], true);
+      p.matches('ban_industry', /^[A-T](\d{2,4})?$/, 'a GB/T 4754 section or code', true);
+      if (r.ban_scope === '本行业终身' && r.ban_industry == null) p.list.push('an industry ban names no industry');
+      return { required: ref && !person ? [ref] : [] };
+    },
+  },
+  {
+    table: 'sim_emergency.liability_insurances', kind: 'insurance_policy',
+    judge(_r, p) {
+      const required = emergencyRef(p);
+      p.text('policy_no', 'insurer');
+      p.oneOf('insurance_type', ['安全生产责任保险']);
+      p.compactDate('insure_start');
+      p.compactDate('insure_end');
+      return { required };
+    },
+  },
+];
+
+const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT, emergency: EMERGENCY };
+/** the systems this file can read and judge */
+export const READABLE_SOURCES = Object.keys(SYSTEMS);
 
 // ---------------------------------------------------------------- linking (DOMAIN.md: credit code → organisation code → name)
 
@@ -382,12 +522,13 @@ export async function readSourceTruth(
 
   const out = new Map<string, SourceTruth>();
   for (const s of sources) {
-    const truth: SourceTruth = { source: s, ids: new Map(), quarantine: new Map(), why: new Map() };
+    const truth: SourceTruth = { source: s, ids: new Map(), quarantine: new Map(), why: new Map(), idNumbers: new Map() };
     for (const j of judged.get(s)!) {
       const ids = truth.ids.get(j.kind) ?? [];
       ids.push(j.id);
       truth.ids.set(j.kind, ids);
       const key = `${j.kind}:${j.id}`;
+      if (j.idNumber) truth.idNumbers.set(j.id, j.idNumber);
       if (j.problem) {
         truth.quarantine.set(key, 'PARSE_ERROR');
         truth.why.set(key, j.problem);
