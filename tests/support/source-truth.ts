@@ -108,7 +108,7 @@ type Row = Record<string, unknown>;
 
 class Problems {
   readonly list: string[] = [];
-  constructor(private readonly row: Row) {}
+  constructor(protected readonly row: Row) {}
   private value(col: string): unknown {
     return this.row[col];
   }
@@ -194,7 +194,10 @@ function realLocalTime(s: string): boolean {
 interface TableRule {
   table: string;
   kind: RecordKind;
+  /** which rows the system shares (SQL condition; default all) */
+  filter?: string;
   judge(row: Row, p: Problems): Omit<Judged, 'kind' | 'id' | 'problem'>;
+  problems?: (row: Row) => Problems;
 }
 
 const MARKET_ROLES = ['法定代表人', '主要负责人', '实际控制人', '安全总监', '安全管理人员', '项目经理', '注册安全工程师', '特种作业人员'];
@@ -446,7 +449,153 @@ const EMERGENCY: TableRule[] = [
   },
 ];
 
-const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT, emergency: EMERGENCY };
+/**
+ * 住房城乡建设: the platform's tables read by SQL; soft-deleted rows (SFYX '0') are not shared; enums are codes
+ * of its T_DM_* dictionaries (closed ones fixed, open ones whatever the platform's dictionary holds); real DATE
+ * columns; U+FFFD marks text the platform could not decode.
+ */
+const HOUSING_CLOSED: Record<string, string[]> = {
+  zszt: ['01', '02', '03', '04'], gcgm: ['1', '2', '3'], htlx: ['01', '02', '03'], gwlx: ['01', '02', '03', '04', '05', '06', '07', '08'],
+  ztlx: ['1', '2'], xkzlx: ['01', '02'],
+};
+/** open dictionaries, filled from the platform (readSourceTruth) */
+const housingOpen = new Map<string, Set<string>>();
+const HOUSING_OPEN_OF: Record<string, string> = { zzlb: 't_dm_zzlb', zzxl: 't_dm_zzxl', zzdj: 't_dm_zzdj', zclb: 't_dm_zclb', zczy: 't_dm_zczy', khlb: 't_dm_khlb' };
+
+class HousingProblems extends Problems {
+  constructor(private readonly r: Row) {
+    super(r);
+  }
+  code(col: string, required: boolean) {
+    const v = this.r[col];
+    if (v == null || v === '') {
+      if (required) this.list.push(`${col} is missing`);
+      return;
+    }
+    const known = HOUSING_CLOSED[col] ?? [...(housingOpen.get(HOUSING_OPEN_OF[col]!) ?? [])];
+    if (!known.includes(String(v))) this.list.push(`${col} code ${JSON.stringify(v)} is not in its dictionary`);
+  }
+  clean(...cols: string[]) {
+    for (const c of cols) if (typeof this.r[c] === 'string' && /\uFFFD/.test(this.r[c] as string)) this.list.push(`${c} holds undecodable text`);
+  }
+  flag(...cols: string[]) {
+    for (const c of cols) if (this.r[c] !== '1' && this.r[c] !== '0') this.list.push(`${c} is not a flag 1/0 (${JSON.stringify(this.r[c])})`);
+  }
+  /** a reference of the platform: columns given must be well formed; `required` ones must name something */
+  housingRef(prefix: '' | 'jsdw' | 'fbf' | 'cbf', required: boolean): Ref | null {
+    const [cc, oc, mc] = prefix ? [`${prefix}tyshxydm`, `${prefix}zzjgdm`, `${prefix}mc`] : ['tyshxydm', 'zzjgdm', 'qymc'];
+    this.clean(mc);
+    const ref = this.ref(cc, oc, mc, !required);
+    return ref;
+  }
+}
+
+const housing = (table: string, kind: RecordKind, judge: (r: Row, p: HousingProblems) => Omit<Judged, 'kind' | 'id' | 'problem'>): TableRule => ({
+  table: `sim_housing.${table}`, kind, filter: `sfyx = '1'`, judge: (r, p) => judge(r, p as HousingProblems), problems: (r) => new HousingProblems(r),
+});
+const HOUSING: TableRule[] = [
+  housing('t_qy_zz', 'credential', (_r, p) => {
+    p.text('zzzsh');
+    p.clean('zzzsh');
+    const ref = p.housingRef('', true);
+    p.code('zzlb', false);
+    p.code('zzxl', false);
+    p.code('zzdj', false);
+    p.date('fzrq', true);
+    p.date('yxqz', true);
+    p.code('zszt', true);
+    return { required: ref ? [ref] : [] };
+  }),
+  housing('t_qy_xkz', 'credential', (_r, p) => {
+    p.code('xkzlx', true);
+    p.text('xkzh');
+    p.clean('xkzh', 'xklb', 'xkfw');
+    const ref = p.housingRef('', true);
+    p.date('fzrq', true);
+    p.date('yxqz', true);
+    p.code('zszt', true);
+    return { required: ref ? [ref] : [] };
+  }),
+  housing('t_ry_jbxx', 'person', (r, p) => {
+    p.idNumber('sfzh');
+    p.text('xm');
+    p.clean('xm', 'lxdh');
+    return { required: [], idNumber: nonEmpty(r.sfzh)?.trim().toUpperCase() };
+  }),
+  housing('t_ry_zc', 'credential', (_r, p) => {
+    p.text('zczsh');
+    p.clean('zczsh');
+    p.idNumber('sfzh');
+    p.code('zclb', true);
+    p.code('zczy', false);
+    const unit = p.housingRef('', false);
+    p.date('zcrq', true);
+    p.date('yxqz', true);
+    p.code('zszt', true);
+    return { required: unit ? [unit] : [] };
+  }),
+  housing('t_ry_aqkh', 'credential', (_r, p) => {
+    p.text('zsbh');
+    p.clean('zsbh');
+    p.idNumber('sfzh');
+    p.code('khlb', true);
+    const unit = p.housingRef('', false);
+    p.date('fzrq', true);
+    p.date('yxqz', true);
+    p.code('zszt', true);
+    return { required: unit ? [unit] : [] };
+  }),
+  housing('t_ry_gw', 'role', (_r, p) => {
+    p.idNumber('sfzh');
+    p.text('xm');
+    p.clean('xm');
+    const ref = p.housingRef('', true);
+    p.code('gwlx', true);
+    p.date('rzrq', true);
+    p.date('lzrq', true);
+    return { required: ref ? [ref] : [] };
+  }),
+  housing('t_xm', 'project', (_r, p) => {
+    p.text('xmbh', 'xmmc');
+    p.clean('xmbh', 'xmmc', 'sgxkzh');
+    const builder = p.housingRef('jsdw', true);
+    p.code('gcgm', true);
+    p.code('zzlb', true);
+    p.code('zzxl', true);
+    p.matches('xzqhdm', /^\d{6}$/, 'a 6-digit division code');
+    p.date('kgrq', true);
+    p.amount('ztz');
+    return { required: builder ? [builder] : [] };
+  }),
+  housing('t_ht', 'contract', (_r, p) => {
+    p.text('htbh', 'xmbh', 'cbfw');
+    p.clean('htbh', 'xmbh', 'sjhtbh', 'cbfw');
+    p.code('htlx', true);
+    const employer = p.housingRef('fbf', true);
+    const contractor = p.housingRef('cbf', true);
+    p.amount('htje', false);
+    p.flag('sfhztjg', 'sfqbfb', 'sfqdaqxy');
+    p.idNumber('xmjlsfzh', true);
+    p.date('qdrq');
+    return { required: [employer, contractor].filter((x): x is Ref => x !== null) };
+  }),
+  housing('t_hmd', 'list_entry', (r, p) => {
+    p.code('ztlx', true);
+    const person = r.ztlx === '2';
+    const ref = p.housingRef('', !person);
+    if (person && !r.sfzh) p.list.push('a person entry has no ID number');
+    p.idNumber('sfzh', true);
+    p.clean('xm');
+    p.text('lryy', 'rdyj', 'jdwh');
+    p.clean('lryy', 'rdyj', 'jdwh');
+    p.date('lrrq');
+    p.date('jzrq', true);
+    p.date('ycrq', true);
+    return { required: ref && !person ? [ref] : [] };
+  }),
+];
+
+const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT, emergency: EMERGENCY, housing: HOUSING };
 /** the systems this file can read and judge */
 export const READABLE_SOURCES = Object.keys(SYSTEMS);
 
@@ -490,10 +639,15 @@ async function judgeSource(client: pg.ClientBase, source: string): Promise<Judge
   const rules = SYSTEMS[source];
   if (!rules) throw new Error(`source-truth: no reader for source '${source}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
   const out: Judged[] = [];
+  if (source === 'housing') {
+    for (const dict of new Set(Object.values(HOUSING_OPEN_OF))) {
+      housingOpen.set(dict, new Set((await client.query<{ dm: string }>(`SELECT dm FROM sim_housing.${dict}`)).rows.map((r) => r.dm)));
+    }
+  }
   for (const rule of rules) {
-    const { rows } = await client.query<Row>(`SELECT * FROM ${rule.table} ORDER BY id`);
+    const { rows } = await client.query<Row>(`SELECT * FROM ${rule.table} ${rule.filter ? `WHERE ${rule.filter}` : ''} ORDER BY id`);
     for (const row of rows) {
-      const p = new Problems(row);
+      const p = rule.problems?.(row) ?? new Problems(row);
       const judged = rule.judge(row, p);
       out.push({ kind: rule.kind, id: String(row.id), problem: p.problem, ...judged });
     }
@@ -509,7 +663,9 @@ async function judgeSource(client: pg.ClientBase, source: string): Promise<Judge
 export async function readSourceTruth(
   departmentsUrl: string, sources: readonly string[], registryFrom: readonly string[] = sources,
 ): Promise<Map<string, SourceTruth>> {
-  const client = new pg.Client({ connectionString: departmentsUrl });
+  // DATE columns as the text they hold (the platform's dates are compared as written, not as instants)
+  const types = { getTypeParser: ((oid: number, format?: string) => (oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+  const client = new pg.Client({ connectionString: departmentsUrl, types });
   await client.connect();
   const judged = new Map<string, Judged[]>();
   try {
