@@ -92,7 +92,7 @@ describe('unified schema over the department systems', () => {
     expect(await hub.enterprisesInAllDepartments(1000)).toContain(rich);
     const r = await gql(hub.url, `query($c: ID!) { enterprise(creditCode: $c) { name } }`, { c: rich });
     richName = r.data.enterprise.name;
-    truth = await readSourceTruth(hub.departmentsUrl, READABLE_SOURCES, ['market']);
+    truth = await readSourceTruth({ departmentsDatabaseUrl: hub.departmentsUrl, dataDir: hub.dataDir }, READABLE_SOURCES, ['market']);
   });
   afterAll(async () => {
     await hub?.close();
@@ -210,7 +210,11 @@ describe('unified schema over the department systems', () => {
   }
 
   it('stores each department record once or quarantines it exactly as its own data calls for (unreadable, unlinkable)', async () => {
+    // the world's dirt gives every judgement something to find (an unreadable record; one naming an enterprise whose registration is unreadable)
+    const reasons = new Set([...truth.values()].flatMap((t) => [...t.quarantine.values()]));
+    expect([...reasons].sort()).toEqual(expect.arrayContaining(['PARSE_ERROR', 'UNLINKED']));
     for (const id of READABLE_SOURCES) {
+      expect([...truth.get(id)!.ids.values()].flat().length, id).toBeGreaterThan(0);
       const r = await reconcile(hub.ds, id, truth.get(id)!, { personKey: (n) => hub.vault.personKey(n) });
       expect(balanced(r), id).toEqual(perfect(r));
     }

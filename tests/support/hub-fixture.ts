@@ -16,6 +16,8 @@ export interface HubFixture extends HubWorld {
   logLines: string[];
   /** the department systems' own database (to read what they hold: tests/support/source-truth.ts) */
   departmentsUrl: string;
+  /** the systems' folder (消防's file drops) */
+  dataDir: string;
 }
 
 export async function startHubFixture(o: { enterprises?: number; seed?: number; timeoutMs?: number } = {}): Promise<HubFixture> {
@@ -39,6 +41,7 @@ export async function startHubFixture(o: { enterprises?: number; seed?: number; 
     ...world,
     logLines,
     departmentsUrl: depDb.url,
+    dataDir,
     async close() {
       await world.close();
       await hubDb.drop().catch(() => undefined);

@@ -9,6 +9,10 @@
  * normalised name) are written again here from DOMAIN.md, so a bug in the hub's copy shows up as a
  * difference instead of being reproduced.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import pg from 'pg';
 import type { RecordKind } from '../../src/domain/canonical.js';
 
@@ -595,7 +599,112 @@ const HOUSING: TableRule[] = [
   }),
 ];
 
-const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT, emergency: EMERGENCY, housing: HOUSING };
+/**
+ * 消防: a folder of daily CSV exports `<table>_<yyyyMMdd>[_<seq>].csv`, each complete once its `.done` marker
+ * is there; UTF-8 with BOM or GB18030; Chinese headers; dates yyyy/MM/dd (older files yyyy-MM-dd);
+ * 更新时间 yyyy-MM-dd HH:mm:ss; a record exported again later (a correction) replaces the earlier row.
+ */
+const FIRE_REF = ['统一社会信用代码', '组织机构代码', '单位名称'] as const;
+const FIRE_TABLES: Record<string, { kind: RecordKind; judge(r: Row, p: FireProblems): Omit<Judged, 'kind' | 'id' | 'problem'> }> = {
+  jdjc: {
+    kind: 'inspection',
+    judge(_r, p) {
+      const ref = p.ref(...FIRE_REF);
+      p.slashDate('检查日期');
+      p.text('检查类型');
+      p.oneOf('检查结果', ['合格', '发现隐患', '临时查封']);
+      p.oneOf('消防安全重点单位', ['是', '否'], true);
+      return { required: ref ? [ref] : [] };
+    },
+  },
+  xzcf: {
+    kind: 'penalty',
+    judge(_r, p) {
+      const ref = p.ref(...FIRE_REF);
+      p.text('决定书文号', '处罚种类', '违法事实');
+      p.slashDate('决定日期');
+      p.decimal('罚款金额(元)', true);
+      return { required: ref ? [ref] : [] };
+    },
+  },
+  hzsg: {
+    kind: 'accident',
+    judge(_r, p) {
+      const ref = p.ref(...FIRE_REF);
+      p.slashDate('起火日期');
+      p.oneOf('事故等级', ['特别重大', '重大', '较大', '一般']);
+      p.matches('死亡人数', /^\d+$/, 'a head count');
+      p.matches('重伤人数', /^\d+$/, 'a head count');
+      p.decimal('直接财产损失(万元)', false);
+      p.text('火灾概况');
+      p.oneOf('报告情况', ['迟报', '谎报', '瞒报'], true);
+      return { required: ref ? [ref] : [] };
+    },
+  },
+  sxmd: {
+    kind: 'list_entry',
+    judge(r, p) {
+      p.oneOf('主体类型', ['单位', '个人']);
+      const person = r['主体类型'] === '个人';
+      const ref = p.ref(...FIRE_REF, person);
+      p.idNumber('身份证件号码', !person);
+      p.text('列入事由', '列入依据', '认定文书编号');
+      p.slashDate('列入日期');
+      p.slashDate('届满日期', true);
+      p.slashDate('移出日期', true);
+      return { required: ref && !person ? [ref] : [] };
+    },
+  },
+};
+
+/** CSV cells are text, an empty cell is an empty value. */
+class FireProblems extends Problems {
+  constructor(r: Row) {
+    super(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : v])));
+  }
+  slashDate(col: string, optional = false) {
+    const v = this.row[col];
+    if (v == null && optional) return;
+    const m = typeof v === 'string' ? /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(v) : null;
+    if (!m || !realDate(`${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`)) this.list.push(`${col} is not a date yyyy/MM/dd (${JSON.stringify(v)})`);
+  }
+  decimal(col: string, optional: boolean) {
+    const v = this.row[col];
+    if (v == null && optional) return;
+    if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) this.list.push(`${col} is not a decimal (${JSON.stringify(v)})`);
+  }
+}
+
+function judgeFireFolder(folder: string): Judged[] {
+  const names = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+  const done = new Set(names.filter((n) => n.endsWith('.done')).map((n) => n.slice(0, -'.done'.length)));
+  const exportsInOrder = names
+    .map((n) => ({ n, m: /^([a-z]{4})_(\d{8})(?:_(\d{2,4}))?\.csv$/.exec(n) }))
+    .filter((x) => x.m && done.has(x.n) && FIRE_TABLES[x.m[1]!])
+    .map((x) => ({ name: x.n, prefix: x.m![1]!, order: `${x.m![2]}.${String(Number(x.m![3] ?? 0)).padStart(4, '0')}.${Object.keys(FIRE_TABLES).indexOf(x.m![1]!)}` }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+  const latest = new Map<string, Judged>();
+  for (const f of exportsInOrder) {
+    const bytes = fs.readFileSync(path.join(folder, f.name));
+    const text = bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? bytes.subarray(3).toString('utf8') : iconv.decode(bytes, 'gb18030');
+    const [header, ...rows] = parseCsv(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
+    const rule = FIRE_TABLES[f.prefix]!;
+    rows.forEach((fields, i) => {
+      const cells: Row = Object.fromEntries(header!.map((h, k) => [h, fields[k] ?? '']));
+      const id = (cells['记录编号'] as string) || `${f.name}#${i + 1}`;
+      const p = new FireProblems(cells);
+      if (fields.length !== header!.length) p.list.push(`row has ${fields.length} cells, the header ${header!.length}`);
+      if (typeof cells['更新时间'] !== 'string' || !realLocalTime(cells['更新时间'])) p.list.push('更新时间 is not a time');
+      const judged = rule.judge(cells, p);
+      // one record per (kind, id): a later export replaces it
+      latest.delete(`${rule.kind}:${id}`);
+      latest.set(`${rule.kind}:${id}`, { kind: rule.kind, id, problem: p.problem, ...judged });
+    });
+  }
+  return [...latest.values()];
+}
+
+const SYSTEMS: Record<string, TableRule[]> = { market: MARKET, transport: TRANSPORT, emergency: EMERGENCY, housing: HOUSING, fire: [] };
 /** the systems this file can read and judge */
 export const READABLE_SOURCES = Object.keys(SYSTEMS);
 
@@ -635,9 +744,13 @@ function push(m: Map<string, string[]>, k: string, v: string) {
 
 // ---------------------------------------------------------------- reading the systems
 
-async function judgeSource(client: pg.ClientBase, source: string): Promise<Judged[]> {
+async function judgeSource(client: pg.ClientBase, source: string, dataDir: string | undefined): Promise<Judged[]> {
   const rules = SYSTEMS[source];
   if (!rules) throw new Error(`source-truth: no reader for source '${source}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
+  if (source === 'fire') {
+    if (!dataDir) throw new Error('source-truth: the fire system is a folder: give the data directory');
+    return judgeFireFolder(path.resolve(dataDir, 'fire-drops'));
+  }
   const out: Judged[] = [];
   if (source === 'housing') {
     for (const dict of new Set(Object.values(HOUSING_OPEN_OF))) {
@@ -656,20 +769,22 @@ async function judgeSource(client: pg.ClientBase, source: string): Promise<Judge
 }
 
 /**
- * Reads `sources` from the departments database and judges every record. The registry the references
+ * Reads `sources` from their systems (the departments database; the fire folder under `dataDir`) and judges every record. The registry the references
  * link against is made of the readable enterprise registrations of `registryFrom` (default: the read
  * sources): the hub's enterprises, when those are the sources it synced.
  */
 export async function readSourceTruth(
-  departmentsUrl: string, sources: readonly string[], registryFrom: readonly string[] = sources,
+  systems: string | { departmentsDatabaseUrl: string; dataDir: string }, sources: readonly string[], registryFrom: readonly string[] = sources,
 ): Promise<Map<string, SourceTruth>> {
+  const departmentsUrl = typeof systems === 'string' ? systems : systems.departmentsDatabaseUrl;
+  const dataDir = typeof systems === 'string' ? undefined : systems.dataDir;
   // DATE columns as the text they hold (the platform's dates are compared as written, not as instants)
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
   const client = new pg.Client({ connectionString: departmentsUrl, types });
   await client.connect();
   const judged = new Map<string, Judged[]>();
   try {
-    for (const s of new Set([...sources, ...registryFrom])) judged.set(s, await judgeSource(client, s));
+    for (const s of new Set([...sources, ...registryFrom])) judged.set(s, await judgeSource(client, s, dataDir));
   } finally {
     await client.end();
   }
