@@ -2,7 +2,8 @@
  * Fault tests over real department sources (market: signed REST; transport: envelope REST), a generated
  * world, the resilient connectors and the sync engine into a real hub store. A source hangs, answers
  * 5xx for a while, or drops connections mid-stream; after the fault clears the store reconciles exactly
- * with what the source holds (per kind: stored + quarantined = source; nothing missing, nothing twice).
+ * with what the source holds: every record stored once or quarantined with the reason its own data calls
+ * for (tests/support/source-truth.ts), nothing missing, nothing twice, nothing in the wrong state.
  */
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
