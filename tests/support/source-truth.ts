@@ -4,7 +4,7 @@
  * documented wire format (connectors/<source>/mapping.ts headers, DOMAIN.md for the national identifiers),
  * and records whose enterprise reference matches no registered enterprise or several.
  *
- * Deliberately independent of the hub: no import from src/sync, src/domain or the connectors' mappings.
+ * Deliberately independent of the hub: no runtime import from src/sync, src/domain or the connectors' mappings.
  * The identifier checks, name normalisation and linking order (credit code → organisation code →
  * normalised name) are written again here from DOMAIN.md, so a bug in the hub's copy shows up as a
  * difference instead of being reproduced.
