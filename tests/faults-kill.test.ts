@@ -12,12 +12,11 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSources, readSourceConfigs } from '../connectors/registry.js';
 import type { SimulatorEnv } from '../connectors/types.js';
-import type { RecordKind } from '../src/domain/canonical.js';
 import { generateInto } from '../src/generator/generate.js';
 import { openStore } from '../src/store/data-source.js';
 import { createTestDatabase } from './support/db.js';
 import { eventually, spawnHub, writeConnectorsConfig } from './support/hub-process.js';
-import { balanced, perfect, reconcile, sourceIds } from './support/reconcile.js';
+import { accounted as accountedFor, balanced, contradictions, perfect, readSourceTruth, reconcile, type SourceTruth } from './support/reconcile.js';
 
 const WORLD = { enterprises: 300, seed: 4242, today: '2026-11-23' };
 // small pages: many batches, so the kill lands in the middle of the run
@@ -30,9 +29,9 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
   let depDb: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataDir: string;
   let ds: DataSource;
-  let expected: Map<RecordKind, string[]>;
+  let expected: SourceTruth;
   let env: Record<string, string>;
-  const total = () => [...expected.values()].reduce((n, ids) => n + ids.length, 0);
+  const total = () => [...expected.ids.values()].reduce((n, ids) => n + ids.length, 0);
   const runs = async () => (await ds.query(`SELECT id, status, records_read, watermark_from, watermark_to, error FROM sync_run ORDER BY id`)) as RunRow[];
 
   beforeAll(async () => {
@@ -42,7 +41,7 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
     const simEnv: SimulatorEnv = { departmentsDatabaseUrl: depDb.url, dataDir, port: 0, host: '127.0.0.1' };
     const loaded = await loadSources(readSourceConfigs().filter((c) => c.id === 'market'));
     await generateInto(simEnv, WORLD, loaded.map((l) => l.source));
-    expected = sourceIds(WORLD, 'MARKET');
+    expected = (await readSourceTruth(depDb.url, ['market'])).get('market')!;
     ds = await openStore(hubDb.url);
     env = {
       DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dataDir, HUB_SIMULATORS: 'true',
@@ -92,9 +91,9 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
     expect(watermark).toBe(dead!.watermark_to);
     // the rows stored are exactly the records of the committed batches (the open batch rolled back)
     const partial = await reconcile(ds, 'market', expected);
-    const accounted = Object.values(partial).reduce((n, k) => n + k.stored + k.quarantined, 0);
-    expect(accounted).toBe(dead!.records_read);
+    expect(accountedFor(partial)).toBe(dead!.records_read);
     expect(Object.values(partial).flatMap((k) => k.extra)).toEqual([]);
+    expect(contradictions(partial)).toEqual([]);
 
     // the session holding the advisory lock died with the process; the restarted sync gets the lock
     // (larger pages now: the keyset watermark does not depend on the page size)

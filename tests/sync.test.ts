@@ -23,6 +23,7 @@ import { createHubServer, type HubServer } from '../src/server/app.js';
 import { TEST_JWT_SECRET, mintToken } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
 import { ThrowawayHubs } from './support/throwaway-hubs.js';
+import { balanced, perfect, readSourceTruth, reconcile, type SourceTruth } from './support/reconcile.js';
 import { gql, registerToken } from './support/graphql-client.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -116,6 +117,12 @@ describe('sync engine over the market simulator', () => {
   const runRow = async (ds: DataSource, id: number | null) => (await ds.query(`SELECT * FROM sync_run WHERE id = $1`, [id]))[0];
   const watermark = async (ds: DataSource) => (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = 'market'`))[0]?.watermark ?? null;
   const figuresAddUp = (r: SyncRunResult) => expect(r.read).toBe(r.written + r.unchanged + r.quarantined);
+  /** what the market system holds, each record judged from its own data (tests/support/source-truth.ts) */
+  let truth: SourceTruth;
+  async function expectReconciled(ds: DataSource) {
+    const r = await reconcile(ds, 'market', truth);
+    expect(balanced(r)).toEqual(perfect(r));
+  }
 
   beforeAll(async () => {
     depts = await createTestDatabase('syncdepts');
@@ -125,6 +132,7 @@ describe('sync engine over the market simulator', () => {
       yield ITEMS;
     })());
     sim = await marketSource.simulator.start(env);
+    truth = (await readSourceTruth(depts.url, ['market'])).get('market')!;
   });
   afterAll(async () => {
     await server?.close();
@@ -157,6 +165,9 @@ describe('sync engine over the market simulator', () => {
     const q: { source_record_id: string; reason_code: string; reason: string; candidates: { creditCode: string }[]; raw: { id: string } }[] =
       await main.ds.query(`SELECT * FROM quarantined_record WHERE resolved_at IS NULL ORDER BY source_record_id`);
     expect(Object.fromEntries(q.map((x) => [x.source_record_id, x.reason_code]))).toEqual(QUARANTINED);
+    // the source-data judgement the other tests reconcile with agrees with the rules written out above
+    expect(Object.fromEntries([...truth.quarantine].map(([k, code]) => [k.split(':')[1], code]))).toEqual(QUARANTINED);
+    await expectReconciled(main.ds);
     const byId = Object.fromEntries(q.map((x) => [x.source_record_id, x]));
     expect(byId['ENT-0004']!.reason).toMatch(/./);
     expect(byId['ENT-0004']!.raw.id).toBe('ENT-0004');
@@ -243,8 +254,7 @@ describe('sync engine over the market simulator', () => {
     // reconcile against the source: every record read exactly once over the two runs
     expect(cut!.read + resumed!.read).toBe(ITEMS.length);
     expect(await storedCounts(hub.ds)).toEqual(STORED);
-    const [{ n }] = await hub.ds.query(`SELECT count(*)::int AS n FROM quarantined_record WHERE resolved_at IS NULL`);
-    expect(n).toBe(Object.keys(QUARANTINED).length);
+    await expectReconciled(hub.ds);
   });
 
   it('a large sync (reading ahead) cut mid-stream also resumes with nothing lost or duplicated', async () => {
@@ -261,6 +271,7 @@ describe('sync engine over the market simulator', () => {
     expect(resumed).toMatchObject({ status: 'SUCCEEDED', watermarkFrom: cut!.watermarkTo });
     expect(cut!.read + resumed!.read).toBe(ITEMS.length);
     expect(await storedCounts(hub.ds)).toEqual(STORED);
+    await expectReconciled(hub.ds);
   });
 
   it('a RUNNING run left by a killed process is marked ABORTED at the next run', async () => {

@@ -14,6 +14,10 @@ import { startHubWorld, type HubWorld } from './hub-world.js';
 export interface HubFixture extends HubWorld {
   /** JSON log lines the hub wrote (for asserting what was logged) */
   logLines: string[];
+  /** the department systems' own database (to read what they hold: tests/support/source-truth.ts) */
+  departmentsUrl: string;
+  /** the systems' folder (消防's file drops) */
+  dataDir: string;
 }
 
 export async function startHubFixture(o: { enterprises?: number; seed?: number; timeoutMs?: number } = {}): Promise<HubFixture> {
@@ -36,6 +40,8 @@ export async function startHubFixture(o: { enterprises?: number; seed?: number; 
   return {
     ...world,
     logLines,
+    departmentsUrl: depDb.url,
+    dataDir,
     async close() {
       await world.close();
       await hubDb.drop().catch(() => undefined);
