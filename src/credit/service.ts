@@ -516,6 +516,16 @@ export class JointPunishmentService {
     return { version: v.version, measures };
   }
 
+  /** The check's policy data (registration statuses, lists following persons), in one statement so the version matches the rows. */
+  async policy(): Promise<{ version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }> {
+    const [row]: { version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }[] = await this.ds.query(
+      `SELECT (SELECT max(version)::int FROM check_policy_version) AS version,
+              (SELECT coalesce(json_agg(s ORDER BY s.status), '[]') FROM registration_status_policy s) AS statuses,
+              (SELECT coalesce(json_agg(p ORDER BY p.list), '[]') FROM list_person_policy p) AS follows`,
+    );
+    return row!;
+  }
+
   /** Each connector's last successful sync, and whether it is older than the configured maximum. */
   async freshness(): Promise<Freshness[]> {
     // one index probe per connector (sync_run grows by every scheduled run)
