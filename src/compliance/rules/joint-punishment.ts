@@ -33,7 +33,8 @@ export const blacklistedPartyRule: Rule = {
           source: h.source,
           sourceRecordId: h.entryId,
           kind: 'list_entry',
-          description: `${h.list} ${h.decisionNumber}: ${h.reason}${h.personName ? `（${h.subject} ${h.personName}）` : ''}`,
+          description: `${h.list} ${h.decisionNumber}: ${h.reason}${h.personName ? `（${h.subject} ${h.personName}）` : ''}`
+            + (h.listedEnterprise ? `（名单随人：${h.listedEnterprise.name} ${h.listedEnterprise.creditCode}）` : ''),
         })),
         { department: null, source: 'joint_punishment_check', sourceRecordId: r.checkId, kind: 'joint_punishment_check', description: `decision ${r.decision}` },
       ],
