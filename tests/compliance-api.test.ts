@@ -76,7 +76,9 @@ describe('projectCheck over HTTP', () => {
     const c = r.data.projectCheck;
     expect(c.status).toBe('OK');
     expect(c.findings).toEqual([]);
-    expect(c.policyVersion).toBe(1);
+    // the current version of the policy data (each migration that changes it adds one)
+    const [{ v }] = await ds.query(`SELECT max(version)::int AS v FROM compliance_policy_version`);
+    expect(c.policyVersion).toBe(v);
     expect(c.tree.map((n: { kind: string; depth: number; status: string; contract: { provenance: { source: string } } }) => [n.kind, n.depth, n.status, n.contract.provenance.source])).toEqual([
       ['GENERAL', 1, 'OK', 'housing'], ['PROFESSIONAL_SUBCONTRACT', 2, 'OK', 'housing'], ['LABOUR_SUBCONTRACT', 3, 'OK', 'housing'],
     ]);
@@ -204,5 +206,45 @@ describe('enterpriseComplianceCheck and projects over HTTP', () => {
     expect(all).toContain(projectOf('project.clean'));
     const byContractor = await gql(url, P, { where: { contractorCreditCode: code('contractor.gcGrade3') } }, officer);
     expect(byContractor.data.projects.nodes.map((n: { projectCode: string }) => n.projectCode)).toEqual([projectOf('project.gradeTooLow')]);
+  });
+});
+
+/** Issue 18.6: the thresholds and the blacklist lists are policy data with their legal basis. */
+describe('compliancePolicy over HTTP', () => {
+  const Q = `{ compliancePolicy { version settings { key value description legalBasis } blacklistLists { list legalBasis } } }`;
+  const E = `query($code: ID!) { enterpriseComplianceCheck(creditCode: $code) { findings { ruleId severity messageZh evidence { kind sourceRecordId description } } } }`;
+
+  it('shows the settings and the blacklist lists as stored, each with its basis, at the current version', async () => {
+    const r = await gql(url, Q, {}, officer);
+    expect(r.errors).toBeUndefined();
+    const p = r.data.compliancePolicy as { version: number; settings: { key: string; value: string; legalBasis: string | null }[]; blacklistLists: { list: string; legalBasis: string }[] };
+    const [{ v }] = await ds.query(`SELECT max(version)::int AS v FROM compliance_policy_version`);
+    expect(p.version).toBe(v);
+    const depth = p.settings.find((x) => x.key === 'max_chain_depth')!;
+    const [{ value }] = await ds.query(`SELECT value FROM compliance_setting WHERE key = 'max_chain_depth'`);
+    expect(JSON.parse(depth.value)).toBe(value);
+    // 000 (十四) names 层层转包
+    expect(depth.legalBasis).toContain('（十四）');
+    // 经营异常名录 is a notice, not a blacklist; the five blacklists and the principal ban are
+    expect(p.blacklistLists.map((x) => x.list).sort()).toEqual(['CONSTRUCTION_BLACKLIST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN', 'SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'TRANSPORT_DISHONEST']);
+    for (const x of p.blacklistLists) expect(x.legalBasis, x.list).toMatch(/《.+》/);
+  });
+
+  it('an enterprise only on the abnormal-operation list is not a blacklisted party; one on the construction blacklist is', async () => {
+    const abnormal = await gql(url, E, { code: code('list.ABNORMAL_OPERATION') }, officer);
+    expect(abnormal.errors).toBeUndefined();
+    expect(abnormal.data.enterpriseComplianceCheck.findings.map((f: { ruleId: string }) => f.ruleId)).not.toContain('BLACKLISTED_PARTY');
+    const black = await gql(url, E, { code: code('list.CONSTRUCTION_BLACKLIST') }, officer);
+    expect(black.data.enterpriseComplianceCheck.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('BLACKLISTED_PARTY');
+  });
+
+  it("a party whose legal representative a serious-dishonesty listing followed is a blacklisted party, the evidence naming the listed enterprise", async () => {
+    const r = await gql(url, E, { code: code('follow.applicant') }, officer);
+    expect(r.errors).toBeUndefined();
+    const f = r.data.enterpriseComplianceCheck.findings.find((x: { ruleId: string }) => x.ruleId === 'BLACKLISTED_PARTY');
+    expect(f).toBeDefined();
+    const entries = f.evidence.filter((x: { kind: string }) => x.kind === 'list_entry');
+    expect(entries.length).toBe(2);
+    for (const x of entries) expect(x.description).toContain(index.enterprises['follow.listed']!.name);
   });
 });

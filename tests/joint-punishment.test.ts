@@ -18,9 +18,10 @@ import { TEST_JWT_SECRET, bearer } from './support/auth.js';
 import { authHeaders, gql } from './support/graphql-client.js';
 
 const CHECK = `
-  checkId checkedAt matter asOf decision summary catalogueVersion printUrl caseNumber office checkedByName feedbackStatus
+  checkId checkedAt matter asOf decision summary catalogueVersion policyVersion statusBasis printUrl caseNumber office checkedByName feedbackStatus
   enterprise { creditCode name status industryCode }
-  hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope }
+  hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope
+    listedEnterprise { creditCode name role legalBasis } }
   measures { code text applyingDepartment effect mandatory legalBasis triggeredBy }
   personsChecked { idNumber name roles }
   sources { source department lastSyncedAt stale }
@@ -38,9 +39,11 @@ const LISTS = Object.keys(LIST_DEPARTMENT);
 interface Hit {
   entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string;
   startDate: string; endDate: string | null; subject: string; personName: string | null; personIdNumber: string | null; banScope: string | null;
+  listedEnterprise: { creditCode: string; name: string; role: string; legalBasis: string } | null;
 }
 interface Check {
   checkId: string; checkedAt: string; matter: string; asOf: string; decision: 'PASS' | 'RESTRICT' | 'DENY'; summary: string; catalogueVersion: number; printUrl: string; feedbackStatus: string;
+  policyVersion: number | null; statusBasis: string | null;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: Hit[];
   measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string; triggeredBy: string[] }[];
@@ -239,6 +242,172 @@ describe('bans on persons (000 (三), 003 (十))', () => {
     expect(c.hits.map((h) => [h.list, h.subject, h.personIdNumber])).toEqual([['PRINCIPAL_BAN', 'NAMED_PERSON', maskIdNumber(person.idNumber)]]);
     expect(c.personsChecked.find((p) => p.roles.includes('NAMED_PERSON'))).toMatchObject({ idNumber: maskIdNumber(person.idNumber), name: person.name });
     expect(c.decision).toBe('DENY');
+  });
+});
+
+/**
+ * Issue 18.1: the memoranda target the listed enterprise and its legal representative and principal
+ * (发改财金〔2016〕1001号; 企业信息公示暂行条例 第十七条). The persons followed are those who held the role on
+ * the listing day; an entry not in force follows nobody; which lists follow is policy data (list_person_policy).
+ */
+describe('a listing follows its people', () => {
+  const followBasis = async (list: string): Promise<string> =>
+    ((await hub.ds.query(`SELECT legal_basis FROM list_person_policy WHERE list = $1`, [list])) as { legal_basis: string }[])[0]!.legal_basis;
+  /** The decision the catalogue's effects give (DENY beats RESTRICT; none: PASS). */
+  async function decisionOf(codes: string[]): Promise<string> {
+    const effects: { effect: string }[] = await hub.ds.query(`SELECT effect FROM measure WHERE code = ANY($1)`, [codes]);
+    return effects.some((e) => e.effect === 'DENY') ? 'DENY' : effects.length ? 'RESTRICT' : 'PASS';
+  }
+  /** The planted role records of a scenario enterprise (the generator's truth). */
+  function plantedRoles(key: string) {
+    const e = sc.enterprises[key]!;
+    const p = worldParams({ enterprises: sc.size, seed: sc.seed, today: sc.today });
+    return worldSlice(p, e.index, e.index + 1).flatMap((i) => (i.record.kind === 'role' ? [i.record] : []));
+  }
+
+  it("a serious-dishonesty listing hits the enterprise its legal representative and principal also run, naming the listed enterprise; the person measures apply", async () => {
+    const [planted] = plantedEntries('follow.listed');
+    expect(planted).toMatchObject({ list: 'SERIOUS_ILLEGAL_DISHONEST', subjectType: 'ENTERPRISE' });
+    const lr = sc.persons['follow.legalRep']!;
+    const pr = sc.persons['follow.principal']!;
+    const listed = { creditCode: code('follow.listed'), name: sc.enterprises['follow.listed']!.name, legalBasis: await followBasis('SERIOUS_ILLEGAL_DISHONEST') };
+    for (const matter of ['PRINCIPAL_APPOINTMENT', 'PUBLIC_BIDDING']) {
+      const c = await run({ creditCode: code('follow.applicant'), matter });
+      const common = { list: 'SERIOUS_ILLEGAL_DISHONEST', department: 'MARKET', decisionNumber: planted!.decisionNumber, startDate: planted!.startDate, endDate: planted!.endDate, reason: planted!.reason };
+      expect(c.hits).toEqual([
+        expect.objectContaining({ ...common, subject: 'LEGAL_REPRESENTATIVE', personName: lr.name, personIdNumber: maskIdNumber(lr.idNumber), listedEnterprise: { ...listed, role: 'LEGAL_REPRESENTATIVE' } }),
+        expect.objectContaining({ ...common, subject: 'PRINCIPAL', personName: pr.name, personIdNumber: maskIdNumber(pr.idNumber), listedEnterprise: { ...listed, role: 'PRINCIPAL' } }),
+      ]);
+      // the measures for persons (not those for enterprises) of this list and matter
+      const expected = await catalogueCodes('SERIOUS_ILLEGAL_DISHONEST', matter, 'PERSON');
+      expect(c.measures.map((m) => m.code).sort()).toEqual(expected);
+      for (const m of c.measures) expect(m.triggeredBy).toEqual([c.hits[0]!.entryId]);
+      expect(c.decision).toBe(await decisionOf(expected));
+    }
+    // 企业信息公示暂行条例 第十七条: the person may not be legal representative or principal of another enterprise
+    expect(await catalogueCodes('SERIOUS_ILLEGAL_DISHONEST', 'PRINCIPAL_APPOINTMENT', 'PERSON')).not.toEqual([]);
+  });
+
+  it("a safety-dishonesty listing follows its legal representative into the principal's seat of another enterprise", async () => {
+    const person = sc.persons['follow.safetyLegalRep']!;
+    const c = await run({ creditCode: code('follow.safety.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
+    expect(c.hits).toHaveLength(1);
+    expect(c.hits[0]).toMatchObject({
+      list: 'SAFETY_DISHONEST', department: 'EMERGENCY', subject: 'PRINCIPAL', personIdNumber: maskIdNumber(person.idNumber), decisionNumber: plantedEntries('list.SAFETY_DISHONEST')[0]!.decisionNumber,
+      listedEnterprise: { creditCode: code('list.SAFETY_DISHONEST'), name: sc.enterprises['list.SAFETY_DISHONEST']!.name, role: 'LEGAL_REPRESENTATIVE', legalBasis: await followBasis('SAFETY_DISHONEST') },
+    });
+    const expected = await catalogueCodes('SAFETY_DISHONEST', 'PRINCIPAL_APPOINTMENT', 'PERSON');
+    expect(c.measures.map((m) => m.code).sort()).toEqual(expected);
+    expect(c.decision).toBe(await decisionOf(expected));
+  });
+
+  it('the listed enterprise itself is hit once, as the enterprise', async () => {
+    const c = await run({ creditCode: code('follow.listed'), matter: 'PUBLIC_BIDDING' });
+    expect(c.hits.map((h) => [h.subject, h.listedEnterprise])).toEqual([['ENTERPRISE', null]]);
+  });
+
+  it('a check as of the day before the listing does not hit', async () => {
+    const [planted] = plantedEntries('follow.listed');
+    const c = await run({ creditCode: code('follow.applicant'), matter: 'PRINCIPAL_APPOINTMENT', asOf: addDays(planted!.startDate, -1) });
+    expect(c.hits).toEqual([]);
+    expect(c.decision).toBe('PASS');
+  });
+
+  it('does not follow a legal representative who left before the listing', async () => {
+    const person = sc.persons['follow.formerRep']!;
+    // the generator's truth: the person's term at the listed enterprise ended before its listing started
+    const [listing] = plantedEntries('follow.formerRep.listed');
+    const former = plantedRoles('follow.formerRep.listed').filter((r) => r.idNumber === person.idNumber);
+    expect(former).toHaveLength(1);
+    expect(former[0]!.until! < listing!.startDate).toBe(true);
+    const c = await run({ creditCode: code('follow.formerRep.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
+    expect(c.personsChecked.find((p) => p.idNumber === maskIdNumber(person.idNumber))?.roles).toContain('LEGAL_REPRESENTATIVE');
+    expect(c.hits).toEqual([]);
+    expect(c.decision).toBe('PASS');
+    // the listed enterprise itself is listed all the same
+    expect((await run({ creditCode: code('follow.formerRep.listed'), matter: 'PRINCIPAL_APPOINTMENT' })).hits.map((h) => h.subject)).toEqual(['ENTERPRISE']);
+  });
+
+  it("does not follow from an expired listing, nor from a list that does not follow its people (经营异常名录)", async () => {
+    for (const [applicant, person, listed] of [['follow.expired.applicant', 'follow.expiredLegalRep', 'list.expired'], ['follow.notFollowing.applicant', 'follow.abnormalLegalRep', 'list.ABNORMAL_OPERATION']] as const) {
+      const who = sc.persons[person]!;
+      const c = await run({ creditCode: code(applicant), matter: 'PRINCIPAL_APPOINTMENT' });
+      expect(c.personsChecked.find((p) => p.idNumber === maskIdNumber(who.idNumber))?.roles, applicant).toContain('LEGAL_REPRESENTATIVE');
+      expect(c.hits, applicant).toEqual([]);
+      expect(c.decision, applicant).toBe('PASS');
+      expect(plantedEntries(listed), listed).toHaveLength(1);
+    }
+    expect(((await hub.ds.query(`SELECT list FROM list_person_policy WHERE list = 'ABNORMAL_OPERATION'`)) as unknown[]).length).toBe(0);
+  });
+
+  it('which lists follow is data: with the serious-dishonesty row taken out, the listing no longer follows', async () => {
+    // TypeORM answers a DELETE … RETURNING with [rows, count]
+    const [[row]] = await hub.ds.query(`DELETE FROM list_person_policy WHERE list = 'SERIOUS_ILLEGAL_DISHONEST' RETURNING *`);
+    try {
+      const c = await run({ creditCode: code('follow.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
+      expect(c.hits).toEqual([]);
+    } finally {
+      await hub.ds.query(`INSERT INTO list_person_policy (list, follows_roles, applicant_roles, legal_basis) VALUES ($1,$2,$3,$4)`,
+        [row.list, row.follows_roles, row.applicant_roles, row.legal_basis]);
+    }
+  });
+
+  it('a five-year ban follows the banned person to another enterprise where they are principal (a person entry, no listed enterprise)', async () => {
+    const person = sc.persons['ban.fiveYear']!;
+    const c = await run({ creditCode: code('ban.fiveYear.elsewhere'), matter: 'PUBLIC_BIDDING' });
+    expect(c.hits).toHaveLength(1);
+    expect(c.hits[0]).toMatchObject({ list: 'PRINCIPAL_BAN', subject: 'PRINCIPAL', personIdNumber: maskIdNumber(person.idNumber), banScope: 'ALL_UNITS', listedEnterprise: null });
+    const expected = await catalogueCodes('PRINCIPAL_BAN', 'PUBLIC_BIDDING', 'PERSON', 'ALL_UNITS');
+    expect(c.measures.map((m) => m.code).sort()).toEqual(expected);
+    expect(c.decision).toBe(await decisionOf(expected));
+  });
+
+  it('the printed record says which listed enterprise the hit came from, and why', async () => {
+    const c = await run({ creditCode: code('follow.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
+    const html = await (await fetch(`${hub.url}${c.printUrl}`, { headers: officer })).text();
+    for (const s of ['名单随人', sc.enterprises['follow.listed']!.name, code('follow.listed'), '企业信息公示暂行条例']) expect(html, s).toContain(s);
+  });
+});
+
+describe('the check policy is data with its legal basis (issue 18.6)', () => {
+  const POLICY = `{ jointPunishmentPolicy { version registrationStatuses { status decision legalBasis } listsFollowingPersons { list followsRoles applicantRoles legalBasis } } }`;
+  it('is shown in the API, as stored, with its version', async () => {
+    const r = await gql<{ jointPunishmentPolicy: { version: number; registrationStatuses: { status: string; decision: string; legalBasis: string }[]; listsFollowingPersons: { list: string; legalBasis: string }[] } }>(hub.url, POLICY, {}, officer);
+    expect(r.errors).toBeUndefined();
+    const p = r.data!.jointPunishmentPolicy;
+    const [{ v }] = await hub.ds.query(`SELECT max(version)::int AS v FROM check_policy_version`);
+    expect(p.version).toBe(v);
+    // 吊销 and 注销 deny (DOMAIN.md capability 1), each with a basis
+    expect(p.registrationStatuses.map((x) => [x.status, x.decision])).toEqual([['CANCELLED', 'DENY'], ['REVOKED', 'DENY']]);
+    for (const x of p.registrationStatuses) expect(x.legalBasis).toMatch(/《.+》第.+条/);
+    // the two memoranda that target the enterprise's persons (DOMAIN.md; issue 18.1)
+    expect(p.listsFollowingPersons.map((x) => x.list)).toEqual(['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST']);
+    expect(p.listsFollowingPersons[0]!.legalBasis).toContain('发改财金〔2016〕1001号');
+  });
+
+  it('a revoked enterprise is denied on the stored basis, which the check and its printed record name', async () => {
+    const [{ legal_basis: basis }] = await hub.ds.query(`SELECT legal_basis FROM registration_status_policy WHERE status = 'REVOKED'`);
+    const c = await run({ creditCode: code('enterprise.revoked'), matter: 'PUBLIC_BIDDING' });
+    expect(c.decision).toBe('DENY');
+    expect(c.statusBasis).toBe(basis);
+    const [{ v }] = await hub.ds.query(`SELECT max(version)::int AS v FROM check_policy_version`);
+    expect(c.policyVersion).toBe(v);
+    const html = await (await fetch(`${hub.url}${c.printUrl}`, { headers: officer })).text();
+    expect(html).toContain(basis);
+    // an active enterprise's decision is not the status's
+    expect((await run({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' })).statusBasis).toBeNull();
+  });
+
+  it('with the status row taken out, a revoked enterprise without hits is no longer denied for its status', async () => {
+    const [[row]] = await hub.ds.query(`DELETE FROM registration_status_policy WHERE status = 'REVOKED' RETURNING *`);
+    try {
+      const c = await run({ creditCode: code('enterprise.revoked'), matter: 'PUBLIC_BIDDING' });
+      expect(c.hits).toEqual([]);
+      expect(c.decision).toBe('PASS');
+      expect(c.statusBasis).toBeNull();
+    } finally {
+      await hub.ds.query(`INSERT INTO registration_status_policy (status, decision, legal_basis) VALUES ($1,$2,$3)`, [row.status, row.decision, row.legal_basis]);
+    }
   });
 });
 

@@ -91,7 +91,11 @@ export interface EnterpriseFacts {
 export interface JointPunishmentOutcome {
   checkId: string;
   decision: string;
-  hits: { entryId: string; source: string; list: string; department: string; reason: string; decisionNumber: string; subject: string; personName: string | null }[];
+  hits: {
+    entryId: string; source: string; list: string; department: string; reason: string; decisionNumber: string; subject: string; personName: string | null;
+    /** 名单随人: the listed enterprise the entry belongs to, when it followed the person here */
+    listedEnterprise?: { creditCode: string; name: string } | null;
+  }[];
 }
 
 export interface Facts {

@@ -1,4 +1,4 @@
-/** The compliance policy (tables seeded by migration 1732600000000, versioned), loaded once per check or bulk run. */
+/** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
 import type { DataSource } from 'typeorm';
 import type { IndustryPolicy } from './model.js';
 
@@ -15,6 +15,10 @@ export interface Policy {
   engineerMinRatio: number;
   engineerMinGrades: readonly string[];
   jointPunishmentMatter: string;
+  /** lists that make a party "on a blacklist" (BLACKLISTED_PARTY), with their legal basis */
+  blacklistLists: ReadonlyMap<string, string>;
+  /** every setting as stored, with its legal basis (what the API shows) */
+  settings: readonly { key: string; value: unknown; description: string; legalBasis: string | null }[];
 }
 
 /** 施工劳务 has no grade: the table keys it as 不分等级. */
@@ -42,12 +46,13 @@ export function industryOf(p: Policy, industryCode: string): IndustryPolicy | nu
 }
 
 export async function loadPolicy(ds: DataSource): Promise<Policy> {
-  const [[v], grades, levels, industries, settings] = await Promise.all([
+  const [[v], grades, levels, industries, settings, blacklists] = await Promise.all([
     ds.query(`SELECT max(version)::int AS version FROM compliance_policy_version`),
     ds.query(`SELECT category, grade, scale FROM qualification_grade_scale`),
     ds.query(`SELECT level, scale FROM constructor_level_scale`),
     ds.query(`SELECT * FROM high_risk_industry ORDER BY industry`),
-    ds.query(`SELECT key, value FROM compliance_setting`),
+    ds.query(`SELECT key, value, description, legal_basis FROM compliance_setting ORDER BY key`),
+    ds.query(`SELECT list, legal_basis FROM blacklist_list ORDER BY list`) as Promise<{ list: string; legal_basis: string }[]>,
   ]);
   const specialties: { sequence: string; specialty: string }[] = await ds.query(`SELECT sequence, specialty FROM constructor_specialty`);
   const group = (rows: { k: string; scale: string }[]) => {
@@ -75,5 +80,8 @@ export async function loadPolicy(ds: DataSource): Promise<Policy> {
     engineerMinRatio: Number(s.get('engineer_min_ratio') ?? 0.15),
     engineerMinGrades: (s.get('engineer_min_grades') as string[] | undefined) ?? ['中级', '高级'],
     jointPunishmentMatter: String(s.get('joint_punishment_matter') ?? 'PUBLIC_BIDDING'),
+    blacklistLists: new Map(blacklists.map((r) => [r.list, r.legal_basis])),
+    settings: (settings as { key: string; value: unknown; description: string; legal_basis: string | null }[])
+      .map((r) => ({ key: r.key, value: r.value, description: r.description, legalBasis: r.legal_basis })),
   };
 }

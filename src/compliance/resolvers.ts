@@ -13,6 +13,14 @@ export const complianceResolvers: Resolvers = {
     contractCheck: (_p, { input }, ctx) => service(ctx).contractCheck(input),
     enterpriseComplianceCheck: (_p, { creditCode, industry, asOf }, ctx) => service(ctx).enterpriseCheck(creditCode, industry ?? null, asOf ?? null),
     complianceRules: (_p, _a, ctx) => service(ctx).rules(),
+    compliancePolicy: async (_p, _a, ctx) => {
+      const p = await service(ctx).policy();
+      return {
+        version: p.version,
+        settings: p.settings.map((x) => ({ ...x, value: JSON.stringify(x.value) })),
+        blacklistLists: [...p.blacklistLists].map(([list, legalBasis]) => ({ list: list as never, legalBasis })),
+      };
+    },
     projects: async (_p, { first, after, where }, ctx) => {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
       const w = {

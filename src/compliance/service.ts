@@ -267,6 +267,7 @@ export class ComplianceService {
           hits: a.hits.map((h) => ({
             entryId: h.entryId, source: sourceOf(h.entryId, h.department), list: h.list, department: h.department, reason: h.reason,
             decisionNumber: h.decisionNumber, subject: h.subject, personName: h.personName,
+            listedEnterprise: h.listedEnterprise ? { creditCode: h.listedEnterprise.creditCode, name: h.listedEnterprise.name } : null,
           })),
         });
       }

@@ -40,6 +40,12 @@ function schemas() {
     personName: nullableStr('命中人员姓名'),
     personIdNumber: nullableStr('命中人员身份证号（脱敏）'),
     banScope: nullableStr('从业禁止范围 ALL_UNITS / INDUSTRY'),
+    listedEnterprise: {
+      ...object('名单随人：该名单记录属于另一家企业，命中人员在其被列入时担任法定代表人或主要负责人（null：非此情形）', {
+        creditCode: str('被列入企业统一社会信用代码'), name: str('被列入企业名称'), role: str('该人员在被列入企业的身份', { enum: SUBJECTS }), legalBasis: str('名单随人的法律依据'),
+      }),
+      type: ['object', 'null'],
+    },
   });
   const measure = object('适用措施 A catalogue measure that applies', {
     code: str('措施编号'),
@@ -69,6 +75,8 @@ function schemas() {
     decision: str('核查结论', { enum: ['PASS', 'RESTRICT', 'DENY'] }),
     summary: str('结论理由'),
     catalogueVersion: { type: 'integer', description: '措施清单版本' },
+    policyVersion: { type: ['integer', 'null'], description: '核查规则版本（登记状态、名单随人；null：早于该版本的记录）' },
+    statusBasis: nullableStr('登记状态（吊销/注销）决定结论时的法律依据'),
     printUrl: str('打印页地址'),
     caseNumber: nullableStr('申请事项编号'),
     office: nullableStr('办理机构'),

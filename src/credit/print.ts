@@ -8,8 +8,13 @@ interface PrintableCheck {
   decision: string;
   summary: string;
   catalogueVersion: number;
+  policyVersion?: number | null;
+  statusBasis?: string | null;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
-  hits: { entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string; startDate: string; endDate: string | null; subject: string; personName: string | null; personIdNumber: string | null }[];
+  hits: {
+    entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string; startDate: string; endDate: string | null; subject: string;
+    personName: string | null; personIdNumber: string | null; listedEnterprise?: { creditCode: string; name: string; role: string; legalBasis: string } | null;
+  }[];
   measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string }[];
   personsChecked: { idNumber: string; name: string | null; roles: string[] }[];
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
@@ -56,10 +61,14 @@ export function checkPageCsp(nonce: string): string {
   return `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }
 
+/** 名单随人: the listed enterprise the entry belongs to, the person's role there, and why the listing follows them. */
+const followed = (v: { creditCode: string; name: string; role: string; legalBasis: string } | null | undefined) =>
+  v ? `<br>名单随人：该人员系被列入企业 ${esc(v.name)}（${esc(v.creditCode)}）被列入时的${zh(SUBJECT_ZH, v.role)}；依据：${esc(v.legalBasis)}` : '';
+
 /** The page; `nonce` marks its <style> element (checkPageCsp). */
 export function renderCheckPage(c: PrintableCheck, nonce: string): string {
   const hits = c.hits.length
-    ? c.hits.map((h) => `<tr><td>${zh(LIST_ZH, h.list)}</td><td>${zh(DEPT_ZH, h.department)}</td><td>${zh(SUBJECT_ZH, h.subject)}${h.personName ? `：${esc(h.personName)}（${esc(h.personIdNumber)}）` : ''}</td><td>${esc(h.reason)}</td><td>${esc(h.legalBasis)}</td><td>${esc(h.decisionNumber)}</td><td>${esc(h.startDate)} 至 ${esc(h.endDate ?? '长期')}</td></tr>`).join('')
+    ? c.hits.map((h) => `<tr><td>${zh(LIST_ZH, h.list)}</td><td>${zh(DEPT_ZH, h.department)}</td><td>${zh(SUBJECT_ZH, h.subject)}${h.personName ? `：${esc(h.personName)}（${esc(h.personIdNumber)}）` : ''}${followed(h.listedEnterprise)}</td><td>${esc(h.reason)}</td><td>${esc(h.legalBasis)}</td><td>${esc(h.decisionNumber)}</td><td>${esc(h.startDate)} 至 ${esc(h.endDate ?? '长期')}</td></tr>`).join('')
     : '<tr><td colspan="7">未命中任何名单</td></tr>';
   const measures = c.measures.length
     ? c.measures.map((m) => `<tr><td>${esc(m.code)}</td><td>${esc(m.text)}</td><td>${zh(DEPT_ZH, m.applyingDepartment)}</td><td>${m.effect === 'DENY' ? '禁止' : '限制'}${m.mandatory ? '（约束性）' : '（建议性）'}</td><td>${esc(m.legalBasis)}</td></tr>`).join('')
@@ -77,12 +86,13 @@ export function renderCheckPage(c: PrintableCheck, nonce: string): string {
 </head><body>
 <h1>失信联合惩戒核查记录</h1>
 <p>核查编号：${esc(c.checkId)}<br>核查时间：${esc(new Date(c.checkedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}\u3000核查基准日：${esc(c.asOf)}<br>
-许可事项：${zh(MATTER_ZH, c.matter)}\u3000措施清单版本：第${esc(c.catalogueVersion)}版<br>
+许可事项：${zh(MATTER_ZH, c.matter)}\u3000措施清单版本：第${esc(c.catalogueVersion)}版${c.policyVersion != null ? `\u3000核查规则版本：第${esc(c.policyVersion)}版` : ''}<br>
 申请事项编号：${esc(c.caseNumber ?? '（未填写）')}<br>
 经办人：${esc(c.checkedByName ?? '（未记录）')}\u3000办理机构：${esc(c.office ?? '（未记录）')}</p>
 <table><tr><th>被核查企业</th><td>${esc(c.enterprise.name)}</td><th>统一社会信用代码</th><td>${esc(c.enterprise.creditCode)}</td></tr>
 <tr><th>登记状态</th><td>${zh(STATUS_ZH, c.enterprise.status)}</td><th>行业代码</th><td>${esc(c.enterprise.industryCode)}</td></tr></table>
 <p class="d">核查结论：${zh(DECISION_ZH, c.decision)}</p><p>${esc(c.summary)}</p>
+${c.statusBasis ? `<p>登记状态为${zh(STATUS_ZH, c.enterprise.status)}，依据：${esc(c.statusBasis)}</p>` : ''}
 <h2>命中记录</h2><table><tr><th>名单</th><th>列入部门</th><th>命中主体</th><th>列入原因</th><th>法律依据</th><th>决定文书号</th><th>有效期</th></tr>${hits}</table>
 <h2>适用惩戒措施</h2><table><tr><th>编号</th><th>措施</th><th>实施部门</th><th>效力</th><th>依据</th></tr>${measures}</table>
 <h2>已核查人员</h2><ul>${persons}</ul>

@@ -26,6 +26,16 @@ export const creditResolvers: Resolvers = {
       };
     },
     checkFeedbackStats: (_p, { from, to }, ctx) => service(ctx).feedbackStats(from ?? null, to ?? null, ctx.caller),
+    jointPunishmentPolicy: async (_p, _a, ctx) => {
+      const p = await service(ctx).policy();
+      return {
+        version: p.version,
+        registrationStatuses: p.statuses.map((r) => ({ status: r.status as never, decision: r.decision, legalBasis: r.legal_basis })),
+        listsFollowingPersons: p.follows.map((r) => ({
+          list: r.list as never, followsRoles: r.follows_roles as never, applicantRoles: r.applicant_roles as never, legalBasis: r.legal_basis,
+        })),
+      };
+    },
   },
   Mutation: {
     runJointPunishmentCheck: (_p, { input }, ctx) => service(ctx).runOne(input, ctx.caller),
@@ -41,6 +51,8 @@ export const creditResolvers: Resolvers = {
     caseNumber: (c) => c.caseNumber ?? null,
     office: (c) => c.office ?? null,
     checkedByName: (c) => c.checkedByName ?? null,
+    policyVersion: (c) => c.policyVersion ?? null,
+    statusBasis: (c) => c.statusBasis ?? null,
     // a check counts as done only once its feedback is recorded
     feedbackStatus: async (c, _a, ctx) => ((await ctx.loaders.checkFeedback.load(c.checkId)).length ? 'RECORDED' : 'AWAITING'),
     currentFeedback: async (c, _a, ctx) => (await ctx.loaders.checkFeedback.load(c.checkId)).at(-1) ?? null,

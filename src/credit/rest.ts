@@ -15,9 +15,10 @@ import { checkPageCsp, renderCheckPage } from './print.js';
 
 const FEEDBACK_FIELDS = `id action note measuresApplied recordedBy recordedByName office amends recordedAt`;
 export const CHECK_FIELDS = `
-  checkId checkedAt matter asOf decision summary catalogueVersion printUrl caseNumber office checkedByName feedbackStatus
+  checkId checkedAt matter asOf decision summary catalogueVersion policyVersion statusBasis printUrl caseNumber office checkedByName feedbackStatus
   enterprise { creditCode name status industryCode }
-  hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope }
+  hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope
+    listedEnterprise { creditCode name role legalBasis } }
   measures { code text applyingDepartment effect mandatory legalBasis triggeredBy }
   personsChecked { idNumber name roles }
   sources { source department lastSyncedAt stale }

@@ -88,11 +88,49 @@ export function personEntryHits(e: ListEntryRow, capacity: HitSubject, enterpris
 const BAN_ORDER: HitSubject[] = ['PRINCIPAL', 'LEGAL_REPRESENTATIVE', 'NAMED_PERSON', 'ACTUAL_CONTROLLER'];
 const LISTING_ORDER: HitSubject[] = ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'ACTUAL_CONTROLLER', 'NAMED_PERSON'];
 
+/** A list whose enterprise entries follow the enterprise's persons (policy data, list_person_policy). */
+export interface PersonFollowPolicy {
+  list: string;
+  /** the roles at the listed enterprise the listing follows */
+  follows_roles: string[];
+  /** the capacities at the applicant in which the followed person is hit */
+  applicant_roles: string[];
+  legal_basis: string;
+}
+
+/** A role a checked person holds or held at some enterprise (possibly a listed one), with that enterprise's name. */
+export interface PersonRoleRow {
+  credit_code: string;
+  enterprise_name: string;
+  person_key: string;
+  role: string;
+  since: string | null;
+  until: string | null;
+}
+
+/** What a listing that follows its persons needs: the persons' roles elsewhere, those enterprises' entries, the policy. */
+export interface FollowInput {
+  roles: readonly PersonRoleRow[];
+  /** enterprise entries by credit code (only the enterprises in `roles` are looked at) */
+  entriesByCode: ReadonlyMap<string, readonly ListEntryRow[]>;
+  policy: readonly PersonFollowPolicy[];
+}
+
 export interface Hit {
   entry: ListEntryRow;
   subject: HitSubject;
   person?: CheckedPersonRef;
+  /** the listed enterprise whose entry followed the person here, the person's role there and the basis */
+  via?: { creditCode: string; name: string; role: HitSubject; legalBasis: string };
 }
+
+/**
+ * Whether a role covered a date (the listing's start): the persons a listing targets are those who were
+ * the legal representative or principal when the enterprise was listed. A missing date is not evidence
+ * that the role did not cover it.
+ */
+export const roleCovered = (r: Pick<PersonRoleRow, 'since' | 'until'>, date: string): boolean =>
+  (r.since === null || r.since <= date) && (r.until === null || r.until >= date);
 
 export function findHits(
   enterprise: { credit_code: string; industry_code: string },
@@ -100,6 +138,7 @@ export function findHits(
   enterpriseEntries: ListEntryRow[],
   personEntries: ListEntryRow[],
   asOf: string,
+  follow?: FollowInput,
 ): Hit[] {
   const hits: Hit[] = [];
   for (const e of enterpriseEntries) {
@@ -114,6 +153,35 @@ export function findHits(
       const order = e.list === 'PRINCIPAL_BAN' ? BAN_ORDER : LISTING_ORDER;
       const capacity = order.find((r) => p.roles.includes(r) && personEntryHits(e, r, enterprise.industry_code));
       if (capacity) hits.push({ entry: e, subject: capacity, person: p });
+    }
+  }
+  if (follow) hits.push(...followedHits(enterprise.credit_code, persons, follow, asOf));
+  return hits;
+}
+
+/**
+ * A listing follows its people (issue 18.1): an enterprise entry in force of a list the policy names hits
+ * the applicant when a person who was the listed enterprise's legal representative or principal on the
+ * listing day is the applicant's legal representative, principal or a proposed person. One hit per entry
+ * and person, named in the person's first capacity at the applicant (as for a person's own listing).
+ */
+function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowInput, asOf: string): Hit[] {
+  const policyOf = new Map(f.policy.map((p) => [p.list, p]));
+  const hits: Hit[] = [];
+  for (const p of persons) {
+    const elsewhere = f.roles.filter((r) => r.person_key === p.personKey && r.credit_code !== applicant);
+    const seen = new Set<number>();
+    for (const code of new Set(elsewhere.map((r) => r.credit_code))) {
+      for (const e of f.entriesByCode.get(code) ?? []) {
+        const pol = policyOf.get(e.list);
+        if (!pol || e.subject_type !== 'ENTERPRISE' || e.credit_code !== code || seen.has(e.id) || !inForce(e, asOf)) continue;
+        const held = elsewhere.filter((r) => r.credit_code === code && pol.follows_roles.includes(r.role) && roleCovered(r, e.start_date));
+        const role = LISTING_ORDER.find((x) => held.some((r) => r.role === x));
+        const capacity = LISTING_ORDER.find((x) => p.roles.includes(x) && pol.applicant_roles.includes(x));
+        if (!role || !capacity) continue;
+        seen.add(e.id);
+        hits.push({ entry: e, subject: capacity, person: p, via: { creditCode: code, name: held[0]!.enterprise_name, role, legalBasis: pol.legal_basis } });
+      }
     }
   }
   return hits;
@@ -138,20 +206,37 @@ export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: 
   return out;
 }
 
+/** What a registration status decides (policy data, registration_status_policy), with its legal basis. */
+export interface StatusPolicyRow {
+  status: string;
+  decision: 'DENY' | 'RESTRICT';
+  legal_basis: string;
+}
+
 export interface DecisionInput {
   enterpriseStatus: 'ACTIVE' | 'REVOKED' | 'CANCELLED';
   applied: Applied[];
   hits: Hit[];
   staleSources: string[];
   failClosed: boolean;
+  /** the registration-status rows of the policy (a status without a row decides nothing by itself) */
+  statusPolicy: readonly StatusPolicyRow[];
 }
 
 const STATUS_LABEL = { REVOKED: '吊销', CANCELLED: '注销' } as const;
+const RANK: Record<Decision, number> = { PASS: 0, RESTRICT: 1, DENY: 2 };
 
-export function decide(d: DecisionInput): { decision: Decision; summary: string } {
-  if (d.enterpriseStatus !== 'ACTIVE') {
-    return { decision: 'DENY', summary: `企业登记状态为${STATUS_LABEL[d.enterpriseStatus]}，不具备申请资格。` };
-  }
+/** The decision; `statusBasis` is the legal basis when the registration status decided it. */
+export function decide(d: DecisionInput): { decision: Decision; summary: string; statusBasis: string | null } {
+  const byLists = decideOnLists(d);
+  const rule = d.enterpriseStatus === 'ACTIVE' ? undefined : d.statusPolicy.find((r) => r.status === d.enterpriseStatus);
+  if (!rule || RANK[rule.decision] < RANK[byLists.decision]) return { ...byLists, statusBasis: null };
+  const label = STATUS_LABEL[d.enterpriseStatus as keyof typeof STATUS_LABEL];
+  const said = rule.decision === 'DENY' ? '不具备申请资格' : '应从严审查';
+  return { decision: rule.decision, summary: `企业登记状态为${label}，${said}（依据：${rule.legal_basis}）。`, statusBasis: rule.legal_basis };
+}
+
+function decideOnLists(d: DecisionInput): { decision: Decision; summary: string } {
   const deny = d.applied.filter((a) => a.measure.effect === 'DENY');
   if (deny.length > 0) {
     return { decision: 'DENY', summary: `命中${d.hits.length}条名单记录，适用禁止性措施：${deny.map((a) => a.measure.code).join('、')}。` };

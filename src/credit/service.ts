@@ -19,7 +19,8 @@ import { poolOf } from '../store/data-source.js';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import {
   applicableMeasures, decide, findHits,
-  type CheckedPersonRef, type Decision, type HitSubject, type ListEntryRow, type MeasureRow,
+  type CheckedPersonRef, type Decision, type HitSubject, type ListEntryRow, type MeasureRow, type PersonFollowPolicy, type PersonRoleRow,
+  type StatusPolicyRow,
 } from './rules.js';
 
 export interface CheckInput {
@@ -43,11 +44,17 @@ export interface CheckAnswer {
   hits: {
     entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string;
     startDate: string; endDate: string | null; subject: HitSubject; personName: string | null; personIdNumber: string | null; banScope: string | null;
+    /** a listing that followed the person from the listed enterprise (absent on older checks) */
+    listedEnterprise?: { creditCode: string; name: string; role: HitSubject; legalBasis: string } | null;
   }[];
   measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string; triggeredBy: string[] }[];
   personsChecked: { idNumber: string; name: string | null; roles: HitSubject[] }[];
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
   catalogueVersion: number;
+  /** check policy version (registration statuses, lists following persons); absent on older checks */
+  policyVersion?: number | null;
+  /** legal basis when the registration status (吊销/注销) decided the check */
+  statusBasis?: string | null;
   printUrl: string;
   /** 申请事项编号, 办理机构, 经办人: null on checks stored before they were recorded */
   caseNumber?: string | null;
@@ -118,6 +125,10 @@ interface CheckRead {
   named: { person_key: string; id_masked: string; name: string }[];
   fresh: { connector: string; finished_at: string; id: number }[];
   catalogue_version: number;
+  elsewhere: PersonRoleRow[];
+  follow_policy: PersonFollowPolicy[];
+  status_policy: StatusPolicyRow[];
+  policy_version: number;
 }
 
 /** The active catalogue per store, with the version it was read at (edits bump the version, so a new version re-reads). */
@@ -153,12 +164,20 @@ const READ_SQL = `WITH subj AS (
        SELECT r.id, r.credit_code, r.person_key, r.role, r.since, r.until, p.id_masked, p.name
        FROM enterprise_person_role r JOIN person p USING (person_key)
        WHERE r.credit_code IN (SELECT credit_code FROM subj) AND r.role = ANY($4::text[])),
+       -- the checked persons' roles at any enterprise, for listings that follow their persons (list_person_policy)
+       elsewhere AS (
+       SELECT r.id, r.credit_code, e.name AS enterprise_name, r.person_key, r.role, r.since, r.until
+       FROM enterprise_person_role r JOIN enterprise e USING (credit_code)
+       WHERE r.person_key IN (SELECT person_key FROM roles UNION SELECT unnest($3::text[]))
+         AND r.role IN (SELECT unnest(follows_roles) FROM list_person_policy)),
        entries AS (
-       -- three index probes (an OR across them would scan the table)
+       -- index probes (an OR across them would scan the table)
        SELECT * FROM list_entry WHERE id IN (
          SELECT id FROM list_entry WHERE credit_code IN (SELECT credit_code FROM subj)
          UNION SELECT id FROM list_entry WHERE person_key = ANY($3::text[])
-         UNION SELECT id FROM list_entry WHERE person_key IN (SELECT person_key FROM roles)))
+         UNION SELECT id FROM list_entry WHERE person_key IN (SELECT person_key FROM roles)
+         UNION SELECT id FROM list_entry WHERE credit_code IN (SELECT credit_code FROM elsewhere)
+           AND list IN (SELECT list FROM list_person_policy)))
        SELECT
        (SELECT coalesce(json_agg(s), '[]') FROM subj s) AS ents,
        (SELECT coalesce(json_agg(r ORDER BY r.credit_code, r.id), '[]') FROM roles r) AS roles,
@@ -175,7 +194,11 @@ const READ_SQL = `WITH subj AS (
         FROM unnest($5::text[]) AS c(id)
         JOIN LATERAL (SELECT finished_at, id FROM sync_run WHERE connector = c.id AND status = 'SUCCEEDED'
                       ORDER BY finished_at DESC LIMIT 1) r ON true) AS fresh,
-       (SELECT max(version)::int FROM measure_catalogue_version) AS catalogue_version`;
+       (SELECT max(version)::int FROM measure_catalogue_version) AS catalogue_version,
+       (SELECT coalesce(json_agg(r ORDER BY r.credit_code, r.id), '[]') FROM elsewhere r) AS elsewhere,
+       (SELECT coalesce(json_agg(p ORDER BY p.list), '[]') FROM list_person_policy p) AS follow_policy,
+       (SELECT coalesce(json_agg(s ORDER BY s.status), '[]') FROM registration_status_policy s) AS status_policy,
+       (SELECT max(version)::int FROM check_policy_version) AS policy_version`;
 
 /** Pooled connections that hold the prepared check read. */
 const preparedOn = new WeakSet<pg.PoolClient>();
@@ -285,6 +308,7 @@ function indexRead(read: CheckRead) {
       rolesByCode: groupBy(read.roles, (r) => r.credit_code),
       enterpriseEntries: groupBy(read.entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!),
       personEntries: groupBy(read.entries.filter((e) => e.person_key !== null), (e) => e.person_key!),
+      elsewhereByPerson: groupBy(read.elsewhere, (r) => r.person_key),
     };
     readIndexes.set(read, ix);
   }
@@ -293,6 +317,7 @@ function indexRead(read: CheckRead) {
 const readIndexes = new WeakMap<CheckRead, {
   byCode: Map<string, EnterpriseLite>; byName: Map<string, EnterpriseLite[]>; namedByKey: Map<string, CheckRead['named'][number]>;
   rolesByCode: Map<string, CheckRead['roles']>; enterpriseEntries: Map<string, ListEntryRow[]>; personEntries: Map<string, ListEntryRow[]>;
+  elsewhereByPerson: Map<string, PersonRoleRow[]>;
 }>();
 
 /** Per store: the check read (each caller then picks its own subjects from the shared answer) and the check insert. */
@@ -340,7 +365,7 @@ export class JointPunishmentService {
     const read = await batchersOf(this.ds).read.submit({ codes, names, namedKeys, connectorIds: [...this.services.connectors.keys()] });
     const { version: catalogueVersion, measures } = await this.activeCatalogue(read.catalogue_version);
     const freshness = this.freshnessOf(read.fresh);
-    const { byCode, byName, namedByKey, rolesByCode, enterpriseEntries, personEntries } = indexRead(read);
+    const { byCode, byName, namedByKey, rolesByCode, enterpriseEntries, personEntries, elsewhereByPerson } = indexRead(read);
 
     const subjects = prepared.map((p, i) => {
       if (p.code) {
@@ -384,9 +409,12 @@ export class JointPunishmentService {
       const personList = [...persons.values()].sort((a, b) => roleRank(a.roles) - roleRank(b.roles) || a.idMasked.localeCompare(b.idMasked) || a.personKey.localeCompare(b.personKey));
       for (const x of personList) x.roles.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
       const ownEntries = personList.flatMap((x) => personEntries.get(x.personKey) ?? []);
-      const hits = findHits(ent, personList, enterpriseEntries.get(ent.credit_code) ?? [], ownEntries, p.asOf);
+      const follow = { roles: personList.flatMap((x) => elsewhereByPerson.get(x.personKey) ?? []), entriesByCode: enterpriseEntries, policy: read.follow_policy };
+      const hits = findHits(ent, personList, enterpriseEntries.get(ent.credit_code) ?? [], ownEntries, p.asOf, follow);
       const applied = applicableMeasures(hits, measures, p.matter);
-      const { decision, summary } = decide({ enterpriseStatus: ent.status, applied, hits, staleSources, failClosed: this.services.config.HUB_CHECK_FAIL_CLOSED });
+      const { decision, summary, statusBasis } = decide({
+        enterpriseStatus: ent.status, applied, hits, staleSources, failClosed: this.services.config.HUB_CHECK_FAIL_CLOSED, statusPolicy: read.status_policy,
+      });
       const checkId = randomUUID();
       answers.push({
         checkId,
@@ -409,6 +437,7 @@ export class JointPunishmentService {
           personName: h.person?.name ?? null,
           personIdNumber: h.person?.idMasked ?? null,
           banScope: h.entry.ban_scope,
+          listedEnterprise: h.via ?? null,
         })),
         measures: applied.map((a) => ({
           code: a.measure.code,
@@ -422,6 +451,8 @@ export class JointPunishmentService {
         personsChecked: personList.map((x) => ({ idNumber: x.idMasked, name: x.name, roles: x.roles })),
         sources: freshness.map((f) => ({ source: f.source, department: f.department, lastSyncedAt: f.lastSyncedAt, stale: f.stale })),
         catalogueVersion,
+        policyVersion: read.policy_version,
+        statusBasis,
         printUrl: `/checks/${checkId}`,
         caseNumber: p.caseNumber,
         office: caller.office ?? null,
@@ -483,6 +514,16 @@ export class JointPunishmentService {
     const v = { version: rows[0]!.catalogue_version };
     const measures: MeasureRow[] = rows.filter((r) => r.code !== null).map(({ catalogue_version: _v, ...m }) => m);
     return { version: v.version, measures };
+  }
+
+  /** The check's policy data (registration statuses, lists following persons), in one statement so the version matches the rows. */
+  async policy(): Promise<{ version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }> {
+    const [row]: { version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }[] = await this.ds.query(
+      `SELECT (SELECT max(version)::int FROM check_policy_version) AS version,
+              (SELECT coalesce(json_agg(s ORDER BY s.status), '[]') FROM registration_status_policy s) AS statuses,
+              (SELECT coalesce(json_agg(p ORDER BY p.list), '[]') FROM list_person_policy p) AS follows`,
+    );
+    return row!;
   }
 
   /** Each connector's last successful sync, and whether it is older than the configured maximum. */

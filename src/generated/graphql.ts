@@ -271,6 +271,15 @@ export type BanScope =
   /** 本行业（终身）The same industry (lifetime) */
   | 'INDUSTRY';
 
+/** 黑名单 A list that counts as a blacklist in compliance checks. */
+export type BlacklistList = {
+  __typename?: 'BlacklistList';
+  /** 法律依据 Legal basis. */
+  legalBasis: Scalars['String']['output'];
+  /** 名单 The list. */
+  list: ListKind;
+};
+
 /** 布尔比较 Comparison on a boolean. */
 export type BooleanComparison = {
   /** 等于 Equal to */
@@ -451,6 +460,17 @@ export type ComplianceParty =
   /** 承揽方 The party taking the work */
   | 'UNDERTAKING';
 
+/** 核查政策 Compliance policy data, versioned. */
+export type CompliancePolicy = {
+  __typename?: 'CompliancePolicy';
+  /** 黑名单 Lists that count as a blacklist for BLACKLISTED_PARTY (others, e.g. 经营异常名录, do not). */
+  blacklistLists: Array<BlacklistList>;
+  /** 设定 Settings (thresholds). */
+  settings: Array<ComplianceSetting>;
+  /** 政策版本 Policy version. */
+  version: Scalars['Int']['output'];
+};
+
 /** 核查规则 One compliance rule. */
 export type ComplianceRule = {
   __typename?: 'ComplianceRule';
@@ -464,6 +484,19 @@ export type ComplianceRule = {
   titleEn: Scalars['String']['output'];
   /** 规则名称 Title (Chinese). */
   titleZh: Scalars['String']['output'];
+};
+
+/** 设定 One policy setting. */
+export type ComplianceSetting = {
+  __typename?: 'ComplianceSetting';
+  /** 说明 What it means. */
+  description: Scalars['String']['output'];
+  /** 键 Key (e.g. max_chain_depth). */
+  key: Scalars['ID']['output'];
+  /** 法律依据 Legal basis (null when none is recorded). */
+  legalBasis: Maybe<Scalars['String']['output']>;
+  /** 值 Value, as JSON text. */
+  value: Scalars['String']['output'];
 };
 
 /** 严重程度 Severity of a finding. */
@@ -1490,6 +1523,19 @@ export type FloatComparison = {
   _nin?: InputMaybe<Array<Scalars['Float']['input']>>;
 };
 
+/** 名单随人 The listed enterprise whose entry followed a person to the applicant. */
+export type FollowedListing = {
+  __typename?: 'FollowedListing';
+  /** 统一社会信用代码 Credit code of the listed enterprise. */
+  creditCode: Scalars['ID']['output'];
+  /** 法律依据 Why the listing follows the person (document and clause). */
+  legalBasis: Scalars['String']['output'];
+  /** 企业名称 Name of the listed enterprise. */
+  name: Scalars['String']['output'];
+  /** 该人员在被列入企业的身份 The person's role at the listed enterprise when it was listed. */
+  role: HitSubject;
+};
+
 /** 发现方式 How a hidden danger was found (decides treatment, 004 (三)(五)). */
 export type FoundBy =
   /** 执法检查 Found by enforcement */
@@ -1939,10 +1985,14 @@ export type JointPunishmentCheck = {
   office: Maybe<Scalars['String']['output']>;
   /** 已核查人员 Persons checked (ID numbers masked). */
   personsChecked: Array<CheckedPerson>;
+  /** 核查规则版本 Check policy version used (null on checks recorded before it was). */
+  policyVersion: Maybe<Scalars['Int']['output']>;
   /** 打印页 URL of the printable record (Chinese). */
   printUrl: Scalars['String']['output'];
   /** 数据时效 Each department's data freshness at check time. */
   sources: Array<SourceFreshness>;
+  /** 登记状态依据 The legal basis when the registration status (吊销/注销) decided the check. */
+  statusBasis: Maybe<Scalars['String']['output']>;
   /** 结论理由 Why, in one sentence (Chinese). */
   summary: Scalars['String']['output'];
 };
@@ -1961,6 +2011,17 @@ export type JointPunishmentCheckInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** 其他需核查人员的身份证号 Further persons to check (e.g. the proposed principal). */
   persons?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** 核查规则 The joint-punishment check's policy data, versioned. */
+export type JointPunishmentPolicy = {
+  __typename?: 'JointPunishmentPolicy';
+  /** 名单随人 Lists whose enterprise entries follow the enterprise's persons. */
+  listsFollowingPersons: Array<ListFollowingPersons>;
+  /** 登记状态 What a registration status decides by itself. */
+  registrationStatuses: Array<RegistrationStatusRule>;
+  /** 版本 Policy version (each check records the version it used). */
+  version: Scalars['Int']['output'];
 };
 
 /** 重点监管企业 One enterprise of the list, with why it is on it. */
@@ -2149,6 +2210,19 @@ export type ListEntryWhere = {
   startDate?: InputMaybe<DateComparison>;
 };
 
+/** 名单随人规则 A list whose enterprise entries follow the enterprise's persons. */
+export type ListFollowingPersons = {
+  __typename?: 'ListFollowingPersons';
+  /** 申请企业中的身份 Capacities at the applicant in which a followed person is hit. */
+  applicantRoles: Array<HitSubject>;
+  /** 被列入企业中的身份 Roles at the listed enterprise (held on the listing day) that the listing follows. */
+  followsRoles: Array<HitSubject>;
+  /** 法律依据 Legal basis. */
+  legalBasis: Scalars['String']['output'];
+  /** 名单 The list. */
+  list: ListKind;
+};
+
 /** 命中 One list entry hitting a subject. */
 export type ListHit = {
   __typename?: 'ListHit';
@@ -2166,6 +2240,11 @@ export type ListHit = {
   legalBasis: Scalars['String']['output'];
   /** 名单 Which list. */
   list: ListKind;
+  /**
+   * 名单随人 When the entry is another enterprise's listing that followed this person (who was its legal
+   * representative or principal when it was listed): that enterprise, the person's role there and the legal basis.
+   */
+  listedEnterprise: Maybe<FollowedListing>;
   /** 命中人员身份证号（脱敏） Masked ID number of the person hit. */
   personIdNumber: Maybe<Scalars['String']['output']>;
   /** 命中人员姓名 Name of the person hit, when a person. */
@@ -2848,6 +2927,11 @@ export type Query = {
   checkFeedbackStats: Array<OfficeFeedbackStats>;
   /** 核查记录 Past checks, newest first, with filters. Licensing officers see their own office's checks only. */
   checks: CheckConnection;
+  /**
+   * 核查政策 The compliance policy's thresholds and lists (current version), each with its legal basis: the
+   * settings (e.g. the deepest allowed subcontracting chain) and which lists make a party "on a blacklist".
+   */
+  compliancePolicy: CompliancePolicy;
   /** 核查规则 The compliance rules: id, severity, clause and title. */
   complianceRules: Array<ComplianceRule>;
   /**
@@ -2893,6 +2977,12 @@ export type Query = {
    * configured maximum page size; `after` is a cursor from a previous page.
    */
   enterprises: EnterpriseConnection;
+  /**
+   * 核查规则 The check's policy data (current version), each row with its legal basis: which registration
+   * statuses (吊销/注销) decide a check, and which lists follow the listed enterprise's legal representative and
+   * principal to other enterprises (名单随人).
+   */
+  jointPunishmentPolicy: JointPunishmentPolicy;
   /**
    * 重点监管企业名单 The highest-risk enterprises of a region (division code, 2, 4 or 6 digits), best-ranked first,
    * with the reasons: the list 002 (十八) asks to adjust dynamically; it follows the stored scores, which
@@ -3078,6 +3168,17 @@ export type QueryQuarantinedRecordsArgs = {
 export type QuerySyncRunsArgs = {
   connector?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** 登记状态规则 A registration status that decides a check, with its basis. */
+export type RegistrationStatusRule = {
+  __typename?: 'RegistrationStatusRule';
+  /** 核查结论 The decision it gives at least. */
+  decision: CheckDecision;
+  /** 法律依据 Legal basis. */
+  legalBasis: Scalars['String']['output'];
+  /** 登记状态 The status (吊销 REVOKED, 注销 CANCELLED). */
+  status: EnterpriseStatus;
 };
 
 /** 迟报、谎报、瞒报 Reporting violations of an accident. */
@@ -3868,6 +3969,7 @@ export type ResolversTypes = ResolversObject<{
   AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdge>;
   AuditFilter: AuditFilter;
   BanScope: BanScope;
+  BlacklistList: ResolverTypeWrapper<BlacklistList>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BooleanComparison: BooleanComparison;
   BreakerState: BreakerState;
@@ -3881,7 +3983,9 @@ export type ResolversTypes = ResolversObject<{
   CheckedPerson: ResolverTypeWrapper<CheckedPerson>;
   ComplianceFinding: ResolverTypeWrapper<Finding>;
   ComplianceParty: ComplianceParty;
+  CompliancePolicy: ResolverTypeWrapper<CompliancePolicy>;
   ComplianceRule: ResolverTypeWrapper<RuleMeta>;
+  ComplianceSetting: ResolverTypeWrapper<ComplianceSetting>;
   ComplianceSeverity: ComplianceSeverity;
   ComplianceStatus: ComplianceStatus;
   Contract: ResolverTypeWrapper<ContractView>;
@@ -3930,6 +4034,7 @@ export type ResolversTypes = ResolversObject<{
   FireSection: ResolverTypeWrapper<SectionView>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FloatComparison: FloatComparison;
+  FollowedListing: ResolverTypeWrapper<FollowedListing>;
   FoundBy: FoundBy;
   FoundByComparison: FoundByComparison;
   Freshness: Freshness;
@@ -3960,6 +4065,7 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JointPunishmentCheck: ResolverTypeWrapper<CheckAnswer>;
   JointPunishmentCheckInput: JointPunishmentCheckInput;
+  JointPunishmentPolicy: ResolverTypeWrapper<JointPunishmentPolicy>;
   KeySupervisionEntry: ResolverTypeWrapper<KeySupervisionEntryView>;
   KeySupervisionList: ResolverTypeWrapper<KeySupervisionListView>;
   KindCount: ResolverTypeWrapper<KindCount>;
@@ -3971,6 +4077,7 @@ export type ResolversTypes = ResolversObject<{
   ListEntryEdge: ResolverTypeWrapper<Omit<ListEntryEdge, 'node'> & { node: ResolversTypes['ListEntry'] }>;
   ListEntryRelation: ListEntryRelation;
   ListEntryWhere: ListEntryWhere;
+  ListFollowingPersons: ResolverTypeWrapper<ListFollowingPersons>;
   ListHit: ResolverTypeWrapper<ListHit>;
   ListKind: ListKind;
   ListKindComparison: ListKindComparison;
@@ -4006,6 +4113,7 @@ export type ResolversTypes = ResolversObject<{
   QuarantinedRecordConnection: ResolverTypeWrapper<Omit<QuarantinedRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['QuarantinedRecordEdge']>, nodes: Array<ResolversTypes['QuarantinedRecord']> }>;
   QuarantinedRecordEdge: ResolverTypeWrapper<Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversTypes['QuarantinedRecord'] }>;
   Query: ResolverTypeWrapper<{}>;
+  RegistrationStatusRule: ResolverTypeWrapper<RegistrationStatusRule>;
   ReportingViolation: ReportingViolation;
   RiskEvidence: ResolverTypeWrapper<RiskEvidence>;
   RiskFactor: ResolverTypeWrapper<StoredFactor>;
@@ -4066,6 +4174,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEntryConnection: AuditEntryConnection;
   AuditEntryEdge: AuditEntryEdge;
   AuditFilter: AuditFilter;
+  BlacklistList: BlacklistList;
   Boolean: Scalars['Boolean']['output'];
   BooleanComparison: BooleanComparison;
   Caller: Caller;
@@ -4076,7 +4185,9 @@ export type ResolversParentTypes = ResolversObject<{
   CheckedEnterprise: CheckedEnterprise;
   CheckedPerson: CheckedPerson;
   ComplianceFinding: Finding;
+  CompliancePolicy: CompliancePolicy;
   ComplianceRule: RuleMeta;
+  ComplianceSetting: ComplianceSetting;
   Contract: ContractView;
   ContractCheck: ContractCheckResult;
   ContractConnection: Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEdge']>, nodes: Array<ResolversParentTypes['Contract']> };
@@ -4113,6 +4224,7 @@ export type ResolversParentTypes = ResolversObject<{
   FireSection: SectionView;
   Float: Scalars['Float']['output'];
   FloatComparison: FloatComparison;
+  FollowedListing: FollowedListing;
   FoundByComparison: FoundByComparison;
   HiddenDanger: HiddenDangerView;
   HiddenDangerConnection: Omit<HiddenDangerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['HiddenDangerEdge']>, nodes: Array<ResolversParentTypes['HiddenDanger']> };
@@ -4135,6 +4247,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   JointPunishmentCheck: CheckAnswer;
   JointPunishmentCheckInput: JointPunishmentCheckInput;
+  JointPunishmentPolicy: JointPunishmentPolicy;
   KeySupervisionEntry: KeySupervisionEntryView;
   KeySupervisionList: KeySupervisionListView;
   KindCount: KindCount;
@@ -4145,6 +4258,7 @@ export type ResolversParentTypes = ResolversObject<{
   ListEntryEdge: Omit<ListEntryEdge, 'node'> & { node: ResolversParentTypes['ListEntry'] };
   ListEntryRelation: ListEntryRelation;
   ListEntryWhere: ListEntryWhere;
+  ListFollowingPersons: ListFollowingPersons;
   ListHit: ListHit;
   ListKindComparison: ListKindComparison;
   MarketSection: SectionView;
@@ -4172,6 +4286,7 @@ export type ResolversParentTypes = ResolversObject<{
   QuarantinedRecordConnection: Omit<QuarantinedRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['QuarantinedRecordEdge']>, nodes: Array<ResolversParentTypes['QuarantinedRecord']> };
   QuarantinedRecordEdge: Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversParentTypes['QuarantinedRecord'] };
   Query: {};
+  RegistrationStatusRule: RegistrationStatusRule;
   RiskEvidence: RiskEvidence;
   RiskFactor: StoredFactor;
   RiskModel: RiskModelRow;
@@ -4289,6 +4404,12 @@ export type AuditEntryEdgeResolvers<ContextType = HubContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type BlacklistListResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['BlacklistList'] = ResolversParentTypes['BlacklistList']> = ResolversObject<{
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  list?: Resolver<ResolversTypes['ListKind'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CallerResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Caller'] = ResolversParentTypes['Caller']> = ResolversObject<{
   department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4353,12 +4474,27 @@ export type ComplianceFindingResolvers<ContextType = HubContext, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CompliancePolicyResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CompliancePolicy'] = ResolversParentTypes['CompliancePolicy']> = ResolversObject<{
+  blacklistLists?: Resolver<Array<ResolversTypes['BlacklistList']>, ParentType, ContextType>;
+  settings?: Resolver<Array<ResolversTypes['ComplianceSetting']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ComplianceRuleResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ComplianceRule'] = ResolversParentTypes['ComplianceRule']> = ResolversObject<{
   clause?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['ComplianceSeverity'], ParentType, ContextType>;
   titleEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   titleZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ComplianceSettingResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ComplianceSetting'] = ResolversParentTypes['ComplianceSetting']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  legalBasis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -4612,6 +4748,14 @@ export type FireSectionResolvers<ContextType = HubContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type FollowedListingResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['FollowedListing'] = ResolversParentTypes['FollowedListing']> = ResolversObject<{
+  creditCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['HitSubject'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type HiddenDangerResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HiddenDanger'] = ResolversParentTypes['HiddenDanger']> = ResolversObject<{
   closedDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   daysOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4727,9 +4871,18 @@ export type JointPunishmentCheckResolvers<ContextType = HubContext, ParentType e
   measures?: Resolver<Array<ResolversTypes['AppliedMeasure']>, ParentType, ContextType>;
   office?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personsChecked?: Resolver<Array<ResolversTypes['CheckedPerson']>, ParentType, ContextType>;
+  policyVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   printUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceFreshness']>, ParentType, ContextType>;
+  statusBasis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type JointPunishmentPolicyResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['JointPunishmentPolicy'] = ResolversParentTypes['JointPunishmentPolicy']> = ResolversObject<{
+  listsFollowingPersons?: Resolver<Array<ResolversTypes['ListFollowingPersons']>, ParentType, ContextType>;
+  registrationStatuses?: Resolver<Array<ResolversTypes['RegistrationStatusRule']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -4795,6 +4948,14 @@ export type ListEntryEdgeResolvers<ContextType = HubContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ListFollowingPersonsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ListFollowingPersons'] = ResolversParentTypes['ListFollowingPersons']> = ResolversObject<{
+  applicantRoles?: Resolver<Array<ResolversTypes['HitSubject']>, ParentType, ContextType>;
+  followsRoles?: Resolver<Array<ResolversTypes['HitSubject']>, ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  list?: Resolver<ResolversTypes['ListKind'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ListHitResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ListHit'] = ResolversParentTypes['ListHit']> = ResolversObject<{
   banScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decisionNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4803,6 +4964,7 @@ export type ListHitResolvers<ContextType = HubContext, ParentType extends Resolv
   entryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   list?: Resolver<ResolversTypes['ListKind'], ParentType, ContextType>;
+  listedEnterprise?: Resolver<Maybe<ResolversTypes['FollowedListing']>, ParentType, ContextType>;
   personIdNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5001,6 +5163,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   check?: Resolver<Maybe<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<QueryCheckArgs, 'checkId'>>;
   checkFeedbackStats?: Resolver<Array<ResolversTypes['OfficeFeedbackStats']>, ParentType, ContextType, Partial<QueryCheckFeedbackStatsArgs>>;
   checks?: Resolver<ResolversTypes['CheckConnection'], ParentType, ContextType, RequireFields<QueryChecksArgs, 'first'>>;
+  compliancePolicy?: Resolver<ResolversTypes['CompliancePolicy'], ParentType, ContextType>;
   complianceRules?: Resolver<Array<ResolversTypes['ComplianceRule']>, ParentType, ContextType>;
   contractCheck?: Resolver<ResolversTypes['ContractCheck'], ParentType, ContextType, RequireFields<QueryContractCheckArgs, 'input'>>;
   division?: Resolver<Maybe<ResolversTypes['Division']>, ParentType, ContextType, RequireFields<QueryDivisionArgs, 'code'>>;
@@ -5010,6 +5173,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   enterpriseComplianceCheck?: Resolver<ResolversTypes['EnterpriseComplianceCheck'], ParentType, ContextType, RequireFields<QueryEnterpriseComplianceCheckArgs, 'creditCode'>>;
   enterpriseStats?: Resolver<Array<ResolversTypes['StatsGroup']>, ParentType, ContextType, RequireFields<QueryEnterpriseStatsArgs, 'groupBy' | 'industryLevel' | 'metrics' | 'regionLevel'>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first' | 'freshness'>>;
+  jointPunishmentPolicy?: Resolver<ResolversTypes['JointPunishmentPolicy'], ParentType, ContextType>;
   keySupervisionList?: Resolver<ResolversTypes['KeySupervisionList'], ParentType, ContextType, RequireFields<QueryKeySupervisionListArgs, 'limit' | 'minTier' | 'region'>>;
   lawfulPurposes?: Resolver<Array<ResolversTypes['LawfulPurpose']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['Caller'], ParentType, ContextType>;
@@ -5022,6 +5186,13 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   riskModel?: Resolver<ResolversTypes['RiskModel'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   syncRuns?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
+}>;
+
+export type RegistrationStatusRuleResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RegistrationStatusRule'] = ResolversParentTypes['RegistrationStatusRule']> = ResolversObject<{
+  decision?: Resolver<ResolversTypes['CheckDecision'], ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['EnterpriseStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RiskEvidenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RiskEvidence'] = ResolversParentTypes['RiskEvidence']> = ResolversObject<{
@@ -5252,6 +5423,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  BlacklistList?: BlacklistListResolvers<ContextType>;
   Caller?: CallerResolvers<ContextType>;
   CheckConnection?: CheckConnectionResolvers<ContextType>;
   CheckEdge?: CheckEdgeResolvers<ContextType>;
@@ -5259,7 +5431,9 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   CheckedEnterprise?: CheckedEnterpriseResolvers<ContextType>;
   CheckedPerson?: CheckedPersonResolvers<ContextType>;
   ComplianceFinding?: ComplianceFindingResolvers<ContextType>;
+  CompliancePolicy?: CompliancePolicyResolvers<ContextType>;
   ComplianceRule?: ComplianceRuleResolvers<ContextType>;
+  ComplianceSetting?: ComplianceSettingResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   ContractCheck?: ContractCheckResolvers<ContextType>;
   ContractConnection?: ContractConnectionResolvers<ContextType>;
@@ -5282,6 +5456,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   FindingEvidence?: FindingEvidenceResolvers<ContextType>;
   FindingParty?: FindingPartyResolvers<ContextType>;
   FireSection?: FireSectionResolvers<ContextType>;
+  FollowedListing?: FollowedListingResolvers<ContextType>;
   HiddenDanger?: HiddenDangerResolvers<ContextType>;
   HiddenDangerConnection?: HiddenDangerConnectionResolvers<ContextType>;
   HiddenDangerEdge?: HiddenDangerEdgeResolvers<ContextType>;
@@ -5294,6 +5469,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   InsurancePolicyEdge?: InsurancePolicyEdgeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JointPunishmentCheck?: JointPunishmentCheckResolvers<ContextType>;
+  JointPunishmentPolicy?: JointPunishmentPolicyResolvers<ContextType>;
   KeySupervisionEntry?: KeySupervisionEntryResolvers<ContextType>;
   KeySupervisionList?: KeySupervisionListResolvers<ContextType>;
   KindCount?: KindCountResolvers<ContextType>;
@@ -5301,6 +5477,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   ListEntry?: ListEntryResolvers<ContextType>;
   ListEntryConnection?: ListEntryConnectionResolvers<ContextType>;
   ListEntryEdge?: ListEntryEdgeResolvers<ContextType>;
+  ListFollowingPersons?: ListFollowingPersonsResolvers<ContextType>;
   ListHit?: ListHitResolvers<ContextType>;
   MarketSection?: MarketSectionResolvers<ContextType>;
   Measure?: MeasureResolvers<ContextType>;
@@ -5321,6 +5498,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   QuarantinedRecordConnection?: QuarantinedRecordConnectionResolvers<ContextType>;
   QuarantinedRecordEdge?: QuarantinedRecordEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegistrationStatusRule?: RegistrationStatusRuleResolvers<ContextType>;
   RiskEvidence?: RiskEvidenceResolvers<ContextType>;
   RiskFactor?: RiskFactorResolvers<ContextType>;
   RiskModel?: RiskModelResolvers<ContextType>;

@@ -37,6 +37,12 @@ export interface EnterprisePlan {
   penalties?: { department: Department; yearsAgo?: number }[];
   /** the principal is this other person (e.g. one banned elsewhere) */
   principal?: PersonProfile;
+  /** the legal representative is this other person (e.g. one who is another enterprise's legal representative) */
+  legalRepresentative?: PersonProfile;
+  /** the current legal representative took office this many days ago (default 1500) */
+  legalRepresentativeSinceDaysAgo?: number;
+  /** a former legal representative and their term (days before today) */
+  formerLegalRepresentative?: { who: PersonProfile; sinceDaysAgo: number; untilDaysAgo: number };
   /** also has own vehicles and a road transport licence (makes a construction firm appear in transport) */
   ownVehicles?: number;
   violations?: number;
@@ -89,7 +95,7 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
   const ref: EnterpriseRef = refOf(e);
   const t = p.today;
   const person = (slot: number) => personOf(p, e.index, slot);
-  const lr = person(SLOT.LEGAL_REPRESENTATIVE);
+  const lr = plan?.legalRepresentative ?? person(SLOT.LEGAL_REPRESENTATIVE);
   const principal = plan?.principal ?? (rng.chance(0.6) ? lr : person(SLOT.PRINCIPAL));
   const refDirt = plan?.dirt?.refStyle ? { refStyle: plan.dirt.refStyle } : undefined;
   const emittedPersons = new Map<Department, Set<number>>();
@@ -124,7 +130,15 @@ export function enterpriseRecords(p: WorldParams, e: EnterpriseProfile, plan: En
     name: e.name, type: e.type, status: e.status, legalRepresentative: lr.name, divisionCode: e.county.code, industryCode: e.industry.code,
     registeredCapital: e.registeredCapital, establishedDate: e.establishedDate, address: e.address, businessScope: `${e.industry.name}`,
   }, { dirt: plan ? {} : undefined });
-  role('MARKET', lr, 'LEGAL_REPRESENTATIVE', 1500);
+  role('MARKET', lr, 'LEGAL_REPRESENTATIVE', plan?.legalRepresentativeSinceDaysAgo ?? 1500);
+  const former = plan?.formerLegalRepresentative;
+  if (former) {
+    personRecord('MARKET', former.who);
+    out.add('MARKET', {
+      kind: 'role', enterprise: ref, idNumber: former.who.idNumber, personName: former.who.name, role: 'LEGAL_REPRESENTATIVE',
+      since: addDays(t, -former.sinceDaysAgo), until: addDays(t, -former.untilDaysAgo),
+    }, { dirt: refDirt ?? {} });
+  }
   role('MARKET', principal, 'PRINCIPAL', 1200);
   if (noisy && rng.chance(0.25)) role('MARKET', person(SLOT.ENGINEER), 'ACTUAL_CONTROLLER', 1500);
 

@@ -84,6 +84,43 @@ const PLANTED: PlantedEnterprise[] = [
   // issue 18.2/18.3
   { key: 'contractor.gcQualNotYetValid', note: '施工总承包资质在合同签订后才取得', override: { industryCode: 'E4710', status: 'ACTIVE', qualification: GC1, registeredCapital: 5000 }, plan: clean({ qualificationIssuedDaysAgo: 120 }) },
   { key: 'accident.levelUnderstated', note: '事故记为一般事故，但死亡4人（按条例应为较大事故）', override: { industryCode: 'B0610', status: 'ACTIVE' }, plan: clean({ accidents: [{ level: 'GENERAL', deaths: 4, yearsAgo: 1 }] }) },
+  // issue 18.1: a listing follows its people (the listed enterprise's legal representative and principal on the listing day)
+  {
+    key: 'follow.listed', note: '严重违法失信名单在列，其法定代表人、主要负责人另任他企负责人', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, principal: w.person('follow.listed', SLOT.PRINCIPAL), lists: [{ list: 'SERIOUS_ILLEGAL_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: 200 }] }),
+  },
+  {
+    key: 'follow.applicant', note: '法定代表人、主要负责人即严重违法失信企业的法定代表人、主要负责人（名单随人）', override: { industryCode: 'F5211', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, legalRepresentative: w.person('follow.listed', SLOT.LEGAL_REPRESENTATIVE), principal: w.person('follow.listed', SLOT.PRINCIPAL) }),
+  },
+  {
+    key: 'follow.safety.applicant', note: '主要负责人即安全生产失信企业的法定代表人（名单随人）', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, principal: w.person('list.SAFETY_DISHONEST', SLOT.LEGAL_REPRESENTATIVE) }),
+  },
+  {
+    key: 'follow.formerRep.listed', note: '安全生产失信名单在列；前任法定代表人在列入前已离任', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({
+      clean: true, principal: w.person('follow.formerRep.listed', SLOT.PRINCIPAL), legalRepresentativeSinceDaysAgo: 399,
+      formerLegalRepresentative: { who: w.person('follow.formerRep.applicant', SLOT.LEGAL_REPRESENTATIVE), sinceDaysAgo: 1500, untilDaysAgo: 400 },
+      lists: [{ list: 'SAFETY_DISHONEST', subject: 'ENTERPRISE', startDaysAgo: 100 }],
+    }),
+  },
+  {
+    key: 'follow.formerRep.applicant', note: '法定代表人曾任失信企业法定代表人，但在其列入名单前已离任（不应命中）', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, principal: w.person('follow.formerRep.applicant', SLOT.PRINCIPAL) }),
+  },
+  {
+    key: 'follow.expired.applicant', note: '法定代表人即失信名单已到期企业的法定代表人（不应命中）', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, legalRepresentative: w.person('list.expired', SLOT.LEGAL_REPRESENTATIVE), principal: w.person('follow.expired.applicant', SLOT.PRINCIPAL) }),
+  },
+  {
+    key: 'follow.notFollowing.applicant', note: '法定代表人即经营异常名录在列企业的法定代表人（经营异常名录不随人，不应命中）', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, legalRepresentative: w.person('list.ABNORMAL_OPERATION', SLOT.LEGAL_REPRESENTATIVE), principal: w.person('follow.notFollowing.applicant', SLOT.PRINCIPAL) }),
+  },
+  {
+    key: 'ban.fiveYear.elsewhere', note: '五年从业禁止的人员在另一企业任主要负责人', override: { industryCode: 'I6510', status: 'ACTIVE' },
+    plan: (w) => ({ clean: true, principal: w.person('ban.fiveYear', SLOT.PRINCIPAL) }),
+  },
 ];
 
 export const PLANTED_COUNT = PLANTED.length;
@@ -181,6 +218,13 @@ export class PlantedWorld {
       personCase('person.legalRepListed', 'person.legalRepListed', SLOT.LEGAL_REPRESENTATIVE, '法定代表人本人在失信名单');
       personCase('ban.fiveYear', 'ban.fiveYear', SLOT.PRINCIPAL, '五年从业禁止的主要负责人', { banEnds: addDays(this.p.today, 10) });
       personCase('ban.lifetime', 'ban.lifetime.sameIndustry', SLOT.PRINCIPAL, '煤矿行业终身禁入的主要负责人', { banIndustry: 'B06' });
+      // issue 18.1: persons shared between enterprises
+      personCase('follow.legalRep', 'follow.listed', SLOT.LEGAL_REPRESENTATIVE, '严重违法失信企业的法定代表人，另任 follow.applicant 的法定代表人');
+      personCase('follow.principal', 'follow.listed', SLOT.PRINCIPAL, '严重违法失信企业的主要负责人，另任 follow.applicant 的主要负责人');
+      personCase('follow.safetyLegalRep', 'list.SAFETY_DISHONEST', SLOT.LEGAL_REPRESENTATIVE, '安全生产失信企业的法定代表人，另任 follow.safety.applicant 的主要负责人');
+      personCase('follow.formerRep', 'follow.formerRep.applicant', SLOT.LEGAL_REPRESENTATIVE, '失信企业列入前已离任的前法定代表人', { leftDaysAgo: 400 });
+      personCase('follow.expiredLegalRep', 'list.expired', SLOT.LEGAL_REPRESENTATIVE, '失信名单已到期企业的法定代表人');
+      personCase('follow.abnormalLegalRep', 'list.ABNORMAL_OPERATION', SLOT.LEGAL_REPRESENTATIVE, '经营异常名录在列企业的法定代表人');
       for (const x of this.projects()) projects[x.key] = { projectCode: x.code, note: x.note, expect: x.expect, contracts: x.contracts.length };
     }
     return { seed: this.p.seed, enterprises: enterprises, persons, projects, today: this.p.today, size: this.p.enterprises };
@@ -192,6 +236,6 @@ export interface ScenarioIndex {
   today: string;
   size: number;
   enterprises: Record<string, { index: number; creditCode: string; name: string; industryCode: string; note: string }>;
-  persons: Record<string, { idNumber: string; name: string; note: string; banEnds?: string; banIndustry?: string }>;
+  persons: Record<string, { idNumber: string; name: string; note: string; banEnds?: string; banIndustry?: string; leftDaysAgo?: number }>;
   projects: Record<string, { projectCode: string; note: string; expect: string[]; contracts: number }>;
 }

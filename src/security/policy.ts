@@ -70,6 +70,8 @@ export const POLICY: Record<string, TypePolicy> = {
     person: PERSONAL,
     ping: ANY,
     measures: ANY,
+    // public policy data with its legal basis, like the catalogue
+    jointPunishmentPolicy: ANY,
     check: only('licensing_officer', 'inspector'),
     checks: only('licensing_officer', 'inspector'),
     // per office, scoped like `checks` (checkScope below)
@@ -93,6 +95,7 @@ export const POLICY: Record<string, TypePolicy> = {
     enterpriseComplianceCheck: only('licensing_officer', 'inspector'),
     projects: ANY,
     complianceRules: ANY,
+    compliancePolicy: ANY,
   },
   Mutation: {
     _noop: ANY,
@@ -148,6 +151,11 @@ export const POLICY: Record<string, TypePolicy> = {
   CheckFeedback: { '*': ANY },
   Measure: { '*': ANY },
   MeasureCatalogue: { '*': ANY },
+  // the listed enterprise a listing followed a person from: an enterprise, not personal information
+  FollowedListing: { '*': ANY },
+  JointPunishmentPolicy: { '*': ANY },
+  RegistrationStatusRule: { '*': ANY },
+  ListFollowingPersons: { '*': ANY },
   CheckConnection: { '*': ANY },
   CheckEdge: { '*': ANY },
   OfficeFeedbackStats: { '*': ANY },
@@ -211,6 +219,9 @@ export const POLICY: Record<string, TypePolicy> = {
   FindingEvidence: { '*': ANY },
   ContractTreeNode: { '*': ANY },
   ComplianceRule: { '*': ANY },
+  CompliancePolicy: { '*': ANY },
+  ComplianceSetting: { '*': ANY },
+  BlacklistList: { '*': ANY },
 
   // security (schema/security.graphql): admin only via Query.auditLog / auditChain
   AuditEntry: { '*': ANY },

@@ -24,6 +24,12 @@ describe('CHAIN_TOO_DEEP', () => {
     expect(found[0]!.parties.map((p) => p.role)).toEqual(['EMPLOYER', 'TRANSFERRING', 'TRANSFERRING', 'UNDERTAKING']);
   });
 
+  it('names the legal basis recorded with the limit (policy data, issue 18.6)', () => {
+    const settings = [{ key: 'max_chain_depth', value: 2, description: 'd', legalBasis: '《实施意见》（十四）' }];
+    const [f] = onContracts(rule, projectContext({ contracts: fourLevels(), policy: { ...policy, maxChainDepth: 2, settings } }));
+    expect(f!.messageZh).toContain('限值依据：《实施意见》（十四）');
+  });
+
   it('survives a cycle in bad data', () => {
     const loop = [contract('A', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'B' }), contract('B', 'PROFESSIONAL_SUBCONTRACT', PROF, GC, { parent: 'A' })];
     expect(buildTree(loop)).toHaveLength(2);

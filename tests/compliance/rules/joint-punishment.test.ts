@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blacklistedPartyRule as rule } from '../../../src/compliance/rules/joint-punishment.js';
-import { PROF, enterprise, enterpriseContext } from '../kit.js';
+import { PROF, enterprise, enterpriseContext, policy } from '../kit.js';
 
 const hit = { entryId: 'BL-1', source: 'housing', list: 'CONSTRUCTION_BLACKLIST', department: 'HOUSING', reason: '转包', decisionNumber: '建黑〔2025〕1号', subject: 'ENTERPRISE', personName: null };
 
@@ -23,5 +23,22 @@ describe('BLACKLISTED_PARTY', () => {
   it('is a warning when the hits only restrict', () => {
     const ctx = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c3', decision: 'RESTRICT', hits: [hit] }]] });
     expect(rule.onEnterprise!(enterprise(PROF), ctx)[0]!.severity).toBe('WARNING');
+  });
+
+  it('counts only the lists the policy names as blacklists: an abnormal-operation notice alone is no finding', () => {
+    const abnormal = { ...hit, entryId: 'AB-1', list: 'ABNORMAL_OPERATION', department: 'MARKET' };
+    const ctx = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c4', decision: 'RESTRICT', hits: [abnormal] }]] });
+    expect(rule.onEnterprise!(enterprise(PROF), ctx)).toEqual([]);
+    // with both, only the blacklist entry is evidence, and the message names its basis
+    const both = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c5', decision: 'DENY', hits: [abnormal, hit] }]] });
+    const [f] = rule.onEnterprise!(enterprise(PROF), both);
+    expect(f!.evidence.map((x) => x.sourceRecordId)).toEqual(['BL-1', 'c5']);
+    expect(f!.messageZh).toContain('basis of CONSTRUCTION_BLACKLIST');
+  });
+
+  it('follows the policy data: a list taken off the blacklist table no longer makes a finding', () => {
+    const narrowed = { ...policy, blacklistLists: new Map([...policy.blacklistLists].filter(([l]) => l !== 'CONSTRUCTION_BLACKLIST')) };
+    const ctx = { ...enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c6', decision: 'DENY', hits: [hit] }]] }), policy: narrowed };
+    expect(rule.onEnterprise!(enterprise(PROF), ctx)).toEqual([]);
   });
 });

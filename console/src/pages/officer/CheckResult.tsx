@@ -80,6 +80,11 @@ export function CheckResult({ check }: { check: Check }) {
                   {h.personName && <div>{h.personName}</div>}
                   {h.personIdNumber && <div className="muted"><code>{h.personIdNumber}</code></div>}
                   {h.banScope && <div className="muted">{label(BAN_SCOPE_ZH, h.banScope)}</div>}
+                  {h.listedEnterprise && (
+                    <div className="muted" title={h.listedEnterprise.legalBasis}>
+                      名单随人：系 {h.listedEnterprise.name}（<code>{h.listedEnterprise.creditCode}</code>）被列入时的{label(SUBJECT_ZH, h.listedEnterprise.role)}
+                    </div>
+                  )}
                 </>
               ),
             },

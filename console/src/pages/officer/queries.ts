@@ -5,7 +5,8 @@ export const FEEDBACK_FIELDS = 'id action note measuresApplied recordedBy record
 export const CHECK_FIELDS = `
   checkId checkedAt matter asOf decision summary catalogueVersion printUrl caseNumber office checkedByName feedbackStatus
   enterprise { creditCode name status industryCode }
-  hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope }
+  hits { entryId list department reason legalBasis decisionNumber startDate endDate subject personName personIdNumber banScope
+    listedEnterprise { creditCode name role legalBasis } }
   measures { code text applyingDepartment effect mandatory legalBasis triggeredBy }
   personsChecked { idNumber name roles }
   sources { source department lastSyncedAt stale }
@@ -47,6 +48,8 @@ export interface Hit {
   personName: string | null;
   personIdNumber: string | null;
   banScope: string | null;
+  /** 名单随人: the listed enterprise whose entry followed this person here */
+  listedEnterprise: { creditCode: string; name: string; role: string; legalBasis: string } | null;
 }
 
 export interface AppliedMeasure {
