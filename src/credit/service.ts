@@ -205,8 +205,8 @@ const preparedOn = new WeakSet<pg.PoolClient>();
 
 /**
  * One round trip, no planning: the statement is prepared once per pooled connection and run with its
- * generic plan (every branch is an index probe, whatever the keys). Planned afresh each time it cost
- * 1-2.5 ms of the database's CPU against 0.4 ms to run it. The keys go in as escaped literals because a
+ * generic plan (every branch is an index probe, whatever the keys). Planning it afresh each time cost
+ * several times what running it does (docs/performance.md). The keys go in as escaped literals because a
  * simple query (the only way to send the three statements at once) takes no parameters; the setting
  * lives only for this query (an error rolls the implicit transaction, and the setting, back).
  */

@@ -187,8 +187,8 @@ export async function recomputeRisk(db: RiskStore, creditCodes: Iterable<string>
   for (let i = 0; i < codes.length; i += FULL_BATCH) {
     const batch = codes.slice(i, i + FULL_BATCH);
     await manager.transaction(async (m) => {
-      // The plan's cost estimate crosses jit_above_cost, and compiling its ~200 expressions took ~2 s
-      // per statement (measured: 2,083 ms with JIT, 60 ms without, 500 enterprises): off for this one.
+      // The plan's cost estimate crosses jit_above_cost, and compiling its ~200 expressions costs far more
+      // than running them (docs/performance.md, "Why the code is as it is"): off for this one.
       await m.query('SET LOCAL jit = off');
       await m.query(RECOMPUTE_SQL, [batch, asOf]);
     });

@@ -123,11 +123,9 @@ class StoreStatistics {
   /**
    * VACUUM (ANALYZE) of the tables a run wrote: besides fresh statistics it sets the visibility map, without
    * which no index-only scan is possible and every filter over a table reads its heap, where each row
-   * carries its raw source record. At 1,000,000 enterprises "more than 5 transport violations" took 1.6 s
-   * reading 144 MB before and 0.6 ms after (autovacuum, throttled, had not got to the table half an hour
-   * after the load). It also merges GIN pending lists (name trigram searches scan them until then). Pages
-   * already all-visible are skipped, so after an incremental run it costs little; 58 s after a full
-   * 1,000,000-enterprise load.
+   * carries its raw source record, and autovacuum (throttled) gets to a freshly loaded table late. It also
+   * merges GIN pending lists (name trigram searches scan them until then). Pages already all-visible are
+   * skipped, so after an incremental run it costs little. Figures: docs/performance.md.
    */
   private async vacuumAnalyze(tables: string[]): Promise<void> {
     const known = tables.filter((t) => STORE_TABLES.includes(t));

@@ -65,8 +65,8 @@ export class StoreWorkerPool {
     const id = this.nextId++;
     return new Promise<ApplyResult>((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      // as JSON text: a structured clone of 2,000 envelopes (each a raw and a canonical record) cost both
-      // threads more than stringify + parse (~10 s of CPU in a 100,000-enterprise load). The envelopes are
+      // as JSON text: a structured clone of 2,000 envelopes (each a raw and a canonical record) costs both
+      // threads more than stringify + parse (docs/performance.md). The envelopes are
       // JSON-shaped already (parsed from the wire, dates as ISO strings); undefined members drop out,
       // which the content hash and the stored JSON ignore anyway.
       slot.worker.postMessage({ kind: 'store', id, job: JSON.stringify(job) } satisfies WorkerRequest);
