@@ -3,6 +3,7 @@
  * which entries are in force on a date, which subjects they hit, which measures apply, the decision.
  * Which measure applies to which list and matter is data (the catalogue), not code.
  */
+import type { BanScope, Department, LicensingMatter, ListKind } from '../generated/graphql.js';
 
 export type HitSubject = 'ENTERPRISE' | 'LEGAL_REPRESENTATIVE' | 'PRINCIPAL' | 'ACTUAL_CONTROLLER' | 'NAMED_PERSON';
 export type Decision = 'PASS' | 'RESTRICT' | 'DENY';
@@ -29,11 +30,11 @@ export interface ListEntryRow {
 export interface MeasureRow {
   code: string;
   text: string;
-  applying_department: string;
-  trigger_lists: string[];
+  applying_department: Department;
+  trigger_lists: ListKind[];
   /** for PRINCIPAL_BAN: only entries of these ban scopes (null: any) */
-  trigger_ban_scopes: string[] | null;
-  matters: string[];
+  trigger_ban_scopes: BanScope[] | null;
+  matters: LicensingMatter[];
   subject_types: string[];
   effect: 'DENY' | 'RESTRICT';
   mandatory: boolean;
@@ -194,12 +195,14 @@ export interface Applied {
 
 export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: string): Applied[] {
   const out: Applied[] = [];
+  // rows read from the store compare as plain strings (a widening, never a cast to the enums)
+  const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
   for (const m of measures) {
-    if (!m.active || !m.matters.includes(matter)) continue;
+    if (!m.active || !has(m.matters, matter)) continue;
     const triggeredBy = hits
-      .filter((h) => m.trigger_lists.includes(h.entry.list) && m.subject_types.includes(h.subject === 'ENTERPRISE' ? 'ENTERPRISE' : 'PERSON'))
+      .filter((h) => has(m.trigger_lists, h.entry.list) && m.subject_types.includes(h.subject === 'ENTERPRISE' ? 'ENTERPRISE' : 'PERSON'))
       // a five-year ban and a lifetime ban are both PRINCIPAL_BAN: the measure says which it follows
-      .filter((h) => !m.trigger_ban_scopes?.length || (h.entry.ban_scope !== null && m.trigger_ban_scopes.includes(h.entry.ban_scope)))
+      .filter((h) => !m.trigger_ban_scopes?.length || (h.entry.ban_scope !== null && has(m.trigger_ban_scopes, h.entry.ban_scope)))
       .map((h) => h.entry.source_record_id);
     if (triggeredBy.length > 0) out.push({ measure: m, triggeredBy: [...new Set(triggeredBy)] });
   }
