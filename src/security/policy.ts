@@ -93,6 +93,13 @@ export const POLICY: Record<string, TypePolicy> = {
     enterpriseComplianceCheck: only('licensing_officer', 'inspector'),
     projects: ANY,
     complianceRules: ANY,
+    // Federation (schema/federation.graphql): a gateway resolves entities by key with the caller's own token.
+    // Each representation is held to the rule of the root field that looks its type up (ENTITY_LOOKUP below,
+    // applied by authorize.ts), and the entity's fields to their own rules as anywhere else.
+    _entities: ANY,
+    // the schema as SDL: to every caller where introspection is served; in production neither is (a
+    // validation rule, like introspection's: src/server/subgraph.ts)
+    _service: ANY,
   },
   Mutation: {
     _noop: ANY,
@@ -219,6 +226,19 @@ export const POLICY: Record<string, TypePolicy> = {
   AuditChainStatus: { '*': ANY },
   Caller: { '*': ANY },
   LawfulPurpose: { '*': ANY },
+
+  // federation
+  _Service: { '*': ANY },
+};
+
+/**
+ * Federation `_entities`: who may look an entity up by its key. An entity reference is a lookup like the
+ * root field of its type, so it carries that field's rule: an analyst, refused `person`, is refused
+ * Person entities too, however the gateway came by the key.
+ */
+export const ENTITY_LOOKUP: Record<string, Rule> = {
+  Enterprise: POLICY.Query!.enterprise!,
+  Person: POLICY.Query!.person!,
 };
 
 /**

@@ -33,6 +33,7 @@ import { cspNonce, setHtmlSecurityHeaders } from './html.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 import { sessionRouter } from './session-routes.js';
+import { NoServiceSdl } from './subgraph.js';
 
 export interface HubServer {
   app: Express;
@@ -117,7 +118,8 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
     // (the console's cookie-authenticated requests carry X-CSRF-Token, checked against the session in auth.ts)
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
-    validationRules: armor.validationRules,
+    // _service { sdl } is the schema too: off where introspection is off
+    validationRules: [...armor.validationRules, ...(production ? [NoServiceSdl] : [])],
     // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
