@@ -37,7 +37,7 @@ const gateway = await startGateway({
   log,
 });
 closers.unshift(gateway.close);
-log.info({ url: gateway.url, hub: hubUrl, [FIRE_GRAPHQL]: fireUrl, hints: gateway.hints }, 'gateway listening');
+log.info({ url: `${gateway.url}/graphql`, hub: hubUrl, [FIRE_GRAPHQL]: fireUrl, hints: gateway.hints }, 'gateway listening');
 
 async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'gateway stopping');

@@ -83,6 +83,7 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 export interface RunningGateway {
+  /** base address; GraphQL at /graphql */
   url: string;
   hints: string[];
   close(): Promise<void>;
@@ -122,7 +123,7 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
   const addr = httpServer.address() as { port: number };
   const host = o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
   return {
-    url: `http://${host}:${addr.port}/graphql`,
+    url: `http://${host}:${addr.port}`,
     hints,
     close: () => apollo.stop(),
   };
