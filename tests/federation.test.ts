@@ -198,6 +198,26 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(audit.data.auditLog.nodes.filter((n: Any) => n.requestId === requestId)).toEqual([{ requestId, action: 'DISCLOSE_PERSONAL_DATA', subjectRef: personKey, fields: ['idNumber'] }]);
   });
 
+  it('_entities resolves a batch of references through the request\'s loaders: one store query for all the enterprises', async () => {
+    const codes = [...fire.assessments.keys()].slice(0, 25);
+    const statements: string[] = [];
+    const query = hub.ds.query.bind(hub.ds);
+    // counts what the hub sends to its store during this one request (the real database answers)
+    hub.ds.query = ((sql: string, params?: unknown[]) => {
+      statements.push(sql);
+      return query(sql, params);
+    }) as typeof hub.ds.query;
+    let r: GraphQLResponse<Any>;
+    try {
+      r = await hubEntities('inspector', codes.map((creditCode) => ({ __typename: 'Enterprise', creditCode })), '... on Enterprise { creditCode name }');
+    } finally {
+      hub.ds.query = query;
+    }
+    expect(r.errors).toBeUndefined();
+    expect(r.data._entities.map((e: Any) => e.creditCode)).toEqual(codes);
+    expect(statements.filter((sql) => /FROM enterprise WHERE credit_code = ANY/.test(sql))).toHaveLength(1);
+  });
+
   it('_entities refuses a malformed key at its index and answers the others', async () => {
     const r = await hubEntities('inspector', [{ __typename: 'Person', personKey: '420106199001011234' }, { __typename: 'Enterprise', creditCode: tenant }, { __typename: 'Enterprise', creditCode: 'not-a-code' }], '... on Enterprise { creditCode }');
     expect(r.data._entities).toEqual([null, { __typename: 'Enterprise', creditCode: tenant }, null]);
