@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRE_GRAPHQL, fireGraphqlTypeDefs, startFireGraphql, type RunningFireGraphql } from '../connectors/fire-graphql/simulator.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
 import { composeSupergraph, startGateway, type RunningGateway, type SubgraphSpec } from '../src/gateway/gateway.js';
+import { QUERY_LIMITS } from '../src/security/query-limits.js';
 import { buildSchema } from '../src/server/schema.js';
 import { NoServiceSdl, hubSubgraphSdl } from '../src/server/subgraph.js';
 import { bearer, mintToken } from './support/auth.js';
@@ -232,6 +233,16 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data._service.sdl).toMatch(/type Enterprise\s+@key\(fields: "creditCode"\)/);
     expect(r.data._service.sdl).toMatch(/type Person\s+@key\(fields: "personKey"\)/);
+  });
+
+  it('holds queries to the hub\'s limits at the gateway, before planning: too many aliases is refused there with 400', async () => {
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `p${i}: ping`).join(' ');
+    const r = await viaGateway('inspector', `{ ${aliases(QUERY_LIMITS.maxAliases + 1)} }`);
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(r.errors?.[0]?.extensions?.source).toBeUndefined();
+    const within = await viaGateway('inspector', `{ ${aliases(QUERY_LIMITS.maxAliases)} }`);
+    expect(within.errors).toBeUndefined();
   });
 
   // last: stops the department subgraph

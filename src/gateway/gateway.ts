@@ -15,12 +15,13 @@
 import http from 'node:http';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import type { Logger } from 'pino';
+import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
 
 export interface SubgraphSpec {
   /** the subgraph's name in the supergraph (errors name it as `source`) */
@@ -100,11 +101,16 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // the hub's query limits here too: a query over them is refused before it is planned and split over subgraphs
+  const armor = queryArmor(!o.introspection);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: o.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    parseOptions: PARSE_OPTIONS,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), queryCostPlugin<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[])],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {
