@@ -245,6 +245,17 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(within.errors).toBeUndefined();
   });
 
+  it('gives no federated trace (per-field timings) to whoever asks for one, though its schema is a subgraph\'s', async () => {
+    const res = await fetch(`${hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'apollo-federation-include-trace': 'ftv1', ...tokens.inspector },
+      body: JSON.stringify({ query: '{ ping }' }),
+    });
+    const body = (await res.json()) as { data?: unknown; extensions?: Record<string, unknown> };
+    expect(body.data).toEqual({ ping: true });
+    expect(body.extensions?.ftv1).toBeUndefined();
+  });
+
   // last: stops the department subgraph
   it('with the department subgraph down, answers the hub\'s part with the department\'s fields null and an error naming the source', async () => {
     await fire.close();

@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -44,7 +45,7 @@ export async function startFireGraphql(o: WorldOptions & { port: number; host: s
   } as Parameters<typeof buildSubgraphSchema>[0]);
   const app = express();
   const httpServer = http.createServer(app);
-  const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })] });
+  const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
   await new Promise<void>((resolve) => httpServer.listen(o.port, o.host, resolve));

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
@@ -123,7 +123,8 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    // a subgraph schema turns Apollo's inline tracing on by default: per-field timings to anyone sending the header
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
