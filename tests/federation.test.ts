@@ -7,6 +7,8 @@
  * rule the department's schema states (computed here, not by the simulator's code), enterprise fields from
  * the hub's own answer, masking and refusals from src/security/policy.ts.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parse, validate } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,6 +256,31 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     const body = (await res.json()) as { data?: unknown; extensions?: Record<string, unknown> };
     expect(body.data).toEqual({ ping: true });
     expect(body.extensions?.ftv1).toBeUndefined();
+  });
+
+  it('answers without a department subgraph that hangs: its fields null with a TIMEOUT naming it, within the deadline', async () => {
+    const silent = http.createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hanging = await startGateway({
+      subgraphs: specs(`${hub.url}/graphql`, `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`),
+      port: 0, host: '127.0.0.1', timeoutMs: 800, log: pino({ level: 'silent' }), introspection: false,
+    });
+    try {
+      const t0 = Date.now();
+      const r = await gql<Any>(hanging.url, '{ enterprises(first: 3) { nodes { creditCode fireSafetyAssessment { grade } } } }', {}, tokens.inspector!);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(r.status).toBe(200);
+      expect(r.data.enterprises.nodes).toHaveLength(3);
+      for (const n of r.data.enterprises.nodes) {
+        expect(n.creditCode).toMatch(/^[0-9A-Z]{18}$/);
+        expect(n.fireSafetyAssessment).toBeNull();
+      }
+      expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.source, e.extensions?.reason, e.path])).toEqual([['SOURCE_UNAVAILABLE', FIRE_GRAPHQL, 'TIMEOUT', ['enterprises', 'nodes']]]);
+    } finally {
+      await hanging.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   // last: stops the department subgraph

@@ -73,10 +73,11 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       }
       const timedOut = (err as { name?: string }).name === 'TimeoutError' || (err as { name?: string }).name === 'AbortError';
       const reason = timedOut ? 'TIMEOUT' : 'UNAVAILABLE';
-      // the entities' place in the answer (list positions as the planner writes them, '@' for every item)
-      const path = 'pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined;
+      // where the entities sit in the answer: the planner's path up to its first '@' (every item of a list)
+      const planned = ('pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined) ?? [];
+      const path = planned.includes('@') ? planned.slice(0, planned.indexOf('@')) : planned;
       throw new GraphQLError(`${this.spec.name} did not answer (${reason}): its fields are null in this answer`, {
-        path: path?.length ? path : undefined,
+        path: path.length ? path : undefined,
         extensions: { code: 'SOURCE_UNAVAILABLE', source: this.spec.name, reason },
       });
     }
