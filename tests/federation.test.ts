@@ -106,6 +106,10 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(tenant, 'an assessed enterprise whose premises owner has persons').toBeTruthy();
   }, 300_000);
 
+  it('reports nothing to Apollo\'s cloud: the gateway\'s telemetry (and its cloud-metadata probes) is off', () => {
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+  });
+
   afterAll(async () => {
     await gateway?.close();
     await fire?.close();

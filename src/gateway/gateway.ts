@@ -16,6 +16,7 @@ import http from 'node:http';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -92,6 +93,9 @@ export interface RunningGateway {
 }
 
 export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port: number; host: string; timeoutMs: number; log: Logger; introspection: boolean }): Promise<RunningGateway> {
+  // Apollo Gateway otherwise reports usage metrics to Apollo's cloud and probes cloud metadata services
+  // (AWS, GCP, Azure, Alibaba) at construction: a supervision platform's gateway calls no one but its subgraphs
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const { supergraphSdl, hints } = composeSupergraph(o.subgraphs);
   const byName = new Map(o.subgraphs.map((s) => [s.name, s]));
   const gateway = new ApolloGateway({
@@ -111,7 +115,8 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
     parseOptions: PARSE_OPTIONS,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), queryCostPlugin<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[])],
+    // nor do its operations go to Apollo's cloud should an APOLLO_KEY be in the environment
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), queryCostPlugin<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[])],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {
