@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRE_GRAPHQL, fireGraphqlTypeDefs, startFireGraphql, type RunningFireGraphql } from '../connectors/fire-graphql/simulator.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
 import { composeSupergraph, startGateway, type RunningGateway, type SubgraphSpec } from '../src/gateway/gateway.js';
+import { ENTITY_LOOKUP, ruleFor } from '../src/security/policy.js';
 import { QUERY_LIMITS } from '../src/security/query-limits.js';
 import { buildSchema } from '../src/server/schema.js';
 import { NoServiceSdl, hubSubgraphSdl } from '../src/server/subgraph.js';
@@ -48,6 +49,12 @@ describe('composition (what CI checks before anything runs)', () => {
     const broken = fireGraphqlTypeDefs().replace('creditCode: ID!', 'creditCode: Int!');
     expect(() => composeSupergraph([specs('http://h.invalid', 'http://f.invalid')[0]!, { name: FIRE_GRAPHQL, url: 'http://f.invalid', typeDefs: broken, forwardCaller: false }]))
       .toThrow(/composition failed[\s\S]*creditCode/);
+  });
+
+  it('has a lookup rule for every entity type of the hub (a new @key type without one is refused at run time and fails here)', () => {
+    const entity = buildSchema().getType('_Entity') as unknown as { getTypes(): { name: string }[] };
+    expect(entity.getTypes().map((t) => t.name).sort()).toEqual(['Enterprise', 'Person']);
+    for (const t of entity.getTypes()) expect(ENTITY_LOOKUP[t.name], t.name).toBe(ruleFor('Query', t.name.charAt(0).toLowerCase() + t.name.slice(1)));
   });
 
   it('keeps _service where introspection is kept: refused by the production rule, other root fields untouched', () => {
