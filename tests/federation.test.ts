@@ -151,10 +151,15 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(nodes.some((n) => n.fireSafetyAssessment === null) && nodes.some((n) => n.fireSafetyAssessment !== null)).toBe(true);
   });
 
-  it('forwards the caller: without credentials the hub refuses and nothing of the department is answered either', async () => {
-    const r = await gql<Any>(gateway.url, 'query($c: ID!) { enterprise(creditCode: $c) { name fireSafetyAssessment { grade } } }', { c: tenant });
+  it('forwards the caller: a token the hub does not accept gets nothing, of the hub or the department; no credentials get 401', async () => {
+    const query = 'query($c: ID!) { enterprise(creditCode: $c) { name fireSafetyAssessment { grade } } }';
+    const forged = bearer(await mintToken(['inspector'], { subject: 'forged', secret: 'not-the-hub-secret-0123456789abcdef' }));
+    const r = await gql<Any>(gateway.url, query, { c: tenant }, forged);
     expect(r.data?.enterprise ?? null).toBeNull();
-    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.source])).toContainEqual(['UNAUTHENTICATED', 'hub']);
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.source])).toEqual([['UNAUTHENTICATED', 'hub']]);
+    const none = await gql<Any>(gateway.url, query, { c: tenant });
+    expect(none.status).toBe(401);
+    expect(none.data).toBeNull();
   });
 
   it('_entities through the gateway obeys the policy: for an analyst the owner\'s legal representative and persons\' names are FORBIDDEN, ID numbers masked', async () => {

@@ -126,9 +126,14 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        caller: Object.fromEntries(CALLER_HEADERS.flatMap((h) => (typeof req.headers[h] === 'string' ? [[h, req.headers[h]]] : []))),
-      }),
+      context: async ({ req }) => {
+        const caller: GatewayContext['caller'] = Object.fromEntries(CALLER_HEADERS.flatMap((h) => (typeof req.headers[h] === 'string' ? [[h, req.headers[h]]] : [])));
+        // no credentials at all: 401 here, as the hub would answer (it still verifies whatever is sent)
+        if (!caller.authorization && !caller['x-api-key']) {
+          throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return { caller };
+      },
     }),
   );
   await new Promise<void>((resolve) => httpServer.listen(o.port, o.host, resolve));
