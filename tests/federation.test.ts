@@ -237,6 +237,17 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(statements.filter((sql) => /FROM enterprise WHERE credit_code = ANY/.test(sql))).toHaveLength(1);
   });
 
+  it('costs _entities by its representations: many references with deep pages are refused before they run, a few answer', async () => {
+    const selection = '... on Enterprise { persons(first: 500) { nodes { person { roles(first: 500) { nodes { role } } } } } }';
+    const reps = (n: number) => Array.from({ length: n }, () => ({ __typename: 'Enterprise', creditCode: tenant }));
+    const many = await hubEntities('inspector', reps(2000), selection);
+    expect(many.data).toBeNull();
+    expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'COST_LIMIT' });
+    const few = await hubEntities('inspector', reps(2), selection);
+    expect(few.errors).toBeUndefined();
+    expect(few.data._entities).toHaveLength(2);
+  });
+
   it('_entities refuses a malformed key at its index and answers the others', async () => {
     const r = await hubEntities('inspector', [{ __typename: 'Person', personKey: '420106199001011234' }, { __typename: 'Enterprise', creditCode: tenant }, { __typename: 'Enterprise', creditCode: 'not-a-code' }], '... on Enterprise { creditCode }');
     expect(r.data._entities).toEqual([null, { __typename: 'Enterprise', creditCode: tenant }, null]);
@@ -253,10 +264,18 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     expect(r.data._service.sdl).toMatch(/type Person\s+@key\(fields: "personKey"\)/);
   });
 
-  it('holds queries to the hub\'s limits at the gateway, before planning: too many aliases is refused there with 400', async () => {
+  it('holds queries to the hub\'s limits at the gateway, before planning: too many aliases is refused there, as the hub answers it', async () => {
     const aliases = (n: number) => Array.from({ length: n }, (_, i) => `p${i}: ping`).join(' ');
     const r = await viaGateway('inspector', `{ ${aliases(QUERY_LIMITS.maxAliases + 1)} }`);
-    expect(r.status).toBe(400);
+    // a request error: 200 for application/json, 400 for application/graphql-response+json (GraphQL over HTTP), like the hub
+    expect(r.status).toBe(200);
+    expect(r.data).toBeNull();
+    const strict = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...tokens.inspector },
+      body: JSON.stringify({ query: `{ ${aliases(QUERY_LIMITS.maxAliases + 1)} }` }),
+    });
+    expect(strict.status).toBe(400);
     expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(r.errors?.[0]?.extensions?.source).toBeUndefined();
     const within = await viaGateway('inspector', `{ ${aliases(QUERY_LIMITS.maxAliases)} }`);
