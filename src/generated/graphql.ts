@@ -2548,6 +2548,7 @@ export type Person = {
   /**
    * 人员标识 The person's protected key: an opaque keyed hash of the citizen ID number (HMAC under the hub's
    * secret), stable across records and departments; it reveals nothing of the number. The Federation key of Person.
+   * Like Person.name, not available to analysts (null with FORBIDDEN).
    */
   personKey: Scalars['ID']['output'];
   /**

@@ -126,6 +126,9 @@ export const POLICY: Record<string, TypePolicy> = {
     phone: PII,
     phoneMasked: ANY,
     name: PERSONAL,
+    // the opaque key identifies one person across every record and department exactly: linking persons is
+    // personal work, not analysis (analysts are refused Person entities too: ENTITY_LOOKUP below)
+    personKey: PERSONAL,
   },
   RoleAssignment: { '*': ANY },
   Credential: { '*': ANY },
