@@ -156,7 +156,10 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
     const forged = bearer(await mintToken(['inspector'], { subject: 'forged', secret: 'not-the-hub-secret-0123456789abcdef' }));
     const r = await gql<Any>(gateway.url, query, { c: tenant }, forged);
     expect(r.data?.enterprise ?? null).toBeNull();
-    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.source])).toEqual([['UNAUTHENTICATED', 'hub']]);
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.source, e.extensions?.status])).toEqual([['UNAUTHENTICATED', 'hub', 401]]);
+    // as the hub words it (in Chinese too), without the hub's address
+    expect(r.errors?.[0]?.extensions?.messageZh).toBeTruthy();
+    expect(JSON.stringify(r.errors)).not.toContain(hub.url);
     const none = await gql<Any>(gateway.url, query, { c: tenant });
     expect(none.status).toBe(401);
     expect(none.data).toBeNull();

@@ -69,9 +69,14 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await super.process(options);
     } catch (err) {
-      // an HTTP answer (401, 403, 4xx) passes with its code; a subgraph that did not answer is named
+      // an HTTP refusal (401, 403, 429…) passes as the subgraph worded it (code, messageZh, retryAfterSeconds),
+      // named, and without the subgraph's address and raw body the data source attaches
       if (err instanceof GraphQLError) {
-        throw new GraphQLError(err.message, { extensions: { ...err.extensions, source: this.spec.name } });
+        const { response, ...rest } = err.extensions as { response?: { status?: number; body?: unknown }; code?: unknown };
+        const said = (response?.body as { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined)?.errors?.[0];
+        throw new GraphQLError(said?.message ?? err.message, {
+          extensions: { ...rest, ...said?.extensions, code: said?.extensions?.code ?? rest.code ?? 'SOURCE_UNAVAILABLE', source: this.spec.name, status: response?.status },
+        });
       }
       const timedOut = (err as { name?: string }).name === 'TimeoutError' || (err as { name?: string }).name === 'AbortError';
       const reason = timedOut ? 'TIMEOUT' : 'UNAVAILABLE';
