@@ -12,6 +12,8 @@ const config: CodegenConfig = {
       ],
       config: {
         useIndexSignature: true,
+        // the hub is a Federation 2 subgraph: typed __resolveReference for @key entities (Enterprise, Person)
+        federation: true,
         contextType: '../server/context.js#HubContext',
         mappers: {
           Enterprise: '../enterprise/store.js#EnterpriseNode',

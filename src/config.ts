@@ -78,6 +78,11 @@ const schema = z.object({
   REDIS_URL: z.url().optional(),
   /** trusted documents mode: a manifest (JSON, sha256 → operation) of the only operations accepted */
   HUB_TRUSTED_DOCUMENTS: z.string().optional(),
+  /** the federated gateway (`npm run gateway`, src/gateway/): its port, the hub subgraph it forwards callers to, the fire service's GraphQL subgraph, and the deadline of one subgraph request */
+  HUB_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  HUB_GATEWAY_HUB_URL: z.url().optional(),
+  HUB_GATEWAY_FIRE_GRAPHQL_URL: z.url().optional(),
+  HUB_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -71,6 +71,7 @@ const MATRIX: Record<string, Row> = {
   'Mutation.deactivateMeasure':              ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
   // ---- personal information inside types: names (PERSONAL), ID numbers and phones (PII, sent with a lawful purpose)
   'Person.name':                             ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
+  'Person.personKey':                        ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
   'Person.idNumber':                         ['masked',   'masked',   'masked',   'masked',   'clear',    'masked',   'masked',   'unauth'],
   'Person.phone':                            ['masked',   'masked',   'masked',   'masked',   'clear',    'masked',   'masked',   'unauth'],
   'Enterprise.legalRepresentative':          ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
@@ -282,6 +283,7 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
       return graphqlOutcome(await as(c, 'mutation($code: ID!) { deactivateMeasure(code: $code, reason: "矩阵测试") { code } }', { code: input.code }), 'Mutation.deactivateMeasure', c);
     },
     'Person.name': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { name } } } } }', { e: person.enterprise }), 'Person.name', c),
+    'Person.personKey': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { personKey } } } } }', { e: person.enterprise }), 'Person.personKey', c),
     'Person.idNumber': async (c) => {
       const r = await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { idNumber } } } } }', { e: person.enterprise }, PURPOSE);
       const o = graphqlOutcome(r, 'Person.idNumber', c);

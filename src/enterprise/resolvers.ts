@@ -5,6 +5,7 @@ import { normaliseName } from '../domain/names.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { lists } from '../records/lists.js';
+import type { HubContext } from '../server/context.js';
 import { badInput } from '../server/errors.js';
 import { creditCodeArg, pageSizeArg } from '../server/validate.js';
 import { enterprisesByName, enterprisesPage, type EnterpriseNode, type EnterpriseRow } from './store.js';
@@ -13,15 +14,21 @@ const CURSOR_LIST = 'enterprise';
 const withFreshness = (row: EnterpriseRow, freshness: 'STORED' | 'LIVE' | null | undefined): EnterpriseNode =>
   freshness === 'LIVE' ? { ...row, freshness } : row;
 
+/** One enterprise by credit code through the request's loader (Query.enterprise and Federation's `_entities` alike). */
+async function enterpriseByCode(ctx: HubContext, creditCode: string): Promise<EnterpriseRow | null> {
+  const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
+  const row = await ctx.loaders.enterprise.load(code);
+  // a code failing its checksum answers only when exactly that code was issued and stored
+  if (checksumFailure && !row?.credit_code_checksum_failed) {
+    throw badInput('creditCode', `not a valid unified social credit code: ${checksumFailure}`);
+  }
+  return row;
+}
+
 export const enterpriseResolvers: Resolvers = {
   Query: {
     enterprise: async (_p, { creditCode, freshness }, ctx) => {
-      const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
-      const row = await ctx.loaders.enterprise.load(code);
-      // a code failing its checksum answers only when exactly that code was issued and stored
-      if (checksumFailure && !row?.credit_code_checksum_failed) {
-        throw badInput('creditCode', `not a valid unified social credit code: ${checksumFailure}`);
-      }
+      const row = await enterpriseByCode(ctx, creditCode);
       return row ? withFreshness(row, freshness) : null;
     },
     enterpriseByName: async (_p, { name, fuzzy, freshness }, ctx) => {
@@ -63,6 +70,14 @@ export const enterpriseResolvers: Resolvers = {
     ping: () => true,
   },
   Enterprise: {
+    // Federation entity by @key(fields: "creditCode"): every representation of one `_entities` call goes
+    // through the same loader, so a batch of references is one query; a copy, as the subgraph library tags it
+    __resolveReference: async (ref, ctx) => {
+      const given = (ref as { creditCode?: unknown }).creditCode;
+      if (typeof given !== 'string') throw badInput('creditCode', 'an Enterprise representation needs its creditCode');
+      const row = await enterpriseByCode(ctx, given);
+      return row ? { ...row } : null;
+    },
     creditCode: (e) => e.credit_code,
     creditCodeChecksumFailed: (e) => e.credit_code_checksum_failed,
     orgCode: (e) => e.org_code,

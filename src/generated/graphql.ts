@@ -40,6 +40,7 @@ export type Scalars = {
   DateTime: { input: Date | string; output: Date | string; }
   /** 原始记录 A source record exactly as the department system sent it (JSON). */
   JSON: { input: unknown; output: unknown; }
+  _FieldSet: { input: any; output: any; }
 };
 
 /** 生产安全事故 A production-safety (or fire) accident. */
@@ -2631,6 +2632,12 @@ export type Person = {
   /** 姓名 Name. */
   name: Maybe<Scalars['String']['output']>;
   /**
+   * 人员标识 The person's protected key: an opaque keyed hash of the citizen ID number (HMAC under the hub's
+   * secret), stable across records and departments; it reveals nothing of the number. The Federation key of Person.
+   * Like Person.name, not available to analysts (null with FORBIDDEN).
+   */
+  personKey: Scalars['ID']['output'];
+  /**
    * 联系电话 Phone number as this caller may see it: masked, unless the caller is a department operator
    * whose department's system holds the person and the request states a lawful purpose (header `X-Purpose`, see `lawfulPurposes`);
    * every clear disclosure is written to the audit log.
@@ -3887,6 +3894,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -3955,6 +3973,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Accident: ResolverTypeWrapper<AccidentView>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AccidentConnection: ResolverTypeWrapper<Omit<AccidentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AccidentEdge']>, nodes: Array<ResolversTypes['Accident']> }>;
   AccidentCount: AccidentCount;
   AccidentEdge: ResolverTypeWrapper<Omit<AccidentEdge, 'node'> & { node: ResolversTypes['Accident'] }>;
@@ -3963,6 +3985,7 @@ export type ResolversTypes = ResolversObject<{
   AccidentRelation: AccidentRelation;
   AccidentWhere: AccidentWhere;
   AppliedMeasure: ResolverTypeWrapper<AppliedMeasure>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditChainStatus: ResolverTypeWrapper<AuditChainStatus>;
   AuditEntry: ResolverTypeWrapper<AuditEntry>;
   AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnection>;
@@ -3970,7 +3993,6 @@ export type ResolversTypes = ResolversObject<{
   AuditFilter: AuditFilter;
   BanScope: BanScope;
   BlacklistList: ResolverTypeWrapper<BlacklistList>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BooleanComparison: BooleanComparison;
   BreakerState: BreakerState;
   Caller: ResolverTypeWrapper<Caller>;
@@ -4032,7 +4054,6 @@ export type ResolversTypes = ResolversObject<{
   FindingEvidence: ResolverTypeWrapper<Evidence>;
   FindingParty: ResolverTypeWrapper<Party>;
   FireSection: ResolverTypeWrapper<SectionView>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FloatComparison: FloatComparison;
   FollowedListing: ResolverTypeWrapper<FollowedListing>;
   FoundBy: FoundBy;
@@ -4051,7 +4072,6 @@ export type ResolversTypes = ResolversObject<{
   HighRiskIndustry: HighRiskIndustry;
   HitSubject: HitSubject;
   HousingSection: ResolverTypeWrapper<SectionView>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IndustryLevel: IndustryLevel;
   Inspection: ResolverTypeWrapper<InspectionView>;
   InspectionConnection: ResolverTypeWrapper<Omit<InspectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InspectionEdge']>, nodes: Array<ResolversTypes['Inspection']> }>;
@@ -4060,7 +4080,6 @@ export type ResolversTypes = ResolversObject<{
   InsurancePolicy: ResolverTypeWrapper<InsuranceView>;
   InsurancePolicyConnection: ResolverTypeWrapper<Omit<InsurancePolicyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InsurancePolicyEdge']>, nodes: Array<ResolversTypes['InsurancePolicy']> }>;
   InsurancePolicyEdge: ResolverTypeWrapper<Omit<InsurancePolicyEdge, 'node'> & { node: ResolversTypes['InsurancePolicy'] }>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IntComparison: IntComparison;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JointPunishmentCheck: ResolverTypeWrapper<CheckAnswer>;
@@ -4136,7 +4155,6 @@ export type ResolversTypes = ResolversObject<{
   StatsDimension: StatsDimension;
   StatsGroup: ResolverTypeWrapper<StatsRow>;
   StatsMetric: StatsMetric;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringComparison: StringComparison;
   SyncRun: ResolverTypeWrapper<SyncRunRow>;
   SyncRunStatus: SyncRunStatus;
@@ -4162,6 +4180,10 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Accident: AccidentView;
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  Boolean: Scalars['Boolean']['output'];
   AccidentConnection: Omit<AccidentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AccidentEdge']>, nodes: Array<ResolversParentTypes['Accident']> };
   AccidentCount: AccidentCount;
   AccidentEdge: Omit<AccidentEdge, 'node'> & { node: ResolversParentTypes['Accident'] };
@@ -4169,13 +4191,13 @@ export type ResolversParentTypes = ResolversObject<{
   AccidentRelation: AccidentRelation;
   AccidentWhere: AccidentWhere;
   AppliedMeasure: AppliedMeasure;
+  ID: Scalars['ID']['output'];
   AuditChainStatus: AuditChainStatus;
   AuditEntry: AuditEntry;
   AuditEntryConnection: AuditEntryConnection;
   AuditEntryEdge: AuditEntryEdge;
   AuditFilter: AuditFilter;
   BlacklistList: BlacklistList;
-  Boolean: Scalars['Boolean']['output'];
   BooleanComparison: BooleanComparison;
   Caller: Caller;
   CheckConnection: Omit<CheckConnection, 'edges'> & { edges: Array<ResolversParentTypes['CheckEdge']> };
@@ -4222,7 +4244,6 @@ export type ResolversParentTypes = ResolversObject<{
   FindingEvidence: Evidence;
   FindingParty: Party;
   FireSection: SectionView;
-  Float: Scalars['Float']['output'];
   FloatComparison: FloatComparison;
   FollowedListing: FollowedListing;
   FoundByComparison: FoundByComparison;
@@ -4235,14 +4256,12 @@ export type ResolversParentTypes = ResolversObject<{
   HiddenDangerStatusComparison: HiddenDangerStatusComparison;
   HiddenDangerWhere: HiddenDangerWhere;
   HousingSection: SectionView;
-  ID: Scalars['ID']['output'];
   Inspection: InspectionView;
   InspectionConnection: Omit<InspectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InspectionEdge']>, nodes: Array<ResolversParentTypes['Inspection']> };
   InspectionEdge: Omit<InspectionEdge, 'node'> & { node: ResolversParentTypes['Inspection'] };
   InsurancePolicy: InsuranceView;
   InsurancePolicyConnection: Omit<InsurancePolicyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InsurancePolicyEdge']>, nodes: Array<ResolversParentTypes['InsurancePolicy']> };
   InsurancePolicyEdge: Omit<InsurancePolicyEdge, 'node'> & { node: ResolversParentTypes['InsurancePolicy'] };
-  Int: Scalars['Int']['output'];
   IntComparison: IntComparison;
   JSON: Scalars['JSON']['output'];
   JointPunishmentCheck: CheckAnswer;
@@ -4304,7 +4323,6 @@ export type ResolversParentTypes = ResolversObject<{
   SourceProblem: SourceProblem;
   SourceResilience: SourceResilience;
   StatsGroup: StatsRow;
-  String: Scalars['String']['output'];
   StringComparison: StringComparison;
   SyncRun: SyncRunRow;
   TransportSection: SectionView;
@@ -4637,6 +4655,7 @@ export type EmergencySectionResolvers<ContextType = HubContext, ParentType exten
 }>;
 
 export type EnterpriseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Enterprise'] = ResolversParentTypes['Enterprise']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Enterprise']>, { __typename: 'Enterprise' } & GraphQLRecursivePick<ParentType, {"creditCode":true}>, ContextType>;
   accidents?: Resolver<ResolversTypes['AccidentConnection'], ParentType, ContextType, Partial<EnterpriseAccidentsArgs>>;
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   businessScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5064,12 +5083,14 @@ export type PenaltyEdgeResolvers<ContextType = HubContext, ParentType extends Re
 }>;
 
 export type PersonResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']>, { __typename: 'Person' } & GraphQLRecursivePick<ParentType, {"personKey":true}>, ContextType>;
   bans?: Resolver<ResolversTypes['ListEntryConnection'], ParentType, ContextType, Partial<PersonBansArgs>>;
   credentials?: Resolver<ResolversTypes['CredentialConnection'], ParentType, ContextType, Partial<PersonCredentialsArgs>>;
   idNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   idNumberMasked?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   managedContracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<PersonManagedContractsArgs>>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  personKey?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneMasked?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<Maybe<ResolversTypes['Provenance']>, ParentType, ContextType>;

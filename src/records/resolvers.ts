@@ -21,6 +21,7 @@ export const recordResolvers: Resolvers = {
     enterprise: (r, _a, ctx) => (r.creditCode ? ctx.loaders.enterprise.load(r.creditCode) : null),
   },
   Person: {
+    personKey: (p) => p.personKey,
     idNumber: (p, _a, ctx) => idNumberFor(ctx, p),
     idNumberMasked: (p) => p.idMasked,
     name: (p) => p.name,

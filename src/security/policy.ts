@@ -96,6 +96,13 @@ export const POLICY: Record<string, TypePolicy> = {
     projects: ANY,
     complianceRules: ANY,
     compliancePolicy: ANY,
+    // Federation (schema/federation.graphql): a gateway resolves entities by key with the caller's own token.
+    // Each representation is held to the rule of the root field that looks its type up (ENTITY_LOOKUP below,
+    // applied by authorize.ts), and the entity's fields to their own rules as anywhere else.
+    _entities: ANY,
+    // the schema as SDL: to every caller where introspection is served; in production neither is (a
+    // validation rule, like introspection's: src/server/subgraph.ts)
+    _service: ANY,
   },
   Mutation: {
     _noop: ANY,
@@ -122,6 +129,9 @@ export const POLICY: Record<string, TypePolicy> = {
     phone: PII,
     phoneMasked: ANY,
     name: PERSONAL,
+    // the opaque key identifies one person across every record and department exactly: linking persons is
+    // personal work, not analysis (analysts are refused Person entities too: ENTITY_LOOKUP below)
+    personKey: PERSONAL,
   },
   RoleAssignment: { '*': ANY },
   Credential: { '*': ANY },
@@ -230,6 +240,19 @@ export const POLICY: Record<string, TypePolicy> = {
   AuditChainStatus: { '*': ANY },
   Caller: { '*': ANY },
   LawfulPurpose: { '*': ANY },
+
+  // federation
+  _Service: { '*': ANY },
+};
+
+/**
+ * Federation `_entities`: who may look an entity up by its key. An entity reference is a lookup like the
+ * root field of its type, so it carries that field's rule: an analyst, refused `person`, is refused
+ * Person entities too, however the gateway came by the key.
+ */
+export const ENTITY_LOOKUP: Record<string, Rule> = {
+  Enterprise: POLICY.Query!.enterprise!,
+  Person: POLICY.Query!.person!,
 };
 
 /**

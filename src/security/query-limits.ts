@@ -77,6 +77,14 @@ function pageSize(node: FieldNode, argDefaults: ReadonlyMap<string, unknown>, va
   return 1;
 }
 
+/** Federation `_entities`: one entity per representation, so the list is as long as the argument (literal or variable). */
+function representationCount(node: FieldNode, variables: Variables): number {
+  const value = node.arguments?.find((a) => a.name.value === 'representations')?.value;
+  if (value?.kind === Kind.LIST) return Math.max(1, value.values.length);
+  const v = value?.kind === Kind.VARIABLE ? variables?.[value.name.value] : undefined;
+  return Array.isArray(v) ? Math.max(1, v.length) : 1;
+}
+
 /**
  * Armor's cost formula over a validated operation, with the page sizes the request really asks for
  * (variables and schema defaults included). Fragments are flattened; a fragment's cost is computed once.
@@ -115,7 +123,7 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
     const argDefaults = new Map<string, unknown>();
     // a `first` without a schema default pages by the resolvers' default (pageSizeArg)
     for (const a of def?.args ?? []) if (a.defaultValue !== undefined || a.name === 'first') argDefaults.set(a.name, a.defaultValue ?? DEFAULT_PAGE_SIZE);
-    const n = pageSize(node, argDefaults, variables, varDefaults);
+    const n = node.name.value === '_entities' ? representationCount(node, variables) : pageSize(node, argDefaults, variables, varDefaults);
     return (L.objectCost + selections(node.selectionSet, def ? getNamedType(def.type) : undefined)) * n;
   };
 

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
@@ -33,6 +33,7 @@ import { cspNonce, setHtmlSecurityHeaders } from './html.js';
 import { createObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 import { sessionRouter } from './session-routes.js';
+import { NoServiceSdl } from './subgraph.js';
 
 export interface HubServer {
   app: Express;
@@ -117,11 +118,13 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
     // (the console's cookie-authenticated requests carry X-CSRF-Token, checked against the session in auth.ts)
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
-    validationRules: armor.validationRules,
+    // _service { sdl } is the schema too: off where introspection is off
+    validationRules: [...armor.validationRules, ...(production ? [NoServiceSdl] : [])],
     // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    // a subgraph schema turns Apollo's inline tracing on by default: per-field timings to anyone sending the header
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked

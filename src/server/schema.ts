@@ -1,13 +1,16 @@
 /**
  * The executable schema: every .graphql file under schema/ (one per domain) merged, with the
- * resolvers of every capability module listed in one array.
+ * resolvers of every capability module listed in one array, built as an Apollo Federation 2 subgraph
+ * (schema/federation.graphql links the spec; Enterprise and Person carry @key): the same schema serves
+ * clients directly and a gateway through `_entities`, both under the one access policy (authorize.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { isInterfaceType, isObjectType, parse, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { analyticsResolvers } from '../analytics/resolvers.js';
 import { complianceResolvers } from '../compliance/resolvers.js';
 import { creditResolvers } from '../credit/resolvers.js';
@@ -52,10 +55,51 @@ export function loadTypeDefs(dir = schemaDir): string[] {
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
 }
 
-export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: mergeResolvers(MODULES as never[]),
-    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+/** What the subgraph library adds, described like every other part of the contract. */
+const FEDERATION_DESCRIPTIONS: Record<string, string> = {
+  _Service: '联邦服务 Federation: this subgraph\'s schema, for a gateway composing a supergraph.',
+  '_Service.sdl': 'The subgraph schema (SDL) with its federation directives.',
+  _Any: '联邦实体引用 Federation: an entity representation, `__typename` and its key fields (e.g. `{ "__typename": "Enterprise", "creditCode": "…" }`).',
+  _Entity: '联邦实体 Federation: every type with a @key (Enterprise, Person).',
+  'Query._entities': '联邦实体查询 Federation: entities by their keys, for a gateway. Each representation is checked like the root field that looks its type up (`enterprise`, `person`), and every field then obeys the access policy as anywhere else.',
+  'Query._service': '联邦服务 Federation: the subgraph schema, for a gateway; not served where introspection is off (production).',
+  link__Import: 'Federation @link: a name imported from a linked specification.',
+  link__Purpose: 'Federation @link: why a specification is linked.',
+  FieldSet: 'Federation: a selection of fields (the argument of @key).',
+  federation__FieldSet: 'Federation: a selection of fields (the argument of @key).',
+  federation__Scope: 'Federation @requiresScopes: an authorisation scope (unused: the hub\'s own policy applies).',
+  federation__Policy: 'Federation @policy: an authorisation policy name (unused: the hub\'s own policy applies).',
+};
+
+function describeFederation(schema: GraphQLSchema): GraphQLSchema {
+  const d = (name: string, given: string | null | undefined) => given || FEDERATION_DESCRIPTIONS[name] || given;
+  return mapSchema(schema, {
+    [MapperKind.TYPE]: (type) => {
+      if (type.description || !FEDERATION_DESCRIPTIONS[type.name]) return type;
+      const config = type.toConfig();
+      const Ctor = type.constructor as new (c: typeof config) => typeof type;
+      return new Ctor({ ...config, description: FEDERATION_DESCRIPTIONS[type.name] });
+    },
+    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => ({ ...config, description: d(`${typeName}.${fieldName}`, config.description) }),
   });
+}
+
+/** Every resolver names a type and field of the schema (what requireResolversToMatchSchema checked before the subgraph build). */
+function assertResolversMatch(schema: GraphQLSchema, resolvers: Record<string, Record<string, unknown>>): void {
+  const wrong: string[] = [];
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    const type = schema.getType(typeName);
+    if (!type) { wrong.push(typeName); continue; }
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    const known = type.getFields();
+    for (const f of Object.keys(fields)) if (!f.startsWith('__') && !known[f]) wrong.push(`${typeName}.${f}`);
+  }
+  if (wrong.length) throw new Error(`resolvers for what the schema does not define: ${wrong.join(', ')}`);
+}
+
+export function buildSchema(): GraphQLSchema {
+  const resolvers = mergeResolvers(MODULES as never[]) as Record<string, Record<string, unknown>>;
+  const schema = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers } as Parameters<typeof buildSubgraphSchema>[0]);
+  assertResolversMatch(schema, resolvers);
+  return describeFederation(schema);
 }
