@@ -41,8 +41,8 @@ export interface ContractOptions {
    * faults stage only data a run has already read states why; its failure tests switch the fault on before the run.
    */
   midStream: true | Skip;
-  /** options that make the system refuse the connector (wrong credentials): REFUSED, never retried */
-  refused: { options: Record<string, unknown> } | Skip;
+  /** options (over the simulator's) that make the system refuse the connector (wrong credentials): REFUSED, never retried */
+  refused: { options: (simulatorOptions: Record<string, unknown>) => Record<string, unknown> } | Skip;
   /**
    * Records the system stores in GB18030 (their text must include characters GB18030 needs four bytes for),
    * and the stored bytes holding one of them, to show they really are GB18030 on the wire.
@@ -300,7 +300,7 @@ export function connectorContract(source: DepartmentSource, o: ContractOptions):
     } else {
       const refused = o.refused;
       it('refused credentials are REFUSED, for reads and health, and not retried', async () => {
-        const c = connect(3000, refused.options);
+        const c = connect(3000, refused.options(sim.connectorOptions));
         expect((await failure(c.fetchByKeys(o.keys))).reason).toBe('REFUSED');
         expect((await failure(collect(c.changesSince(null)))).reason).toBe('REFUSED');
         expect((await c.health()).ok).toBe(false);

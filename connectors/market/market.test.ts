@@ -76,7 +76,7 @@ connectorContract(source, {
     { id: 'PEN-0001', change: { amount: 80000 }, expected: { ...byId('PEN-0001'), amount: 80000 } as CanonicalRecord },
   ],
   midStream: true,
-  refused: { options: { appSecret: 'wrong' } },
+  refused: { options: () => ({ appSecret: 'wrong' }) },
   gb18030: { skip: 'an HTTP JSON API: its answers are UTF-8 (application/json; charset=utf-8)' },
 });
 
