@@ -164,6 +164,7 @@ export function connectorContract(source: DepartmentSource, o: ContractOptions):
       const envs = flat(await collect(connect().changesSince(null, { batchSize: 3 })));
       expect(ids(envs).sort()).toEqual(ALL);
       for (const e of envs) {
+        expect(e.kind, e.sourceRecordId).toBe(o.items.find((i) => i.sourceRecordId === e.sourceRecordId)!.record.kind);
         expect(e.record, e.sourceRecordId).toBeUndefined();
         expect(e.error, e.sourceRecordId).toBeTruthy();
         expect(e.raw, e.sourceRecordId).toBeTruthy();
