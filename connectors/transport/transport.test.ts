@@ -1,6 +1,8 @@
 /**
  * 交通运输 source end to end: seeder → PostgreSQL (sim_transport) → HTTP simulator (envelope, apikey,
- * offset pages) → connector → canonical records. Real database, real sockets; nothing mocked.
+ * offset pages) → connector → canonical records. Real database, real sockets; nothing mocked. The
+ * behaviours every source shares (paging, resuming, faults, dirt) come from the connector contract;
+ * here only this platform's own (its dialect, offset paging within one second, totals, change log).
  */
 import axios from 'axios';
 import pg from 'pg';
@@ -8,7 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, CredentialRecord, VehicleRecord } from '../../src/domain/canonical.js';
 import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
-import { collect, expectResumableFeed, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { connectorContract } from '../kit/contract.js';
+import { collect, failure, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { planPage } from './connector.js';
 import { SCHEMA, TABLE_OF } from './seed.js';
@@ -126,7 +129,24 @@ describe('transport paging plan', () => {
   });
 });
 
-describe('transport source (交通运输)', () => {
+connectorContract(source, {
+  items: ITEMS,
+  splitAt: 7,
+  // the field and why
+  dirtError: /\S: \S|names no enterprise/,
+  keys: [E1, E2, E3],
+  touches: [
+    { id: 'VEH-0001', change: { monitoringOnline: false, certificateValidTo: '2027-05-31' }, expected: { ...byId('VEH-0001').record, monitoringOnline: false, certificateValidTo: '2027-05-31' } as CanonicalRecord },
+    // most likely within the same second as the first: the ids seen at that second keep them apart
+    { id: 'VEH-0002', change: { monitoringOnline: true }, expected: { ...byId('VEH-0002').record, monitoringOnline: true } as CanonicalRecord },
+  ],
+  midStream: true,
+  // answered with HTTP 200 and code 40101 in the envelope: must not be taken as data
+  refused: { options: () => ({ apiKey: 'not-the-key' }) },
+  gb18030: { skip: 'an HTTP JSON API: its answers are UTF-8 (application/json; charset=utf-8)' },
+});
+
+describe('transport source (交通运输): its own wire', () => {
   let db: SeededSystem['db'];
   let env: SimulatorEnv;
   let sim: RunningSimulator;
@@ -168,27 +188,6 @@ describe('transport source (交通运输)', () => {
     await expect(source.simulator.seed(env, (async function* () {
       yield [person];
     })())).rejects.toThrow(/PER-1 \(person\)/);
-  });
-
-  let endOfRun1: string;
-  it('changesSince(null) maps every seeded record back to its canonical record; malformed rows become error envelopes', async () => {
-    const batches = await collect(connector.changesSince(null));
-    const envelopes = flat(batches);
-    expect(ids(envelopes).sort()).toEqual(ALL_IDS);
-    for (const it of ITEMS) {
-      const e = envelopes.find((x) => x.sourceRecordId === it.sourceRecordId)!;
-      expect(e.kind).toBe(it.record.kind);
-      expect(e.updatedAt).toBe(it.updatedAt);
-      if (MALFORMED.has(it.sourceRecordId)) {
-        expect(e.record).toBeUndefined();
-        expect(e.error, it.sourceRecordId).toMatch(/: /); // names the field and the reason
-        expect((e.raw as { id: string }).id).toBe(it.sourceRecordId);
-      } else {
-        expect(e.error, `${it.sourceRecordId}: ${e.error}`).toBeUndefined();
-        expect(e.record).toEqual(it.record);
-      }
-    }
-    endOfRun1 = batches.at(-1)!.watermark;
   });
 
   it('speaks the platform dialect: envelope, pinyin fields, Beijing time, numeric codes, yuan, references as carried', async () => {
@@ -294,54 +293,6 @@ describe('transport source (交通运输)', () => {
     expect(await hasLog()).toBe(true);
   });
 
-  it('a wrong apikey (answered with HTTP 200 and code 40101) is REFUSED, not taken as data', async () => {
-    const wrong = connect({ apiKey: 'not-the-key' });
-    expect((await failure(wrong.fetchByKeys([E1]))).reason).toBe('REFUSED');
-    expect((await failure(collect(wrong.changesSince(null)))).reason).toBe('REFUSED');
-    expect((await wrong.health()).ok).toBe(false);
-    await wrong.close();
-  });
-
-  it('a watermark from the end of a run yields nothing new; after touch() exactly the touched record, also twice in a second', async () => {
-    expect(flat(await collect(connector.changesSince(endOfRun1)))).toEqual([]);
-    await source.simulator.touch(env, 'VEH-0001', { monitoringOnline: false, certificateValidTo: '2027-05-31' });
-    const run2 = await collect(connector.changesSince(endOfRun1));
-    const changed = flat(run2);
-    expect(ids(changed)).toEqual(['VEH-0001']);
-    expect(changed[0]!.record).toEqual({ ...byId('VEH-0001').record, monitoringOnline: false, certificateValidTo: '2027-05-31' });
-    expect(Date.parse(changed[0]!.updatedAt!)).toBeGreaterThan(Date.parse(T1));
-
-    // a second touch, most likely within the same second: the ids seen at that second keep it apart
-    const endOfRun2 = run2.at(-1)!.watermark;
-    await source.simulator.touch(env, 'VEH-0002', { monitoringOnline: true });
-    const run3 = await collect(connector.changesSince(endOfRun2));
-    expect(ids(flat(run3))).toEqual(['VEH-0002']);
-    expect(flat(run3)[0]!.record).toMatchObject({ monitoringOnline: true });
-    expect(flat(await collect(connector.changesSince(run3.at(-1)!.watermark)))).toEqual([]);
-    await expect(source.simulator.touch(env, 'NOPE-1', { fine: 1 })).rejects.toThrow(/no record 'NOPE-1'/);
-    await expect(source.simulator.touch(env, 'VIO-0001', { colour: 'red' })).rejects.toThrow(/colour/);
-  });
-
-  it('batches of 2 over records sharing one second neither skip nor repeat, also when resumed from any watermark', async () => {
-    const batches = await expectResumableFeed(connector, ALL_IDS);
-    expect(batches.length).toBeGreaterThan(ITEMS.length / 2 - 1);
-  });
-
-  it('a record changed while a run pages through its second is read again, and no other record is lost', async () => {
-    const got: string[] = [];
-    let touched = false;
-    for await (const b of connector.changesSince(null, { batchSize: 2 })) {
-      got.push(...ids(b.records));
-      if (!touched) {
-        // the first licences batch is read: move one of them to "now", shifting the offsets behind it
-        await source.simulator.touch(env, b.records[0]!.sourceRecordId, { scope: '省内班车客运' });
-        touched = true;
-      }
-    }
-    expect([...new Set(got)].sort()).toEqual(ALL_IDS);
-    expect(got.length).toBe(ALL_IDS.length + 1); // the touched one, once more with its change
-  });
-
   it('a record leaving its second between two pages of that second does not make the reader skip the one behind it', async () => {
     // penalties PEN-0001..0004 share T0; with batches of 1 the reader pages through that second
     const got: string[] = [];
@@ -399,41 +350,4 @@ describe('transport source (交通运输)', () => {
     expect(ids(await connector.fetchByKeys([E2]))).toContain('LIC-0002');
   });
 
-  it('hang fault → TIMEOUT from the connector\'s own timer (the system never answers); normal again afterwards', async () => {
-    await sim.setFaults({ mode: 'hang' });
-    const quick = connect({ timeoutMs: 300 });
-    expect((await failure(quick.fetchByKeys([E1]))).reason).toBe('TIMEOUT');
-    expect((await failure(collect(quick.changesSince(null)))).reason).toBe('TIMEOUT');
-    await sim.setFaults({ mode: 'none' });
-    expect(ids(await quick.fetchByKeys([E1]))).toContain('LIC-0001');
-    await quick.close();
-  });
-
-  it('slow fault: answers slower than timeoutMs are TIMEOUT, slower but within it still arrive', async () => {
-    await sim.setFaults({ mode: 'slow', delayMs: 1500 });
-    const quick = connect({ timeoutMs: 300 });
-    expect((await failure(quick.fetchByKeys([E1]))).reason).toBe('TIMEOUT');
-    await quick.close();
-    await sim.setFaults({ mode: 'slow', delayMs: 100 });
-    expect(ids(await connector.fetchByKeys([E1]))).toContain('LIC-0001');
-  });
-
-  it('drop fault (socket closed mid-body) → SourceError; normal again afterwards', async () => {
-    await sim.setFaults({ mode: 'drop' });
-    expect(['UNAVAILABLE', 'BAD_RESPONSE']).toContain((await failure(connector.fetchByKeys([E1]))).reason);
-    expect(['UNAVAILABLE', 'BAD_RESPONSE']).toContain((await failure(collect(connector.changesSince(null)))).reason);
-    await sim.setFaults({ mode: 'none' });
-    expect(ids(await connector.fetchByKeys([E1]))).toContain('LIC-0001');
-  });
-
-  it('malformed fault → one error envelope per garbage record, raw kept, kind known; not a throw', async () => {
-    await sim.setFaults({ mode: 'malformed' });
-    const envs = flat(await collect(connector.changesSince(null)));
-    expect(ids(envs).sort()).toEqual(ALL_IDS);
-    expect(envs.every((e) => e.error && e.record === undefined && e.raw)).toBe(true);
-    expect(envs.find((e) => e.sourceRecordId === 'VEH-0003')!.kind).toBe('vehicle');
-    const batch = await connector.fetchByKeys([E2]);
-    expect(batch.length).toBeGreaterThan(0);
-    expect(batch.every((e) => e.error && e.record === undefined)).toBe(true);
-  });
 });
