@@ -206,8 +206,7 @@ export async function enterpriseStats(
   // one row per (enterprise, list in force), or one with nulls for an enterprise on no list
   const lists = dims.includes('DEPARTMENT_LIST')
     ? `LEFT JOIN LATERAL (SELECT DISTINCT l.department, l.list FROM list_entry l WHERE l.credit_code = e.credit_code
-         AND l.subject_type = 'ENTERPRISE' AND l.start_date <= $1::date AND (l.end_date IS NULL OR $1::date <= l.end_date)
-         AND (l.removed_date IS NULL OR $1::date < l.removed_date)) dl ON true`
+         AND l.subject_type = 'ENTERPRISE' AND list_entry_in_force(l.start_date, l.end_date, l.removed_date, $1::date)) dl ON true`
     : '';
   const sql = `SELECT ${cols.join(', ')}
     FROM enterprise e LEFT JOIN enterprise_risk r ON r.credit_code = e.credit_code ${lists}

@@ -48,7 +48,7 @@ const HIDDEN_DANGER: Entity = {
     level: en('level'), status: en('status'), foundBy: en('found_by'),
     foundDate: col('found_date', 'date'), deadline: col('deadline', 'date'), closedDate: col('closed_date', 'date', { nullable: true }),
     // same rule as records/rules.ts hiddenDangerOverdue: open past the deadline today, or closed after it
-    overdue: { sql: (a, t) => `(CASE WHEN ${a}.status = 'CLOSED' THEN coalesce(${a}.closed_date, ${a}.deadline) ELSE ${t} END > ${a}.deadline)`, type: 'bool' },
+    overdue: { sql: (a, t) => `hidden_danger_overdue(${a}.status, ${a}.closed_date, ${a}.deadline, ${t})`, type: 'bool' },
     department: en('department'),
   },
 };
@@ -72,7 +72,7 @@ const LIST_ENTRY: Entity = {
     list: en('list'), reason: col('reason', 'text', { like: true }), startDate: col('start_date', 'date'),
     endDate: col('end_date', 'date', { nullable: true }), removedDate: col('removed_date', 'date', { nullable: true }),
     // same rule as records/rules.ts listEntryInForce
-    inForce: { sql: (a, t) => `(${a}.start_date <= ${t} AND (${a}.end_date IS NULL OR ${t} <= ${a}.end_date) AND (${a}.removed_date IS NULL OR ${t} < ${a}.removed_date))`, type: 'bool' },
+    inForce: { sql: (a, t) => `list_entry_in_force(${a}.start_date, ${a}.end_date, ${a}.removed_date, ${t})`, type: 'bool' },
     department: en('department'),
   },
 };
@@ -83,7 +83,7 @@ const CREDENTIAL: Entity = {
     grade: col('grade', 'text', { nullable: true, like: true }), validFrom: col('valid_from', 'date', { nullable: true }),
     validTo: col('valid_to', 'date', { nullable: true }),
     // same rule as records/rules.ts credentialValidOn
-    validNow: { sql: (a, t) => `((${a}.valid_from IS NULL OR ${a}.valid_from <= ${t}) AND (${a}.valid_to IS NULL OR ${t} <= ${a}.valid_to) AND ${a}.status NOT IN ('SUSPENDED', 'REVOKED'))`, type: 'bool' },
+    validNow: { sql: (a, t) => `credential_valid_on(${a}.valid_from, ${a}.valid_to, ${a}.status, ${t})`, type: 'bool' },
     issuerDepartment: en('issuer_department'),
   },
 };

@@ -4,6 +4,7 @@
  * Which measure applies to which list and matter is data (the catalogue), not code.
  */
 import type { BanScope, Department, LicensingMatter, ListKind } from '../generated/graphql.js';
+import { entryInForce } from '../records/rules.js';
 
 export type HitSubject = 'ENTERPRISE' | 'LEGAL_REPRESENTATIVE' | 'PRINCIPAL' | 'ACTUAL_CONTROLLER' | 'NAMED_PERSON';
 export type Decision = 'PASS' | 'RESTRICT' | 'DENY';
@@ -58,10 +59,7 @@ export interface CheckedPersonRef {
  * on the same calendar day five years later, which is the entry's end date.
  */
 export function inForce(e: Pick<ListEntryRow, 'start_date' | 'end_date' | 'removed_date'>, asOf: string): boolean {
-  if (e.start_date > asOf) return false;
-  if (e.end_date !== null && e.end_date < asOf) return false;
-  if (e.removed_date !== null && e.removed_date <= asOf) return false;
-  return true;
+  return entryInForce(e.start_date, e.end_date, e.removed_date, asOf);
 }
 
 /** Person capacities a principal ban concerns: being (or becoming) the unit's principal. */

@@ -19,9 +19,16 @@ export function credentialValidOn(c: CredentialView, on: string): boolean {
   return covers(c.validFrom, c.validTo, on) && c.status !== 'SUSPENDED' && c.status !== 'REVOKED';
 }
 
-/** In force on a date: started, not past its end, not removed (移出 / 信用修复) by then. */
+/**
+ * In force on a date: started, not past its end (inclusive), not removed (移出 / 信用修复) on or before it.
+ * The one reading of "in force" in TypeScript; its SQL twin is list_entry_in_force (migration DerivedFacts).
+ */
+export function entryInForce(startDate: string, endDate: string | null | undefined, removedDate: string | null | undefined, on: string): boolean {
+  return startDate <= on && (!endDate || on <= endDate) && (!removedDate || on < removedDate);
+}
+
 export function listEntryInForce(e: ListEntryView, on: string): boolean {
-  return e.startDate <= on && (!e.endDate || on <= e.endDate) && (!e.removedDate || on < e.removedDate);
+  return entryInForce(e.startDate, e.endDate, e.removedDate, on);
 }
 
 export function insuranceInForce(p: InsuranceView, on: string): boolean {

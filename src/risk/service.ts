@@ -83,7 +83,7 @@ industry AS (
 ),
 ev AS (
   SELECT h.credit_code,
-         CASE WHEN h.deadline < $2::date THEN 'MAJOR_HIDDEN_DANGER_OVERDUE' ELSE 'MAJOR_HIDDEN_DANGER_OPEN' END AS factor,
+         CASE WHEN hidden_danger_overdue(h.status, h.closed_date, h.deadline, $2::date) THEN 'MAJOR_HIDDEN_DANGER_OVERDUE' ELSE 'MAJOR_HIDDEN_DANGER_OPEN' END AS factor,
          1::numeric AS amount, h.department, h.source, h.source_record_id, 'hidden_danger' AS kind, NULL::text AS note
   FROM hidden_danger h JOIN target t ON t.credit_code = h.credit_code
   WHERE h.level = 'MAJOR' AND h.status <> 'CLOSED' AND h.found_date <= $2::date
@@ -105,8 +105,7 @@ ev AS (
   UNION ALL
   SELECT l.credit_code, 'LIST_ENTRIES_IN_FORCE', 1, l.department, l.source, l.source_record_id, 'list_entry', NULL
   FROM list_entry l JOIN target t ON t.credit_code = l.credit_code
-  WHERE l.subject_type = 'ENTERPRISE' AND l.start_date <= $2::date AND (l.end_date IS NULL OR $2::date <= l.end_date)
-    AND (l.removed_date IS NULL OR $2::date < l.removed_date)
+  WHERE l.subject_type = 'ENTERPRISE' AND list_entry_in_force(l.start_date, l.end_date, l.removed_date, $2::date)
   UNION ALL
   -- each violation of the last year adds 1 / (vehicles of the enterprise, at least 1)
   SELECT v.credit_code, 'TRANSPORT_VIOLATIONS_PER_VEHICLE',
@@ -133,8 +132,7 @@ ev AS (
   WHERE c.person_key IS NULL AND c.status <> 'REVOKED' AND (c.status = 'EXPIRED' OR c.valid_to < $2::date)
     AND NOT EXISTS (
       SELECT 1 FROM credential n WHERE n.credit_code = c.credit_code AND n.credential_kind = c.credential_kind
-        AND n.status NOT IN ('SUSPENDED', 'REVOKED', 'EXPIRED') AND (n.valid_from IS NULL OR n.valid_from <= $2::date)
-        AND (n.valid_to IS NULL OR $2::date <= n.valid_to))
+        AND credential_valid_on(n.valid_from, n.valid_to, n.status, $2::date))
   UNION ALL
   -- a vehicle still on the fleet whose operating certificate has expired
   SELECT v.credit_code, 'EXPIRED_CREDENTIAL_IN_USE', 1, v.department, v.source, v.source_record_id, 'vehicle', NULL

@@ -22,12 +22,13 @@ import { SealRawPii1732852000000 } from '../../migrations/1732852000000-SealRawP
 import { AuditLogLockdown1732853000000 } from '../../migrations/1732853000000-AuditLogLockdown.js';
 import { AccidentLevelThresholds1732855000000 } from '../../migrations/1732855000000-AccidentLevelThresholds.js';
 import { CheckPolicy1732861000000 } from '../../migrations/1732861000000-CheckPolicy.js';
+import { DerivedFacts1732870000000 } from '../../migrations/1732870000000-DerivedFacts.js';
 
 export const MIGRATIONS = [CanonicalModel1732300000000, JointPunishment1732400000000, AccessAudit1732500000000, Compliance1732600000000, JointPunishmentBanScope1732650000000, CheckFreshnessIndex1732660000000, RiskAnalytics1732700000000,
   EnterpriseNameCoreTrgm1732710000000, AnalyticsCoveringIndexes1732720000000, ProvenanceStatistics1732730000000,
   DeferredStoreDdl1732740000000, ConsoleSessions1732800000000, CheckCaseAndOffice1732810000000,
   AuditPurposeCode1732851000000, SealRawPii1732852000000, AuditLogLockdown1732853000000,
-  AccidentLevelThresholds1732855000000, CheckPolicy1732861000000];
+  AccidentLevelThresholds1732855000000, CheckPolicy1732861000000, DerivedFacts1732870000000];
 
 // DATE columns come back as 'YYYY-MM-DD' strings: calendar dates have no time zone here
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
