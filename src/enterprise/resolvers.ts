@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../records/paging.js';
 import { lists } from '../records/lists.js';
 import { badInput } from '../server/errors.js';
 import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import { prefetchProfile } from './prefetch.js';
 import { enterprisesByName, enterprisesPage, type EnterpriseNode, type EnterpriseRow } from './store.js';
 
 const CURSOR_LIST = 'enterprise';
@@ -15,9 +16,12 @@ const withFreshness = (row: EnterpriseRow, freshness: 'STORED' | 'LIVE' | null |
 
 export const enterpriseResolvers: Resolvers = {
   Query: {
-    enterprise: async (_p, { creditCode, freshness }, ctx) => {
+    enterprise: async (_p, { creditCode, freshness }, ctx, info) => {
       const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
-      const row = await ctx.loaders.enterprise.load(code);
+      const pending = ctx.loaders.enterprise.load(code);
+      // the lists and sections the query shows, read in the same round trip as the enterprise
+      if (!checksumFailure) prefetchProfile(ctx, code, freshness, info);
+      const row = await pending;
       // a code failing its checksum answers only when exactly that code was issued and stored
       if (checksumFailure && !row?.credit_code_checksum_failed) {
         throw badInput('creditCode', `not a valid unified social credit code: ${checksumFailure}`);

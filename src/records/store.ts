@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { Department } from '../domain/canonical.js';
 import type { ProvenanceRow } from '../server/provenance.js';
+import type { BatchStatement } from './read-batch.js';
 import { withKey, type ItemKind, type ItemViews, type PersonRef } from './views.js';
 
 type Row = Record<string, unknown> & ProvenanceRow;
@@ -173,12 +174,21 @@ function listEntryView(r: Row): Omit<ItemViews['list_entry'], 'cursorKey'> {
   };
 }
 
+/** The statement reading one kind for `$1` = credit codes (for a ReadBatch). */
+export function itemsStatement(kind: ItemKind): BatchStatement {
+  return { name: `rb_items_${kind}`, sql: QUERIES[kind].sql };
+}
+
 /** All records of one kind for these enterprises, grouped by enterprise, in each list's sort order. */
 export async function itemsByCodes<K extends ItemKind>(ds: DataSource, kind: K, codes: readonly string[]): Promise<ItemViews[K][][]> {
+  return itemsFromRows(kind, await ds.query(QUERIES[kind].sql, [codes]), codes);
+}
+
+/** The rows of `itemsStatement(kind)` as views, grouped by enterprise in the order of `codes`. */
+export function itemsFromRows<K extends ItemKind>(kind: K, rows: readonly Record<string, unknown>[], codes: readonly string[]): ItemViews[K][][] {
   const q = QUERIES[kind] as KindQuery<K>;
-  const rows: Row[] = await ds.query(q.sql, [codes]);
   const by = new Map<string, ItemViews[K][]>();
-  for (const r of rows) {
+  for (const r of rows as Row[]) {
     const code = str(r.key_code);
     let list = by.get(code);
     if (!list) by.set(code, (list = []));
