@@ -72,10 +72,12 @@ export class ReadBatch {
         this.scheduled = false;
         const batch = this.queue;
         this.queue = [];
-        runBatch(this.ds, batch).then(
-          (rows) => batch.forEach((p, i) => p.resolve(rows[i]!)),
-          (err: unknown) => batch.forEach((p) => p.reject(err)),
-        );
+        const settle = (part: readonly Pending[]) => runBatch(this.ds, part).then((rows) => part.forEach((p, i) => p.resolve(rows[i]!)));
+        settle(batch).catch((err: unknown) => {
+          if (batch.length === 1) return batch[0]!.reject(err);
+          // one failing statement fails the whole query: each read alone again, so only its own caller sees the error
+          for (const p of batch) settle([p]).catch((e: unknown) => p.reject(e));
+        });
       });
     });
   }
