@@ -12,16 +12,18 @@ import { poolOf } from '../store/data-source.js';
 
 type Row = Record<string, unknown>;
 
-/** A read statement taking one parameter, `$1::text[]` (the keys). */
+/** A read statement whose parameters are text arrays (`$1::text[]`, …): by default one, the keys. */
 export interface BatchStatement {
   /** SQL identifier, unique per statement text */
   name: string;
   sql: string;
+  /** number of text[] parameters (default 1) */
+  params?: number;
 }
 
 interface Pending {
   statement: BatchStatement;
-  keys: readonly string[];
+  params: readonly (readonly string[])[];
   resolve(rows: Row[]): void;
   reject(err: unknown): void;
 }
@@ -36,9 +38,12 @@ async function runBatch(ds: DataSource, batch: readonly Pending[]): Promise<Row[
     const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);
     const prepare = [...new Map(batch.map((p) => [p.statement.name, p.statement])).values()]
       .filter((s) => !prepared.has(s.name))
-      .map((s) => `PREPARE ${s.name}(text[]) AS ${s.sql};\n`)
+      .map((s) => {
+        const types = Array.from({ length: s.params ?? 1 }, () => 'text[]').join(', ');
+        return `PREPARE ${s.name}${types ? `(${types})` : ''} AS ${s.sql};\n`;
+      })
       .join('');
-    const executes = batch.map((p) => `EXECUTE ${p.statement.name}(${list(p.keys)});`).join('\n');
+    const executes = batch.map((p) => `EXECUTE ${p.statement.name}${p.params.length ? `(${p.params.map(list).join(', ')})` : ''};`).join('\n');
     const raw = (await client.query(`${prepare}SET plan_cache_mode = force_generic_plan;\n${executes}\nRESET plan_cache_mode`)) as unknown;
     const results = (Array.isArray(raw) ? raw : [raw]) as pg.QueryResult<Row>[];
     for (const p of batch) prepared.add(p.statement.name);
@@ -62,9 +67,10 @@ export class ReadBatch {
 
   constructor(private readonly ds: DataSource) {}
 
-  read(statement: BatchStatement, keys: readonly string[]): Promise<Row[]> {
+  read(statement: BatchStatement, ...params: (readonly string[])[]): Promise<Row[]> {
+    if (params.length !== (statement.params ?? 1)) throw new Error(`${statement.name} takes ${statement.params ?? 1} parameters`);
     return new Promise<Row[]>((resolve, reject) => {
-      this.queue.push({ statement, keys, resolve, reject });
+      this.queue.push({ statement, params, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       // after the DataLoaders of this turn have dispatched (they do so on the microtask and nextTick queues)

@@ -212,15 +212,31 @@ const PERSON_QUERIES = {
 } as const;
 type PersonKind = keyof typeof PERSON_QUERIES;
 
+/**
+ * Credentials of these persons ($1) and of the staff ($3 = roles) of these enterprises ($2), keyed by
+ * person key: compliance reads the staff's credentials in the same round trip as the staff.
+ */
+export const PERSON_AND_STAFF_CREDENTIALS: BatchStatement = {
+  name: 'rb_person_and_staff_credentials',
+  params: 3,
+  sql: `SELECT c.person_key AS key_code, ${CREDENTIAL_COLS} FROM credential c JOIN person p ON p.person_key = c.person_key
+        WHERE c.person_key = ANY(ARRAY(SELECT unnest($1::text[]) UNION SELECT r.person_key FROM enterprise_person_role r
+                                       WHERE r.credit_code = ANY($2::text[]) AND r.role = ANY($3::text[])))`,
+};
+
 export async function itemsByPersonKeys<K extends PersonKind>(ds: DataSource, kind: K, keys: readonly string[]): Promise<ItemViews[K][][]> {
-  const rows: Row[] = await ds.query(PERSON_QUERIES[kind], [keys]);
+  return personItemsFromRows(kind, await ds.query(PERSON_QUERIES[kind], [keys]), keys);
+}
+
+/** Rows keyed by person (`key_code`) as views, grouped in the order of `keys` (rows of other keys are left out). */
+export function personItemsFromRows<K extends PersonKind>(kind: K, rows: readonly Record<string, unknown>[], keys: readonly string[]): ItemViews[K][][] {
   const view = (r: Row): Omit<ItemViews[K], 'cursorKey'> => {
     if (kind === 'role') return QUERIES.role.view({ ...r, key_code: r.credit_code }) as never;
     if (kind === 'list_entry') return listEntryView(r) as never;
     return QUERIES[kind].view(r) as never;
   };
   const by = new Map<string, ItemViews[K][]>();
-  for (const r of rows) {
+  for (const r of rows as Row[]) {
     const key = str(r.key_code);
     let list = by.get(key);
     if (!list) by.set(key, (list = []));
