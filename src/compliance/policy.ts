@@ -1,6 +1,6 @@
 /** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
 import type { DataSource } from 'typeorm';
-import { ReadBatch, type BatchStatement } from '../records/read-batch.js';
+import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
 import type { IndustryPolicy } from './model.js';
 
 export interface Policy {
@@ -60,7 +60,7 @@ export const POLICY_STATEMENT: BatchStatement = {
 };
 
 export async function loadPolicy(ds: DataSource): Promise<Policy> {
-  return policyOf(await new ReadBatch(ds).read(POLICY_STATEMENT));
+  return policyOf(await readBatchOf(ds).read(POLICY_STATEMENT));
 }
 
 /** The policy from the rows of POLICY_STATEMENT. */

@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import type { ContractKind } from '../domain/canonical.js';
 import { isValidCreditCode, maskIdNumber } from '../domain/codes.js';
 import { JointPunishmentService, MAX_BATCH } from '../credit/service.js';
-import { ReadBatch } from '../records/read-batch.js';
+import { readBatchOf } from '../records/read-batch.js';
 import { todayIso } from '../records/rules.js';
 import type { ContractView, ProjectView } from '../records/views.js';
 import { PiiVault } from '../security/pii.js';
@@ -119,7 +119,7 @@ export class ComplianceService {
    */
   async checkProjects(codes: readonly string[], o: { asOf: string; policy?: Policy; proposed?: { fact: ContractFact } }): Promise<ProjectCheckResult[]> {
     // one round trip for the policy, the projects and their contracts, one for every party's facts (and the check read beside it)
-    const rb = new ReadBatch(this.ds);
+    const rb = readBatchOf(this.ds);
     const [policy, projects, contracts] = await Promise.all([
       o.policy ?? rb.read(POLICY_STATEMENT).then(policyOf), loadProjects(rb, codes), loadContracts(rb, codes),
     ]);
@@ -172,7 +172,7 @@ export class ComplianceService {
     const pmId = input.projectManagerIdNumber ? idNumberArg('input.projectManagerIdNumber', input.projectManagerIdNumber) : null;
     const asOf = input.signedOn ?? todayIso();
 
-    const rb = new ReadBatch(this.ds);
+    const rb = readBatchOf(this.ds);
     const [projects, contracts] = await Promise.all([loadProjects(rb, [projectCode]), loadContracts(rb, [projectCode])]);
     const project = projects[0];
     if (!project) throw badInput('input.projectCode', `no project with code ${projectCode} is known to the hub`);
@@ -232,7 +232,7 @@ export class ComplianceService {
       ind = policy.industries.find((i) => i.industry === industry) ?? null;
       if (!ind) throw badInput('industry', `not a high-risk industry of the policy (${policy.industries.map((i) => i.industry).join(', ')})`);
     }
-    const facts = await loadFacts(new ReadBatch(this.ds), [code], [code], []);
+    const facts = await loadFacts(readBatchOf(this.ds), [code], [code], []);
     const e = facts.enterprises.get(code);
     if (!e) {
       throw badInput('creditCode', checksumFailure ? `not a valid unified social credit code: ${checksumFailure}` : `no enterprise with credit code ${code} is registered`);

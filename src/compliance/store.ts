@@ -29,7 +29,7 @@ export function projectView(r: Row): ProjectView {
   });
 }
 
-const PROJECTS: BatchStatement = { name: 'rb_compliance_projects', sql: `${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])` };
+const PROJECTS: BatchStatement = { name: 'rb_compliance_projects', sql: `${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])`, keyColumn: 'project_code' };
 
 export async function loadProjects(rb: ReadBatch, codes: readonly string[]): Promise<ProjectView[]> {
   return (await rb.read(PROJECTS, codes)).map(projectView);
@@ -67,6 +67,7 @@ export interface LoadedContract {
 
 const CONTRACTS: BatchStatement = {
   name: 'rb_compliance_contracts',
+  keyColumn: 'project_code',
   sql: `SELECT c.contract_number, c.project_code, c.parent_contract_number, c.contract_kind, c.employer_credit_code, c.contractor_credit_code,
        c.scope, c.value, c.covers_main_structure, c.covers_all_work, c.safety_agreement_signed, c.project_manager_key, c.signed_on,
        p.name AS person_name, p.id_masked, ${PROV('c')}
@@ -114,6 +115,7 @@ const STAFF_ROLES = new Set(['SPECIAL_OPERATOR', 'SAFETY_MANAGER', 'SAFETY_DIREC
  */
 const ENTERPRISE_FACTS: BatchStatement = {
   name: 'rb_compliance_enterprises',
+  keyColumn: 'credit_code',
   sql: `SELECT credit_code, name, industry_code, status, department, source, source_record_id FROM enterprise WHERE credit_code = ANY($1::text[])`,
 };
 

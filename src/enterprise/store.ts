@@ -31,7 +31,7 @@ export const ENTERPRISE_COLUMNS = `credit_code, credit_code_checksum_failed, org
 
 /** The statement of `enterprisesByCodes` (for a ReadBatch). */
 export const ENTERPRISES_BY_CODES: BatchStatement = {
-  name: 'rb_enterprises', sql: `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`,
+  name: 'rb_enterprises', sql: `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`, keyColumn: 'credit_code',
 };
 
 /** Rows of ENTERPRISES_BY_CODES in the order of `codes` (null where unknown). */

@@ -36,6 +36,7 @@ export async function latestRuns(ds: DataSource): Promise<SyncRunRow[]> {
 /** The statement of `lastSuccessfulRuns` (for a ReadBatch). */
 export const LAST_SUCCESSFUL_RUNS: BatchStatement = {
   name: 'rb_last_successful_runs',
+  keyColumn: 'connector',
   sql: `SELECT DISTINCT ON (connector) * FROM sync_run WHERE connector = ANY($1::text[]) AND status = 'SUCCEEDED'
         ORDER BY connector, finished_at DESC, id DESC`,
 };

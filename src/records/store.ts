@@ -176,7 +176,7 @@ function listEntryView(r: Row): Omit<ItemViews['list_entry'], 'cursorKey'> {
 
 /** The statement reading one kind for `$1` = credit codes (for a ReadBatch). */
 export function itemsStatement(kind: ItemKind): BatchStatement {
-  return { name: `rb_items_${kind}`, sql: QUERIES[kind].sql };
+  return { name: `rb_items_${kind}`, sql: QUERIES[kind].sql, keyColumn: 'key_code' };
 }
 
 /** All records of one kind for these enterprises, grouped by enterprise, in each list's sort order. */

@@ -11,7 +11,7 @@ import {
   LAST_SUCCESSFUL_RUNS, latestRunsOf, openQuarantineCounts, recordCountsOf, refCandidates, runsInOrder, type KindCount, type SyncRunRow,
 } from '../ops/store.js';
 import { personsByKeys, type PersonView } from '../person/store.js';
-import { ReadBatch } from '../records/read-batch.js';
+import { readBatchOf } from '../records/read-batch.js';
 import { itemsByPersonKeys, itemsFromRows, itemsStatement } from '../records/store.js';
 import { ITEM_KINDS, type ItemKind, type ItemViews } from '../records/views.js';
 import type { Candidate } from '../sync/link.js';
@@ -40,8 +40,8 @@ export interface Loaders {
 }
 
 export function createLoaders(ctx: HubContext): Loaders {
-  // the store reads of one turn (an enterprise, its sections' sync runs, every kind a profile lists) share one round trip
-  const batch = new ReadBatch(ctx.ds);
+  // the store reads of one turn (an enterprise, its sections' sync runs, every kind a profile lists; other requests' too) share one round trip
+  const batch = readBatchOf(ctx.ds);
   const items = Object.fromEntries(
     ITEM_KINDS.map((k) => [k, new DataLoader(async (codes: readonly string[]) => itemsFromRows(k, await batch.read(itemsStatement(k), codes), codes), { maxBatchSize: 1000 })]),
   ) as unknown as ItemLoaders;
