@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import type { ContractKind } from '../domain/canonical.js';
 import { isValidCreditCode, maskIdNumber } from '../domain/codes.js';
 import { JointPunishmentService, MAX_BATCH } from '../credit/service.js';
-import { readBatchOf } from '../records/read-batch.js';
+import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
 import { todayIso } from '../records/rules.js';
 import type { ContractView, ProjectView } from '../records/views.js';
 import { PiiVault } from '../security/pii.js';
@@ -86,6 +86,12 @@ export interface ProposedContractInput {
 }
 
 export const PROPOSED = 'PROPOSED';
+
+/** The source of each list entry a joint-punishment hit names (the check answers with department and entry id). */
+const HIT_SOURCES: BatchStatement = {
+  name: 'rb_compliance_hit_sources', keyColumn: 'source_record_id',
+  sql: `SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`,
+};
 
 export class ComplianceService {
   /** joint-punishment outcomes by credit code: one check per party per run, however many projects name it */
@@ -261,9 +267,7 @@ export class ComplianceService {
       const batch = todo.slice(i, i + MAX_BATCH);
       const answers = await jps.runMany(batch.map((creditCode) => ({ creditCode, matter, asOf })), this.caller);
       const ids = [...new Set(answers.flatMap((a) => a.hits.map((h) => h.entryId)))];
-      const sources: { source_record_id: string; department: string; source: string }[] = ids.length
-        ? await this.ds.query(`SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`, [ids])
-        : [];
+      const sources = ids.length ? (await readBatchOf(this.ds).read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
       const sourceOf = (id: string, dep: string) => sources.find((s) => s.source_record_id === id && s.department === dep)?.source ?? dep.toLowerCase();
       for (const a of answers) {
         this.jpCache.set(`${asOf}|${a.enterprise.creditCode}`, {
