@@ -36,3 +36,12 @@ export const enterpriseAllDepartments: Scenario = {
   baseline: 'typename',
   body: (w) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code: w.richEnterprises[0] } }),
 };
+
+/** The same profile, each request of the load taking the next of up to ten such enterprises (concurrent requests differ). */
+export const enterpriseAllDepartmentsVaried: Scenario = {
+  name: 'enterprise-all-departments-varied',
+  description: 'the same profile, cycling through up to ten enterprises with records in all five departments',
+  baseline: 'typename',
+  body: (w) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code: w.richEnterprises[0] } }),
+  bodies: (w) => w.richEnterprises.map((code) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code } })),
+};
