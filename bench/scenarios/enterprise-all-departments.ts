@@ -1,3 +1,4 @@
+import { POSTGRAPHILE_PROFILE } from '../postgraphile.js';
 import type { Scenario } from './types.js';
 
 /** Everything one enterprise profile screen shows, from the store: registration and all five departments. */
@@ -44,4 +45,13 @@ export const enterpriseAllDepartmentsVaried: Scenario = {
   baseline: 'typename',
   body: (w) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code: w.richEnterprises[0] } }),
   bodies: (w) => w.richEnterprises.map((code) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code } })),
+};
+
+/** Issue 20's baseline: the same profile from the same tables through PostGraphile (bench/postgraphile.ts). */
+export const postgraphileProfile: Scenario = {
+  name: 'postgraphile-profile',
+  description: 'the same profile from the same tables through PostGraphile 4 (no auth, policy, masking or provenance), in a process of its own',
+  baseline: 'typename',
+  server: 'postgraphile',
+  body: (w) => ({ query: POSTGRAPHILE_PROFILE, variables: { code: w.richEnterprises[0] } }),
 };
