@@ -46,6 +46,8 @@ export interface BenchReport {
     bigProject: { projectCode: string; contracts: number } | null;
   } | null;
   gaps: string[];
+  /** comparisons across scenarios (e.g. the hub against PostGraphile) */
+  notes: string[];
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -123,6 +125,7 @@ export function renderMarkdown(r: BenchReport): string {
       '',
     );
   }
+  if (r.notes?.length) out.push('## Comparisons', '', ...r.notes.map((x) => `- ${x}`), '');
   if (r.gaps.length) out.push('## Not measured in this run', '', ...r.gaps.map((g) => `- ${g}`), '');
   return out.join('\n');
 }

@@ -34,6 +34,7 @@ import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { sqlBaselineFor } from './analytics-baseline.js';
 import { round } from './baselines.js';
 import { runLoad, timeLoop, type LoadResult } from './load.js';
+import { startPostGraphile } from './postgraphile.js';
 import { renderMarkdown, type BenchReport, type HttpResult, type SqlComparison } from './report.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { BenchWorld, Scenario } from './scenarios/types.js';
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   }
   const report: BenchReport = {
     startedAt: started.toISOString(), finishedAt: '', machine: await machine(adminUrl), options: opts,
-    world: null, http: [], analyticsVsSql: [], compliance: null, gaps: [],
+    world: null, http: [], analyticsVsSql: [], compliance: null, gaps: [], notes: [],
   };
   // per-run names: two benches on one server (colleagues measuring their scenarios) must not drop each other's databases
   const tag = `${process.pid}`;
@@ -203,7 +204,19 @@ async function main(): Promise<void> {
 
     // HTTP scenarios (autocannon on loopback); in scale mode only the floor and the analytic ones
     const scenarios = SCENARIOS.filter(wanted).filter((s) => !opts.scale || s.name === 'typename' || /^(filter|stats)-/.test(s.name));
+    // issue 20's baseline: PostGraphile over the same store, started only when a scenario asks for it
+    let postgraphile: Awaited<ReturnType<typeof startPostGraphile>> | null = null;
+    const pglScenarios = scenarios.filter((s) => s.server === 'postgraphile');
+    if (pglScenarios.length) {
+      try {
+        postgraphile = await startPostGraphile(hubUrl);
+      } catch (err) {
+        report.gaps.push(`PostGraphile baseline not run: ${(err as Error).message}`);
+      }
+    }
     for (const s of scenarios) {
+      if (s.server === 'postgraphile' && !postgraphile) continue;
+      const target = s.server === 'postgraphile' ? postgraphile!.url : url;
       let body: string;
       let bodies: string[];
       try {
@@ -213,7 +226,7 @@ async function main(): Promise<void> {
         report.gaps.push(`${s.name}: not run (${(err as Error).message})`);
         continue;
       }
-      const check = await postWhenNotBusy(url, world.adminToken, body);
+      const check = await postWhenNotBusy(target, world.adminToken, body);
       const refused = check.status >= 400 || Boolean(check.json?.errors?.length);
       if ((s.expect ?? 'ok') === 'ok' ? refused : !refused) {
         const what = JSON.stringify(check.json).slice(0, 400);
@@ -224,8 +237,8 @@ async function main(): Promise<void> {
       const connections = s.connections ?? opts.connections;
       log(`${s.name}: ${connections} connections for ${opts.durationS} s…`);
       const auth = { authorization: `Bearer ${world.adminToken}` };
-      await runLoad(`${url}/graphql`, bodies, { connections, durationS: 2, headers: auth }); // warm-up (JIT, pools, caches)
-      const load = await profiled(s.name, () => runLoad(`${url}/graphql`, bodies, { connections, durationS: opts.durationS, headers: auth }));
+      await runLoad(`${target}/graphql`, bodies, { connections, durationS: 2, headers: auth }); // warm-up (JIT, pools, caches)
+      const load = await profiled(s.name, () => runLoad(`${target}/graphql`, bodies, { connections, durationS: opts.durationS, headers: auth }));
       report.http.push({
         name: s.name, description: s.description, group: s.group ?? groupOf(s), baseline: s.baseline ?? null, connections, expect: s.expect ?? 'ok',
         checkedStatus: check.status, checkedError: check.json?.errors?.[0]?.message ?? null, load, ratio: null,
@@ -233,9 +246,16 @@ async function main(): Promise<void> {
       });
       log(`${s.name}: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, statuses ${JSON.stringify(load.statusCodes)}, errors ${load.errors}, load ${os.loadavg()[0]!.toFixed(2)}`);
     }
+    await postgraphile?.close();
     for (const r of report.http) {
       const base = r.baseline ? report.http.find((x) => x.name === r.baseline) : null;
       if (base) r.ratio = ratios(r.load, base.load);
+    }
+    const hubProfile = report.http.find((x) => x.name === 'enterprise-all-departments');
+    const pglProfile = report.http.find((x) => x.name === 'postgraphile-profile');
+    if (hubProfile && pglProfile) {
+      const x = ratios(hubProfile.load, pglProfile.load);
+      report.notes.push(`The hub's all-departments profile against PostGraphile's answer to the same profile from the same tables (same run): ${x!.throughput}× its requests per second, ${x!.p50}× its p50, ${x!.p99}× its p99.`);
     }
 
     // analytics at one connection vs the same answer from plain SQL through one pg client

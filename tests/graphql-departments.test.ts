@@ -8,6 +8,8 @@ import type { SourceEnvelope } from '../connectors/types.js';
 import type { CanonicalRecord, EnterpriseRef } from '../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../src/domain/codes.js';
 import { normaliseCode, normaliseName } from '../src/domain/names.js';
+import { ReadBatch } from '../src/records/read-batch.js';
+import { itemsFromRows, itemsStatement } from '../src/records/store.js';
 import { gql, type GraphQLResponse } from './support/graphql-client.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { balanced, perfect, readSourceTruth, reconcile, type SourceTruth } from './support/reconcile.js';
@@ -158,6 +160,39 @@ describe('unified schema over the department systems', () => {
 
   // issue 18.3: the emergency connector carries deaths, injuries and loss; the planted 一般 accident with 4 deaths
   // (较大 by 条例 第三条: 3 deaths or more) shows both levels, read from the store and live from the source alike
+  it('answers profiles asked at the same moment each with its own enterprise\'s records, as when asked alone', async () => {
+    // concurrent requests' reads share round trips (src/records/read-batch.ts): one statement per kind with every
+    // caller's keys, each caller given only the rows of its own
+    const page: AnyResponse = await gql(hub.url, `{ enterprises(first: 6) { nodes { creditCode } } }`);
+    const codes = [...new Set([...(await hub.enterprisesInAllDepartments(1000)), ...page.data.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode)])];
+    expect(codes.length).toBeGreaterThan(6);
+    const alone: AnyResponse[] = [];
+    for (const c of codes) alone.push(await gql(hub.url, ONE, { c }));
+    const together: AnyResponse[] = await Promise.all(codes.map((c) => gql(hub.url, ONE, { c })));
+    for (const r of alone) expect(r.errors).toBeUndefined();
+    const answers = (rs: AnyResponse[]) => rs.map((r) => ({ data: r.data, errors: r.errors }));
+    expect(answers(together)).toEqual(answers(alone));
+    // the enterprises differ, so the answers must too (each is its own)
+    expect(new Set(alone.map((r) => JSON.stringify(r.data.enterprise.housing))).size).toBeGreaterThan(1);
+  });
+
+  it('merges reads of one turn into one statement per kind and gives each caller only the rows of its own keys', async () => {
+    const page: AnyResponse = await gql(hub.url, `{ enterprises(first: 40) { nodes { creditCode } } }`);
+    const codes: string[] = page.data.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode);
+    const rb = new ReadBatch(hub.ds);
+    for (const kind of ['role', 'credential', 'list_entry'] as const) {
+      const alone = [];
+      for (const c of codes) alone.push(itemsFromRows(kind, await rb.read(itemsStatement(kind), [c]), [c])[0]);
+      // every read in the same turn: one EXECUTE with all 40 keys, split again per caller
+      const together = await Promise.all(codes.map(async (c) => itemsFromRows(kind, await rb.read(itemsStatement(kind), [c]), [c])[0]));
+      expect(together).toEqual(alone);
+      expect(alone.some((rows) => rows!.length > 0)).toBe(true);
+      // rows a caller gets are of its own enterprise only
+      const raw = await Promise.all(codes.map((c) => rb.read(itemsStatement(kind), [c])));
+      raw.forEach((rows, i) => expect(rows.every((r) => r.key_code === codes[i])).toBe(true));
+    }
+  });
+
   it('shows an accident\'s recorded level and the level its facts reach, stored and live', async () => {
     const code = hub.generated.scenarios.enterprises['accident.levelUnderstated']!.creditCode;
     const q = `query($c: ID!, $f: Freshness) { enterprise(creditCode: $c, freshness: $f) { emergency { mode accidents(first: 10) { nodes { level derivedLevel levelUnderstated deaths } } } } }`;

@@ -1,3 +1,4 @@
+import { POSTGRAPHILE_PROFILE } from '../postgraphile.js';
 import type { Scenario } from './types.js';
 
 /** Everything one enterprise profile screen shows, from the store: registration and all five departments. */
@@ -35,4 +36,22 @@ export const enterpriseAllDepartments: Scenario = {
   description: '`enterprise(creditCode:)` with registration, persons and all five department sections, from the store',
   baseline: 'typename',
   body: (w) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code: w.richEnterprises[0] } }),
+};
+
+/** The same profile, each request of the load taking the next of up to ten such enterprises (concurrent requests differ). */
+export const enterpriseAllDepartmentsVaried: Scenario = {
+  name: 'enterprise-all-departments-varied',
+  description: 'the same profile, cycling through up to ten enterprises with records in all five departments',
+  baseline: 'typename',
+  body: (w) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code: w.richEnterprises[0] } }),
+  bodies: (w) => w.richEnterprises.map((code) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code } })),
+};
+
+/** Issue 20's baseline: the same profile from the same tables through PostGraphile (bench/postgraphile.ts). */
+export const postgraphileProfile: Scenario = {
+  name: 'postgraphile-profile',
+  description: 'the same profile from the same tables through PostGraphile 4 (no auth, policy, masking or provenance), in a process of its own',
+  baseline: 'typename',
+  server: 'postgraphile',
+  body: (w) => ({ query: POSTGRAPHILE_PROFILE, variables: { code: w.richEnterprises[0] } }),
 };

@@ -10,6 +10,7 @@ import { loadConfig } from '../config.js';
 import type { ContractKind } from '../domain/canonical.js';
 import { isValidCreditCode, maskIdNumber } from '../domain/codes.js';
 import { JointPunishmentService, MAX_BATCH } from '../credit/service.js';
+import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
 import { todayIso } from '../records/rules.js';
 import type { ContractView, ProjectView } from '../records/views.js';
 import { PiiVault } from '../security/pii.js';
@@ -18,7 +19,7 @@ import { badInput } from '../server/errors.js';
 import { creditCodeArg, idNumberArg } from '../server/validate.js';
 import { checkEnterprise, checkProject } from './engine.js';
 import { buildTree, partyOf, type ContractFact, type Facts, type Finding, type JointPunishmentOutcome, type Party, type Status } from './model.js';
-import { industryOf, loadPolicy, type Policy } from './policy.js';
+import { industryOf, loadPolicy, policyOf, POLICY_STATEMENT, type Policy } from './policy.js';
 import { RULES } from './rules/index.js';
 import { loadContracts, loadFacts, loadProjects, nextProjectCodes, pageProjects } from './store.js';
 
@@ -86,6 +87,12 @@ export interface ProposedContractInput {
 
 export const PROPOSED = 'PROPOSED';
 
+/** The source of each list entry a joint-punishment hit names (the check answers with department and entry id). */
+const HIT_SOURCES: BatchStatement = {
+  name: 'rb_compliance_hit_sources', keyColumn: 'source_record_id',
+  sql: `SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`,
+};
+
 export class ComplianceService {
   /** joint-punishment outcomes by credit code: one check per party per run, however many projects name it */
   private readonly jpCache = new Map<string, JointPunishmentOutcome>();
@@ -117,8 +124,11 @@ export class ComplianceService {
    * unsigned contract to its project's tree.
    */
   async checkProjects(codes: readonly string[], o: { asOf: string; policy?: Policy; proposed?: { fact: ContractFact } }): Promise<ProjectCheckResult[]> {
-    const policy = o.policy ?? (await loadPolicy(this.ds));
-    const [projects, contracts] = await Promise.all([loadProjects(this.ds, codes), loadContracts(this.ds, codes)]);
+    // one round trip for the policy, the projects and their contracts, one for every party's facts (and the check read beside it)
+    const rb = readBatchOf(this.ds);
+    const [policy, projects, contracts] = await Promise.all([
+      o.policy ?? rb.read(POLICY_STATEMENT).then(policyOf), loadProjects(rb, codes), loadContracts(rb, codes),
+    ]);
     if (o.proposed) {
       const list = contracts.get(o.proposed.fact.projectCode) ?? [];
       contracts.set(o.proposed.fact.projectCode, [...list, { fact: o.proposed.fact, view: null as unknown as ContractView }]);
@@ -128,7 +138,7 @@ export class ComplianceService {
     const parties = [...new Set([...projects.map((p) => p.builder.creditCode!), ...all.map((c) => c.fact.employer), ...contractors])];
     const pmKeys = [...new Set(all.flatMap((c) => (c.fact.projectManager ? [c.fact.projectManager.personKey] : [])))];
     const [facts, jp] = await Promise.all([
-      loadFacts(this.ds, parties, contractors, pmKeys),
+      loadFacts(rb, parties, contractors, pmKeys),
       this.jointPunishment(parties, o.asOf, policy.jointPunishmentMatter),
     ]);
     const checkedAt = new Date().toISOString();
@@ -168,7 +178,8 @@ export class ComplianceService {
     const pmId = input.projectManagerIdNumber ? idNumberArg('input.projectManagerIdNumber', input.projectManagerIdNumber) : null;
     const asOf = input.signedOn ?? todayIso();
 
-    const [projects, contracts] = await Promise.all([loadProjects(this.ds, [projectCode]), loadContracts(this.ds, [projectCode])]);
+    const rb = readBatchOf(this.ds);
+    const [projects, contracts] = await Promise.all([loadProjects(rb, [projectCode]), loadContracts(rb, [projectCode])]);
     const project = projects[0];
     if (!project) throw badInput('input.projectCode', `no project with code ${projectCode} is known to the hub`);
     const existing = contracts.get(projectCode) ?? [];
@@ -227,7 +238,7 @@ export class ComplianceService {
       ind = policy.industries.find((i) => i.industry === industry) ?? null;
       if (!ind) throw badInput('industry', `not a high-risk industry of the policy (${policy.industries.map((i) => i.industry).join(', ')})`);
     }
-    const facts = await loadFacts(this.ds, [code], [code], []);
+    const facts = await loadFacts(readBatchOf(this.ds), [code], [code], []);
     const e = facts.enterprises.get(code);
     if (!e) {
       throw badInput('creditCode', checksumFailure ? `not a valid unified social credit code: ${checksumFailure}` : `no enterprise with credit code ${code} is registered`);
@@ -256,9 +267,7 @@ export class ComplianceService {
       const batch = todo.slice(i, i + MAX_BATCH);
       const answers = await jps.runMany(batch.map((creditCode) => ({ creditCode, matter, asOf })), this.caller);
       const ids = [...new Set(answers.flatMap((a) => a.hits.map((h) => h.entryId)))];
-      const sources: { source_record_id: string; department: string; source: string }[] = ids.length
-        ? await this.ds.query(`SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`, [ids])
-        : [];
+      const sources = ids.length ? (await readBatchOf(this.ds).read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
       const sourceOf = (id: string, dep: string) => sources.find((s) => s.source_record_id === id && s.department === dep)?.source ?? dep.toLowerCase();
       for (const a of answers) {
         this.jpCache.set(`${asOf}|${a.enterprise.creditCode}`, {

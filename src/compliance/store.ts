@@ -5,7 +5,8 @@
  */
 import type { DataSource } from 'typeorm';
 import type { ContractKind, Department } from '../domain/canonical.js';
-import { itemsByCodes, itemsByPersonKeys } from '../records/store.js';
+import type { BatchStatement, ReadBatch } from '../records/read-batch.js';
+import { itemsFromRows, itemsStatement, PERSON_AND_STAFF_CREDENTIALS, personItemsFromRows } from '../records/store.js';
 import { withKey, type ContractView, type CredentialView, type PersonRef, type ProjectView } from '../records/views.js';
 import type { ContractFact, EnterpriseFacts } from './model.js';
 
@@ -28,9 +29,10 @@ export function projectView(r: Row): ProjectView {
   });
 }
 
-export async function loadProjects(ds: DataSource, codes: readonly string[]): Promise<ProjectView[]> {
-  const rows: Row[] = await ds.query(`${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])`, [codes]);
-  return rows.map(projectView);
+const PROJECTS: BatchStatement = { name: 'rb_compliance_projects', sql: `${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])`, keyColumn: 'project_code' };
+
+export async function loadProjects(rb: ReadBatch, codes: readonly string[]): Promise<ProjectView[]> {
+  return (await rb.read(PROJECTS, codes)).map(projectView);
 }
 
 /** A page of projects by code (keyset), with optional filters. */
@@ -63,15 +65,18 @@ export interface LoadedContract {
   view: ContractView;
 }
 
-export async function loadContracts(ds: DataSource, projectCodes: readonly string[]): Promise<Map<string, LoadedContract[]>> {
-  const rows: Row[] = await ds.query(
-    `SELECT c.contract_number, c.project_code, c.parent_contract_number, c.contract_kind, c.employer_credit_code, c.contractor_credit_code,
+const CONTRACTS: BatchStatement = {
+  name: 'rb_compliance_contracts',
+  keyColumn: 'project_code',
+  sql: `SELECT c.contract_number, c.project_code, c.parent_contract_number, c.contract_kind, c.employer_credit_code, c.contractor_credit_code,
        c.scope, c.value, c.covers_main_structure, c.covers_all_work, c.safety_agreement_signed, c.project_manager_key, c.signed_on,
        p.name AS person_name, p.id_masked, ${PROV('c')}
      FROM contract c LEFT JOIN person p ON p.person_key = c.project_manager_key
      WHERE c.project_code = ANY($1::text[]) ORDER BY c.project_code, c.contract_number`,
-    [projectCodes],
-  );
+};
+
+export async function loadContracts(rb: ReadBatch, projectCodes: readonly string[]): Promise<Map<string, LoadedContract[]>> {
+  const rows = await rb.read(CONTRACTS, projectCodes);
   const out = new Map<string, LoadedContract[]>();
   for (const r of rows) {
     const pm: PersonRef | null = r.project_manager_key
@@ -108,18 +113,28 @@ const STAFF_ROLES = new Set(['SPECIAL_OPERATOR', 'SAFETY_MANAGER', 'SAFETY_DIREC
  * Everything the rules need about these enterprises (`detailed`: the ones whose own staffing and credentials
  * are judged, e.g. contractors; the rest get registration and credentials only) and these persons.
  */
+const ENTERPRISE_FACTS: BatchStatement = {
+  name: 'rb_compliance_enterprises',
+  keyColumn: 'credit_code',
+  sql: `SELECT credit_code, name, industry_code, status, department, source, source_record_id FROM enterprise WHERE credit_code = ANY($1::text[])`,
+};
+
+/** One round trip (a ReadBatch): registrations, credentials, staff, insurance, and the credentials of the persons and the staff. */
 export async function loadFacts(
-  ds: DataSource,
+  rb: ReadBatch,
   codes: readonly string[],
   detailed: readonly string[],
   personKeys: readonly string[],
 ): Promise<{ enterprises: Map<string, EnterpriseFacts>; personCredentials: Map<string, CredentialView[]> }> {
-  const [entRows, creds, roles, registered, insurance] = await Promise.all([
-    ds.query(`SELECT credit_code, name, industry_code, status, department, source, source_record_id FROM enterprise WHERE credit_code = ANY($1::text[])`, [codes]) as Promise<Row[]>,
-    itemsByCodes(ds, 'credential', codes),
-    itemsByCodes(ds, 'role', detailed),
-    itemsByCodes(ds, 'person_credential', detailed),
-    itemsByCodes(ds, 'insurance_policy', detailed),
+  const items = async <K extends 'credential' | 'role' | 'person_credential' | 'insurance_policy'>(kind: K, keys: readonly string[]) =>
+    itemsFromRows(kind, await rb.read(itemsStatement(kind), keys), keys);
+  const [entRows, creds, roles, registered, insurance, personCredRows] = await Promise.all([
+    rb.read(ENTERPRISE_FACTS, codes),
+    items('credential', codes),
+    items('role', detailed),
+    items('person_credential', detailed),
+    items('insurance_policy', detailed),
+    rb.read(PERSON_AND_STAFF_CREDENTIALS, personKeys, detailed, [...STAFF_ROLES]),
   ]);
   const idx = new Map(detailed.map((c, i) => [c, i]));
   const credIdx = new Map(codes.map((c, i) => [c, i]));
@@ -141,7 +156,7 @@ export async function loadFacts(
   });
   const staffKeys = roles.flat().filter((r) => STAFF_ROLES.has(r.role)).map((r) => r.person.personKey);
   const keys = [...new Set([...personKeys, ...staffKeys])];
-  const personCreds = keys.length ? await itemsByPersonKeys(ds, 'credential', keys) : [];
+  const personCreds = personItemsFromRows('credential', personCredRows, keys);
   const personCredentials = new Map(keys.map((k, i) => [k, personCreds[i]!]));
   return { enterprises, personCredentials };
 }

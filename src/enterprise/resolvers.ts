@@ -8,6 +8,7 @@ import { lists } from '../records/lists.js';
 import type { HubContext } from '../server/context.js';
 import { badInput } from '../server/errors.js';
 import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import { prefetchProfile } from './prefetch.js';
 import { enterprisesByName, enterprisesPage, type EnterpriseNode, type EnterpriseRow } from './store.js';
 
 const CURSOR_LIST = 'enterprise';
@@ -15,9 +16,11 @@ const withFreshness = (row: EnterpriseRow, freshness: 'STORED' | 'LIVE' | null |
   freshness === 'LIVE' ? { ...row, freshness } : row;
 
 /** One enterprise by credit code through the request's loader (Query.enterprise and Federation's `_entities` alike). */
-async function enterpriseByCode(ctx: HubContext, creditCode: string): Promise<EnterpriseRow | null> {
+async function enterpriseByCode(ctx: HubContext, creditCode: string, prefetch?: (code: string) => void): Promise<EnterpriseRow | null> {
   const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
-  const row = await ctx.loaders.enterprise.load(code);
+  const pending = ctx.loaders.enterprise.load(code);
+  if (!checksumFailure) prefetch?.(code);
+  const row = await pending;
   // a code failing its checksum answers only when exactly that code was issued and stored
   if (checksumFailure && !row?.credit_code_checksum_failed) {
     throw badInput('creditCode', `not a valid unified social credit code: ${checksumFailure}`);
@@ -27,8 +30,9 @@ async function enterpriseByCode(ctx: HubContext, creditCode: string): Promise<En
 
 export const enterpriseResolvers: Resolvers = {
   Query: {
-    enterprise: async (_p, { creditCode, freshness }, ctx) => {
-      const row = await enterpriseByCode(ctx, creditCode);
+    enterprise: async (_p, { creditCode, freshness }, ctx, info) => {
+      // the lists and sections the query shows, read in the same round trip as the enterprise
+      const row = await enterpriseByCode(ctx, creditCode, (code) => prefetchProfile(ctx, code, freshness, info));
       return row ? withFreshness(row, freshness) : null;
     },
     enterpriseByName: async (_p, { name, fuzzy, freshness }, ctx) => {

@@ -1,6 +1,7 @@
 /** Reads of enterprises from the hub store (SQL lives here, not in resolvers). */
 import type { DataSource } from 'typeorm';
 import { normaliseName } from '../domain/names.js';
+import type { BatchStatement } from '../records/read-batch.js';
 
 export interface EnterpriseRow {
   credit_code: string;
@@ -27,6 +28,17 @@ export interface EnterpriseRow {
 export const ENTERPRISE_COLUMNS = `credit_code, credit_code_checksum_failed, org_code, name, name_normalised, type, status,
   legal_representative, division_code, industry_code, registered_capital, established_date, address, business_scope,
   department, source, source_record_id, fetched_at, source_updated_at`;
+
+/** The statement of `enterprisesByCodes` (for a ReadBatch). */
+export const ENTERPRISES_BY_CODES: BatchStatement = {
+  name: 'rb_enterprises', sql: `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`, keyColumn: 'credit_code',
+};
+
+/** Rows of ENTERPRISES_BY_CODES in the order of `codes` (null where unknown). */
+export function enterprisesInOrder(rows: readonly Record<string, unknown>[], codes: readonly string[]): (EnterpriseRow | null)[] {
+  const byCode = new Map((rows as unknown as EnterpriseRow[]).map((r) => [r.credit_code, r]));
+  return codes.map((c) => byCode.get(c) ?? null);
+}
 
 /** Enterprises by credit code, in the order asked (null where unknown): one query for any number of keys. */
 export async function enterprisesByCodes(ds: DataSource, codes: readonly string[]): Promise<(EnterpriseRow | null)[]> {

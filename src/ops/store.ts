@@ -1,6 +1,7 @@
 /** Reads of sync runs (the sync engine writes them) and of quarantine. */
 import type { DataSource } from 'typeorm';
 import type { EnterpriseRef } from '../domain/canonical.js';
+import type { BatchStatement } from '../records/read-batch.js';
 import { inTransaction } from '../sync/apply.js';
 import { candidatesOfRefs, type Candidate } from '../sync/link.js';
 
@@ -32,13 +33,21 @@ export async function latestRuns(ds: DataSource): Promise<SyncRunRow[]> {
 }
 
 /** Latest successful run of each of these connectors (null where none), for `asOf` and `sources`. */
+/** The statement of `lastSuccessfulRuns` (for a ReadBatch). */
+export const LAST_SUCCESSFUL_RUNS: BatchStatement = {
+  name: 'rb_last_successful_runs',
+  keyColumn: 'connector',
+  sql: `SELECT DISTINCT ON (connector) * FROM sync_run WHERE connector = ANY($1::text[]) AND status = 'SUCCEEDED'
+        ORDER BY connector, finished_at DESC, id DESC`,
+};
+
 export async function lastSuccessfulRuns(ds: DataSource, connectors: readonly string[]): Promise<(SyncRunRow | null)[]> {
-  const rows: SyncRunRow[] = await ds.query(
-    `SELECT DISTINCT ON (connector) * FROM sync_run WHERE connector = ANY($1::text[]) AND status = 'SUCCEEDED'
-     ORDER BY connector, finished_at DESC, id DESC`,
-    [connectors],
-  );
-  return connectors.map((c) => rows.find((r) => r.connector === c) ?? null);
+  return runsInOrder(await ds.query(LAST_SUCCESSFUL_RUNS.sql, [connectors]), connectors);
+}
+
+/** Rows of LAST_SUCCESSFUL_RUNS in the order of `connectors` (null where none). */
+export function runsInOrder(rows: readonly Record<string, unknown>[], connectors: readonly string[]): (SyncRunRow | null)[] {
+  return connectors.map((c) => (rows as unknown as SyncRunRow[]).find((r) => r.connector === c) ?? null);
 }
 
 /** Latest run of each connector (finished if any, else the running one). */

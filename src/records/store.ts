@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { Department } from '../domain/canonical.js';
 import type { ProvenanceRow } from '../server/provenance.js';
+import type { BatchStatement } from './read-batch.js';
 import { withKey, type ItemKind, type ItemViews, type PersonRef } from './views.js';
 
 type Row = Record<string, unknown> & ProvenanceRow;
@@ -173,12 +174,21 @@ function listEntryView(r: Row): Omit<ItemViews['list_entry'], 'cursorKey'> {
   };
 }
 
+/** The statement reading one kind for `$1` = credit codes (for a ReadBatch). */
+export function itemsStatement(kind: ItemKind): BatchStatement {
+  return { name: `rb_items_${kind}`, sql: QUERIES[kind].sql, keyColumn: 'key_code' };
+}
+
 /** All records of one kind for these enterprises, grouped by enterprise, in each list's sort order. */
 export async function itemsByCodes<K extends ItemKind>(ds: DataSource, kind: K, codes: readonly string[]): Promise<ItemViews[K][][]> {
+  return itemsFromRows(kind, await ds.query(QUERIES[kind].sql, [codes]), codes);
+}
+
+/** The rows of `itemsStatement(kind)` as views, grouped by enterprise in the order of `codes`. */
+export function itemsFromRows<K extends ItemKind>(kind: K, rows: readonly Record<string, unknown>[], codes: readonly string[]): ItemViews[K][][] {
   const q = QUERIES[kind] as KindQuery<K>;
-  const rows: Row[] = await ds.query(q.sql, [codes]);
   const by = new Map<string, ItemViews[K][]>();
-  for (const r of rows) {
+  for (const r of rows as Row[]) {
     const code = str(r.key_code);
     let list = by.get(code);
     if (!list) by.set(code, (list = []));
@@ -202,15 +212,31 @@ const PERSON_QUERIES = {
 } as const;
 type PersonKind = keyof typeof PERSON_QUERIES;
 
+/**
+ * Credentials of these persons ($1) and of the staff ($3 = roles) of these enterprises ($2), keyed by
+ * person key: compliance reads the staff's credentials in the same round trip as the staff.
+ */
+export const PERSON_AND_STAFF_CREDENTIALS: BatchStatement = {
+  name: 'rb_person_and_staff_credentials',
+  params: 3,
+  sql: `SELECT c.person_key AS key_code, ${CREDENTIAL_COLS} FROM credential c JOIN person p ON p.person_key = c.person_key
+        WHERE c.person_key = ANY(ARRAY(SELECT unnest($1::text[]) UNION SELECT r.person_key FROM enterprise_person_role r
+                                       WHERE r.credit_code = ANY($2::text[]) AND r.role = ANY($3::text[])))`,
+};
+
 export async function itemsByPersonKeys<K extends PersonKind>(ds: DataSource, kind: K, keys: readonly string[]): Promise<ItemViews[K][][]> {
-  const rows: Row[] = await ds.query(PERSON_QUERIES[kind], [keys]);
+  return personItemsFromRows(kind, await ds.query(PERSON_QUERIES[kind], [keys]), keys);
+}
+
+/** Rows keyed by person (`key_code`) as views, grouped in the order of `keys` (rows of other keys are left out). */
+export function personItemsFromRows<K extends PersonKind>(kind: K, rows: readonly Record<string, unknown>[], keys: readonly string[]): ItemViews[K][][] {
   const view = (r: Row): Omit<ItemViews[K], 'cursorKey'> => {
     if (kind === 'role') return QUERIES.role.view({ ...r, key_code: r.credit_code }) as never;
     if (kind === 'list_entry') return listEntryView(r) as never;
     return QUERIES[kind].view(r) as never;
   };
   const by = new Map<string, ItemViews[K][]>();
-  for (const r of rows) {
+  for (const r of rows as Row[]) {
     const key = str(r.key_code);
     let list = by.get(key);
     if (!list) by.set(key, (list = []));

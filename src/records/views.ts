@@ -63,7 +63,15 @@ export const ITEM_KINDS: readonly ItemKind[] = [
 ];
 
 /** Digits complemented so that an ascending string sort gives newest first. */
-const desc = (s: string | null | undefined): string => (s ?? '').replace(/\d/g, (d) => String(9 - Number(d))).padEnd(24, '~');
+const desc = (s: string | null | undefined): string => {
+  const t = s ?? '';
+  let out = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    out += c >= 48 && c <= 57 ? String.fromCharCode(105 - c) : t[i];
+  }
+  return out.padEnd(24, '~');
+};
 const asc = (s: string | null | undefined): string => (s ?? '').padEnd(24, ' ');
 
 /** Sort order of each list (the cursor is this key): dates newest first, then by source record. */
@@ -83,10 +91,12 @@ const SORT: { [K in ItemKind]: (v: Omit<ItemViews[K], 'cursorKey'>) => string } 
   list_entry: (v) => desc(v.startDate),
 };
 
-/** Completes a view with its cursor key (sort key + source + source record id, so it is unique). */
+/** Completes a view with its cursor key (sort key + source + source record id, so it is unique). `v` is the caller's new object: completed in place, not copied (a profile or a project's facts build hundreds). */
 export function withKey<K extends ItemKind>(kind: K, v: Omit<ItemViews[K], 'cursorKey'>): ItemViews[K] {
   const key = `${SORT[kind](v)}|${v.provenance.source}|${v.provenance.source_record_id}`;
-  return { ...v, cursorKey: key } as ItemViews[K];
+  const out = v as ItemViews[K];
+  out.cursorKey = key;
+  return out;
 }
 
 export const byCursorKey = (a: { cursorKey: string }, b: { cursorKey: string }): number =>

@@ -6,12 +6,13 @@ import DataLoader from 'dataloader';
 import { JointPunishmentService, type FeedbackRow } from '../credit/service.js';
 import { liveLoaderFor, type LiveOutcome } from '../departments/live.js';
 import type { EnterpriseRef } from '../domain/canonical.js';
-import { enterprisesByCodes, type EnterpriseRow } from '../enterprise/store.js';
+import { ENTERPRISES_BY_CODES, enterprisesInOrder, type EnterpriseRow } from '../enterprise/store.js';
 import {
-  lastSuccessfulRuns, latestRunsOf, openQuarantineCounts, recordCountsOf, refCandidates, type KindCount, type SyncRunRow,
+  LAST_SUCCESSFUL_RUNS, latestRunsOf, openQuarantineCounts, recordCountsOf, refCandidates, runsInOrder, type KindCount, type SyncRunRow,
 } from '../ops/store.js';
 import { personsByKeys, type PersonView } from '../person/store.js';
-import { itemsByCodes, itemsByPersonKeys } from '../records/store.js';
+import { readBatchOf } from '../records/read-batch.js';
+import { itemsByPersonKeys, itemsFromRows, itemsStatement } from '../records/store.js';
 import { ITEM_KINDS, type ItemKind, type ItemViews } from '../records/views.js';
 import type { Candidate } from '../sync/link.js';
 import type { HubContext } from './context.js';
@@ -39,8 +40,10 @@ export interface Loaders {
 }
 
 export function createLoaders(ctx: HubContext): Loaders {
+  // the store reads of one turn (an enterprise, its sections' sync runs, every kind a profile lists; other requests' too) share one round trip
+  const batch = readBatchOf(ctx.ds);
   const items = Object.fromEntries(
-    ITEM_KINDS.map((k) => [k, new DataLoader((codes: readonly string[]) => itemsByCodes(ctx.ds, k, codes), { maxBatchSize: 1000 })]),
+    ITEM_KINDS.map((k) => [k, new DataLoader(async (codes: readonly string[]) => itemsFromRows(k, await batch.read(itemsStatement(k), codes), codes), { maxBatchSize: 1000 })]),
   ) as unknown as ItemLoaders;
   const personKinds: PersonItemKind[] = ['role', 'credential', 'list_entry', 'contract'];
   const personItems = Object.fromEntries(
@@ -48,12 +51,12 @@ export function createLoaders(ctx: HubContext): Loaders {
   ) as unknown as PersonItemLoaders;
   const live = new Map<string, DataLoader<string, LiveOutcome>>();
   return {
-    enterprise: new DataLoader((codes) => enterprisesByCodes(ctx.ds, codes), { maxBatchSize: 1000 }),
+    enterprise: new DataLoader(async (codes) => enterprisesInOrder(await batch.read(ENTERPRISES_BY_CODES, codes), codes), { maxBatchSize: 1000 }),
     checkFeedback: new DataLoader((ids) => new JointPunishmentService(ctx).feedbackFor(ids)),
     items,
     personItems,
     person: new DataLoader((keys) => personsByKeys(ctx.ds, keys), { maxBatchSize: 1000 }),
-    lastSuccessfulSync: new DataLoader((ids) => lastSuccessfulRuns(ctx.ds, ids)),
+    lastSuccessfulSync: new DataLoader(async (ids) => runsInOrder(await batch.read(LAST_SUCCESSFUL_RUNS, ids), ids)),
     lastSync: new DataLoader((ids) => latestRunsOf(ctx.ds, ids)),
     recordCounts: new DataLoader((ids) => recordCountsOf(ctx.ds, ids)),
     quarantineCount: new DataLoader((ids) => openQuarantineCounts(ctx.ds, ids)),

@@ -23,6 +23,7 @@ import { AuditLogLockdown1732853000000 } from '../../migrations/1732853000000-Au
 import { AccidentLevelThresholds1732855000000 } from '../../migrations/1732855000000-AccidentLevelThresholds.js';
 import { CheckPolicy1732861000000 } from '../../migrations/1732861000000-CheckPolicy.js';
 import { DerivedFacts1732870000000 } from '../../migrations/1732870000000-DerivedFacts.js';
+import { installTimestampParser } from './timestamp.js';
 
 export const MIGRATIONS = [CanonicalModel1732300000000, JointPunishment1732400000000, AccessAudit1732500000000, Compliance1732600000000, JointPunishmentBanScope1732650000000, CheckFreshnessIndex1732660000000, RiskAnalytics1732700000000,
   EnterpriseNameCoreTrgm1732710000000, AnalyticsCoveringIndexes1732720000000, ProvenanceStatistics1732730000000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [CanonicalModel1732300000000, JointPunishment173240000
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => (v === null ? null : Number(v)));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (v === null ? null : Number(v)));
+installTimestampParser();
 
 /** The pg pool under TypeORM's data source: COPY, savepoints and named prepared statements need plain pg. */
 export function poolOf(ds: DataSource): pg.Pool {

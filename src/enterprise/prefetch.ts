@@ -1,0 +1,71 @@
+/**
+ * A profile's store reads asked for up front. GraphQL resolves an enterprise, then its sections, then
+ * their lists: three round trips to the store in turn. Looking at the query's selection when the
+ * enterprise is asked for, every stored list it will show and every section's last sync are loaded
+ * through the same request loaders in the same turn as the enterprise itself, so they share its one
+ * round trip (src/records/read-batch.ts); the resolvers then find them in the loaders' cache. Only what
+ * the selection names is loaded, and only for sections read from the store (a live section asks its
+ * source and reads the store only when that fails).
+ */
+import { Kind, valueFromASTUntyped, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { Department } from '../domain/canonical.js';
+import { sourceOf } from '../departments/section.js';
+import type { ItemKind } from '../records/views.js';
+import type { HubContext } from '../server/context.js';
+
+/** List fields (on Enterprise and on every section) and the record kind each shows. */
+const LIST_KINDS: Readonly<Record<string, ItemKind>> = {
+  persons: 'role', credentials: 'credential', personCredentials: 'person_credential', penalties: 'penalty',
+  hiddenDangers: 'hidden_danger', accidents: 'accident', inspections: 'inspection', vehicles: 'vehicle', violations: 'transport_violation',
+  projects: 'project', contracts: 'contract', insurancePolicies: 'insurance_policy', listEntries: 'list_entry',
+  // FireSection.keyFireSafetyUnit is read from the inspections
+  keyFireSafetyUnit: 'inspection',
+};
+
+const SECTIONS: Readonly<Record<string, Department>> = {
+  market: 'MARKET', housing: 'HOUSING', emergency: 'EMERGENCY', transport: 'TRANSPORT', fire: 'FIRE',
+};
+
+/** The fields of a selection set, through inline fragments and fragment spreads. */
+function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
+  for (const s of set?.selections ?? []) {
+    if (s.kind === Kind.FIELD) out.push(s);
+    else if (s.kind === Kind.INLINE_FRAGMENT) fieldsOf(s.selectionSet, info, out, seen);
+    else if (!seen.has(s.name.value)) {
+      seen.add(s.name.value);
+      fieldsOf(info.fragments[s.name.value]?.selectionSet, info, out, seen);
+    }
+  }
+  return out;
+}
+
+function freshnessArg(field: FieldNode, info: GraphQLResolveInfo): string | null {
+  const arg = field.arguments?.find((a) => a.name.value === 'freshness');
+  if (!arg) return null;
+  const v = valueFromASTUntyped(arg.value, info.variableValues);
+  return typeof v === 'string' ? v : null;
+}
+
+/** Starts the stored reads the selection of `Query.enterprise` (at `info`) will need for `code`. */
+export function prefetchProfile(ctx: HubContext, code: string, freshness: string | null | undefined, info: GraphQLResolveInfo): void {
+  const kinds = new Set<ItemKind>();
+  const sources = new Set<string>();
+  for (const node of info.fieldNodes) {
+    for (const f of fieldsOf(node.selectionSet, info)) {
+      const name = f.name.value;
+      const listKind = LIST_KINDS[name];
+      if (listKind) kinds.add(listKind);
+      const department = SECTIONS[name];
+      if (!department || (freshnessArg(f, info) ?? freshness ?? 'STORED') !== 'STORED') continue;
+      sources.add(sourceOf(ctx, department));
+      for (const sf of fieldsOf(f.selectionSet, info)) {
+        const k = LIST_KINDS[sf.name.value];
+        if (k) kinds.add(k);
+      }
+    }
+  }
+  // the answers are the loaders' cached promises; a failure reaches the resolver that asks again
+  const quiet = () => undefined;
+  for (const k of kinds) ctx.loaders.items[k].load(code).catch(quiet);
+  for (const s of sources) ctx.loaders.lastSuccessfulSync.load(s).catch(quiet);
+}
