@@ -27,9 +27,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import pino from 'pino';
 import { analyticsSettings } from '../src/analytics/resolvers.js';
 import { runProjectChecks } from '../src/compliance/service.js';
 import { loadConfig } from '../src/config.js';
+import { startGateway, type RunningGateway } from '../src/gateway/gateway.js';
+import { hubSubgraphSdl } from '../src/server/subgraph.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { sqlBaselineFor } from './analytics-baseline.js';
 import { round } from './baselines.js';
@@ -214,9 +217,22 @@ async function main(): Promise<void> {
         report.gaps.push(`PostGraphile baseline not run: ${(err as Error).message}`);
       }
     }
+    // issue 20: the federated gateway in front of the hub (hub subgraph only), for the gateway's overhead
+    let gateway: RunningGateway | null = null;
+    if (scenarios.some((s) => s.server === 'gateway')) {
+      try {
+        gateway = await startGateway({
+          subgraphs: [{ name: 'hub', url: `${url}/graphql`, typeDefs: hubSubgraphSdl(), forwardCaller: true }],
+          port: 0, host: '127.0.0.1', timeoutMs: 30_000, introspection: false, log: pino({ level: 'silent' }),
+        });
+      } catch (err) {
+        report.gaps.push(`gateway not run: ${(err as Error).message}`);
+      }
+    }
     for (const s of scenarios) {
       if (s.server === 'postgraphile' && !postgraphile) continue;
-      const target = s.server === 'postgraphile' ? postgraphile!.url : url;
+      if (s.server === 'gateway' && !gateway) continue;
+      const target = s.server === 'postgraphile' ? postgraphile!.url : s.server === 'gateway' ? gateway!.url : url;
       let body: string;
       let bodies: string[];
       try {
@@ -247,12 +263,18 @@ async function main(): Promise<void> {
       log(`${s.name}: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, statuses ${JSON.stringify(load.statusCodes)}, errors ${load.errors}, load ${os.loadavg()[0]!.toFixed(2)}`);
     }
     await postgraphile?.close();
+    await gateway?.close();
     for (const r of report.http) {
       const base = r.baseline ? report.http.find((x) => x.name === r.baseline) : null;
       if (base) r.ratio = ratios(r.load, base.load);
     }
     const hubProfile = report.http.find((x) => x.name === 'enterprise-all-departments');
     const pglProfile = report.http.find((x) => x.name === 'postgraphile-profile');
+    const viaGateway = report.http.find((x) => x.name === 'gateway-profile');
+    if (hubProfile && viaGateway) {
+      const x = ratios(viaGateway.load, hubProfile.load);
+      report.notes.push(`The all-departments profile through the federated gateway against the hub answering it directly (same run): ${x!.throughput}× the requests per second, ${x!.p50}× the p50, ${x!.p99}× the p99 (the gateway's overhead).`);
+    }
     if (hubProfile && pglProfile) {
       const x = ratios(hubProfile.load, pglProfile.load);
       report.notes.push(`The hub's all-departments profile against PostGraphile's answer to the same profile from the same tables (same run): ${x!.throughput}× its requests per second, ${x!.p50}× its p50, ${x!.p99}× its p99.`);

@@ -14,6 +14,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRE_GRAPHQL, fireGraphqlTypeDefs, startFireGraphql, type RunningFireGraphql } from '../connectors/fire-graphql/simulator.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
+import { poolOf } from '../src/store/data-source.js';
 import { composeSupergraph, startGateway, type RunningGateway, type SubgraphSpec } from '../src/gateway/gateway.js';
 import { ENTITY_LOOKUP, ruleFor } from '../src/security/policy.js';
 import { QUERY_LIMITS } from '../src/security/query-limits.js';
@@ -222,22 +223,43 @@ describe('gateway over the hub and the fire-service GraphQL subgraph', () => {
 
   it('_entities resolves a batch of references through the request\'s loaders: one store query for all the enterprises', async () => {
     const codes = [...fire.assessments.keys()].slice(0, 25);
+    // counts the enterprise reads the hub sends its store during this one request (the real database
+    // answers): through TypeORM, or through the shared read batch's pooled connections (EXECUTE of a
+    // prepared statement)
     const statements: string[] = [];
     const query = hub.ds.query.bind(hub.ds);
-    // counts what the hub sends to its store during this one request (the real database answers)
+    const pool = poolOf(hub.ds);
+    const connect = pool.connect.bind(pool);
     hub.ds.query = ((sql: string, params?: unknown[]) => {
-      statements.push(sql);
+      statements.push(`${sql} ${JSON.stringify(params ?? [])}`);
       return query(sql, params);
     }) as typeof hub.ds.query;
+    pool.connect = (async () => {
+      const client = await connect();
+      const clientQuery = client.query.bind(client) as (...a: unknown[]) => unknown;
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        if (typeof a[0] === 'string') statements.push(a[0]);
+        return clientQuery(...a);
+      };
+      const release = client.release.bind(client);
+      client.release = (e?: boolean | Error) => {
+        (client as unknown as { query: unknown }).query = clientQuery;
+        release(e);
+      };
+      return client;
+    }) as unknown as typeof pool.connect;
     let r: GraphQLResponse<Any>;
     try {
       r = await hubEntities('inspector', codes.map((creditCode) => ({ __typename: 'Enterprise', creditCode })), '... on Enterprise { creditCode name }');
     } finally {
       hub.ds.query = query;
+      pool.connect = connect as typeof pool.connect;
     }
     expect(r.errors).toBeUndefined();
     expect(r.data._entities.map((e: Any) => e.creditCode)).toEqual(codes);
-    expect(statements.filter((sql) => /FROM enterprise WHERE credit_code = ANY/.test(sql))).toHaveLength(1);
+    const reads = statements.flatMap((sql) => sql.match(/EXECUTE rb_enterprises\([^;]*\)|FROM enterprise WHERE credit_code = ANY\(\$1::text\[\]\) \[.*\]/g) ?? []);
+    expect(reads).toHaveLength(1);
+    for (const c of codes) expect(reads[0]).toContain(c);
   });
 
   it('costs _entities by its representations: many references with deep pages are refused before they run, a few answer', async () => {

@@ -55,3 +55,12 @@ export const postgraphileProfile: Scenario = {
   server: 'postgraphile',
   body: (w) => ({ query: POSTGRAPHILE_PROFILE, variables: { code: w.richEnterprises[0] } }),
 };
+
+/** Issue 20: the same profile through the federated gateway (hub subgraph only), against the hub direct. */
+export const gatewayProfile: Scenario = {
+  name: 'gateway-profile',
+  description: 'the same profile through the Apollo Federation gateway in front of the hub (query planning, a subgraph request), against the hub answering it directly',
+  baseline: 'enterprise-all-departments',
+  server: 'gateway',
+  body: (w) => ({ query: ENTERPRISE_ALL_DEPARTMENTS, variables: { code: w.richEnterprises[0] } }),
+};

@@ -29,6 +29,6 @@ export interface Scenario {
   connections?: number;
   /** section of the report (default 'HTTP') */
   group?: string;
-  /** the server the load goes to: the hub (default), or PostGraphile over the hub's store (bench/postgraphile.ts) */
-  server?: 'hub' | 'postgraphile';
+  /** the server the load goes to: the hub (default), PostGraphile over the hub's store (bench/postgraphile.ts), or the federated gateway in front of the hub */
+  server?: 'hub' | 'postgraphile' | 'gateway';
 }
