@@ -13,6 +13,7 @@
  */
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { Coalescer } from '../store/coalescer.js';
 import { poolOf } from '../store/data-source.js';
 
 type Row = Record<string, unknown>;
@@ -106,35 +107,19 @@ function deliver(g: Group, rows: Row[]): void {
 
 /** Reads of one store (shared by every request: see readBatchOf). */
 export class ReadBatch {
-  private queue: Pending[] = [];
-  private scheduled = false;
-  private inFlight = 0;
+  // the reads of one turn (or, while two runs are busy, of every turn meanwhile) go together
+  private readonly coalescer: Coalescer<Pending, void>;
 
-  constructor(private readonly ds: DataSource, private readonly maxInFlight = 2) {}
+  constructor(private readonly ds: DataSource, maxInFlight = 2) {
+    this.coalescer = new Coalescer((items) => this.run(groupsOf(items)), maxInFlight);
+  }
 
   read(statement: BatchStatement, ...params: (readonly string[])[]): Promise<Row[]> {
     if (params.length !== (statement.params ?? 1)) throw new Error(`${statement.name} takes ${statement.params ?? 1} parameters`);
     return new Promise<Row[]>((resolve, reject) => {
-      this.queue.push({ statement, params, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      // after the DataLoaders of this turn have dispatched (they do so on the microtask and nextTick queues)
-      setImmediate(() => {
-        this.scheduled = false;
-        this.pump();
-      });
+      // each read is answered by its own group's delivery (run never rejects: a failure is each reader's own)
+      this.coalescer.submit({ statement, params, resolve, reject }).catch(reject);
     });
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const groups = groupsOf(this.queue.splice(0, this.queue.length));
-      this.inFlight++;
-      this.run(groups).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
   }
 
   private async run(groups: Group[]): Promise<void> {
