@@ -347,6 +347,20 @@ describe('console sign-in and sessions', () => {
           } finally {
             await demo.close();
           }
+          // behind a reverse proxy (HUB_TRUST_PROXY), the client is the forwarded one: a browser on another machine
+          // sees the accounts but no password (the hub listens on every interface); one on this machine keeps one-click
+          const proxied = await createHubServer({ ds: demoDs, config: loadConfig({ NODE_ENV: 'development', HUB_DATA_DIR: demoDir, HUB_TRUST_PROXY: 'true' }), vault, connectors: new Map(), log });
+          const p = await proxied.listen(0, '127.0.0.1');
+          try {
+            const remote = (await (await fetch(`${p}/api/session/demo-accounts`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).json()) as Any;
+            expect(remote.accounts).toHaveLength(6);
+            for (const a of remote.accounts) expect(a.password).toBeUndefined();
+            expect(JSON.stringify(remote)).not.toContain(saved.find((s) => s.username === 'admin')!.password);
+            const local = (await (await fetch(`${p}/api/session/demo-accounts`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).json()) as Any;
+            expect(local.accounts.find((a: Any) => a.username === 'admin').password).toBe(saved.find((s) => s.username === 'admin')!.password);
+          } finally {
+            await proxied.close();
+          }
           // the data folder reset while the database was kept: new passwords, the old ones no longer sign in
           fs.rmSync(file);
           await ensureDemoUsers(demoDs, demoDir);

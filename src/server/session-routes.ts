@@ -17,6 +17,9 @@ import {
 } from '../security/sessions.js';
 import { clientIp, sendError, sendRateLimited } from './auth.js';
 
+/** A client on this machine (IPv4, IPv6 or IPv4-mapped loopback; behind HUB_TRUST_PROXY, the forwarded client). */
+export const isLoopback = (ip: string): boolean => /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(ip);
+
 export interface SessionRouteDeps {
   ds: DataSource;
   config: HubConfig;
@@ -158,7 +161,11 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
         return;
       }
       res.setHeader('Cache-Control', 'no-store');
-      res.json({ accounts: await listDemoAccounts(deps.ds, deps.config.dataDir) });
+      const accounts = await listDemoAccounts(deps.ds, deps.config.dataDir);
+      // one-click sign-in (the password in the answer) only for a browser on this machine: the hub listens on
+      // every interface, and anyone else on the network would otherwise sign in as the demo admin. Others see
+      // the accounts and read the passwords from .data/demo-users.json on the server.
+      res.json({ accounts: isLoopback(clientIp(req)) ? accounts : accounts.map(({ password: _p, ...a }) => a) });
     } catch (err) {
       next(err);
     }

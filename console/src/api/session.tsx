@@ -21,7 +21,8 @@ interface SessionAnswer {
 
 export interface DemoAccount {
   username: string;
-  password: string;
+  /** only for a browser on the hub's own machine */
+  password?: string;
   name?: string | null;
   roles?: string[];
   role?: string;

@@ -76,11 +76,18 @@ export function LoginPage() {
         {demo.length > 0 && (
           <div className="demo-accounts" data-testid="demo-accounts">
             <h2>演示账号</h2>
-            <p className="muted">演示模式下自动创建，点击即可登录。</p>
+            <p className="muted">{demo.some((a) => a.password) ? '演示模式下自动创建，点击即可登录。' : '演示模式下自动创建；从其他计算机访问时，请输入服务器上 .data/demo-users.json 中的密码。'}</p>
             <ul>
               {demo.map((a) => (
                 <li key={a.username}>
-                  <button type="button" className="demo-account" disabled={busy} onClick={() => void submit(a.username, a.password)}>
+                  <button type="button" className="demo-account" disabled={busy} onClick={() => {
+                    if (a.password) void submit(a.username, a.password);
+                    else {
+                      // from another machine the hub does not send demo passwords: the user types it
+                      setUsername(a.username);
+                      setErrors({ password: '请输入该演示账号的密码（见服务器上的 .data/demo-users.json）。' });
+                    }
+                  }}>
                     <strong>{a.name ?? a.username}</strong>
                     <span>{(a.roles ?? (a.role ? [a.role] : [])).map((r) => label(ROLE_ZH, r)).join('、')}</span>
                     {(a.officeName || a.office) && <span>{a.officeName ?? a.office}</span>}
