@@ -9,7 +9,6 @@ import { execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../server/context.js';
 import { cspNonce, setHtmlSecurityHeaders } from '../server/html.js';
-import { creditCodeArg } from '../server/validate.js';
 import { openApiDocument } from './openapi.js';
 import { checkPageCsp, renderCheckPage } from './print.js';
 
@@ -63,7 +62,7 @@ export function sendError(res: Response, status: number, e: RestError): void {
 }
 
 /** The first GraphQL error as an HTTP status and a REST error. */
-function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLError): void {
+function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLError, paramOf: (field: string) => string = (f) => f): void {
   const ext = (e.extensions ?? {}) as Record<string, unknown>;
   const given = typeof ext.code === 'string' ? ext.code : null;
   const known = given !== null && given in STATUS_OF;
@@ -76,7 +75,9 @@ function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLErro
   }
   const code = known ? given : 'BAD_USER_INPUT';
   if (code === 'BUSY' && typeof ext.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(ext.retryAfterSeconds));
-  const { code: _c, http: _h, messageZh, field, reason, canonical, ...rest } = ext;
+  const { code: _c, http: _h, messageZh, field: argument, reason, canonical, ...rest } = ext;
+  // the field as the client sent it (a query parameter may stand for an argument of the operation)
+  const field = typeof argument === 'string' ? paramOf(argument) : argument;
   sendError(res, status, {
     code,
     message: e.message,
@@ -89,7 +90,7 @@ function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLErro
   });
 }
 
-type Run = (req: Request, res: Response, document: ReturnType<typeof parse>, variables: Record<string, unknown>) => Promise<{ data: Record<string, unknown> } | null>;
+type Run = (req: Request, res: Response, document: ReturnType<typeof parse>, variables: Record<string, unknown>, paramOf?: (field: string) => string) => Promise<{ data: Record<string, unknown> } | null>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -98,11 +99,11 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
   const json = express.json({ limit: '64kb' });
 
   /** Runs an operation; on error answers it and returns null. */
-  const run: Run = async (req, res, document, variables) => {
+  const run: Run = async (req, res, document, variables, paramOf) => {
     const ctx = await contextFor(req);
     const result = await execute({ schema, document, variableValues: variables, contextValue: ctx });
     if (result.errors?.length) {
-      sendGraphqlError(res, ctx.log, result.errors[0]!);
+      sendGraphqlError(res, ctx.log, result.errors[0]!, paramOf);
       return null;
     }
     res.setHeader('Cache-Control', 'no-store');
@@ -150,18 +151,9 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
       const mine = bool('mine');
       if (awaiting === 'bad') return badInput(res, 'awaitingFeedback', 'must be true or false', 'awaitingFeedback 应为 true 或 false');
       if (mine === 'bad') return badInput(res, 'mine', 'must be true or false', 'mine 应为 true 或 false');
-      // the query parameter is named as the client sent it (the operation would say filter.creditCode)
-      const creditCode = one('creditCode');
-      if (creditCode !== undefined) {
-        try {
-          creditCodeArg('creditCode', creditCode);
-        } catch (e) {
-          if (e instanceof GraphQLError) return sendGraphqlError(res, log, e);
-          throw e;
-        }
-      }
-      const filter = { caseNumber: one('caseNumber'), creditCode, awaitingFeedback: awaiting, mine };
-      const out = await run(req, res, LIST, { filter, first, after: one('after') });
+      const filter = { caseNumber: one('caseNumber'), creditCode: one('creditCode'), awaitingFeedback: awaiting, mine };
+      // errors name the query parameter the client sent (caseNumber), not the operation's argument (filter.caseNumber)
+      const out = await run(req, res, LIST, { filter, first, after: one('after') }, (f) => f.replace(/^filter\./, ''));
       if (!out) return;
       const page = out.data.checks as { totalCount: number; pageInfo: unknown; edges: { node: unknown }[] };
       res.json({ totalCount: page.totalCount, items: page.edges.map((e) => e.node), pageInfo: page.pageInfo });
