@@ -13,11 +13,11 @@
  * by the hub's API for an admin, never from what the page shows.
  */
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
-import { CONSOLE_TEST_PASSWORD, hubContext, launchBrowser, screenshot, signInThroughForm, type HubBrowserContext } from './support/browser.js';
+import { CONSOLE_TEST_PASSWORD, type HubBrowser, type HubBrowserContext, launchHubBrowser, screenshot, signInThroughForm } from './support/browser.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { enterprisesInAllDepartments } from './support/hub-world.js';
 import { createTestUser } from './support/session.js';
@@ -36,8 +36,7 @@ const DEPARTMENT_RECORDS = (d: string) => ({
 const TIER_LABEL: Record<string, string> = { A: 'A 低风险', B: 'B 一般风险', C: 'C 较大风险', D: 'D 重大风险' };
 
 let hub: HubFixture;
-let browser: Browser;
-const contexts: HubBrowserContext[] = [];
+let browser: HubBrowser | undefined;
 let city: { code: string; name: string; prefix: string };
 let tiers: string[];
 let expectedCodes: string[];
@@ -66,11 +65,7 @@ async function codesFor(where: object): Promise<string[]> {
   }
 }
 
-async function context(): Promise<HubBrowserContext> {
-  const c = await hubContext(browser, hub.url);
-  contexts.push(c);
-  return c;
-}
+const context = (): Promise<HubBrowserContext> => browser!.context(hub.url);
 
 const fieldError = (page: Page, field: string) => page.locator(`[data-field="${field}"] .field-error`);
 
@@ -103,12 +98,11 @@ beforeAll(async () => {
   await createTestUser(hub.ds, 'analyst', PASSWORD, { name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: 'HB-AWB', officeName: '湖北省安全生产委员会办公室' });
   await createTestUser(hub.ds, 'inspector', PASSWORD, { name: '李强', roles: ['inspector'], department: 'EMERGENCY', office: 'WH-YJ', officeName: '武汉市应急管理局' });
   await createTestUser(hub.ds, 'officer', PASSWORD, { name: '陈晓明', roles: ['licensing_officer'], office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' });
-  browser = await launchBrowser();
+  browser = await launchHubBrowser();
 }, 300_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
+  await browser?.close();
   await hub?.close();
 });
 

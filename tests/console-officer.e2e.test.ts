@@ -10,14 +10,14 @@
  * 安全生产失信联合惩戒名单 enterprise (src/generator/planted.ts), its entry read back from the generator,
  * and the matter is one for which the measures catalogue has a denying measure for that list.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATTER_ZH } from '../console/src/labels.js';
 import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import type { ListEntryRecord } from '../src/domain/canonical.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
-import { CONSOLE_TEST_PASSWORD, hubContext, launchBrowser, screenshot, signInThroughForm, type HubBrowserContext } from './support/browser.js';
+import { CONSOLE_TEST_PASSWORD, type HubBrowser, type HubBrowserContext, launchHubBrowser, screenshot, signInThroughForm } from './support/browser.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { createTestUser } from './support/session.js';
 
@@ -25,8 +25,7 @@ const PASSWORD = CONSOLE_TEST_PASSWORD;
 const CASE_NUMBER = 'XK-2026-000123';
 
 let hub: HubFixture;
-let browser: Browser;
-const contexts: HubBrowserContext[] = [];
+let browser: HubBrowser | undefined;
 let applicant: { creditCode: string; name: string };
 let entry: ListEntryRecord;
 let matter: string;
@@ -54,20 +53,15 @@ beforeAll(async () => {
   await createTestUser(hub.ds, 'officer', PASSWORD, { name: '陈晓明', roles: ['licensing_officer'], office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' });
   await createTestUser(hub.ds, 'officer2', PASSWORD, { name: '刘芳', roles: ['licensing_officer'], office: 'WH-HS-XK', officeName: '武汉市洪山区行政审批局' });
   await createTestUser(hub.ds, 'analyst', PASSWORD, { name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: 'HB-AWB', officeName: '湖北省安全生产委员会办公室' });
-  browser = await launchBrowser();
+  browser = await launchHubBrowser();
 }, 300_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
+  await browser?.close();
   await hub?.close();
 });
 
-async function context(): Promise<HubBrowserContext> {
-  const c = await hubContext(browser, hub.url);
-  contexts.push(c);
-  return c;
-}
+const context = (): Promise<HubBrowserContext> => browser!.context(hub.url);
 
 describe('the officer workbench 联合惩戒核查', () => {
   let officer: HubBrowserContext;

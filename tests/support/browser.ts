@@ -58,6 +58,29 @@ export async function hubContext(browser: Browser, hubUrl: string): Promise<HubB
   };
 }
 
+/** A browser whose hub contexts are closed with it (each test file keeps one). */
+export interface HubBrowser {
+  /** a fresh context on the hub at `hubUrl` (see hubContext), closed by close() */
+  context(hubUrl: string): Promise<HubBrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function launchHubBrowser(): Promise<HubBrowser> {
+  const browser = await launchBrowser();
+  const contexts: HubBrowserContext[] = [];
+  return {
+    async context(hubUrl) {
+      const c = await hubContext(browser, hubUrl);
+      contexts.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+    },
+  };
+}
+
 /** Saves a full-page screenshot as tests/artifacts/<name>.png; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
