@@ -94,7 +94,7 @@ type Run = (req: Request, res: Response, document: ReturnType<typeof parse>, var
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: Request) => Promise<HubContext>, log?: Logger): Router {
+export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: Request) => Promise<HubContext>): Router {
   const r = express.Router();
   const json = express.json({ limit: '64kb' });
 
@@ -210,7 +210,6 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
     }
   });
 
-  r.use('/api', apiErrorHandler(log));
   return r;
 }
 

@@ -193,7 +193,7 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     }
     void observability.metricsHandler(req, res);
   });
-  app.use(jointPunishmentRouter(schema, contextFor, services.log));
+  app.use(jointPunishmentRouter(schema, contextFor));
   app.use(enterpriseExportRouter(services));
   app.use(
     '/graphql',

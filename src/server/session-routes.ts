@@ -18,7 +18,7 @@ import {
 import { clientIp, sendError, sendRateLimited } from './auth.js';
 
 /** A client on this machine (IPv4, IPv6 or IPv4-mapped loopback; behind HUB_TRUST_PROXY, the forwarded client). */
-export const isLoopback = (ip: string): boolean => /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(ip);
+const isLoopback = (ip: string): boolean => /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(ip);
 
 export interface SessionRouteDeps {
   ds: DataSource;
