@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { openStore } from '../src/store/data-source.js';
+import { checkoutClient, openStore } from '../src/store/data-source.js';
 import { createTestDatabase } from './support/db.js';
 
 describe('hub store migrations', () => {
@@ -13,6 +13,26 @@ describe('hub store migrations', () => {
   afterAll(async () => {
     await ds?.destroy();
     await db?.drop();
+  });
+
+  it('a checked-out client whose session the server ends between queries does not take the process down: its next query fails, release(err) discards it', async () => {
+    const client = await checkoutClient(ds);
+    const { pid } = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!;
+    // an administrator (or a restart) ends the session while the client is out of the pool and idle
+    const seen: unknown[] = [];
+    const onUncaught = (err: unknown) => seen.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await ds.query('SELECT pg_terminate_backend($1)', [pid]);
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release(new Error('session ended'));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(seen).toEqual([]);
+    // the pool goes on with a fresh connection
+    expect(await ds.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 
   it('creates every canonical table with provenance columns', async () => {

@@ -14,7 +14,7 @@ import { GraphQLError } from 'graphql';
 import { checkScope, mayGiveFeedback, type CheckScope } from '../security/policy.js';
 import { badInput, notFound } from '../server/errors.js';
 import { creditCodeArg, idNumberArg } from '../server/validate.js';
-import { poolOf } from '../store/data-source.js';
+import { checkoutClient, poolOf } from '../store/data-source.js';
 import { Coalescer } from '../store/coalescer.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -212,7 +212,7 @@ const preparedOn = new WeakSet<pg.PoolClient>();
  * lives only for this query (an error rolls the implicit transaction, and the setting, back).
  */
 async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
-  const client = await poolOf(ds).connect();
+  const client = await checkoutClient(ds);
   try {
     const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);
     const prepare = preparedOn.has(client) ? '' : `PREPARE jp_check_read(text[], text[], text[], text[], text[]) AS ${READ_SQL};\n`;

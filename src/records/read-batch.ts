@@ -14,7 +14,7 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Coalescer } from '../store/coalescer.js';
-import { poolOf } from '../store/data-source.js';
+import { checkoutClient } from '../store/data-source.js';
 
 type Row = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ interface Exec {
 }
 
 async function runBatch(ds: DataSource, batch: readonly Exec[]): Promise<Row[][]> {
-  const client = await poolOf(ds).connect();
+  const client = await checkoutClient(ds);
   try {
     const prepared = preparedOn.get(client) ?? new Set<string>();
     const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);

@@ -44,6 +44,25 @@ export function poolOf(ds: DataSource): pg.Pool {
   return pool;
 }
 
+/**
+ * A client of the pool for plain pg work (COPY, session locks, prepared statements), released by the caller
+ * with `release()` or `release(err)`. pg emits 'error' on a checked-out client whose session the server ends
+ * between its queries (a restart, an administrator): with no listener that is an uncaught exception and the
+ * hub process dies. Here the error is held by the client instead, whose next query then fails, and the
+ * caller's release(err) discards it (TypeORM's own query runners listen the same way).
+ */
+export async function checkoutClient(ds: DataSource): Promise<pg.PoolClient> {
+  const client = await poolOf(ds).connect();
+  const onError = (): void => undefined;
+  client.on('error', onError);
+  const release = client.release.bind(client);
+  client.release = (err?: Error | boolean) => {
+    client.removeListener('error', onError);
+    release(err);
+  };
+  return client;
+}
+
 export function createHubDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({
     type: 'postgres',

@@ -15,7 +15,7 @@ import { checkCreditCode, checkIdNumber, maskIdNumber, maskPhone, orgCodeOfCredi
 import { normaliseName } from '../domain/names.js';
 import type { PiiVault } from '../security/pii.js';
 import { CANONICAL_PII, maskPiiText, sealRaw } from '../security/raw-pii.js';
-import { poolOf } from '../store/data-source.js';
+import { checkoutClient } from '../store/data-source.js';
 import { bulkUpsert, type StagedRow, type TableSpec } from './bulk.js';
 import { contentHash, toJsonb } from './hash.js';
 import { byIndexProbes, linkRefs, type Candidate, type LinkOutcome } from './link.js';
@@ -70,7 +70,7 @@ interface QuarantineEntry {
 
 /** Runs fn in one transaction on one pooled connection (a broken connection is discarded, not reused). */
 export async function inTransaction<T>(ds: DataSource, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await poolOf(ds).connect();
+  const client = await checkoutClient(ds);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

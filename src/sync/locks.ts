@@ -1,6 +1,6 @@
 /** The sync's session advisory locks: one per connector's run, one for a first load's store DDL. */
 import type pg from 'pg';
-import { poolOf } from '../store/data-source.js';
+import { checkoutClient } from '../store/data-source.js';
 import type { SyncDeps } from './apply.js';
 
 // first key of the two-key advisory lock: this application's namespace for sync locks
@@ -14,7 +14,7 @@ export interface SyncLock {
 
 /** Takes the named lock on a connection of its own, kept until release(); null when another session holds it. */
 export async function trySyncLock(deps: SyncDeps, name: string): Promise<SyncLock | null> {
-  const client = await poolOf(deps.ds).connect();
+  const client = await checkoutClient(deps.ds);
   try {
     const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_NAMESPACE, name]);
     if (!rows[0]?.ok) {
