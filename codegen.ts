@@ -14,10 +14,10 @@ const config: CodegenConfig = {
         useIndexSignature: true,
         // the hub is a Federation 2 subgraph: typed __resolveReference for @key entities (Enterprise, Person)
         federation: true,
-        contextType: '../server/context.js#HubContext',
+        contextType: '../kernel/context.js#HubContext',
         mappers: {
           Enterprise: '../enterprise/store.js#EnterpriseNode',
-          Provenance: '../server/provenance.js#ProvenanceRow',
+          Provenance: '../kernel/provenance.js#ProvenanceRow',
           SyncRun: '../ops/store.js#SyncRunRow',
           Source: '../ops/sources.js#SourceView',
           QuarantinedRecord: '../ops/store.js#QuarantineRow',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { todayIso } from '../src/records/rules.js';
+import { todayIso } from '../src/kernel/dates.js';
 import {
   applicableMeasures, decide, findHits, inForce, personEntryHits,
   type CheckedPersonRef, type FollowInput, type ListEntryRow, type MeasureRow, type PersonFollowPolicy, type PersonRoleRow, type StatusPolicyRow,

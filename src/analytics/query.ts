@@ -7,7 +7,7 @@ import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel'
 import type { DataSource, EntityManager } from 'typeorm';
 import { ENTERPRISE_COLUMNS, type EnterpriseRow } from '../enterprise/store.js';
 import type { RiskRow, RiskTier } from '../risk/service.js';
-import { badInput, busy } from '../server/errors.js';
+import { badInput, busy } from '../kernel/errors.js';
 import { compileLegacyFilter, compileWhere, SqlParams, type WhereLimits } from './where.js';
 
 type Obj = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
 import type { DataSource } from 'typeorm';
-import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
+import { readBatchOf, type BatchStatement } from '../store/read-batch.js';
 import type { IndustryPolicy } from './model.js';
 
 export interface Policy {

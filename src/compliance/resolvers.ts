@@ -1,8 +1,8 @@
 /** Compliance check resolvers: validate arguments, then one ComplianceService call. */
 import type { Resolvers } from '../generated/graphql.js';
-import { encodeCursor, decodeCursor } from '../records/paging.js';
-import type { HubContext } from '../server/context.js';
-import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import { encodeCursor, decodeCursor } from '../kernel/paging.js';
+import type { HubContext } from '../kernel/context.js';
+import { creditCodeArg, pageSizeArg } from '../kernel/validate.js';
 import { ComplianceService } from './service.js';
 
 const service = (ctx: HubContext) => new ComplianceService(ctx, ctx.caller);

@@ -1,7 +1,7 @@
 /** Joint-punishment check resolvers: validate, then call JointPunishmentService. */
 import type { Resolvers } from '../generated/graphql.js';
-import type { HubContext } from '../server/context.js';
-import { pageSizeArg } from '../server/validate.js';
+import type { HubContext } from '../kernel/context.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { JointPunishmentService } from './service.js';
 
 // the service holds no state of its own, so one per call costs nothing

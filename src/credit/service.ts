@@ -8,14 +8,14 @@ import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { maskIdNumber } from '../domain/codes.js';
 import { normaliseCode, normaliseName } from '../domain/names.js';
-import { todayIso } from '../records/rules.js';
-import type { HubServices } from '../server/context.js';
+import { todayIso } from '../kernel/dates.js';
+import type { HubServices } from '../kernel/context.js';
 import { GraphQLError } from 'graphql';
 import { checkScope, mayGiveFeedback, type CheckScope } from '../security/policy.js';
-import { badInput, notFound } from '../server/errors.js';
-import { creditCodeArg, idNumberArg } from '../server/validate.js';
+import { badInput, notFound } from '../kernel/errors.js';
+import { creditCodeArg, idNumberArg } from '../kernel/validate.js';
 import { checkoutClient, poolOf } from '../store/data-source.js';
-import { Coalescer } from '../store/coalescer.js';
+import { Coalescer } from '../kernel/coalescer.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import {
@@ -438,7 +438,7 @@ export class JointPunishmentService {
     let checksumFailure: string | null = null;
     let nameKey: string | null = null;
     if (inp.creditCode) {
-      // one reading of identifier input for GraphQL and REST (server/validate.ts): canonical as written, or refused naming it
+      // one reading of identifier input for GraphQL and REST (kernel/validate.ts): canonical as written, or refused naming it
       const read = creditCodeArg(fieldName(i, 'creditCode'), inp.creditCode);
       code = read.code;
       // a code failing only its check character may really have been issued: looked up exactly, refused if unknown

@@ -3,11 +3,11 @@ import { withStatementTimeout } from '../analytics/query.js';
 import { analyticsSettings, enterprisesWherePage } from '../analytics/resolvers.js';
 import { normaliseName } from '../domain/names.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { decodeCursor, encodeCursor } from '../kernel/paging.js';
 import { lists } from '../records/lists.js';
-import type { HubContext } from '../server/context.js';
-import { badInput } from '../server/errors.js';
-import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import type { HubContext } from '../kernel/context.js';
+import { badInput } from '../kernel/errors.js';
+import { creditCodeArg, pageSizeArg } from '../kernel/validate.js';
 import { prefetchProfile } from './prefetch.js';
 import { enterprisesByName, enterprisesPage, type EnterpriseNode, type EnterpriseRow } from './store.js';
 

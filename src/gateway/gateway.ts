@@ -23,7 +23,7 @@ import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import type { Logger } from 'pino';
 import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
-import { requestErrorStatusPlugin } from '../server/errors.js';
+import { requestErrorStatusPlugin } from '../kernel/errors.js';
 
 export interface SubgraphSpec {
   /** the subgraph's name in the supergraph (errors name it as `source`) */

@@ -2,10 +2,10 @@
 import { resilienceOf } from '../../connectors/resilience.js';
 import type { CanonicalRecord } from '../domain/canonical.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
-import { badInput } from '../server/errors.js';
+import { decodeCursor, encodeCursor } from '../kernel/paging.js';
+import { badInput } from '../kernel/errors.js';
 import type { Loaders } from '../server/loaders.js';
-import { pageSizeArg } from '../server/validate.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { CANONICAL_PII, maskPiiText, maskRaw } from '../security/raw-pii.js';
 import { HEALTH_TIMEOUT_MS, listSources, probeHealth } from './sources.js';
 import { refSlots } from '../sync/rows.js';

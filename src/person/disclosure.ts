@@ -13,7 +13,7 @@
 import DataLoader from 'dataloader';
 import { maskIdNumber, maskPhone } from '../domain/codes.js';
 import { appendAudit } from '../security/audit.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 import type { PersonView } from './store.js';
 
 export type PiiField = 'idNumber' | 'phone';

@@ -5,7 +5,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AccidentLevel } from '../domain/canonical.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 
 export interface AccidentLevelThreshold {
   level: AccidentLevel;

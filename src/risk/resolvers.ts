@@ -1,7 +1,7 @@
 /** Enterprise.risk and the active risk model: stored scores read through a per-request DataLoader. */
 import DataLoader from 'dataloader';
 import type { Resolvers } from '../generated/graphql.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 import { activeRiskModel, riskByCodes, type RiskRow } from './service.js';
 
 // one loader per request context (contexts are built per request, so nothing is shared across callers)

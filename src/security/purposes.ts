@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { badInput } from '../server/errors.js';
+import { badInput } from '../kernel/errors.js';
 
 export interface Purpose {
   /** what clients send, e.g. LICENSING_REVIEW */

@@ -1,9 +1,9 @@
 /** GraphQL of access control: the caller, the audit log (read-only; no mutation touches it), clear-or-masked phone. */
 import type { Resolvers } from '../generated/graphql.js';
 import { phoneFor } from '../person/disclosure.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
-import { badInput } from '../server/errors.js';
-import { pageSizeArg } from '../server/validate.js';
+import { decodeCursor, encodeCursor } from '../kernel/paging.js';
+import { badInput } from '../kernel/errors.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { listAudit, verifyAuditChainReadOnly } from './audit.js';
 import { purposesOf } from './purposes.js';
 

@@ -11,11 +11,11 @@ import {
   LAST_SUCCESSFUL_RUNS, latestRunsOf, openQuarantineCounts, recordCountsOf, refCandidates, runsInOrder, type KindCount, type SyncRunRow,
 } from '../ops/store.js';
 import { personsByKeys, type PersonView } from '../person/store.js';
-import { readBatchOf } from '../records/read-batch.js';
+import { readBatchOf } from '../store/read-batch.js';
 import { itemsByPersonKeys, itemsFromRows, itemsStatement } from '../records/store.js';
 import { ITEM_KINDS, type ItemKind, type ItemViews } from '../records/views.js';
 import type { Candidate } from '../sync/link.js';
-import type { HubContext } from './context.js';
+import type { HubContext } from '../kernel/context.js';
 
 type ItemLoaders = { [K in ItemKind]: DataLoader<string, ItemViews[K][]> };
 type PersonItemKind = 'role' | 'credential' | 'list_entry' | 'contract';

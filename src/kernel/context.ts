@@ -9,7 +9,7 @@ import type { HubConfig } from '../config.js';
 import type { AuditAnchors } from '../security/audit-anchor.js';
 import type { PiiVault } from '../security/pii.js';
 import type { Purpose } from '../security/purposes.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import { createLoaders, type Loaders } from '../server/loaders.js';
 
 export interface Caller {
   subject: string;

@@ -2,8 +2,8 @@
  * Relay-style pagination over a sorted list. Cursors are opaque: base64url of "<list>:<sort key>".
  * A cursor that does not decode, or belongs to another list, is refused naming `after`.
  */
-import { badInput } from '../server/errors.js';
-import { pageSizeArg } from '../server/validate.js';
+import { badInput } from './errors.js';
+import { pageSizeArg } from './validate.js';
 
 export interface PageArgs {
   first?: number | null;

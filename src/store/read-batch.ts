@@ -13,8 +13,8 @@
  */
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { Coalescer } from '../store/coalescer.js';
-import { checkoutClient } from '../store/data-source.js';
+import { Coalescer } from '../kernel/coalescer.js';
+import { checkoutClient } from './data-source.js';
 
 type Row = Record<string, unknown>;
 
