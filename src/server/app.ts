@@ -27,10 +27,16 @@ import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/tr
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
 import { buildContext, type HubContext, type HubServices } from '../kernel/context.js';
-import { argumentNamingPlugin, auditFailurePlugin, isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from '../kernel/errors.js';
+import { isDeliberate } from '../kernel/errors.js';
 import { graphiqlCsp, graphiqlPage, ideAssets } from './graphiql.js';
 import { cspNonce, setHtmlSecurityHeaders } from '../kernel/html.js';
 import { createObservability } from './observability.js';
+import { useArgumentNaming } from './plugins/argument-naming.js';
+import { useAuditFailures } from './plugins/audit-failures.js';
+import { useErrorLog } from './plugins/error-log.js';
+import { useNoStore } from './plugins/no-store.js';
+import { useRequestErrorStatus } from './plugins/request-error-status.js';
+import { useSourceFailures } from './plugins/source-failures.js';
 import { buildSchema } from './schema.js';
 import { sessionRouter } from './session-routes.js';
 import { NoServiceSdl } from './subgraph.js';
@@ -74,28 +80,6 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
   const loginPerUser = keyed.limiter('login-user', cfg.HUB_LOGIN_MAX_FAILURES_PER_USER, loginWindowS);
   const armor = queryArmor(production);
 
-  const logErrors: ApolloServerPlugin<HubContext> = {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
-          for (const e of errors) {
-            if (!isDeliberate(e.extensions?.code)) contextValue.log.error({ err: e.originalError ?? e, path: e.path }, 'internal error');
-          }
-        },
-      };
-    },
-  };
-
-  const noStore: ApolloServerPlugin<HubContext> = {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          response.http.headers.set('cache-control', 'no-store');
-        },
-      };
-    },
-  };
-
   // read at start so a broken purposes file stops the hub rather than every request
   const purposes = purposesOf(cfg.HUB_PURPOSES_FILE);
   const schema = applyPolicy(buildSchema());
@@ -124,7 +108,7 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
     // a subgraph schema turns Apollo's inline tracing on by default: per-field timings to anyone sending the header
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), useNoStore(), ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, useErrorLog(), useSourceFailures(), useAuditFailures(), queryCostPlugin<HubContext>(), useRequestErrorStatus<HubContext>(), useArgumentNaming(), ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
