@@ -1,15 +1,14 @@
 /**
- * Per-request context: who is asking, the request id and logger, the store, the connectors and
- * this request's DataLoaders (built fresh for every request, so nothing is cached across callers).
+ * The context every resolver and route receives: who is asking, the request id and logger, the
+ * long-lived services, and this request's loaders. The kernel names only what every module shares;
+ * each module adds its own parts by declaration merging (`declare module '../kernel/context.js'`):
+ * its per-request loaders (its loaders.ts), and its long-lived objects (built once at start by the
+ * server). The server assembles both, so the kernel imports no module.
  */
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Connector } from '../../connectors/types.js';
 import type { HubConfig } from '../config.js';
-import type { AuditAnchors } from '../security/audit-anchor.js';
-import type { PiiVault } from '../security/pii.js';
-import type { Purpose } from '../security/purposes.js';
-import { createLoaders, type Loaders } from '../server/loaders.js';
 
 export interface Caller {
   subject: string;
@@ -23,6 +22,14 @@ export interface Caller {
   name?: string | null;
 }
 
+/** A lawful purpose (合法用途) the caller states (header X-Purpose); the list is src/security/purposes.ts's. */
+export interface Purpose {
+  /** what clients send, e.g. LICENSING_REVIEW */
+  code: string;
+  /** 用途 the purpose in Chinese, as the audit log records it */
+  zh: string;
+}
+
 /** Per-source settings the server needs besides the connector itself (from connectors.json and the DepartmentSource). */
 export interface SourceSettings {
   /** 中文 name of the department system */
@@ -31,18 +38,35 @@ export interface SourceSettings {
   timeoutMs?: number;
 }
 
-/** What lives as long as the server: shared by every request. */
-export interface HubServices {
+/**
+ * What the host (src/main.ts, the CLI, tests) gives the hub to start. The security module adds the PII
+ * vault and the audit anchors (src/security/services.ts).
+ */
+export interface HubInputs {
   ds: DataSource;
   config: HubConfig;
-  vault: PiiVault;
   connectors: ReadonlyMap<string, Connector>;
   log: Logger;
   /** optional per-source title and live-read timeout, keyed by connector id */
   sourceSettings?: ReadonlyMap<string, SourceSettings>;
-  /** where audit writes anchor the chain head (createHubServer opens it from the configuration when absent) */
-  auditAnchors?: AuditAnchors;
 }
+
+/**
+ * Long-lived objects of the modules (batchers, caches), built once at start from the inputs and
+ * shared by every request. Each module declares its own entries.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleServices {}
+
+/** What lives as long as the server: shared by every request. */
+export interface HubServices extends HubInputs, ModuleServices {}
+
+/**
+ * This request's loaders (DataLoaders and per-request memos), built fresh for every request so
+ * nothing is cached across callers. Each module declares and builds its own in its loaders.ts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
 
 /** A live read that failed: reported as a SOURCE_UNAVAILABLE error at `path` while the section falls back to stored data. */
 export interface SourceFailure {
@@ -58,15 +82,8 @@ export interface HubContext extends HubServices {
   /** the lawful purpose the caller states (header X-Purpose), recorded with every clear disclosure of personal data */
   purpose: Purpose | null;
   loaders: Loaders;
-  /** live-read failures of this request, added to the response's errors (see sourceFailurePlugin) */
+  /** live-read failures of this request, added to the response's errors (see useSourceFailures) */
   sourceFailures: SourceFailure[];
   /** audit writes of clear disclosures that failed this request (the answer is then masked throughout, see disclosure.ts) */
   auditFailures: { reason: string }[];
-}
-
-export function buildContext(services: HubServices, requestId: string, caller: Caller, purpose: Purpose | null = null): HubContext {
-  const log = services.log.child({ requestId, caller: caller.subject });
-  const partial = { ...services, log, requestId, caller, purpose, sourceFailures: [], auditFailures: [] } as unknown as HubContext;
-  partial.loaders = createLoaders(partial);
-  return partial;
 }

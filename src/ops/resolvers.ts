@@ -4,7 +4,7 @@ import type { CanonicalRecord } from '../domain/canonical.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../kernel/paging.js';
 import { badInput } from '../kernel/errors.js';
-import type { Loaders } from '../server/loaders.js';
+import type { Loaders } from '../kernel/context.js';
 import { pageSizeArg } from '../kernel/validate.js';
 import { CANONICAL_PII, maskPiiText, maskRaw } from '../security/raw-pii.js';
 import { HEALTH_TIMEOUT_MS, listSources, probeHealth } from './sources.js';

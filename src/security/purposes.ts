@@ -5,14 +5,8 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Purpose } from '../kernel/context.js';
 import { badInput } from '../kernel/errors.js';
-
-export interface Purpose {
-  /** what clients send, e.g. LICENSING_REVIEW */
-  code: string;
-  /** 用途 the purpose in Chinese, as the audit log records it */
-  zh: string;
-}
 
 export const DEFAULT_PURPOSES_FILE = fileURLToPath(new URL('./purposes.json', import.meta.url));
 

@@ -26,7 +26,8 @@ import { SessionStore } from '../security/sessions.js';
 import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
-import { buildContext, type HubContext, type HubServices } from '../kernel/context.js';
+import type { HubContext, HubInputs, HubServices } from '../kernel/context.js';
+import { buildContext } from './context.js';
 import { isDeliberate } from '../kernel/errors.js';
 import { graphiqlCsp, graphiqlPage, ideAssets } from './graphiql.js';
 import { cspNonce, setHtmlSecurityHeaders } from '../kernel/html.js';
@@ -57,7 +58,7 @@ function trustProxyValue(v: string): boolean | number | string {
   return /^\d+$/.test(v) ? Number(v) : v;
 }
 
-export async function createHubServer(given: HubServices): Promise<HubServer> {
+export async function createHubServer(given: HubInputs): Promise<HubServer> {
   const services: HubServices = { ...given, auditAnchors: given.auditAnchors ?? openAuditAnchors(given.config) };
   const app = express();
   app.disable('x-powered-by');
