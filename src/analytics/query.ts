@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ENTERPRISE_COLUMNS, type EnterpriseRow } from '../enterprise/store.js';
 import type { RiskRow, RiskTier } from '../risk/service.js';
 import { badInput, busy } from '../kernel/errors.js';
+import type { StatsRow } from './model.js';
 import { compileLegacyFilter, compileWhere, SqlParams, type WhereLimits } from './where.js';
 
 type Obj = Record<string, unknown>;
@@ -155,19 +156,6 @@ export async function searchEnterprises(ds: DataSource, input: SearchInput, s: A
 
 export type StatsDimension = 'REGION' | 'INDUSTRY' | 'RISK_TIER' | 'STATUS' | 'DEPARTMENT_LIST';
 export type StatsMetric = 'COUNT' | 'REGISTERED_CAPITAL_SUM' | 'RISK_SCORE_AVG' | 'HIGH_RISK_COUNT';
-
-export interface StatsRow {
-  region_code: string | null;
-  industry: string | null;
-  risk_tier: RiskTier | null;
-  status: string | null;
-  department: string | null;
-  list: string | null;
-  count: number | null;
-  registered_capital_sum: number | null;
-  risk_score_avg: number | null;
-  high_risk_count: number | null;
-}
 
 const REGION_DIGITS = { PROVINCE: 2, CITY: 4, COUNTY: 6 } as const;
 const INDUSTRY_CHARS = { SECTION: 1, DIVISION: 3 } as const;

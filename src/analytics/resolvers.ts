@@ -5,7 +5,6 @@ import type { EnterpriseNode } from '../enterprise/store.js';
 import type { QueryEnterprisesArgs, Resolvers } from '../generated/graphql.js';
 import { decodeCursor, encodeCursor } from '../kernel/paging.js';
 import { todayIso } from '../kernel/dates.js';
-import type { RiskTier, StoredFactor } from '../risk/service.js';
 import type { HubContext } from '../kernel/context.js';
 import { badInput, notFound } from '../kernel/errors.js';
 import { parseIsoDate } from '../kernel/scalars.js';
@@ -13,19 +12,6 @@ import { pageSizeArg } from '../kernel/validate.js';
 import { divisions } from './divisions.js';
 import { enterpriseStats, keySupervision, ORDER_FIELDS, searchEnterprises, type AnalyticsSettings, type OrderField } from './query.js';
 import { escapeLike } from './where.js';
-
-export interface KeySupervisionEntryView {
-  rank: number;
-  enterprise: EnterpriseNode;
-  score: number;
-  tier: RiskTier;
-  reasons: StoredFactor[];
-}
-export interface KeySupervisionListView {
-  regionCode: string;
-  generatedAt: Date;
-  entries: KeySupervisionEntryView[];
-}
 
 export function analyticsSettings(ctx: Pick<HubContext, 'config'>): AnalyticsSettings {
   return {

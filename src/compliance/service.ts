@@ -4,69 +4,31 @@
  * findings and the contract tree. The same path serves projectCheck, contractCheck and the bulk run.
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../config.js';
 import type { ContractKind } from '../domain/canonical.js';
 import { isValidCreditCode, maskIdNumber } from '../domain/codes.js';
-import { JointPunishmentService, MAX_BATCH } from '../credit/service.js';
+import { CheckRunner, MAX_BATCH } from '../credit/check.js';
+import { JointPunishmentService } from '../credit/service.js';
 import { readBatchOf, type BatchStatement } from '../store/read-batch.js';
 import { todayIso } from '../kernel/dates.js';
-import type { ContractView, ProjectView } from '../records/views.js';
+import type { ContractView } from '../records/views.js';
 import { PiiVault } from '../security/pii.js';
 import type { HubServices } from '../kernel/context.js';
 import { badInput } from '../kernel/errors.js';
 import { creditCodeArg, idNumberArg } from '../kernel/validate.js';
 import { checkEnterprise, checkProject } from './engine.js';
-import { buildTree, partyOf, type ContractFact, type Facts, type Finding, type JointPunishmentOutcome, type Party, type Status } from './model.js';
-import { industryOf, loadPolicy, policyOf, POLICY_STATEMENT, type Policy } from './policy.js';
+import {
+  buildTree, partyOf, type ContractCheckResult, type ContractFact, type EnterpriseCheckResult, type Facts, type Finding, type JointPunishmentOutcome,
+  type Policy, type ProjectCheckResult, type Status,
+} from './model.js';
+import { industryOf, loadPolicy, policyOf, POLICY_STATEMENT } from './policy.js';
 import { RULES } from './rules/index.js';
 import { loadContracts, loadFacts, loadProjects, nextProjectCodes, pageProjects } from './store.js';
 
 export interface Caller {
   subject: string;
   department: string | null;
-}
-
-export interface TreeNodeResult {
-  contractNumber: string;
-  parentContractNumber: string | null;
-  kind: ContractKind;
-  depth: number;
-  chainDepth: number;
-  status: Status;
-  proposed: boolean;
-  employer: Party;
-  contractor: Party;
-  /** the stored contract; null for a proposed one */
-  contract: ContractView | null;
-}
-
-export interface ProjectCheckResult {
-  project: ProjectView;
-  asOf: string;
-  checkedAt: string;
-  policyVersion: number;
-  status: Status;
-  findings: Finding[];
-  tree: TreeNodeResult[];
-}
-
-export interface ContractCheckResult extends Omit<ProjectCheckResult, 'project'> {
-  project: ProjectView;
-  contractNumber: string;
-}
-
-export interface EnterpriseCheckResult {
-  creditCode: string;
-  name: string;
-  industryCode: string;
-  industry: string | null;
-  asOf: string;
-  checkedAt: string;
-  policyVersion: number;
-  status: Status;
-  findings: Finding[];
 }
 
 export interface ProposedContractInput {
@@ -93,11 +55,14 @@ const HIT_SOURCES: BatchStatement = {
   sql: `SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`,
 };
 
+/** What compliance checks need of the hub's services (the joint-punishment check runs as part of them). */
+export type ComplianceServices = Pick<HubServices, 'ds' | 'config' | 'vault' | 'connectors' | 'checks'>;
+
 export class ComplianceService {
   /** joint-punishment outcomes by credit code: one check per party per run, however many projects name it */
   private readonly jpCache = new Map<string, JointPunishmentOutcome>();
 
-  constructor(private readonly services: HubServices, private readonly caller: Caller) {}
+  constructor(private readonly services: ComplianceServices, private readonly caller: Caller) {}
 
   private get ds(): DataSource {
     return this.services.ds;
@@ -295,8 +260,8 @@ export interface BulkOptions {
   onProgress?: (done: number, total: number) => void;
   /** each project's result, in project-code order */
   onResult?: (r: ProjectCheckResult) => void | Promise<void>;
-  /** defaults: configuration from defaults, no connectors, a throwaway PII key (no ID numbers are looked up in bulk) */
-  services?: Partial<HubServices>;
+  /** defaults: configuration from defaults, no connectors, a throwaway PII key (no ID numbers are looked up in bulk), a check runner of its own */
+  services?: Partial<ComplianceServices>;
   caller?: Caller;
 }
 
@@ -312,12 +277,12 @@ export interface BulkSummary {
 export async function runProjectChecks(ds: DataSource, o: BulkOptions = {}): Promise<BulkSummary> {
   const t0 = performance.now();
   const chunk = o.chunkSize ?? 500;
-  const services: HubServices = {
+  const services: ComplianceServices = {
     ds,
     config: o.services?.config ?? loadConfig({ NODE_ENV: 'production' }),
     vault: o.services?.vault ?? new PiiVault(randomBytes(32)),
     connectors: o.services?.connectors ?? new Map(),
-    log: o.services?.log ?? pino({ level: 'silent' }),
+    checks: o.services?.checks ?? new CheckRunner(ds),
   };
   const service = new ComplianceService(services, o.caller ?? { subject: 'check:projects', department: null });
   const asOf = o.asOf ?? todayIso();

@@ -1,7 +1,8 @@
 /** The joint-punishment module's per-request loaders: each check's feedback. */
 import DataLoader from 'dataloader';
 import type { HubContext, Loaders } from '../kernel/context.js';
-import { JointPunishmentService, type FeedbackRow } from './service.js';
+import type { FeedbackRow } from './model.js';
+import { JointPunishmentService } from './service.js';
 
 declare module '../kernel/context.js' {
   interface Loaders {

@@ -17,7 +17,6 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { enterpriseExportRouter } from '../analytics/export.js';
 import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
-import { openAuditAnchors } from '../security/audit-anchor.js';
 import { applyPolicy } from '../security/authorize.js';
 import { purposeOfHeader, purposesOf, validRequestId } from '../security/purposes.js';
 import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
@@ -39,6 +38,7 @@ import { useNoStore } from './plugins/no-store.js';
 import { useRequestErrorStatus } from './plugins/request-error-status.js';
 import { useSourceFailures } from './plugins/source-failures.js';
 import { buildSchema } from './schema.js';
+import { startServices } from './services.js';
 import { sessionRouter } from './session-routes.js';
 import { NoServiceSdl } from './subgraph.js';
 
@@ -59,7 +59,7 @@ function trustProxyValue(v: string): boolean | number | string {
 }
 
 export async function createHubServer(given: HubInputs): Promise<HubServer> {
-  const services: HubServices = { ...given, auditAnchors: given.auditAnchors ?? openAuditAnchors(given.config) };
+  const services: HubServices = startServices(given);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
