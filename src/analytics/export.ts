@@ -23,8 +23,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import { rolesAllow, ruleFor } from '../security/policy.js';
-import { callerOfRequest } from '../server/auth.js';
-import type { HubServices } from '../kernel/context.js';
+import type { Caller, HubServices } from '../kernel/context.js';
 import { badInput } from '../kernel/errors.js';
 import { divisions, ENTERPRISE_STATUS_ZH } from './divisions.js';
 import { ORDER_FIELDS, searchSql, withAnalyticsSlot, type OrderBy } from './query.js';
@@ -172,13 +171,16 @@ function sendJsonError(res: Response, status: number, error: Record<string, unkn
   res.status(status).json({ error });
 }
 
-/** The export routes; mount with `app.use(enterpriseExportRouter(services))`. */
-export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'config' | 'log'>): Router {
+/**
+ * The export routes; mount with `app.use(enterpriseExportRouter(services, callerOf))` after authentication,
+ * `callerOf` giving the request's authenticated caller.
+ */
+export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'config' | 'log'>, callerOf: (req: Request) => Caller | undefined): Router {
   const router = express.Router();
   const handle = (format: Format) => async (req: Request, res: Response) => {
     const { ds, config, log } = services;
     // the same roles as enterpriseStats: bulk export is an analyst's tool (authentication happened before this route)
-    const caller = callerOfRequest(req);
+    const caller = callerOf(req);
     if (!caller?.roles.some((r) => EXPORT_ROLES.includes(r))) {
       sendJsonError(res, 403, { code: 'FORBIDDEN', message: `export needs one of the roles ${EXPORT_ROLES.join(', ')}`, messageZh: '您的角色无权导出企业数据。' });
       return;

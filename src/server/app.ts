@@ -179,7 +179,7 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
     void observability.metricsHandler(req, res);
   });
   app.use(jointPunishmentRouter(schema, contextFor));
-  app.use(enterpriseExportRouter(services));
+  app.use(enterpriseExportRouter(services, callerOfRequest));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
