@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectCheckResult } from '../src/compliance/model.js';
 import { runProjectChecks, ComplianceService } from '../src/compliance/service.js';
 import { CheckRunner } from '../src/credit/check.js';
+import { ReadBatch } from '../src/store/read-batch.js';
 import { loadConfig } from '../src/config.js';
 import type { Department } from '../src/domain/canonical.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
         mine.slice(k, k + 2000).map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })));
     }
   }
-  service = new ComplianceService({ ds, vault, connectors: new Map(), config: loadConfig({ NODE_ENV: 'test' }), checks: new CheckRunner(ds) }, { subject: 'test', department: null });
+  service = new ComplianceService({ ds, vault, connectors: new Map(), config: loadConfig({ NODE_ENV: 'test' }), checks: new CheckRunner(ds), reads: new ReadBatch(ds) }, { subject: 'test', department: null });
   for (const [key, x] of Object.entries(index.projects)) results.set(key, await service.projectCheck(x.projectCode, index.today));
 });
 

@@ -9,15 +9,14 @@ import type { HubContext } from '../kernel/context.js';
 import { badInput, notFound } from '../kernel/errors.js';
 import { parseIsoDate } from '../kernel/scalars.js';
 import { pageSizeArg } from '../kernel/validate.js';
-import { divisions } from './divisions.js';
 import { enterpriseStats, keySupervision, ORDER_FIELDS, searchEnterprises, type AnalyticsSettings, type OrderField } from './query.js';
 import { escapeLike } from './where.js';
 
-export function analyticsSettings(ctx: Pick<HubContext, 'config'>): AnalyticsSettings {
+export function analyticsSettings(ctx: Pick<HubContext, 'config' | 'analytics'>): AnalyticsSettings {
   return {
     limits: { maxDepth: ctx.config.HUB_WHERE_MAX_DEPTH, maxConditions: ctx.config.HUB_WHERE_MAX_CONDITIONS },
     timeoutMs: ctx.config.HUB_ANALYTICS_TIMEOUT_MS,
-    concurrency: { max: ctx.config.HUB_ANALYTICS_MAX_CONCURRENT, queue: ctx.config.HUB_ANALYTICS_QUEUE },
+    concurrency: ctx.analytics.slots,
     today: todayIso(),
   };
 }
@@ -109,7 +108,7 @@ export const analyticsResolvers: Resolvers = {
     keySupervisionList: async (_p, { region, limit, minTier }, ctx) => {
       const max = ctx.config.HUB_KEY_SUPERVISION_MAX;
       const n = pageSizeArg('limit', limit, max, 50);
-      const div = (await divisions(ctx.ds)).resolve(region.trim());
+      const div = (await ctx.analytics.divisions()).resolve(region.trim());
       if (!div) throw badInput('region', 'not a GB/T 2260 division code (2, 4 or 6 digits of a province, city or county)');
       const prefix = div.level === 'PROVINCE' ? div.code.slice(0, 2) : div.level === 'CITY' ? div.code.slice(0, 4) : div.code;
       const rows = await keySupervision(ctx.ds, prefix, minTier ?? 'C', n, analyticsSettings(ctx));
@@ -127,16 +126,16 @@ export const analyticsResolvers: Resolvers = {
       const q = name.trim();
       if (!q) throw badInput('name', 'must not be empty', { messageZh: '请输入行政区划名称。' });
       if (q.length > 60) throw badInput('name', 'at most 60 characters', { messageZh: '行政区划名称过长。' });
-      return (await divisions(ctx.ds)).search(q, n);
+      return (await ctx.analytics.divisions()).search(q, n);
     },
     division: async (_p, { code }, ctx) => {
       if (!/^(\d{2}|\d{4}|\d{6})$/.test(code.trim())) throw badInput('code', 'must be 2, 4 or 6 digits');
-      return (await divisions(ctx.ds)).resolve(code.trim()) ?? null;
+      return (await ctx.analytics.divisions()).resolve(code.trim()) ?? null;
     },
   },
   KeySupervisionList: {
     region: async (l, _a, ctx) => {
-      const d = (await divisions(ctx.ds)).get(l.regionCode);
+      const d = (await ctx.analytics.divisions()).get(l.regionCode);
       if (!d) throw notFound('division', { code: l.regionCode });
       return d;
     },
@@ -144,7 +143,7 @@ export const analyticsResolvers: Resolvers = {
     entries: (l) => l.entries,
   },
   StatsGroup: {
-    region: async (g, _a, ctx) => (g.region_code ? (await divisions(ctx.ds)).get(g.region_code) ?? null : null),
+    region: async (g, _a, ctx) => (g.region_code ? (await ctx.analytics.divisions()).get(g.region_code) ?? null : null),
     regionCode: (g) => g.region_code,
     industry: (g) => g.industry,
     riskTier: (g) => g.risk_tier,
@@ -160,7 +159,7 @@ export const analyticsResolvers: Resolvers = {
     code: (d) => d.code,
     name: (d) => d.name,
     level: (d) => d.level,
-    fullName: async (d, _a, ctx) => (await divisions(ctx.ds)).fullName(d.code),
-    parent: async (d, _a, ctx) => (d.parent_code ? (await divisions(ctx.ds)).get(d.parent_code) ?? null : null),
+    fullName: async (d, _a, ctx) => (await ctx.analytics.divisions()).fullName(d.code),
+    parent: async (d, _a, ctx) => (d.parent_code ? (await ctx.analytics.divisions()).get(d.parent_code) ?? null : null),
   },
 };

@@ -1,6 +1,5 @@
 /** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
-import type { DataSource } from 'typeorm';
-import { readBatchOf, type BatchStatement } from '../store/read-batch.js';
+import type { BatchStatement, ReadBatch } from '../store/read-batch.js';
 import type { IndustryPolicy, Policy } from './model.js';
 
 /** 施工劳务 has no grade: the table keys it as 不分等级. */
@@ -40,8 +39,8 @@ export const POLICY_STATEMENT: BatchStatement = {
     (SELECT coalesce(json_agg(c), '[]') FROM (SELECT sequence, specialty FROM constructor_specialty) c) AS specialties`,
 };
 
-export async function loadPolicy(ds: DataSource): Promise<Policy> {
-  return policyOf(await readBatchOf(ds).read(POLICY_STATEMENT));
+export async function loadPolicy(reads: ReadBatch): Promise<Policy> {
+  return policyOf(await reads.read(POLICY_STATEMENT));
 }
 
 /** The policy from the rows of POLICY_STATEMENT. */

@@ -10,7 +10,7 @@ import type { ContractKind } from '../domain/canonical.js';
 import { isValidCreditCode, maskIdNumber } from '../domain/codes.js';
 import { CheckRunner, MAX_BATCH } from '../credit/check.js';
 import { JointPunishmentService } from '../credit/service.js';
-import { readBatchOf, type BatchStatement } from '../store/read-batch.js';
+import { ReadBatch, type BatchStatement } from '../store/read-batch.js';
 import { todayIso } from '../kernel/dates.js';
 import type { ContractView } from '../records/views.js';
 import { PiiVault } from '../security/pii.js';
@@ -56,7 +56,7 @@ const HIT_SOURCES: BatchStatement = {
 };
 
 /** What compliance checks need of the hub's services (the joint-punishment check runs as part of them). */
-export type ComplianceServices = Pick<HubServices, 'ds' | 'config' | 'vault' | 'connectors' | 'checks'>;
+export type ComplianceServices = Pick<HubServices, 'ds' | 'config' | 'vault' | 'connectors' | 'checks' | 'reads'>;
 
 export class ComplianceService {
   /** joint-punishment outcomes by credit code: one check per party per run, however many projects name it */
@@ -73,7 +73,7 @@ export class ComplianceService {
   }
 
   policy(): Promise<Policy> {
-    return loadPolicy(this.ds);
+    return loadPolicy(this.services.reads);
   }
 
   async projectCheck(projectCode: string, asOf?: string | null): Promise<ProjectCheckResult> {
@@ -90,7 +90,7 @@ export class ComplianceService {
    */
   async checkProjects(codes: readonly string[], o: { asOf: string; policy?: Policy; proposed?: { fact: ContractFact } }): Promise<ProjectCheckResult[]> {
     // one round trip for the policy, the projects and their contracts, one for every party's facts (and the check read beside it)
-    const rb = readBatchOf(this.ds);
+    const rb = this.services.reads;
     const [policy, projects, contracts] = await Promise.all([
       o.policy ?? rb.read(POLICY_STATEMENT).then(policyOf), loadProjects(rb, codes), loadContracts(rb, codes),
     ]);
@@ -143,7 +143,7 @@ export class ComplianceService {
     const pmId = input.projectManagerIdNumber ? idNumberArg('input.projectManagerIdNumber', input.projectManagerIdNumber) : null;
     const asOf = input.signedOn ?? todayIso();
 
-    const rb = readBatchOf(this.ds);
+    const rb = this.services.reads;
     const [projects, contracts] = await Promise.all([loadProjects(rb, [projectCode]), loadContracts(rb, [projectCode])]);
     const project = projects[0];
     if (!project) throw badInput('input.projectCode', `no project with code ${projectCode} is known to the hub`);
@@ -197,13 +197,13 @@ export class ComplianceService {
   async enterpriseCheck(creditCode: string, industry?: string | null, asOf?: string | null): Promise<EnterpriseCheckResult> {
     const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
     const date = asOf ?? todayIso();
-    const policy = await loadPolicy(this.ds);
+    const policy = await loadPolicy(this.services.reads);
     let ind = null;
     if (industry) {
       ind = policy.industries.find((i) => i.industry === industry) ?? null;
       if (!ind) throw badInput('industry', `not a high-risk industry of the policy (${policy.industries.map((i) => i.industry).join(', ')})`);
     }
-    const facts = await loadFacts(readBatchOf(this.ds), [code], [code], []);
+    const facts = await loadFacts(this.services.reads, [code], [code], []);
     const e = facts.enterprises.get(code);
     if (!e) {
       throw badInput('creditCode', checksumFailure ? `not a valid unified social credit code: ${checksumFailure}` : `no enterprise with credit code ${code} is registered`);
@@ -232,7 +232,7 @@ export class ComplianceService {
       const batch = todo.slice(i, i + MAX_BATCH);
       const answers = await jps.runMany(batch.map((creditCode) => ({ creditCode, matter, asOf })), this.caller);
       const ids = [...new Set(answers.flatMap((a) => a.hits.map((h) => h.entryId)))];
-      const sources = ids.length ? (await readBatchOf(this.ds).read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
+      const sources = ids.length ? (await this.services.reads.read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
       const sourceOf = (id: string, dep: string) => sources.find((s) => s.source_record_id === id && s.department === dep)?.source ?? dep.toLowerCase();
       for (const a of answers) {
         this.jpCache.set(`${asOf}|${a.enterprise.creditCode}`, {
@@ -260,7 +260,7 @@ export interface BulkOptions {
   onProgress?: (done: number, total: number) => void;
   /** each project's result, in project-code order */
   onResult?: (r: ProjectCheckResult) => void | Promise<void>;
-  /** defaults: configuration from defaults, no connectors, a throwaway PII key (no ID numbers are looked up in bulk), a check runner of its own */
+  /** defaults: configuration from defaults, no connectors, a throwaway PII key (no ID numbers are looked up in bulk), a check runner and read batch of its own */
   services?: Partial<ComplianceServices>;
   caller?: Caller;
 }
@@ -283,10 +283,11 @@ export async function runProjectChecks(ds: DataSource, o: BulkOptions = {}): Pro
     vault: o.services?.vault ?? new PiiVault(randomBytes(32)),
     connectors: o.services?.connectors ?? new Map(),
     checks: o.services?.checks ?? new CheckRunner(ds),
+    reads: o.services?.reads ?? new ReadBatch(ds),
   };
   const service = new ComplianceService(services, o.caller ?? { subject: 'check:projects', department: null });
   const asOf = o.asOf ?? todayIso();
-  const policy = await loadPolicy(ds);
+  const policy = await loadPolicy(services.reads);
   const [{ n: total }] = await ds.query(`SELECT count(*)::int AS n FROM project`);
   const summary: BulkSummary = { projects: 0, findings: 0, byRule: {}, byStatus: { OK: 0, WARNING: 0, VIOLATION: 0 }, ms: 0 };
   let after: string | null = null;

@@ -76,7 +76,7 @@ export class CheckRunner {
 }
 
 /** The module's long-lived objects, built once at start (server/services.ts). */
-export function creditServices(inputs: HubInputs): Pick<ModuleServices, 'checks'> {
+export function creditServices(inputs: Pick<HubInputs, 'ds'>): Pick<ModuleServices, 'checks'> {
   return { checks: new CheckRunner(inputs.ds) };
 }
 

@@ -33,19 +33,6 @@ export function loadPurposes(file: string = DEFAULT_PURPOSES_FILE): Purpose[] {
   });
 }
 
-const loaded = new Map<string, Purpose[]>();
-
-/** The purposes of a file (default: the bundled list), read once per process. */
-export function purposesOf(file: string | undefined): Purpose[] {
-  const f = file ?? DEFAULT_PURPOSES_FILE;
-  let p = loaded.get(f);
-  if (!p) {
-    p = loadPurposes(f);
-    loaded.set(f, p);
-  }
-  return p;
-}
-
 /**
  * Node hands header bytes over as Latin-1 characters: a value that is valid UTF-8 is read as UTF-8 (a raw
  * Chinese header), otherwise as sent. Percent-encoded UTF-8 is decoded too.

@@ -18,7 +18,7 @@ import { enterpriseExportRouter } from '../analytics/export.js';
 import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
 import { applyPolicy } from '../security/authorize.js';
-import { purposeOfHeader, purposesOf, validRequestId } from '../security/purposes.js';
+import { purposeOfHeader, validRequestId } from '../security/purposes.js';
 import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
 import { createKeyedLimiters, createRateLimiter } from '../security/rate-limit.js';
 import { SessionStore } from '../security/sessions.js';
@@ -44,6 +44,8 @@ import { NoServiceSdl } from './subgraph.js';
 
 export interface HubServer {
   app: Express;
+  /** the long-lived objects this server built at start (its analytic slots, its check batchers…) */
+  services: HubServices;
   httpServer: http.Server;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -81,8 +83,6 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
   const loginPerUser = keyed.limiter('login-user', cfg.HUB_LOGIN_MAX_FAILURES_PER_USER, loginWindowS);
   const armor = queryArmor(production);
 
-  // read at start so a broken purposes file stops the hub rather than every request
-  const purposes = purposesOf(cfg.HUB_PURPOSES_FILE);
   const schema = applyPolicy(buildSchema());
   const contextFor = async (req: express.Request): Promise<HubContext> => {
     const caller = callerOfRequest(req);
@@ -90,7 +90,7 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
     if (!caller) throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     // a client's request id is kept only when it is a plain token: it lands in logs and the audit log
     const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
-    const purpose = purposeOfHeader(req.headers['x-purpose'], purposes);
+    const purpose = purposeOfHeader(req.headers['x-purpose'], services.purposes);
     return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via, office: caller.office, name: caller.name }, purpose);
   };
   const apollo = new ApolloServer<HubContext>({
@@ -195,6 +195,7 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
 
   return {
     app,
+    services,
     httpServer,
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {

@@ -11,11 +11,10 @@ import { opsLoaders } from '../ops/loaders.js';
 import { personLoaders } from '../person/loaders.js';
 import { recordLoaders } from '../records/loaders.js';
 import { riskLoaders } from '../risk/loaders.js';
-import { readBatchOf } from '../store/read-batch.js';
 
 export function createLoaders(ctx: HubContext): Loaders {
   // the store reads of one turn (an enterprise, its sections' sync runs, every kind a profile lists; other requests' too) share one round trip
-  const batch = readBatchOf(ctx.ds);
+  const batch = ctx.reads;
   return {
     ...enterpriseLoaders(batch),
     ...creditLoaders(ctx),
