@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { normaliseName } from '../domain/names.js';
 import type { EnterpriseNode } from '../enterprise/store.js';
 import type { QueryEnterprisesArgs, Resolvers } from '../generated/graphql.js';
-import { decodeCursor, encodeCursor } from '../kernel/paging.js';
+import { connection, decodeCursor, encodeCursor } from '../kernel/paging.js';
 import { todayIso } from '../kernel/dates.js';
 import type { HubContext } from '../kernel/context.js';
 import { badInput, notFound } from '../kernel/errors.js';
@@ -77,23 +77,13 @@ export async function enterprisesWherePage(args: QueryEnterprisesArgs, ctx: HubC
     withTotal: selects(info, 'totalCount'),
   }, analyticsSettings(ctx));
   const nodes: EnterpriseNode[] = rows.slice(0, n).map(({ sort_value: _s, ...r }) => (args.freshness === 'LIVE' ? { ...r, freshness: 'LIVE' } : r));
-  const edges = rows.slice(0, n).map((r, i) => ({
-    cursor: encodeCursor(list, JSON.stringify([r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value, r.credit_code])),
-    node: nodes[i]!,
-  }));
   for (const node of nodes) ctx.loaders.enterprise.prime(node.credit_code, node);
-  return {
-    // not selected → not counted (a count over 1,000,000 rows is not free)
-    totalCount: total ?? -1,
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: rows.length > n,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+  const cursorOf = (_node: EnterpriseNode, i: number) => {
+    const r = rows[i]!;
+    return encodeCursor(list, JSON.stringify([r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value, r.credit_code]));
   };
+  // not selected → not counted (a count over 1,000,000 rows is not free)
+  return connection(nodes, cursorOf, { totalCount: total ?? -1, hasNextPage: rows.length > n, after: args.after });
 }
 
 export const analyticsResolvers: Resolvers = {

@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { badInput, notFound } from '../kernel/errors.js';
+import { decodeJsonCursor, encodeJsonCursor } from '../kernel/paging.js';
 import { creditCodeArg } from '../kernel/validate.js';
 import { checkScope, mayGiveFeedback } from '../security/policy.js';
 import { freshnessOf, refusal, runChecks, type CheckServices, type Freshness } from './check.js';
@@ -78,7 +79,7 @@ export class JointPunishmentService {
     let cursor: { t: string; id: string } | null = null;
     if (after) {
       try {
-        cursor = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+        cursor = decodeJsonCursor(after) as { t: string; id: string } | null;
         if (!cursor || typeof cursor.t !== 'string' || typeof cursor.id !== 'string') throw new Error('shape');
       } catch {
         throw badInput('after', 'not a cursor this list gave out');
@@ -96,7 +97,7 @@ export class JointPunishmentService {
       callerSubject: filter.callerSubject ?? null, caseNumber: filter.caseNumber?.trim() || null, awaitingFeedback: filter.awaitingFeedback ?? null, mine,
     }, checkScope(caller), cursor, first);
     const items = rows.slice(0, first).map((r) => ({
-      cursor: Buffer.from(JSON.stringify({ t: new Date(r.checked_at).toISOString(), id: r.check_id })).toString('base64url'),
+      cursor: encodeJsonCursor({ t: new Date(r.checked_at).toISOString(), id: r.check_id }),
       answer: answerOf(r),
     }));
     return { totalCount: total, items, hasNextPage: rows.length > first };

@@ -1,6 +1,7 @@
 /**
- * Relay-style pagination over a sorted list. Cursors are opaque: base64url of "<list>:<sort key>".
- * A cursor that does not decode, or belongs to another list, is refused naming `after`.
+ * Relay-style pagination, the one place connections and cursors are made. Cursors are opaque: base64url of
+ * "<list>:<sort key>" (a key of several values is JSON inside it). A cursor that does not decode, or belongs
+ * to another list, is refused naming `after`.
  */
 import { badInput } from './errors.js';
 import { pageSizeArg } from './validate.js';
@@ -30,6 +31,33 @@ export function decodeCursor(list: string, cursor: string, field = 'after'): str
   return text.slice(list.length + 1);
 }
 
+/** A cursor carrying a JSON value (base64url of its JSON): the joint-punishment check list's (checked at, check id). */
+export const encodeJsonCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** The value inside a JSON cursor; throws on anything that is not one (the caller names the argument and the reason). */
+export const decodeJsonCursor = (cursor: string): unknown => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+
+/**
+ * A connection over one page: `nodes` in list order, each edge's cursor from `cursorOf`. A keyset page learns
+ * `hasNextPage` by fetching one row more than it shows.
+ */
+export function connection<T>(
+  nodes: T[], cursorOf: (node: T, i: number) => string, o: { totalCount: number; hasNextPage: boolean; after: string | null | undefined },
+): Page<T> {
+  const edges = nodes.map((node, i) => ({ cursor: cursorOf(node, i), node }));
+  return {
+    totalCount: o.totalCount,
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: o.hasNextPage,
+      hasPreviousPage: Boolean(o.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
 /** Builds a page from items already in their list order (each with its unique `cursorKey`). */
 export function paginate<T extends { cursorKey: string }>(list: string, items: readonly T[], args: PageArgs, maxPageSize: number): Page<T> {
   const first = pageSizeArg('first', args.first, maxPageSize);
@@ -39,16 +67,5 @@ export function paginate<T extends { cursorKey: string }>(list: string, items: r
     rest = items.filter((i) => i.cursorKey > key);
   }
   const nodes = rest.slice(0, first);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(list, node.cursorKey), node }));
-  return {
-    totalCount: items.length,
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: rest.length > nodes.length,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return connection(nodes, (node) => encodeCursor(list, node.cursorKey), { totalCount: items.length, hasNextPage: rest.length > nodes.length, after: args.after });
 }
