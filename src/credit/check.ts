@@ -46,19 +46,23 @@ export type Freshness = { source: string; department: string; lastSyncedAt: stri
  * version, so a new version re-reads).
  */
 export class CheckRunner {
-  private readonly reads: Coalescer<ReadKeys, CheckRead>;
+  private readonly reads: Coalescer<ReadKeys, { read: CheckRead; index: ReadIndex }>;
   private readonly inserts: Coalescer<object[], void>;
   private active: { version: number; measures: MeasureRow[] } | null = null;
 
   constructor(private readonly ds: DataSource) {
-    this.reads = new Coalescer((qs) => readForChecks(ds, {
-      codes: union(qs.map((q) => q.codes)), names: union(qs.map((q) => q.names)),
-      namedKeys: union(qs.map((q) => q.namedKeys)), connectorIds: union(qs.map((q) => q.connectorIds)),
-    }), 2);
+    this.reads = new Coalescer(async (qs) => {
+      const read = await readForChecks(ds, {
+        codes: union(qs.map((q) => q.codes)), names: union(qs.map((q) => q.names)),
+        namedKeys: union(qs.map((q) => q.namedKeys)), connectorIds: union(qs.map((q) => q.connectorIds)),
+      });
+      return { read, index: indexRead(read) };
+    }, 2);
     this.inserts = new Coalescer((rowLists) => insertChecks(ds, rowLists.flat()), 2);
   }
 
-  read(keys: ReadKeys): Promise<CheckRead> {
+  /** The shared read of the checks submitted together, with its rows indexed by key. */
+  read(keys: ReadKeys): Promise<{ read: CheckRead; index: ReadIndex }> {
     return this.reads.submit(keys);
   }
 
@@ -96,29 +100,26 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
 
 const union = (lists: string[][]) => [...new Set(lists.flat())];
 
-/** A shared read's rows by key, built once for all the checks that share the read (not once per check). */
-function indexRead(read: CheckRead) {
-  let ix = readIndexes.get(read);
-  if (!ix) {
-    ix = {
-      byCode: new Map(read.ents.map((e) => [e.credit_code, e])),
-      // each check looks up only its own names
-      byName: groupBy(read.ents, (e) => e.name_normalised),
-      namedByKey: new Map(read.named.map((r) => [r.person_key, r])),
-      rolesByCode: groupBy(read.roles, (r) => r.credit_code),
-      enterpriseEntries: groupBy(read.entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!),
-      personEntries: groupBy(read.entries.filter((e) => e.person_key !== null), (e) => e.person_key!),
-      elsewhereByPerson: groupBy(read.elsewhere, (r) => r.person_key),
-    };
-    readIndexes.set(read, ix);
-  }
-  return ix;
-}
-const readIndexes = new WeakMap<CheckRead, {
+/** A shared read's rows by key. */
+interface ReadIndex {
   byCode: Map<string, EnterpriseLite>; byName: Map<string, EnterpriseLite[]>; namedByKey: Map<string, CheckRead['named'][number]>;
   rolesByCode: Map<string, CheckRead['roles']>; enterpriseEntries: Map<string, ListEntryRow[]>; personEntries: Map<string, ListEntryRow[]>;
   elsewhereByPerson: Map<string, PersonRoleRow[]>;
-}>();
+}
+
+/** Built once for all the checks that share the read (not once per check). */
+function indexRead(read: CheckRead): ReadIndex {
+  return {
+    byCode: new Map(read.ents.map((e) => [e.credit_code, e])),
+    // each check looks up only its own names
+    byName: groupBy(read.ents, (e) => e.name_normalised),
+    namedByKey: new Map(read.named.map((r) => [r.person_key, r])),
+    rolesByCode: groupBy(read.roles, (r) => r.credit_code),
+    enterpriseEntries: groupBy(read.entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!),
+    personEntries: groupBy(read.entries.filter((e) => e.person_key !== null), (e) => e.person_key!),
+    elsewhereByPerson: groupBy(read.elsewhere, (r) => r.person_key),
+  };
+}
 
 /**
  * Runs checks for many subjects with batched lookups. `fieldName(i, field)` names the input field
@@ -135,10 +136,10 @@ export async function runChecks(
   const namedKeys = [...new Set(prepared.flatMap((p) => p.personKeys.map((x) => x.key)))];
   // everything a check reads in one statement (one round trip, one snapshot): the subjects, their persons,
   // every entry about them or the named persons, the named persons, each source's freshness, the catalogue version
-  const read = await services.checks.read({ codes, names, namedKeys, connectorIds: [...services.connectors.keys()] });
+  const { read, index } = await services.checks.read({ codes, names, namedKeys, connectorIds: [...services.connectors.keys()] });
   const { version: catalogueVersion, measures } = await services.checks.activeCatalogue(read.catalogue_version);
   const freshness = freshnessOf(services, read.fresh);
-  const { byCode, byName, namedByKey, rolesByCode, enterpriseEntries, personEntries, elsewhereByPerson } = indexRead(read);
+  const { byCode, byName, namedByKey, rolesByCode, enterpriseEntries, personEntries, elsewhereByPerson } = index;
 
   const subjects = prepared.map((p, i) => {
     if (p.code) {
