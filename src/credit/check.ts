@@ -41,7 +41,7 @@ export function refusal(field: string, reason: string, message: string, messageZ
 export type Freshness = { source: string; department: string; lastSyncedAt: string | null; runId: number | null; stale: boolean };
 
 /**
- * One per store, built at start: the check read (each caller then picks its own subjects from the shared
+ * One per hub, built at start (services.checks): the check read (each caller then picks its own subjects from the shared
  * answer), the check insert, and the active catalogue with the version it was read at (edits bump the
  * version, so a new version re-reads).
  */
