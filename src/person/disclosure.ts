@@ -24,7 +24,7 @@ interface Sealed {
   phoneEncrypted: string | null;
 }
 
-/** The disclosures of one request (ctx.loaders.disclosure, built by person/loaders.ts). */
+/** The disclosures of one request (ctx.loaders.disclosure(), built by person/loaders.ts). */
 export interface Disclosure {
   sealed: DataLoader<string, Sealed>;
   audit: DataLoader<string, true>;
@@ -114,7 +114,7 @@ function auditDisclosure(ctx: HubContext, d: Disclosure, personKey: string, fiel
 
 async function clearValue(ctx: HubContext, person: PersonView, field: PiiField, masked: string | null): Promise<string | null> {
   if (!mayDiscloseAtAll(ctx) || !person.provenance) return null;
-  const d = ctx.loaders.disclosure;
+  const d = ctx.loaders.disclosure();
   if (d.failed) return null;
   const sealed = await d.sealed.load(person.personKey);
   const encrypted = field === 'idNumber' ? sealed.idEncrypted : sealed.phoneEncrypted;
@@ -131,7 +131,7 @@ async function clearValue(ctx: HubContext, person: PersonView, field: PiiField, 
  * batch) are replaced by their masked form, so the answer holds no clear value at all.
  */
 export function withdrawDisclosures(ctx: HubContext, data: unknown): unknown {
-  const d = ctx.loaders.disclosure;
+  const d = ctx.loaders.disclosure();
   if (!d.failed || d.disclosed.size === 0) return data;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return d.disclosed.get(v) ?? v;
