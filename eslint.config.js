@@ -1,4 +1,6 @@
-// Lint: typescript-eslint's recommended rules; `process.env` is read only in src/config.ts.
+// Lint: typescript-eslint's recommended rules; `process.env` is read only in src/config.ts. The layers of docs/architecture.md:
+// modules never import src/server (only it, src/main.ts, src/cli and src/gateway assemble the app), and src/kernel imports no
+// module. Import cycles are refused by `npm run lint:cycles` (madge: type imports count too).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -11,6 +13,27 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'warn',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'connectors/**/*.ts'],
+    ignores: ['src/server/**', 'src/main.ts', 'src/cli/**', 'src/gateway/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src/)?server/', message: 'modules never import src/server: move the shared piece to src/kernel, or pass it in from the server' }] }],
+    },
+  },
+  {
+    files: ['src/kernel/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          {
+            // the kernel stands on src/config.ts, src/domain and the connector contract only
+            regex: '^\\.\\./(?!config\\.js$|domain/|\\.\\./)|^\\.\\./\\.\\./(?!connectors/types\\.js$)',
+            message: 'src/kernel imports no module (nor the server): a module adds to the kernel by declaration merging, see src/kernel/context.ts',
+          },
+        ],
+      }],
     },
   },
 );

@@ -5,7 +5,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { ContractKind, Department } from '../domain/canonical.js';
-import type { BatchStatement, ReadBatch } from '../records/read-batch.js';
+import type { BatchStatement, ReadBatch } from '../store/read-batch.js';
 import { itemsFromRows, itemsStatement, PERSON_AND_STAFF_CREDENTIALS, personItemsFromRows } from '../records/store.js';
 import { withKey, type ContractView, type CredentialView, type PersonRef, type ProjectView } from '../records/views.js';
 import type { ContractFact, EnterpriseFacts } from './model.js';

@@ -7,7 +7,7 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Department } from '../domain/canonical.js';
 import type { EnterpriseRow } from '../enterprise/store.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 import type { ItemKind, ItemViews } from '../records/views.js';
 
 export type Freshness = 'STORED' | 'LIVE';

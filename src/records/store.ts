@@ -4,8 +4,8 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Department } from '../domain/canonical.js';
-import type { ProvenanceRow } from '../server/provenance.js';
-import type { BatchStatement } from './read-batch.js';
+import type { ProvenanceRow } from '../kernel/provenance.js';
+import type { BatchStatement } from '../store/read-batch.js';
 import { withKey, type ItemKind, type ItemViews, type PersonRef } from './views.js';
 
 type Row = Record<string, unknown> & ProvenanceRow;

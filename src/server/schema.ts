@@ -22,8 +22,8 @@ import { personResolvers } from '../person/resolvers.js';
 import { recordResolvers } from '../records/resolvers.js';
 import { riskResolvers } from '../risk/resolvers.js';
 import { securityResolvers } from '../security/resolvers.js';
-import { provenanceResolvers } from './provenance.js';
-import { DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
+import { provenanceResolvers } from '../kernel/provenance.js';
+import { DateScalar, DateTimeScalar, JsonScalar } from '../kernel/scalars.js';
 
 const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
