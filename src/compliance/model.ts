@@ -2,7 +2,7 @@
  * What the compliance rules see: a project's contract tree and the facts about every party, already
  * loaded (set-based, see store.ts) or built from a proposed contract. Rules are pure functions of these.
  */
-import type { ContractKind, Department, ProjectScale } from '../domain/canonical.js';
+import type { ContractKind, Department, ListKind, ProjectScale } from '../domain/canonical.js';
 import type { CredentialView, InsuranceView, PersonRef, ProjectView, RoleView } from '../records/views.js';
 import type { Policy } from './policy.js';
 
@@ -92,7 +92,7 @@ export interface JointPunishmentOutcome {
   checkId: string;
   decision: string;
   hits: {
-    entryId: string; source: string; list: string; department: string; reason: string; decisionNumber: string; subject: string; personName: string | null;
+    entryId: string; source: string; list: ListKind; department: Department; reason: string; decisionNumber: string; subject: string; personName: string | null;
     /** 名单随人: the listed enterprise the entry belongs to, when it followed the person here */
     listedEnterprise?: { creditCode: string; name: string } | null;
   }[];

@@ -1,5 +1,6 @@
 /** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
 import type { DataSource } from 'typeorm';
+import type { ListKind } from '../domain/canonical.js';
 import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
 import type { IndustryPolicy } from './model.js';
 
@@ -17,7 +18,7 @@ export interface Policy {
   engineerMinGrades: readonly string[];
   jointPunishmentMatter: string;
   /** lists that make a party "on a blacklist" (BLACKLISTED_PARTY), with their legal basis */
-  blacklistLists: ReadonlyMap<string, string>;
+  blacklistLists: ReadonlyMap<ListKind, string>;
   /** every setting as stored, with its legal basis (what the API shows) */
   settings: readonly { key: string; value: unknown; description: string; legalBasis: string | null }[];
 }
@@ -68,7 +69,7 @@ export function policyOf(rows: readonly Record<string, unknown>[]): Policy {
   const row = rows[0] as {
     version: number; grades: { category: string; grade: string; scale: string }[]; levels: { level: string; scale: string }[];
     industries: Record<string, unknown>[]; settings: { key: string; value: unknown; description: string; legal_basis: string | null }[];
-    blacklists: { list: string; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
+    blacklists: { list: ListKind; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
   };
   const { grades, levels, industries, settings, blacklists, specialties } = row;
   const group = (rows: { k: string; scale: string }[]) => {

@@ -12,8 +12,8 @@ export type Decision = 'PASS' | 'RESTRICT' | 'DENY';
 export interface ListEntryRow {
   id: number;
   source_record_id: string;
-  department: string;
-  list: string;
+  department: Department;
+  list: ListKind;
   subject_type: 'ENTERPRISE' | 'PERSON';
   credit_code: string | null;
   person_key: string | null;
@@ -89,11 +89,11 @@ const LISTING_ORDER: HitSubject[] = ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'ACTUA
 
 /** A list whose enterprise entries follow the enterprise's persons (policy data, list_person_policy). */
 export interface PersonFollowPolicy {
-  list: string;
+  list: ListKind;
   /** the roles at the listed enterprise the listing follows */
-  follows_roles: string[];
+  follows_roles: HitSubject[];
   /** the capacities at the applicant in which the followed person is hit */
-  applicant_roles: string[];
+  applicant_roles: HitSubject[];
   legal_basis: string;
 }
 
@@ -174,7 +174,7 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
       for (const e of f.entriesByCode.get(code) ?? []) {
         const pol = policyOf.get(e.list);
         if (!pol || e.subject_type !== 'ENTERPRISE' || e.credit_code !== code || seen.has(e.id) || !inForce(e, asOf)) continue;
-        const held = elsewhere.filter((r) => r.credit_code === code && pol.follows_roles.includes(r.role) && roleCovered(r, e.start_date));
+        const held = elsewhere.filter((r) => r.credit_code === code && has(pol.follows_roles, r.role) && roleCovered(r, e.start_date));
         const role = LISTING_ORDER.find((x) => held.some((r) => r.role === x));
         const capacity = LISTING_ORDER.find((x) => p.roles.includes(x) && pol.applicant_roles.includes(x));
         if (!role || !capacity) continue;
@@ -186,6 +186,9 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
   return hits;
 }
 
+// rows read from the store compare as plain strings (a widening, never a cast to the enums)
+const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
+
 export interface Applied {
   measure: MeasureRow;
   triggeredBy: string[];
@@ -193,8 +196,6 @@ export interface Applied {
 
 export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: string): Applied[] {
   const out: Applied[] = [];
-  // rows read from the store compare as plain strings (a widening, never a cast to the enums)
-  const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
   for (const m of measures) {
     if (!m.active || !has(m.matters, matter)) continue;
     const triggeredBy = hits
@@ -209,7 +210,8 @@ export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: 
 
 /** What a registration status decides (policy data, registration_status_policy), with its legal basis. */
 export interface StatusPolicyRow {
-  status: string;
+  /** the table's CHECK constraint allows only these */
+  status: 'REVOKED' | 'CANCELLED';
   decision: 'DENY' | 'RESTRICT';
   legal_basis: string;
 }

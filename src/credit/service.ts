@@ -16,6 +16,7 @@ import { badInput, notFound } from '../server/errors.js';
 import { creditCodeArg, idNumberArg } from '../server/validate.js';
 import { checkoutClient, poolOf } from '../store/data-source.js';
 import { Coalescer } from '../store/coalescer.js';
+import type { Department, FeedbackAction, ListKind } from '../generated/graphql.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import {
@@ -43,7 +44,7 @@ export interface CheckAnswer {
   summary: string;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: {
-    entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string;
+    entryId: string; list: ListKind; department: Department; reason: string; legalBasis: string; decisionNumber: string;
     startDate: string; endDate: string | null; subject: HitSubject; personName: string | null; personIdNumber: string | null; banScope: string | null;
     /** a listing that followed the person from the listed enterprise (absent on older checks) */
     listedEnterprise?: { creditCode: string; name: string; role: HitSubject; legalBasis: string } | null;
@@ -66,7 +67,7 @@ export interface CheckAnswer {
 export interface FeedbackRow {
   id: number;
   check_id: string;
-  action: string;
+  action: FeedbackAction;
   note: string | null;
   measures_applied: string[];
   recorded_by: string;
@@ -610,7 +611,7 @@ export class JointPunishmentService {
    * feedback it replaces; the history stays (the table is append-only).
    */
   async recordFeedback(
-    checkId: string, action: string, note: string | null, measuresApplied: string[], amends: string | null, caller: Caller & { roles: readonly string[] },
+    checkId: string, action: FeedbackAction, note: string | null, measuresApplied: string[], amends: string | null, caller: Caller & { roles: readonly string[] },
   ): Promise<FeedbackRow> {
     // the check is looked up unscoped: another office's check is refused by name (NOT_OWN_OFFICE), an unknown one is NOT_FOUND
     const row = await this.checkRow(checkId, { all: true });
