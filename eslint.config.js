@@ -4,6 +4,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Casts that switch type checking off rather than state a type (see the last block; a later block setting no-restricted-syntax replaces it, so spread these in). */
+const NO_BLIND_CASTS = [
+  { selector: "TSAsExpression[typeAnnotation.type='TSNeverKeyword']", message: 'No `as never`: type the value (typed rows, mapper types, generics, narrowing).' },
+  { selector: "TSAsExpression[typeAnnotation.type='TSArrayType'][typeAnnotation.elementType.type='TSNeverKeyword']", message: 'No `as never[]`: type the value.' },
+  { selector: "TSTypeAssertion[typeAnnotation.type='TSNeverKeyword']", message: 'No `<never>` assertion: type the value.' },
+  { selector: 'TSAsExpression[typeAnnotation.typeName.name=/Resolvers$/]', message: 'No cast to a generated Resolvers type: make the resolvers fit it (codegen mappers).' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'console/dist/', 'tests/artifacts/', 'src/generated/', '.data/', 'bench/results/', 'reports/'] },
   js.configs.recommended,
@@ -34,6 +42,14 @@ export default tseslint.config(
           },
         ],
       }],
+    },
+  },
+  {
+    // `as never` fits any slot, so it silences every mismatch, including drift between rows, views and the generated
+    // GraphQL types; a cast to a generated Resolvers type does the same for a whole module. Type the source instead.
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': ['error', ...NO_BLIND_CASTS],
     },
   },
 );

@@ -191,7 +191,7 @@ describe('a listing follows its people', () => {
 
   it('only lists the policy names follow their people; removing a row stops it', () => {
     const p = [person(['LEGAL_REPRESENTATIVE'])];
-    const abnormal = { ...listing, list: 'ABNORMAL_OPERATION' };
+    const abnormal: ListEntryRow = { ...listing, list: 'ABNORMAL_OPERATION' };
     expect(hitsOf(p, follow([atX()], [abnormal]))).toEqual([]);
     expect(hitsOf(p, follow([atX()], [listing], POLICY.filter((x) => x.list !== 'SERIOUS_ILLEGAL_DISHONEST')))).toEqual([]);
   });

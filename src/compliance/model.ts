@@ -2,7 +2,7 @@
  * What the compliance rules see: a project's contract tree and the facts about every party, already
  * loaded (set-based, see store.ts) or built from a proposed contract. Rules are pure functions of these.
  */
-import type { ContractKind, Department, ProjectScale } from '../domain/canonical.js';
+import type { ContractKind, Department, ListKind, ProjectScale } from '../domain/canonical.js';
 import type { ContractView, CredentialView, InsuranceView, PersonRef, ProjectView, RoleView } from '../records/views.js';
 
 export type Severity = 'VIOLATION' | 'WARNING';
@@ -91,7 +91,7 @@ export interface JointPunishmentOutcome {
   checkId: string;
   decision: string;
   hits: {
-    entryId: string; source: string; list: string; department: string; reason: string; decisionNumber: string; subject: string; personName: string | null;
+    entryId: string; source: string; list: ListKind; department: Department; reason: string; decisionNumber: string; subject: string; personName: string | null;
     /** 名单随人: the listed enterprise the entry belongs to, when it followed the person here */
     listedEnterprise?: { creditCode: string; name: string } | null;
   }[];
@@ -236,7 +236,7 @@ export interface Policy {
   engineerMinGrades: readonly string[];
   jointPunishmentMatter: string;
   /** lists that make a party "on a blacklist" (BLACKLISTED_PARTY), with their legal basis */
-  blacklistLists: ReadonlyMap<string, string>;
+  blacklistLists: ReadonlyMap<ListKind, string>;
   /** every setting as stored, with its legal basis (what the API shows) */
   settings: readonly { key: string; value: unknown; description: string; legalBasis: string | null }[];
 }

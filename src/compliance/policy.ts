@@ -1,4 +1,5 @@
 /** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
+import type { ListKind } from '../domain/canonical.js';
 import type { BatchStatement, ReadBatch } from '../store/read-batch.js';
 import type { IndustryPolicy, Policy } from './model.js';
 
@@ -48,7 +49,7 @@ export function policyOf(rows: readonly Record<string, unknown>[]): Policy {
   const row = rows[0] as {
     version: number; grades: { category: string; grade: string; scale: string }[]; levels: { level: string; scale: string }[];
     industries: Record<string, unknown>[]; settings: { key: string; value: unknown; description: string; legal_basis: string | null }[];
-    blacklists: { list: string; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
+    blacklists: { list: ListKind; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
   };
   const { grades, levels, industries, settings, blacklists, specialties } = row;
   const group = (rows: { k: string; scale: string }[]) => {

@@ -18,7 +18,7 @@ export const complianceResolvers: Resolvers = {
       return {
         version: p.version,
         settings: p.settings.map((x) => ({ ...x, value: JSON.stringify(x.value) })),
-        blacklistLists: [...p.blacklistLists].map(([list, legalBasis]) => ({ list: list as never, legalBasis })),
+        blacklistLists: [...p.blacklistLists].map(([list, legalBasis]) => ({ list, legalBasis })),
       };
     },
     projects: async (_p, { first, after, where }, ctx) => {

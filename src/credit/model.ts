@@ -3,7 +3,7 @@
  * rows the check reads. Imports nothing from src/generated but its enums (codegen maps the schema's
  * types onto these, so a model that reached the generated resolvers would be an import cycle).
  */
-import type { BanScope, Department, LicensingMatter, ListKind } from '../generated/enums.js';
+import type { BanScope, Department, FeedbackAction, LicensingMatter, ListKind } from '../generated/enums.js';
 
 export type HitSubject = 'ENTERPRISE' | 'LEGAL_REPRESENTATIVE' | 'PRINCIPAL' | 'ACTUAL_CONTROLLER' | 'NAMED_PERSON';
 export type Decision = 'PASS' | 'RESTRICT' | 'DENY';
@@ -27,7 +27,7 @@ export interface CheckAnswer {
   summary: string;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: {
-    entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string;
+    entryId: string; list: ListKind; department: Department; reason: string; legalBasis: string; decisionNumber: string;
     startDate: string; endDate: string | null; subject: HitSubject; personName: string | null; personIdNumber: string | null; banScope: string | null;
     /** a listing that followed the person from the listed enterprise (absent on older checks) */
     listedEnterprise?: { creditCode: string; name: string; role: HitSubject; legalBasis: string } | null;
@@ -50,7 +50,7 @@ export interface CheckAnswer {
 export interface FeedbackRow {
   id: number;
   check_id: string;
-  action: string;
+  action: FeedbackAction;
   note: string | null;
   measures_applied: string[];
   recorded_by: string;
@@ -73,8 +73,8 @@ export interface Caller {
 export interface ListEntryRow {
   id: number;
   source_record_id: string;
-  department: string;
-  list: string;
+  department: Department;
+  list: ListKind;
   subject_type: 'ENTERPRISE' | 'PERSON';
   credit_code: string | null;
   person_key: string | null;
@@ -116,11 +116,11 @@ export interface CheckedPersonRef {
 
 /** A list whose enterprise entries follow the enterprise's persons (policy data, list_person_policy). */
 export interface PersonFollowPolicy {
-  list: string;
+  list: ListKind;
   /** the roles at the listed enterprise the listing follows */
-  follows_roles: string[];
+  follows_roles: HitSubject[];
   /** the capacities at the applicant in which the followed person is hit */
-  applicant_roles: string[];
+  applicant_roles: HitSubject[];
   legal_basis: string;
 }
 
@@ -136,7 +136,8 @@ export interface PersonRoleRow {
 
 /** What a registration status decides (policy data, registration_status_policy), with its legal basis. */
 export interface StatusPolicyRow {
-  status: string;
+  /** the table's CHECK constraint allows only these */
+  status: 'REVOKED' | 'CANCELLED';
   decision: 'DENY' | 'RESTRICT';
   legal_basis: string;
 }

@@ -22,9 +22,9 @@ export const creditResolvers: Resolvers = {
       const p = await service(ctx).policy();
       return {
         version: p.version,
-        registrationStatuses: p.statuses.map((r) => ({ status: r.status as never, decision: r.decision, legalBasis: r.legal_basis })),
+        registrationStatuses: p.statuses.map((r) => ({ status: r.status, decision: r.decision, legalBasis: r.legal_basis })),
         listsFollowingPersons: p.follows.map((r) => ({
-          list: r.list as never, followsRoles: r.follows_roles as never, applicantRoles: r.applicant_roles as never, legalBasis: r.legal_basis,
+          list: r.list, followsRoles: r.follows_roles, applicantRoles: r.applicant_roles, legalBasis: r.legal_basis,
         })),
       };
     },
@@ -66,7 +66,7 @@ export const creditResolvers: Resolvers = {
   },
   CheckFeedback: {
     id: (f) => String(f.id),
-    action: (f) => f.action as never,
+    action: (f) => f.action,
     note: (f) => f.note,
     measuresApplied: (f) => f.measures_applied,
     recordedBy: (f) => f.recorded_by,

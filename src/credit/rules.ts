@@ -107,7 +107,7 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
       for (const e of f.entriesByCode.get(code) ?? []) {
         const pol = policyOf.get(e.list);
         if (!pol || e.subject_type !== 'ENTERPRISE' || e.credit_code !== code || seen.has(e.id) || !inForce(e, asOf)) continue;
-        const held = elsewhere.filter((r) => r.credit_code === code && pol.follows_roles.includes(r.role) && roleCovered(r, e.start_date));
+        const held = elsewhere.filter((r) => r.credit_code === code && has(pol.follows_roles, r.role) && roleCovered(r, e.start_date));
         const role = LISTING_ORDER.find((x) => held.some((r) => r.role === x));
         const capacity = LISTING_ORDER.find((x) => p.roles.includes(x) && pol.applicant_roles.includes(x));
         if (!role || !capacity) continue;
@@ -119,6 +119,9 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
   return hits;
 }
 
+// rows read from the store compare as plain strings (a widening, never a cast to the enums)
+const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
+
 export interface Applied {
   measure: MeasureRow;
   triggeredBy: string[];
@@ -126,8 +129,6 @@ export interface Applied {
 
 export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: string): Applied[] {
   const out: Applied[] = [];
-  // rows read from the store compare as plain strings (a widening, never a cast to the enums)
-  const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
   for (const m of measures) {
     if (!m.active || !has(m.matters, matter)) continue;
     const triggeredBy = hits

@@ -9,6 +9,7 @@ import { decodeJsonCursor, encodeJsonCursor } from '../kernel/paging.js';
 import { creditCodeArg } from '../kernel/validate.js';
 import { checkScope, mayGiveFeedback } from '../security/policy.js';
 import { freshnessOf, refusal, runChecks, type CheckServices, type Freshness } from './check.js';
+import type { FeedbackAction } from '../generated/enums.js';
 import type { Caller, CheckAnswer, CheckInput, FeedbackRow, MeasureRow, PersonFollowPolicy, StatusPolicyRow } from './model.js';
 import {
   answerOf, appendFeedback, deactivateMeasureRow, lastSuccessfulRuns, readCatalogue, readCheckPage, readCheckPolicy, readCheckRow, readFeedback,
@@ -113,7 +114,7 @@ export class JointPunishmentService {
    * feedback it replaces; the history stays (the table is append-only).
    */
   async recordFeedback(
-    checkId: string, action: string, note: string | null, measuresApplied: string[], amends: string | null, caller: Caller & { roles: readonly string[] },
+    checkId: string, action: FeedbackAction, note: string | null, measuresApplied: string[], amends: string | null, caller: Caller & { roles: readonly string[] },
   ): Promise<FeedbackRow> {
     // the check is looked up unscoped: another office's check is refused by name (NOT_OWN_OFFICE), an unknown one is NOT_FOUND
     const row = await this.checkRow(checkId, caller, true);

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CheckScope } from '../security/policy.js';
 import { checkoutClient, poolOf } from '../store/data-source.js';
+import type { FeedbackAction } from '../generated/enums.js';
 import type { CheckAnswer, FeedbackRow, HitSubject, ListEntryRow, MeasureRow, PersonFollowPolicy, PersonRoleRow, StatusPolicyRow } from './model.js';
 
 type Query = { query: DataSource['query'] };
@@ -220,7 +221,7 @@ export async function readFeedback(ds: DataSource, checkIds: readonly string[]):
  */
 export async function appendFeedback(
   ds: DataSource, checkId: string, admit: (current: string | null) => void,
-  row: { action: string; note: string | null; measuresApplied: string[]; recordedBy: string; recordedByName: string | null; office: string | null; amends: string | null },
+  row: { action: FeedbackAction; note: string | null; measuresApplied: string[]; recordedBy: string; recordedByName: string | null; office: string | null; amends: string | null },
 ): Promise<FeedbackRow> {
   return ds.transaction(async (em) => {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('check_feedback'), hashtext($1))`, [checkId]);

@@ -34,7 +34,7 @@ export const policy: Policy = {
   engineerMinGrades: ['中级', '高级'],
   jointPunishmentMatter: 'PUBLIC_BIDDING',
   // as seeded by migration 1732861000000: every list but 经营异常名录
-  blacklistLists: new Map(['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'CONSTRUCTION_BLACKLIST', 'TRANSPORT_DISHONEST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN'].map((l) => [l, `basis of ${l}`])),
+  blacklistLists: new Map((['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'CONSTRUCTION_BLACKLIST', 'TRANSPORT_DISHONEST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN'] as const).map((l) => [l, `basis of ${l}`])),
   settings: [],
 };
 export const industry = (name: string) => policy.industries.find((i) => i.industry === name)!;
