@@ -404,7 +404,8 @@ describe('cross-department analytics', () => {
     expect(badWhere.status).toBe(400);
     expect(await badWhere.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'where.nope' } });
     // no GraphQL validation sees this JSON: the compiler refuses what the schema does not declare (it was a 500 for `constructor`)
-    for (const [w, field] of [['{"constructor":{"_eq":1}}', 'where.constructor'], ['{"vehicles":{"_some":{"monitoringOnline":{"_in":[true]}}}}', 'where.vehicles._some.monitoringOnline._in']]) {
+    for (const [w, field] of [['{"constructor":{"_eq":1}}', 'where.constructor'], ['{"vehicles":{"_some":{"monitoringOnline":{"_in":[true]}}}}', 'where.vehicles._some.monitoringOnline._in'],
+      ['{"establishedDate":{"_gte":"2024-02-30"}}', 'where.establishedDate._gte']]) {
       const refused = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent(w!)}`, { headers: bearer(token) });
       expect([refused.status, await refused.json()]).toMatchObject([400, { error: { code: 'BAD_USER_INPUT', field } }]);
     }

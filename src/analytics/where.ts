@@ -9,6 +9,7 @@
  * compiled as a grouped semi-join (IN / NOT IN) rather than a correlated count per enterprise.
  */
 import { badInput } from '../kernel/errors.js';
+import { isCalendarDate } from '../kernel/scalars.js';
 import { creditCodeArg } from '../kernel/validate.js';
 
 import { COMPARISONS, COUNT_OPS, ENTERPRISE_FILTER, type ColType, type ComparisonOp, type FilterEntity, type FilterField } from './filters.js';
@@ -235,6 +236,8 @@ function checkValue(type: ColType, v: unknown, at: string): unknown {
       return v;
     case 'date':
       if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw badInput(at, 'must be a date YYYY-MM-DD');
+      // the CSV export's JSON never meets the Date scalar: 2024-02-30 would otherwise fail inside PostgreSQL (a 500)
+      if (!isCalendarDate(...(v.split('-').map(Number) as [number, number, number]))) throw badInput(at, `${v} is not a calendar date`);
       return v;
     default:
       if (typeof v !== 'string') throw badInput(at, 'must be a string');

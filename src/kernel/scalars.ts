@@ -6,7 +6,7 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** True for a real calendar day of the years 1–9999 (PostgreSQL has no year 0; JavaScript's Date.UTC maps 0–99 to 1900–1999). */
-function isCalendarDate(y: number, m: number, d: number): boolean {
+export function isCalendarDate(y: number, m: number, d: number): boolean {
   if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
   const dt = new Date(0);
   dt.setUTCFullYear(y, m - 1, d);
