@@ -23,7 +23,7 @@ export interface Caller {
   name?: string | null;
 }
 
-/** Per-source settings the server needs besides the connector itself (from connectors.json and the DepartmentSource). */
+/** Per-source settings the server needs besides the connector itself (from its source configuration and the DepartmentSource). */
 export interface SourceSettings {
   /** 中文 name of the department system */
   title?: string;
