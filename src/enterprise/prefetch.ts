@@ -8,6 +8,7 @@
  * source and reads the store only when that fails).
  */
 import { Kind, valueFromASTUntyped, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { DEPARTMENT_PACKAGES } from '../../connectors/registry.js';
 import type { Department } from '../domain/canonical.js';
 import { sourceOf } from '../departments/section.js';
 import type { ItemKind } from '../records/views.js';
@@ -22,9 +23,8 @@ const LIST_KINDS: Readonly<Record<string, ItemKind>> = {
   keyFireSafetyUnit: 'inspection',
 };
 
-const SECTIONS: Readonly<Record<string, Department>> = {
-  market: 'MARKET', housing: 'HOUSING', emergency: 'EMERGENCY', transport: 'TRANSPORT', fire: 'FIRE',
-};
+/** Enterprise field → the department whose section it is. */
+const SECTIONS: Readonly<Record<string, Department>> = Object.fromEntries(DEPARTMENT_PACKAGES.map((d) => [d.field, d.code]));
 
 /** The fields of a selection set, through inline fragments and fragment spreads. */
 function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
