@@ -9,7 +9,7 @@ import { todayIso } from '../src/records/rules.js';
 import type { PiiVault } from '../src/security/pii.js';
 import { applyEnvelopes, type ApplyResult } from '../src/sync/apply.js';
 
-const SOURCES: Record<Department, string> = { MARKET: 'market', HOUSING: 'housing', EMERGENCY: 'emergency', TRANSPORT: 'transport', FIRE: 'fire' };
+const SOURCES: Record<Department, string> = { MARKET: 'market', HOUSING: 'housing', EMERGENCY: 'emergency', TRANSPORT: 'transport', FIRE: 'fire', NATURAL_RESOURCES: 'natural-resources' };
 const noLog = { info() {}, warn() {}, error() {}, debug() {} };
 
 export const TODAY = todayIso();
@@ -68,7 +68,7 @@ export async function randomWorld(ds: DataSource, vault: PiiVault, n: number, se
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const out: MemEnterprise[] = [];
-  const byDept: Record<Department, (CanonicalRecord & { id: string })[]> = { MARKET: [], HOUSING: [], EMERGENCY: [], TRANSPORT: [], FIRE: [] };
+  const byDept: Record<Department, (CanonicalRecord & { id: string })[]> = { MARKET: [], HOUSING: [], EMERGENCY: [], TRANSPORT: [], FIRE: [], NATURAL_RESOURCES: [] };
   let id = 0;
   for (let i = 0; i < n; i++) {
     const divisionCode = pick(DIVISIONS);

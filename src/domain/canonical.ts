@@ -6,7 +6,7 @@
  * instants are ISO 8601 strings with a zone.
  */
 
-export const DEPARTMENTS = ['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE'] as const;
+export const DEPARTMENTS = ['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE', 'NATURAL_RESOURCES'] as const;
 /** 市场监管 / 住房城乡建设 / 应急管理 / 交通运输 / 消防救援 */
 export type Department = (typeof DEPARTMENTS)[number];
 
@@ -89,6 +89,7 @@ export const CREDENTIAL_KINDS = [
   'SAFETY_CERTIFICATE_ABC', // 三类人员安全生产考核合格证 (person)
   'SPECIAL_OPERATION_CERTIFICATE', // 特种作业操作证 (person)
   'REGISTERED_SAFETY_ENGINEER', // 注册安全工程师 (person)
+  'MINING_LICENCE', // 采矿许可证 (自然资源)
 ] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
@@ -273,6 +274,7 @@ export const LIST_KINDS = [
   'TRANSPORT_DISHONEST', // 交通运输严重失信名单 (交通)
   'FIRE_DISHONEST', // 消防安全严重失信名单 (消防)
   'PRINCIPAL_BAN', // 主要负责人从业禁止 (persons: 000 (三), 003 (十), 001 (八))
+  'NATURAL_RESOURCES_DISHONEST', // 自然资源领域严重失信主体名单 (自然资源)
 ] as const;
 export type ListKind = (typeof LIST_KINDS)[number];
 

@@ -3,7 +3,7 @@ import type { CanonicalRecord, Department } from '../domain/canonical.js';
 import { addDays, Rng } from './random.js';
 import type { WorldItem } from './world.js';
 
-const DEPT_PREFIX: Record<Department, string> = { MARKET: 'SC', HOUSING: 'ZJ', EMERGENCY: 'YJ', TRANSPORT: 'JT', FIRE: 'XF' };
+const DEPT_PREFIX: Record<Department, string> = { MARKET: 'SC', HOUSING: 'ZJ', EMERGENCY: 'YJ', TRANSPORT: 'JT', FIRE: 'XF', NATURAL_RESOURCES: 'ZR' };
 const KIND_CODE: Record<CanonicalRecord['kind'], string> = {
   enterprise: 'QY', person: 'RY', role: 'ZW', credential: 'ZZ', penalty: 'CF', hidden_danger: 'YH', accident: 'SG', inspection: 'JC',
   vehicle: 'CL', transport_violation: 'WF', project: 'XM', contract: 'HT', insurance_policy: 'BX', list_entry: 'MD',

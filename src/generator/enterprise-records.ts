@@ -65,7 +65,7 @@ export interface PlannedListEntry {
 
 const LIST_DEPARTMENT: Record<ListKind, Department> = {
   SAFETY_DISHONEST: 'EMERGENCY', SERIOUS_ILLEGAL_DISHONEST: 'MARKET', ABNORMAL_OPERATION: 'MARKET', CONSTRUCTION_BLACKLIST: 'HOUSING',
-  TRANSPORT_DISHONEST: 'TRANSPORT', FIRE_DISHONEST: 'FIRE', PRINCIPAL_BAN: 'EMERGENCY',
+  TRANSPORT_DISHONEST: 'TRANSPORT', FIRE_DISHONEST: 'FIRE', PRINCIPAL_BAN: 'EMERGENCY', NATURAL_RESOURCES_DISHONEST: 'NATURAL_RESOURCES',
 };
 const LIST_BASIS: Record<ListKind, string> = {
   SAFETY_DISHONEST: '《安全生产严重失信主体名单管理办法》第六条',
@@ -75,15 +75,16 @@ const LIST_BASIS: Record<ListKind, string> = {
   TRANSPORT_DISHONEST: '《交通运输部关于印发交通运输严重失信主体名单管理办法的通知》',
   FIRE_DISHONEST: '《消防安全领域信用管理办法》',
   PRINCIPAL_BAN: '《中华人民共和国安全生产法》第九十四条',
+  NATURAL_RESOURCES_DISHONEST: '《自然资源领域严重失信主体名单管理办法》',
 };
 const LIST_REASON: Record<ListKind, string> = {
   SAFETY_DISHONEST: '发生较大生产安全事故负有主要责任', SERIOUS_ILLEGAL_DISHONEST: '提交虚假材料取得登记', ABNORMAL_OPERATION: '未按规定报送年度报告',
   CONSTRUCTION_BLACKLIST: '转包、违法分包被行政处罚', TRANSPORT_DISHONEST: '发生重大运输安全责任事故', FIRE_DISHONEST: '拒不整改重大火灾隐患',
-  PRINCIPAL_BAN: '对生产安全事故负有主要责任被追究刑事责任',
+  PRINCIPAL_BAN: '对生产安全事故负有主要责任被追究刑事责任', NATURAL_RESOURCES_DISHONEST: '非法采矿情节严重',
 };
 const LIST_DECISION: Record<ListKind, string> = {
   SAFETY_DISHONEST: '应急失信', SERIOUS_ILLEGAL_DISHONEST: '市监列严', ABNORMAL_OPERATION: '市监异', CONSTRUCTION_BLACKLIST: '建黑',
-  TRANSPORT_DISHONEST: '交失信', FIRE_DISHONEST: '消失信', PRINCIPAL_BAN: '应急禁',
+  TRANSPORT_DISHONEST: '交失信', FIRE_DISHONEST: '消失信', PRINCIPAL_BAN: '应急禁', NATURAL_RESOURCES_DISHONEST: '自然资失信',
 };
 
 const HIGH_RISK_PRODUCTION = new Set(['MINE', 'HAZCHEM', 'FIREWORKS', 'METALLURGY']);
