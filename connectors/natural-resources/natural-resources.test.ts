@@ -7,12 +7,16 @@
 import axios from 'axios';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CanonicalRecord, CredentialRecord, HiddenDangerRecord, ListEntryRecord, PenaltyRecord } from '../../src/domain/canonical.js';
+import type { CanonicalRecord, CredentialRecord, EnterpriseRef, HiddenDangerRecord, ListEntryRecord, PenaltyRecord } from '../../src/domain/canonical.js';
 import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
+import { PLANTED_COUNT, PlantedWorld } from '../../src/generator/planted.js';
+import { enterpriseProfile, type WorldParams } from '../../src/generator/profile.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { connectorContract } from '../kit/contract.js';
+import { dirtyRef } from '../kit/dirt.js';
 import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
+import { generate, NaturalResourcesWorld, PLANTED_CASES } from './generate.js';
 import source from './index.js';
 import { API_BASE, fromChineseDate, toEnvelope, yuanOfWan } from './mapping.js';
 import { SIM_PASSWORD, SIM_USERNAME } from './simulator.js';
@@ -307,5 +311,86 @@ describe('natural-resources source (自然资源): its own wire', () => {
     expect((await connector.health()).ok).toBe(false);
     await axios.post(`${baseUrl()}/__faults`, { mode: 'none' }, { timeout: 2000 });
     expect((await connector.health()).ok).toBe(true);
+  });
+});
+
+describe('natural-resources generator: its part of the world', () => {
+  // big enough for background dirt of every kind (malformed rows are 0.4 %)
+  const p: WorldParams = { seed: 20250630, enterprises: 3000, today: '2025-06-30' };
+  const world = new NaturalResourcesWorld(p);
+  // every enterprise as the world has it (the planted scenarios with their overrides)
+  const scenarios = new PlantedWorld(p);
+  const all = Array.from({ length: p.enterprises }, (_, i) => scenarios.planFor(i)?.profile ?? enterpriseProfile(p, i));
+  const items = all.flatMap((e) => world.generate(e));
+
+  it('only mines have items; each mine at least its licence; the same enterprise gives the same items in any order, alone or not', () => {
+    const mines = all.filter((e) => e.sector === 'MINE');
+    expect(mines.length).toBeGreaterThan(10);
+    const owners = new Set(items.map((i) => (i.record as { enterprise: { creditCode: string } }).enterprise.creditCode));
+    expect([...owners].sort()).toEqual(mines.map((e) => e.creditCode).sort());
+    for (const e of mines) expect(world.generate(e).some((i) => i.record.kind === 'credential'), e.name).toBe(true);
+    expect(items.every((i) => i.department === 'NATURAL_RESOURCES')).toBe(true);
+    const last = mines.at(-1)!;
+    expect(generate(p, last)).toEqual(world.generate(last));
+    expect([...all].reverse().flatMap((e) => world.generate(e)).map((i) => i.sourceRecordId).sort()).toEqual(items.map((i) => i.sourceRecordId).sort());
+    expect(new Set(items.map((i) => i.sourceRecordId)).size).toBe(items.length);
+  });
+
+  it('plants the four cases on the first active mines after the planted scenarios, clean and findable by credit code', () => {
+    const cases = world.plantedCases();
+    expect(Object.keys(cases).sort()).toEqual([...PLANTED_CASES].sort());
+    const of = (key: (typeof PLANTED_CASES)[number]) => items.filter((i) => (i.record as { enterprise: { creditCode: string } }).enterprise.creditCode === cases[key]!.creditCode);
+    for (const key of PLANTED_CASES) {
+      expect(all[cases[key]!.index]).toMatchObject({ sector: 'MINE', status: 'ACTIVE' });
+      expect(of(key).every((i) => !i.dirt)).toBe(true);
+    }
+    // today 2025-06-30: lapsed 30 days ago
+    expect(of('licence.expired').map((i) => i.record)).toEqual([expect.objectContaining({ credentialKind: 'MINING_LICENCE', status: 'EXPIRED', validTo: '2025-05-31' })]);
+    const revoked = of('licence.revoked').map((i) => i.record);
+    expect(revoked).toContainEqual(expect.objectContaining({ credentialKind: 'MINING_LICENCE', status: 'REVOKED' }));
+    expect(revoked).toContainEqual(expect.objectContaining({ kind: 'penalty', reason: expect.stringContaining('越界开采'), penaltyType: expect.stringContaining('吊销采矿许可证') }));
+    // deadline 45 days before today, not dealt with: overdue
+    expect(of('hazard.overdueMajor').map((i) => i.record)).toContainEqual(expect.objectContaining({ kind: 'hidden_danger', level: 'MAJOR', status: 'OPEN', deadline: '2025-05-16' }));
+    // listed 60 days ago for three years, not removed: in force today
+    expect(of('list.NATURAL_RESOURCES_DISHONEST').map((i) => i.record)).toContainEqual(expect.objectContaining({
+      kind: 'list_entry', list: 'NATURAL_RESOURCES_DISHONEST', subjectType: 'ENTERPRISE', startDate: '2025-05-01', endDate: '2028-05-01', removedDate: null,
+    }));
+    // the planted scenarios' mines (clean.mine among them) get one valid licence and nothing else
+    const scenarioMines = all.slice(0, PLANTED_COUNT).filter((e) => e.sector === 'MINE');
+    expect(scenarioMines.map((e) => e.index)).toContain(scenarios.indexOf('clean.mine'));
+    for (const e of scenarioMines) {
+      const own = world.generate(e);
+      expect(own.map((i) => [i.record.kind, (i.record as CredentialRecord).status, i.dirt]), e.name).toEqual([['credential', 'VALID', undefined]]);
+    }
+    // a world too small for planted scenarios still plants on its first active mines
+    expect(Object.keys(new NaturalResourcesWorld({ ...p, enterprises: 80 }).plantedCases()).length).toBeGreaterThan(0);
+  });
+
+  it('the generated world goes through the seeder, the stand-in and the connector and comes back as generated (dirt quarantined)', async () => {
+    expect(items.some((i) => i.dirt?.malformed)).toBe(true);
+    expect(new Set(items.map((i) => i.dirt?.refStyle).filter(Boolean))).toEqual(new Set(['orgCode', 'name', 'fullWidthName']));
+    const seeded = await seededSystem(source, items, Math.floor(items.length / 2));
+    const sim = await source.simulator.start(seeded.env);
+    const c = source.createConnector({ timeoutMs: 5000, ...sim.connectorOptions }, quietDeps);
+    try {
+      expect(seeded.written).toBe(items.length);
+      const got = flat(await collect(c.changesSince(null)));
+      expect(ids(got).sort()).toEqual(items.map((i) => i.sourceRecordId).sort());
+      for (const item of items) {
+        const e = got.find((x) => x.sourceRecordId === item.sourceRecordId)!;
+        if (item.dirt?.malformed) {
+          expect(e.error, item.sourceRecordId).toMatch(/\S: \S/);
+          continue;
+        }
+        const ref = dirtyRef((item.record as { enterprise: EnterpriseRef }).enterprise, item.dirt?.refStyle);
+        const enterprise = ref ? Object.fromEntries(([['creditCode', ref[0]], ['orgCode', ref[1]], ['name', ref[2]]] as const).filter(([, v]) => v)) : undefined;
+        expect(e.record, `${item.sourceRecordId}: ${e.error}`).toEqual(enterprise ? { ...item.record, enterprise } : item.record);
+        expect(e.updatedAt).toBe(item.updatedAt);
+      }
+    } finally {
+      await c.close();
+      await sim.close();
+      await seeded.db.drop();
+    }
   });
 });
