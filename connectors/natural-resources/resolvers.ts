@@ -17,3 +17,4 @@ export const naturalResourcesResolvers: Resolvers = {
     listEntries: async (s, a, ctx) => lists.listEntries(await s.items('list_entry'), a, ctx),
   },
 };
+export default naturalResourcesResolvers;
