@@ -168,3 +168,10 @@ export class NaturalResourcesWorld {
 
 /** The department's items about enterprise `e` in world `p` (build a NaturalResourcesWorld once to ask about many). */
 export const generate = (p: WorldParams, e: EnterpriseProfile, world = new NaturalResourcesWorld(p)): WorldItem[] => world.generate(e);
+
+/** The package's part of the generated world: built once per world, then asked for each enterprise. */
+const departmentWorld = (p: WorldParams): ((e: EnterpriseProfile) => WorldItem[]) => {
+  const world = new NaturalResourcesWorld(p);
+  return (e) => world.generate(e);
+};
+export default departmentWorld;

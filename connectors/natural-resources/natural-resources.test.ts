@@ -103,6 +103,8 @@ connectorContract(source, {
   touches: [
     { id: 'CKQ-0001', change: { status: 'SUSPENDED' }, expected: { ...byId('CKQ-0001').record, status: 'SUSPENDED' } as CanonicalRecord },
     { id: 'DZZH-0001', change: { status: 'RECTIFYING', deadline: '2025-06-30' }, expected: { ...byId('DZZH-0001').record, status: 'RECTIFYING', deadline: '2025-06-30' } as CanonicalRecord },
+    // a renewal (延续): one date of 有效期限 changes, the other stays
+    { id: 'CKQ-0002', change: { validTo: '2034-06-30', status: 'VALID' }, expected: { ...byId('CKQ-0002').record, validTo: '2034-06-30', status: 'VALID' } as CanonicalRecord },
   ],
   midStream: true,
   // HTTP Basic with a wrong password: 401, never retried

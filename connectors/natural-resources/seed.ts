@@ -16,6 +16,7 @@ import type {
   ListEntryRecord,
   PenaltyRecord,
 } from '../../src/domain/canonical.js';
+import type pg from 'pg';
 import type { WorldItem } from '../../src/generator/world.js';
 import { breakValues, fnv1a, refValues } from '../kit/dirt.js';
 import { assignBySetters, col, resetTables, seedTables, touchRow, type Setter, type SqlValue as Value } from '../kit/sql-tables.js';
@@ -159,7 +160,7 @@ const refSetter: Setter = (v) => {
 };
 const dateCol = (name: string) => col(name, (v) => (v == null ? null : toChineseDate(String(v))));
 
-/** Canonical field → stored columns, per table (fields the system keeps in one column together are not touchable alone). */
+/** Canonical field → stored columns, per table (a licence's two dates share 有效期限: assignPeriod below). */
 const TOUCH: Record<Table, Record<string, Setter>> = {
   ckq: {
     enterprise: refSetter, number: col('licence_no'), category: col('mineral'), grade: col('scale'),
@@ -180,6 +181,14 @@ const TOUCH: Record<Table, Record<string, Setter>> = {
   },
 };
 
+/** 有效期限 with one or both of its dates changed (the other as stored). */
+async function changedPeriod(c: pg.Client, id: string, validFrom: unknown, validTo: unknown): Promise<string> {
+  const { rows } = await c.query<{ p: string | null }>(`SELECT valid_period AS p FROM ${SCHEMA}.ckq WHERE id = $1`, [id]);
+  const [from, to] = (rows[0]?.p ?? '').split('至');
+  const d = (v: unknown, stored: string | undefined) => (v === undefined ? (stored ?? '') : toChineseDate(String(v)));
+  return `${d(validFrom, from)}至${d(validTo, to)}`;
+}
+
 export const touch = (env: SimulatorEnv, sourceRecordId: string, change: Record<string, unknown>): Promise<void> =>
   touchRow(
     env.departmentsDatabaseUrl,
@@ -189,7 +198,13 @@ export const touch = (env: SimulatorEnv, sourceRecordId: string, change: Record<
       source: 'natural-resources',
       // the system stamps its Java clock, to the millisecond
       stamp: `modify_time = date_trunc('milliseconds', clock_timestamp())`,
-      assign: assignBySetters('natural-resources', TOUCH),
+      assign: async (c, table, change) => {
+        const { validFrom, validTo, ...rest } = change;
+        const sets = await assignBySetters('natural-resources', TOUCH)(c, table, rest);
+        if (validFrom === undefined && validTo === undefined) return sets;
+        if (table !== 'ckq') throw new Error(`natural-resources touch: field 'validFrom'/'validTo' cannot be changed on ${table}`);
+        return [...sets, ['valid_period', await changedPeriod(c, sourceRecordId, validFrom, validTo)]];
+      },
     },
     sourceRecordId,
     change,
