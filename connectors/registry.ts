@@ -14,6 +14,7 @@ import emergency from './emergency/department.js';
 import fire from './fire/department.js';
 import housing from './housing/department.js';
 import market from './market/department.js';
+import naturalResources from './natural-resources/department.js';
 import transport from './transport/department.js';
 
 export const DEPARTMENT_PACKAGES: readonly DepartmentPackage[] = [
@@ -22,6 +23,7 @@ export const DEPARTMENT_PACKAGES: readonly DepartmentPackage[] = [
   emergency,
   transport,
   fire,
+  naturalResources,
 ];
 
 /** The Department codes, in registry order. */

@@ -6,5 +6,6 @@ import housing from '../../connectors/housing/resolvers.js';
 import emergency from '../../connectors/emergency/resolvers.js';
 import transport from '../../connectors/transport/resolvers.js';
 import fire from '../../connectors/fire/resolvers.js';
+import naturalResources from '../../connectors/natural-resources/resolvers.js';
 
-export const DEPARTMENT_RESOLVERS: Resolvers[] = [market, housing, emergency, transport, fire];
+export const DEPARTMENT_RESOLVERS: Resolvers[] = [market, housing, emergency, transport, fire, naturalResources];

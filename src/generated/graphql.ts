@@ -1044,6 +1044,8 @@ export type Enterprise = {
   market: MarketSection;
   /** 企业名称 Registered name. */
   name: Scalars['String']['output'];
+  /** 自然资源 The natural-resources system's data about the enterprise. `freshness` overrides the query's. */
+  naturalResources: NaturalResourcesSection;
   /** 组织机构代码 Organisation code (GB 11714), positions 9-17 of the credit code. */
   orgCode: Scalars['String']['output'];
   /** 行政处罚 Administrative penalties (all departments, from the store), newest first. */
@@ -1151,6 +1153,12 @@ export type EnterpriseListEntriesArgs = {
 
 /** 企业 A market entity, keyed by its unified social credit code. Each department extends it with its own section. */
 export type EnterpriseMarketArgs = {
+  freshness?: InputMaybe<Freshness>;
+};
+
+
+/** 企业 A market entity, keyed by its unified social credit code. Each department extends it with its own section. */
+export type EnterpriseNaturalResourcesArgs = {
   freshness?: InputMaybe<Freshness>;
 };
 
@@ -2448,6 +2456,67 @@ export type NameMatchKind =
   | 'NORMALISED'
   /** 相似 Similar (trigram similarity), only with fuzzy: true */
   | 'SIMILAR';
+
+/** 自然资源数据 What the natural-resources system (省自然资源厅 矿业权与地质灾害数据共享接口) holds about an enterprise. */
+export type NaturalResourcesSection = DepartmentSection & {
+  __typename?: 'NaturalResourcesSection';
+  /** 数据时间 When these data were read from the system. */
+  asOf: Maybe<Scalars['DateTime']['output']>;
+  /** 部门 Always NATURAL_RESOURCES. */
+  department: Department;
+  /** 地质灾害隐患点 Geological hazards (滑坡、崩塌、泥石流、地面塌陷…) threatening the enterprise's mines and sites, newest first; `overdue`: past the 治理期限 and not closed. */
+  geologicalHazards: HiddenDangerConnection;
+  /** 自然资源领域严重失信主体名单 List entries of this system about the enterprise. */
+  listEntries: ListEntryConnection;
+  /** 实时读取失败原因 Why the live read failed. */
+  liveError: Maybe<SourceProblem>;
+  /** 采矿许可证 Mining licences the enterprise holds (采矿权人), optionally only those valid on a date. */
+  miningLicences: CredentialConnection;
+  /** 数据模式 Stored, live, or stored as fallback. */
+  mode: DataMode;
+  /** 自然资源行政处罚 Penalties (非法采矿, 越界开采…), newest first. */
+  penalties: PenaltyConnection;
+  /** 数据源 Connector id. */
+  source: Scalars['String']['output'];
+  /** 系统名称 Name of the system. */
+  sourceTitle: Maybe<Scalars['String']['output']>;
+  /** 过期 True when a live read failed and the stored copy is shown. */
+  stale: Scalars['Boolean']['output'];
+};
+
+
+/** 自然资源数据 What the natural-resources system (省自然资源厅 矿业权与地质灾害数据共享接口) holds about an enterprise. */
+export type NaturalResourcesSectionGeologicalHazardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  level?: InputMaybe<HiddenDangerLevel>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<HiddenDangerStatus>;
+};
+
+
+/** 自然资源数据 What the natural-resources system (省自然资源厅 矿业权与地质灾害数据共享接口) holds about an enterprise. */
+export type NaturalResourcesSectionListEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  inForceOn?: InputMaybe<Scalars['Date']['input']>;
+  list?: InputMaybe<ListKind>;
+};
+
+
+/** 自然资源数据 What the natural-resources system (省自然资源厅 矿业权与地质灾害数据共享接口) holds about an enterprise. */
+export type NaturalResourcesSectionMiningLicencesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  validOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 自然资源数据 What the natural-resources system (省自然资源厅 矿业权与地质灾害数据共享接口) holds about an enterprise. */
+export type NaturalResourcesSectionPenaltiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
 
 /** 反馈率 Feedback statistics of one office. */
 export type OfficeFeedbackStats = {
@@ -4065,6 +4134,7 @@ export type ResolversTypes = ResolversObject<{
   MeasureInput: MeasureInput;
   Mutation: ResolverTypeWrapper<{}>;
   NameMatchKind: NameMatchKind;
+  NaturalResourcesSection: ResolverTypeWrapper<SectionView>;
   OfficeFeedbackStats: ResolverTypeWrapper<OfficeFeedbackStats>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -4242,6 +4312,7 @@ export type ResolversParentTypes = ResolversObject<{
   MeasureCatalogue: Omit<MeasureCatalogue, 'measures'> & { measures: Array<ResolversParentTypes['Measure']> };
   MeasureInput: MeasureInput;
   Mutation: {};
+  NaturalResourcesSection: SectionView;
   OfficeFeedbackStats: OfficeFeedbackStats;
   PageInfo: PageInfo;
   Penalty: PenaltyView;
@@ -4564,7 +4635,7 @@ export type CredentialEdgeResolvers<ContextType = HubContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type CredentialKindResolvers = EnumResolverSignature<{ CONSTRUCTION_QUALIFICATION?: any, CONSTRUCTION_SAFETY_LICENCE?: any, GAS_OPERATION_LICENCE?: any, HAZCHEM_OPERATION_LICENCE?: any, REGISTERED_CONSTRUCTOR?: any, REGISTERED_SAFETY_ENGINEER?: any, ROAD_TRANSPORT_LICENCE?: any, SAFETY_CERTIFICATE_ABC?: any, SAFETY_PRODUCTION_LICENCE?: any, SPECIAL_OPERATION_CERTIFICATE?: any }, ResolversTypes['CredentialKind']>;
+export type CredentialKindResolvers = EnumResolverSignature<{ CONSTRUCTION_QUALIFICATION?: any, CONSTRUCTION_SAFETY_LICENCE?: any, GAS_OPERATION_LICENCE?: any, HAZCHEM_OPERATION_LICENCE?: any, MINING_LICENCE?: any, REGISTERED_CONSTRUCTOR?: any, REGISTERED_SAFETY_ENGINEER?: any, ROAD_TRANSPORT_LICENCE?: any, SAFETY_CERTIFICATE_ABC?: any, SAFETY_PRODUCTION_LICENCE?: any, SPECIAL_OPERATION_CERTIFICATE?: any }, ResolversTypes['CredentialKind']>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
@@ -4574,10 +4645,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
-export type DepartmentResolvers = EnumResolverSignature<{ EMERGENCY?: any, FIRE?: any, HOUSING?: any, MARKET?: any, TRANSPORT?: any }, ResolversTypes['Department']>;
+export type DepartmentResolvers = EnumResolverSignature<{ EMERGENCY?: any, FIRE?: any, HOUSING?: any, MARKET?: any, NATURAL_RESOURCES?: any, TRANSPORT?: any }, ResolversTypes['Department']>;
 
 export type DepartmentSectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DepartmentSection'] = ResolversParentTypes['DepartmentSection']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'EmergencySection' | 'FireSection' | 'HousingSection' | 'MarketSection' | 'TransportSection', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'EmergencySection' | 'FireSection' | 'HousingSection' | 'MarketSection' | 'NaturalResourcesSection' | 'TransportSection', ParentType, ContextType>;
   asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
   liveError?: Resolver<Maybe<ResolversTypes['SourceProblem']>, ParentType, ContextType>;
@@ -4637,6 +4708,7 @@ export type EnterpriseResolvers<ContextType = HubContext, ParentType extends Res
   listEntries?: Resolver<ResolversTypes['ListEntryConnection'], ParentType, ContextType, Partial<EnterpriseListEntriesArgs>>;
   market?: Resolver<ResolversTypes['MarketSection'], ParentType, ContextType, Partial<EnterpriseMarketArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  naturalResources?: Resolver<ResolversTypes['NaturalResourcesSection'], ParentType, ContextType, Partial<EnterpriseNaturalResourcesArgs>>;
   orgCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   penalties?: Resolver<ResolversTypes['PenaltyConnection'], ParentType, ContextType, Partial<EnterprisePenaltiesArgs>>;
   persons?: Resolver<ResolversTypes['RoleAssignmentConnection'], ParentType, ContextType, Partial<EnterprisePersonsArgs>>;
@@ -4953,7 +5025,7 @@ export type ListHitResolvers<ContextType = HubContext, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ListKindResolvers = EnumResolverSignature<{ ABNORMAL_OPERATION?: any, CONSTRUCTION_BLACKLIST?: any, FIRE_DISHONEST?: any, PRINCIPAL_BAN?: any, SAFETY_DISHONEST?: any, SERIOUS_ILLEGAL_DISHONEST?: any, TRANSPORT_DISHONEST?: any }, ResolversTypes['ListKind']>;
+export type ListKindResolvers = EnumResolverSignature<{ ABNORMAL_OPERATION?: any, CONSTRUCTION_BLACKLIST?: any, FIRE_DISHONEST?: any, NATURAL_RESOURCES_DISHONEST?: any, PRINCIPAL_BAN?: any, SAFETY_DISHONEST?: any, SERIOUS_ILLEGAL_DISHONEST?: any, TRANSPORT_DISHONEST?: any }, ResolversTypes['ListKind']>;
 
 export type MarketSectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['MarketSection'] = ResolversParentTypes['MarketSection']> = ResolversObject<{
   asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5000,6 +5072,21 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   runJointPunishmentCheck?: Resolver<ResolversTypes['JointPunishmentCheck'], ParentType, ContextType, RequireFields<MutationRunJointPunishmentCheckArgs, 'input'>>;
   runJointPunishmentChecks?: Resolver<Array<ResolversTypes['JointPunishmentCheck']>, ParentType, ContextType, RequireFields<MutationRunJointPunishmentChecksArgs, 'inputs'>>;
   upsertMeasure?: Resolver<ResolversTypes['Measure'], ParentType, ContextType, RequireFields<MutationUpsertMeasureArgs, 'input'>>;
+}>;
+
+export type NaturalResourcesSectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['NaturalResourcesSection'] = ResolversParentTypes['NaturalResourcesSection']> = ResolversObject<{
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  geologicalHazards?: Resolver<ResolversTypes['HiddenDangerConnection'], ParentType, ContextType, Partial<NaturalResourcesSectionGeologicalHazardsArgs>>;
+  listEntries?: Resolver<ResolversTypes['ListEntryConnection'], ParentType, ContextType, Partial<NaturalResourcesSectionListEntriesArgs>>;
+  liveError?: Resolver<Maybe<ResolversTypes['SourceProblem']>, ParentType, ContextType>;
+  miningLicences?: Resolver<ResolversTypes['CredentialConnection'], ParentType, ContextType, Partial<NaturalResourcesSectionMiningLicencesArgs>>;
+  mode?: Resolver<ResolversTypes['DataMode'], ParentType, ContextType>;
+  penalties?: Resolver<ResolversTypes['PenaltyConnection'], ParentType, ContextType, Partial<NaturalResourcesSectionPenaltiesArgs>>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OfficeFeedbackStatsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['OfficeFeedbackStats'] = ResolversParentTypes['OfficeFeedbackStats']> = ResolversObject<{
@@ -5470,6 +5557,7 @@ export type Resolvers<ContextType = HubContext> = ResolversObject<{
   Measure?: MeasureResolvers<ContextType>;
   MeasureCatalogue?: MeasureCatalogueResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NaturalResourcesSection?: NaturalResourcesSectionResolvers<ContextType>;
   OfficeFeedbackStats?: OfficeFeedbackStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Penalty?: PenaltyResolvers<ContextType>;
