@@ -114,7 +114,8 @@ export class NaturalResourcesWorld {
       const area = `矿区面积${(rng.int(500, 60_000) / 10_000).toFixed(4)}平方公里，开采深度+${rng.int(200, 600)}米至${rng.int(-300, 150)}米`;
       const licence: CredentialRecord = {
         kind: 'credential', credentialKind: 'MINING_LICENCE',
-        number: `C${prov}0000${issued.slice(0, 4)}${issued.slice(5, 7)}11${String((e.index * 10 + n) % 100_000_000).padStart(8, '0')}`,
+        // C + province + year and month the current period began + 11 (采矿权) + serial, as the 配号 system numbers it
+        number: `C${prov}0000${validFrom.slice(0, 4)}${validFrom.slice(5, 7)}11${String((e.index * 10 + n) % 100_000_000).padStart(8, '0')}`,
         enterprise: ref, category: rng.pick(mine.minerals), grade: `${rng.pick(mine.scales)}万吨/年`, scope: licenceScope(rng.pick(mine.methods), area),
         issuerDepartment: 'NATURAL_RESOURCES', validFrom, validTo, status,
       };

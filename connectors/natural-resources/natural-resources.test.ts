@@ -330,7 +330,13 @@ describe('natural-resources generator: its part of the world', () => {
     expect(mines.length).toBeGreaterThan(10);
     const owners = new Set(items.map((i) => (i.record as { enterprise: { creditCode: string } }).enterprise.creditCode));
     expect([...owners].sort()).toEqual(mines.map((e) => e.creditCode).sort());
-    for (const e of mines) expect(world.generate(e).some((i) => i.record.kind === 'credential'), e.name).toBe(true);
+    for (const e of mines) {
+      const licences = world.generate(e).map((i) => i.record).filter((r): r is CredentialRecord => r.kind === 'credential');
+      expect(licences.length, e.name).toBeGreaterThan(0);
+      // 许可证号: C, the province's division code, the year and month its period began, 11, an 8-digit serial
+      for (const l of licences) expect(l.number).toBe(`C${e.county.code.slice(0, 2)}0000${l.validFrom!.slice(0, 4)}${l.validFrom!.slice(5, 7)}11${l.number.slice(-8)}`);
+      for (const l of licences) expect(l.number).toMatch(/^C\d{22}$/);
+    }
     expect(items.every((i) => i.department === 'NATURAL_RESOURCES')).toBe(true);
     const last = mines.at(-1)!;
     expect(generate(p, last)).toEqual(world.generate(last));
