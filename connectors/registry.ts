@@ -1,5 +1,5 @@
 /**
- * The department registry: the one place a department package is named, one line each, in display order.
+ * The department registry: the one place a department package is named (an import and a list entry), in display order.
  * Core derives every department list from it (the Department values, the merged schema, section types, print
  * labels, roles, record prefixes, the sources to load); adding a department is its folder and its line here
  * (README "Adding a department"). Also loads the sources: by default every registered package's, from its
