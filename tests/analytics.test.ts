@@ -402,6 +402,11 @@ describe('cross-department analytics', () => {
     const badWhere = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent('{"nope":{"_eq":1}}')}`, { headers: bearer(token) });
     expect(badWhere.status).toBe(400);
     expect(await badWhere.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'where.nope' } });
+    // no GraphQL validation sees this JSON: the compiler refuses what the schema does not declare (it was a 500 for `constructor`)
+    for (const [w, field] of [['{"constructor":{"_eq":1}}', 'where.constructor'], ['{"vehicles":{"_some":{"monitoringOnline":{"_in":[true]}}}}', 'where.vehicles._some.monitoringOnline._in']]) {
+      const refused = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent(w!)}`, { headers: bearer(token) });
+      expect([refused.status, await refused.json()]).toMatchObject([400, { error: { code: 'BAD_USER_INPUT', field } }]);
+    }
     const officer = await fetch(`${url}/export/enterprises.csv`, { headers: bearer(await mintToken(['licensing_officer'])) });
     expect(officer.status).toBe(403);
   });

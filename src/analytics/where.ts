@@ -1,7 +1,7 @@
 /**
  * The `where` compiler: a Hasura-style boolean expression over enterprises, their stored risk and every
  * department's records, compiled to ONE parameterised SQL predicate over `enterprise e`. Values only ever
- * travel as bind parameters; identifiers come from the specs below, never from the input.
+ * travel as bind parameters; identifiers come from the filter table (filters.ts), never from the input.
  *
  * Semantics (also documented in schema/analytics.graphql): a comparison on a null column is false (except
  * `_isNull`), so `_not` is a plain complement; `_and: []` is true, `_or: []` false. Relationship filters:
@@ -11,111 +11,7 @@
 import { badInput } from '../server/errors.js';
 import { creditCodeArg } from '../server/validate.js';
 
-type ColType = 'text' | 'numeric' | 'int' | 'date' | 'timestamptz' | 'bool';
-
-interface Field {
-  /** SQL over the entity's alias; may use `$today` (the evaluation date) */
-  sql: (a: string, today: string) => string;
-  type: ColType;
-  nullable?: boolean;
-  /** _like allowed */
-  like?: boolean;
-  /** a credit code: values compared for (in)equality are taken only in canonical form (identifierValue) */
-  creditCode?: boolean;
-  /** ordered enum: comparisons by rank (risk tier A < B < C < D compares as text, which is that order) */
-  ordered?: boolean;
-  /** enums: _gt etc. refused */
-  enumLike?: boolean;
-  /** the column's own SQL type where it is not the type's usual cast: a value cast to text would cast the
-   *  column instead (char(1) = text compares as text) and no index on it could serve the comparison */
-  sqlCast?: string;
-}
-
-interface Entity {
-  name: string;
-  table: string;
-  /** join to the enterprise alias */
-  fk: string;
-  fields: Record<string, Field>;
-}
-
-const col = (c: string, type: ColType, extra: Partial<Field> = {}): Field => ({ sql: (a) => `${a}.${c}`, type, ...extra });
-const en = (c: string, extra: Partial<Field> = {}): Field => col(c, 'text', { enumLike: true, ...extra });
-
-const HIDDEN_DANGER: Entity = {
-  name: 'hiddenDangers', table: 'hidden_danger', fk: 'credit_code',
-  fields: {
-    level: en('level'), status: en('status'), foundBy: en('found_by'),
-    foundDate: col('found_date', 'date'), deadline: col('deadline', 'date'), closedDate: col('closed_date', 'date', { nullable: true }),
-    // same rule as records/rules.ts hiddenDangerOverdue: open past the deadline today, or closed after it
-    overdue: { sql: (a, t) => `hidden_danger_overdue(${a}.status, ${a}.closed_date, ${a}.deadline, ${t})`, type: 'bool' },
-    department: en('department'),
-  },
-};
-const VIOLATION: Entity = {
-  name: 'violations', table: 'transport_violation', fk: 'credit_code',
-  fields: {
-    violationKind: en('violation_kind'), occurredAt: col('occurred_at', 'timestamptz'), plateNumber: col('plate_number', 'text', { like: true }),
-    fine: col('fine', 'numeric', { nullable: true }), department: en('department'),
-  },
-};
-const VEHICLE: Entity = {
-  name: 'vehicles', table: 'vehicle', fk: 'credit_code',
-  fields: {
-    vehicleKind: en('vehicle_kind'), plateNumber: col('plate_number', 'text', { like: true }),
-    certificateValidTo: col('certificate_valid_to', 'date', { nullable: true }), monitoringOnline: col('monitoring_online', 'bool'),
-  },
-};
-const LIST_ENTRY: Entity = {
-  name: 'listEntries', table: 'list_entry', fk: 'credit_code',
-  fields: {
-    list: en('list'), reason: col('reason', 'text', { like: true }), startDate: col('start_date', 'date'),
-    endDate: col('end_date', 'date', { nullable: true }), removedDate: col('removed_date', 'date', { nullable: true }),
-    // same rule as records/rules.ts listEntryInForce
-    inForce: { sql: (a, t) => `list_entry_in_force(${a}.start_date, ${a}.end_date, ${a}.removed_date, ${t})`, type: 'bool' },
-    department: en('department'),
-  },
-};
-const CREDENTIAL: Entity = {
-  name: 'credentials', table: 'credential', fk: 'credit_code',
-  fields: {
-    kind: en('credential_kind'), status: en('status'), category: col('category', 'text', { nullable: true, like: true }),
-    grade: col('grade', 'text', { nullable: true, like: true }), validFrom: col('valid_from', 'date', { nullable: true }),
-    validTo: col('valid_to', 'date', { nullable: true }),
-    // same rule as records/rules.ts credentialValidOn
-    validNow: { sql: (a, t) => `credential_valid_on(${a}.valid_from, ${a}.valid_to, ${a}.status, ${t})`, type: 'bool' },
-    issuerDepartment: en('issuer_department'),
-  },
-};
-const PENALTY: Entity = {
-  name: 'penalties', table: 'penalty', fk: 'credit_code',
-  fields: {
-    decisionDate: col('decision_date', 'date'), penaltyType: col('penalty_type', 'text', { like: true }),
-    amount: col('amount', 'numeric', { nullable: true }), department: en('department'),
-  },
-};
-const ACCIDENT: Entity = {
-  name: 'accidents', table: 'accident', fk: 'credit_code',
-  fields: { level: en('level'), occurredOn: col('occurred_on', 'date'), deaths: col('deaths', 'int'), department: en('department') },
-};
-const RISK: Entity = {
-  name: 'risk', table: 'enterprise_risk', fk: 'credit_code',
-  fields: { score: col('score', 'numeric'), tier: col('tier', 'text', { ordered: true, sqlCast: 'bpchar' }), version: col('version', 'int') },
-};
-const RELATIONS: Record<string, Entity> = {
-  hiddenDangers: HIDDEN_DANGER, violations: VIOLATION, vehicles: VEHICLE, listEntries: LIST_ENTRY,
-  credentials: CREDENTIAL, penalties: PENALTY, accidents: ACCIDENT,
-};
-const ENTERPRISE_FIELDS: Record<string, Field> = {
-  creditCode: col('credit_code', 'text', { like: true, creditCode: true }),
-  name: col('name', 'text', { like: true }),
-  type: col('type', 'text', { like: true }),
-  status: en('status'),
-  divisionCode: col('division_code', 'text', { like: true }),
-  industryCode: col('industry_code', 'text', { like: true }),
-  registeredCapital: col('registered_capital', 'numeric'),
-  establishedDate: col('established_date', 'date'),
-};
+import { COMPARISONS, COUNT_OPS, ENTERPRISE_FILTER, type ColType, type ComparisonOp, type FilterEntity, type FilterField } from './filters.js';
 
 const CAST: Record<ColType, string> = { text: 'text', numeric: 'numeric', int: 'int', date: 'date', timestamptz: 'timestamptz', bool: 'boolean' };
 const SCALAR_OPS: Record<string, string> = { _eq: '=', _neq: '<>', _gt: '>', _gte: '>=', _lt: '<', _lte: '<=' };
@@ -133,6 +29,8 @@ export interface CompiledWhere {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** a table entry by an input key: own entries only, so `{"constructor": …}` is an unknown field, not Object's */
+const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 
 /** Builds SQL with positional parameters; shared by the whole statement so numbering stays consistent. */
 export class SqlParams {
@@ -154,24 +52,27 @@ class Compiler {
 
   enterprise(w: Obj, path: string, depth: number): string {
     return this.boolExpr(w, path, depth, (key, value, at, d) => {
-      const field = ENTERPRISE_FIELDS[key];
+      const field = own(ENTERPRISE_FILTER.fields, key);
       if (field) return this.comparison(field, 'e', value, at);
-      if (key === 'risk') {
+      const one = own(ENTERPRISE_FILTER.one, key);
+      if (one) {
+        const ent = one.entity;
         const r = this.nextAlias('r');
         if (!isObj(value)) throw badInput(at, 'must be an object');
-        const inner = this.entityWhere(RISK, r, value, at, d + 1);
-        return `EXISTS (SELECT 1 FROM enterprise_risk ${r} WHERE ${r}.credit_code = e.credit_code AND ${inner})`;
+        const inner = this.entityWhere(ent, key, r, value, at, d + 1);
+        return `EXISTS (SELECT 1 FROM ${ent.table} ${r} WHERE ${r}.${ent.fk} = e.credit_code AND ${inner})`;
       }
-      const rel = RELATIONS[key];
-      if (rel) return this.relation(rel, value, at, d);
+      const many = own(ENTERPRISE_FILTER.many, key);
+      if (many) return this.relation(many.entity, key, value, at, d);
       throw badInput(at, 'unknown field');
     });
   }
 
-  private entityWhere(ent: Entity, alias: string, w: Obj, path: string, depth: number): string {
+  /** @param name the EnterpriseWhere field that reached the records (for messages) */
+  private entityWhere(ent: FilterEntity, name: string, alias: string, w: Obj, path: string, depth: number): string {
     return this.boolExpr(w, path, depth, (key, value, at) => {
-      const field = ent.fields[key];
-      if (!field) throw badInput(at, `unknown field of ${ent.name}`);
+      const field = own(ent.fields, key);
+      if (!field) throw badInput(at, `unknown field of ${name}`);
       return this.comparison(field, alias, value, at);
     });
   }
@@ -203,7 +104,7 @@ class Compiler {
     return parts.length === 0 ? 'TRUE' : parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
   }
 
-  private relation(ent: Entity, value: unknown, path: string, depth: number): string {
+  private relation(ent: FilterEntity, name: string, value: unknown, path: string, depth: number): string {
     if (!isObj(value)) throw badInput(path, 'must be an object');
     const parts: string[] = [];
     for (const [op, v] of Object.entries(value)) {
@@ -213,11 +114,11 @@ class Compiler {
       if (op === '_some' || op === '_none') {
         if (!isObj(v)) throw badInput(at, 'must be an object');
         const a = this.nextAlias('x');
-        const inner = this.entityWhere(ent, a, v, at, depth + 1);
+        const inner = this.entityWhere(ent, name, a, v, at, depth + 1);
         const exists = `EXISTS (SELECT 1 FROM ${ent.table} ${a} WHERE ${a}.${ent.fk} = e.credit_code AND ${inner})`;
         parts.push(op === '_some' ? exists : `NOT ${exists}`);
       } else if (op === '_count') {
-        parts.push(this.count(ent, v, at, depth));
+        parts.push(this.count(ent, name, v, at, depth));
       } else {
         throw badInput(at, 'unknown relationship operator (use _some, _none or _count)');
       }
@@ -230,18 +131,18 @@ class Compiler {
    * count(matching records) <op> n. Enterprises without records have count 0: when 0 satisfies the
    * comparison the predicate is "not among those whose count fails it", else "among those whose count meets it".
    */
-  private count(ent: Entity, v: unknown, path: string, depth: number): string {
+  private count(ent: FilterEntity, name: string, v: unknown, path: string, depth: number): string {
     if (!isObj(v)) throw badInput(path, 'must be an object');
     const a = this.nextAlias('c');
     const { where, ...ops } = v;
     const filter = where === undefined || where === null ? 'TRUE' : isObj(where)
-      ? this.entityWhere(ent, a, where, `${path}.where`, depth + 1) : (() => { throw badInput(`${path}.where`, 'must be an object'); })();
+      ? this.entityWhere(ent, name, a, where, `${path}.where`, depth + 1) : (() => { throw badInput(`${path}.where`, 'must be an object'); })();
     const checks: { sql: string; zeroPasses: boolean }[] = [];
     for (const [op, n] of Object.entries(ops)) {
       if (n === undefined) continue;
-      const sqlOp = SCALAR_OPS[op];
+      const sqlOp = (COUNT_OPS as readonly string[]).includes(op) ? SCALAR_OPS[op] : undefined;
       if (!sqlOp) throw badInput(`${path}.${op}`, 'unknown count operator (use _eq, _neq, _gt, _gte, _lt, _lte)');
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw badInput(`${path}.${op}`, 'must be a whole number');
+      if (!isInt(n)) throw badInput(`${path}.${op}`, 'must be a whole number');
       this.tick(`${path}.${op}`);
       checks.push({ sql: `count(*) ${sqlOp} ${this.p.add(n, 'int')}`, zeroPasses: compareNumbers(0, op, n) });
     }
@@ -252,14 +153,17 @@ class Compiler {
     return zeroPasses ? `e.credit_code NOT IN (${grouped(`NOT (${having})`)})` : `e.credit_code IN (${grouped(having)})`;
   }
 
-  private comparison(field: Field, alias: string, value: unknown, path: string): string {
+  private comparison(field: FilterField, alias: string, value: unknown, path: string): string {
     if (!isObj(value)) throw badInput(path, 'must be a comparison object, e.g. {_eq: …}');
     const colSql = field.sql(alias, this.today);
-    const cast = field.sqlCast ?? CAST[field.type];
+    const { type, ops } = COMPARISONS[field.value];
+    const cast = field.sqlCast ?? CAST[type];
     const parts: string[] = [];
     for (const [op, v] of Object.entries(value)) {
       if (v === undefined) continue;
       const at = `${path}.${op}`;
+      // the operators of the field's comparison input, as the schema declares them (the CSV export's JSON meets no schema)
+      if (!ops.includes(op as ComparisonOp)) throw badInput(at, `not an operator of ${field.value}Comparison (use ${ops.join(', ')})`);
       this.tick(at);
       if (op === '_isNull') {
         if (typeof v !== 'boolean') throw badInput(at, 'must be true or false');
@@ -273,14 +177,12 @@ class Compiler {
         if (v.length > MAX_IN) throw badInput(at, `at most ${MAX_IN} values`, { max: MAX_IN });
         expr = v.length === 0
           ? (op === '_in' ? 'FALSE' : 'TRUE')
-          : `${op === '_nin' ? 'NOT ' : ''}(${colSql} = ANY(${this.p.add(v.map((x, i) => identifierValue(field, checkValue(field, x, at), `${at}[${i}]`)), `${cast}[]`)}))`;
+          : `${op === '_nin' ? 'NOT ' : ''}(${colSql} = ANY(${this.p.add(v.map((x, i) => identifierValue(field, checkValue(type, x, at), `${at}[${i}]`)), `${cast}[]`)}))`;
       } else if (op === '_like') {
-        if (!field.like) throw badInput(at, '_like applies to text fields only');
         if (typeof v !== 'string') throw badInput(at, 'must be a string pattern');
         expr = `${colSql} LIKE ${this.p.add(v, 'text')}`;
       } else if (SCALAR_OPS[op]) {
-        if (field.enumLike && op !== '_eq' && op !== '_neq') throw badInput(at, 'ordering comparisons do not apply to this field');
-        const checked = checkValue(field, v, at);
+        const checked = checkValue(type, v, at);
         expr = `${colSql} ${SCALAR_OPS[op]} ${this.p.add(op === '_eq' || op === '_neq' ? identifierValue(field, checked, at) : checked, cast)}`;
       } else {
         throw badInput(at, 'unknown comparison operator');
@@ -310,16 +212,19 @@ class Compiler {
  * (server/validate.ts), else `creditCode: { _eq: "91420106ma…" }` would silently match nothing. Ordering
  * comparisons and _like take prefixes and patterns, not codes.
  */
-function identifierValue(field: Field, v: unknown, at: string): unknown {
+function identifierValue(field: FilterField, v: unknown, at: string): unknown {
   if (!field.creditCode || typeof v !== 'string') return v;
   return creditCodeArg(at, v).code;
 }
 
-function checkValue(field: Field, v: unknown, at: string): unknown {
-  switch (field.type) {
+function checkValue(type: ColType, v: unknown, at: string): unknown {
+  switch (type) {
     case 'numeric':
-    case 'int':
       if (typeof v !== 'number' || !Number.isFinite(v)) throw badInput(at, 'must be a number');
+      return v;
+    case 'int':
+      // an Int as the schema has it: the CSV export's JSON is not coerced, and 1.5::int would fail in PostgreSQL
+      if (!isInt(v)) throw badInput(at, 'must be a whole number');
       return v;
     case 'bool':
       if (typeof v !== 'boolean') throw badInput(at, 'must be true or false');
@@ -336,6 +241,9 @@ function checkValue(field: Field, v: unknown, at: string): unknown {
       return v;
   }
 }
+
+/** GraphQL's Int: 32-bit, which PostgreSQL's int takes */
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
 
 function compareNumbers(a: number, op: string, b: number): boolean {
   switch (op) {

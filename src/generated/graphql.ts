@@ -3723,7 +3723,7 @@ export type TransportViolationConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-/** Count of violations (optionally only those matching `where`) compared. */
+/** Count of transport violations (optionally only those matching `where`) compared. */
 export type TransportViolationCount = {
   /** 等于 Equal to */
   _eq?: InputMaybe<Scalars['Int']['input']>;
