@@ -101,6 +101,9 @@ export async function loadSources(configs = readSourceConfigs()): Promise<Loaded
     if (mod.default.id !== config.id) {
       throw new Error(`${config.module}: its id '${mod.default.id}' differs from the configured '${config.id}'`);
     }
+    if (!isDepartment(mod.default.department)) {
+      throw new Error(`${config.module}: its department '${mod.default.department}' is not registered (${DEPARTMENT_CODES.join(', ')})`);
+    }
     out.push({ config, source: mod.default });
   }
   return out;

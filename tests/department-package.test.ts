@@ -4,11 +4,12 @@
  * (b) every registered package's metadata is complete and the merged schema carries its section.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DepartmentPackage } from '../connectors/kit/department.js';
-import { DEPARTMENT_PACKAGES, readSourceConfigs } from '../connectors/registry.js';
+import { DEPARTMENT_PACKAGES, loadSources, readSourceConfigs } from '../connectors/registry.js';
 import type { DepartmentSource } from '../connectors/types.js';
 import { openApiDocument } from '../src/credit/openapi.js';
 import { LIST_ZH } from '../src/credit/print.js';
@@ -88,6 +89,15 @@ describe('a department is one package', () => {
       const all = DEPARTMENT_PACKAGES.map((d) => d[key]);
       expect(new Set(all).size, key).toBe(all.length);
     }
+  });
+
+  it('loads no source whose department is not registered', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dept-'));
+    const module = path.join(dir, 'index.ts');
+    const market = pathToFileURL(path.join(ROOT, 'connectors/market/index.ts')).href;
+    fs.writeFileSync(module, `import market from '${market}';\nexport default { ...market, department: 'POLICE' };\n`);
+    await expect(loadSources([{ id: 'market', module, enabled: true, options: { timeoutMs: 1000 } }])).rejects.toThrow(/department 'POLICE' is not registered/);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('derives core tables from the registry: sources, caller departments, labels, the OpenAPI enum', () => {
