@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
 import { analyticsSettings } from '../src/analytics/resolvers.js';
+import { analyticsServices } from '../src/analytics/services.js';
 import { runProjectChecks } from '../src/compliance/service.js';
 import { loadConfig } from '../src/config.js';
 import { startGateway, type RunningGateway } from '../src/gateway/gateway.js';
@@ -281,7 +282,8 @@ async function main(): Promise<void> {
     }
 
     // analytics at one connection vs the same answer from plain SQL through one pg client
-    const settings = analyticsSettings({ config: loadConfig({ NODE_ENV: 'test' }) });
+    const benchConfig = loadConfig({ NODE_ENV: 'test' });
+    const settings = analyticsSettings({ config: benchConfig, ...analyticsServices({ ds: world.ds, config: benchConfig }) });
     const sqlClient = new pg.Client({ connectionString: hubUrl });
     await sqlClient.connect();
     try {

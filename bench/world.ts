@@ -14,7 +14,7 @@ import type { SimulatorEnv, SourceEnvelope } from '../connectors/types.js';
 import type { ContractRecord } from '../src/domain/canonical.js';
 import { generateInto } from '../src/generator/generate.js';
 import { loadConfig } from '../src/config.js';
-import { todayIso } from '../src/records/rules.js';
+import { todayIso } from '../src/kernel/dates.js';
 import { recomputeAllRisk, riskBatchHook } from '../src/risk/service.js';
 import { PiiVault } from '../src/security/pii.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';

@@ -159,12 +159,12 @@ describe('enterprise export hardening', () => {
   });
 
   it('goes through the analytics concurrency limiter: a full limiter answers 503 BUSY in JSON with Retry-After', async () => {
-    // hold every analytic slot of this store (the same limiter GraphQL analytics use)
+    // hold every analytic slot of this hub (the same limiter GraphQL analytics use)
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let entered = 0;
     const holders = Array.from({ length: MAX_CONCURRENT }, () =>
-      withStatementTimeout(ds, 15_000, { max: MAX_CONCURRENT, queue: 0 }, async () => {
+      withStatementTimeout(ds, 15_000, server.services.analytics.slots, async () => {
         entered++;
         await gate;
       }));

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { departmentTable } from '../connectors/registry.js';
 import type { CanonicalRecord, Department } from '../src/domain/canonical.js';
 import { makeCreditCode } from '../src/domain/codes.js';
-import { todayIso } from '../src/records/rules.js';
+import { todayIso } from '../src/kernel/dates.js';
 import type { PiiVault } from '../src/security/pii.js';
 import { applyEnvelopes, type ApplyResult } from '../src/sync/apply.js';
 

@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withStatementTimeout } from '../src/analytics/query.js';
+import { AnalyticsSlots } from '../src/analytics/services.js';
 import { loadConfig } from '../src/config.js';
 import { recomputeAllRisk } from '../src/risk/service.js';
 import { PiiVault } from '../src/security/pii.js';
@@ -205,13 +206,13 @@ describe('cross-department analytics', () => {
   });
 
   it('runs analytic statements under a statement timeout', async () => {
-    await expect(withStatementTimeout(ds, 100, { max: 4, queue: 4 }, (m) => m.query('SELECT pg_sleep(5)'))).rejects.toMatchObject({
+    await expect(withStatementTimeout(ds, 100, new AnalyticsSlots(4, 4), (m) => m.query('SELECT pg_sleep(5)'))).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', reason: 'STATEMENT_TIMEOUT' },
     });
   });
 
   it('runs at most the configured analytic statements at once; those beyond the queue are answered BUSY, the rest wait their turn', async () => {
-    const limits = { max: 2, queue: 1 };
+    const limits = new AnalyticsSlots(2, 1);
     let running = 0;
     let most = 0;
     const slow = () => withStatementTimeout(ds, 5_000, limits, async (m) => {
@@ -240,7 +241,7 @@ describe('cross-department analytics', () => {
         body: JSON.stringify({ query: `{ enterprises(first: 5, where: { status: { _eq: ACTIVE } }) { nodes { creditCode } } }` }),
       });
       // an analyst's long statement holds the only slot
-      const holding = withStatementTimeout(ds, 5_000, { max: 1, queue: 0 }, (m) => m.query('SELECT pg_sleep(0.8)'));
+      const holding = withStatementTimeout(ds, 5_000, narrow.services.analytics.slots, (m) => m.query('SELECT pg_sleep(0.8)'));
       await new Promise((r) => setTimeout(r, 100));
       const refused = await ask();
       expect(refused.status).toBe(503);
@@ -280,7 +281,7 @@ describe('cross-department analytics', () => {
       const ask = (query: string) => fetch(`${narrowUrl}/graphql`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }),
       });
-      holding = withStatementTimeout(ds, 5_000, { max: 1, queue: 0 }, (m) => m.query('SELECT pg_sleep(1.5)'));
+      holding = withStatementTimeout(ds, 5_000, narrow.services.analytics.slots, (m) => m.query('SELECT pg_sleep(1.5)'));
       await new Promise((r) => setTimeout(r, 100));
       const answers: Record<string, unknown> = {};
       for (const [path, query] of Object.entries(paths)) {

@@ -119,6 +119,7 @@ describe('audit log anchored outside the database (issue 17.5)', () => {
     await client.connect();
     try {
       const lockdown = MIGRATIONS.find((m) => m.name === 'AuditLogLockdown1732853000000')!;
+      // eslint-disable-next-line no-restricted-syntax -- the migration uses only query(): this plain client as the hub's role stands in for a QueryRunner
       await new lockdown().up({ query: (sql: string, params?: unknown[]) => client.query(sql, params).then((r) => r.rows) } as never);
       const [privs] = await ds.query(`SELECT has_table_privilege($1, 'audit_log', 'UPDATE') AS u, has_table_privilege($1, 'audit_log', 'DELETE') AS d,
         has_table_privilege($1, 'audit_log', 'TRUNCATE') AS t, has_table_privilege($1, 'audit_log', 'INSERT') AS i, has_table_privilege($1, 'audit_log', 'SELECT') AS s`, [role]);

@@ -6,7 +6,10 @@
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProjectChecks, ComplianceService, type ProjectCheckResult } from '../src/compliance/service.js';
+import type { ProjectCheckResult } from '../src/compliance/model.js';
+import { runProjectChecks, ComplianceService } from '../src/compliance/service.js';
+import { CheckRunner } from '../src/credit/check.js';
+import { ReadBatch } from '../src/store/read-batch.js';
 import { loadConfig } from '../src/config.js';
 import type { Department } from '../src/domain/canonical.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
@@ -43,7 +46,7 @@ beforeAll(async () => {
         mine.slice(k, k + 2000).map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })));
     }
   }
-  service = new ComplianceService({ ds, vault, log, connectors: new Map(), config: loadConfig({ NODE_ENV: 'test' }) }, { subject: 'test', department: null });
+  service = new ComplianceService({ ds, vault, connectors: new Map(), config: loadConfig({ NODE_ENV: 'test' }), checks: new CheckRunner(ds), reads: new ReadBatch(ds) }, { subject: 'test', department: null });
   for (const [key, x] of Object.entries(index.projects)) results.set(key, await service.projectCheck(x.projectCode, index.today));
 });
 

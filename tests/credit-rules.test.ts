@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { todayIso } from '../src/records/rules.js';
-import {
-  applicableMeasures, decide, findHits, inForce, personEntryHits,
-  type CheckedPersonRef, type FollowInput, type ListEntryRow, type MeasureRow, type PersonFollowPolicy, type PersonRoleRow, type StatusPolicyRow,
-} from '../src/credit/rules.js';
+import { todayIso } from '../src/kernel/dates.js';
+import type { CheckedPersonRef, ListEntryRow, MeasureRow, PersonFollowPolicy, PersonRoleRow, StatusPolicyRow } from '../src/credit/model.js';
+import { applicableMeasures, decide, findHits, inForce, personEntryHits, type FollowInput } from '../src/credit/rules.js';
 
 const entry = (over: Partial<ListEntryRow>): ListEntryRow => ({
   id: 1, source_record_id: 'E1', department: 'EMERGENCY', list: 'SAFETY_DISHONEST', subject_type: 'ENTERPRISE',
@@ -193,7 +191,7 @@ describe('a listing follows its people', () => {
 
   it('only lists the policy names follow their people; removing a row stops it', () => {
     const p = [person(['LEGAL_REPRESENTATIVE'])];
-    const abnormal = { ...listing, list: 'ABNORMAL_OPERATION' };
+    const abnormal: ListEntryRow = { ...listing, list: 'ABNORMAL_OPERATION' };
     expect(hitsOf(p, follow([atX()], [abnormal]))).toEqual([]);
     expect(hitsOf(p, follow([atX()], [listing], POLICY.filter((x) => x.list !== 'SERIOUS_ILLEGAL_DISHONEST')))).toEqual([]);
   });

@@ -10,7 +10,7 @@ import type { SourceEnvelope } from '../connectors/types.js';
 import type { CanonicalRecord, EnterpriseRef } from '../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../src/domain/codes.js';
 import { normaliseCode, normaliseName } from '../src/domain/names.js';
-import { ReadBatch } from '../src/records/read-batch.js';
+import { ReadBatch } from '../src/store/read-batch.js';
 import { itemsFromRows, itemsStatement } from '../src/records/store.js';
 import { gql, type GraphQLResponse } from './support/graphql-client.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
@@ -172,7 +172,7 @@ describe('unified schema over the department systems', () => {
   // issue 18.3: the emergency connector carries deaths, injuries and loss; the planted 一般 accident with 4 deaths
   // (较大 by 条例 第三条: 3 deaths or more) shows both levels, read from the store and live from the source alike
   it('answers profiles asked at the same moment each with its own enterprise\'s records, as when asked alone', async () => {
-    // concurrent requests' reads share round trips (src/records/read-batch.ts): one statement per kind with every
+    // concurrent requests' reads share round trips (src/store/read-batch.ts): one statement per kind with every
     // caller's keys, each caller given only the rows of its own
     const page: AnyResponse = await gql(hub.url, `{ enterprises(first: 6) { nodes { creditCode } } }`);
     const codes = [...new Set([...(await hub.enterprisesInAllDepartments(1000)), ...page.data.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode)])];

@@ -25,8 +25,13 @@ describe('README', () => {
     expect(missing).toEqual([]);
   });
 
-  it('states the Node version it needs', () => {
+  it('states the Node versions it needs: the minimum of each release line package.json\'s engines accepts', () => {
     expect(readme).toMatch(/Node\.js 2\d\.\d+/);
+    const engines: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node;
+    const floors = [...engines.matchAll(/\^(\d+\.\d+)\.\d+/g)].map((m) => m[1]!);
+    expect(floors.length).toBeGreaterThan(1);
+    const needs = readme.split('\n').find((l) => l.startsWith('Needs **Node.js')) ?? '';
+    for (const floor of floors) expect(needs).toContain(`${floor}+`);
   });
 
   it('links nothing outside the repository (only the hub on localhost, and paths inside the repository)', () => {

@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
-import { todayIso } from '../src/records/rules.js';
+import { todayIso } from '../src/kernel/dates.js';
 import { refreshRiskIfStale, riskIsStale } from '../src/risk/refresher.js';
 import { recomputeRisk } from '../src/risk/service.js';
 import { PiiVault } from '../src/security/pii.js';

@@ -58,7 +58,7 @@ function breakRow(table: Table, cells: Cells, variant: number): string[] {
   if (variant === 0) return rowOf(table, { ...cells, [b.date]: '45413' });
   if (variant === 2) return rowOf(table, { ...cells, [b.bad[0]]: b.bad[1] });
   const row = rowOf(table, cells);
-  const i = table.headers.indexOf(b.text as never);
+  const i = table.headers.findIndex((h) => h === b.text);
   const v = row[i] ?? '';
   row.splice(i, 1, v.slice(0, Math.ceil(v.length / 2)), v.slice(Math.ceil(v.length / 2)));
   return row;

@@ -11,10 +11,16 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeTypeDefs } from '@graphql-tools/merge';
 import { parse, validateSchema, type GraphQLEnumType, type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTypeDefs } from '../../src/server/schema.js';
+import { DEPARTMENT_PACKAGES } from '../registry.js';
 import { naturalResourcesResolvers } from './resolvers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+/** The hub's schema files: schema/*.graphql and every registered package's section (as src/server/schema.ts loads them). */
+const loadTypeDefs = () => [
+  ...fs.readdirSync(path.join(root, 'schema')).filter((f) => f.endsWith('.graphql')).sort().map((f) => path.join(root, 'schema', f)),
+  ...DEPARTMENT_PACKAGES.map((d) => path.join(root, 'connectors', d.id, 'section.graphql')),
+].map((f) => fs.readFileSync(f, 'utf8'));
 const section = fs.readFileSync(path.join(here, 'section.graphql'), 'utf8');
 
 describe('natural-resources schema section', () => {

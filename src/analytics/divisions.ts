@@ -1,6 +1,6 @@
 /**
  * The GB/T 2260 division table (shipped with the project, loaded by the RiskAnalytics migration): a
- * few thousand rows of reference data, read once per store and kept in memory.
+ * few thousand rows of reference data, read once at start and kept in memory (AnalyticsState, services.ts).
  */
 import type { DataSource } from 'typeorm';
 
@@ -21,19 +21,7 @@ export interface Divisions {
   search(text: string, limit: number): DivisionRow[];
 }
 
-const cache = new WeakMap<DataSource, Promise<Divisions>>();
-
-export function divisions(ds: DataSource): Promise<Divisions> {
-  let p = cache.get(ds);
-  if (!p) {
-    p = load(ds);
-    cache.set(ds, p);
-    p.catch(() => cache.delete(ds));
-  }
-  return p;
-}
-
-async function load(ds: DataSource): Promise<Divisions> {
+export async function loadDivisions(ds: DataSource): Promise<Divisions> {
   const rows: DivisionRow[] = await ds.query(`SELECT code, name, level, parent_code FROM division`);
   const by = new Map(rows.map((r) => [r.code, r]));
   const fullName = (code: string): string => {

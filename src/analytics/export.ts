@@ -23,10 +23,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import { rolesAllow, ruleFor } from '../security/policy.js';
-import { callerOfRequest } from '../server/auth.js';
-import type { HubServices } from '../server/context.js';
-import { badInput } from '../server/errors.js';
-import { divisions, ENTERPRISE_STATUS_ZH } from './divisions.js';
+import type { Caller, HubServices } from '../kernel/context.js';
+import { badInput } from '../kernel/errors.js';
+import { ENTERPRISE_STATUS_ZH, type Divisions } from './divisions.js';
 import { ORDER_FIELDS, searchSql, withAnalyticsSlot, type OrderBy } from './query.js';
 import { analyticsSettings } from './resolvers.js';
 
@@ -172,13 +171,16 @@ function sendJsonError(res: Response, status: number, error: Record<string, unkn
   res.status(status).json({ error });
 }
 
-/** The export routes; mount with `app.use(enterpriseExportRouter(services))`. */
-export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'config' | 'log'>): Router {
+/**
+ * The export routes; mount with `app.use(enterpriseExportRouter(services, callerOf))` after authentication,
+ * `callerOf` giving the request's authenticated caller.
+ */
+export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'config' | 'log' | 'analytics'>, callerOf: (req: Request) => Caller | undefined): Router {
   const router = express.Router();
   const handle = (format: Format) => async (req: Request, res: Response) => {
-    const { ds, config, log } = services;
+    const { config, log, analytics } = services;
     // the same roles as enterpriseStats: bulk export is an analyst's tool (authentication happened before this route)
-    const caller = callerOfRequest(req);
+    const caller = callerOf(req);
     if (!caller?.roles.some((r) => EXPORT_ROLES.includes(r))) {
       sendJsonError(res, 403, { code: 'FORBIDDEN', message: `export needs one of the roles ${EXPORT_ROLES.join(', ')}`, messageZh: '您的角色无权导出企业数据。' });
       return;
@@ -188,7 +190,7 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
     try {
       const where = parseJsonParam('where', req.query.where);
       const orderBy = parseOrderBy(parseJsonParam('orderBy', req.query.orderBy));
-      sql = searchSql({ where, orderBy }, analyticsSettings({ config }), `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
+      sql = searchSql({ where, orderBy }, analyticsSettings({ config, analytics }), `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
           e.established_date, r.score, r.tier, r.version,
           (SELECT string_agg(split_part(f->>'description', ' ', 1), '；') FROM jsonb_array_elements(r.factors) f) AS factor_names`,
       config.HUB_EXPORT_MAX_ROWS);
@@ -199,10 +201,10 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
       }
       throw err;
     }
-    const div = await divisions(ds);
-    const s = analyticsSettings({ config });
+    const div = await analytics.divisions();
+    const s = analyticsSettings({ config, analytics });
     try {
-      await withAnalyticsSlot(ds, s.timeoutMs, s.concurrency, () => stream(format, columns, sql, div, res));
+      await withAnalyticsSlot(s.timeoutMs, s.concurrency, () => stream(format, columns, sql, div, res));
     } catch (err) {
       if (err instanceof GraphQLError && err.extensions.code === 'BUSY') {
         const retry = Number(err.extensions.retryAfterSeconds) || 1;
@@ -223,7 +225,7 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
   };
 
   /** Runs the statement through a cursor and writes every row; throws (after rolling back) on failure. */
-  async function stream(format: Format, columns: ExportColumn[], sql: { sql: string; params: unknown[] }, div: Awaited<ReturnType<typeof divisions>>, res: Response): Promise<void> {
+  async function stream(format: Format, columns: ExportColumn[], sql: { sql: string; params: unknown[] }, div: Divisions, res: Response): Promise<void> {
     const { ds, config } = services;
     const runner = ds.createQueryRunner('slave');
     const client = (await runner.connect()) as pg.PoolClient;

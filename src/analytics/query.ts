@@ -3,11 +3,13 @@
  * key-supervision list. Each is one parameterised statement run in a transaction with
  * `SET LOCAL statement_timeout`, so a heavy question cannot hold a connection for long.
  */
-import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
+import { BulkheadRejectedError } from 'cockatiel';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ENTERPRISE_COLUMNS, type EnterpriseRow } from '../enterprise/store.js';
 import type { RiskRow, RiskTier } from '../risk/service.js';
-import { badInput, busy } from '../server/errors.js';
+import { badInput, busy } from '../kernel/errors.js';
+import type { StatsRow } from './model.js';
+import type { AnalyticsSlots } from './services.js';
 import { compileLegacyFilter, compileWhere, SqlParams, type WhereLimits } from './where.js';
 
 type Obj = Record<string, unknown>;
@@ -15,36 +17,19 @@ type Obj = Record<string, unknown>;
 export interface AnalyticsSettings {
   limits: WhereLimits;
   timeoutMs: number;
-  /** analytic statements at once per store, and how many may wait for a turn (the rest are answered BUSY) */
-  concurrency: { max: number; queue: number };
+  /** the hub's analytic slots: statements at once, and how many may wait for a turn (the rest are answered BUSY) */
+  concurrency: AnalyticsSlots;
   /** evaluation date of derived fields (overdue, inForce, validNow) */
   today: string;
 }
 
 /**
- * Per store, one bulkhead for analytic statements: at 1,000,000 enterprises a heavy aggregate takes seconds,
- * and 32 of them at once held every pooled connection, so joint-punishment checks and profiles waited
- * for the pool and failed. Analytic work gets `max` connections; up to `queue` more wait; beyond that a
- * clear BUSY answer instead of a pool timeout reported as an internal error.
- */
-const analyticsBulkheads = new WeakMap<DataSource, Map<string, BulkheadPolicy>>();
-function analyticsBulkhead(ds: DataSource, c: { max: number; queue: number }): BulkheadPolicy {
-  // one per store and setting (a process has one setting; tests serve one store with two)
-  let byLimits = analyticsBulkheads.get(ds);
-  if (!byLimits) analyticsBulkheads.set(ds, (byLimits = new Map()));
-  const key = `${c.max}/${c.queue}`;
-  let policy = byLimits.get(key);
-  if (!policy) byLimits.set(key, (policy = bulkhead(c.max, c.queue)));
-  return policy;
-}
-
-/**
- * Runs `fn` holding one of the store's analytic slots (the CSV/Excel export holds one for its whole
+ * Runs `fn` holding one of the hub's analytic slots (the CSV/Excel export holds one for its whole
  * stream, issue 17.6); a full bulkhead is answered BUSY (HTTP 503).
  */
-export async function withAnalyticsSlot<T>(ds: DataSource, timeoutMs: number, concurrency: { max: number; queue: number }, fn: () => Promise<T>): Promise<T> {
+export async function withAnalyticsSlot<T>(timeoutMs: number, concurrency: AnalyticsSlots, fn: () => Promise<T>): Promise<T> {
   try {
-    return await analyticsBulkhead(ds, concurrency).execute(fn);
+    return await concurrency.bulkhead.execute(fn);
   } catch (err) {
     if (err instanceof BulkheadRejectedError) {
       throw busy('analytic queries', Math.max(1, Math.ceil(timeoutMs / 1000 / 4)), { running: concurrency.max, waiting: concurrency.queue });
@@ -57,9 +42,9 @@ export async function withAnalyticsSlot<T>(ds: DataSource, timeoutMs: number, co
  * Runs `fn` in a transaction whose statements time out after `timeoutMs`, within the store's analytics
  * bulkhead; a timeout is answered as bad input, a full bulkhead as BUSY.
  */
-export async function withStatementTimeout<T>(ds: DataSource, timeoutMs: number, concurrency: { max: number; queue: number }, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+export async function withStatementTimeout<T>(ds: DataSource, timeoutMs: number, concurrency: AnalyticsSlots, fn: (m: EntityManager) => Promise<T>): Promise<T> {
   try {
-    return await withAnalyticsSlot(ds, timeoutMs, concurrency, () => ds.transaction(async (m) => {
+    return await withAnalyticsSlot(timeoutMs, concurrency, () => ds.transaction(async (m) => {
       await m.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
       return fn(m);
     }));
@@ -155,19 +140,6 @@ export async function searchEnterprises(ds: DataSource, input: SearchInput, s: A
 
 export type StatsDimension = 'REGION' | 'INDUSTRY' | 'RISK_TIER' | 'STATUS' | 'DEPARTMENT_LIST';
 export type StatsMetric = 'COUNT' | 'REGISTERED_CAPITAL_SUM' | 'RISK_SCORE_AVG' | 'HIGH_RISK_COUNT';
-
-export interface StatsRow {
-  region_code: string | null;
-  industry: string | null;
-  risk_tier: RiskTier | null;
-  status: string | null;
-  department: string | null;
-  list: string | null;
-  count: number | null;
-  registered_capital_sum: number | null;
-  risk_score_avg: number | null;
-  high_risk_count: number | null;
-}
 
 const REGION_DIGITS = { PROVINCE: 2, CITY: 4, COUNTY: 6 } as const;
 const INDUSTRY_CHARS = { SECTION: 1, DIVISION: 3 } as const;

@@ -3,35 +3,20 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { normaliseName } from '../domain/names.js';
 import type { EnterpriseNode } from '../enterprise/store.js';
 import type { QueryEnterprisesArgs, Resolvers } from '../generated/graphql.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
-import { todayIso } from '../records/rules.js';
-import type { RiskTier, StoredFactor } from '../risk/service.js';
-import type { HubContext } from '../server/context.js';
-import { badInput, notFound } from '../server/errors.js';
-import { parseIsoDate } from '../server/scalars.js';
-import { pageSizeArg } from '../server/validate.js';
-import { divisions } from './divisions.js';
+import { connection, decodeCursor, encodeCursor } from '../kernel/paging.js';
+import { todayIso } from '../kernel/dates.js';
+import type { HubContext } from '../kernel/context.js';
+import { badInput, notFound } from '../kernel/errors.js';
+import { parseIsoDate } from '../kernel/scalars.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { enterpriseStats, keySupervision, ORDER_FIELDS, searchEnterprises, type AnalyticsSettings, type OrderField } from './query.js';
 import { escapeLike } from './where.js';
 
-export interface KeySupervisionEntryView {
-  rank: number;
-  enterprise: EnterpriseNode;
-  score: number;
-  tier: RiskTier;
-  reasons: StoredFactor[];
-}
-export interface KeySupervisionListView {
-  regionCode: string;
-  generatedAt: Date;
-  entries: KeySupervisionEntryView[];
-}
-
-export function analyticsSettings(ctx: Pick<HubContext, 'config'>): AnalyticsSettings {
+export function analyticsSettings(ctx: Pick<HubContext, 'config' | 'analytics'>): AnalyticsSettings {
   return {
     limits: { maxDepth: ctx.config.HUB_WHERE_MAX_DEPTH, maxConditions: ctx.config.HUB_WHERE_MAX_CONDITIONS },
     timeoutMs: ctx.config.HUB_ANALYTICS_TIMEOUT_MS,
-    concurrency: { max: ctx.config.HUB_ANALYTICS_MAX_CONCURRENT, queue: ctx.config.HUB_ANALYTICS_QUEUE },
+    concurrency: ctx.analytics.slots,
     today: todayIso(),
   };
 }
@@ -92,23 +77,13 @@ export async function enterprisesWherePage(args: QueryEnterprisesArgs, ctx: HubC
     withTotal: selects(info, 'totalCount'),
   }, analyticsSettings(ctx));
   const nodes: EnterpriseNode[] = rows.slice(0, n).map(({ sort_value: _s, ...r }) => (args.freshness === 'LIVE' ? { ...r, freshness: 'LIVE' } : r));
-  const edges = rows.slice(0, n).map((r, i) => ({
-    cursor: encodeCursor(list, JSON.stringify([r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value, r.credit_code])),
-    node: nodes[i]!,
-  }));
   for (const node of nodes) ctx.loaders.enterprise.prime(node.credit_code, node);
-  return {
-    // not selected → not counted (a count over 1,000,000 rows is not free)
-    totalCount: total ?? -1,
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: rows.length > n,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+  const cursorOf = (_node: EnterpriseNode, i: number) => {
+    const r = rows[i]!;
+    return encodeCursor(list, JSON.stringify([r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value, r.credit_code]));
   };
+  // not selected → not counted (a count over 1,000,000 rows is not free)
+  return connection(nodes, cursorOf, { totalCount: total ?? -1, hasNextPage: rows.length > n, after: args.after });
 }
 
 export const analyticsResolvers: Resolvers = {
@@ -123,7 +98,7 @@ export const analyticsResolvers: Resolvers = {
     keySupervisionList: async (_p, { region, limit, minTier }, ctx) => {
       const max = ctx.config.HUB_KEY_SUPERVISION_MAX;
       const n = pageSizeArg('limit', limit, max, 50);
-      const div = (await divisions(ctx.ds)).resolve(region.trim());
+      const div = (await ctx.analytics.divisions()).resolve(region.trim());
       if (!div) throw badInput('region', 'not a GB/T 2260 division code (2, 4 or 6 digits of a province, city or county)');
       const prefix = div.level === 'PROVINCE' ? div.code.slice(0, 2) : div.level === 'CITY' ? div.code.slice(0, 4) : div.code;
       const rows = await keySupervision(ctx.ds, prefix, minTier ?? 'C', n, analyticsSettings(ctx));
@@ -141,16 +116,16 @@ export const analyticsResolvers: Resolvers = {
       const q = name.trim();
       if (!q) throw badInput('name', 'must not be empty', { messageZh: '请输入行政区划名称。' });
       if (q.length > 60) throw badInput('name', 'at most 60 characters', { messageZh: '行政区划名称过长。' });
-      return (await divisions(ctx.ds)).search(q, n);
+      return (await ctx.analytics.divisions()).search(q, n);
     },
     division: async (_p, { code }, ctx) => {
       if (!/^(\d{2}|\d{4}|\d{6})$/.test(code.trim())) throw badInput('code', 'must be 2, 4 or 6 digits');
-      return (await divisions(ctx.ds)).resolve(code.trim()) ?? null;
+      return (await ctx.analytics.divisions()).resolve(code.trim()) ?? null;
     },
   },
   KeySupervisionList: {
     region: async (l, _a, ctx) => {
-      const d = (await divisions(ctx.ds)).get(l.regionCode);
+      const d = (await ctx.analytics.divisions()).get(l.regionCode);
       if (!d) throw notFound('division', { code: l.regionCode });
       return d;
     },
@@ -158,7 +133,7 @@ export const analyticsResolvers: Resolvers = {
     entries: (l) => l.entries,
   },
   StatsGroup: {
-    region: async (g, _a, ctx) => (g.region_code ? (await divisions(ctx.ds)).get(g.region_code) ?? null : null),
+    region: async (g, _a, ctx) => (g.region_code ? (await ctx.analytics.divisions()).get(g.region_code) ?? null : null),
     regionCode: (g) => g.region_code,
     industry: (g) => g.industry,
     riskTier: (g) => g.risk_tier,
@@ -174,7 +149,7 @@ export const analyticsResolvers: Resolvers = {
     code: (d) => d.code,
     name: (d) => d.name,
     level: (d) => d.level,
-    fullName: async (d, _a, ctx) => (await divisions(ctx.ds)).fullName(d.code),
-    parent: async (d, _a, ctx) => (d.parent_code ? (await divisions(ctx.ds)).get(d.parent_code) ?? null : null),
+    fullName: async (d, _a, ctx) => (await ctx.analytics.divisions()).fullName(d.code),
+    parent: async (d, _a, ctx) => (d.parent_code ? (await ctx.analytics.divisions()).get(d.parent_code) ?? null : null),
   },
 };

@@ -8,8 +8,8 @@
  * `_some` → EXISTS, `_none` → NOT EXISTS, `_count` → the enterprise's number of (matching) records compared,
  * compiled as a grouped semi-join (IN / NOT IN) rather than a correlated count per enterprise.
  */
-import { badInput } from '../server/errors.js';
-import { creditCodeArg } from '../server/validate.js';
+import { badInput } from '../kernel/errors.js';
+import { creditCodeArg } from '../kernel/validate.js';
 
 import { COMPARISONS, COUNT_OPS, ENTERPRISE_FILTER, type ColType, type ComparisonOp, type FilterEntity, type FilterField } from './filters.js';
 
@@ -209,7 +209,7 @@ class Compiler {
 
 /**
  * A credit code compared for (in)equality: canonical as written, like every identifier argument
- * (server/validate.ts), else `creditCode: { _eq: "91420106ma…" }` would silently match nothing. Ordering
+ * (kernel/validate.ts), else `creditCode: { _eq: "91420106ma…" }` would silently match nothing. Ordering
  * comparisons and _like take prefixes and patterns, not codes.
  */
 function identifierValue(field: FilterField, v: unknown, at: string): unknown {

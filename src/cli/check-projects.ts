@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify';
@@ -37,8 +38,9 @@ const json = fs.createWriteStream(jsonPath);
 
 const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: '核查项目 {bar} {value}/{total} projects | {eta_formatted} left' }, cliProgress.Presets.shades_classic) : null;
 let started = false;
-const write = (stream: NodeJS.WritableStream, chunk: unknown) =>
-  new Promise<void>((resolve) => (stream.write(chunk as never) ? resolve() : stream.once('drain', () => resolve())));
+// a stream.Writable, not NodeJS.WritableStream: the csv stringifier takes records, not only strings and bytes
+const write = (stream: Writable, chunk: unknown) =>
+  new Promise<void>((resolve) => (stream.write(chunk) ? resolve() : stream.once('drain', () => resolve())));
 
 try {
   const summary = await runProjectChecks(db.ds, {

@@ -2,9 +2,8 @@
  * What the compliance rules see: a project's contract tree and the facts about every party, already
  * loaded (set-based, see store.ts) or built from a proposed contract. Rules are pure functions of these.
  */
-import type { ContractKind, Department, ProjectScale } from '../domain/canonical.js';
-import type { CredentialView, InsuranceView, PersonRef, ProjectView, RoleView } from '../records/views.js';
-import type { Policy } from './policy.js';
+import type { ContractKind, Department, ListKind, ProjectScale } from '../domain/canonical.js';
+import type { ContractView, CredentialView, InsuranceView, PersonRef, ProjectView, RoleView } from '../records/views.js';
 
 export type Severity = 'VIOLATION' | 'WARNING';
 export type Status = 'OK' | Severity;
@@ -92,7 +91,7 @@ export interface JointPunishmentOutcome {
   checkId: string;
   decision: string;
   hits: {
-    entryId: string; source: string; list: string; department: string; reason: string; decisionNumber: string; subject: string; personName: string | null;
+    entryId: string; source: string; list: ListKind; department: Department; reason: string; decisionNumber: string; subject: string; personName: string | null;
     /** 名单随人: the listed enterprise the entry belongs to, when it followed the person here */
     listedEnterprise?: { creditCode: string; name: string } | null;
   }[];
@@ -220,4 +219,66 @@ export function nodeStatus(node: TreeNode, findings: readonly Finding[]): Status
       .filter((f) => f.contractNumber === node.contract.contractNumber || (f.contractNumber === null && f.creditCode === node.contract.contractor))
       .map((f) => f.severity),
   );
+}
+
+/** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned): policy.ts loads it. */
+export interface Policy {
+  version: number;
+  /** `${category}|${grade}` → scales the grade may undertake */
+  gradeScales: ReadonlyMap<string, ReadonlySet<string>>;
+  /** constructor level (一级建造师 / 二级建造师) → scales */
+  constructorScales: ReadonlyMap<string, ReadonlySet<string>>;
+  /** qualification sequence → registered constructor specialty (注册建造师专业) that may manage it */
+  constructorSpecialty: ReadonlyMap<string, string>;
+  industries: readonly IndustryPolicy[];
+  maxChainDepth: number;
+  engineerMinRatio: number;
+  engineerMinGrades: readonly string[];
+  jointPunishmentMatter: string;
+  /** lists that make a party "on a blacklist" (BLACKLISTED_PARTY), with their legal basis */
+  blacklistLists: ReadonlyMap<ListKind, string>;
+  /** every setting as stored, with its legal basis (what the API shows) */
+  settings: readonly { key: string; value: unknown; description: string; legalBasis: string | null }[];
+}
+
+/** What the API answers (codegen maps the schema's check types onto these). */
+export interface TreeNodeResult {
+  contractNumber: string;
+  parentContractNumber: string | null;
+  kind: ContractKind;
+  depth: number;
+  chainDepth: number;
+  status: Status;
+  proposed: boolean;
+  employer: Party;
+  contractor: Party;
+  /** the stored contract; null for a proposed one */
+  contract: ContractView | null;
+}
+
+export interface ProjectCheckResult {
+  project: ProjectView;
+  asOf: string;
+  checkedAt: string;
+  policyVersion: number;
+  status: Status;
+  findings: Finding[];
+  tree: TreeNodeResult[];
+}
+
+export interface ContractCheckResult extends Omit<ProjectCheckResult, 'project'> {
+  project: ProjectView;
+  contractNumber: string;
+}
+
+export interface EnterpriseCheckResult {
+  creditCode: string;
+  name: string;
+  industryCode: string;
+  industry: string | null;
+  asOf: string;
+  checkedAt: string;
+  policyVersion: number;
+  status: Status;
+  findings: Finding[];
 }

@@ -1,26 +1,7 @@
 /** The compliance policy (tables seeded by migrations 1732600000000 and 1732861000000, versioned), loaded once per check or bulk run. */
-import type { DataSource } from 'typeorm';
-import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
-import type { IndustryPolicy } from './model.js';
-
-export interface Policy {
-  version: number;
-  /** `${category}|${grade}` → scales the grade may undertake */
-  gradeScales: ReadonlyMap<string, ReadonlySet<string>>;
-  /** constructor level (一级建造师 / 二级建造师) → scales */
-  constructorScales: ReadonlyMap<string, ReadonlySet<string>>;
-  /** qualification sequence → registered constructor specialty (注册建造师专业) that may manage it */
-  constructorSpecialty: ReadonlyMap<string, string>;
-  industries: readonly IndustryPolicy[];
-  maxChainDepth: number;
-  engineerMinRatio: number;
-  engineerMinGrades: readonly string[];
-  jointPunishmentMatter: string;
-  /** lists that make a party "on a blacklist" (BLACKLISTED_PARTY), with their legal basis */
-  blacklistLists: ReadonlyMap<string, string>;
-  /** every setting as stored, with its legal basis (what the API shows) */
-  settings: readonly { key: string; value: unknown; description: string; legalBasis: string | null }[];
-}
+import type { ListKind } from '../domain/canonical.js';
+import type { BatchStatement, ReadBatch } from '../store/read-batch.js';
+import type { IndustryPolicy, Policy } from './model.js';
 
 /** 施工劳务 has no grade: the table keys it as 不分等级. */
 export const UNGRADED = '不分等级';
@@ -59,8 +40,8 @@ export const POLICY_STATEMENT: BatchStatement = {
     (SELECT coalesce(json_agg(c), '[]') FROM (SELECT sequence, specialty FROM constructor_specialty) c) AS specialties`,
 };
 
-export async function loadPolicy(ds: DataSource): Promise<Policy> {
-  return policyOf(await readBatchOf(ds).read(POLICY_STATEMENT));
+export async function loadPolicy(reads: ReadBatch): Promise<Policy> {
+  return policyOf(await reads.read(POLICY_STATEMENT));
 }
 
 /** The policy from the rows of POLICY_STATEMENT. */
@@ -68,7 +49,7 @@ export function policyOf(rows: readonly Record<string, unknown>[]): Policy {
   const row = rows[0] as {
     version: number; grades: { category: string; grade: string; scale: string }[]; levels: { level: string; scale: string }[];
     industries: Record<string, unknown>[]; settings: { key: string; value: unknown; description: string; legal_basis: string | null }[];
-    blacklists: { list: string; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
+    blacklists: { list: ListKind; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
   };
   const { grades, levels, industries, settings, blacklists, specialties } = row;
   const group = (rows: { k: string; scale: string }[]) => {

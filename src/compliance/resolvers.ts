@@ -1,8 +1,8 @@
 /** Compliance check resolvers: validate arguments, then one ComplianceService call. */
 import type { Resolvers } from '../generated/graphql.js';
-import { encodeCursor, decodeCursor } from '../records/paging.js';
-import type { HubContext } from '../server/context.js';
-import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import { connection, encodeCursor, decodeCursor } from '../kernel/paging.js';
+import type { HubContext } from '../kernel/context.js';
+import { creditCodeArg, pageSizeArg } from '../kernel/validate.js';
 import { ComplianceService } from './service.js';
 
 const service = (ctx: HubContext) => new ComplianceService(ctx, ctx.caller);
@@ -18,7 +18,7 @@ export const complianceResolvers: Resolvers = {
       return {
         version: p.version,
         settings: p.settings.map((x) => ({ ...x, value: JSON.stringify(x.value) })),
-        blacklistLists: [...p.blacklistLists].map(([list, legalBasis]) => ({ list: list as never, legalBasis })),
+        blacklistLists: [...p.blacklistLists].map(([list, legalBasis]) => ({ list, legalBasis })),
       };
     },
     projects: async (_p, { first, after, where }, ctx) => {
@@ -30,13 +30,7 @@ export const complianceResolvers: Resolvers = {
         scale: where?.scale ?? null,
       };
       const page = await service(ctx).listProjects(w, after ? decodeCursor('projects', after) : null, n);
-      const edges = page.items.map((p) => ({ cursor: encodeCursor('projects', p.projectCode), node: p }));
-      return {
-        totalCount: page.totalCount,
-        edges,
-        nodes: page.items,
-        pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      return connection(page.items, (p) => encodeCursor('projects', p.projectCode), { totalCount: page.totalCount, hasNextPage: page.hasNextPage, after });
     },
   },
 };

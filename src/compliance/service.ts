@@ -4,69 +4,31 @@
  * findings and the contract tree. The same path serves projectCheck, contractCheck and the bulk run.
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../config.js';
 import type { ContractKind } from '../domain/canonical.js';
 import { isValidCreditCode, maskIdNumber } from '../domain/codes.js';
-import { JointPunishmentService, MAX_BATCH } from '../credit/service.js';
-import { readBatchOf, type BatchStatement } from '../records/read-batch.js';
-import { todayIso } from '../records/rules.js';
-import type { ContractView, ProjectView } from '../records/views.js';
+import { CheckRunner, MAX_BATCH } from '../credit/check.js';
+import { JointPunishmentService } from '../credit/service.js';
+import { ReadBatch, type BatchStatement } from '../store/read-batch.js';
+import { todayIso } from '../kernel/dates.js';
+import type { ContractView } from '../records/views.js';
 import { PiiVault } from '../security/pii.js';
-import type { HubServices } from '../server/context.js';
-import { badInput } from '../server/errors.js';
-import { creditCodeArg, idNumberArg } from '../server/validate.js';
+import type { HubServices } from '../kernel/context.js';
+import { badInput } from '../kernel/errors.js';
+import { creditCodeArg, idNumberArg } from '../kernel/validate.js';
 import { checkEnterprise, checkProject } from './engine.js';
-import { buildTree, partyOf, type ContractFact, type Facts, type Finding, type JointPunishmentOutcome, type Party, type Status } from './model.js';
-import { industryOf, loadPolicy, policyOf, POLICY_STATEMENT, type Policy } from './policy.js';
+import {
+  buildTree, partyOf, type ContractCheckResult, type ContractFact, type EnterpriseCheckResult, type Facts, type Finding, type JointPunishmentOutcome,
+  type Policy, type ProjectCheckResult, type Status,
+} from './model.js';
+import { industryOf, loadPolicy, policyOf, POLICY_STATEMENT } from './policy.js';
 import { RULES } from './rules/index.js';
 import { loadContracts, loadFacts, loadProjects, nextProjectCodes, pageProjects } from './store.js';
 
 export interface Caller {
   subject: string;
   department: string | null;
-}
-
-export interface TreeNodeResult {
-  contractNumber: string;
-  parentContractNumber: string | null;
-  kind: ContractKind;
-  depth: number;
-  chainDepth: number;
-  status: Status;
-  proposed: boolean;
-  employer: Party;
-  contractor: Party;
-  /** the stored contract; null for a proposed one */
-  contract: ContractView | null;
-}
-
-export interface ProjectCheckResult {
-  project: ProjectView;
-  asOf: string;
-  checkedAt: string;
-  policyVersion: number;
-  status: Status;
-  findings: Finding[];
-  tree: TreeNodeResult[];
-}
-
-export interface ContractCheckResult extends Omit<ProjectCheckResult, 'project'> {
-  project: ProjectView;
-  contractNumber: string;
-}
-
-export interface EnterpriseCheckResult {
-  creditCode: string;
-  name: string;
-  industryCode: string;
-  industry: string | null;
-  asOf: string;
-  checkedAt: string;
-  policyVersion: number;
-  status: Status;
-  findings: Finding[];
 }
 
 export interface ProposedContractInput {
@@ -93,11 +55,14 @@ const HIT_SOURCES: BatchStatement = {
   sql: `SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`,
 };
 
+/** What compliance checks need of the hub's services (the joint-punishment check runs as part of them). */
+export type ComplianceServices = Pick<HubServices, 'ds' | 'config' | 'vault' | 'connectors' | 'checks' | 'reads'>;
+
 export class ComplianceService {
   /** joint-punishment outcomes by credit code: one check per party per run, however many projects name it */
   private readonly jpCache = new Map<string, JointPunishmentOutcome>();
 
-  constructor(private readonly services: HubServices, private readonly caller: Caller) {}
+  constructor(private readonly services: ComplianceServices, private readonly caller: Caller) {}
 
   private get ds(): DataSource {
     return this.services.ds;
@@ -108,7 +73,7 @@ export class ComplianceService {
   }
 
   policy(): Promise<Policy> {
-    return loadPolicy(this.ds);
+    return loadPolicy(this.services.reads);
   }
 
   async projectCheck(projectCode: string, asOf?: string | null): Promise<ProjectCheckResult> {
@@ -125,7 +90,7 @@ export class ComplianceService {
    */
   async checkProjects(codes: readonly string[], o: { asOf: string; policy?: Policy; proposed?: { fact: ContractFact } }): Promise<ProjectCheckResult[]> {
     // one round trip for the policy, the projects and their contracts, one for every party's facts (and the check read beside it)
-    const rb = readBatchOf(this.ds);
+    const rb = this.services.reads;
     const [policy, projects, contracts] = await Promise.all([
       o.policy ?? rb.read(POLICY_STATEMENT).then(policyOf), loadProjects(rb, codes), loadContracts(rb, codes),
     ]);
@@ -178,7 +143,7 @@ export class ComplianceService {
     const pmId = input.projectManagerIdNumber ? idNumberArg('input.projectManagerIdNumber', input.projectManagerIdNumber) : null;
     const asOf = input.signedOn ?? todayIso();
 
-    const rb = readBatchOf(this.ds);
+    const rb = this.services.reads;
     const [projects, contracts] = await Promise.all([loadProjects(rb, [projectCode]), loadContracts(rb, [projectCode])]);
     const project = projects[0];
     if (!project) throw badInput('input.projectCode', `no project with code ${projectCode} is known to the hub`);
@@ -232,13 +197,13 @@ export class ComplianceService {
   async enterpriseCheck(creditCode: string, industry?: string | null, asOf?: string | null): Promise<EnterpriseCheckResult> {
     const { code, checksumFailure } = creditCodeArg('creditCode', creditCode);
     const date = asOf ?? todayIso();
-    const policy = await loadPolicy(this.ds);
+    const policy = await loadPolicy(this.services.reads);
     let ind = null;
     if (industry) {
       ind = policy.industries.find((i) => i.industry === industry) ?? null;
       if (!ind) throw badInput('industry', `not a high-risk industry of the policy (${policy.industries.map((i) => i.industry).join(', ')})`);
     }
-    const facts = await loadFacts(readBatchOf(this.ds), [code], [code], []);
+    const facts = await loadFacts(this.services.reads, [code], [code], []);
     const e = facts.enterprises.get(code);
     if (!e) {
       throw badInput('creditCode', checksumFailure ? `not a valid unified social credit code: ${checksumFailure}` : `no enterprise with credit code ${code} is registered`);
@@ -267,7 +232,7 @@ export class ComplianceService {
       const batch = todo.slice(i, i + MAX_BATCH);
       const answers = await jps.runMany(batch.map((creditCode) => ({ creditCode, matter, asOf })), this.caller);
       const ids = [...new Set(answers.flatMap((a) => a.hits.map((h) => h.entryId)))];
-      const sources = ids.length ? (await readBatchOf(this.ds).read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
+      const sources = ids.length ? (await this.services.reads.read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
       const sourceOf = (id: string, dep: string) => sources.find((s) => s.source_record_id === id && s.department === dep)?.source ?? dep.toLowerCase();
       for (const a of answers) {
         this.jpCache.set(`${asOf}|${a.enterprise.creditCode}`, {
@@ -295,8 +260,8 @@ export interface BulkOptions {
   onProgress?: (done: number, total: number) => void;
   /** each project's result, in project-code order */
   onResult?: (r: ProjectCheckResult) => void | Promise<void>;
-  /** defaults: configuration from defaults, no connectors, a throwaway PII key (no ID numbers are looked up in bulk) */
-  services?: Partial<HubServices>;
+  /** defaults: configuration from defaults, no connectors, a throwaway PII key (no ID numbers are looked up in bulk), a check runner and read batch of its own */
+  services?: Partial<ComplianceServices>;
   caller?: Caller;
 }
 
@@ -312,16 +277,17 @@ export interface BulkSummary {
 export async function runProjectChecks(ds: DataSource, o: BulkOptions = {}): Promise<BulkSummary> {
   const t0 = performance.now();
   const chunk = o.chunkSize ?? 500;
-  const services: HubServices = {
+  const services: ComplianceServices = {
     ds,
     config: o.services?.config ?? loadConfig({ NODE_ENV: 'production' }),
     vault: o.services?.vault ?? new PiiVault(randomBytes(32)),
     connectors: o.services?.connectors ?? new Map(),
-    log: o.services?.log ?? pino({ level: 'silent' }),
+    checks: o.services?.checks ?? new CheckRunner(ds),
+    reads: o.services?.reads ?? new ReadBatch(ds),
   };
   const service = new ComplianceService(services, o.caller ?? { subject: 'check:projects', department: null });
   const asOf = o.asOf ?? todayIso();
-  const policy = await loadPolicy(ds);
+  const policy = await loadPolicy(services.reads);
   const [{ n: total }] = await ds.query(`SELECT count(*)::int AS n FROM project`);
   const summary: BulkSummary = { projects: 0, findings: 0, byRule: {}, byStatus: { OK: 0, WARNING: 0, VIOLATION: 0 }, ms: 0 };
   let after: string | null = null;

@@ -5,7 +5,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { ContractKind, Department } from '../domain/canonical.js';
-import type { BatchStatement, ReadBatch } from '../records/read-batch.js';
+import type { BatchStatement, ReadBatch } from '../store/read-batch.js';
 import { itemsFromRows, itemsStatement, PERSON_AND_STAFF_CREDENTIALS, personItemsFromRows } from '../records/store.js';
 import { withKey, type ContractView, type CredentialView, type PersonRef, type ProjectView } from '../records/views.js';
 import type { ContractFact, EnterpriseFacts } from './model.js';
@@ -20,10 +20,13 @@ const prov = (r: Row) => ({
 const PROJECT_SQL = `SELECT p.project_code, p.name, p.builder_credit_code, p.construction_permit, p.scale, p.required_category, p.required_sequence,
   p.division_code, p.start_date, p.investment, ${PROV('p')} FROM project p`;
 
-export function projectView(r: Row): ProjectView {
+/** A row of PROJECT_SQL: `scale` is stored only from canonical project records (PROJECT_SCALES). */
+type ProjectRow = Row & { scale: ProjectView['scale'] };
+
+export function projectView(r: ProjectRow): ProjectView {
   return withKey('project', {
     projectCode: r.project_code as string, name: r.name as string, builder: { creditCode: r.builder_credit_code as string },
-    constructionPermit: (r.construction_permit ?? null) as string | null, scale: r.scale as never, requiredCategory: r.required_category as string,
+    constructionPermit: (r.construction_permit ?? null) as string | null, scale: r.scale, requiredCategory: r.required_category as string,
     requiredSequence: r.required_sequence as string, divisionCode: r.division_code as string, startDate: (r.start_date ?? null) as string | null,
     investment: (r.investment ?? null) as number | null, department: r.department as Department, provenance: prov(r),
   });
@@ -32,7 +35,7 @@ export function projectView(r: Row): ProjectView {
 const PROJECTS: BatchStatement = { name: 'rb_compliance_projects', sql: `${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])`, keyColumn: 'project_code' };
 
 export async function loadProjects(rb: ReadBatch, codes: readonly string[]): Promise<ProjectView[]> {
-  return (await rb.read(PROJECTS, codes)).map(projectView);
+  return ((await rb.read(PROJECTS, codes)) as ProjectRow[]).map(projectView);
 }
 
 /** A page of projects by code (keyset), with optional filters. */
@@ -50,7 +53,7 @@ export async function pageProjects(
     ds.query(`SELECT count(*)::int AS n FROM project p WHERE ${cond}`, params),
     ds.query(`${PROJECT_SQL} WHERE ${cond} AND ($5::text IS NULL OR p.project_code > $5) ORDER BY p.project_code LIMIT $6`, [...params, after, first + 1]),
   ]);
-  return { totalCount: n, items: (rows as Row[]).slice(0, first).map(projectView), hasNextPage: rows.length > first };
+  return { totalCount: n, items: (rows as ProjectRow[]).slice(0, first).map(projectView), hasNextPage: rows.length > first };
 }
 
 /** Project codes in order, after a code (keyset), for the bulk run. */

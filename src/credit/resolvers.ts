@@ -1,7 +1,8 @@
 /** Joint-punishment check resolvers: validate, then call JointPunishmentService. */
 import type { Resolvers } from '../generated/graphql.js';
-import type { HubContext } from '../server/context.js';
-import { pageSizeArg } from '../server/validate.js';
+import type { HubContext } from '../kernel/context.js';
+import { connection } from '../kernel/paging.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { JointPunishmentService } from './service.js';
 
 // the service holds no state of its own, so one per call costs nothing
@@ -14,25 +15,16 @@ export const creditResolvers: Resolvers = {
     checks: async (_p, { filter, first, after }, ctx) => {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
       const page = await service(ctx).listChecks(filter ?? {}, n, after ?? null, ctx.caller);
-      return {
-        totalCount: page.totalCount,
-        edges: page.items.map((i) => ({ cursor: i.cursor, node: i.answer })),
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: Boolean(after),
-          startCursor: page.items[0]?.cursor ?? null,
-          endCursor: page.items.at(-1)?.cursor ?? null,
-        },
-      };
+      return connection(page.items.map((i) => i.answer), (_a, i) => page.items[i]!.cursor, { totalCount: page.totalCount, hasNextPage: page.hasNextPage, after });
     },
     checkFeedbackStats: (_p, { from, to }, ctx) => service(ctx).feedbackStats(from ?? null, to ?? null, ctx.caller),
     jointPunishmentPolicy: async (_p, _a, ctx) => {
       const p = await service(ctx).policy();
       return {
         version: p.version,
-        registrationStatuses: p.statuses.map((r) => ({ status: r.status as never, decision: r.decision, legalBasis: r.legal_basis })),
+        registrationStatuses: p.statuses.map((r) => ({ status: r.status, decision: r.decision, legalBasis: r.legal_basis })),
         listsFollowingPersons: p.follows.map((r) => ({
-          list: r.list as never, followsRoles: r.follows_roles as never, applicantRoles: r.applicant_roles as never, legalBasis: r.legal_basis,
+          list: r.list, followsRoles: r.follows_roles, applicantRoles: r.applicant_roles, legalBasis: r.legal_basis,
         })),
       };
     },
@@ -74,7 +66,7 @@ export const creditResolvers: Resolvers = {
   },
   CheckFeedback: {
     id: (f) => String(f.id),
-    action: (f) => f.action as never,
+    action: (f) => f.action,
     note: (f) => f.note,
     measuresApplied: (f) => f.measures_applied,
     recordedBy: (f) => f.recorded_by,

@@ -7,8 +7,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { HubContext } from '../server/context.js';
-import { cspNonce, setHtmlSecurityHeaders } from '../server/html.js';
+import type { HubContext } from '../kernel/context.js';
+import { cspNonce, setHtmlSecurityHeaders } from '../kernel/html.js';
 import { openApiDocument } from './openapi.js';
 import { checkPageCsp, renderCheckPage } from './print.js';
 
@@ -84,7 +84,7 @@ function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLErro
     ...(typeof messageZh === 'string' ? { messageZh } : {}),
     ...(typeof field === 'string' ? { field } : {}),
     ...(typeof reason === 'string' ? { reason } : {}),
-    // a non-canonical identifier: the form to send instead (src/server/validate.ts)
+    // a non-canonical identifier: the form to send instead (src/kernel/validate.ts)
     ...(typeof canonical === 'string' ? { canonical } : {}),
     ...(Object.keys(rest).length ? { details: { field, reason, ...rest } } : {}),
   });

@@ -3,55 +3,8 @@
  * which entries are in force on a date, which subjects they hit, which measures apply, the decision.
  * Which measure applies to which list and matter is data (the catalogue), not code.
  */
-import type { BanScope, Department, LicensingMatter, ListKind } from '../generated/graphql.js';
 import { entryInForce } from '../records/rules.js';
-
-export type HitSubject = 'ENTERPRISE' | 'LEGAL_REPRESENTATIVE' | 'PRINCIPAL' | 'ACTUAL_CONTROLLER' | 'NAMED_PERSON';
-export type Decision = 'PASS' | 'RESTRICT' | 'DENY';
-
-export interface ListEntryRow {
-  id: number;
-  source_record_id: string;
-  department: string;
-  list: string;
-  subject_type: 'ENTERPRISE' | 'PERSON';
-  credit_code: string | null;
-  person_key: string | null;
-  person_name: string | null;
-  reason: string;
-  legal_basis: string;
-  decision_number: string;
-  start_date: string;
-  end_date: string | null;
-  removed_date: string | null;
-  ban_scope: string | null;
-  ban_industry: string | null;
-}
-
-export interface MeasureRow {
-  code: string;
-  text: string;
-  applying_department: Department;
-  trigger_lists: ListKind[];
-  /** for PRINCIPAL_BAN: only entries of these ban scopes (null: any) */
-  trigger_ban_scopes: BanScope[] | null;
-  matters: LicensingMatter[];
-  subject_types: string[];
-  effect: 'DENY' | 'RESTRICT';
-  mandatory: boolean;
-  legal_basis: string;
-  active: boolean;
-  updated_at: Date;
-  updated_by: string;
-}
-
-/** A person the check looks at, with the capacities in which they are checked. */
-export interface CheckedPersonRef {
-  personKey: string;
-  idMasked: string;
-  name: string | null;
-  roles: HitSubject[];
-}
+import type { CheckedPersonRef, Decision, HitSubject, ListEntryRow, MeasureRow, PersonFollowPolicy, PersonRoleRow, StatusPolicyRow } from './model.js';
 
 /**
  * In force on `asOf` (dates inclusive): started, not past its end date, not removed (移出/信用修复)
@@ -86,26 +39,6 @@ export function personEntryHits(e: ListEntryRow, capacity: HitSubject, enterpris
  */
 const BAN_ORDER: HitSubject[] = ['PRINCIPAL', 'LEGAL_REPRESENTATIVE', 'NAMED_PERSON', 'ACTUAL_CONTROLLER'];
 const LISTING_ORDER: HitSubject[] = ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'ACTUAL_CONTROLLER', 'NAMED_PERSON'];
-
-/** A list whose enterprise entries follow the enterprise's persons (policy data, list_person_policy). */
-export interface PersonFollowPolicy {
-  list: string;
-  /** the roles at the listed enterprise the listing follows */
-  follows_roles: string[];
-  /** the capacities at the applicant in which the followed person is hit */
-  applicant_roles: string[];
-  legal_basis: string;
-}
-
-/** A role a checked person holds or held at some enterprise (possibly a listed one), with that enterprise's name. */
-export interface PersonRoleRow {
-  credit_code: string;
-  enterprise_name: string;
-  person_key: string;
-  role: string;
-  since: string | null;
-  until: string | null;
-}
 
 /** What a listing that follows its persons needs: the persons' roles elsewhere, those enterprises' entries, the policy. */
 export interface FollowInput {
@@ -174,7 +107,7 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
       for (const e of f.entriesByCode.get(code) ?? []) {
         const pol = policyOf.get(e.list);
         if (!pol || e.subject_type !== 'ENTERPRISE' || e.credit_code !== code || seen.has(e.id) || !inForce(e, asOf)) continue;
-        const held = elsewhere.filter((r) => r.credit_code === code && pol.follows_roles.includes(r.role) && roleCovered(r, e.start_date));
+        const held = elsewhere.filter((r) => r.credit_code === code && has(pol.follows_roles, r.role) && roleCovered(r, e.start_date));
         const role = LISTING_ORDER.find((x) => held.some((r) => r.role === x));
         const capacity = LISTING_ORDER.find((x) => p.roles.includes(x) && pol.applicant_roles.includes(x));
         if (!role || !capacity) continue;
@@ -186,6 +119,9 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
   return hits;
 }
 
+// rows read from the store compare as plain strings (a widening, never a cast to the enums)
+const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
+
 export interface Applied {
   measure: MeasureRow;
   triggeredBy: string[];
@@ -193,8 +129,6 @@ export interface Applied {
 
 export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: string): Applied[] {
   const out: Applied[] = [];
-  // rows read from the store compare as plain strings (a widening, never a cast to the enums)
-  const has = (values: readonly string[] | null, v: string) => values?.includes(v) ?? false;
   for (const m of measures) {
     if (!m.active || !has(m.matters, matter)) continue;
     const triggeredBy = hits
@@ -205,13 +139,6 @@ export function applicableMeasures(hits: Hit[], measures: MeasureRow[], matter: 
     if (triggeredBy.length > 0) out.push({ measure: m, triggeredBy: [...new Set(triggeredBy)] });
   }
   return out;
-}
-
-/** What a registration status decides (policy data, registration_status_policy), with its legal basis. */
-export interface StatusPolicyRow {
-  status: string;
-  decision: 'DENY' | 'RESTRICT';
-  legal_basis: string;
 }
 
 export interface DecisionInput {

@@ -7,7 +7,7 @@
 import DataLoader from 'dataloader';
 import { SourceError } from '../../connectors/types.js';
 import { attachLive, type LiveData } from '../records/live-mapping.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 
 export const DEFAULT_LIVE_TIMEOUT_MS = 5000;
 /** keys per source call: the Connector contract's batch size */

@@ -7,7 +7,7 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Department } from '../domain/canonical.js';
 import type { EnterpriseRow } from '../enterprise/store.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 import type { ItemKind, ItemViews } from '../records/views.js';
 
 export type Freshness = 'STORED' | 'LIVE';
@@ -36,7 +36,7 @@ export function sourceOf(ctx: HubContext, department: Department): string {
 
 /** Stored records of one department: the enterprise's rows of that kind whose provenance is this department. */
 async function storedItems<K extends ItemKind>(ctx: HubContext, code: string, department: Department, kind: K): Promise<ItemViews[K][]> {
-  const all = (await ctx.loaders.items[kind].load(code)) as ItemViews[K][];
+  const all = await ctx.loaders.items[kind].load(code);
   return all.filter((v) => v.department === department);
 }
 
@@ -68,7 +68,7 @@ export async function resolveSection(
     return {
       department, source, sourceTitle: ctx.sourceSettings?.get(source)?.title ?? null, creditCode: e.credit_code,
       asOf: fetchedAt, stale: false, mode: 'LIVE', liveError: null,
-      items: async (kind) => (data.items[kind] ?? []) as never,
+      items: async (kind) => data.items[kind] ?? [],
       registration: async () => data.registration,
     };
   }

@@ -3,7 +3,7 @@
  * their lists: three round trips to the store in turn. Looking at the query's selection when the
  * enterprise is asked for, every stored list it will show and every section's last sync are loaded
  * through the same request loaders in the same turn as the enterprise itself, so they share its one
- * round trip (src/records/read-batch.ts); the resolvers then find them in the loaders' cache. Only what
+ * round trip (src/store/read-batch.ts); the resolvers then find them in the loaders' cache. Only what
  * the selection names is loaded, and only for sections read from the store (a live section asks its
  * source and reads the store only when that fails).
  */
@@ -12,7 +12,7 @@ import { DEPARTMENT_PACKAGES } from '../../connectors/registry.js';
 import type { Department } from '../domain/canonical.js';
 import { sourceOf } from '../departments/section.js';
 import type { ItemKind } from '../records/views.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 
 /** List fields (on Enterprise and on every section) and the record kind each shows. */
 const LIST_KINDS: Readonly<Record<string, ItemKind>> = {

@@ -3,11 +3,11 @@ import { withStatementTimeout } from '../analytics/query.js';
 import { analyticsSettings, enterprisesWherePage } from '../analytics/resolvers.js';
 import { normaliseName } from '../domain/names.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
+import { connection, decodeCursor, encodeCursor } from '../kernel/paging.js';
 import { lists } from '../records/lists.js';
-import type { HubContext } from '../server/context.js';
-import { badInput } from '../server/errors.js';
-import { creditCodeArg, pageSizeArg } from '../server/validate.js';
+import type { HubContext } from '../kernel/context.js';
+import { badInput } from '../kernel/errors.js';
+import { creditCodeArg, pageSizeArg } from '../kernel/validate.js';
 import { prefetchProfile } from './prefetch.js';
 import { enterprisesByName, enterprisesPage, type EnterpriseNode, type EnterpriseRow } from './store.js';
 
@@ -58,18 +58,7 @@ export const enterpriseResolvers: Resolvers = {
       const { rows, total } = await withStatementTimeout(ctx.ds, s.timeoutMs, s.concurrency, (m) => enterprisesPage(m, filter ?? {}, afterCode, n + 1));
       const nodes = rows.slice(0, n).map((r) => withFreshness(r, freshness));
       for (const r of nodes) ctx.loaders.enterprise.prime(r.credit_code, r);
-      const edges = nodes.map((node) => ({ cursor: encodeCursor(CURSOR_LIST, node.credit_code), node }));
-      return {
-        totalCount: total,
-        edges,
-        nodes,
-        pageInfo: {
-          hasNextPage: rows.length > n,
-          hasPreviousPage: Boolean(after),
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+      return connection(nodes, (node) => encodeCursor(CURSOR_LIST, node.credit_code), { totalCount: total, hasNextPage: rows.length > n, after });
     },
     ping: () => true,
   },

@@ -1,7 +1,7 @@
 /** Reads of enterprises from the hub store (SQL lives here, not in resolvers). */
 import type { DataSource } from 'typeorm';
 import { normaliseName } from '../domain/names.js';
-import type { BatchStatement } from '../records/read-batch.js';
+import type { BatchStatement } from '../store/read-batch.js';
 
 export interface EnterpriseRow {
   credit_code: string;

@@ -23,7 +23,7 @@ import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import type { Logger } from 'pino';
 import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
-import { requestErrorStatusPlugin } from '../server/errors.js';
+import { useRequestErrorStatus } from '../server/plugins/request-error-status.js';
 
 export interface SubgraphSpec {
   /** the subgraph's name in the supergraph (errors name it as `source`) */
@@ -122,7 +122,7 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
     validationRules: armor.validationRules,
     parseOptions: PARSE_OPTIONS,
     // nor do its operations go to Apollo's cloud should an APOLLO_KEY be in the environment
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), queryCostPlugin<GatewayContext>(), requestErrorStatusPlugin as unknown as ApolloServerPlugin<GatewayContext>, ...(armor.plugins as ApolloServerPlugin<GatewayContext>[])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), queryCostPlugin<GatewayContext>(), useRequestErrorStatus<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[])],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {

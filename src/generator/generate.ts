@@ -7,7 +7,7 @@
 import type { DepartmentSource, SimulatorEnv } from '../../connectors/types.js';
 import type { Department } from '../domain/canonical.js';
 import { DEPARTMENT_WORLDS } from '../generated/department-worlds.js';
-import { todayIso } from '../records/rules.js';
+import { todayIso } from '../kernel/dates.js';
 import { enterpriseRecords } from './enterprise-records.js';
 import { PLANTED_COUNT, PlantedWorld, type ScenarioIndex } from './planted.js';
 import { enterpriseProfile, type WorldParams } from './profile.js';

@@ -2,10 +2,10 @@
 import { resilienceOf } from '../../connectors/resilience.js';
 import type { CanonicalRecord } from '../domain/canonical.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
-import { badInput } from '../server/errors.js';
-import type { Loaders } from '../server/loaders.js';
-import { pageSizeArg } from '../server/validate.js';
+import { connection, decodeCursor, encodeCursor } from '../kernel/paging.js';
+import { badInput } from '../kernel/errors.js';
+import type { Loaders } from '../kernel/context.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { CANONICAL_PII, maskPiiText, maskRaw } from '../security/raw-pii.js';
 import { HEALTH_TIMEOUT_MS, listSources, probeHealth } from './sources.js';
 import { refSlots } from '../sync/rows.js';
@@ -28,12 +28,7 @@ export const opsResolvers: Resolvers = {
         beforeId = Number(key);
       }
       const { rows, total } = await quarantinePage(ctx.ds, { source: source ?? null, includeResolved: includeResolved === true, beforeId, limit: n + 1 });
-      const nodes = rows.slice(0, n);
-      const edges = nodes.map((node) => ({ cursor: encodeCursor(QUARANTINE_CURSOR, String(node.id)), node }));
-      return {
-        totalCount: total, edges, nodes,
-        pageInfo: { hasNextPage: rows.length > n, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      return connection(rows.slice(0, n), (node) => encodeCursor(QUARANTINE_CURSOR, String(node.id)), { totalCount: total, hasNextPage: rows.length > n, after });
     },
   },
   Source: {

@@ -1,6 +1,6 @@
 /** The `sources` view: each configured connector with its sync state, stored counts and a health probe. */
 import type { Connector, HealthReport } from '../../connectors/types.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 
 /** health probes answer within this, whatever the connector's own timeout */
 export const HEALTH_TIMEOUT_MS = 2000;

@@ -1,7 +1,7 @@
 /** Reads of sync runs (the sync engine writes them) and of quarantine. */
 import type { DataSource } from 'typeorm';
 import type { EnterpriseRef } from '../domain/canonical.js';
-import type { BatchStatement } from '../records/read-batch.js';
+import type { BatchStatement } from '../store/read-batch.js';
 import { inTransaction } from '../sync/apply.js';
 import { candidatesOfRefs, type Candidate } from '../sync/link.js';
 

@@ -13,7 +13,7 @@
 import DataLoader from 'dataloader';
 import { maskIdNumber, maskPhone } from '../domain/codes.js';
 import { appendAudit } from '../security/audit.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 import type { PersonView } from './store.js';
 
 export type PiiField = 'idNumber' | 'phone';
@@ -24,7 +24,8 @@ interface Sealed {
   phoneEncrypted: string | null;
 }
 
-interface Disclosure {
+/** The disclosures of one request (ctx.loaders.disclosure(), built by person/loaders.ts). */
+export interface Disclosure {
   sealed: DataLoader<string, Sealed>;
   audit: DataLoader<string, true>;
   /** fields asked for in clear per person this request, gathered until the audit batch runs */
@@ -37,19 +38,15 @@ interface Disclosure {
   failed: boolean;
 }
 
-const perRequest = new WeakMap<HubContext, Disclosure>();
-
 /** True when the caller's role and department allow clear personal data at all (before the per-person check). */
 export function mayDiscloseAtAll(ctx: HubContext): boolean {
   return ctx.caller.roles.includes('department_operator') && !!ctx.caller.department && !!ctx.purpose;
 }
 
-function disclosureOf(ctx: HubContext): Disclosure {
-  let d = perRequest.get(ctx);
-  if (d) return d;
+export function newDisclosure(ctx: HubContext): Disclosure {
   const dept = ctx.caller.department;
   const pending = new Map<string, Set<PiiField>>();
-  d = {
+  return {
     pending,
     outcome: new Map(),
     disclosed: new Map(),
@@ -87,8 +84,6 @@ function disclosureOf(ctx: HubContext): Disclosure {
       return keys.map(() => true as const);
     }, { cache: false }),
   };
-  perRequest.set(ctx, d);
-  return d;
 }
 
 /**
@@ -119,7 +114,7 @@ function auditDisclosure(ctx: HubContext, d: Disclosure, personKey: string, fiel
 
 async function clearValue(ctx: HubContext, person: PersonView, field: PiiField, masked: string | null): Promise<string | null> {
   if (!mayDiscloseAtAll(ctx) || !person.provenance) return null;
-  const d = disclosureOf(ctx);
+  const d = ctx.loaders.disclosure();
   if (d.failed) return null;
   const sealed = await d.sealed.load(person.personKey);
   const encrypted = field === 'idNumber' ? sealed.idEncrypted : sealed.phoneEncrypted;
@@ -136,8 +131,8 @@ async function clearValue(ctx: HubContext, person: PersonView, field: PiiField, 
  * batch) are replaced by their masked form, so the answer holds no clear value at all.
  */
 export function withdrawDisclosures(ctx: HubContext, data: unknown): unknown {
-  const d = perRequest.get(ctx);
-  if (!d?.failed || d.disclosed.size === 0) return data;
+  const d = ctx.loaders.disclosure();
+  if (!d.failed || d.disclosed.size === 0) return data;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return d.disclosed.get(v) ?? v;
     if (Array.isArray(v)) return v.map(walk);

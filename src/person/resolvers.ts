@@ -1,7 +1,7 @@
 /** Person lookup: by the keyed hash of the ID number; answered masked (see disclosure.ts). */
 import type { Resolvers } from '../generated/graphql.js';
-import { badInput } from '../server/errors.js';
-import { idNumberArg } from '../server/validate.js';
+import { badInput } from '../kernel/errors.js';
+import { idNumberArg } from '../kernel/validate.js';
 
 /** PiiVault.personKey: an HMAC-SHA256 in lower-case hex. */
 const PERSON_KEY = /^[0-9a-f]{64}$/;

@@ -1,6 +1,6 @@
 /** Reads of persons from the hub store, by the keyed hash of the ID number (the ID is never stored in clear). */
 import type { DataSource } from 'typeorm';
-import type { ProvenanceRow } from '../server/provenance.js';
+import type { ProvenanceRow } from '../kernel/provenance.js';
 import type { PersonRef } from '../records/views.js';
 
 /** What the Person type resolves from: a stored person, or only what a (live) record says of them. */

@@ -5,7 +5,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AccidentLevel } from '../domain/canonical.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 
 export interface AccidentLevelThreshold {
   level: AccidentLevel;
@@ -53,13 +53,7 @@ export function levelUnderstated(ts: readonly AccidentLevelThreshold[], recorded
   return derived !== null && rank(derived) > rank(recorded);
 }
 
-// read once per request: the thresholds are a few rows, and may be edited between requests
-const perRequest = new WeakMap<HubContext, Promise<AccidentLevelThreshold[]>>();
+/** The thresholds as this request reads them (once per request: ctx.loaders.accidentThresholds, see records/loaders.ts). */
 export function accidentThresholdsFor(ctx: HubContext): Promise<AccidentLevelThreshold[]> {
-  let p = perRequest.get(ctx);
-  if (!p) {
-    p = loadAccidentThresholds(ctx.ds);
-    perRequest.set(ctx, p);
-  }
-  return p;
+  return ctx.loaders.accidentThresholds();
 }

@@ -2,9 +2,10 @@
  * The paginated lists an enterprise, a department section or a person offers, with each list's
  * filters. Shared by every resolver that shows a list, so stored and live lists filter alike.
  */
-import type { HubContext } from '../server/context.js';
-import { paginate, type Page, type PageArgs } from './paging.js';
-import { credentialValidOn, hiddenDangerOverdue, insuranceInForce, listEntryInForce, todayIso } from './rules.js';
+import type { HubContext } from '../kernel/context.js';
+import { paginate, type Page, type PageArgs } from '../kernel/paging.js';
+import { todayIso } from '../kernel/dates.js';
+import { credentialValidOn, hiddenDangerOverdue, insuranceInForce, listEntryInForce } from './rules.js';
 import type {
   AccidentView, ContractView, CredentialView, HiddenDangerView, InspectionView, InsuranceView, ListEntryView, PenaltyView,
   ProjectView, RoleView, VehicleView, ViolationView,

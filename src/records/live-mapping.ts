@@ -10,7 +10,7 @@ import { maskIdNumber, orgCodeOfCreditCode } from '../domain/codes.js';
 import { normaliseCode, normaliseName } from '../domain/names.js';
 import type { EnterpriseRow } from '../enterprise/store.js';
 import type { PiiVault } from '../security/pii.js';
-import type { ProvenanceRow } from '../server/provenance.js';
+import type { ProvenanceRow } from '../kernel/provenance.js';
 import { byCursorKey, withKey, type ItemKind, type ItemViews, type PersonRef } from './views.js';
 
 /** One enterprise's live data from one source. */

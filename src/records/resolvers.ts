@@ -2,10 +2,11 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { idNumberFor } from '../person/disclosure.js';
 import { personFromRef, type PersonView } from '../person/store.js';
-import type { HubContext } from '../server/context.js';
+import type { HubContext } from '../kernel/context.js';
 import { accidentThresholdsFor, deriveAccidentLevel, levelUnderstated } from './accident-level.js';
 import { lists } from './lists.js';
-import { credentialValidOn, hiddenDangerOverdue, insuranceInForce, listEntryInForce, todayIso } from './rules.js';
+import { todayIso } from '../kernel/dates.js';
+import { credentialValidOn, hiddenDangerOverdue, insuranceInForce, listEntryInForce } from './rules.js';
 import type { PersonRef } from './views.js';
 
 /** The stored person a record names, else what the record itself says of them. */

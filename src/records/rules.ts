@@ -1,15 +1,6 @@
 /** Derived facts about records (validity on a date, overdue), shared by every department's lists. */
+import { todayIso } from '../kernel/dates.js';
 import type { CredentialView, HiddenDangerView, InsuranceView, ListEntryView } from './views.js';
-
-const ZONE = 'Asia/Shanghai';
-
-// built once: constructing a DateTimeFormat costs tens of microseconds, and every check asks for today
-const CHINA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** Today's calendar date where these systems are (dates carry no zone; China has one). */
-export function todayIso(now = new Date()): string {
-  return CHINA_DAY.format(now);
-}
 
 const covers = (from: string | null | undefined, to: string | null | undefined, on: string): boolean =>
   (!from || from <= on) && (!to || on <= to);

@@ -4,11 +4,37 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Department } from '../domain/canonical.js';
-import type { ProvenanceRow } from '../server/provenance.js';
-import type { BatchStatement } from './read-batch.js';
-import { withKey, type ItemKind, type ItemViews, type PersonRef } from './views.js';
+import type { ProvenanceRow } from '../kernel/provenance.js';
+import type { BatchStatement } from '../store/read-batch.js';
+import {
+  withKey, type AccidentView, type ContractView, type CredentialView, type HiddenDangerView, type InspectionView, type InsuranceView, type ItemKind,
+  type ItemViews, type ListEntryView, type PersonRef, type ProjectView, type RoleView, type VehicleView, type ViolationView,
+} from './views.js';
 
 type Row = Record<string, unknown> & ProvenanceRow;
+
+type CredentialColumns = { credential_kind: CredentialView['credentialKind']; status: CredentialView['status'] };
+/**
+ * The vocabulary-valued columns of each kind's rows, typed as the view has them: the sync engine stores only
+ * canonical records (checked against these vocabularies by each connector's mapping), so a stored value is one of them.
+ */
+interface VocabularyColumns {
+  role: { role: RoleView['role'] };
+  credential: CredentialColumns;
+  person_credential: CredentialColumns;
+  penalty: object;
+  hidden_danger: { level: HiddenDangerView['level']; found_by: HiddenDangerView['foundBy']; status: HiddenDangerView['status'] };
+  accident: { level: AccidentView['level'] };
+  inspection: { result: InspectionView['result'] };
+  vehicle: { vehicle_kind: VehicleView['vehicleKind'] };
+  transport_violation: { violation_kind: ViolationView['violationKind'] };
+  project: { scale: ProjectView['scale'] };
+  contract: { contract_kind: ContractView['contractKind'] };
+  insurance_policy: { insurance_kind: InsuranceView['insuranceKind'] };
+  list_entry: { list: ListEntryView['list']; subject_type: ListEntryView['subjectType'] };
+}
+/** A stored row of one kind (what `QUERIES[kind].sql` selects). */
+type RowOf<K extends ItemKind> = Row & VocabularyColumns[K];
 
 const PROV = 'department, source, source_record_id, fetched_at, source_updated_at';
 const provOf = (r: Row): ProvenanceRow => ({
@@ -23,14 +49,14 @@ const personRef = (key: unknown, name: unknown, masked: unknown): PersonRef | nu
 interface KindQuery<K extends ItemKind> {
   /** SQL selecting `key_code` (the enterprise the row belongs to) and the row's columns, for $1 = codes */
   sql: string;
-  view(r: Row): Omit<ItemViews[K], 'cursorKey'>;
+  view(r: RowOf<K>): Omit<ItemViews[K], 'cursorKey'>;
 }
 
 const P = (t: string) => `${t}.department, ${t}.source, ${t}.source_record_id, ${t}.fetched_at, ${t}.source_updated_at`;
 const CREDENTIAL_COLS = `c.credential_kind, c.number, c.credit_code, c.person_key, p.name AS person_name, p.id_masked, c.category, c.grade,
   c.scope, c.registered_credit_code, c.issuer_department, c.valid_from, c.valid_to, c.status, ${P('c')}`;
-const credentialView = (r: Row) => ({
-  credentialKind: r.credential_kind as never,
+const credentialView = (r: RowOf<'credential'>): Omit<CredentialView, 'cursorKey'> => ({
+  credentialKind: r.credential_kind,
   number: str(r.number),
   enterprise: r.credit_code ? { creditCode: str(r.credit_code) } : null,
   person: personRef(r.person_key, r.person_name, r.id_masked),
@@ -41,7 +67,7 @@ const credentialView = (r: Row) => ({
   issuerDepartment: r.issuer_department as Department,
   validFrom: opt<string>(r.valid_from),
   validTo: opt<string>(r.valid_to),
-  status: r.status as never,
+  status: r.status,
   ...meta(r),
 });
 
@@ -54,7 +80,7 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
     sql: `SELECT r.credit_code AS key_code, r.role, r.since, r.until, r.person_key, p.name AS person_name, p.id_masked, ${P('r')}
           FROM enterprise_person_role r JOIN person p ON p.person_key = r.person_key WHERE r.credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, role: r.role as never, since: opt(r.since), until: opt(r.until),
+      enterprise: { creditCode: str(r.key_code) }, role: r.role, since: opt(r.since), until: opt(r.until),
       person: personRef(r.person_key, r.person_name, r.id_masked)!, ...meta(r),
     }),
   },
@@ -80,15 +106,15 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
     sql: `SELECT credit_code AS key_code, level, description, found_date, deadline, found_by, status, closed_date, ${PROV}
           FROM hidden_danger WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, level: r.level as never, description: str(r.description), foundDate: str(r.found_date),
-      deadline: str(r.deadline), foundBy: r.found_by as never, status: r.status as never, closedDate: opt(r.closed_date), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) }, level: r.level, description: str(r.description), foundDate: str(r.found_date),
+      deadline: str(r.deadline), foundBy: r.found_by, status: r.status, closedDate: opt(r.closed_date), ...meta(r),
     }),
   },
   accident: {
     sql: `SELECT credit_code AS key_code, occurred_on, level, deaths, serious_injuries, direct_loss, description, reporting_violation, ${PROV}
           FROM accident WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, occurredOn: str(r.occurred_on), level: r.level as never, deaths: r.deaths as number,
+      enterprise: { creditCode: str(r.key_code) }, occurredOn: str(r.occurred_on), level: r.level, deaths: r.deaths as number,
       seriousInjuries: r.serious_injuries as number, directLoss: r.direct_loss as number, description: str(r.description),
       reportingViolation: opt(r.reporting_violation), ...meta(r),
     }),
@@ -98,14 +124,14 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
           FROM inspection WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
       enterprise: { creditCode: str(r.key_code) }, inspectedOn: str(r.inspected_on), inspectionType: str(r.inspection_type),
-      result: r.result as never, findings: opt(r.findings), keyFireSafetyUnit: opt(r.key_fire_safety_unit), ...meta(r),
+      result: r.result, findings: opt(r.findings), keyFireSafetyUnit: opt(r.key_fire_safety_unit), ...meta(r),
     }),
   },
   vehicle: {
     sql: `SELECT credit_code AS key_code, plate_number, vehicle_kind, operating_certificate, certificate_valid_to, monitoring_online, ${PROV}
           FROM vehicle WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, plateNumber: str(r.plate_number), vehicleKind: r.vehicle_kind as never,
+      enterprise: { creditCode: str(r.key_code) }, plateNumber: str(r.plate_number), vehicleKind: r.vehicle_kind,
       operatingCertificate: str(r.operating_certificate), certificateValidTo: opt(r.certificate_valid_to),
       monitoringOnline: r.monitoring_online as boolean, ...meta(r),
     }),
@@ -115,7 +141,7 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
           FROM transport_violation WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
       enterprise: { creditCode: str(r.key_code) }, plateNumber: str(r.plate_number), occurredAt: (r.occurred_at as Date).toISOString(),
-      violationKind: r.violation_kind as never, location: opt(r.location), fine: opt(r.fine), ...meta(r),
+      violationKind: r.violation_kind, location: opt(r.location), fine: opt(r.fine), ...meta(r),
     }),
   },
   project: {
@@ -128,7 +154,7 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
           JOIN project p ON p.project_code = x.project_code`,
     view: (r) => ({
       projectCode: str(r.project_code), name: str(r.name), builder: { creditCode: str(r.builder_credit_code) },
-      constructionPermit: opt(r.construction_permit), scale: r.scale as never, requiredCategory: str(r.required_category),
+      constructionPermit: opt(r.construction_permit), scale: r.scale, requiredCategory: str(r.required_category),
       requiredSequence: str(r.required_sequence), divisionCode: str(r.division_code), startDate: opt(r.start_date),
       investment: opt(r.investment), ...meta(r),
     }),
@@ -142,7 +168,7 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
           JOIN contract c ON c.contract_number = x.contract_number LEFT JOIN person p ON p.person_key = c.project_manager_key`,
     view: (r) => ({
       contractNumber: str(r.contract_number), projectCode: str(r.project_code), parentContractNumber: opt(r.parent_contract_number),
-      contractKind: r.contract_kind as never, employer: { creditCode: str(r.employer_credit_code) },
+      contractKind: r.contract_kind, employer: { creditCode: str(r.employer_credit_code) },
       contractor: { creditCode: str(r.contractor_credit_code) }, scope: str(r.scope), value: r.value as number,
       coversMainStructure: r.covers_main_structure as boolean, coversAllWork: r.covers_all_work as boolean,
       safetyAgreementSigned: r.safety_agreement_signed as boolean,
@@ -153,7 +179,7 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
     sql: `SELECT credit_code AS key_code, policy_number, insurance_kind, insurer, valid_from, valid_to, ${PROV}
           FROM insurance_policy WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, policyNumber: str(r.policy_number), insuranceKind: r.insurance_kind as never,
+      enterprise: { creditCode: str(r.key_code) }, policyNumber: str(r.policy_number), insuranceKind: r.insurance_kind,
       insurer: str(r.insurer), validFrom: str(r.valid_from), validTo: str(r.valid_to), ...meta(r),
     }),
   },
@@ -165,9 +191,9 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
 };
 
 
-function listEntryView(r: Row): Omit<ItemViews['list_entry'], 'cursorKey'> {
+function listEntryView(r: RowOf<'list_entry'>): Omit<ItemViews['list_entry'], 'cursorKey'> {
   return {
-    list: r.list as never, subjectType: r.subject_type as never, enterprise: r.credit_code ? { creditCode: str(r.credit_code) } : null,
+    list: r.list, subjectType: r.subject_type, enterprise: r.credit_code ? { creditCode: str(r.credit_code) } : null,
     person: personRef(r.person_key, r.person_name, r.id_masked), personName: opt(r.person_name), reason: str(r.reason),
     legalBasis: str(r.legal_basis), decisionNumber: str(r.decision_number), startDate: str(r.start_date), endDate: opt(r.end_date),
     removedDate: opt(r.removed_date), banScope: opt(r.ban_scope), banIndustry: opt(r.ban_industry), ...meta(r),
@@ -186,9 +212,10 @@ export async function itemsByCodes<K extends ItemKind>(ds: DataSource, kind: K, 
 
 /** The rows of `itemsStatement(kind)` as views, grouped by enterprise in the order of `codes`. */
 export function itemsFromRows<K extends ItemKind>(kind: K, rows: readonly Record<string, unknown>[], codes: readonly string[]): ItemViews[K][][] {
-  const q = QUERIES[kind] as KindQuery<K>;
+  const q = QUERIES[kind];
   const by = new Map<string, ItemViews[K][]>();
-  for (const r of rows as Row[]) {
+  // the one place a row gets its kind's column types: the statement read is `QUERIES[kind].sql`
+  for (const r of rows as RowOf<K>[]) {
     const code = str(r.key_code);
     let list = by.get(code);
     if (!list) by.set(code, (list = []));
@@ -212,6 +239,14 @@ const PERSON_QUERIES = {
 } as const;
 type PersonKind = keyof typeof PERSON_QUERIES;
 
+/** A person-keyed row as its kind's view (a role row names its enterprise in `credit_code`: its key is the person). */
+const PERSON_VIEWS: { [K in PersonKind]: (r: RowOf<K>) => Omit<ItemViews[K], 'cursorKey'> } = {
+  credential: credentialView,
+  list_entry: listEntryView,
+  role: (r) => QUERIES.role.view({ ...r, key_code: r.credit_code }),
+  contract: QUERIES.contract.view,
+};
+
 /**
  * Credentials of these persons ($1) and of the staff ($3 = roles) of these enterprises ($2), keyed by
  * person key: compliance reads the staff's credentials in the same round trip as the staff.
@@ -230,13 +265,10 @@ export async function itemsByPersonKeys<K extends PersonKind>(ds: DataSource, ki
 
 /** Rows keyed by person (`key_code`) as views, grouped in the order of `keys` (rows of other keys are left out). */
 export function personItemsFromRows<K extends PersonKind>(kind: K, rows: readonly Record<string, unknown>[], keys: readonly string[]): ItemViews[K][][] {
-  const view = (r: Row): Omit<ItemViews[K], 'cursorKey'> => {
-    if (kind === 'role') return QUERIES.role.view({ ...r, key_code: r.credit_code }) as never;
-    if (kind === 'list_entry') return listEntryView(r) as never;
-    return QUERIES[kind].view(r) as never;
-  };
+  const view = PERSON_VIEWS[kind];
   const by = new Map<string, ItemViews[K][]>();
-  for (const r of rows as Row[]) {
+  // the statement read is `PERSON_QUERIES[kind]` (or PERSON_AND_STAFF_CREDENTIALS, the same columns as credential's)
+  for (const r of rows as RowOf<K>[]) {
     const key = str(r.key_code);
     let list = by.get(key);
     if (!list) by.set(key, (list = []));

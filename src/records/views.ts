@@ -8,7 +8,7 @@ import type {
   AccidentRecord, ContractRecord, CredentialRecord, Department, EnterpriseRef, HiddenDangerRecord, InspectionRecord,
   InsurancePolicyRecord, ListEntryRecord, PenaltyRecord, ProjectRecord, RoleRecord, TransportViolationRecord, VehicleRecord,
 } from '../domain/canonical.js';
-import type { ProvenanceRow } from '../server/provenance.js';
+import type { ProvenanceRow } from '../kernel/provenance.js';
 
 /** A person as a record names them: keyed hash + masked ID (the clear ID is never kept). */
 export interface PersonRef {

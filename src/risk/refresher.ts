@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { todayIso } from '../records/rules.js';
+import { todayIso } from '../kernel/dates.js';
 import { recomputeAllRisk } from './service.js';
 
 const LOCK_NAMESPACE = 0x5249534b; // 'RISK'

@@ -1,26 +1,13 @@
 /** Enterprise.risk and the active risk model: stored scores read through a per-request DataLoader. */
-import DataLoader from 'dataloader';
 import type { Resolvers } from '../generated/graphql.js';
-import type { HubContext } from '../server/context.js';
-import { activeRiskModel, riskByCodes, type RiskRow } from './service.js';
-
-// one loader per request context (contexts are built per request, so nothing is shared across callers)
-const loaders = new WeakMap<HubContext, DataLoader<string, RiskRow | null>>();
-function riskLoader(ctx: HubContext): DataLoader<string, RiskRow | null> {
-  let l = loaders.get(ctx);
-  if (!l) {
-    l = new DataLoader((codes: readonly string[]) => riskByCodes(ctx.ds, codes), { maxBatchSize: 1000 });
-    loaders.set(ctx, l);
-  }
-  return l;
-}
+import { activeRiskModel } from './service.js';
 
 export const riskResolvers: Resolvers = {
   Query: {
     riskModel: (_p, _a, ctx) => activeRiskModel(ctx.ds),
   },
   Enterprise: {
-    risk: (e, _a, ctx) => riskLoader(ctx).load(e.credit_code),
+    risk: (e, _a, ctx) => ctx.loaders.risk.load(e.credit_code),
   },
   RiskProfile: {
     score: (r) => r.score,

@@ -7,7 +7,7 @@
  * Recomputation is set-based: one SQL statement per batch of enterprises, never a loop per row here.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { todayIso } from '../records/rules.js';
+import { todayIso } from '../kernel/dates.js';
 
 export const RISK_FACTORS = [
   'MAJOR_HIDDEN_DANGER_OPEN',

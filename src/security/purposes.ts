@@ -5,14 +5,8 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { badInput } from '../server/errors.js';
-
-export interface Purpose {
-  /** what clients send, e.g. LICENSING_REVIEW */
-  code: string;
-  /** 用途 the purpose in Chinese, as the audit log records it */
-  zh: string;
-}
+import type { Purpose } from '../kernel/context.js';
+import { badInput } from '../kernel/errors.js';
 
 export const DEFAULT_PURPOSES_FILE = fileURLToPath(new URL('./purposes.json', import.meta.url));
 
@@ -37,19 +31,6 @@ export function loadPurposes(file: string = DEFAULT_PURPOSES_FILE): Purpose[] {
     seen.add(zh);
     return { code, zh: zh.trim() };
   });
-}
-
-const loaded = new Map<string, Purpose[]>();
-
-/** The purposes of a file (default: the bundled list), read once per process. */
-export function purposesOf(file: string | undefined): Purpose[] {
-  const f = file ?? DEFAULT_PURPOSES_FILE;
-  let p = loaded.get(f);
-  if (!p) {
-    p = loadPurposes(f);
-    loaded.set(f, p);
-  }
-  return p;
 }
 
 /**

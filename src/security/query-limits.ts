@@ -24,7 +24,7 @@ import {
   GraphQLError, Kind, getNamedType, isInterfaceType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType,
   type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../server/validate.js';
+import { DEFAULT_PAGE_SIZE } from '../kernel/validate.js';
 
 export const QUERY_LIMITS = {
   maxDepth: 12,

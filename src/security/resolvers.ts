@@ -1,16 +1,15 @@
 /** GraphQL of access control: the caller, the audit log (read-only; no mutation touches it), clear-or-masked phone. */
 import type { Resolvers } from '../generated/graphql.js';
 import { phoneFor } from '../person/disclosure.js';
-import { decodeCursor, encodeCursor } from '../records/paging.js';
-import { badInput } from '../server/errors.js';
-import { pageSizeArg } from '../server/validate.js';
+import { decodeCursor, encodeCursor } from '../kernel/paging.js';
+import { badInput } from '../kernel/errors.js';
+import { pageSizeArg } from '../kernel/validate.js';
 import { listAudit, verifyAuditChainReadOnly } from './audit.js';
-import { purposesOf } from './purposes.js';
 
 export const securityResolvers: Resolvers = {
   Query: {
     me: (_p, _a, ctx) => ({ subject: ctx.caller.subject, department: ctx.caller.department, roles: ctx.caller.roles, via: ctx.caller.via ?? 'jwt', office: ctx.caller.office ?? null, name: ctx.caller.name ?? null }),
-    lawfulPurposes: (_p, _a, ctx) => purposesOf(ctx.config.HUB_PURPOSES_FILE).map((p) => ({ code: p.code, name: p.zh })),
+    lawfulPurposes: (_p, _a, ctx) => ctx.purposes.map((p) => ({ code: p.code, name: p.zh })),
     auditLog: async (_p, { filter, first, after }, ctx) => {
       const limit = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE, 50);
       const key = after ? decodeCursor('audit', after) : null;

@@ -17,26 +17,35 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { enterpriseExportRouter } from '../analytics/export.js';
 import { apiErrorHandler, apiNotFound, jointPunishmentRouter } from '../credit/rest.js';
 import { latestRuns } from '../ops/store.js';
-import { openAuditAnchors } from '../security/audit-anchor.js';
 import { applyPolicy } from '../security/authorize.js';
-import { purposeOfHeader, purposesOf, validRequestId } from '../security/purposes.js';
+import { purposeOfHeader, validRequestId } from '../security/purposes.js';
 import { PARSE_OPTIONS, queryArmor, queryCostPlugin } from '../security/query-limits.js';
 import { createKeyedLimiters, createRateLimiter } from '../security/rate-limit.js';
 import { SessionStore } from '../security/sessions.js';
 import { loadTrustedDocuments, trustedDocumentsMiddleware } from '../security/trusted-documents.js';
 import { authMiddleware, bodyErrorHandler, callerOfRequest, createAuthenticator, isDemoMode, rateLimitMiddleware } from './auth.js';
 import { consoleRouter } from './console.js';
-import { buildContext, type HubContext, type HubServices } from './context.js';
-import { argumentNamingPlugin, auditFailurePlugin, isDeliberate, requestErrorStatusPlugin, sourceFailurePlugin } from './errors.js';
+import type { HubContext, HubInputs, HubServices } from '../kernel/context.js';
+import { buildContext } from './context.js';
+import { isDeliberate } from '../kernel/errors.js';
 import { graphiqlCsp, graphiqlPage, ideAssets } from './graphiql.js';
-import { cspNonce, setHtmlSecurityHeaders } from './html.js';
+import { cspNonce, setHtmlSecurityHeaders } from '../kernel/html.js';
 import { createObservability } from './observability.js';
+import { useArgumentNaming } from './plugins/argument-naming.js';
+import { useAuditFailures } from './plugins/audit-failures.js';
+import { useErrorLog } from './plugins/error-log.js';
+import { useNoStore } from './plugins/no-store.js';
+import { useRequestErrorStatus } from './plugins/request-error-status.js';
+import { useSourceFailures } from './plugins/source-failures.js';
 import { buildSchema } from './schema.js';
+import { startServices } from './services.js';
 import { sessionRouter } from './session-routes.js';
 import { NoServiceSdl } from './subgraph.js';
 
 export interface HubServer {
   app: Express;
+  /** the long-lived objects this server built at start (its analytic slots, its check batchers…) */
+  services: HubServices;
   httpServer: http.Server;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -51,8 +60,8 @@ function trustProxyValue(v: string): boolean | number | string {
   return /^\d+$/.test(v) ? Number(v) : v;
 }
 
-export async function createHubServer(given: HubServices): Promise<HubServer> {
-  const services: HubServices = { ...given, auditAnchors: given.auditAnchors ?? openAuditAnchors(given.config) };
+export async function createHubServer(given: HubInputs): Promise<HubServer> {
+  const services: HubServices = startServices(given);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -74,30 +83,6 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
   const loginPerUser = keyed.limiter('login-user', cfg.HUB_LOGIN_MAX_FAILURES_PER_USER, loginWindowS);
   const armor = queryArmor(production);
 
-  const logErrors: ApolloServerPlugin<HubContext> = {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
-          for (const e of errors) {
-            if (!isDeliberate(e.extensions?.code)) contextValue.log.error({ err: e.originalError ?? e, path: e.path }, 'internal error');
-          }
-        },
-      };
-    },
-  };
-
-  const noStore: ApolloServerPlugin<HubContext> = {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          response.http.headers.set('cache-control', 'no-store');
-        },
-      };
-    },
-  };
-
-  // read at start so a broken purposes file stops the hub rather than every request
-  const purposes = purposesOf(cfg.HUB_PURPOSES_FILE);
   const schema = applyPolicy(buildSchema());
   const contextFor = async (req: express.Request): Promise<HubContext> => {
     const caller = callerOfRequest(req);
@@ -105,7 +90,7 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     if (!caller) throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     // a client's request id is kept only when it is a plain token: it lands in logs and the audit log
     const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
-    const purpose = purposeOfHeader(req.headers['x-purpose'], purposes);
+    const purpose = purposeOfHeader(req.headers['x-purpose'], services.purposes);
     return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via, office: caller.office, name: caller.name }, purpose);
   };
   const apollo = new ApolloServer<HubContext>({
@@ -124,7 +109,7 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
     // a subgraph schema turns Apollo's inline tracing on by default: per-field timings to anyone sending the header
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), noStore, ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, logErrors, sourceFailurePlugin, auditFailurePlugin, queryCostPlugin<HubContext>(), requestErrorStatusPlugin, argumentNamingPlugin, ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), useNoStore(), ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, useErrorLog(), useSourceFailures(), useAuditFailures(), queryCostPlugin<HubContext>(), useRequestErrorStatus<HubContext>(), useArgumentNaming(), ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
@@ -194,7 +179,7 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
     void observability.metricsHandler(req, res);
   });
   app.use(jointPunishmentRouter(schema, contextFor));
-  app.use(enterpriseExportRouter(services));
+  app.use(enterpriseExportRouter(services, callerOfRequest));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
@@ -210,6 +195,7 @@ export async function createHubServer(given: HubServices): Promise<HubServer> {
 
   return {
     app,
+    services,
     httpServer,
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {

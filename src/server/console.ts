@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
-import { CSP_SAME_ORIGIN, setHtmlSecurityHeaders } from './html.js';
+import { CSP_SAME_ORIGIN, setHtmlSecurityHeaders } from '../kernel/html.js';
 
 export const DEFAULT_CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 

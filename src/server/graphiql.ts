@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
-import { CSP_SAME_ORIGIN } from './html.js';
+import { CSP_SAME_ORIGIN } from '../kernel/html.js';
 
 const require = createRequire(import.meta.url);
 const dirOf = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`));

@@ -11,7 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DataSource } from 'typeorm';
 import { ResilientConnector } from '../../connectors/resilience.js';
 import type { Connector } from '../../connectors/types.js';
-import type { HubContext } from './context.js';
+import type { HubContext } from '../kernel/context.js';
 
 const tracer = trace.getTracer('safety-hub/graphql');
 const BREAKER_VALUE = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2, ISOLATED: 3 } as const;

@@ -24,8 +24,8 @@ import { personResolvers } from '../person/resolvers.js';
 import { recordResolvers } from '../records/resolvers.js';
 import { riskResolvers } from '../risk/resolvers.js';
 import { securityResolvers } from '../security/resolvers.js';
-import { provenanceResolvers } from './provenance.js';
-import { DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
+import { provenanceResolvers } from '../kernel/provenance.js';
+import { DateScalar, DateTimeScalar, JsonScalar } from '../kernel/scalars.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const schemaDir = path.join(root, 'schema');
@@ -35,9 +35,15 @@ function sdlDescribed(s: GraphQLScalarType): Pick<GraphQLScalarType, 'serialize'
   return { serialize: s.serialize, parseValue: s.parseValue, parseLiteral: s.parseLiteral };
 }
 
+/**
+ * The scalars' behaviour, apart from MODULES: the generated Resolvers type wants whole GraphQLScalarType
+ * objects there, and a whole one would replace the SDL's description with its own empty one.
+ */
+const SCALARS = { Date: sdlDescribed(DateScalar), DateTime: sdlDescribed(DateTimeScalar), JSON: sdlDescribed(JsonScalar) };
+
 /** The capability modules' resolvers: adding a capability means adding it here. */
 const MODULES: Resolvers[] = [
-  { Date: sdlDescribed(DateScalar), DateTime: sdlDescribed(DateTimeScalar), JSON: sdlDescribed(JsonScalar), Provenance: provenanceResolvers, Mutation: { _noop: () => null } } as unknown as Resolvers,
+  { Provenance: provenanceResolvers, Mutation: { _noop: () => null } },
   enterpriseResolvers,
   personResolvers,
   recordResolvers,
@@ -139,7 +145,7 @@ function assertResolversMatch(schema: GraphQLSchema, resolvers: Record<string, R
 }
 
 export function buildSchema(): GraphQLSchema {
-  const resolvers = mergeResolvers(MODULES as never[]) as Record<string, Record<string, unknown>>;
+  const resolvers = mergeResolvers([SCALARS, ...MODULES]) as Record<string, Record<string, unknown>>;
   const schema = buildSubgraphSchema({ typeDefs: typeDefsDocument(), resolvers } as Parameters<typeof buildSubgraphSchema>[0]);
   assertResolversMatch(schema, resolvers);
   return describeFederation(schema);

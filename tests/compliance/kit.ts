@@ -1,8 +1,9 @@
 /** In-memory facts for the compliance rules' unit tests: the same shapes the store loads, built by hand. */
 import type { ContractKind, CredentialKind, Department, PersonRole } from '../../src/domain/canonical.js';
 import { makeCreditCode } from '../../src/domain/codes.js';
-import { buildTree, type ContractFact, type EnterpriseContext, type EnterpriseFacts, type Finding, type JointPunishmentOutcome, type ProjectContext, type Rule } from '../../src/compliance/model.js';
-import type { Policy } from '../../src/compliance/policy.js';
+import {
+  buildTree, type ContractFact, type EnterpriseContext, type EnterpriseFacts, type Finding, type JointPunishmentOutcome, type Policy, type ProjectContext, type Rule,
+} from '../../src/compliance/model.js';
 import { withKey, type CredentialView, type InsuranceView, type PersonRef, type ProjectView, type RoleView } from '../../src/records/views.js';
 
 export const code = (i: number): string => makeCreditCode('9', '1', '420106', `MA4K${String(i).padStart(4, '0')}`);
@@ -33,7 +34,7 @@ export const policy: Policy = {
   engineerMinGrades: ['中级', '高级'],
   jointPunishmentMatter: 'PUBLIC_BIDDING',
   // as seeded by migration 1732861000000: every list but 经营异常名录
-  blacklistLists: new Map(['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'CONSTRUCTION_BLACKLIST', 'TRANSPORT_DISHONEST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN'].map((l) => [l, `basis of ${l}`])),
+  blacklistLists: new Map((['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'CONSTRUCTION_BLACKLIST', 'TRANSPORT_DISHONEST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN'] as const).map((l) => [l, `basis of ${l}`])),
   settings: [],
 };
 export const industry = (name: string) => policy.industries.find((i) => i.industry === name)!;

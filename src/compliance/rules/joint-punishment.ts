@@ -29,7 +29,7 @@ export const blacklistedPartyRule: Rule = {
       messageEn: `${e.name}: ${hits.length} blacklist hit(s) (${lists}), decision ${r.decision} (check ${r.checkId})`,
       evidence: [
         ...hits.map((h) => ({
-          department: h.department as never,
+          department: h.department,
           source: h.source,
           sourceRecordId: h.entryId,
           kind: 'list_entry',

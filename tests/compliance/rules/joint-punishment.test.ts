@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { blacklistedPartyRule as rule } from '../../../src/compliance/rules/joint-punishment.js';
+import type { JointPunishmentOutcome } from '../../../src/compliance/model.js';
 import { PROF, enterprise, enterpriseContext, policy } from '../kit.js';
 
-const hit = { entryId: 'BL-1', source: 'housing', list: 'CONSTRUCTION_BLACKLIST', department: 'HOUSING', reason: '转包', decisionNumber: '建黑〔2025〕1号', subject: 'ENTERPRISE', personName: null };
+type Hit = JointPunishmentOutcome['hits'][number];
+const hit: Hit = { entryId: 'BL-1', source: 'housing', list: 'CONSTRUCTION_BLACKLIST', department: 'HOUSING', reason: '转包', decisionNumber: '建黑〔2025〕1号', subject: 'ENTERPRISE', personName: null };
 
 describe('BLACKLISTED_PARTY', () => {
   it('finds nothing when the joint-punishment check has no hit', () => {
@@ -26,7 +28,7 @@ describe('BLACKLISTED_PARTY', () => {
   });
 
   it('counts only the lists the policy names as blacklists: an abnormal-operation notice alone is no finding', () => {
-    const abnormal = { ...hit, entryId: 'AB-1', list: 'ABNORMAL_OPERATION', department: 'MARKET' };
+    const abnormal: Hit = { ...hit, entryId: 'AB-1', list: 'ABNORMAL_OPERATION', department: 'MARKET' };
     const ctx = enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c4', decision: 'RESTRICT', hits: [abnormal] }]] });
     expect(rule.onEnterprise!(enterprise(PROF), ctx)).toEqual([]);
     // with both, only the blacklist entry is evidence, and the message names its basis

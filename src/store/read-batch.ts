@@ -13,8 +13,8 @@
  */
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { Coalescer } from '../store/coalescer.js';
-import { checkoutClient } from '../store/data-source.js';
+import { Coalescer } from '../kernel/coalescer.js';
+import { checkoutClient } from './data-source.js';
 
 type Row = Record<string, unknown>;
 
@@ -36,7 +36,10 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Statements prepared on each pooled connection (a connection dropped after an error takes its set with it). */
+/**
+ * Statements prepared on each pooled connection (a connection dropped after an error takes its set with it).
+ * Kept with the connection, not with a ReadBatch: every ReadBatch on a pool (a hub's, a bulk run's) must see it.
+ */
 const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
 
 interface Exec {
@@ -105,7 +108,7 @@ function deliver(g: Group, rows: Row[]): void {
   }
 }
 
-/** Reads of one store (shared by every request: see readBatchOf). */
+/** Reads of one store (the hub builds one at start, shared by every request: services.reads). */
 export class ReadBatch {
   // the reads of one turn (or, while two runs are busy, of every turn meanwhile) go together
   private readonly coalescer: Coalescer<Pending, void>;
@@ -143,11 +146,9 @@ export class ReadBatch {
   }
 }
 
-const shared = new WeakMap<DataSource, ReadBatch>();
-
-/** The store's read batch: every request's reads of one turn share it. */
-export function readBatchOf(ds: DataSource): ReadBatch {
-  let b = shared.get(ds);
-  if (!b) shared.set(ds, (b = new ReadBatch(ds)));
-  return b;
+declare module '../kernel/context.js' {
+  interface ModuleServices {
+    /** the hub's read batch, built once at start: every request's reads of one turn share it */
+    reads: ReadBatch;
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * Security headers of every HTML page the hub serves: the console (console.ts), the GraphQL IDE
- * (graphiql.ts) and the printable check record (credit/rest.ts). Pages carry names and decisions: never
+ * Security headers of every HTML page the hub serves: the console (server/console.ts), the GraphQL IDE
+ * (server/graphiql.ts) and the printable check record (credit/rest.ts). Pages carry names and decisions: never
  * cached (a shared or back-button copy outlives the session), never framed (click-jacking), and each runs
  * only the scripts its Content-Security-Policy names — an inline script only with the per-response nonce.
  */

@@ -13,7 +13,7 @@ function isCalendarDate(y: number, m: number, d: number): boolean {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 }
 
-/** `field` names the argument when the caller knows it; the GraphQL scalar leaves it to argumentNamingPlugin (errors.ts). */
+/** `field` names the argument when the caller knows it; the GraphQL scalar leaves it to the useArgumentNaming plugin. */
 export function parseIsoDate(value: unknown, field = 'Date'): string {
   if (typeof value !== 'string' || !DATE_RE.test(value)) {
     throw new GraphQLError(`${field}: expected a date as YYYY-MM-DD`, { extensions: { code: 'BAD_USER_INPUT', ...(field === 'Date' ? {} : { field }) } });
@@ -38,7 +38,7 @@ export function parseIsoDateTime(value: unknown, field = 'DateTime'): Date {
 
 /**
  * A literal's refusal as a plain Error: graphql-js then reports it at the literal's position (a GraphQLError
- * would be reported as is, without one), so the argument can be named (argumentNamingPlugin, errors.ts).
+ * would be reported as is, without one), so the argument can be named (useArgumentNaming, server/plugins/argument-naming.ts).
  */
 function literal<T>(parse: () => T): T {
   try {

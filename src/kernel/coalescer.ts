@@ -5,7 +5,7 @@
  * one statement. Idle: no delay but that turn; busy (many officers checking at once): one read and one
  * insert for many checks. Starting at once instead sent the first of every group alone (the inserts of
  * one read's checks went as 1 + the rest), at a multiple of the statements and of the database's CPU.
- * Used by the joint-punishment check's read and insert and by the store's read batch (records/read-batch.ts).
+ * Used by the joint-punishment check's read and insert and by the store's read batch (store/read-batch.ts).
  */
 export class Coalescer<I, R> {
   private queue: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
