@@ -26,7 +26,8 @@ const CORE = ['src', 'schema', 'codegen.ts', 'migrations', 'console/src', 'conne
 const REGISTRY = 'connectors/registry.ts';
 /** Written by `npm run codegen` from the registry and the packages' schema sections, never by hand. */
 const GENERATED = [
-  'src/generated/graphql.ts', 'src/generated/department-resolvers.ts', 'src/generated/department-migrations.ts', 'src/generated/department-worlds.ts',
+  'src/generated/graphql.ts', 'src/generated/enums.ts', 'src/generated/department-resolvers.ts', 'src/generated/department-migrations.ts',
+  'src/generated/department-worlds.ts',
   'console/src/generated/departments.ts',
 ];
 
