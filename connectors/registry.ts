@@ -1,8 +1,8 @@
 /**
  * The department registry: the one place a department package is named (an import and a list entry), in display order.
  * Core derives every department list from it (the Department values, the merged schema, section types, print
- * labels, roles, record prefixes, the sources to load); adding a department is its folder and its line here
- * (README "Adding a department"). Also loads the sources: by default every registered package's, from its
+ * labels, roles, record prefixes, the sources to load); adding a department is its folder and its two lines here
+ * (README "Adding a department"); the console gets the same as data (console/src/generated/departments.ts). Also loads the sources: by default every registered package's, from its
  * folder's index.ts; a deployment may name its own list and options in a JSON file (CONNECTORS_CONFIG).
  */
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ export const departmentTable = <T>(pick: (d: DepartmentPackage) => T): Record<st
 export const packageLabels = (which: 'credentialKinds' | 'listKinds'): Record<string, string> =>
   Object.assign({}, ...DEPARTMENT_PACKAGES.map((d) => d[which] ?? {}));
 
-// Loading the sources (run time only: the folder is found when asked, so the list above stays importable anywhere)
+// Loading the sources
 const here = () => path.dirname(fileURLToPath(import.meta.url));
 
 export interface SourceConfig {
