@@ -1,6 +1,6 @@
 /**
  * Outbound resilience for every department source, applied around any Connector (so a new source gets
- * it without code of its own), configured per source in connectors.json `options.resilience`:
+ * it without code of its own), configured per source in its options (`options.resilience` in a CONNECTORS_CONFIG file):
  * a bulkhead (at most N calls at once), a circuit breaker that opens after consecutive failures and
  * half-opens to probe, retries with exponential backoff and decorrelated jitter — for reads only, all
  * of which are idempotent here — and an overall deadline per call. Built on cockatiel.

@@ -3,6 +3,7 @@
  * folder (connector + simulator + seeder). Nothing outside a department's folder knows its wire format.
  */
 import type { CanonicalRecord, Department, RecordKind } from '../src/domain/canonical.js';
+import type { EnterpriseProfile, WorldParams } from '../src/generator/profile.js';
 import type { WorldItem } from '../src/generator/world.js';
 
 /** One record as fetched: provenance plus the canonical record, or the reason it could not be parsed. */
@@ -138,3 +139,10 @@ export interface DepartmentSource {
 }
 
 export const defineDepartmentSource = (s: DepartmentSource): DepartmentSource => s;
+
+/**
+ * A package's part of the generated world (default export of its optional generate.ts): built once per world,
+ * then asked for each enterprise's items. It draws from a random stream of its own, so that adding a department
+ * changes no other department's generated data.
+ */
+export type DepartmentWorld = (p: WorldParams) => (e: EnterpriseProfile) => WorldItem[];

@@ -1,6 +1,6 @@
 /**
  * `npm start`: with no configuration, a complete demo on one machine — embedded PostgreSQL,
- * migrations, demo data generated into the five simulated department systems when they are empty,
+ * migrations, demo data generated into the simulated department systems when they are empty,
  * demo console users (one per role), the simulators, the hub (console at http://localhost:4000/,
  * GraphQL at /graphql), and a first sync; then scheduled syncs. In production (NODE_ENV=production) it
  * refuses to start without token keys, issuer, audience and PII key.

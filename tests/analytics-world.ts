@@ -3,14 +3,17 @@
  * in memory as plain objects so the tests can evaluate filters independently of the SQL compiler.
  */
 import type { DataSource } from 'typeorm';
+import { departmentTable } from '../connectors/registry.js';
 import type { CanonicalRecord, Department } from '../src/domain/canonical.js';
 import { makeCreditCode } from '../src/domain/codes.js';
 import { todayIso } from '../src/kernel/dates.js';
 import type { PiiVault } from '../src/security/pii.js';
 import { applyEnvelopes, type ApplyResult } from '../src/sync/apply.js';
 
-const SOURCES: Record<Department, string> = { MARKET: 'market', HOUSING: 'housing', EMERGENCY: 'emergency', TRANSPORT: 'transport', FIRE: 'fire' };
+const SOURCES = departmentTable((d) => d.id);
 const noLog = { info() {}, warn() {}, error() {}, debug() {} };
+
+type WorldDepartment = 'MARKET' | 'HOUSING' | 'EMERGENCY' | 'TRANSPORT' | 'FIRE';
 
 export const TODAY = todayIso();
 /** ISO date `n` days before today (negative: after). */
@@ -25,7 +28,7 @@ export const code = (i: number, division = '420106') => makeCreditCode('9', '1',
 /** Stores records of one department as its source would send them; ids are `${prefix}-${n}`. */
 export async function store(ds: DataSource, vault: PiiVault, department: Department, records: (CanonicalRecord & { id: string })[]): Promise<ApplyResult> {
   const envelopes = records.map(({ id, ...rec }) => ({ sourceRecordId: id, kind: rec.kind, raw: rec, record: rec as CanonicalRecord }));
-  return applyEnvelopes({ ds, vault, log: noLog }, { id: SOURCES[department], department }, envelopes);
+  return applyEnvelopes({ ds, vault, log: noLog }, { id: SOURCES[department]!, department }, envelopes);
 }
 
 /** A deterministic PRNG (mulberry32), so a failing case can be reproduced. */
@@ -68,7 +71,8 @@ export async function randomWorld(ds: DataSource, vault: PiiVault, n: number, se
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const out: MemEnterprise[] = [];
-  const byDept: Record<Department, (CanonicalRecord & { id: string })[]> = { MARKET: [], HOUSING: [], EMERGENCY: [], TRANSPORT: [], FIRE: [] };
+  // the departments this world has data for
+  const byDept: Record<WorldDepartment, (CanonicalRecord & { id: string })[]> = { MARKET: [], HOUSING: [], EMERGENCY: [], TRANSPORT: [], FIRE: [] };
   let id = 0;
   for (let i = 0; i < n; i++) {
     const divisionCode = pick(DIVISIONS);
@@ -149,7 +153,7 @@ export async function randomWorld(ds: DataSource, vault: PiiVault, n: number, se
     }
     out.push(e);
   }
-  for (const dept of ['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE'] as const) {
+  for (const dept of Object.keys(byDept) as WorldDepartment[]) {
     const res = await store(ds, vault, dept, byDept[dept]);
     if (res.quarantined) throw new Error(`${dept}: ${res.quarantined} records quarantined`);
   }

@@ -225,8 +225,11 @@ describe('compliancePolicy over HTTP', () => {
     expect(JSON.parse(depth.value)).toBe(value);
     // 000 (十四) names 层层转包
     expect(depth.legalBasis).toContain('（十四）');
-    // 经营异常名录 is a notice, not a blacklist; the five blacklists and the principal ban are
-    expect(p.blacklistLists.map((x) => x.list).sort()).toEqual(['CONSTRUCTION_BLACKLIST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN', 'SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'TRANSPORT_DISHONEST']);
+    const stored = (await ds.query(`SELECT list FROM blacklist_list ORDER BY list`) as { list: string }[]).map((x) => x.list);
+    expect(p.blacklistLists.map((x) => x.list).sort()).toEqual(stored);
+    // 经营异常名录 is a notice, not a blacklist; the five core blacklists and the principal ban are (a department package may add its own)
+    expect(stored).toEqual(expect.arrayContaining(['CONSTRUCTION_BLACKLIST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN', 'SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'TRANSPORT_DISHONEST']));
+    expect(stored).not.toContain('ABNORMAL_OPERATION');
     for (const x of p.blacklistLists) expect(x.legalBasis, x.list).toMatch(/《.+》/);
   });
 

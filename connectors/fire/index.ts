@@ -1,5 +1,6 @@
 /** 消防救援 Fire and rescue: the department source (connector + stand-in export folder + seeder). */
 import { defineDepartmentSource } from '../types.js';
+import department from './department.js';
 import { PII_FIELDS } from './pii.js';
 import { createFireConnector, SOURCE_ID } from './connector.js';
 import { reset, seed, touch } from './seed.js';
@@ -7,7 +8,7 @@ import { startSimulator } from './simulator.js';
 
 export default defineDepartmentSource({
   id: SOURCE_ID,
-  department: 'FIRE',
+  department: department.code,
   title: '消防监督管理系统数据交换（每日导出文件）',
   piiFields: PII_FIELDS,
   createConnector: createFireConnector,

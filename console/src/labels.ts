@@ -1,7 +1,9 @@
 /**
  * Chinese label tables shared by every page: enum values of the GraphQL schema → the words officers use.
- * Unknown values fall back to the value itself (a new enum value shows, rather than disappearing).
+ * Unknown values fall back to the value itself (a new enum value shows, rather than disappearing). Departments, and
+ * the list and credential kinds a department package adds, come from the registry (generated).
  */
+import { DEPARTMENTS, PACKAGE_CREDENTIAL_KIND_ZH, PACKAGE_LIST_ZH } from './generated/departments.js';
 
 export const label = (table: Record<string, string>, value: string | null | undefined): string =>
   value == null ? '—' : (table[value] ?? value);
@@ -15,11 +17,7 @@ export const ROLE_ZH: Record<string, string> = {
 };
 
 export const DEPARTMENT_ZH: Record<string, string> = {
-  MARKET: '市场监管',
-  HOUSING: '住房城乡建设',
-  EMERGENCY: '应急管理',
-  TRANSPORT: '交通运输',
-  FIRE: '消防救援',
+  ...Object.fromEntries(DEPARTMENTS.map((d) => [d.code, d.nameZh])),
   SAFETY_COMMITTEE: '安委会办公室',
 };
 
@@ -50,6 +48,7 @@ export const LIST_ZH: Record<string, string> = {
   TRANSPORT_DISHONEST: '交通运输严重失信名单',
   FIRE_DISHONEST: '消防安全严重失信名单',
   PRINCIPAL_BAN: '主要负责人从业禁止',
+  ...PACKAGE_LIST_ZH,
 };
 
 /** 命中主体 HitSubject */
@@ -145,6 +144,7 @@ export const CREDENTIAL_KIND_ZH: Record<string, string> = {
   SAFETY_CERTIFICATE_ABC: '三类人员安全生产考核合格证',
   SPECIAL_OPERATION_CERTIFICATE: '特种作业操作证',
   REGISTERED_SAFETY_ENGINEER: '注册安全工程师',
+  ...PACKAGE_CREDENTIAL_KIND_ZH,
 };
 
 export const CREDENTIAL_STATUS_ZH: Record<string, string> = { VALID: '有效', EXPIRED: '过期', SUSPENDED: '暂扣', REVOKED: '吊销/撤销' };

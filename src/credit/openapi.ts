@@ -3,11 +3,12 @@
  * /api/v1/openapi.json; linted by @redocly/cli's recommended rules in tests/rest-api.test.ts). Every
  * secured operation lists the reusable 401/403/404/429/503 responses, which share one Error schema.
  */
+import { DEPARTMENT_CODES } from '../../connectors/registry.js';
 import { LIST_ZH, MATTER_ZH } from './print.js';
 
 const str = (description: string, extra: object = {}) => ({ type: 'string', description, ...extra });
 const nullableStr = (description: string, extra: object = {}) => ({ type: ['string', 'null'], description, ...extra });
-const DEPARTMENTS = ['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE'];
+const DEPARTMENTS = [...DEPARTMENT_CODES];
 const SUBJECTS = ['ENTERPRISE', 'LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'ACTUAL_CONTROLLER', 'NAMED_PERSON'];
 const ACTIONS = ['MEASURES_APPLIED', 'NO_MEASURE_APPLIED', 'GRANTED', 'REFUSED'];
 const ref = (kind: 'schemas' | 'responses' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });

@@ -1,4 +1,5 @@
 /** The printable record of a check (Chinese), to attach to the licensing file. */
+import { departmentTable, packageLabels } from '../../connectors/registry.js';
 
 interface PrintableCheck {
   checkId: string;
@@ -45,8 +46,9 @@ export const LIST_ZH: Record<string, string> = {
   TRANSPORT_DISHONEST: '交通运输严重失信名单',
   FIRE_DISHONEST: '消防安全严重失信名单',
   PRINCIPAL_BAN: '主要负责人从业禁止',
+  ...packageLabels('listKinds'),
 };
-const DEPT_ZH: Record<string, string> = { MARKET: '市场监管', HOUSING: '住房城乡建设', EMERGENCY: '应急管理', TRANSPORT: '交通运输', FIRE: '消防救援' };
+const DEPT_ZH: Record<string, string> = departmentTable((d) => d.nameZh);
 const SUBJECT_ZH: Record<string, string> = { ENTERPRISE: '企业', LEGAL_REPRESENTATIVE: '法定代表人', PRINCIPAL: '主要负责人', ACTUAL_CONTROLLER: '实际控制人', NAMED_PERSON: '申报人员' };
 const DECISION_ZH: Record<string, string> = { PASS: '通过', RESTRICT: '限制（从严审查）', DENY: '不予许可' };
 const STATUS_ZH: Record<string, string> = { ACTIVE: '存续', REVOKED: '吊销', CANCELLED: '注销' };

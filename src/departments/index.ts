@@ -1,17 +1,14 @@
-/** The five departments' resolver modules (each extends Enterprise with its section and lists). */
-import type { Resolvers } from '../generated/graphql.js';
-import { emergencyResolvers } from './emergency/resolvers.js';
-import { fireResolvers } from './fire/resolvers.js';
-import { housingResolvers } from './housing/resolvers.js';
-import { marketResolvers } from './market/resolvers.js';
-import { transportResolvers } from './transport/resolvers.js';
+/** The department packages' resolvers (each extends Enterprise with its section), and the section interface. */
+import { departmentTable } from '../../connectors/registry.js';
+import { DEPARTMENT_RESOLVERS } from '../generated/department-resolvers.js';
+import type { DepartmentSectionResolvers, Resolvers } from '../generated/graphql.js';
 
-const SECTION_TYPES = {
-  MARKET: 'MarketSection', HOUSING: 'HousingSection', EMERGENCY: 'EmergencySection', TRANSPORT: 'TransportSection', FIRE: 'FireSection',
-} as const;
+type SectionTypeName = NonNullable<Awaited<ReturnType<NonNullable<DepartmentSectionResolvers['__resolveType']>>>>;
+// each name is a type of the merged schema (tests/department-package.test.ts checks every package's)
+const SECTION_TYPES = departmentTable((d) => d.sectionType as SectionTypeName);
 
 const sectionInterface: Resolvers = {
-  DepartmentSection: { __resolveType: (s) => SECTION_TYPES[s.department] },
+  DepartmentSection: { __resolveType: (s) => SECTION_TYPES[s.department] ?? null },
 };
 
-export const DEPARTMENT_MODULES: Resolvers[] = [sectionInterface, marketResolvers, housingResolvers, emergencyResolvers, transportResolvers, fireResolvers];
+export const DEPARTMENT_MODULES: Resolvers[] = [sectionInterface, ...DEPARTMENT_RESOLVERS];

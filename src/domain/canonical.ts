@@ -6,9 +6,11 @@
  * instants are ISO 8601 strings with a zone.
  */
 
-export const DEPARTMENTS = ['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE'] as const;
-/** 市场监管 / 住房城乡建设 / 应急管理 / 交通运输 / 消防救援 */
-export type Department = (typeof DEPARTMENTS)[number];
+/**
+ * A department's code (the GraphQL `Department` value), e.g. MARKET: one of the packages in the department
+ * registry (connectors/registry.ts, `isDepartment`); open, so that adding a department touches no core type.
+ */
+export type Department = string;
 
 export type IsoDate = string;
 export type IsoInstant = string;
@@ -78,6 +80,7 @@ export interface RoleRecord {
   until?: IsoDate | null;
 }
 
+/** Core's credential kinds; a department package may add its own (`extend enum CredentialKind`, labels in its department.ts). */
 export const CREDENTIAL_KINDS = [
   'CONSTRUCTION_QUALIFICATION', // 建筑业企业资质
   'CONSTRUCTION_SAFETY_LICENCE', // 建筑施工企业安全生产许可证
@@ -90,7 +93,8 @@ export const CREDENTIAL_KINDS = [
   'SPECIAL_OPERATION_CERTIFICATE', // 特种作业操作证 (person)
   'REGISTERED_SAFETY_ENGINEER', // 注册安全工程师 (person)
 ] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+/** One of CREDENTIAL_KINDS or a kind a registered package adds: open, like Department. */
+export type CredentialKind = string;
 
 export const CREDENTIAL_STATUSES = ['VALID', 'EXPIRED', 'SUSPENDED', 'REVOKED'] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
@@ -265,6 +269,7 @@ export interface InsurancePolicyRecord {
   validTo: IsoDate;
 }
 
+/** Core's list kinds; a department package may add its own (`extend enum ListKind`, labels in its department.ts). */
 export const LIST_KINDS = [
   'SAFETY_DISHONEST', // 安全生产失信联合惩戒名单 (应急)
   'SERIOUS_ILLEGAL_DISHONEST', // 严重违法失信名单 (市场监管)
@@ -274,7 +279,8 @@ export const LIST_KINDS = [
   'FIRE_DISHONEST', // 消防安全严重失信名单 (消防)
   'PRINCIPAL_BAN', // 主要负责人从业禁止 (persons: 000 (三), 003 (十), 001 (八))
 ] as const;
-export type ListKind = (typeof LIST_KINDS)[number];
+/** One of LIST_KINDS or a kind a registered package adds: open, like Department. */
+export type ListKind = string;
 
 export interface ListEntryRecord {
   kind: 'list_entry';

@@ -8,6 +8,7 @@
  * source and reads the store only when that fails).
  */
 import { Kind, valueFromASTUntyped, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { DEPARTMENT_PACKAGES } from '../../connectors/registry.js';
 import type { Department } from '../domain/canonical.js';
 import { sourceOf } from '../departments/section.js';
 import type { ItemKind } from '../records/views.js';
@@ -22,9 +23,28 @@ const LIST_KINDS: Readonly<Record<string, ItemKind>> = {
   keyFireSafetyUnit: 'inspection',
 };
 
-const SECTIONS: Readonly<Record<string, Department>> = {
-  market: 'MARKET', housing: 'HOUSING', emergency: 'EMERGENCY', transport: 'TRANSPORT', fire: 'FIRE',
+/** A section's other list fields (a package's own names, e.g. miningLicences), by the record connection they return. */
+const CONNECTION_KINDS: Readonly<Record<string, ItemKind>> = {
+  RoleAssignmentConnection: 'role', CredentialConnection: 'credential', PenaltyConnection: 'penalty', HiddenDangerConnection: 'hidden_danger',
+  AccidentConnection: 'accident', InspectionConnection: 'inspection', VehicleConnection: 'vehicle', TransportViolationConnection: 'transport_violation',
+  ProjectConnection: 'project', ContractConnection: 'contract', InsurancePolicyConnection: 'insurance_policy', ListEntryConnection: 'list_entry',
 };
+
+/** Enterprise field → the department whose section it is, and the section's type. */
+const SECTIONS: Readonly<Record<string, { department: Department; type: string }>> = Object.fromEntries(
+  DEPARTMENT_PACKAGES.map((d) => [d.field, { department: d.code, type: d.sectionType }]),
+);
+
+type Wrapped = { name?: string; ofType?: Wrapped };
+
+function sectionListKind(info: GraphQLResolveInfo, sectionType: string, field: string): ItemKind | undefined {
+  if (LIST_KINDS[field]) return LIST_KINDS[field];
+  // duck-typed: tests may load graphql's CJS and ESM builds side by side, where instanceof checks fail
+  const type = info.schema.getType(sectionType) as unknown as { getFields?(): Record<string, { type: Wrapped }> } | undefined;
+  let t: Wrapped | undefined = type?.getFields?.()[field]?.type;
+  while (t?.ofType) t = t.ofType;
+  return t?.name ? CONNECTION_KINDS[t.name] : undefined;
+}
 
 /** The fields of a selection set, through inline fragments and fragment spreads. */
 function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
@@ -55,11 +75,11 @@ export function prefetchProfile(ctx: HubContext, code: string, freshness: string
       const name = f.name.value;
       const listKind = LIST_KINDS[name];
       if (listKind) kinds.add(listKind);
-      const department = SECTIONS[name];
-      if (!department || (freshnessArg(f, info) ?? freshness ?? 'STORED') !== 'STORED') continue;
-      sources.add(sourceOf(ctx, department));
+      const section = SECTIONS[name];
+      if (!section || (freshnessArg(f, info) ?? freshness ?? 'STORED') !== 'STORED') continue;
+      sources.add(sourceOf(ctx, section.department));
       for (const sf of fieldsOf(f.selectionSet, info)) {
-        const k = LIST_KINDS[sf.name.value];
+        const k = sectionListKind(info, section.type, sf.name.value);
         if (k) kinds.add(k);
       }
     }

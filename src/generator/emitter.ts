@@ -1,9 +1,9 @@
 /** Collects one enterprise's (or project's) world items with stable source record ids and dirt. */
+import { departmentPackage } from '../../connectors/registry.js';
 import type { CanonicalRecord, Department } from '../domain/canonical.js';
 import { addDays, Rng } from './random.js';
 import type { WorldItem } from './world.js';
 
-const DEPT_PREFIX: Record<Department, string> = { MARKET: 'SC', HOUSING: 'ZJ', EMERGENCY: 'YJ', TRANSPORT: 'JT', FIRE: 'XF' };
 const KIND_CODE: Record<CanonicalRecord['kind'], string> = {
   enterprise: 'QY', person: 'RY', role: 'ZW', credential: 'ZZ', penalty: 'CF', hidden_danger: 'YH', accident: 'SG', inspection: 'JC',
   vehicle: 'CL', transport_violation: 'WF', project: 'XM', contract: 'HT', insurance_policy: 'BX', list_entry: 'MD',
@@ -40,7 +40,7 @@ export class Emitter {
     const key = `${department}|${record.kind}`;
     const n = (this.counters.get(key) ?? 0) + 1;
     this.counters.set(key, n);
-    const id = opts.id ?? `${DEPT_PREFIX[department]}${KIND_CODE[record.kind]}-${this.owner}-${n}`;
+    const id = opts.id ?? `${departmentPackage(department).recordPrefix}${KIND_CODE[record.kind]}-${this.owner}-${n}`;
     // draws happen whether or not the department is kept, so every seeder sees the same world
     const daysAgo = opts.updatedDaysAgo ?? this.rng.int(1, 700);
     const secondOfDay = this.rng.int(0, 86_399);

@@ -5,7 +5,7 @@
  * baseline by sector, then — for background enterprises — the faults real data has, at realistic rates.
  */
 import type {
-  AccidentLevel, CredentialRecord, Department, EnterpriseRef, HiddenDangerRecord, ListEntryRecord, ListKind, PersonRole, VehicleKind,
+  AccidentLevel, CredentialRecord, Department, EnterpriseRef, HiddenDangerRecord, ListEntryRecord, LIST_KINDS, PersonRole, VehicleKind,
 } from '../domain/canonical.js';
 import { Emitter } from './emitter.js';
 import { personOf, refOf, SLOT, type EnterpriseProfile, type PersonProfile, type WorldParams } from './profile.js';
@@ -53,7 +53,7 @@ export interface EnterprisePlan {
 }
 
 export interface PlannedListEntry {
-  list: ListKind;
+  list: CoreListKind;
   subject: 'ENTERPRISE' | 'LEGAL_REPRESENTATIVE' | 'PRINCIPAL';
   /** days relative to today */
   startDaysAgo: number;
@@ -63,11 +63,14 @@ export interface PlannedListEntry {
   banIndustry?: string;
 }
 
-const LIST_DEPARTMENT: Record<ListKind, Department> = {
+/** The list kinds this generator plans (core's; a department package generates its own). */
+type CoreListKind = (typeof LIST_KINDS)[number];
+
+const LIST_DEPARTMENT: Record<CoreListKind, Department> = {
   SAFETY_DISHONEST: 'EMERGENCY', SERIOUS_ILLEGAL_DISHONEST: 'MARKET', ABNORMAL_OPERATION: 'MARKET', CONSTRUCTION_BLACKLIST: 'HOUSING',
   TRANSPORT_DISHONEST: 'TRANSPORT', FIRE_DISHONEST: 'FIRE', PRINCIPAL_BAN: 'EMERGENCY',
 };
-const LIST_BASIS: Record<ListKind, string> = {
+const LIST_BASIS: Record<CoreListKind, string> = {
   SAFETY_DISHONEST: '《安全生产严重失信主体名单管理办法》第六条',
   SERIOUS_ILLEGAL_DISHONEST: '《市场监督管理严重违法失信名单管理办法》第九条',
   ABNORMAL_OPERATION: '《企业经营异常名录管理暂行办法》第四条',
@@ -76,12 +79,12 @@ const LIST_BASIS: Record<ListKind, string> = {
   FIRE_DISHONEST: '《消防安全领域信用管理办法》',
   PRINCIPAL_BAN: '《中华人民共和国安全生产法》第九十四条',
 };
-const LIST_REASON: Record<ListKind, string> = {
+const LIST_REASON: Record<CoreListKind, string> = {
   SAFETY_DISHONEST: '发生较大生产安全事故负有主要责任', SERIOUS_ILLEGAL_DISHONEST: '提交虚假材料取得登记', ABNORMAL_OPERATION: '未按规定报送年度报告',
   CONSTRUCTION_BLACKLIST: '转包、违法分包被行政处罚', TRANSPORT_DISHONEST: '发生重大运输安全责任事故', FIRE_DISHONEST: '拒不整改重大火灾隐患',
   PRINCIPAL_BAN: '对生产安全事故负有主要责任被追究刑事责任',
 };
-const LIST_DECISION: Record<ListKind, string> = {
+const LIST_DECISION: Record<CoreListKind, string> = {
   SAFETY_DISHONEST: '应急失信', SERIOUS_ILLEGAL_DISHONEST: '市监列严', ABNORMAL_OPERATION: '市监异', CONSTRUCTION_BLACKLIST: '建黑',
   TRANSPORT_DISHONEST: '交失信', FIRE_DISHONEST: '消失信', PRINCIPAL_BAN: '应急禁',
 };

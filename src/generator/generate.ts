@@ -1,11 +1,12 @@
 /**
- * The world, streamed: chunks of enterprises with everything the five departments hold about them,
+ * The world, streamed: chunks of enterprises with everything the departments hold about them,
  * filtered to one department for its seeder. `generateInto` fills every department system from the
  * same seed; each seeder walks the world on its own (the world is a pure function of the seed), so
  * memory stays flat at any size.
  */
 import type { DepartmentSource, SimulatorEnv } from '../../connectors/types.js';
 import type { Department } from '../domain/canonical.js';
+import { DEPARTMENT_WORLDS } from '../generated/department-worlds.js';
 import { todayIso } from '../kernel/dates.js';
 import { enterpriseRecords } from './enterprise-records.js';
 import { PLANTED_COUNT, PlantedWorld, type ScenarioIndex } from './planted.js';
@@ -36,10 +37,13 @@ export function worldSlice(p: WorldParams, from: number, to: number, keep?: (d: 
   const planted = new PlantedWorld(p);
   const firstFree = planted.active ? PLANTED_COUNT : 0;
   const items: WorldItem[] = [];
+  // the department packages' own parts (their own random streams)
+  const worlds = DEPARTMENT_WORLDS.filter((w) => !keep || keep(w.department)).map((w) => w.world(p));
   for (let i = from; i < to; i++) {
     const planned = planted.planFor(i);
     const profile = planned?.profile ?? enterpriseProfile(p, i);
     items.push(...enterpriseRecords(p, profile, planned?.plan ?? null, keep).items);
+    for (const w of worlds) items.push(...w(profile));
     if (profile.sector !== 'REAL_ESTATE') continue;
     if (planned) {
       if (i === planted.indexOf('builder')) for (const x of planted.projects()) items.push(...projectRecords(p, x, false, keep).items);
@@ -108,7 +112,7 @@ class DepartmentQueue implements AsyncIterable<WorldItem[]> {
   }
 }
 
-/** Empties each department system and writes the generated world into it, all five from one pass. */
+/** Empties each department system and writes the generated world into it, all from one pass. */
 export async function generateInto(env: SimulatorEnv, o: GenerateOptions, sources: readonly DepartmentSource[]): Promise<GenerateResult> {
   if (!Number.isInteger(o.enterprises) || o.enterprises < 1) throw new Error(`enterprises must be a positive whole number, not ${o.enterprises}`);
   const p = worldParams(o);

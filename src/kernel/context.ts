@@ -30,7 +30,7 @@ export interface Purpose {
   zh: string;
 }
 
-/** Per-source settings the server needs besides the connector itself (from connectors.json and the DepartmentSource). */
+/** Per-source settings the server needs besides the connector itself (from its source configuration and the DepartmentSource). */
 export interface SourceSettings {
   /** 中文 name of the department system */
   title?: string;

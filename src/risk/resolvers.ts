@@ -25,6 +25,6 @@ export const riskResolvers: Resolvers = {
     value: (f) => f.value,
     contribution: (f) => f.contribution,
     evidenceCount: (f) => f.evidenceCount,
-    evidence: (f) => f.evidence.map((e) => ({ ...e, department: e.department as 'MARKET', note: e.note ?? null })),
+    evidence: (f) => f.evidence.map((e) => ({ ...e, note: e.note ?? null })),
   },
 };

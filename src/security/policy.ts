@@ -20,6 +20,7 @@
  *
  * A field no rule covers is refused at run time (FORBIDDEN, fail closed).
  */
+import { DEPARTMENT_PACKAGES } from '../../connectors/registry.js';
 import type { Role } from './roles.js';
 
 export interface PolicyCaller {
@@ -120,6 +121,8 @@ export const POLICY: Record<string, TypePolicy> = {
   EnterpriseConnection: { '*': ANY },
   EnterpriseEdge: { '*': ANY },
   DepartmentSection: { '*': ANY },
+  // every registered department's section: its fields are the section's lists, whose records have their own rules
+  ...Object.fromEntries(DEPARTMENT_PACKAGES.map((d) => [d.sectionType, { '*': ANY }])),
   SourceProblem: { '*': ANY },
   EnterpriseReference: { '*': ANY },
   Person: {
@@ -171,26 +174,21 @@ export const POLICY: Record<string, TypePolicy> = {
   OfficeFeedbackStats: { '*': ANY },
 
   // department sections
-  EmergencySection: { '*': ANY },
   HiddenDanger: { '*': ANY },
   InsurancePolicy: { '*': ANY },
   HiddenDangerConnection: { '*': ANY },
   HiddenDangerEdge: { '*': ANY },
   InsurancePolicyConnection: { '*': ANY },
   InsurancePolicyEdge: { '*': ANY },
-  FireSection: { '*': ANY },
   Inspection: { '*': ANY },
   InspectionConnection: { '*': ANY },
   InspectionEdge: { '*': ANY },
-  HousingSection: { '*': ANY },
   Project: { '*': ANY },
   Contract: { '*': ANY },
   ProjectConnection: { '*': ANY },
   ProjectEdge: { '*': ANY },
   ContractConnection: { '*': ANY },
   ContractEdge: { '*': ANY },
-  MarketSection: { '*': ANY },
-  TransportSection: { '*': ANY },
   Vehicle: { '*': ANY },
   TransportViolation: { '*': ANY },
   VehicleConnection: { '*': ANY },

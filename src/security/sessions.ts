@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { departmentTable } from '../../connectors/registry.js';
 import { isRole, type Role } from './roles.js';
 import type { VerifiedCaller } from './tokens.js';
 
@@ -24,7 +25,8 @@ export const ROLE_LABELS_ZH: Record<Role, string> = {
 
 /** Caller departments as the console shows them. */
 export const DEPARTMENT_LABELS_ZH: Record<string, string> = {
-  MARKET: '市场监管', HOUSING: '住房城乡建设', EMERGENCY: '应急管理', TRANSPORT: '交通运输', FIRE: '消防救援', SAFETY_COMMITTEE: '安委办',
+  ...departmentTable((d) => d.nameZh),
+  SAFETY_COMMITTEE: '安委办',
 };
 
 export interface ConsoleUser {

@@ -1,5 +1,6 @@
 /**
- * The executable schema: every .graphql file under schema/ (one per domain) merged, with the
+ * The executable schema: every .graphql file under schema/ (one per domain) and each registered department
+ * package's section (connectors/<id>/section.graphql, in registry order) merged, with the
  * resolvers of every capability module listed in one array, built as an Apollo Federation 2 subgraph
  * (schema/federation.graphql links the spec; Enterprise and Person carry @key): the same schema serves
  * clients directly and a gateway through `_entities`, both under the one access policy (authorize.ts).
@@ -10,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { isInterfaceType, isObjectType, parse, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, Kind, parse, type DefinitionNode, type DocumentNode, type EnumValueDefinitionNode, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { DEPARTMENT_PACKAGES } from '../../connectors/registry.js';
 import { analyticsResolvers } from '../analytics/resolvers.js';
 import { complianceResolvers } from '../compliance/resolvers.js';
 import { creditResolvers } from '../credit/resolvers.js';
@@ -25,7 +27,8 @@ import { securityResolvers } from '../security/resolvers.js';
 import { provenanceResolvers } from '../kernel/provenance.js';
 import { DateScalar, DateTimeScalar, JsonScalar } from '../kernel/scalars.js';
 
-const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const schemaDir = path.join(root, 'schema');
 
 /** A scalar's behaviour without its (empty) description, so the SDL's description stays. */
 function sdlDescribed(s: GraphQLScalarType): Pick<GraphQLScalarType, 'serialize' | 'parseValue' | 'parseLiteral'> {
@@ -53,12 +56,50 @@ const MODULES: Resolvers[] = [
   complianceResolvers,
 ];
 
+interface TypeDefsFile {
+  sdl: string;
+  /** the registry position of the department package it belongs to (-1: a core file) */
+  rank: number;
+}
+
+/** The schema files, core and the registered packages' sections, sorted by name (a section as `<id>.graphql`). */
+function typeDefsFiles(dir: string): TypeDefsFile[] {
+  const core = fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((f) => ({ name: f, file: path.join(dir, f), rank: -1 }));
+  const sections = DEPARTMENT_PACKAGES.map((d, rank) => ({ name: `${d.id}.graphql`, file: path.join(root, 'connectors', d.id, 'section.graphql'), rank }));
+  return [...core, ...sections]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((f) => ({ sdl: fs.readFileSync(f.file, 'utf8'), rank: f.rank }));
+}
+
 export function loadTypeDefs(dir = schemaDir): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.graphql'))
-    .sort()
-    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  return typeDefsFiles(dir).map((f) => f.sdl);
+}
+
+/**
+ * The type definitions as one document, each `extend enum` folded into its enum's definition: the department
+ * packages add their Department (and CredentialKind, ListKind) values that way, and the subgraph build would
+ * drop the descriptions of values that come by extension. Values added by packages follow the registry order.
+ */
+export function typeDefsDocument(dir = schemaDir): DocumentNode {
+  const files = typeDefsFiles(dir).map((f) => ({ doc: parse(f.sdl), rank: f.rank }));
+  const definitions = files.flatMap((f) => f.doc.definitions);
+  const added = new Map<string, { rank: number; values: readonly EnumValueDefinitionNode[] }[]>();
+  for (const f of files) {
+    for (const d of f.doc.definitions) {
+      if (d.kind !== Kind.ENUM_TYPE_EXTENSION || d.directives?.length) continue;
+      added.set(d.name.value, [...(added.get(d.name.value) ?? []), { rank: f.rank, values: d.values ?? [] }]);
+    }
+  }
+  const defined = new Set(definitions.flatMap((d) => (d.kind === Kind.ENUM_TYPE_DEFINITION ? [d.name.value] : [])));
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: definitions.flatMap((d): DefinitionNode[] => {
+      if (d.kind === Kind.ENUM_TYPE_EXTENSION && defined.has(d.name.value) && !d.directives?.length) return [];
+      if (d.kind !== Kind.ENUM_TYPE_DEFINITION || !added.has(d.name.value)) return [d];
+      const more = [...added.get(d.name.value)!].sort((a, b) => a.rank - b.rank).flatMap((x) => x.values);
+      return [{ ...d, values: [...(d.values ?? []), ...more] }];
+    }),
+  };
 }
 
 /** What the subgraph library adds, described like every other part of the contract. */
@@ -105,7 +146,7 @@ function assertResolversMatch(schema: GraphQLSchema, resolvers: Record<string, R
 
 export function buildSchema(): GraphQLSchema {
   const resolvers = mergeResolvers([SCALARS, ...MODULES]) as Record<string, Record<string, unknown>>;
-  const schema = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers } as Parameters<typeof buildSubgraphSchema>[0]);
+  const schema = buildSubgraphSchema({ typeDefs: typeDefsDocument(), resolvers } as Parameters<typeof buildSubgraphSchema>[0]);
   assertResolversMatch(schema, resolvers);
   return describeFederation(schema);
 }

@@ -17,9 +17,10 @@ import {
   type EnterprisePage, type QueryForm, type Region, type Where,
 } from './analyst/queries';
 import { StatsPanel } from './analyst/StatsPanel';
+import { DEPARTMENTS } from '../generated/departments';
 
 const PAGE_SIZE = 20;
-const FIVE_DEPARTMENTS = ['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE'];
+const DEPARTMENT_CODES = DEPARTMENTS.map((d) => d.code);
 const ORDER_ZH: Record<string, string> = { RISK_SCORE: '风险分值', CREDIT_CODE: '统一社会信用代码', NAME: '企业名称', REGISTERED_CAPITAL: '注册资本', ESTABLISHED_DATE: '成立日期' };
 const LEVEL_ZH: Record<string, string> = { PROVINCE: '省级', CITY: '地级', COUNTY: '县级' };
 
@@ -184,7 +185,7 @@ export function AnalystPage() {
             <Field label="涉及部门" name="department" error={errors.department} hint="限定下方名单、隐患、违法、处罚条件的部门；单独使用时为“该部门有该企业的记录”">
               <select className="input" value={form.department} onChange={(e) => set('department', e.target.value)}>
                 <option value="">全部部门</option>
-                {FIVE_DEPARTMENTS.map((d) => (
+                {DEPARTMENT_CODES.map((d) => (
                   <option key={d} value={d}>
                     {DEPARTMENT_ZH[d]}
                   </option>

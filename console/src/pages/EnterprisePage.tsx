@@ -1,5 +1,5 @@
 /**
- * 企业画像 — one enterprise across the five departments (/enterprise/:creditCode), with each source's
+ * 企业画像 — one enterprise across the registered departments (/enterprise/:creditCode), with each source's
  * freshness; /enterprise offers the search box (credit code or name). A typed code is normalised VISIBLY
  * (full-width → half-width, spaces removed, upper case) and the canonical code is shown before it is sent.
  * A department whose live read failed says so in Chinese; the other sections still show.
@@ -12,17 +12,20 @@ import { DataTable } from '../components/DataTable';
 import { Badge, Field, Notice } from '../components/Field';
 import { Page, Section } from '../components/Layout';
 import {
-  ACCIDENT_LEVEL_ZH, DEPARTMENT_ZH, ENTERPRISE_STATUS_ZH, HIDDEN_DANGER_LEVEL_ZH, HIDDEN_DANGER_STATUS_ZH, INSPECTION_RESULT_ZH,
+  ACCIDENT_LEVEL_ZH, ENTERPRISE_STATUS_ZH, INSPECTION_RESULT_ZH,
   NAME_MATCH_ZH, VEHICLE_KIND_ZH, VIOLATION_KIND_ZH, formatDateTime, label,
 } from '../labels';
 import { canonicalCode, creditCodeProblemZh, looksLikeCode } from '../lib/codes';
-import { CredentialTable, DepartmentPanel, ListTable, PenaltyTable, PersonTable, Sub } from './enterprise/DepartmentPanel';
-import { profileQuery, SUGGEST, type Profile } from './enterprise/queries';
+import { CredentialTable, DepartmentPanel, GenericSectionLists, HiddenDangerTable, ListTable, PenaltyTable, PersonTable, Sub } from './enterprise/DepartmentPanel';
+import { OTHER_DEPARTMENTS, profileQuery, SUGGEST, type GenericSection, type Profile } from './enterprise/queries';
+import { DEPARTMENTS as REGISTERED } from '../generated/departments';
 import { TIER_ZH } from './analyst/queries';
 
 /** Roles the policy lets read person names (src/security/policy.ts PERSONAL). */
 const NAME_ROLES = ['licensing_officer', 'inspector', 'department_operator', 'admin'];
-const DEPARTMENTS = ['market', 'housing', 'emergency', 'transport', 'fire'] as const;
+/** Each registered department's Enterprise field (errors at its path concern its section). */
+const DEPARTMENTS = REGISTERED.map((d) => d.field);
+const NAMES_ZH = REGISTERED.map((d) => d.nameZh).join('、');
 
 const isChecksumOnly = (problem: string) => problem.startsWith('校验码错误');
 
@@ -164,7 +167,7 @@ export function EnterprisePage() {
 
   const p = profile;
   return (
-    <Page title="企业画像" subtitle="一家企业在市场监管、住房城乡建设、应急管理、交通运输、消防救援五个部门的信息及各数据源时效">
+    <Page title="企业画像" subtitle={`一家企业在${NAMES_ZH}各部门的信息及各数据源时效`}>
       <SearchBox initial={code ?? ''} />
       {code && param !== code && <Notice>地址中的代码已规范为 <code>{code}</code>。</Notice>}
       {code && isChecksumOnly(creditCodeProblemZh(code) ?? '') && (
@@ -244,20 +247,7 @@ export function EnterprisePage() {
               <Sub title="建筑市场主体黑名单" count={p.housing.listEntries.totalCount}><ListTable rows={p.housing.listEntries.nodes} /></Sub>
             </DepartmentPanel>
             <DepartmentPanel s={p.emergency} department="EMERGENCY" failure={failures.emergency}>
-              <Sub title="隐患台账" count={p.emergency.hiddenDangers.totalCount}>
-                <DataTable
-                  rows={p.emergency.hiddenDangers.nodes}
-                  rowKey={(r, i) => `${r.foundDate}-${i}`}
-                  pageSize={5}
-                  empty="无隐患记录"
-                  columns={[
-                    { key: 'level', title: '等级', nowrap: true, render: (r) => <Badge tone={r.level === 'MAJOR' ? 'deny' : 'neutral'}>{label(HIDDEN_DANGER_LEVEL_ZH, r.level)}</Badge> },
-                    { key: 'description', title: '隐患描述', render: (r) => r.description },
-                    { key: 'deadline', title: '整改期限', nowrap: true, render: (r) => r.deadline },
-                    { key: 'status', title: '状态', nowrap: true, render: (r) => (r.overdue && r.status !== 'CLOSED' ? <Badge tone="deny">逾期 {r.daysOverdue} 天</Badge> : label(HIDDEN_DANGER_STATUS_ZH, r.status)) },
-                  ]}
-                />
-              </Sub>
+              <Sub title="隐患台账" count={p.emergency.hiddenDangers.totalCount}><HiddenDangerTable rows={p.emergency.hiddenDangers.nodes} /></Sub>
               <Sub title="安全生产许可证等" count={p.emergency.credentials.totalCount}><CredentialTable rows={p.emergency.credentials.nodes} /></Sub>
               <Sub title="主要负责人、安全总监等" count={p.emergency.persons.totalCount}><PersonTable rows={p.emergency.persons.nodes} withNames={withNames} /></Sub>
               <Sub title="生产安全事故" count={p.emergency.accidents.totalCount}>
@@ -337,8 +327,16 @@ export function EnterprisePage() {
               <Sub title="消防安全严重失信名单" count={p.fire.listEntries.totalCount}><ListTable rows={p.fire.listEntries.nodes} /></Sub>
               <Sub title="行政处罚" count={p.fire.penalties.totalCount}><PenaltyTable rows={p.fire.penalties.nodes} /></Sub>
             </DepartmentPanel>
+            {OTHER_DEPARTMENTS.map((d) => {
+              const s = (p as unknown as Record<string, GenericSection | null>)[d.field] ?? null;
+              return (
+                <DepartmentPanel key={d.code} s={s} department={d.code} failure={failures[d.field]}>
+                  {s && <GenericSectionLists s={s} lists={d.lists} />}
+                </DepartmentPanel>
+              );
+            })}
           </div>
-          <p className="muted">部门：{Object.values(DEPARTMENT_ZH).slice(0, 5).join('、')}。人员身份证号、电话按权限脱敏显示。</p>
+          <p className="muted">部门：{NAMES_ZH}。人员身份证号、电话按权限脱敏显示。</p>
         </>
       )}
     </Page>

@@ -7,8 +7,11 @@ import type { ReactNode } from 'react';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Badge, Notice } from '../../components/Field';
 import { Section } from '../../components/Layout';
-import { CREDENTIAL_KIND_ZH, CREDENTIAL_STATUS_ZH, DATA_MODE_ZH, DEPARTMENT_ZH, LIST_ZH, PERSON_ROLE_ZH, SOURCE_REASON_ZH, formatDateTime, label } from '../../labels';
-import type { Credential, Freshness, ListEntry, Penalty, RoleAssignment } from './queries';
+import {
+  CREDENTIAL_KIND_ZH, CREDENTIAL_STATUS_ZH, DATA_MODE_ZH, DEPARTMENT_ZH, HIDDEN_DANGER_LEVEL_ZH, HIDDEN_DANGER_STATUS_ZH, LIST_ZH, PERSON_ROLE_ZH, SOURCE_REASON_ZH,
+  formatDateTime, label,
+} from '../../labels';
+import type { Conn, Credential, Freshness, GenericSection, HiddenDanger, ListEntry, Penalty, RoleAssignment } from './queries';
 
 export function FreshnessLine({ s }: { s: Freshness }) {
   const tone = s.mode === 'STORED_FALLBACK' ? 'warn' : s.mode === 'LIVE' ? 'pass' : 'info';
@@ -95,4 +98,32 @@ export function PersonTable({ rows, withNames }: { rows: RoleAssignment[]; withN
     { key: 'since', title: '任职期间', nowrap: true, render: (r) => `${r.since ?? '—'} 至 ${r.until ?? '今'}` },
   ];
   return <DataTable columns={cols} rows={rows} rowKey={(r, i) => `${r.role}-${r.person.idNumberMasked}-${i}`} empty="无人员记录" pageSize={5} />;
+}
+
+export function HiddenDangerTable({ rows }: { rows: HiddenDanger[] }) {
+  const cols: Column<HiddenDanger>[] = [
+    { key: 'level', title: '等级', nowrap: true, render: (r) => <Badge tone={r.level === 'MAJOR' ? 'deny' : 'neutral'}>{label(HIDDEN_DANGER_LEVEL_ZH, r.level)}</Badge> },
+    { key: 'description', title: '隐患描述', render: (r) => r.description },
+    { key: 'deadline', title: '整改期限', nowrap: true, render: (r) => r.deadline },
+    { key: 'status', title: '状态', nowrap: true, render: (r) => (r.overdue && r.status !== 'CLOSED' ? <Badge tone="deny">逾期 {r.daysOverdue} 天</Badge> : label(HIDDEN_DANGER_STATUS_ZH, r.status)) },
+  ];
+  return <DataTable columns={cols} rows={rows} rowKey={(r, i) => `${r.foundDate}-${i}`} empty="无隐患记录" pageSize={5} />;
+}
+
+/** A department the page does not lay out by name: each of its lists, as the table of its record type. */
+export function GenericSectionLists({ s, lists }: { s: GenericSection; lists: { field: string; connection: string; title: string }[] }) {
+  return (
+    <>
+      {lists.map((l) => {
+        const conn = s[l.field] as Conn<never> | undefined;
+        if (!conn) return null;
+        const table = l.connection === 'CredentialConnection' ? <CredentialTable rows={conn.nodes} />
+          : l.connection === 'PenaltyConnection' ? <PenaltyTable rows={conn.nodes} />
+          : l.connection === 'ListEntryConnection' ? <ListTable rows={conn.nodes} />
+          : l.connection === 'HiddenDangerConnection' ? <HiddenDangerTable rows={conn.nodes} />
+          : null;
+        return <Sub key={l.field} title={l.title} count={conn.totalCount}>{table}</Sub>;
+      })}
+    </>
+  );
 }

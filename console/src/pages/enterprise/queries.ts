@@ -1,8 +1,10 @@
 /**
- * The enterprise profile's query: registration, risk, and the five department sections each with its
- * freshness (asOf, mode, stale, liveError). Person names are asked for only by roles the policy lets read
- * them (src/security/policy.ts PERSONAL); ID numbers and phones only masked.
+ * The enterprise profile's query: registration, risk, and every registered department's section with its
+ * freshness (asOf, mode, stale, liveError): the five laid out by hand, any other by its list fields (from the
+ * registry, generated). Person names are asked for only by roles the policy lets read them
+ * (src/security/policy.ts PERSONAL); ID numbers and phones only masked.
  */
+import { DEPARTMENTS } from '../../generated/departments.js';
 
 export interface Freshness {
   department: string;
@@ -14,7 +16,7 @@ export interface Freshness {
   liveError: { source: string; reason: string; message: string } | null;
 }
 
-interface Conn<T> {
+export interface Conn<T> {
   totalCount: number;
   nodes: T[];
 }
@@ -90,6 +92,21 @@ export interface Profile {
   };
 }
 
+/** Sections the profile page lays out by hand; any other registered department gets the generic panel. */
+const HAND_BUILT = ['market', 'housing', 'emergency', 'transport', 'fire'];
+export const OTHER_DEPARTMENTS = DEPARTMENTS.filter((d) => !HAND_BUILT.includes(d.field));
+
+/** What the generic panel asks of each record connection it can show (others: only how many). */
+const GENERIC_NODES: Record<string, string> = {
+  CredentialConnection: 'kind number category grade validTo status validNow: validOn',
+  PenaltyConnection: 'decisionNumber decisionDate penaltyType reason amount',
+  ListEntryConnection: 'list reason legalBasis decisionNumber startDate endDate removedDate inForce department',
+  HiddenDangerConnection: 'level description foundDate deadline status overdue daysOverdue',
+};
+export interface HiddenDanger { level: string; description: string; foundDate: string; deadline: string; status: string; overdue: boolean; daysOverdue: number }
+/** A section the page does not know by name: its freshness and its lists, by field. */
+export type GenericSection = Freshness & Record<string, Conn<unknown> | unknown>;
+
 const FRESH = 'department source sourceTitle asOf stale mode liveError { source reason message }';
 const LISTS = 'listEntries(first: 20) { totalCount nodes { list reason legalBasis decisionNumber startDate endDate removedDate inForce department } }';
 const CREDS = (f: string) => `${f}(first: 20) { totalCount nodes { kind number category grade validTo status validNow: validOn } }`;
@@ -116,6 +133,9 @@ export function profileQuery(withNames: boolean): string {
     fire { ${FRESH} keyFireSafetyUnit
       inspections(first: 10) { totalCount nodes { inspectedOn inspectionType result findings } }
       ${LISTS} ${PENALTIES} }
+    ${OTHER_DEPARTMENTS.map((d) => `${d.field} { ${FRESH} ${d.lists
+    .map((l) => (GENERIC_NODES[l.connection] ? `${l.field}(first: 20) { totalCount nodes { ${GENERIC_NODES[l.connection]} } }` : `${l.field} { totalCount }`))
+    .join(' ')} }`).join('\n    ')}
   }
 }`;
 }

@@ -245,7 +245,7 @@ export function CheckForm({ onChecked }: { onChecked: (c: Check) => void }) {
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? '正在核查…' : '开始核查'}
         </button>
-        <span className="muted">核查将查询五个部门的名单，并记录核查记录。</span>
+        <span className="muted">核查将查询各部门的名单，并记录核查记录。</span>
       </div>
     </form>
   );

@@ -1,11 +1,12 @@
 /** 住房城乡建设 Housing and construction: Enterprise.housing, projects, contracts, and its section. */
-import type { Resolvers } from '../../generated/graphql.js';
-import { lists } from '../../records/lists.js';
-import { freshnessOf, resolveSection, sectionFields } from '../section.js';
+import type { Resolvers } from '../../src/generated/graphql.js';
+import { lists } from '../../src/records/lists.js';
+import { freshnessOf, resolveSection, sectionFields } from '../../src/departments/section.js';
+import department from './department.js';
 
-export const housingResolvers: Resolvers = {
+const resolvers: Resolvers = {
   Enterprise: {
-    housing: (e, a, ctx, info) => resolveSection(ctx, e, 'HOUSING', freshnessOf(a.freshness, e), info),
+    housing: (e, a, ctx, info) => resolveSection(ctx, e, department.code, freshnessOf(a.freshness, e), info),
     projects: async (e, a, ctx) => lists.projects(await ctx.loaders.items.project.load(e.credit_code), a, ctx),
     contracts: async (e, a, ctx) => lists.contracts(await ctx.loaders.items.contract.load(e.credit_code), a, ctx),
   },
@@ -22,3 +23,4 @@ export const housingResolvers: Resolvers = {
     builder: (p) => p.builder,
   },
 };
+export default resolvers;

@@ -1,11 +1,12 @@
 /** 交通运输 Transport: Enterprise.transport, vehicles, violations, and its section. */
-import type { Resolvers } from '../../generated/graphql.js';
-import { lists } from '../../records/lists.js';
-import { freshnessOf, resolveSection, sectionFields } from '../section.js';
+import type { Resolvers } from '../../src/generated/graphql.js';
+import { lists } from '../../src/records/lists.js';
+import { freshnessOf, resolveSection, sectionFields } from '../../src/departments/section.js';
+import department from './department.js';
 
-export const transportResolvers: Resolvers = {
+const resolvers: Resolvers = {
   Enterprise: {
-    transport: (e, a, ctx, info) => resolveSection(ctx, e, 'TRANSPORT', freshnessOf(a.freshness, e), info),
+    transport: (e, a, ctx, info) => resolveSection(ctx, e, department.code, freshnessOf(a.freshness, e), info),
     vehicles: async (e, a, ctx) => lists.vehicles(await ctx.loaders.items.vehicle.load(e.credit_code), a, ctx),
     violations: async (e, a, ctx) => lists.violations(await ctx.loaders.items.transport_violation.load(e.credit_code), a, ctx),
   },
@@ -18,3 +19,4 @@ export const transportResolvers: Resolvers = {
     listEntries: async (s, a, ctx) => lists.listEntries(await s.items('list_entry'), a, ctx),
   },
 };
+export default resolvers;

@@ -1,11 +1,12 @@
 /** 市场监管 Market regulation: Enterprise.market and its section. */
-import type { Resolvers } from '../../generated/graphql.js';
-import { lists } from '../../records/lists.js';
-import { freshnessOf, resolveSection, sectionFields } from '../section.js';
+import type { Resolvers } from '../../src/generated/graphql.js';
+import { lists } from '../../src/records/lists.js';
+import { freshnessOf, resolveSection, sectionFields } from '../../src/departments/section.js';
+import department from './department.js';
 
-export const marketResolvers: Resolvers = {
+const resolvers: Resolvers = {
   Enterprise: {
-    market: (e, a, ctx, info) => resolveSection(ctx, e, 'MARKET', freshnessOf(a.freshness, e), info),
+    market: (e, a, ctx, info) => resolveSection(ctx, e, department.code, freshnessOf(a.freshness, e), info),
   },
   MarketSection: {
     ...sectionFields,
@@ -15,3 +16,4 @@ export const marketResolvers: Resolvers = {
     listEntries: async (s, a, ctx) => lists.listEntries(await s.items('list_entry'), a, ctx),
   },
 };
+export default resolvers;

@@ -1,11 +1,12 @@
 /** 应急管理 Emergency management: Enterprise.emergency, hidden dangers, insurance, and its section. */
-import type { Resolvers } from '../../generated/graphql.js';
-import { lists } from '../../records/lists.js';
-import { freshnessOf, resolveSection, sectionFields } from '../section.js';
+import type { Resolvers } from '../../src/generated/graphql.js';
+import { lists } from '../../src/records/lists.js';
+import { freshnessOf, resolveSection, sectionFields } from '../../src/departments/section.js';
+import department from './department.js';
 
-export const emergencyResolvers: Resolvers = {
+const resolvers: Resolvers = {
   Enterprise: {
-    emergency: (e, a, ctx, info) => resolveSection(ctx, e, 'EMERGENCY', freshnessOf(a.freshness, e), info),
+    emergency: (e, a, ctx, info) => resolveSection(ctx, e, department.code, freshnessOf(a.freshness, e), info),
     hiddenDangers: async (e, a, ctx) => lists.hiddenDangers(await ctx.loaders.items.hidden_danger.load(e.credit_code), a, ctx),
     insurancePolicies: async (e, a, ctx) => lists.insurance(await ctx.loaders.items.insurance_policy.load(e.credit_code), a, ctx),
   },
@@ -21,3 +22,4 @@ export const emergencyResolvers: Resolvers = {
     insurancePolicies: async (s, a, ctx) => lists.insurance(await s.items('insurance_policy'), a, ctx),
   },
 };
+export default resolvers;

@@ -1,11 +1,12 @@
 /** 消防救援 Fire and rescue: Enterprise.fire, inspections, and its section. */
-import type { Resolvers } from '../../generated/graphql.js';
-import { lists } from '../../records/lists.js';
-import { freshnessOf, resolveSection, sectionFields } from '../section.js';
+import type { Resolvers } from '../../src/generated/graphql.js';
+import { lists } from '../../src/records/lists.js';
+import { freshnessOf, resolveSection, sectionFields } from '../../src/departments/section.js';
+import department from './department.js';
 
-export const fireResolvers: Resolvers = {
+const resolvers: Resolvers = {
   Enterprise: {
-    fire: (e, a, ctx, info) => resolveSection(ctx, e, 'FIRE', freshnessOf(a.freshness, e), info),
+    fire: (e, a, ctx, info) => resolveSection(ctx, e, department.code, freshnessOf(a.freshness, e), info),
     inspections: async (e, a, ctx) => lists.inspections(await ctx.loaders.items.inspection.load(e.credit_code), a, ctx),
   },
   FireSection: {
@@ -18,3 +19,4 @@ export const fireResolvers: Resolvers = {
     listEntries: async (s, a, ctx) => lists.listEntries(await s.items('list_entry'), a, ctx),
   },
 };
+export default resolvers;
