@@ -6,10 +6,19 @@ import tseslint from 'typescript-eslint';
 
 /** Casts that switch type checking off rather than state a type (see the last block; a later block setting no-restricted-syntax replaces it, so spread these in). */
 const NO_BLIND_CASTS = [
-  { selector: "TSAsExpression[typeAnnotation.type='TSNeverKeyword']", message: 'No `as never`: type the value (typed rows, mapper types, generics, narrowing).' },
-  { selector: "TSAsExpression[typeAnnotation.type='TSArrayType'][typeAnnotation.elementType.type='TSNeverKeyword']", message: 'No `as never[]`: type the value.' },
+  {
+    selector: "TSAsExpression[typeAnnotation.type='TSNeverKeyword']",
+    message: 'No `as never`: type the value (typed rows, mapper types, generics, narrowing).',
+  },
+  {
+    selector: "TSAsExpression[typeAnnotation.type='TSArrayType'][typeAnnotation.elementType.type='TSNeverKeyword']",
+    message: 'No `as never[]`: type the value.',
+  },
   { selector: "TSTypeAssertion[typeAnnotation.type='TSNeverKeyword']", message: 'No `<never>` assertion: type the value.' },
-  { selector: 'TSAsExpression[typeAnnotation.typeName.name=/Resolvers$/]', message: 'No cast to a generated Resolvers type: make the resolvers fit it (codegen mappers).' },
+  {
+    selector: 'TSAsExpression[typeAnnotation.typeName.name=/Resolvers$/]',
+    message: 'No cast to a generated Resolvers type: make the resolvers fit it (codegen mappers).',
+  },
 ];
 
 export default tseslint.config(
@@ -17,7 +26,27 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', fetch: 'readonly', performance: 'readonly', structuredClone: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'warn',
@@ -27,21 +56,35 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'connectors/**/*.ts'],
     ignores: ['src/server/**', 'src/main.ts', 'src/cli/**', 'src/gateway/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src/)?server/', message: 'modules never import src/server: move the shared piece to src/kernel, or pass it in from the server' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(src/)?server/',
+              message: 'modules never import src/server: move the shared piece to src/kernel, or pass it in from the server',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/kernel/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          {
-            // the kernel stands on src/config.ts, src/domain and the connector contract only
-            regex: '^\\.\\./(?!config\\.js$|domain/|\\.\\./)|^\\.\\./\\.\\./(?!connectors/types\\.js$)',
-            message: 'src/kernel imports no module (nor the server): a module adds to the kernel by declaration merging, see src/kernel/context.ts',
-          },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // the kernel stands on src/config.ts, src/domain and the connector contract only
+              regex: '^\\.\\./(?!config\\.js$|domain/|\\.\\./)|^\\.\\./\\.\\./(?!connectors/types\\.js$)',
+              message:
+                'src/kernel imports no module (nor the server): a module adds to the kernel by declaration merging, see src/kernel/context.ts',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -20,13 +20,21 @@ export function sqlBaselineFor(s: Scenario, body: Body | string, settings: Analy
   if (typeof body === 'string') return null;
   const v = body.variables ?? {};
   if (/enterprises\s*\(/.test(body.query) && 'w' in v) {
-    const page = searchSql({ where: v.w as Record<string, unknown>, orderBy: (v.o as OrderBy | null) ?? null }, settings, 'e.credit_code, e.name, e.division_code, r.score, r.tier', 50);
+    const page = searchSql(
+      { where: v.w as Record<string, unknown>, orderBy: (v.o as OrderBy | null) ?? null },
+      settings,
+      'e.credit_code, e.name, e.division_code, r.score, r.tier',
+      50,
+    );
     return {
-      sql: page.sql, params: page.params,
+      sql: page.sql,
+      params: page.params,
       compare(data, rows) {
         const nodes = (data as { enterprises: { nodes: { creditCode: string }[] } }).enterprises.nodes.map((n) => n.creditCode);
         const codes = rows.map((r) => String(r.credit_code));
-        return JSON.stringify(nodes) === JSON.stringify(codes) ? null : `GraphQL page ${nodes.length} rows, SQL ${codes.length}; first differ: ${nodes.find((c, i) => codes[i] !== c) ?? '—'}`;
+        return JSON.stringify(nodes) === JSON.stringify(codes)
+          ? null
+          : `GraphQL page ${nodes.length} rows, SQL ${codes.length}; first differ: ${nodes.find((c, i) => codes[i] !== c) ?? '—'}`;
       },
     };
   }

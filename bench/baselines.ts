@@ -47,7 +47,14 @@ export async function exportRows(url: string, queries: readonly string[], file: 
  * The timed part: a fresh plain table (no index, no constraint) and one COPY FROM STDIN of the file's
  * rows, streamed by this process as a loader would.
  */
-export async function copyIntoPlainTable(url: string, table: string, columnsDdl: string, file: string, rows: number, what: string): Promise<CopyBaseline> {
+export async function copyIntoPlainTable(
+  url: string,
+  table: string,
+  columnsDdl: string,
+  file: string,
+  rows: number,
+  what: string,
+): Promise<CopyBaseline> {
   return withClient(url, async (c) => {
     await c.query(`DROP TABLE IF EXISTS ${table}`);
     await c.query(`CREATE TABLE ${table} (${columnsDdl})`);
@@ -66,7 +73,8 @@ export async function departmentTables(url: string): Promise<string[]> {
   return withClient(url, async (c) => {
     const { rows } = await c.query<{ t: string }>(
       `SELECT format('%I.%I', table_schema, table_name) AS t FROM information_schema.tables
-       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`);
+       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+    );
     return rows.map((r) => r.t);
   });
 }
@@ -78,7 +86,8 @@ export async function hubRawTables(url: string): Promise<string[]> {
       `SELECT c.table_name AS t FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
        WHERE c.table_schema = 'public' AND c.column_name = 'raw' AND t.table_type = 'BASE TABLE'
          AND EXISTS (SELECT 1 FROM information_schema.columns s WHERE s.table_schema = 'public' AND s.table_name = c.table_name AND s.column_name = 'source_record_id')
-       ORDER BY 1`);
+       ORDER BY 1`,
+    );
     return rows.map((r) => r.t);
   });
 }

@@ -30,7 +30,10 @@ const cfg = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as WorkerConfi
 let next = 0;
 autocannon(
   {
-    url: cfg.url, connections: cfg.connections, duration: cfg.durationS, method: 'POST',
+    url: cfg.url,
+    connections: cfg.connections,
+    duration: cfg.durationS,
+    method: 'POST',
     headers: { 'content-type': 'application/json', ...cfg.headers },
     // each request takes the next body: scenarios may vary their subjects
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: cfg.bodies[next++ % cfg.bodies.length] }) }],

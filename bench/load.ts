@@ -49,7 +49,10 @@ export async function runLoad(url: string, bodies: unknown | unknown[], opts: Lo
   if (list.length === 0) throw new Error('runLoad: no request body');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
   const cfgFile = path.join(dir, 'load.json');
-  fs.writeFileSync(cfgFile, JSON.stringify({ url, connections: opts.connections, durationS: opts.durationS, headers: opts.headers ?? {}, bodies: list }));
+  fs.writeFileSync(
+    cfgFile,
+    JSON.stringify({ url, connections: opts.connections, durationS: opts.durationS, headers: opts.headers ?? {}, bodies: list }),
+  );
   try {
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(tsx, [path.join(here, 'load-worker.ts'), cfgFile], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,8 +69,16 @@ export async function runLoad(url: string, bodies: unknown | unknown[], opts: Lo
     });
     const r = JSON.parse(out) as AutocannonJson;
     return {
-      requestsPerSecond: r.requests.average, p50Ms: r.latency.p50, p90Ms: r.latency.p90, p99Ms: r.latency.p99, maxMs: r.latency.max,
-      requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationS: r.duration,
+      requestsPerSecond: r.requests.average,
+      p50Ms: r.latency.p50,
+      p90Ms: r.latency.p90,
+      p99Ms: r.latency.p99,
+      maxMs: r.latency.max,
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      durationS: r.duration,
       statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
     };
   } finally {
@@ -83,7 +94,11 @@ export function percentile(samples: readonly number[], p: number): number {
 }
 
 /** Calls `fn` back to back for `durationS` seconds (at least `minRuns` times); latency samples in ms. */
-export async function timeLoop(fn: () => Promise<unknown>, durationS: number, minRuns = 5): Promise<{ runs: number; p50Ms: number; p99Ms: number; meanMs: number; perSecond: number }> {
+export async function timeLoop(
+  fn: () => Promise<unknown>,
+  durationS: number,
+  minRuns = 5,
+): Promise<{ runs: number; p50Ms: number; p99Ms: number; meanMs: number; perSecond: number }> {
   const samples: number[] = [];
   const start = performance.now();
   while (performance.now() - start < durationS * 1000 || samples.length < minRuns) {
@@ -93,5 +108,11 @@ export async function timeLoop(fn: () => Promise<unknown>, durationS: number, mi
   }
   const total = samples.reduce((a, b) => a + b, 0);
   const round = (x: number) => Math.round(x * 100) / 100;
-  return { runs: samples.length, p50Ms: round(percentile(samples, 50)), p99Ms: round(percentile(samples, 99)), meanMs: round(total / samples.length), perSecond: round((samples.length * 1000) / total) };
+  return {
+    runs: samples.length,
+    p50Ms: round(percentile(samples, 50)),
+    p99Ms: round(percentile(samples, 99)),
+    meanMs: round(total / samples.length),
+    perSecond: round((samples.length * 1000) / total),
+  };
 }

@@ -22,7 +22,9 @@ export async function startPostGraphile(databaseUrl: string): Promise<{ url: str
     const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`npm ci in ${dir} failed`);
   }
-  const child = spawn(process.execPath, ['--v8-pool-size=1', path.join(dir, 'server.mjs'), databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--v8-pool-size=1', path.join(dir, 'server.mjs'), databaseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -38,7 +38,8 @@ function area(url: string, name: string): string {
   const ours = /\/(src|connectors|bench)\/([^/]+)/.exec(url);
   return ours ? `${ours[1]}/${ours[2]}` : url;
 }
-const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(node_modules|src|connectors|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+const label = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(node_modules|src|connectors|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
 
 const self = new Map<string, number>();
 const inclusive = new Map<string, number>();
@@ -49,7 +50,10 @@ profile.samples.forEach((id, i) => {
   total += dt;
   const leaf = byId.get(id)!;
   self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);
-  areas.set(area(leaf.callFrame.url, leaf.callFrame.functionName), (areas.get(area(leaf.callFrame.url, leaf.callFrame.functionName)) ?? 0) + dt);
+  areas.set(
+    area(leaf.callFrame.url, leaf.callFrame.functionName),
+    (areas.get(area(leaf.callFrame.url, leaf.callFrame.functionName)) ?? 0) + dt,
+  );
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const l = label(byId.get(at)!);

@@ -51,22 +51,50 @@ export interface BenchReport {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
-const copyLine = (b: CopyBaseline) => `${n(b.rows)} rows, ${(b.bytes / 2 ** 20).toFixed(1)} MiB in ${b.seconds} s = **${n(b.rowsPerSecond)} rows/s** (${b.what})`;
+const copyLine = (b: CopyBaseline) =>
+  `${n(b.rows)} rows, ${(b.bytes / 2 ** 20).toFixed(1)} MiB in ${b.seconds} s = **${n(b.rowsPerSecond)} rows/s** (${b.what})`;
 
 function httpTable(rows: HttpResult[]): string[] {
   return [
     '| scenario | conns | req/s | p50 ms | p99 ms | max ms | statuses | errors | req/s ratio | p50 ratio | p99 ratio | load 1 min |',
     '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${r.connections} | ${n(Math.round(r.load.requestsPerSecond))} | ${r.load.p50Ms} | ${r.load.p99Ms} | ${r.load.maxMs} | ${Object.entries(r.load.statusCodes).map(([k, v]) => `${k}×${n(v)}`).join(' ')} | ${r.load.errors} | ${r.ratio ? r.ratio.throughput : '—'} | ${r.ratio ? r.ratio.p50 : '—'} | ${r.ratio ? r.ratio.p99 : '—'} | ${r.loadAverage ?? '—'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.connections} | ${n(Math.round(r.load.requestsPerSecond))} | ${r.load.p50Ms} | ${r.load.p99Ms} | ${r.load.maxMs} | ${Object.entries(
+          r.load.statusCodes,
+        )
+          .map(([k, v]) => `${k}×${n(v)}`)
+          .join(
+            ' ',
+          )} | ${r.load.errors} | ${r.ratio ? r.ratio.throughput : '—'} | ${r.ratio ? r.ratio.p50 : '—'} | ${r.ratio ? r.ratio.p99 : '—'} | ${r.loadAverage ?? '—'} |`,
+    ),
     '',
-    ...rows.map((r) => `- **${r.name}**: ${r.description}${r.expect === 'refused' ? ` — refused with HTTP ${r.checkedStatus}: “${(r.checkedError ?? '').slice(0, 120)}”` : ''}`),
+    ...rows.map(
+      (r) =>
+        `- **${r.name}**: ${r.description}${r.expect === 'refused' ? ` — refused with HTTP ${r.checkedStatus}: “${(r.checkedError ?? '').slice(0, 120)}”` : ''}`,
+    ),
     '',
   ];
 }
 
 export function renderMarkdown(r: BenchReport): string {
-  const m = r.machine as { cpuModel: string; cpuCount: number; memoryGiB: number; os: string; node: string; postgres: string; loadAverageAtStart: number[] };
-  const o = r.options as { enterprises: number; durationS: number; connections: number; seed: number; scale: boolean; riskPerBatch: boolean };
+  const m = r.machine as {
+    cpuModel: string;
+    cpuCount: number;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    postgres: string;
+    loadAverageAtStart: number[];
+  };
+  const o = r.options as {
+    enterprises: number;
+    durationS: number;
+    connections: number;
+    seed: number;
+    scale: boolean;
+    riskPerBatch: boolean;
+  };
   const out: string[] = [
     `# Bench ${r.startedAt}${o.scale ? ' (scale)' : ''}`,
     '',
@@ -78,12 +106,18 @@ export function renderMarkdown(r: BenchReport): string {
   const w = r.world;
   if (w) {
     out.push(
-      '## Generation (issue 2)', '',
-      `- \`generateInto\` of ${n(w.generation.enterprises)} enterprises (list density ${w.generation.listDensity ?? 1}) into the five department systems: **${w.generation.seconds} s**, ${n(w.generation.rows)} rows = **${n(w.generation.rowsPerSecond)} rows/s** (${Object.entries(w.generation.bySource).map(([k, v]) => `${k} ${n(v)}`).join(', ')}).`,
+      '## Generation (issue 2)',
+      '',
+      `- \`generateInto\` of ${n(w.generation.enterprises)} enterprises (list density ${w.generation.listDensity ?? 1}) into the five department systems: **${w.generation.seconds} s**, ${n(w.generation.rows)} rows = **${n(w.generation.rowsPerSecond)} rows/s** (${Object.entries(
+        w.generation.bySource,
+      )
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ')}).`,
       `- Baseline, raw COPY: ${copyLine(w.generation.baseline)}.`,
       `- Ratio: **${w.generation.ratio}** of raw COPY's rows/s (the generator also builds the world: names, codes, planted cases, five wire formats).`,
       '',
-      '## Sync (issue 8)', '',
+      '## Sync (issue 8)',
+      '',
       `- Full sync of the generated world (five connectors over HTTP / SQL / files, COPY into staging + set-based upsert, linking, quarantine): **${w.fullSync.seconds} s**, ${n(w.fullSync.read)} records read (${n(w.fullSync.written)} written, ${n(w.fullSync.unchanged)} unchanged, ${n(w.fullSync.quarantined)} quarantined) = **${n(w.fullSync.recordsPerSecond)} records/s**.`,
       `- Baseline, raw COPY into a staging table: ${copyLine(w.fullSync.baseline)}.`,
       `- Ratio: **${w.fullSync.ratio}** of raw COPY's rows/s.`,
@@ -92,7 +126,9 @@ export function renderMarkdown(r: BenchReport): string {
       '',
       '| connector | status | read | written | unchanged | quarantined | batches |',
       '|---|---|---:|---:|---:|---:|---:|',
-      ...w.fullSync.runs.map((x) => `| ${x.connector} | ${x.status} | ${n(x.read)} | ${n(x.written)} | ${n(x.unchanged)} | ${n(x.quarantined)} | ${x.batches} |`),
+      ...w.fullSync.runs.map(
+        (x) => `| ${x.connector} | ${x.status} | ${n(x.read)} | ${n(x.written)} | ${n(x.unchanged)} | ${n(x.quarantined)} | ${x.batches} |`,
+      ),
       '',
       `Store after sync: ${n(w.store.enterprises)} enterprises, ${n(w.store.records)} records with provenance, ${n(w.store.listEntries)} list entries, ${n(w.store.projects)} projects, ${n(w.store.contracts)} contracts.`,
       '',
@@ -100,28 +136,44 @@ export function renderMarkdown(r: BenchReport): string {
   }
   const groups = [...new Set(r.http.map((h) => h.group))];
   for (const g of groups) {
-    out.push(`## ${g === 'HTTP (issue 3)' ? 'HTTP scenarios (issue 3), baseline `{ __typename }`' : `${g}, baseline \`{ __typename }\``}`, '');
+    out.push(
+      `## ${g === 'HTTP (issue 3)' ? 'HTTP scenarios (issue 3), baseline `{ __typename }`' : `${g}, baseline \`{ __typename }\``}`,
+      '',
+    );
     // issue 4's targets are set for a store of a given size: say which store these checks ran against
-    if (g.startsWith('Joint punishment') && w) out.push(`Checked against a store of ${n(w.store.enterprises)} enterprises and ${n(w.store.listEntries)} list entries.`, '');
+    if (g.startsWith('Joint punishment') && w)
+      out.push(`Checked against a store of ${n(w.store.enterprises)} enterprises and ${n(w.store.listEntries)} list entries.`, '');
     out.push(...httpTable(r.http.filter((h) => h.group === g)));
   }
   if (r.analyticsVsSql.length) {
     out.push(
-      '## Analytics vs plain SQL (issue 6), one connection', '',
-      'Each filter through the hub (HTTP, auth, GraphQL, the where compiler, the risk loader) against the same answer from plain SQL through one pg client (the compiled statement for filters, a hand-written GROUP BY for the aggregate).', '',
+      '## Analytics vs plain SQL (issue 6), one connection',
+      '',
+      'Each filter through the hub (HTTP, auth, GraphQL, the where compiler, the risk loader) against the same answer from plain SQL through one pg client (the compiled statement for filters, a hand-written GROUP BY for the aggregate).',
+      '',
       '| scenario | rows | same result | hub p50 ms | hub p99 ms | SQL p50 ms | SQL p99 ms | p50 ratio | p99 ratio |',
       '|---|---:|---|---:|---:|---:|---:|---:|---:|',
-      ...r.analyticsVsSql.map((a) => `| ${a.name} | ${a.rows} | ${a.sameResult ? 'yes' : `**no**: ${a.difference}`} | ${a.http.p50Ms} | ${a.http.p99Ms} | ${a.sql.p50Ms} | ${a.sql.p99Ms} | ${a.p50Ratio} | ${a.p99Ratio} |`),
+      ...r.analyticsVsSql.map(
+        (a) =>
+          `| ${a.name} | ${a.rows} | ${a.sameResult ? 'yes' : `**no**: ${a.difference}`} | ${a.http.p50Ms} | ${a.http.p99Ms} | ${a.sql.p50Ms} | ${a.sql.p99Ms} | ${a.p50Ratio} | ${a.p99Ratio} |`,
+      ),
       '',
     );
   }
   if (r.compliance) {
     const c = r.compliance;
     out.push(
-      '## Compliance bulk run (issue 5)', '',
-      `- \`runProjectChecks\` over every project (chunks of 500, set-based loads): **${n(c.bulk.projects)} projects in ${c.bulk.seconds} s = ${n(c.bulk.projectsPerSecond)} projects/s**, ${n(c.bulk.findings)} findings (${Object.entries(c.bulk.byStatus).map(([k, v]) => `${k} ${n(v)}`).join(', ')}).`,
+      '## Compliance bulk run (issue 5)',
+      '',
+      `- \`runProjectChecks\` over every project (chunks of 500, set-based loads): **${n(c.bulk.projects)} projects in ${c.bulk.seconds} s = ${n(c.bulk.projectsPerSecond)} projects/s**, ${n(c.bulk.findings)} findings (${Object.entries(
+        c.bulk.byStatus,
+      )
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ')}).`,
       `- Baseline: ${c.baseline.what}: ${c.baseline.seconds} s. Ratio: **${c.ratio}×** the plain read's time.`,
-      c.bigProject ? `- projectCheck over HTTP is the \`project-check-50-contracts\` row above (project ${c.bigProject.projectCode}, ${c.bigProject.contracts} contracts).` : '',
+      c.bigProject
+        ? `- projectCheck over HTTP is the \`project-check-50-contracts\` row above (project ${c.bigProject.projectCode}, ${c.bigProject.contracts} contracts).`
+        : '',
       '',
     );
   }

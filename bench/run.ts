@@ -61,7 +61,10 @@ const opts = {
   touch: num('BENCH_TOUCH', 200),
   riskPerBatch: process.env.BENCH_SYNC_RISK_PER_BATCH === '1',
   scale: process.env.BENCH_SCALE === '1',
-  only: process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
+  only:
+    process.env.BENCH_SCENARIOS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? null,
   profile: process.env.BENCH_PROFILE === '1',
   keep: process.env.BENCH_KEEP === '1',
   hubUrl: process.env.BENCH_HUB_URL || null,
@@ -117,11 +120,16 @@ async function machine(url: string) {
   const cpus = os.cpus();
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const { rows } = await c.query<{ v: string; sb: string; wm: string }>(`SELECT version() AS v, current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm`);
+  const { rows } = await c.query<{ v: string; sb: string; wm: string }>(
+    `SELECT version() AS v, current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm`,
+  );
   await c.end();
   return {
-    cpuModel: cpus[0]?.model ?? 'unknown', cpuCount: cpus.length, memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-    os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
     postgres: `${rows[0]!.v.split(',')[0]} (shared_buffers ${rows[0]!.sb}, work_mem ${rows[0]!.wm})`,
     loadAverageAtStart: os.loadavg().map((x) => round(x)),
   };
@@ -131,8 +139,16 @@ const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString
 const wanted = (s: Scenario) => !opts.only || opts.only.includes(s.name);
 const bodyText = (b: ReturnType<Scenario['body']>) => (typeof b === 'string' ? b : JSON.stringify(b));
 
-async function post(url: string, token: string, body: string): Promise<{ status: number; json: { data?: unknown; errors?: { message: string }[] } | null }> {
-  const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+async function post(
+  url: string,
+  token: string,
+  body: string,
+): Promise<{ status: number; json: { data?: unknown; errors?: { message: string }[] } | null }> {
+  const r = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
   const text = await r.text();
   let json = null;
   try {
@@ -167,14 +183,24 @@ async function main(): Promise<void> {
     adminUrl = server.adminUrl;
   }
   const report: BenchReport = {
-    startedAt: started.toISOString(), finishedAt: '', machine: await machine(adminUrl), options: opts,
-    world: null, http: [], analyticsVsSql: [], compliance: null, gaps: [], notes: [],
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    machine: await machine(adminUrl),
+    options: opts,
+    world: null,
+    http: [],
+    analyticsVsSql: [],
+    compliance: null,
+    gaps: [],
+    notes: [],
   };
   // per-run names: two benches on one server (colleagues measuring their scenarios) must not drop each other's databases
   const tag = `${process.pid}`;
   const dataDir = path.resolve(`.data/bench-${tag}`);
   let hubUrl: string;
-  let world: Pick<Awaited<ReturnType<typeof buildBenchWorld>>, 'url' | 'ds' | 'adminToken' | 'close'> & { generated?: Awaited<ReturnType<typeof buildBenchWorld>>['generated'] };
+  let world: Pick<Awaited<ReturnType<typeof buildBenchWorld>>, 'url' | 'ds' | 'adminToken' | 'close'> & {
+    generated?: Awaited<ReturnType<typeof buildBenchWorld>>['generated'];
+  };
   if (opts.hubUrl) {
     // a kept store: measure again, build nothing, drop nothing
     hubUrl = opts.hubUrl;
@@ -185,8 +211,16 @@ async function main(): Promise<void> {
     hubUrl = await freshDatabase(adminUrl, `bench_hub_${tag}`);
     const departmentsUrl = await freshDatabase(adminUrl, `bench_departments_${tag}`);
     const built = await buildBenchWorld({
-      hubUrl, departmentsUrl, dataDir, enterprises: opts.enterprises, seed: opts.seed, listDensity: opts.listDensity,
-      riskPerBatch: opts.riskPerBatch, touch: opts.touch, serve: true, log,
+      hubUrl,
+      departmentsUrl,
+      dataDir,
+      enterprises: opts.enterprises,
+      seed: opts.seed,
+      listDensity: opts.listDensity,
+      riskPerBatch: opts.riskPerBatch,
+      touch: opts.touch,
+      serve: true,
+      log,
     });
     report.world = built.figures;
     world = built;
@@ -195,8 +229,15 @@ async function main(): Promise<void> {
     const url = world.url!;
     const rich = await enterprisesInAllDepartments(world.ds, 10);
     if (rich.length === 0) throw new Error('no enterprise has records in all five departments');
-    const sample: { credit_code: string }[] = await world.ds.query(`SELECT credit_code FROM enterprise ORDER BY md5(credit_code) LIMIT 2000`);
-    const bw: BenchWorld = { url, richEnterprises: rich, scenarios: world.generated?.scenarios ?? ({} as BenchWorld['scenarios']), sampleEnterprises: sample.map((r) => r.credit_code) };
+    const sample: { credit_code: string }[] = await world.ds.query(
+      `SELECT credit_code FROM enterprise ORDER BY md5(credit_code) LIMIT 2000`,
+    );
+    const bw: BenchWorld = {
+      url,
+      richEnterprises: rich,
+      scenarios: world.generated?.scenarios ?? ({} as BenchWorld['scenarios']),
+      sampleEnterprises: sample.map((r) => r.credit_code),
+    };
     if (!opts.scale) {
       try {
         bw.bigProject = await growProject(world.ds, 50);
@@ -224,7 +265,11 @@ async function main(): Promise<void> {
       try {
         gateway = await startGateway({
           subgraphs: [{ name: 'hub', url: `${url}/graphql`, typeDefs: hubSubgraphSdl(), forwardCaller: true }],
-          port: 0, host: '127.0.0.1', timeoutMs: 30_000, introspection: false, log: pino({ level: 'silent' }),
+          port: 0,
+          host: '127.0.0.1',
+          timeoutMs: 30_000,
+          introspection: false,
+          log: pino({ level: 'silent' }),
         });
       } catch (err) {
         report.gaps.push(`gateway not run: ${(err as Error).message}`);
@@ -247,7 +292,9 @@ async function main(): Promise<void> {
       const refused = check.status >= 400 || Boolean(check.json?.errors?.length);
       if ((s.expect ?? 'ok') === 'ok' ? refused : !refused) {
         const what = JSON.stringify(check.json).slice(0, 400);
-        report.gaps.push(`${s.name}: the checked request ${refused ? 'failed' : 'was not refused'} (HTTP ${check.status}: ${what}); not measured`);
+        report.gaps.push(
+          `${s.name}: the checked request ${refused ? 'failed' : 'was not refused'} (HTTP ${check.status}: ${what}); not measured`,
+        );
         log(`${s.name}: skipped — HTTP ${check.status} ${what}`);
         continue;
       }
@@ -255,13 +302,25 @@ async function main(): Promise<void> {
       log(`${s.name}: ${connections} connections for ${opts.durationS} s…`);
       const auth = { authorization: `Bearer ${world.adminToken}` };
       await runLoad(`${target}/graphql`, bodies, { connections, durationS: 2, headers: auth }); // warm-up (JIT, pools, caches)
-      const load = await profiled(s.name, () => runLoad(`${target}/graphql`, bodies, { connections, durationS: opts.durationS, headers: auth }));
+      const load = await profiled(s.name, () =>
+        runLoad(`${target}/graphql`, bodies, { connections, durationS: opts.durationS, headers: auth }),
+      );
       report.http.push({
-        name: s.name, description: s.description, group: s.group ?? groupOf(s), baseline: s.baseline ?? null, connections, expect: s.expect ?? 'ok',
-        checkedStatus: check.status, checkedError: check.json?.errors?.[0]?.message ?? null, load, ratio: null,
+        name: s.name,
+        description: s.description,
+        group: s.group ?? groupOf(s),
+        baseline: s.baseline ?? null,
+        connections,
+        expect: s.expect ?? 'ok',
+        checkedStatus: check.status,
+        checkedError: check.json?.errors?.[0]?.message ?? null,
+        load,
+        ratio: null,
         loadAverage: round(os.loadavg()[0]!),
       });
-      log(`${s.name}: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, statuses ${JSON.stringify(load.statusCodes)}, errors ${load.errors}, load ${os.loadavg()[0]!.toFixed(2)}`);
+      log(
+        `${s.name}: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, statuses ${JSON.stringify(load.statusCodes)}, errors ${load.errors}, load ${os.loadavg()[0]!.toFixed(2)}`,
+      );
     }
     await postgraphile?.close();
     await gateway?.close();
@@ -274,11 +333,15 @@ async function main(): Promise<void> {
     const viaGateway = report.http.find((x) => x.name === 'gateway-profile');
     if (hubProfile && viaGateway) {
       const x = ratios(viaGateway.load, hubProfile.load);
-      report.notes.push(`The all-departments profile through the federated gateway against the hub answering it directly (same run): ${x!.throughput}× the requests per second, ${x!.p50}× the p50, ${x!.p99}× the p99 (the gateway's overhead).`);
+      report.notes.push(
+        `The all-departments profile through the federated gateway against the hub answering it directly (same run): ${x!.throughput}× the requests per second, ${x!.p50}× the p50, ${x!.p99}× the p99 (the gateway's overhead).`,
+      );
     }
     if (hubProfile && pglProfile) {
       const x = ratios(hubProfile.load, pglProfile.load);
-      report.notes.push(`The hub's all-departments profile against PostGraphile's answer to the same profile from the same tables (same run): ${x!.throughput}× its requests per second, ${x!.p50}× its p50, ${x!.p99}× its p99.`);
+      report.notes.push(
+        `The hub's all-departments profile against PostGraphile's answer to the same profile from the same tables (same run): ${x!.throughput}× its requests per second, ${x!.p50}× its p50, ${x!.p99}× its p99.`,
+      );
     }
 
     // analytics at one connection vs the same answer from plain SQL through one pg client
@@ -302,12 +365,22 @@ async function main(): Promise<void> {
         const difference = baseline.compare(answer.json?.data, rows);
         const latencyS = Math.max(3, Math.round(opts.durationS / 2));
         log(`${s.name}: one connection ${latencyS} s over HTTP, then ${latencyS} s of the plain SQL…`);
-        const http = await runLoad(`${url}/graphql`, bodyText(body), { connections: 1, durationS: latencyS, headers: { authorization: `Bearer ${world.adminToken}` } });
+        const http = await runLoad(`${url}/graphql`, bodyText(body), {
+          connections: 1,
+          durationS: latencyS,
+          headers: { authorization: `Bearer ${world.adminToken}` },
+        });
         const sql = await timeLoop(() => sqlClient.query(baseline.sql, baseline.params), latencyS);
         const cmp: SqlComparison = {
-          name: s.name, description: s.description, rows: rows.length, sameResult: difference === null, difference,
-          http: { p50Ms: http.p50Ms, p99Ms: http.p99Ms, requestsPerSecond: round(http.requestsPerSecond) }, sql,
-          p50Ratio: round(http.p50Ms / Math.max(sql.p50Ms, 0.01)), p99Ratio: round(http.p99Ms / Math.max(sql.p99Ms, 0.01)),
+          name: s.name,
+          description: s.description,
+          rows: rows.length,
+          sameResult: difference === null,
+          difference,
+          http: { p50Ms: http.p50Ms, p99Ms: http.p99Ms, requestsPerSecond: round(http.requestsPerSecond) },
+          sql,
+          p50Ratio: round(http.p50Ms / Math.max(sql.p50Ms, 0.01)),
+          p99Ratio: round(http.p99Ms / Math.max(sql.p99Ms, 0.01)),
         };
         report.analyticsVsSql.push(cmp);
         log(`${s.name}: HTTP p50 ${http.p50Ms} ms / SQL p50 ${sql.p50Ms} ms${difference ? ` — DIFFERENT RESULT: ${difference}` : ''}`);
@@ -326,27 +399,43 @@ async function main(): Promise<void> {
           (SELECT count(*)::int FROM credential cr WHERE cr.credit_code IN (SELECT employer_credit_code FROM contract UNION SELECT contractor_credit_code FROM contract)) AS credentials`);
       // the rows themselves, not just counts: fetch them as the checker does
       await world.ds.query(`SELECT p.*, c.* FROM project p JOIN contract c ON c.project_code = p.project_code`);
-      await world.ds.query(`SELECT cr.* FROM credential cr WHERE cr.credit_code IN (SELECT employer_credit_code FROM contract UNION SELECT contractor_credit_code FROM contract)`);
+      await world.ds.query(
+        `SELECT cr.* FROM credential cr WHERE cr.credit_code IN (SELECT employer_credit_code FROM contract UNION SELECT contractor_credit_code FROM contract)`,
+      );
       const plainS = (performance.now() - t0) / 1000;
       report.compliance = {
-        bulk: { projects: bulk.projects, findings: bulk.findings, seconds: round(bulk.ms / 1000), projectsPerSecond: Math.round(bulk.projects / Math.max(bulk.ms / 1000, 1e-3)), byStatus: bulk.byStatus },
-        baseline: { what: `plain SQL fetching every project with its contracts (${read.contracts} rows) and the parties' credentials (${read.credentials} rows), no rules`, seconds: round(plainS, 3) },
+        bulk: {
+          projects: bulk.projects,
+          findings: bulk.findings,
+          seconds: round(bulk.ms / 1000),
+          projectsPerSecond: Math.round(bulk.projects / Math.max(bulk.ms / 1000, 1e-3)),
+          byStatus: bulk.byStatus,
+        },
+        baseline: {
+          what: `plain SQL fetching every project with its contracts (${read.contracts} rows) and the parties' credentials (${read.credentials} rows), no rules`,
+          seconds: round(plainS, 3),
+        },
         ratio: round(bulk.ms / 1000 / Math.max(plainS, 1e-3)),
         bigProject: bw.bigProject ?? null,
       };
       log(`compliance bulk: ${bulk.projects} projects in ${(bulk.ms / 1000).toFixed(1)} s (plain read ${plainS.toFixed(2)} s)`);
     }
     if (!report.http.some((r) => r.group.startsWith('Joint punishment')) && !opts.scale && !opts.only) {
-      report.gaps.push('joint punishment (issue 4): no joint-punishment scenario ran — checks/s and the batch of 1,000 are not in this report');
+      report.gaps.push(
+        'joint punishment (issue 4): no joint-punishment scenario ran — checks/s and the batch of 1,000 are not in this report',
+      );
     }
   } finally {
     await world.close();
     if (opts.hubUrl) {
       fs.rmSync(dataDir, { recursive: true, force: true });
     } else if (opts.keep) {
-      log(`kept (BENCH_KEEP=1): hub ${hubUrl}, departments bench_departments_${tag}; measure again without building: BENCH_HUB_URL=${hubUrl}`);
+      log(
+        `kept (BENCH_KEEP=1): hub ${hubUrl}, departments bench_departments_${tag}; measure again without building: BENCH_HUB_URL=${hubUrl}`,
+      );
     } else {
-      for (const db of [`bench_hub_${tag}`, `bench_departments_${tag}`]) await dropDatabase(adminUrl, db).catch((e: Error) => log(`could not drop ${db}: ${e.message}`));
+      for (const db of [`bench_hub_${tag}`, `bench_departments_${tag}`])
+        await dropDatabase(adminUrl, db).catch((e: Error) => log(`could not drop ${db}: ${e.message}`));
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
     await stopPg?.();

@@ -55,8 +55,21 @@ export interface SyncFigures {
 }
 
 export interface WorldFigures {
-  generation: { enterprises: number; listDensity: number; seconds: number; rows: number; rowsPerSecond: number; bySource: Record<string, number>; baseline: CopyBaseline; ratio: number };
-  fullSync: SyncFigures & { baseline: CopyBaseline; ratio: number; riskRecompute: { mode: 'per-batch' | 'one pass after the load'; enterprises: number; seconds: number } };
+  generation: {
+    enterprises: number;
+    listDensity: number;
+    seconds: number;
+    rows: number;
+    rowsPerSecond: number;
+    bySource: Record<string, number>;
+    baseline: CopyBaseline;
+    ratio: number;
+  };
+  fullSync: SyncFigures & {
+    baseline: CopyBaseline;
+    ratio: number;
+    riskRecompute: { mode: 'per-batch' | 'one pass after the load'; enterprises: number; seconds: number };
+  };
   incrementalSync: SyncFigures & { touched: number; touchError: string | null };
   store: { enterprises: number; records: number; listEntries: number; projects: number; contracts: number };
 }
@@ -74,16 +87,36 @@ export interface BenchHub {
 const VAULT_KEY = Buffer.alloc(32, 42);
 
 /** The hub as the bench serves it: pages up to 500, no rate limit, quiet logs, the test token secret. */
-const benchServerConfig = (dataDir: string) => loadConfig({
-  NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_MAX_PAGE_SIZE: '500', LOG_LEVEL: 'error', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-});
+const benchServerConfig = (dataDir: string) =>
+  loadConfig({
+    NODE_ENV: 'test',
+    HUB_DATA_DIR: dataDir,
+    HUB_MAX_PAGE_SIZE: '500',
+    LOG_LEVEL: 'error',
+    HUB_JWT_SECRET: TEST_JWT_SECRET,
+    HUB_RATE_LIMIT_POINTS: '0',
+  });
 
 function syncFigures(runs: SyncRunResult[], seconds: number, riskHookSeconds: number): SyncFigures {
   const sum = (k: 'read' | 'written' | 'unchanged' | 'quarantined') => runs.reduce((a, r) => a + r[k], 0);
   return {
-    seconds: round(seconds), read: sum('read'), written: sum('written'), unchanged: sum('unchanged'), quarantined: sum('quarantined'),
-    recordsPerSecond: Math.round(sum('read') / Math.max(seconds, 1e-3)), riskHookSeconds: round(riskHookSeconds),
-    runs: runs.map(({ connector, status, read, written, unchanged, quarantined, batches, error }) => ({ connector, status, read, written, unchanged, quarantined, batches, error })),
+    seconds: round(seconds),
+    read: sum('read'),
+    written: sum('written'),
+    unchanged: sum('unchanged'),
+    quarantined: sum('quarantined'),
+    recordsPerSecond: Math.round(sum('read') / Math.max(seconds, 1e-3)),
+    riskHookSeconds: round(riskHookSeconds),
+    runs: runs.map(({ connector, status, read, written, unchanged, quarantined, batches, error }) => ({
+      connector,
+      status,
+      read,
+      written,
+      unchanged,
+      quarantined,
+      batches,
+      error,
+    })),
   };
 }
 
@@ -98,22 +131,41 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
   o.log(`generating ${o.enterprises} enterprises (list density ${o.listDensity})…`);
   let t0 = performance.now();
   let lastLog = 0;
-  const generated = await generateInto(env, {
-    enterprises: o.enterprises, seed: o.seed, listDensity: o.listDensity,
-    onProgress: (_s, done) => {
-      if (done - lastLog >= 100_000) o.log(`  generated ${(lastLog = done)} enterprises (${Math.round((performance.now() - t0) / 1000)} s)`);
+  const generated = await generateInto(
+    env,
+    {
+      enterprises: o.enterprises,
+      seed: o.seed,
+      listDensity: o.listDensity,
+      onProgress: (_s, done) => {
+        if (done - lastLog >= 100_000)
+          o.log(`  generated ${(lastLog = done)} enterprises (${Math.round((performance.now() - t0) / 1000)} s)`);
+      },
     },
-  }, loaded.map((l) => l.source));
+    loaded.map((l) => l.source),
+  );
   const genSeconds = (performance.now() - t0) / 1000;
   const genRows = Object.values(generated.written).reduce((a, b) => a + b, 0);
   const genFile = path.join(o.dataDir, 'baseline-generated.copy');
   const tables = await departmentTables(o.departmentsUrl);
-  const dbRows = await exportRows(o.departmentsUrl, tables.map((t) => `SELECT row_to_json(x)::text FROM ${t} x`), genFile);
-  const genBaseline = await copyIntoPlainTable(o.departmentsUrl, 'bench_baseline_generated', 'line text', genFile, dbRows,
-    `the ${dbRows} rows the generator left in the department databases (${tables.length} tables; the fire CSV drops are files), one COPY into a plain one-column table`);
+  const dbRows = await exportRows(
+    o.departmentsUrl,
+    tables.map((t) => `SELECT row_to_json(x)::text FROM ${t} x`),
+    genFile,
+  );
+  const genBaseline = await copyIntoPlainTable(
+    o.departmentsUrl,
+    'bench_baseline_generated',
+    'line text',
+    genFile,
+    dbRows,
+    `the ${dbRows} rows the generator left in the department databases (${tables.length} tables; the fire CSV drops are files), one COPY into a plain one-column table`,
+  );
   fs.rmSync(genFile, { force: true });
   const genRate = genRows / genSeconds;
-  o.log(`generation: ${genRows} rows in ${genSeconds.toFixed(1)} s (${Math.round(genRate)} rows/s); raw COPY ${genBaseline.rowsPerSecond} rows/s`);
+  o.log(
+    `generation: ${genRows} rows in ${genSeconds.toFixed(1)} s (${Math.round(genRate)} rows/s); raw COPY ${genBaseline.rowsPerSecond} rows/s`,
+  );
 
   const closers: (() => Promise<unknown>)[] = [];
   let ds: DataSource | null = null;
@@ -153,15 +205,29 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
     const full = syncFigures(fullRuns, fullSeconds, hookMs / 1000);
     const syncFile = path.join(o.dataDir, 'baseline-sync.copy');
     const rawTables = await hubRawTables(o.hubUrl);
-    const stagedRows = await exportRows(o.hubUrl, rawTables.map((t) => `SELECT source, source_record_id, raw FROM ${t}`), syncFile);
-    const syncBaseline = await copyIntoPlainTable(o.hubUrl, 'bench_baseline_stage', 'source text, source_record_id text, raw jsonb', syncFile, stagedRows,
-      `the ${stagedRows} stored records' raw source form (${rawTables.length} tables, quarantine included), one COPY into a plain staging table`);
+    const stagedRows = await exportRows(
+      o.hubUrl,
+      rawTables.map((t) => `SELECT source, source_record_id, raw FROM ${t}`),
+      syncFile,
+    );
+    const syncBaseline = await copyIntoPlainTable(
+      o.hubUrl,
+      'bench_baseline_stage',
+      'source text, source_record_id text, raw jsonb',
+      syncFile,
+      stagedRows,
+      `the ${stagedRows} stored records' raw source form (${rawTables.length} tables, quarantine included), one COPY into a plain staging table`,
+    );
     fs.rmSync(syncFile, { force: true });
-    o.log(`full sync: ${full.read} records in ${full.seconds} s (${full.recordsPerSecond}/s); raw COPY ${syncBaseline.rowsPerSecond} rows/s; risk ${riskSeconds.toFixed(1)} s`);
+    o.log(
+      `full sync: ${full.read} records in ${full.seconds} s (${full.recordsPerSecond}/s); raw COPY ${syncBaseline.rowsPerSecond} rows/s; risk ${riskSeconds.toFixed(1)} s`,
+    );
 
     // incremental: a few records changed at their source, then the hub's ordinary scheduled sync (risk rescored per batch)
     const touchable: { source_record_id: string }[] = await store.query(
-      `SELECT source_record_id FROM hidden_danger WHERE source = 'emergency' ORDER BY source_record_id LIMIT $1`, [o.touch]);
+      `SELECT source_record_id FROM hidden_danger WHERE source = 'emergency' ORDER BY source_record_id LIMIT $1`,
+      [o.touch],
+    );
     let touched = 0;
     let touchError: string | null = null;
     const emergency = running.sources.get('emergency');
@@ -185,12 +251,24 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
       (SELECT count(*)::int FROM contract) AS contracts`);
     const figures: WorldFigures = {
       generation: {
-        enterprises: o.enterprises, listDensity: o.listDensity, seconds: round(genSeconds), rows: genRows, rowsPerSecond: Math.round(genRate), bySource: generated.written,
-        baseline: genBaseline, ratio: round(genRate / genBaseline.rowsPerSecond, 4),
+        enterprises: o.enterprises,
+        listDensity: o.listDensity,
+        seconds: round(genSeconds),
+        rows: genRows,
+        rowsPerSecond: Math.round(genRate),
+        bySource: generated.written,
+        baseline: genBaseline,
+        ratio: round(genRate / genBaseline.rowsPerSecond, 4),
       },
       fullSync: {
-        ...full, baseline: syncBaseline, ratio: round(full.recordsPerSecond / syncBaseline.rowsPerSecond, 4),
-        riskRecompute: { mode: o.riskPerBatch ? 'per-batch' : 'one pass after the load', enterprises: rescored || counts.enterprises, seconds: round(riskSeconds) },
+        ...full,
+        baseline: syncBaseline,
+        ratio: round(full.recordsPerSecond / syncBaseline.rowsPerSecond, 4),
+        riskRecompute: {
+          mode: o.riskPerBatch ? 'per-batch' : 'one pass after the load',
+          enterprises: rescored || counts.enterprises,
+          seconds: round(riskSeconds),
+        },
       },
       incrementalSync: inc,
       store: { ...counts, records: stagedRows },
@@ -206,7 +284,12 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
     }
     const adminToken = await mintToken(['admin'], { subject: 'bench-admin', ttl: '12h' });
     return {
-      url, ds: store, adminToken, generated, figures, server,
+      url,
+      ds: store,
+      adminToken,
+      generated,
+      figures,
+      server,
       async close() {
         for (const c of closers.reverse()) await c().catch(() => undefined);
         await store.destroy().catch(() => undefined);
@@ -224,7 +307,10 @@ export async function buildBenchWorld(o: BenchWorldOptions): Promise<BenchHub> {
  * migrations still run), no department sources (live reads answer as unavailable). For measuring queries
  * again at scale after a change without an hour of building.
  */
-export async function attachBenchWorld(o: { hubUrl: string; dataDir: string }): Promise<Omit<BenchHub, 'generated' | 'figures'> & { url: string }> {
+export async function attachBenchWorld(o: {
+  hubUrl: string;
+  dataDir: string;
+}): Promise<Omit<BenchHub, 'generated' | 'figures'> & { url: string }> {
   const log = pino({ level: 'error' }, pino.destination(2));
   fs.mkdirSync(o.dataDir, { recursive: true });
   const store = await openStore(o.hubUrl);
@@ -233,7 +319,10 @@ export async function attachBenchWorld(o: { hubUrl: string; dataDir: string }): 
   const url = await server.listen(0, '127.0.0.1');
   const adminToken = await mintToken(['admin'], { subject: 'bench-admin', ttl: '12h' });
   return {
-    url, ds: store, adminToken, server,
+    url,
+    ds: store,
+    adminToken,
+    server,
     async close() {
       await server.close().catch(() => undefined);
       await store.destroy().catch(() => undefined);
@@ -251,34 +340,59 @@ export { enterprisesInAllDepartments };
  */
 export async function growProject(ds: DataSource, size: number): Promise<{ projectCode: string; contracts: number }> {
   const [p]: { project_code: string; n: number }[] = await ds.query(
-    `SELECT project_code, count(*)::int AS n FROM contract GROUP BY project_code ORDER BY count(*) DESC, project_code LIMIT 1`);
+    `SELECT project_code, count(*)::int AS n FROM contract GROUP BY project_code ORDER BY count(*) DESC, project_code LIMIT 1`,
+  );
   if (!p) throw new Error('the generated world has no construction project');
   const [general]: { contract_number: string; contractor_credit_code: string }[] = await ds.query(
-    `SELECT contract_number, contractor_credit_code FROM contract WHERE project_code = $1 AND parent_contract_number IS NULL LIMIT 1`, [p.project_code]);
+    `SELECT contract_number, contractor_credit_code FROM contract WHERE project_code = $1 AND parent_contract_number IS NULL LIMIT 1`,
+    [p.project_code],
+  );
   const firms = async (category: string): Promise<string[]> =>
-    ((await ds.query(`SELECT DISTINCT c.credit_code FROM credential c JOIN enterprise e ON e.credit_code = c.credit_code
-       WHERE c.category = $1 AND e.status = 'ACTIVE' ORDER BY 1 LIMIT 60`, [category])) as { credit_code: string }[]).map((r) => r.credit_code);
+    (
+      (await ds.query(
+        `SELECT DISTINCT c.credit_code FROM credential c JOIN enterprise e ON e.credit_code = c.credit_code
+       WHERE c.category = $1 AND e.status = 'ACTIVE' ORDER BY 1 LIMIT 60`,
+        [category],
+      )) as { credit_code: string }[]
+    ).map((r) => r.credit_code);
   const professional = await firms('专业承包');
   const labour = await firms('施工劳务');
-  if (!general || professional.length === 0 || labour.length === 0) throw new Error('no general contract or no qualified subcontractors to grow a project with');
+  if (!general || professional.length === 0 || labour.length === 0)
+    throw new Error('no general contract or no qualified subcontractors to grow a project with');
   const add = size - p.n;
   const envelopes: SourceEnvelope[] = [];
   const profContracts: { number: string; contractor: string }[] = [];
   for (let k = 0; k < add; k++) {
     const number = `HT-${p.project_code}-B${String(k + 1).padStart(2, '0')}`;
     const isLabour = k % 3 === 2 && profContracts.length > 0;
-    const parent = isLabour ? profContracts[k % profContracts.length]! : { number: general.contract_number, contractor: general.contractor_credit_code };
+    const parent = isLabour
+      ? profContracts[k % profContracts.length]!
+      : { number: general.contract_number, contractor: general.contractor_credit_code };
     const contractor = isLabour ? labour[k % labour.length]! : professional[k % professional.length]!;
     const record: ContractRecord = {
-      kind: 'contract', contractNumber: number, projectCode: p.project_code, parentContractNumber: parent.number,
-      contractKind: isLabour ? 'LABOUR_SUBCONTRACT' : 'PROFESSIONAL_SUBCONTRACT', employer: { creditCode: parent.contractor }, contractor: { creditCode: contractor },
-      scope: isLabour ? '劳务作业' : '地基基础工程', value: 100 + k, coversMainStructure: false, coversAllWork: false, safetyAgreementSigned: true,
-      projectManagerIdNumber: null, signedOn: todayIso(),
+      kind: 'contract',
+      contractNumber: number,
+      projectCode: p.project_code,
+      parentContractNumber: parent.number,
+      contractKind: isLabour ? 'LABOUR_SUBCONTRACT' : 'PROFESSIONAL_SUBCONTRACT',
+      employer: { creditCode: parent.contractor },
+      contractor: { creditCode: contractor },
+      scope: isLabour ? '劳务作业' : '地基基础工程',
+      value: 100 + k,
+      coversMainStructure: false,
+      coversAllWork: false,
+      safetyAgreementSigned: true,
+      projectManagerIdNumber: null,
+      signedOn: todayIso(),
     };
     if (!isLabour) profContracts.push({ number, contractor });
     envelopes.push({ sourceRecordId: `bench-${number}`, kind: 'contract', raw: record, record });
   }
-  const r = await applyEnvelopes({ ds, vault: new PiiVault(VAULT_KEY), log: pino({ level: 'silent' }) }, { id: 'housing', department: 'HOUSING' }, envelopes);
+  const r = await applyEnvelopes(
+    { ds, vault: new PiiVault(VAULT_KEY), log: pino({ level: 'silent' }) },
+    { id: 'housing', department: 'HOUSING' },
+    envelopes,
+  );
   if (r.quarantined) throw new Error(`growing project ${p.project_code}: ${r.quarantined} contracts were quarantined`);
   const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM contract WHERE project_code = $1`, [p.project_code]);
   return { projectCode: p.project_code, contracts: n };

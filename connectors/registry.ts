@@ -17,14 +17,7 @@ import market from './market/department.js';
 import naturalResources from './natural-resources/department.js';
 import transport from './transport/department.js';
 
-export const DEPARTMENT_PACKAGES: readonly DepartmentPackage[] = [
-  market,
-  housing,
-  emergency,
-  transport,
-  fire,
-  naturalResources,
-];
+export const DEPARTMENT_PACKAGES: readonly DepartmentPackage[] = [market, housing, emergency, transport, fire, naturalResources];
 
 /** The Department codes, in registry order. */
 export const DEPARTMENT_CODES: readonly string[] = DEPARTMENT_PACKAGES.map((d) => d.code);
@@ -61,7 +54,12 @@ const DEFAULT_OPTIONS: ConnectorOptions = { timeoutMs: 5000 };
 
 /** Every registered department's source, enabled, with the default options. */
 export const registeredSourceConfigs = (): SourceConfig[] =>
-  DEPARTMENT_PACKAGES.map((d) => ({ id: d.id, module: path.join(here(), d.id, 'index.ts'), enabled: true, options: { ...DEFAULT_OPTIONS } }));
+  DEPARTMENT_PACKAGES.map((d) => ({
+    id: d.id,
+    module: path.join(here(), d.id, 'index.ts'),
+    enabled: true,
+    options: { ...DEFAULT_OPTIONS },
+  }));
 
 /**
  * The sources to load: CONNECTORS_CONFIG's file when set (`{ "sources": [{ "id", "module", "enabled", "options" }] }`,

@@ -6,28 +6,42 @@
  * of which are idempotent here — and an overall deadline per call. Built on cockatiel.
  */
 import {
-  BrokenCircuitError, BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen,
-  retry, TaskCancelledError, timeout, TimeoutStrategy, wrap, type IPolicy,
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IPolicy,
 } from 'cockatiel';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import type { Department, RecordKind } from '../src/domain/canonical.js';
 import { SourceError, type ChangeBatch, type Connector, type HealthReport, type PiiFields, type SourceEnvelope } from './types.js';
 
-export const resilienceOptionsSchema = z.object({
-  /** attempts per read, the first included */
-  maxAttempts: z.number().int().min(1).max(10).default(3),
-  initialDelayMs: z.number().int().min(1).default(100),
-  maxDelayMs: z.number().int().min(1).default(2000),
-  /** consecutive failures that open the breaker */
-  breakerThreshold: z.number().int().min(1).default(5),
-  /** how long the breaker stays open before a probe call is let through */
-  halfOpenAfterMs: z.number().int().min(10).default(10_000),
-  /** bulkhead: calls at once, and calls that may wait for a slot */
-  maxConcurrent: z.number().int().min(1).default(8),
-  maxQueued: z.number().int().min(0).default(64),
-  // prefault, not default: an absent `resilience` is parsed as `{}`, so every field gets its own default
-}).prefault({});
+export const resilienceOptionsSchema = z
+  .object({
+    /** attempts per read, the first included */
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    initialDelayMs: z.number().int().min(1).default(100),
+    maxDelayMs: z.number().int().min(1).default(2000),
+    /** consecutive failures that open the breaker */
+    breakerThreshold: z.number().int().min(1).default(5),
+    /** how long the breaker stays open before a probe call is let through */
+    halfOpenAfterMs: z.number().int().min(10).default(10_000),
+    /** bulkhead: calls at once, and calls that may wait for a slot */
+    maxConcurrent: z.number().int().min(1).default(8),
+    maxQueued: z.number().int().min(0).default(64),
+    // prefault, not default: an absent `resilience` is parsed as `{}`, so every field gets its own default
+  })
+  .prefault({});
 export type ResilienceOptions = z.infer<typeof resilienceOptionsSchema>;
 
 const tracer = trace.getTracer('safety-hub/connectors');
@@ -36,7 +50,10 @@ export type CallObserver = (call: string, seconds: number, outcome: string) => v
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'CLOSED', [CircuitState.Open]: 'OPEN', [CircuitState.HalfOpen]: 'HALF_OPEN', [CircuitState.Isolated]: 'ISOLATED',
+  [CircuitState.Closed]: 'CLOSED',
+  [CircuitState.Open]: 'OPEN',
+  [CircuitState.HalfOpen]: 'HALF_OPEN',
+  [CircuitState.Isolated]: 'ISOLATED',
 };
 
 export interface ResilienceState {
@@ -47,7 +64,8 @@ export interface ResilienceState {
 }
 
 /** A source's refusal is final (bad credentials); retrying or counting it against the breaker helps nobody. */
-const transient = (err: Error): boolean => !(err instanceof SourceError && err.reason === 'REFUSED') && !(err instanceof DOMException && err.name === 'AbortError');
+const transient = (err: Error): boolean =>
+  !(err instanceof SourceError && err.reason === 'REFUSED') && !(err instanceof DOMException && err.name === 'AbortError');
 
 export class ResilientConnector implements Connector {
   readonly id: string;
@@ -61,14 +79,21 @@ export class ResilientConnector implements Connector {
   private readonly listeners = new Set<(s: BreakerState) => void>();
   private readonly callObservers = new Set<CallObserver>();
 
-  constructor(readonly inner: Connector, readonly options: ResilienceOptions, timeoutMs: number) {
+  constructor(
+    readonly inner: Connector,
+    readonly options: ResilienceOptions,
+    timeoutMs: number,
+  ) {
     this.id = inner.id;
     this.department = inner.department;
     this.provides = inner.provides;
     this.enterprisesFirst = inner.enterprisesFirst;
     this.piiFields = inner.piiFields;
     this.bulkhead = bulkhead(options.maxConcurrent, options.maxQueued);
-    this.breaker = circuitBreaker(handleWhen(transient), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
+    this.breaker = circuitBreaker(handleWhen(transient), {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    });
     this.breaker.onStateChange((s) => this.listeners.forEach((l) => l(STATE_NAMES[s])));
     const retries = retry(handleWhen(transient), {
       maxAttempts: options.maxAttempts - 1,
@@ -98,22 +123,48 @@ export class ResilientConnector implements Connector {
     const t0 = performance.now();
     let outcome = 'ok';
     try {
-      return await tracer.startActiveSpan(`source ${this.id} ${what}`, { attributes: { 'hub.source': this.id, 'hub.call': what } }, async (span) => {
-        try {
-          return await this.policy.execute(({ signal }) => fn(outer ? AbortSignal.any([outer, signal]) : signal), outer);
-        } catch (err) {
-          span.recordException(err as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw err;
-        } finally {
-          span.end();
-        }
-      });
+      return await tracer.startActiveSpan(
+        `source ${this.id} ${what}`,
+        { attributes: { 'hub.source': this.id, 'hub.call': what } },
+        async (span) => {
+          try {
+            return await this.policy.execute(({ signal }) => fn(outer ? AbortSignal.any([outer, signal]) : signal), outer);
+          } catch (err) {
+            span.recordException(err as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      );
     } catch (err) {
-      outcome = err instanceof SourceError ? err.reason : err instanceof BrokenCircuitError ? 'CIRCUIT_OPEN' : err instanceof BulkheadRejectedError ? 'BULKHEAD' : err instanceof TaskCancelledError ? 'TIMEOUT' : 'ERROR';
-      if (err instanceof BrokenCircuitError) throw new SourceError(this.id, 'UNAVAILABLE', `${what}: circuit open after repeated failures; next probe within ${this.options.halfOpenAfterMs} ms`, err);
-      if (err instanceof BulkheadRejectedError) throw new SourceError(this.id, 'UNAVAILABLE', `${what}: too many calls in flight (bulkhead ${this.options.maxConcurrent}+${this.options.maxQueued})`, err);
-      if (err instanceof TaskCancelledError && !outer?.aborted) throw new SourceError(this.id, 'TIMEOUT', `${what}: no answer within the call's deadline`, err);
+      outcome =
+        err instanceof SourceError
+          ? err.reason
+          : err instanceof BrokenCircuitError
+            ? 'CIRCUIT_OPEN'
+            : err instanceof BulkheadRejectedError
+              ? 'BULKHEAD'
+              : err instanceof TaskCancelledError
+                ? 'TIMEOUT'
+                : 'ERROR';
+      if (err instanceof BrokenCircuitError)
+        throw new SourceError(
+          this.id,
+          'UNAVAILABLE',
+          `${what}: circuit open after repeated failures; next probe within ${this.options.halfOpenAfterMs} ms`,
+          err,
+        );
+      if (err instanceof BulkheadRejectedError)
+        throw new SourceError(
+          this.id,
+          'UNAVAILABLE',
+          `${what}: too many calls in flight (bulkhead ${this.options.maxConcurrent}+${this.options.maxQueued})`,
+          err,
+        );
+      if (err instanceof TaskCancelledError && !outer?.aborted)
+        throw new SourceError(this.id, 'TIMEOUT', `${what}: no answer within the call's deadline`, err);
       throw err;
     } finally {
       const seconds = (performance.now() - t0) / 1000;
@@ -135,16 +186,20 @@ export class ResilientConnector implements Connector {
     let it: AsyncIterator<ChangeBatch> | null = null;
     try {
       for (;;) {
-        const batch = await this.run('changesSince', async () => {
-          // the stream outlives this attempt, whose signal is aborted when it returns: it gets only the caller's
-          if (!it) it = this.inner.changesSince(from, opts)[Symbol.asyncIterator]();
-          try {
-            return await it.next();
-          } catch (err) {
-            it = null; // a generator that threw is finished: the retry starts a new one from `from`
-            throw err;
-          }
-        }, opts?.signal);
+        const batch = await this.run(
+          'changesSince',
+          async () => {
+            // the stream outlives this attempt, whose signal is aborted when it returns: it gets only the caller's
+            if (!it) it = this.inner.changesSince(from, opts)[Symbol.asyncIterator]();
+            try {
+              return await it.next();
+            } catch (err) {
+              it = null; // a generator that threw is finished: the retry starts a new one from `from`
+              throw err;
+            }
+          },
+          opts?.signal,
+        );
         if (batch.done) return;
         from = batch.value.watermark;
         yield batch.value;
@@ -168,7 +223,10 @@ export class ResilientConnector implements Connector {
 /** The connector wrapped with the policies its options ask for (defaults when none). */
 export function withResilience(connector: Connector, options: Record<string, unknown>): ResilientConnector {
   const parsed = resilienceOptionsSchema.safeParse(options.resilience);
-  if (!parsed.success) throw new Error(`${connector.id}: options.resilience: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${connector.id}: options.resilience: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   return new ResilientConnector(connector, parsed.data, typeof options.timeoutMs === 'number' ? options.timeoutMs : 5000);
 }
 

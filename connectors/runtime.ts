@@ -38,7 +38,10 @@ export async function startSources(o: StartSourcesOptions): Promise<RunningSourc
   let loaded = o.loaded ?? (await loadSources());
   if (o.only?.length) {
     const unknown = o.only.filter((id) => !loaded.some((l) => l.source.id === id));
-    if (unknown.length) throw new Error(`unknown source ${unknown.map((u) => `'${u}'`).join(', ')}; configured: ${loaded.map((l) => l.source.id).join(', ')}`);
+    if (unknown.length)
+      throw new Error(
+        `unknown source ${unknown.map((u) => `'${u}'`).join(', ')}; configured: ${loaded.map((l) => l.source.id).join(', ')}`,
+      );
     loaded = loaded.filter((l) => o.only!.includes(l.source.id));
   }
   const out: RunningSources = {

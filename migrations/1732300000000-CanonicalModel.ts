@@ -267,9 +267,23 @@ export class CanonicalModel1732300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const t of [
-      'sync_watermark', 'sync_run', 'quarantined_record', 'list_entry', 'insurance_policy', 'contract', 'project',
-      'transport_violation', 'vehicle', 'inspection', 'accident', 'hidden_danger', 'penalty', 'credential',
-      'enterprise_person_role', 'person', 'enterprise',
+      'sync_watermark',
+      'sync_run',
+      'quarantined_record',
+      'list_entry',
+      'insurance_policy',
+      'contract',
+      'project',
+      'transport_violation',
+      'vehicle',
+      'inspection',
+      'accident',
+      'hidden_danger',
+      'penalty',
+      'credential',
+      'enterprise_person_role',
+      'person',
+      'enterprise',
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }

@@ -37,7 +37,9 @@ export class AccessAudit1732500000000 implements MigrationInterface {
       hash         text NOT NULL)`);
     await q.query(`CREATE INDEX audit_actor ON audit_log (actor, at DESC)`);
     await q.query(`CREATE INDEX audit_subject ON audit_log (subject_ref, at DESC)`);
-    await q.query(`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
+    await q.query(
+      `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_change()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -11,8 +11,12 @@ export class JointPunishmentBanScope1732650000000 implements MigrationInterface 
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE measure ADD COLUMN trigger_ban_scopes text[]`);
-    await q.query(`UPDATE measure SET trigger_ban_scopes = '{ALL_UNITS}', updated_at = now(), updated_by = 'migration' WHERE code = 'JP-BAN-01'`);
-    await q.query(`UPDATE measure SET trigger_ban_scopes = '{INDUSTRY}', updated_at = now(), updated_by = 'migration' WHERE code = 'JP-BAN-02'`);
+    await q.query(
+      `UPDATE measure SET trigger_ban_scopes = '{ALL_UNITS}', updated_at = now(), updated_by = 'migration' WHERE code = 'JP-BAN-01'`,
+    );
+    await q.query(
+      `UPDATE measure SET trigger_ban_scopes = '{INDUSTRY}', updated_at = now(), updated_by = 'migration' WHERE code = 'JP-BAN-02'`,
+    );
     await q.query(
       `INSERT INTO measure_catalogue_version (version, changed_by, change)
        SELECT coalesce(max(version), 0) + 1, 'migration', '{"banScopes": {"JP-BAN-01": ["ALL_UNITS"], "JP-BAN-02": ["INDUSTRY"]}}' FROM measure_catalogue_version`,

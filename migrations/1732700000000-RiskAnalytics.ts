@@ -83,7 +83,9 @@ export class RiskAnalytics1732700000000 implements MigrationInterface {
       name            text        NOT NULL,
       needs_safety_director boolean NOT NULL)`);
 
-    await q.query(`INSERT INTO risk_model_version (version, description, active) VALUES (1, '初始权重 Initial weights (002 (二十四))', true)`);
+    await q.query(
+      `INSERT INTO risk_model_version (version, description, active) VALUES (1, '初始权重 Initial weights (002 (二十四))', true)`,
+    );
     await q.query(
       `INSERT INTO risk_factor_weight (version, factor, weight, cap, description)
        SELECT 1, * FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::text[])`,
@@ -114,8 +116,12 @@ export class RiskAnalytics1732700000000 implements MigrationInterface {
       name            text        NOT NULL,
       level           text        NOT NULL CHECK (level IN ('PROVINCE','CITY','COUNTY')),
       parent_code     varchar(6)  REFERENCES division(code))`);
-    const rows = parse(fs.readFileSync(DIVISIONS_CSV, 'utf8'), { columns: true, skip_empty_lines: true }) as
-      { code: string; name: string; level: string; parent_code: string }[];
+    const rows = parse(fs.readFileSync(DIVISIONS_CSV, 'utf8'), { columns: true, skip_empty_lines: true }) as {
+      code: string;
+      name: string;
+      level: string;
+      parent_code: string;
+    }[];
     // parents first (the CSV lists provinces, then cities, then counties)
     await q.query(
       `INSERT INTO division (code, name, level, parent_code) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
@@ -127,7 +133,9 @@ export class RiskAnalytics1732700000000 implements MigrationInterface {
     await q.query(`CREATE INDEX enterprise_industry_prefix ON enterprise (industry_code text_pattern_ops)`);
     await q.query(`CREATE INDEX enterprise_registered_capital ON enterprise (registered_capital)`);
     await q.query(`CREATE INDEX enterprise_established ON enterprise (established_date)`);
-    await q.query(`CREATE INDEX hidden_danger_major_open ON hidden_danger (credit_code, deadline) WHERE level = 'MAJOR' AND status <> 'CLOSED'`);
+    await q.query(
+      `CREATE INDEX hidden_danger_major_open ON hidden_danger (credit_code, deadline) WHERE level = 'MAJOR' AND status <> 'CLOSED'`,
+    );
     await q.query(`CREATE INDEX accident_level_date ON accident (occurred_on, level)`);
     await q.query(`CREATE INDEX list_entry_list_enterprise ON list_entry (list, credit_code) WHERE credit_code IS NOT NULL`);
     await q.query(`CREATE INDEX credential_kind_status ON credential (credential_kind, status, credit_code) WHERE credit_code IS NOT NULL`);
@@ -135,11 +143,27 @@ export class RiskAnalytics1732700000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const i of ['enterprise_division_prefix', 'enterprise_industry_prefix', 'enterprise_registered_capital', 'enterprise_established',
-      'hidden_danger_major_open', 'accident_level_date', 'list_entry_list_enterprise', 'credential_kind_status', 'violation_kind']) {
+    for (const i of [
+      'enterprise_division_prefix',
+      'enterprise_industry_prefix',
+      'enterprise_registered_capital',
+      'enterprise_established',
+      'hidden_danger_major_open',
+      'accident_level_date',
+      'list_entry_list_enterprise',
+      'credential_kind_status',
+      'violation_kind',
+    ]) {
       await q.query(`DROP INDEX IF EXISTS ${i}`);
     }
-    for (const t of ['division', 'enterprise_risk', 'risk_high_risk_industry', 'risk_tier_cutoff', 'risk_factor_weight', 'risk_model_version']) {
+    for (const t of [
+      'division',
+      'enterprise_risk',
+      'risk_high_risk_industry',
+      'risk_tier_cutoff',
+      'risk_factor_weight',
+      'risk_model_version',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

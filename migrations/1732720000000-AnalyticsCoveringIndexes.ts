@@ -15,8 +15,12 @@ export class AnalyticsCoveringIndexes1732720000000 implements MigrationInterface
   name = 'AnalyticsCoveringIndexes1732720000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX IF NOT EXISTS enterprise_page_keys ON enterprise (credit_code) INCLUDE (division_code, industry_code, status)`);
-    await q.query(`CREATE INDEX IF NOT EXISTS hidden_danger_enterprise_cover ON hidden_danger (credit_code, level) INCLUDE (status, deadline, closed_date)`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS enterprise_page_keys ON enterprise (credit_code) INCLUDE (division_code, industry_code, status)`,
+    );
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS hidden_danger_enterprise_cover ON hidden_danger (credit_code, level) INCLUDE (status, deadline, closed_date)`,
+    );
     await q.query(`DROP INDEX IF EXISTS hidden_danger_enterprise`);
   }
 

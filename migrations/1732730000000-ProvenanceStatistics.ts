@@ -7,8 +7,23 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * query uses: ANALYZE person took 624 ms at 100,000 enterprises and 257 ms without them, and a first
  * load refreshes statistics as its tables double.
  */
-const TABLES = ['enterprise', 'person', 'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection',
-  'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry', 'quarantined_record'];
+const TABLES = [
+  'enterprise',
+  'person',
+  'enterprise_person_role',
+  'credential',
+  'penalty',
+  'hidden_danger',
+  'accident',
+  'inspection',
+  'vehicle',
+  'transport_violation',
+  'project',
+  'contract',
+  'insurance_policy',
+  'list_entry',
+  'quarantined_record',
+];
 const COLUMNS = ['raw', 'record', 'candidates', 'content_hash', 'source_record_id', 'id_encrypted', 'phone_encrypted'];
 
 export class ProvenanceStatistics1732730000000 implements MigrationInterface {

@@ -14,7 +14,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 
 /** The seed documents' titles (first lines of the seed texts), by the file number the old strings used. */
-const TITLE_000 = '《湖北省安全生产委员会关于贯彻落实国务院安全生产委员会〈关于进一步强化安全生产责任落实坚决防范遏制重特大事故的若干措施〉的实施意见》';
+const TITLE_000 =
+  '《湖北省安全生产委员会关于贯彻落实国务院安全生产委员会〈关于进一步强化安全生产责任落实坚决防范遏制重特大事故的若干措施〉的实施意见》';
 const TITLE_001 = '《中共湖南省委 湖南省人民政府关于推进安全生产领域改革发展的实施意见》';
 const TITLE_002 = '《关于进一步加强我省安全生产工作的25条措施》';
 const TITLE_003 = '《吉林省人防办关于进一步强化安全生产责任落实坚决防范遏制重特大事故实施方案的通知》（吉防办发〔2022〕42号）';
@@ -30,10 +31,19 @@ const BASIS: Record<string, [before: string, after: string]> = {
   ],
 };
 
-const RISK_MODEL_V1: [before: string, after: string] = ['初始权重 Initial weights (002 (二十四))', `初始权重 Initial weights (${TITLE_002}（二十四）)`];
+const RISK_MODEL_V1: [before: string, after: string] = [
+  '初始权重 Initial weights (002 (二十四))',
+  `初始权重 Initial weights (${TITLE_002}（二十四）)`,
+];
 const SETTINGS: Record<string, [before: string, after: string]> = {
-  engineer_min_ratio: ['002 (四): intermediate-or-above registered safety engineers among safety managers', `${TITLE_002}（四）: intermediate-or-above registered safety engineers among safety managers`],
-  engineer_min_grades: ['002 (四): registered safety engineer grades that count towards the ratio', `${TITLE_002}（四）: registered safety engineer grades that count towards the ratio`],
+  engineer_min_ratio: [
+    '002 (四): intermediate-or-above registered safety engineers among safety managers',
+    `${TITLE_002}（四）: intermediate-or-above registered safety engineers among safety managers`,
+  ],
+  engineer_min_grades: [
+    '002 (四): registered safety engineer grades that count towards the ratio',
+    `${TITLE_002}（四）: registered safety engineer grades that count towards the ratio`,
+  ],
 };
 
 export class CheckCaseAndOffice1732810000000 implements MigrationInterface {
@@ -41,7 +51,9 @@ export class CheckCaseAndOffice1732810000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     // ADD COLUMN without a default touches no row, so the append-only triggers (UPDATE/DELETE) do not fire
-    await q.query(`ALTER TABLE joint_punishment_check ADD COLUMN case_number text, ADD COLUMN caller_office text, ADD COLUMN caller_name text`);
+    await q.query(
+      `ALTER TABLE joint_punishment_check ADD COLUMN case_number text, ADD COLUMN caller_office text, ADD COLUMN caller_name text`,
+    );
     await q.query(`CREATE INDEX jpc_case_number ON joint_punishment_check (case_number) WHERE case_number IS NOT NULL`);
     await q.query(`CREATE INDEX jpc_office_time ON joint_punishment_check (caller_office, checked_at DESC)`);
     // "my checks": the officer's own list, newest first
@@ -53,7 +65,10 @@ export class CheckCaseAndOffice1732810000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX feedback_amends_once ON check_feedback (amends) WHERE amends IS NOT NULL`);
 
     for (const [code, [before, after]] of Object.entries(BASIS)) {
-      await q.query(`UPDATE measure SET legal_basis = $2, updated_at = now(), updated_by = 'migration' WHERE code = $1 AND legal_basis = $3`, [code, after, before]);
+      await q.query(
+        `UPDATE measure SET legal_basis = $2, updated_at = now(), updated_by = 'migration' WHERE code = $1 AND legal_basis = $3`,
+        [code, after, before],
+      );
     }
     // the checks record the catalogue version they used: a changed text is a new version
     await q.query(
@@ -73,7 +88,10 @@ export class CheckCaseAndOffice1732810000000 implements MigrationInterface {
     }
     await q.query(`UPDATE risk_model_version SET description = $1 WHERE description = $2`, [RISK_MODEL_V1[0], RISK_MODEL_V1[1]]);
     for (const [code, [before, after]] of Object.entries(BASIS)) {
-      await q.query(`UPDATE measure SET legal_basis = $2, updated_at = now(), updated_by = 'migration' WHERE code = $1 AND legal_basis = $3`, [code, before, after]);
+      await q.query(
+        `UPDATE measure SET legal_basis = $2, updated_at = now(), updated_by = 'migration' WHERE code = $1 AND legal_basis = $3`,
+        [code, before, after],
+      );
     }
     await q.query(
       `INSERT INTO measure_catalogue_version (version, changed_by, change)

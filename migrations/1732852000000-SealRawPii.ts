@@ -28,9 +28,17 @@ export class SealRawPii1732852000000 implements MigrationInterface {
     const vault = new PiiVault(piiKey());
     const fields = await declaredFields();
     for (const t of withRows) {
-      const hasSource = (await q.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'source'`, [t])).length > 0;
+      const hasSource =
+        (
+          await q.query(
+            `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'source'`,
+            [t],
+          )
+        ).length > 0;
       const hasRecord = t === 'quarantined_record';
-      await q.query(`DECLARE seal_raw NO SCROLL CURSOR FOR SELECT ctid::text AS tid, ${hasSource ? 'source' : 'NULL::text AS source'}, raw${hasRecord ? ', record' : ''} FROM "${t}"`);
+      await q.query(
+        `DECLARE seal_raw NO SCROLL CURSOR FOR SELECT ctid::text AS tid, ${hasSource ? 'source' : 'NULL::text AS source'}, raw${hasRecord ? ', record' : ''} FROM "${t}"`,
+      );
       for (;;) {
         const rows: { tid: string; source: string | null; raw: unknown; record?: unknown }[] = await q.query('FETCH 2000 FROM seal_raw');
         if (!rows.length) break;
@@ -66,7 +74,9 @@ function piiKey(): Buffer {
   if (process.env.HUB_PII_KEY) return Buffer.from(process.env.HUB_PII_KEY, 'base64');
   const file = path.join(path.resolve(process.env.HUB_DATA_DIR ?? '.data'), 'pii.key');
   if (fs.existsSync(file)) return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-  throw new Error('sealing stored raw records needs the PII key the store was written with: set HUB_PII_KEY (or HUB_DATA_DIR to the folder holding pii.key)');
+  throw new Error(
+    'sealing stored raw records needs the PII key the store was written with: set HUB_PII_KEY (or HUB_DATA_DIR to the folder holding pii.key)',
+  );
 }
 
 /** Each configured source's declared PII fields; without a readable configuration only the free-text net runs. */

@@ -30,7 +30,15 @@ export class AccidentLevelThresholds1732855000000 implements MigrationInterface 
     await q.query(
       `INSERT INTO accident_level_threshold (level, rank, name_zh, min_deaths, min_serious_injuries, min_direct_loss, legal_basis)
        SELECT *, $7::text FROM unnest($1::text[], $2::smallint[], $3::text[], $4::int[], $5::int[], $6::numeric[])`,
-      [LEVELS.map((l) => l[0]), LEVELS.map((l) => l[1]), LEVELS.map((l) => l[2]), LEVELS.map((l) => l[3]), LEVELS.map((l) => l[4]), LEVELS.map((l) => l[5]), BASIS],
+      [
+        LEVELS.map((l) => l[0]),
+        LEVELS.map((l) => l[1]),
+        LEVELS.map((l) => l[2]),
+        LEVELS.map((l) => l[3]),
+        LEVELS.map((l) => l[4]),
+        LEVELS.map((l) => l[5]),
+        BASIS,
+      ],
     );
     // the highest level any one of the three facts reaches (one fact is enough: 第三条 "或者")
     await q.query(`CREATE FUNCTION accident_level_from_facts(deaths integer, serious_injuries integer, direct_loss numeric) RETURNS text

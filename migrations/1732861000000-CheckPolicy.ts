@@ -12,7 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 const MEMO_1001 = '《关于对安全生产领域失信生产经营单位及其有关人员开展联合惩戒的合作备忘录》（发改财金〔2016〕1001号）';
 const MEMO_2045 = '《失信企业协同监管和联合惩戒合作备忘录》（发改财金〔2015〕2045号）';
 const T = {
-  '000': '《湖北省安全生产委员会关于贯彻落实国务院安全生产委员会〈关于进一步强化安全生产责任落实坚决防范遏制重特大事故的若干措施〉的实施意见》',
+  '000':
+    '《湖北省安全生产委员会关于贯彻落实国务院安全生产委员会〈关于进一步强化安全生产责任落实坚决防范遏制重特大事故的若干措施〉的实施意见》',
   '001': '《中共湖南省委 湖南省人民政府关于推进安全生产领域改革发展的实施意见》',
   '002': '《关于进一步加强我省安全生产工作的25条措施》',
   '003': '《吉林省人防办关于进一步强化安全生产责任落实坚决防范遏制重特大事故实施方案的通知》（吉防办发〔2022〕42号）',
@@ -20,7 +21,11 @@ const T = {
 
 const STATUS: [status: string, decision: string, basis: string][] = [
   // a revoked enterprise is dissolved and in liquidation: it exists only to wind up, and may not take up new business
-  ['REVOKED', 'DENY', '《中华人民共和国公司法》第二百二十九条第一款第（四）项（依法被吊销营业执照的，公司解散）、第二百三十六条第三款（清算期间不得开展与清算无关的经营活动）'],
+  [
+    'REVOKED',
+    'DENY',
+    '《中华人民共和国公司法》第二百二十九条第一款第（四）项（依法被吊销营业执照的，公司解散）、第二百三十六条第三款（清算期间不得开展与清算无关的经营活动）',
+  ],
   // a cancelled enterprise no longer exists
   ['CANCELLED', 'DENY', '《中华人民共和国市场主体登记管理条例》第三十一条（经登记机关注销登记，市场主体终止）'],
 ];
@@ -30,10 +35,18 @@ const STATUS: [status: string, decision: string, basis: string][] = [
  * principal when it was listed, wherever they serve as legal representative, principal or proposed person.
  */
 const FOLLOWS: [list: string, followsRoles: string[], applicantRoles: string[], basis: string][] = [
-  ['SAFETY_DISHONEST', ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'], ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'],
-    `${MEMO_1001} 一、联合惩戒对象（失信生产经营单位及其法定代表人、主要负责人、分管安全生产负责人和负有直接责任的有关人员）`],
-  ['SERIOUS_ILLEGAL_DISHONEST', ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'], ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'],
-    `《企业信息公示暂行条例》第十七条第二款（被列入严重违法企业名单的企业的法定代表人、负责人，3年内不得担任其他企业的法定代表人、负责人）；${MEMO_2045}`],
+  [
+    'SAFETY_DISHONEST',
+    ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'],
+    ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'],
+    `${MEMO_1001} 一、联合惩戒对象（失信生产经营单位及其法定代表人、主要负责人、分管安全生产负责人和负有直接责任的有关人员）`,
+  ],
+  [
+    'SERIOUS_ILLEGAL_DISHONEST',
+    ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'],
+    ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'],
+    `《企业信息公示暂行条例》第十七条第二款（被列入严重违法企业名单的企业的法定代表人、负责人，3年内不得担任其他企业的法定代表人、负责人）；${MEMO_2045}`,
+  ],
 ];
 
 /** Lists that make a project party "on a blacklist" (BLACKLISTED_PARTY); 经营异常名录 is a notice, not a blacklist. */
@@ -62,7 +75,9 @@ export class CheckPolicy1732861000000 implements MigrationInterface {
       changed_at  timestamptz NOT NULL DEFAULT now(),
       changed_by  text NOT NULL,
       change      jsonb NOT NULL)`);
-    await q.query(`CREATE TRIGGER check_policy_version_append_only BEFORE UPDATE OR DELETE ON check_policy_version FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
+    await q.query(
+      `CREATE TRIGGER check_policy_version_append_only BEFORE UPDATE OR DELETE ON check_policy_version FOR EACH ROW EXECUTE FUNCTION refuse_change()`,
+    );
     await q.query(`CREATE TABLE registration_status_policy (
       status      text PRIMARY KEY CHECK (status IN ('REVOKED','CANCELLED')),
       decision    text NOT NULL CHECK (decision IN ('DENY','RESTRICT')),
@@ -76,7 +91,12 @@ export class CheckPolicy1732861000000 implements MigrationInterface {
       await q.query(`INSERT INTO registration_status_policy (status, decision, legal_basis) VALUES ($1,$2,$3)`, [status, decision, basis]);
     }
     for (const [list, follows, applicant, basis] of FOLLOWS) {
-      await q.query(`INSERT INTO list_person_policy (list, follows_roles, applicant_roles, legal_basis) VALUES ($1,$2,$3,$4)`, [list, follows, applicant, basis]);
+      await q.query(`INSERT INTO list_person_policy (list, follows_roles, applicant_roles, legal_basis) VALUES ($1,$2,$3,$4)`, [
+        list,
+        follows,
+        applicant,
+        basis,
+      ]);
     }
     await q.query(`INSERT INTO check_policy_version (version, changed_by, change) VALUES (1, 'migration', '{"seeded": true}')`);
 

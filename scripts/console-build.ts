@@ -43,7 +43,8 @@ export function consoleSourceHash(): string {
   for (const f of [...filesUnder(CONSOLE_DIR), ...SHARED_DIRS.flatMap(filesUnder)].sort()) {
     h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
   }
-  for (const pkg of ['vite', '@vitejs/plugin-react', 'react', 'react-dom', 'react-router-dom', 'echarts']) h.update(`${pkg}@${versionOf(pkg)}\0`);
+  for (const pkg of ['vite', '@vitejs/plugin-react', 'react', 'react-dom', 'react-router-dom', 'echarts'])
+    h.update(`${pkg}@${versionOf(pkg)}\0`);
   return h.digest('hex');
 }
 
@@ -60,7 +61,11 @@ export function ensureConsoleBuilt(o: { force?: boolean; quiet?: boolean } = {})
   if (!o.force && consoleIsFresh()) return false;
   const hash = consoleSourceHash();
   const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', o.quiet ? 'error' : 'warn'], { cwd: CONSOLE_DIR, stdio: o.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', o.quiet ? 'error' : 'warn'], {
+    cwd: CONSOLE_DIR,
+    stdio: o.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`console build failed (exit ${r.status}): ${r.stderr ?? ''}${r.stdout ?? ''}`);
   fs.writeFileSync(STAMP, `${hash}\n`);
   return true;

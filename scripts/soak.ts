@@ -59,7 +59,12 @@ const CONNECTIONS = num('connections', 1, 256);
 const FLAP_S = num('flap-seconds', 1, 3600);
 const GROWTH = num('growth-threshold', 0, 10);
 const FLAP_SOURCE = String(args['flap-source']);
-const ONLY = args.sources ? args.sources.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+const ONLY = args.sources
+  ? args.sources
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : undefined;
 if (ONLY && !ONLY.includes(FLAP_SOURCE)) {
   process.stderr.write(`--flap-source '${FLAP_SOURCE}' is not among --sources ${ONLY.join(',')}\n`);
   process.exit(2);
@@ -94,7 +99,8 @@ async function databases(): Promise<{ hubUrl: string; departmentsUrl: string; cl
   const hubUrl = await ensureDatabase(server, `soak_hub_${tag}`);
   const departmentsUrl = await ensureDatabase(server, `soak_dep_${tag}`);
   return {
-    hubUrl, departmentsUrl,
+    hubUrl,
+    departmentsUrl,
     async close() {
       const u = new URL(server);
       u.pathname = '/postgres';
@@ -133,7 +139,13 @@ function bodies(codes: string[]): { query: string; variables: Record<string, unk
   return out;
 }
 
-function markdown(report: { startedAt: string; options: object; machine: object; windows: Window[]; verdict: { flat: boolean; text: string } }): string {
+function markdown(report: {
+  startedAt: string;
+  options: object;
+  machine: object;
+  windows: Window[];
+  verdict: { flat: boolean; text: string };
+}): string {
   const w = report.windows;
   const lines = [
     `# Soak ${report.startedAt}`,
@@ -144,7 +156,10 @@ function markdown(report: { startedAt: string; options: object; machine: object;
     '',
     '| window | end (s) | source | requests | req/s | p50 ms | p99 ms | errors | error rate | RSS MB | heap MB | unexpected GraphQL errors |',
     '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...w.map((x) => `| ${x.index} | ${x.endSecond} | ${FLAP_SOURCE} ${x.flapping} | ${x.requests} | ${x.requestsPerSecond} | ${x.p50Ms} | ${x.p99Ms} | ${x.errors} | ${round(x.errorRate * 100, 2)} % | ${x.rssMB} | ${x.heapUsedMB} | ${x.unexpectedGraphQLErrors.join('; ') || '—'} |`),
+    ...w.map(
+      (x) =>
+        `| ${x.index} | ${x.endSecond} | ${FLAP_SOURCE} ${x.flapping} | ${x.requests} | ${x.requestsPerSecond} | ${x.p50Ms} | ${x.p99Ms} | ${x.errors} | ${round(x.errorRate * 100, 2)} % | ${x.rssMB} | ${x.heapUsedMB} | ${x.unexpectedGraphQLErrors.join('; ') || '—'} |`,
+    ),
     '',
     `**Verdict: ${report.verdict.text}**`,
     '',
@@ -164,24 +179,41 @@ async function main() {
   let scheduler: ReturnType<typeof startScheduler> | null = null;
   let flapTimer: NodeJS.Timeout | null = null;
   try {
-    say(`soak: ${MINUTES} min, ${ENTERPRISES} enterprises, ${CONNECTIONS} connections, ${FLAP_SOURCE} flapping every ${FLAP_S} s; building the world…`);
+    say(
+      `soak: ${MINUTES} min, ${ENTERPRISES} enterprises, ${CONNECTIONS} connections, ${FLAP_SOURCE} flapping every ${FLAP_S} s; building the world…`,
+    );
     world = await startHubWorld({
-      hubUrl: dbs.hubUrl, departmentsUrl: dbs.departmentsUrl, dataDir, enterprises: ENTERPRISES, seed: SEED, only: ONLY,
-      timeoutMs: 1500, log: pino({ level: 'error' }, pino.destination(2)),
+      hubUrl: dbs.hubUrl,
+      departmentsUrl: dbs.departmentsUrl,
+      dataDir,
+      enterprises: ENTERPRISES,
+      seed: SEED,
+      only: ONLY,
+      timeoutMs: 1500,
+      log: pino({ level: 'error' }, pino.destination(2)),
       // the breaker opens fast and probes often: the flapping source costs little while down
       sourceOptions: { resilience: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 200, breakerThreshold: 3, halfOpenAfterMs: 2000 } },
     });
     const w = world;
     const sim = w.simulators.get(FLAP_SOURCE);
     if (!sim) throw new Error(`--flap-source '${FLAP_SOURCE}' is not a running source (${[...w.simulators.keys()].join(', ')})`);
-    scheduler = startScheduler({ ds: w.ds, vault: w.vault, log: pino({ level: 'error' }, pino.destination(2)) }, [...w.connectors.values()], {
-      intervalMinutes: 1, runNow: false, onBatchCommitted: riskBatchHook(w.ds),
-    });
-    const codes = ((await w.ds.query(`SELECT credit_code FROM enterprise ORDER BY md5(credit_code) LIMIT 40`)) as { credit_code: string }[]).map((r) => r.credit_code);
+    scheduler = startScheduler(
+      { ds: w.ds, vault: w.vault, log: pino({ level: 'error' }, pino.destination(2)) },
+      [...w.connectors.values()],
+      {
+        intervalMinutes: 1,
+        runNow: false,
+        onBatchCommitted: riskBatchHook(w.ds),
+      },
+    );
+    const codes = (
+      (await w.ds.query(`SELECT credit_code FROM enterprise ORDER BY md5(credit_code) LIMIT 40`)) as { credit_code: string }[]
+    ).map((r) => r.credit_code);
     const mix = bodies(codes);
     for (const b of mix.slice(0, 8)) {
       const r = await gql(w.url, b.query, b.variables);
-      if (r.status !== 200 || r.errors?.length) throw new Error(`request check failed (${r.status}): ${JSON.stringify(r.errors)} for ${b.query.slice(0, 80)}`);
+      if (r.status !== 200 || r.errors?.length)
+        throw new Error(`request check failed (${r.status}): ${JSON.stringify(r.errors)} for ${b.query.slice(0, 80)}`);
     }
 
     let flapping: 'error' | 'none' = 'none';
@@ -198,7 +230,11 @@ async function main() {
       const watch = setInterval(() => flapSeen.add(flapping), 1000);
       let load: LoadResult;
       try {
-        load = await runLoad(`${w.url}/graphql`, mix, { connections: CONNECTIONS, durationS: WINDOW_S, headers: { authorization: `Bearer ${w.adminToken}` } });
+        load = await runLoad(`${w.url}/graphql`, mix, {
+          connections: CONNECTIONS,
+          durationS: WINDOW_S,
+          headers: { authorization: `Bearer ${w.adminToken}` },
+        });
       } finally {
         clearInterval(watch);
       }
@@ -208,22 +244,33 @@ async function main() {
         const r = await gql(w.url, b.query, b.variables);
         for (const e of r.errors ?? []) {
           const code = String(e.extensions?.code ?? 'NONE');
-          if (!(code === 'SOURCE_UNAVAILABLE' && JSON.stringify(e).includes(FLAP_SOURCE))) unexpected.add(`${code}: ${e.message.slice(0, 80)}`);
+          if (!(code === 'SOURCE_UNAVAILABLE' && JSON.stringify(e).includes(FLAP_SOURCE)))
+            unexpected.add(`${code}: ${e.message.slice(0, 80)}`);
         }
       }
       gc?.();
       const mem = process.memoryUsage();
       const errors = load.non2xx + load.errors + load.timeouts;
       const win: Window = {
-        index: i, endSecond: Math.round((Date.now() - t0) / 1000), flapping: [...flapSeen].join('/'),
-        requests: load.requests, requestsPerSecond: round(load.requestsPerSecond), p50Ms: load.p50Ms, p99Ms: load.p99Ms,
-        errors, errorRate: load.requests ? errors / load.requests : 0, rssMB: round(mem.rss / MB), heapUsedMB: round(mem.heapUsed / MB),
+        index: i,
+        endSecond: Math.round((Date.now() - t0) / 1000),
+        flapping: [...flapSeen].join('/'),
+        requests: load.requests,
+        requestsPerSecond: round(load.requestsPerSecond),
+        p50Ms: load.p50Ms,
+        p99Ms: load.p99Ms,
+        errors,
+        errorRate: load.requests ? errors / load.requests : 0,
+        rssMB: round(mem.rss / MB),
+        heapUsedMB: round(mem.heapUsed / MB),
         unexpectedGraphQLErrors: [...unexpected],
       };
       windows.push(win);
-      say(`[${String(win.endSecond).padStart(5)} s] ${String(win.requestsPerSecond).padStart(7)} req/s  p99 ${String(win.p99Ms).padStart(5)} ms  ` +
-        `errors ${round(win.errorRate * 100, 2)} %  RSS ${win.rssMB} MB  heap ${win.heapUsedMB} MB  ${FLAP_SOURCE}: ${win.flapping}` +
-        (win.unexpectedGraphQLErrors.length ? `  unexpected: ${win.unexpectedGraphQLErrors.join('; ')}` : ''));
+      say(
+        `[${String(win.endSecond).padStart(5)} s] ${String(win.requestsPerSecond).padStart(7)} req/s  p99 ${String(win.p99Ms).padStart(5)} ms  ` +
+          `errors ${round(win.errorRate * 100, 2)} %  RSS ${win.rssMB} MB  heap ${win.heapUsedMB} MB  ${FLAP_SOURCE}: ${win.flapping}` +
+          (win.unexpectedGraphQLErrors.length ? `  unexpected: ${win.unexpectedGraphQLErrors.join('; ')}` : ''),
+      );
     }
 
     // memory flat: mean heap of the last quarter of the windows against the second quarter (the first warms up)
@@ -237,17 +284,35 @@ async function main() {
     const totalErr = windows.reduce((s, x) => s + x.errors, 0);
     const verdict = {
       flat,
-      secondQuarterHeapMB: round(second), lastQuarterHeapMB: round(last), growth: round(growth, 3), threshold: GROWTH,
-      text: `${flat ? 'memory flat' : 'memory GROWING'}: heap ${round(second)} MB (second quarter) → ${round(last)} MB (last quarter), ` +
+      secondQuarterHeapMB: round(second),
+      lastQuarterHeapMB: round(last),
+      growth: round(growth, 3),
+      threshold: GROWTH,
+      text:
+        `${flat ? 'memory flat' : 'memory GROWING'}: heap ${round(second)} MB (second quarter) → ${round(last)} MB (last quarter), ` +
         `${round(growth * 100)} % (threshold ${round(GROWTH * 100)} %${gc ? '' : '; no --expose-gc, so heap includes uncollected garbage'}); ` +
         `${totalReq} requests, error rate ${round((totalErr / Math.max(1, totalReq)) * 100, 3)} %`,
     };
     const cpus = os.cpus();
     const machine = {
-      cpuModel: cpus[0]?.model ?? 'unknown', cpuCount: cpus.length, memoryGiB: round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.version, loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      cpuCount: cpus.length,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
     };
-    const options = { minutes: MINUTES, windowSeconds: WINDOW_S, enterprises: ENTERPRISES, seed: SEED, connections: CONNECTIONS, flapSource: FLAP_SOURCE, flapSeconds: FLAP_S, sources: [...w.simulators.keys()], exposeGc: Boolean(gc) };
+    const options = {
+      minutes: MINUTES,
+      windowSeconds: WINDOW_S,
+      enterprises: ENTERPRISES,
+      seed: SEED,
+      connections: CONNECTIONS,
+      flapSource: FLAP_SOURCE,
+      flapSeconds: FLAP_S,
+      sources: [...w.simulators.keys()],
+      exposeGc: Boolean(gc),
+    };
     const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), options, machine, windows, verdict };
     const dir = path.join('bench', 'results');
     fs.mkdirSync(dir, { recursive: true });

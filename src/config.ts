@@ -47,7 +47,10 @@ const schema = z.object({
   /** joint-punishment check: a department's data older than this is reported stale */
   HUB_CHECK_MAX_DATA_AGE_HOURS: z.coerce.number().min(0).default(24),
   /** fail closed: stale data turns PASS into RESTRICT */
-  HUB_CHECK_FAIL_CLOSED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  HUB_CHECK_FAIL_CLOSED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** HS256 secret for bearer tokens; absent (demo) → generated into HUB_DATA_DIR/jwt.secret */
   HUB_JWT_SECRET: z.string().min(16).optional(),
   /** RS256/ES256: a PEM public key file, or a JWKS file */
@@ -99,7 +102,8 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 export function missingForProduction(cfg: HubConfig): string[] {
   if (cfg.NODE_ENV !== 'production') return [];
   const missing: string[] = [];
-  if (!cfg.HUB_JWT_SECRET && !cfg.HUB_JWT_PUBLIC_KEY_FILE && !cfg.HUB_JWKS_FILE) missing.push('token keys: HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY_FILE or HUB_JWKS_FILE');
+  if (!cfg.HUB_JWT_SECRET && !cfg.HUB_JWT_PUBLIC_KEY_FILE && !cfg.HUB_JWKS_FILE)
+    missing.push('token keys: HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY_FILE or HUB_JWKS_FILE');
   if (!cfg.HUB_JWT_ISSUER) missing.push('HUB_JWT_ISSUER (expected iss of tokens)');
   if (!cfg.HUB_JWT_AUDIENCE) missing.push('HUB_JWT_AUDIENCE (expected aud of tokens)');
   if (!cfg.HUB_PII_KEY) missing.push('HUB_PII_KEY (base64 of 32 bytes; the key of personal information at rest)');
@@ -109,7 +113,8 @@ export function missingForProduction(cfg: HubConfig): string[] {
 /** Throws one error listing everything production mode lacks. */
 export function assertProductionReady(cfg: HubConfig): void {
   const missing = missingForProduction(cfg);
-  if (missing.length) throw new Error(`production mode (NODE_ENV=production) refuses to start; set:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  if (missing.length)
+    throw new Error(`production mode (NODE_ENV=production) refuses to start; set:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {

@@ -39,8 +39,19 @@ if (cfg.HUB_SIMULATORS === 'true') {
   if (!fs.existsSync(marker)) {
     log.info({ enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED }, 'generating demo data into the department systems');
     const t0 = Date.now();
-    const result = await generateInto(env, { enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED }, loaded.map((l) => l.source));
-    fs.writeFileSync(marker, JSON.stringify({ enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED, at: new Date().toISOString(), scenarios: result.scenarios }, null, 1));
+    const result = await generateInto(
+      env,
+      { enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED },
+      loaded.map((l) => l.source),
+    );
+    fs.writeFileSync(
+      marker,
+      JSON.stringify(
+        { enterprises: cfg.HUB_DEMO_ENTERPRISES, seed: cfg.HUB_DEMO_SEED, at: new Date().toISOString(), scenarios: result.scenarios },
+        null,
+        1,
+      ),
+    );
     log.info({ ms: Date.now() - t0 }, 'demo data generated');
   }
 }
@@ -54,8 +65,13 @@ if (demo) await ensureDemoUsers(ds, cfg.dataDir);
 const server = await createHubServer({ ds, config: cfg, vault, connectors, log, sourceSettings: running.settings });
 const url = await server.listen(cfg.PORT, cfg.HOST);
 log.info({ url: `${url}/graphql`, console: `${url}/` }, 'hub serving');
-process.stderr.write(`\n  监管工作台 console: ${url}/\n  GraphQL + GraphiQL: ${url}/graphql (signed in to the console, or ?token=…)\n  health: ${url}/healthz  readiness: ${url}/readyz\n` +
-  (demo ? `  demo mode: demo accounts (one per role) are listed on the sign-in page and in ${demoUsersFile(cfg.dataDir)}\n  tokens for programs: npm run token -- --role inspector\n` : '') + '\n');
+process.stderr.write(
+  `\n  监管工作台 console: ${url}/\n  GraphQL + GraphiQL: ${url}/graphql (signed in to the console, or ?token=…)\n  health: ${url}/healthz  readiness: ${url}/readyz\n` +
+    (demo
+      ? `  demo mode: demo accounts (one per role) are listed on the sign-in page and in ${demoUsersFile(cfg.dataDir)}\n  tokens for programs: npm run token -- --role inspector\n`
+      : '') +
+    '\n',
+);
 
 const scheduler = startScheduler({ ds, vault, log }, [...connectors.values()], {
   intervalMinutes: cfg.HUB_SYNC_INTERVAL_MINUTES,

@@ -50,51 +50,51 @@ type Row = readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outco
 //                                            officer     officerB    inspector   analyst     marketOp    fireOp      admin       anonymous
 const MATRIX: Record<string, Row> = {
   // ---- GraphQL entry points (Query / Mutation)
-  'Query.person':                            ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'Query.check':                             ['allow',    'office',   'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.checks':                            ['allow',    'office',   'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.checkFeedbackStats':                ['allow',    'office',   'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.sources':                           ['deny',     'deny',     'deny',     'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'Query.syncRuns':                          ['deny',     'deny',     'deny',     'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'Query.quarantinedRecords':                ['deny',     'deny',     'deny',     'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'Query.auditLog':                          ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.auditChain':                        ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.enterpriseStats':                   ['deny',     'deny',     'allow',    'allow',    'allow',    'allow',    'allow',    'unauth'],
-  'Query.keySupervisionList':                ['deny',     'deny',     'allow',    'allow',    'deny',     'deny',     'allow',    'unauth'],
-  'Query.projectCheck':                      ['allow',    'allow',    'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.contractCheck':                     ['allow',    'allow',    'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Query.enterpriseComplianceCheck':         ['allow',    'allow',    'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Mutation.runJointPunishmentCheck':        ['allow',    'allow',    'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Mutation.runJointPunishmentChecks':       ['allow',    'allow',    'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Mutation.recordCheckFeedback':            ['allow',    'office',   'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Mutation.upsertMeasure':                  ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'Mutation.deactivateMeasure':              ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
+  'Query.person': ['allow', 'allow', 'allow', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'Query.check': ['allow', 'office', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.checks': ['allow', 'office', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.checkFeedbackStats': ['allow', 'office', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.sources': ['deny', 'deny', 'deny', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'Query.syncRuns': ['deny', 'deny', 'deny', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'Query.quarantinedRecords': ['deny', 'deny', 'deny', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'Query.auditLog': ['deny', 'deny', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.auditChain': ['deny', 'deny', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.enterpriseStats': ['deny', 'deny', 'allow', 'allow', 'allow', 'allow', 'allow', 'unauth'],
+  'Query.keySupervisionList': ['deny', 'deny', 'allow', 'allow', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.projectCheck': ['allow', 'allow', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.contractCheck': ['allow', 'allow', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Query.enterpriseComplianceCheck': ['allow', 'allow', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Mutation.runJointPunishmentCheck': ['allow', 'allow', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Mutation.runJointPunishmentChecks': ['allow', 'allow', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Mutation.recordCheckFeedback': ['allow', 'office', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Mutation.upsertMeasure': ['deny', 'deny', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'Mutation.deactivateMeasure': ['deny', 'deny', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
   // ---- personal information inside types: names (PERSONAL), ID numbers and phones (PII, sent with a lawful purpose)
-  'Person.name':                             ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'Person.personKey':                        ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'Person.idNumber':                         ['masked',   'masked',   'masked',   'masked',   'clear',    'masked',   'masked',   'unauth'],
-  'Person.phone':                            ['masked',   'masked',   'masked',   'masked',   'clear',    'masked',   'masked',   'unauth'],
-  'Enterprise.legalRepresentative':          ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'ListEntry.personName':                    ['allow',    'allow',    'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'ListHit.personName':                      ['allow',    'office',   'allow',    'deny',     'unreachable', 'unreachable', 'allow', 'unauth'],
-  'ListHit.personIdNumber':                  ['masked',   'office',   'masked',   'unreachable', 'unreachable', 'unreachable', 'masked', 'unauth'],
-  'CheckedPerson.name':                      ['allow',    'office',   'allow',    'deny',     'unreachable', 'unreachable', 'allow', 'unauth'],
-  'CheckedPerson.idNumber':                  ['masked',   'office',   'masked',   'unreachable', 'unreachable', 'unreachable', 'masked', 'unauth'],
-  'FindingParty.personName':                 ['allow',    'allow',    'allow',    'deny',     'unreachable', 'unreachable', 'allow', 'unauth'],
+  'Person.name': ['allow', 'allow', 'allow', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'Person.personKey': ['allow', 'allow', 'allow', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'Person.idNumber': ['masked', 'masked', 'masked', 'masked', 'clear', 'masked', 'masked', 'unauth'],
+  'Person.phone': ['masked', 'masked', 'masked', 'masked', 'clear', 'masked', 'masked', 'unauth'],
+  'Enterprise.legalRepresentative': ['allow', 'allow', 'allow', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'ListEntry.personName': ['allow', 'allow', 'allow', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'ListHit.personName': ['allow', 'office', 'allow', 'deny', 'unreachable', 'unreachable', 'allow', 'unauth'],
+  'ListHit.personIdNumber': ['masked', 'office', 'masked', 'unreachable', 'unreachable', 'unreachable', 'masked', 'unauth'],
+  'CheckedPerson.name': ['allow', 'office', 'allow', 'deny', 'unreachable', 'unreachable', 'allow', 'unauth'],
+  'CheckedPerson.idNumber': ['masked', 'office', 'masked', 'unreachable', 'unreachable', 'unreachable', 'masked', 'unauth'],
+  'FindingParty.personName': ['allow', 'allow', 'allow', 'deny', 'unreachable', 'unreachable', 'allow', 'unauth'],
   // ---- raw source data: admin, or an operator of the source's own department (the probe reads a MARKET source's record)
-  'QuarantinedRecord.raw':                   ['deny',     'deny',     'deny',     'deny',     'allow',    'record',   'allow',    'unauth'],
-  'QuarantinedRecord.record':                ['deny',     'deny',     'deny',     'deny',     'allow',    'record',   'allow',    'unauth'],
-  'QuarantinedRecord.candidates':            ['deny',     'deny',     'deny',     'deny',     'allow',    'record',   'allow',    'unauth'],
+  'QuarantinedRecord.raw': ['deny', 'deny', 'deny', 'deny', 'allow', 'record', 'allow', 'unauth'],
+  'QuarantinedRecord.record': ['deny', 'deny', 'deny', 'deny', 'allow', 'record', 'allow', 'unauth'],
+  'QuarantinedRecord.candidates': ['deny', 'deny', 'deny', 'deny', 'allow', 'record', 'allow', 'unauth'],
   // ---- HTTP paths outside GraphQL
-  'GET /api/v1/joint-punishment-checks/{id}': ['allow',   'office',   'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'GET /api/v1/joint-punishment-checks':     ['allow',    'office',   'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'POST /api/v1/joint-punishment-checks/{id}/feedback': ['allow', 'office', 'deny', 'deny',   'deny',     'deny',     'allow',    'unauth'],
-  'GET /checks/{id} (printable record)':     ['allow',    'office',   'allow',    'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'GET /export/enterprises.csv':             ['deny',     'deny',     'allow',    'allow',    'allow',    'allow',    'allow',    'unauth'],
-  'CSV column 法定代表人':                     ['unreachable', 'unreachable', 'allow',    'deny',     'allow',    'allow',    'allow',    'unauth'],
-  'GET /metrics':                            ['deny',     'deny',     'deny',     'deny',     'deny',     'deny',     'allow',    'unauth'],
-  'GET /api/v1/openapi.json (public)':       ['allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow'],
-  'GET /readyz (public, no sync error text)': ['allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow',    'allow'],
+  'GET /api/v1/joint-punishment-checks/{id}': ['allow', 'office', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'GET /api/v1/joint-punishment-checks': ['allow', 'office', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'POST /api/v1/joint-punishment-checks/{id}/feedback': ['allow', 'office', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'GET /checks/{id} (printable record)': ['allow', 'office', 'allow', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'GET /export/enterprises.csv': ['deny', 'deny', 'allow', 'allow', 'allow', 'allow', 'allow', 'unauth'],
+  'CSV column 法定代表人': ['unreachable', 'unreachable', 'allow', 'deny', 'allow', 'allow', 'allow', 'unauth'],
+  'GET /metrics': ['deny', 'deny', 'deny', 'deny', 'deny', 'deny', 'allow', 'unauth'],
+  'GET /api/v1/openapi.json (public)': ['allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'allow'],
+  'GET /readyz (public, no sync error text)': ['allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'allow'],
 };
 
 /** Which GraphQL rule an HTTP path applies (it runs the same operation, or says so in policy.ts). */
@@ -124,7 +124,7 @@ describe('the matrix is the policy (static)', () => {
     expect(restricted.sort()).toEqual(graphqlRows.sort());
   });
 
-  it('says for every role what the rule\'s roles say', () => {
+  it("says for every role what the rule's roles say", () => {
     const wrong: string[] = [];
     const rows = [...Object.keys(MATRIX).filter((k) => /^\w+\.\w+$/.test(k)), ...Object.keys(HTTP_RULE)];
     for (const row of rows) {
@@ -156,7 +156,12 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
   let person: { idNumber: string; phone: string; enterprise: string };
   const PURPOSE = { 'x-purpose': 'IDENTITY_VERIFICATION' };
 
-  const as = (c: Caller, query: string, variables: Record<string, unknown> = {}, extra: Record<string, string> = {}): Promise<GraphQLResponse<Any>> =>
+  const as = (
+    c: Caller,
+    query: string,
+    variables: Record<string, unknown> = {},
+    extra: Record<string, string> = {},
+  ): Promise<GraphQLResponse<Any>> =>
     gql<Any>(hub.url, query, variables, { ...(c === 'anonymous' ? { authorization: 'Bearer ' } : headers[c]!), ...extra });
   const http = (c: Caller, path: string, init: { method?: string; body?: unknown } = {}) =>
     fetch(`${hub.url}${path}`, {
@@ -182,7 +187,18 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
     if (r.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(r.errors)}`);
     return 'allow';
   }
-  const httpOutcome = (status: number): Outcome => (status === 401 ? 'unauth' : status === 403 ? 'deny' : status === 404 ? 'office' : status < 300 ? 'allow' : (() => { throw new Error(`status ${status}`); })());
+  const httpOutcome = (status: number): Outcome =>
+    status === 401
+      ? 'unauth'
+      : status === 403
+        ? 'deny'
+        : status === 404
+          ? 'office'
+          : status < 300
+            ? 'allow'
+            : (() => {
+                throw new Error(`status ${status}`);
+              })();
 
   const masked = (value: string | null | undefined, clear: string): Outcome => {
     if (value === clear) return 'clear';
@@ -195,18 +211,34 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
     sc = hub.generated.scenarios;
     for (const c of CALLERS) {
       if (c === 'anonymous') continue;
-      headers[c] = bearer(await mintToken(ROLE_OF[c].roles, { subject: `matrix-${c}`, department: ROLE_OF[c].department, office: ROLE_OF[c].office, name: `核查员${c}` }));
+      headers[c] = bearer(
+        await mintToken(ROLE_OF[c].roles, {
+          subject: `matrix-${c}`,
+          department: ROLE_OF[c].department,
+          office: ROLE_OF[c].office,
+          name: `核查员${c}`,
+        }),
+      );
     }
     const listed = sc.persons['person.legalRepListed']!;
     const enterprise = sc.enterprises['person.legalRepListed']!.creditCode;
     // the phone as the market registry holds it: read by its department's operator with a purpose (clear, audited)
-    const clear = await as('marketOp', 'query($id: String!) { person(idNumber: $id) { idNumber phone } }', { id: listed.idNumber }, PURPOSE);
+    const clear = await as(
+      'marketOp',
+      'query($id: String!) { person(idNumber: $id) { idNumber phone } }',
+      { id: listed.idNumber },
+      PURPOSE,
+    );
     expect(clear.data.person.idNumber).toBe(listed.idNumber);
     person = { idNumber: listed.idNumber, phone: clear.data.person.phone, enterprise };
     expect(person.phone).toMatch(/^\d{11}$|^\d{3,4}-\d{7,8}$/);
 
     caseNumber = `MATRIX-${randomUUID().slice(0, 8)}`;
-    const run = await as('officer', `mutation($c: ID!, $n: String) { runJointPunishmentCheck(input: { creditCode: $c, matter: PRINCIPAL_APPOINTMENT, caseNumber: $n }) { checkId decision hits { subject } } }`, { c: enterprise, n: caseNumber });
+    const run = await as(
+      'officer',
+      `mutation($c: ID!, $n: String) { runJointPunishmentCheck(input: { creditCode: $c, matter: PRINCIPAL_APPOINTMENT, caseNumber: $n }) { checkId decision hits { subject } } }`,
+      { c: enterprise, n: caseNumber },
+    );
     expect(run.errors).toBeUndefined();
     checkId = run.data.runJointPunishmentCheck.checkId;
     // the legal representative is on the safety-dishonesty list (planted): a hit about a person
@@ -218,7 +250,9 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
     expect(quarantinedMarketId, 'the planted malformed market penalty is quarantined').toBeTruthy();
 
     for (const p of Object.values(sc.projects)) {
-      const r = await as('admin', `query($p: ID!) { projectCheck(projectCode: $p) { findings { parties { personName } } } }`, { p: p.projectCode });
+      const r = await as('admin', `query($p: ID!) { projectCheck(projectCode: $p) { findings { parties { personName } } } }`, {
+        p: p.projectCode,
+      });
       if (r.data?.projectCheck.findings.some((f: Any) => f.parties.some((x: Any) => x.personName))) {
         projectCode = p.projectCode;
         break;
@@ -233,14 +267,21 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
 
   /** One probe per row: what `c` gets on that path. */
   const PROBES: Record<keyof typeof MATRIX, (c: Caller) => Promise<Outcome>> = {
-    'Query.person': async (c) => graphqlOutcome(await as(c, 'query($id: String!) { person(idNumber: $id) { idNumberMasked } }', { id: person.idNumber }), 'Query.person', c),
+    'Query.person': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($id: String!) { person(idNumber: $id) { idNumberMasked } }', { id: person.idNumber }),
+        'Query.person',
+        c,
+      ),
     'Query.check': async (c) => {
       const r = await as(c, 'query($id: ID!) { check(checkId: $id) { checkId } }', { id: checkId });
       const o = graphqlOutcome(r, 'Query.check', c);
       return o === 'allow' && r.data.check === null ? 'office' : o;
     },
     'Query.checks': async (c) => {
-      const r = await as(c, 'query($n: String) { checks(filter: { caseNumber: $n }) { totalCount edges { node { checkId } } } }', { n: caseNumber });
+      const r = await as(c, 'query($n: String) { checks(filter: { caseNumber: $n }) { totalCount edges { node { checkId } } } }', {
+        n: caseNumber,
+      });
       const o = graphqlOutcome(r, 'Query.checks', c);
       if (o !== 'allow') return o;
       return r.data.checks.edges.some((e: Any) => e.node.checkId === checkId) ? 'allow' : 'office';
@@ -253,58 +294,202 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
     },
     'Query.sources': async (c) => graphqlOutcome(await as(c, '{ sources { id } }'), 'Query.sources', c),
     'Query.syncRuns': async (c) => graphqlOutcome(await as(c, '{ syncRuns(first: 1) { id } }'), 'Query.syncRuns', c),
-    'Query.quarantinedRecords': async (c) => graphqlOutcome(await as(c, '{ quarantinedRecords(first: 1) { totalCount } }'), 'Query.quarantinedRecords', c),
+    'Query.quarantinedRecords': async (c) =>
+      graphqlOutcome(await as(c, '{ quarantinedRecords(first: 1) { totalCount } }'), 'Query.quarantinedRecords', c),
     'Query.auditLog': async (c) => graphqlOutcome(await as(c, '{ auditLog(first: 1) { totalCount } }'), 'Query.auditLog', c),
     'Query.auditChain': async (c) => graphqlOutcome(await as(c, '{ auditChain { intact } }'), 'Query.auditChain', c),
     'Query.enterpriseStats': async (c) => graphqlOutcome(await as(c, '{ enterpriseStats { count } }'), 'Query.enterpriseStats', c),
-    'Query.keySupervisionList': async (c) => graphqlOutcome(await as(c, `query($r: String!) { keySupervisionList(region: $r, limit: 1) { region { code } } }`, { r: person.enterprise.slice(2, 4) }), 'Query.keySupervisionList', c),
-    'Query.projectCheck': async (c) => graphqlOutcome(await as(c, 'query($p: ID!) { projectCheck(projectCode: $p) { status } }', { p: projectCode }), 'Query.projectCheck', c),
+    'Query.keySupervisionList': async (c) =>
+      graphqlOutcome(
+        await as(c, `query($r: String!) { keySupervisionList(region: $r, limit: 1) { region { code } } }`, {
+          r: person.enterprise.slice(2, 4),
+        }),
+        'Query.keySupervisionList',
+        c,
+      ),
+    'Query.projectCheck': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($p: ID!) { projectCheck(projectCode: $p) { status } }', { p: projectCode }),
+        'Query.projectCheck',
+        c,
+      ),
     'Query.contractCheck': async (c) => {
-      const project = await as('admin', 'query($p: ID!) { projectCheck(projectCode: $p) { project { builder { creditCode } } } }', { p: projectCode });
+      const project = await as('admin', 'query($p: ID!) { projectCheck(projectCode: $p) { project { builder { creditCode } } } }', {
+        p: projectCode,
+      });
       const builder = project.data.projectCheck.project.builder.creditCode;
-      const input = { projectCode, kind: 'GENERAL', employerCreditCode: builder, contractorCreditCode: sc.enterprises['contractor.gcClean']!.creditCode, scope: '建筑工程', value: 100, safetyAgreementSigned: true };
-      return graphqlOutcome(await as(c, 'query($i: ProposedContractInput!) { contractCheck(input: $i) { status } }', { i: input }), 'Query.contractCheck', c);
+      const input = {
+        projectCode,
+        kind: 'GENERAL',
+        employerCreditCode: builder,
+        contractorCreditCode: sc.enterprises['contractor.gcClean']!.creditCode,
+        scope: '建筑工程',
+        value: 100,
+        safetyAgreementSigned: true,
+      };
+      return graphqlOutcome(
+        await as(c, 'query($i: ProposedContractInput!) { contractCheck(input: $i) { status } }', { i: input }),
+        'Query.contractCheck',
+        c,
+      );
     },
-    'Query.enterpriseComplianceCheck': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterpriseComplianceCheck(creditCode: $e) { status } }', { e: person.enterprise }), 'Query.enterpriseComplianceCheck', c),
-    'Mutation.runJointPunishmentCheck': async (c) => graphqlOutcome(await as(c, `mutation($e: ID!) { runJointPunishmentCheck(input: { creditCode: $e, matter: PUBLIC_BIDDING }) { checkId } }`, { e: sc.enterprises['clean.general']!.creditCode }), 'Mutation.runJointPunishmentCheck', c),
-    'Mutation.runJointPunishmentChecks': async (c) => graphqlOutcome(await as(c, `mutation($e: ID!) { runJointPunishmentChecks(inputs: [{ creditCode: $e, matter: PUBLIC_BIDDING }]) { checkId } }`, { e: sc.enterprises['clean.general']!.creditCode }), 'Mutation.runJointPunishmentChecks', c),
+    'Query.enterpriseComplianceCheck': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($e: ID!) { enterpriseComplianceCheck(creditCode: $e) { status } }', { e: person.enterprise }),
+        'Query.enterpriseComplianceCheck',
+        c,
+      ),
+    'Mutation.runJointPunishmentCheck': async (c) =>
+      graphqlOutcome(
+        await as(c, `mutation($e: ID!) { runJointPunishmentCheck(input: { creditCode: $e, matter: PUBLIC_BIDDING }) { checkId } }`, {
+          e: sc.enterprises['clean.general']!.creditCode,
+        }),
+        'Mutation.runJointPunishmentCheck',
+        c,
+      ),
+    'Mutation.runJointPunishmentChecks': async (c) =>
+      graphqlOutcome(
+        await as(c, `mutation($e: ID!) { runJointPunishmentChecks(inputs: [{ creditCode: $e, matter: PUBLIC_BIDDING }]) { checkId } }`, {
+          e: sc.enterprises['clean.general']!.creditCode,
+        }),
+        'Mutation.runJointPunishmentChecks',
+        c,
+      ),
     'Mutation.recordCheckFeedback': async (c) => {
       const { id, mandatory } = await freshCheck();
-      return graphqlOutcome(await as(c, `mutation($id: ID!, $m: [String!]) { recordCheckFeedback(checkId: $id, action: REFUSED, measuresApplied: $m, note: "矩阵测试") { action } }`, { id, m: mandatory }), 'Mutation.recordCheckFeedback', c);
+      return graphqlOutcome(
+        await as(
+          c,
+          `mutation($id: ID!, $m: [String!]) { recordCheckFeedback(checkId: $id, action: REFUSED, measuresApplied: $m, note: "矩阵测试") { action } }`,
+          { id, m: mandatory },
+        ),
+        'Mutation.recordCheckFeedback',
+        c,
+      );
     },
     'Mutation.upsertMeasure': async (c) => {
-      const input = { code: `JP-MATRIX-${c}`, text: '矩阵测试措施', applyingDepartment: 'HOUSING', triggerLists: ['CONSTRUCTION_BLACKLIST'], matters: ['PUBLIC_BIDDING'], subjectTypes: ['ENTERPRISE'], effect: 'RESTRICT', mandatory: false, legalBasis: '测试依据' };
-      return graphqlOutcome(await as(c, 'mutation($i: MeasureInput!) { upsertMeasure(input: $i) { code } }', { i: input }), 'Mutation.upsertMeasure', c);
+      const input = {
+        code: `JP-MATRIX-${c}`,
+        text: '矩阵测试措施',
+        applyingDepartment: 'HOUSING',
+        triggerLists: ['CONSTRUCTION_BLACKLIST'],
+        matters: ['PUBLIC_BIDDING'],
+        subjectTypes: ['ENTERPRISE'],
+        effect: 'RESTRICT',
+        mandatory: false,
+        legalBasis: '测试依据',
+      };
+      return graphqlOutcome(
+        await as(c, 'mutation($i: MeasureInput!) { upsertMeasure(input: $i) { code } }', { i: input }),
+        'Mutation.upsertMeasure',
+        c,
+      );
     },
     'Mutation.deactivateMeasure': async (c) => {
       // a measure of its own for each caller, so an allowed deactivation changes no other probe
-      const input = { code: `JP-MATRIX-D-${c}`, text: '矩阵测试措施', applyingDepartment: 'HOUSING', triggerLists: ['CONSTRUCTION_BLACKLIST'], matters: ['PUBLIC_BIDDING'], subjectTypes: ['ENTERPRISE'], effect: 'RESTRICT', mandatory: false, legalBasis: '测试依据' };
+      const input = {
+        code: `JP-MATRIX-D-${c}`,
+        text: '矩阵测试措施',
+        applyingDepartment: 'HOUSING',
+        triggerLists: ['CONSTRUCTION_BLACKLIST'],
+        matters: ['PUBLIC_BIDDING'],
+        subjectTypes: ['ENTERPRISE'],
+        effect: 'RESTRICT',
+        mandatory: false,
+        legalBasis: '测试依据',
+      };
       expect((await as('admin', 'mutation($i: MeasureInput!) { upsertMeasure(input: $i) { code } }', { i: input })).errors).toBeUndefined();
-      return graphqlOutcome(await as(c, 'mutation($code: ID!) { deactivateMeasure(code: $code, reason: "矩阵测试") { code } }', { code: input.code }), 'Mutation.deactivateMeasure', c);
+      return graphqlOutcome(
+        await as(c, 'mutation($code: ID!) { deactivateMeasure(code: $code, reason: "矩阵测试") { code } }', { code: input.code }),
+        'Mutation.deactivateMeasure',
+        c,
+      );
     },
-    'Person.name': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { name } } } } }', { e: person.enterprise }), 'Person.name', c),
-    'Person.personKey': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { personKey } } } } }', { e: person.enterprise }), 'Person.personKey', c),
+    'Person.name': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { name } } } } }', { e: person.enterprise }),
+        'Person.name',
+        c,
+      ),
+    'Person.personKey': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { personKey } } } } }', {
+          e: person.enterprise,
+        }),
+        'Person.personKey',
+        c,
+      ),
     'Person.idNumber': async (c) => {
-      const r = await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { idNumber } } } } }', { e: person.enterprise }, PURPOSE);
+      const r = await as(
+        c,
+        'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { idNumber } } } } }',
+        { e: person.enterprise },
+        PURPOSE,
+      );
       const o = graphqlOutcome(r, 'Person.idNumber', c);
-      return o === 'allow' ? masked(r.data.enterprise.persons.nodes.map((n: Any) => n.person.idNumber).find((v: string) => v.slice(-4) === person.idNumber.slice(-4)), person.idNumber) : o;
+      return o === 'allow'
+        ? masked(
+            r.data.enterprise.persons.nodes
+              .map((n: Any) => n.person.idNumber)
+              .find((v: string) => v.slice(-4) === person.idNumber.slice(-4)),
+            person.idNumber,
+          )
+        : o;
     },
     'Person.phone': async (c) => {
-      const r = await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { idNumberMasked phone } } } } }', { e: person.enterprise }, PURPOSE);
+      const r = await as(
+        c,
+        'query($e: ID!) { enterprise(creditCode: $e) { persons { nodes { person { idNumberMasked phone } } } } }',
+        { e: person.enterprise },
+        PURPOSE,
+      );
       const o = graphqlOutcome(r, 'Person.phone', c);
-      return o === 'allow' ? masked(r.data.enterprise.persons.nodes.find((n: Any) => n.person.idNumberMasked.slice(-4) === person.idNumber.slice(-4)).person.phone, person.phone) : o;
+      return o === 'allow'
+        ? masked(
+            r.data.enterprise.persons.nodes.find((n: Any) => n.person.idNumberMasked.slice(-4) === person.idNumber.slice(-4)).person.phone,
+            person.phone,
+          )
+        : o;
     },
-    'Enterprise.legalRepresentative': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { legalRepresentative } }', { e: person.enterprise }), 'Enterprise.legalRepresentative', c),
-    'ListEntry.personName': async (c) => graphqlOutcome(await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { listEntries { nodes { personName } } } }', { e: person.enterprise }), 'ListEntry.personName', c),
+    'Enterprise.legalRepresentative': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { legalRepresentative } }', { e: person.enterprise }),
+        'Enterprise.legalRepresentative',
+        c,
+      ),
+    'ListEntry.personName': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($e: ID!) { enterprise(creditCode: $e) { listEntries { nodes { personName } } } }', { e: person.enterprise }),
+        'ListEntry.personName',
+        c,
+      ),
     'ListHit.personName': async (c) => checkField(c, 'hits { personName }', 'ListHit.personName'),
-    'ListHit.personIdNumber': async (c) => checkField(c, 'hits { subject personIdNumber }', 'ListHit.personIdNumber', (d) => d.hits.find((h: Any) => h.subject === 'LEGAL_REPRESENTATIVE').personIdNumber),
+    'ListHit.personIdNumber': async (c) =>
+      checkField(
+        c,
+        'hits { subject personIdNumber }',
+        'ListHit.personIdNumber',
+        (d) => d.hits.find((h: Any) => h.subject === 'LEGAL_REPRESENTATIVE').personIdNumber,
+      ),
     'CheckedPerson.name': async (c) => checkField(c, 'personsChecked { name }', 'CheckedPerson.name'),
-    'CheckedPerson.idNumber': async (c) => checkField(c, 'personsChecked { idNumber }', 'CheckedPerson.idNumber', (d) => d.personsChecked.find((p: Any) => p.idNumber.slice(-4) === person.idNumber.slice(-4)).idNumber),
-    'FindingParty.personName': async (c) => graphqlOutcome(await as(c, 'query($p: ID!) { projectCheck(projectCode: $p) { findings { parties { personName } } } }', { p: projectCode }), 'FindingParty.personName', c),
+    'CheckedPerson.idNumber': async (c) =>
+      checkField(
+        c,
+        'personsChecked { idNumber }',
+        'CheckedPerson.idNumber',
+        (d) => d.personsChecked.find((p: Any) => p.idNumber.slice(-4) === person.idNumber.slice(-4)).idNumber,
+      ),
+    'FindingParty.personName': async (c) =>
+      graphqlOutcome(
+        await as(c, 'query($p: ID!) { projectCheck(projectCode: $p) { findings { parties { personName } } } }', { p: projectCode }),
+        'FindingParty.personName',
+        c,
+      ),
     'QuarantinedRecord.raw': async (c) => quarantinedField(c, 'raw'),
     'QuarantinedRecord.record': async (c) => quarantinedField(c, 'record'),
     'QuarantinedRecord.candidates': async (c) => quarantinedField(c, 'candidates'),
-    'GET /api/v1/joint-punishment-checks/{id}': async (c) => httpOutcome((await http(c, `/api/v1/joint-punishment-checks/${checkId}`)).status),
+    'GET /api/v1/joint-punishment-checks/{id}': async (c) =>
+      httpOutcome((await http(c, `/api/v1/joint-punishment-checks/${checkId}`)).status),
     'GET /api/v1/joint-punishment-checks': async (c) => {
       const res = await http(c, `/api/v1/joint-punishment-checks?caseNumber=${caseNumber}`);
       const o = httpOutcome(res.status);
@@ -313,7 +498,10 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
     },
     'POST /api/v1/joint-punishment-checks/{id}/feedback': async (c) => {
       const { id, mandatory } = await freshCheck();
-      const res = await http(c, `/api/v1/joint-punishment-checks/${id}/feedback`, { method: 'POST', body: { action: 'REFUSED', measuresApplied: mandatory, note: '矩阵测试' } });
+      const res = await http(c, `/api/v1/joint-punishment-checks/${id}/feedback`, {
+        method: 'POST',
+        body: { action: 'REFUSED', measuresApplied: mandatory, note: '矩阵测试' },
+      });
       if (res.status === 403 && ((await res.json()) as { error: { reason?: string } }).error.reason === 'NOT_OWN_OFFICE') return 'office';
       return httpOutcome(res.status);
     },
@@ -324,16 +512,29 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
       return o;
     },
     'GET /export/enterprises.csv': async (c) => {
-      const res = await http(c, `/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify({ creditCode: { _eq: person.enterprise } }))}`);
+      const res = await http(
+        c,
+        `/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify({ creditCode: { _eq: person.enterprise } }))}`,
+      );
       const o = httpOutcome(res.status);
       if (o === 'allow') expect(await res.text()).not.toContain(person.idNumber);
       return o;
     },
     'CSV column 法定代表人': async (c) => {
-      const res = await http(c, `/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify({ creditCode: { _eq: person.enterprise } }))}`);
+      const res = await http(
+        c,
+        `/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify({ creditCode: { _eq: person.enterprise } }))}`,
+      );
       const o = httpOutcome(res.status);
       // refused the export: the column's own rule tells whether it is refused too or only out of reach
-      if (o === 'deny') return rolesAllow(ruleFor('Enterprise', 'legalRepresentative')!, { subject: c, department: null, roles: ROLE_OF[c as Exclude<Caller, 'anonymous'>].roles }) ? 'unreachable' : 'deny';
+      if (o === 'deny')
+        return rolesAllow(ruleFor('Enterprise', 'legalRepresentative')!, {
+          subject: c,
+          department: null,
+          roles: ROLE_OF[c as Exclude<Caller, 'anonymous'>].roles,
+        })
+          ? 'unreachable'
+          : 'deny';
       if (o !== 'allow') return o;
       const header = (await res.text()).replace(/^\uFEFF/, '').split(/\r?\n/)[0]!;
       return header.includes('法定代表人') ? 'allow' : 'deny';
@@ -344,7 +545,10 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
       // a failed run's error (hosts, credentials in a URL…) is for operators (syncRuns), never for anonymous probes
       if (c === CALLERS[0]) {
         const [connector] = [...hub.connectors.keys()];
-        await hub.ds.query(`INSERT INTO sync_run (connector, status, finished_at, error) VALUES ($1, 'FAILED', now(), 'connect ECONNREFUSED 10.9.8.7:5432 (matrix)')`, [connector]);
+        await hub.ds.query(
+          `INSERT INTO sync_run (connector, status, finished_at, error) VALUES ($1, 'FAILED', now(), 'connect ECONNREFUSED 10.9.8.7:5432 (matrix)')`,
+          [connector],
+        );
         await new Promise((r) => setTimeout(r, 1100)); // past the readiness answer's one-second reuse
       }
       const res = await http(c, '/readyz');
@@ -355,7 +559,11 @@ describe('the hub applies the matrix (each row probed as each caller, over HTTP)
 
   /** A new check of office A's officer, for a feedback probe (feedback is recorded once per check and amended after). */
   async function freshCheck(): Promise<{ id: string; mandatory: string[] }> {
-    const r = await as('officer', `mutation($e: ID!) { runJointPunishmentCheck(input: { creditCode: $e, matter: PUBLIC_BIDDING }) { checkId measures { code mandatory } } }`, { e: sc.enterprises['list.CONSTRUCTION_BLACKLIST']!.creditCode });
+    const r = await as(
+      'officer',
+      `mutation($e: ID!) { runJointPunishmentCheck(input: { creditCode: $e, matter: PUBLIC_BIDDING }) { checkId measures { code mandatory } } }`,
+      { e: sc.enterprises['list.CONSTRUCTION_BLACKLIST']!.creditCode },
+    );
     const check = r.data.runJointPunishmentCheck;
     return { id: check.checkId, mandatory: check.measures.filter((m: Any) => m.mandatory).map((m: Any) => m.code) };
   }

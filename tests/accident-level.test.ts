@@ -16,7 +16,12 @@ import { loadConfig } from '../src/config.js';
 import type { AccidentLevel, Department } from '../src/domain/canonical.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
 import { PLANTED_MIN_ENTERPRISES, PlantedWorld, type ScenarioIndex } from '../src/generator/planted.js';
-import { deriveAccidentLevel, levelUnderstated, loadAccidentThresholds, type AccidentLevelThreshold } from '../src/records/accident-level.js';
+import {
+  deriveAccidentLevel,
+  levelUnderstated,
+  loadAccidentThresholds,
+  type AccidentLevelThreshold,
+} from '../src/records/accident-level.js';
 import { activeRiskModel, recomputeRisk, riskByCodes } from '../src/risk/service.js';
 import { PiiVault } from '../src/security/pii.js';
 import { createHubServer, type HubServer } from '../src/server/app.js';
@@ -48,7 +53,13 @@ const BOUNDARIES: [number, number, number, AccidentLevel][] = [
   [1, 12, 6000, 'MAJOR'],
 ];
 
-const SOURCES: [string, Department][] = [['market', 'MARKET'], ['housing', 'HOUSING'], ['emergency', 'EMERGENCY'], ['transport', 'TRANSPORT'], ['fire', 'FIRE']];
+const SOURCES: [string, Department][] = [
+  ['market', 'MARKET'],
+  ['housing', 'HOUSING'],
+  ['emergency', 'EMERGENCY'],
+  ['transport', 'TRANSPORT'],
+  ['fire', 'FIRE'],
+];
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ds: DataSource;
@@ -68,11 +79,20 @@ beforeAll(async () => {
   const items = worldSlice(p, 0, p.enterprises).filter((i) => !i.dirt?.malformed);
   for (const [id, department] of SOURCES) {
     const mine = items.filter((i) => i.department === department);
-    await applyEnvelopes({ ds, vault, log }, { id, department }, mine.map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })));
+    await applyEnvelopes(
+      { ds, vault, log },
+      { id, department },
+      mine.map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })),
+    );
   }
   const codes = Object.values(index.enterprises).map((e) => e.creditCode);
   await recomputeRisk(ds, codes, { asOf: index.today });
-  const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-accident-level', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HUB_DATA_DIR: '.data/test-accident-level',
+    HUB_JWT_SECRET: TEST_JWT_SECRET,
+    HUB_RATE_LIMIT_POINTS: '0',
+  });
   server = await createHubServer({ ds, config, vault, connectors: new Map(), log });
   url = await server.listen(0, '127.0.0.1');
   registerToken(url, await mintToken(['inspector']));
@@ -113,20 +133,29 @@ describe('the planted 一般 accident with 4 deaths', () => {
       `SELECT a.source_record_id, a.credit_code FROM accident a
        JOIN accident_level_threshold r ON r.level = a.level
        JOIN accident_level_threshold d ON d.level = accident_level_from_facts(a.deaths, a.serious_injuries, a.direct_loss)
-       WHERE d.rank > r.rank`);
+       WHERE d.rank > r.rank`,
+    );
     expect(rows.map((r) => r.credit_code)).toEqual([index.enterprises['accident.levelUnderstated']!.creditCode]);
   });
 
   it('the profile shows the recorded level and the derived one beside it, flagged', async () => {
-    const res = await gql(url, `query($c: ID!) { enterprise(creditCode: $c) { emergency { accidents(first: 10) { nodes { level derivedLevel levelUnderstated deaths } } } } }`,
-      { c: index.enterprises['accident.levelUnderstated']!.creditCode });
+    const res = await gql(
+      url,
+      `query($c: ID!) { enterprise(creditCode: $c) { emergency { accidents(first: 10) { nodes { level derivedLevel levelUnderstated deaths } } } } }`,
+      { c: index.enterprises['accident.levelUnderstated']!.creditCode },
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data.enterprise.emergency.accidents.nodes).toEqual([{ level: 'GENERAL', derivedLevel: 'LARGER', levelUnderstated: true, deaths: 4 }]);
+    expect(res.data.enterprise.emergency.accidents.nodes).toEqual([
+      { level: 'GENERAL', derivedLevel: 'LARGER', levelUnderstated: true, deaths: 4 },
+    ]);
   });
 
   it('a consistent accident shows its own level as derived, not flagged', async () => {
-    const res = await gql(url, `query($c: ID!) { enterprise(creditCode: $c) { emergency { accidents(first: 10) { nodes { level derivedLevel levelUnderstated } } } } }`,
-      { c: index.enterprises['accident.MAJOR']!.creditCode });
+    const res = await gql(
+      url,
+      `query($c: ID!) { enterprise(creditCode: $c) { emergency { accidents(first: 10) { nodes { level derivedLevel levelUnderstated } } } } }`,
+      { c: index.enterprises['accident.MAJOR']!.creditCode },
+    );
     expect(res.data.enterprise.emergency.accidents.nodes).toEqual([{ level: 'MAJOR', derivedLevel: 'MAJOR', levelUnderstated: false }]);
   });
 
@@ -143,7 +172,9 @@ describe('the planted 一般 accident with 4 deaths', () => {
     expect(e!.note).toContain('死亡4人');
     expect(e!.note).toContain('应为较大事故');
 
-    const res = await gql(url, `query($c: ID!) { enterprise(creditCode: $c) { risk { factors { factor evidence { kind note } } } } }`, { c: code });
+    const res = await gql(url, `query($c: ID!) { enterprise(creditCode: $c) { risk { factors { factor evidence { kind note } } } } }`, {
+      c: code,
+    });
     const f = res.data.enterprise.risk.factors.find((x: { factor: string }) => x.factor === 'ACCIDENT_LARGER_3Y');
     expect(f.evidence).toEqual([{ kind: 'accident', note: e!.note }]);
   });

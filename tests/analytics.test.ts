@@ -24,7 +24,13 @@ type AnyResponse = GraphQLResponse<any>; // eslint-disable-line @typescript-esli
 
 // ---- the independent evaluator: the documented semantics, in plain TypeScript ----
 function likeToRegExp(p: string): RegExp {
-  return new RegExp(`^${p.split('').map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 's');
+  return new RegExp(
+    `^${p
+      .split('')
+      .map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+    's',
+  );
 }
 const norm = (v: unknown): unknown => (typeof v === 'string' && /T\d\d:/.test(v) ? Date.parse(v) : v);
 function compare(value: unknown, ops: W): boolean {
@@ -34,16 +40,26 @@ function compare(value: unknown, ops: W): boolean {
     if (value === null || value === undefined) return false;
     const y = Array.isArray(x) ? x.map(norm) : norm(x);
     switch (op) {
-      case '_eq': return v === y;
-      case '_neq': return v !== y;
-      case '_in': return (y as unknown[]).includes(v);
-      case '_nin': return !(y as unknown[]).includes(v);
-      case '_gt': return (v as number) > (y as number);
-      case '_gte': return (v as number) >= (y as number);
-      case '_lt': return (v as number) < (y as number);
-      case '_lte': return (v as number) <= (y as number);
-      case '_like': return likeToRegExp(x as string).test(value as string);
-      default: throw new Error(`op ${op}`);
+      case '_eq':
+        return v === y;
+      case '_neq':
+        return v !== y;
+      case '_in':
+        return (y as unknown[]).includes(v);
+      case '_nin':
+        return !(y as unknown[]).includes(v);
+      case '_gt':
+        return (v as number) > (y as number);
+      case '_gte':
+        return (v as number) >= (y as number);
+      case '_lt':
+        return (v as number) < (y as number);
+      case '_lte':
+        return (v as number) <= (y as number);
+      case '_like':
+        return likeToRegExp(x as string).test(value as string);
+      default:
+        throw new Error(`op ${op}`);
     }
   });
 }
@@ -82,14 +98,22 @@ describe('cross-department analytics', () => {
     world = await randomWorld(ds, vault, 160, 20261123);
     await recomputeAllRisk(ds);
     // the risk each enterprise got, read with plain SQL (the filter under test reads it through the compiler)
-    const risks: { credit_code: string; score: number; tier: string; version: number }[] = await ds.query(`SELECT credit_code, score, tier, version FROM enterprise_risk`);
+    const risks: { credit_code: string; score: number; tier: string; version: number }[] = await ds.query(
+      `SELECT credit_code, score, tier, version FROM enterprise_risk`,
+    );
     const byCode = new Map(risks.map((r) => [r.credit_code, r]));
     for (const e of world) {
       const r = byCode.get(e.creditCode);
       e.risk = r ? { score: r.score, tier: r.tier.trim(), version: r.version } : null;
     }
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-analytics', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_MAX_PAGE_SIZE: '100', HUB_WHERE_MAX_DEPTH: '4' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: '.data/test-analytics',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+      HUB_MAX_PAGE_SIZE: '100',
+      HUB_WHERE_MAX_DEPTH: '4',
+    });
     server = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
     url = await server.listen(0, '127.0.0.1');
     registerToken(url, await mintToken(['analyst']));
@@ -105,11 +129,18 @@ describe('cross-department analytics', () => {
     const out: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res: AnyResponse = await gql(url, `query($w: EnterpriseWhere, $o: EnterpriseOrderBy, $f: Int, $a: String) {
+      const res: AnyResponse = await gql(
+        url,
+        `query($w: EnterpriseWhere, $o: EnterpriseOrderBy, $f: Int, $a: String) {
         enterprises(where: $w, orderBy: $o, first: $f, after: $a) { totalCount nodes { creditCode } pageInfo { hasNextPage endCursor } } }`,
-      { w: where, o: orderBy ?? null, f: first, a: after });
+        { w: where, o: orderBy ?? null, f: first, a: after },
+      );
       expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-      const c = res.data.enterprises as { totalCount: number; nodes: { creditCode: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      const c = res.data.enterprises as {
+        totalCount: number;
+        nodes: { creditCode: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
       out.push(...c.nodes.map((n: { creditCode: string }) => n.creditCode));
       if (!c.pageInfo.hasNextPage) {
         expect(c.totalCount).toBe(out.length);
@@ -118,7 +149,11 @@ describe('cross-department analytics', () => {
       after = c.pageInfo.endCursor;
     }
   }
-  const expected = (w: W) => world.filter((e) => evalObj(e as unknown as Record<string, unknown>, w)).map((e) => e.creditCode).sort();
+  const expected = (w: W) =>
+    world
+      .filter((e) => evalObj(e as unknown as Record<string, unknown>, w))
+      .map((e) => e.creditCode)
+      .sort();
 
   const CASES: [string, W][] = [
     ['_eq on an enum', { status: { _eq: 'ACTIVE' } }],
@@ -140,7 +175,10 @@ describe('cross-department analytics', () => {
     ['risk score _gte', { risk: { score: { _gte: 20 } } }],
     ['hidden dangers _some major overdue', { hiddenDangers: { _some: { level: { _eq: 'MAJOR' }, overdue: { _eq: true } } } }],
     ['hidden dangers _none open', { hiddenDangers: { _none: { status: { _neq: 'CLOSED' } } } }],
-    ['hidden dangers closedDate _isNull false', { hiddenDangers: { _some: { closedDate: { _isNull: false }, department: { _eq: 'FIRE' } } } }],
+    [
+      'hidden dangers closedDate _isNull false',
+      { hiddenDangers: { _some: { closedDate: { _isNull: false }, department: { _eq: 'FIRE' } } } },
+    ],
     ['violations _count _gt', { violations: { _count: { _gt: 2 } } }],
     ['violations _count _lt (zero passes)', { violations: { _count: { _lt: 2 } } }],
     ['violations _count _eq 0', { violations: { _count: { _eq: 0 } } }],
@@ -150,16 +188,25 @@ describe('cross-department analytics', () => {
     ['vehicles offline', { vehicles: { _some: { monitoringOnline: { _eq: false } } } }],
     ['vehicles certificate _isNull', { vehicles: { _some: { certificateValidTo: { _isNull: true } } } }],
     ['list entries in force', { listEntries: { _some: { inForce: { _eq: true } } } }],
-    ['list entries by list _in', { listEntries: { _some: { list: { _in: ['SAFETY_DISHONEST', 'CONSTRUCTION_BLACKLIST'] }, removedDate: { _isNull: true } } } }],
+    [
+      'list entries by list _in',
+      { listEntries: { _some: { list: { _in: ['SAFETY_DISHONEST', 'CONSTRUCTION_BLACKLIST'] }, removedDate: { _isNull: true } } } },
+    ],
     ['credentials _none valid now', { credentials: { _none: { validNow: { _eq: true } } } }],
     ['credentials grade _like / validTo _lt', { credentials: { _some: { grade: { _like: '一%' }, validTo: { _lt: TODAY } } } }],
     ['penalties amount (nullable) _gt', { penalties: { _some: { amount: { _gt: 10000 } } } }],
     ['penalties _count where department', { penalties: { _count: { where: { department: { _in: ['EMERGENCY', 'FIRE'] } }, _gte: 2 } } }],
-    ['accidents _some level and date', { accidents: { _some: { level: { _in: ['MAJOR', 'LARGER'] }, occurredOn: { _gte: daysAgo(3 * 365) } } } }],
-    ['the analyst question: construction firms with overdue major hazards and transport violations', {
-      industryCode: { _like: 'E%' },
-      _or: [{ hiddenDangers: { _some: { level: { _eq: 'MAJOR' }, overdue: { _eq: true } } } }, { violations: { _count: { _gt: 0 } } }],
-    }],
+    [
+      'accidents _some level and date',
+      { accidents: { _some: { level: { _in: ['MAJOR', 'LARGER'] }, occurredOn: { _gte: daysAgo(3 * 365) } } } },
+    ],
+    [
+      'the analyst question: construction firms with overdue major hazards and transport violations',
+      {
+        industryCode: { _like: 'E%' },
+        _or: [{ hiddenDangers: { _some: { level: { _eq: 'MAJOR' }, overdue: { _eq: true } } } }, { violations: { _count: { _gt: 0 } } }],
+      },
+    ],
   ];
 
   it.each(CASES)('%s matches the independent evaluation', async (_name, where) => {
@@ -177,24 +224,36 @@ describe('cross-department analytics', () => {
 
   it('orders by risk score (desc) across pages with stable keyset cursors', async () => {
     const got = await allCodes({ status: { _eq: 'ACTIVE' } }, { field: 'RISK_SCORE', direction: 'DESC' }, 9);
-    const want = world.filter((e) => e.status === 'ACTIVE')
-      .sort((a, b) => (b.risk?.score ?? 0) - (a.risk?.score ?? 0) || (a.creditCode < b.creditCode ? 1 : -1)).map((e) => e.creditCode);
+    const want = world
+      .filter((e) => e.status === 'ACTIVE')
+      .sort((a, b) => (b.risk?.score ?? 0) - (a.risk?.score ?? 0) || (a.creditCode < b.creditCode ? 1 : -1))
+      .map((e) => e.creditCode);
     expect(got).toEqual(want);
     const byName = await allCodes({ divisionCode: { _like: '42%' } }, { field: 'REGISTERED_CAPITAL' }, 11);
-    const wantCap = world.filter((e) => e.divisionCode.startsWith('42'))
-      .sort((a, b) => a.registeredCapital - b.registeredCapital || (a.creditCode < b.creditCode ? -1 : 1)).map((e) => e.creditCode);
+    const wantCap = world
+      .filter((e) => e.divisionCode.startsWith('42'))
+      .sort((a, b) => a.registeredCapital - b.registeredCapital || (a.creditCode < b.creditCode ? -1 : 1))
+      .map((e) => e.creditCode);
     expect(byName).toEqual(wantCap);
   });
 
   it('keeps the old filter working, alone and combined with where', async () => {
     const res = await gql(url, `{ enterprises(first: 100, filter: { divisionCode: "4201", status: ACTIVE }) { totalCount } }`);
     expect(res.data.enterprises.totalCount).toBe(world.filter((e) => e.divisionCode.startsWith('4201') && e.status === 'ACTIVE').length);
-    const both = await gql(url, `{ enterprises(first: 100, filter: { divisionCode: "4201" }, where: { industryCode: { _eq: "E4710" } }) { totalCount } }`);
-    expect(both.data.enterprises.totalCount).toBe(world.filter((e) => e.divisionCode.startsWith('4201') && e.industryCode === 'E4710').length);
+    const both = await gql(
+      url,
+      `{ enterprises(first: 100, filter: { divisionCode: "4201" }, where: { industryCode: { _eq: "E4710" } }) { totalCount } }`,
+    );
+    expect(both.data.enterprises.totalCount).toBe(
+      world.filter((e) => e.divisionCode.startsWith('4201') && e.industryCode === 'E4710').length,
+    );
   });
 
   it('refuses a where nested deeper than configured, and a page over the maximum, with BAD_USER_INPUT', async () => {
-    const deep = await gql(url, `{ enterprises(where: { _not: { _not: { _not: { _not: { status: { _eq: ACTIVE } } } } } }) { totalCount } }`);
+    const deep = await gql(
+      url,
+      `{ enterprises(where: { _not: { _not: { _not: { _not: { status: { _eq: ACTIVE } } } } } }) { totalCount } }`,
+    );
     expect(deep.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(deep.errors?.[0]?.message).toMatch(/where\._not\._not\._not\._not.*deeper than the allowed 4/);
     const ok = await gql(url, `{ enterprises(where: { _not: { _not: { status: { _eq: ACTIVE } } } }) { totalCount } }`);
@@ -215,31 +274,42 @@ describe('cross-department analytics', () => {
     const limits = new AnalyticsSlots(2, 1);
     let running = 0;
     let most = 0;
-    const slow = () => withStatementTimeout(ds, 5_000, limits, async (m) => {
-      most = Math.max(most, ++running);
-      await m.query('SELECT pg_sleep(0.3)');
-      running--;
-      return 'done';
-    });
+    const slow = () =>
+      withStatementTimeout(ds, 5_000, limits, async (m) => {
+        most = Math.max(most, ++running);
+        await m.query('SELECT pg_sleep(0.3)');
+        running--;
+        return 'done';
+      });
     const outcomes = await Promise.allSettled([slow(), slow(), slow(), slow(), slow()]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
     expect(most).toBe(2);
-    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ extensions: { code: 'BUSY', retryAfterSeconds: expect.any(Number) } });
+    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({
+      extensions: { code: 'BUSY', retryAfterSeconds: expect.any(Number) },
+    });
     // the slots come back: the next statement runs
     await expect(slow()).resolves.toBe('done');
   });
 
   it('over HTTP, a full analytics bulkhead answers 503 with Retry-After and code BUSY; the same query runs once a slot is free', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-analytics', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_ANALYTICS_MAX_CONCURRENT: '1', HUB_ANALYTICS_QUEUE: '0' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: '.data/test-analytics',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+      HUB_ANALYTICS_MAX_CONCURRENT: '1',
+      HUB_ANALYTICS_QUEUE: '0',
+    });
     const narrow = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
     const narrowUrl = await narrow.listen(0, '127.0.0.1');
     try {
       const token = await mintToken(['analyst']);
-      const ask = () => fetch(`${narrowUrl}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: `{ enterprises(first: 5, where: { status: { _eq: ACTIVE } }) { nodes { creditCode } } }` }),
-      });
+      const ask = () =>
+        fetch(`${narrowUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: `{ enterprises(first: 5, where: { status: { _eq: ACTIVE } }) { nodes { creditCode } } }` }),
+        });
       // an analyst's long statement holds the only slot
       const holding = withStatementTimeout(ds, 5_000, narrow.services.analytics.slots, (m) => m.query('SELECT pg_sleep(0.8)'));
       await new Promise((r) => setTimeout(r, 100));
@@ -261,8 +331,14 @@ describe('cross-department analytics', () => {
   });
 
   it('every analytic GraphQL path waits in the analytics bulkhead: with its only slot held, each answers BUSY (503)', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: '.data/test-analytics', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_ANALYTICS_MAX_CONCURRENT: '1', HUB_ANALYTICS_QUEUE: '0' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: '.data/test-analytics',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+      HUB_ANALYTICS_MAX_CONCURRENT: '1',
+      HUB_ANALYTICS_QUEUE: '0',
+    });
     const narrow = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'silent' }) });
     const narrowUrl = await narrow.listen(0, '127.0.0.1');
     const name = world[0]!.name;
@@ -270,7 +346,7 @@ describe('cross-department analytics', () => {
       'enterprises(where:)': '{ enterprises(first: 5, where: { status: { _eq: ACTIVE } }) { nodes { creditCode } } }',
       'enterprises(orderBy:)': '{ enterprises(first: 5, orderBy: { field: RISK_SCORE, direction: DESC }) { nodes { creditCode } } }',
       'enterprises(filter:)': `{ enterprises(first: 5, filter: { nameContains: ${JSON.stringify(name.slice(0, 2))} }) { totalCount } }`,
-      'enterprises': '{ enterprises(first: 5) { totalCount nodes { creditCode } } }',
+      enterprises: '{ enterprises(first: 5) { totalCount nodes { creditCode } } }',
       'enterpriseByName(fuzzy: true)': `{ enterpriseByName(name: ${JSON.stringify(name)}, fuzzy: true) { similarity } }`,
       enterpriseStats: '{ enterpriseStats(groupBy: [REGION]) { count } }',
       keySupervisionList: '{ keySupervisionList(region: "42") { generatedAt } }',
@@ -278,9 +354,12 @@ describe('cross-department analytics', () => {
     let holding: Promise<unknown> = Promise.resolve();
     try {
       const token = await mintToken(['analyst']);
-      const ask = (query: string) => fetch(`${narrowUrl}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }),
-      });
+      const ask = (query: string) =>
+        fetch(`${narrowUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query }),
+        });
       holding = withStatementTimeout(ds, 5_000, narrow.services.analytics.slots, (m) => m.query('SELECT pg_sleep(1.5)'));
       await new Promise((r) => setTimeout(r, 100));
       const answers: Record<string, unknown> = {};
@@ -302,14 +381,28 @@ describe('cross-department analytics', () => {
   });
 
   it('aggregates by city and tier match plain SQL counts, with real division names', async () => {
-    const res = await gql(url, `{ enterpriseStats(groupBy: [REGION, RISK_TIER], regionLevel: CITY, metrics: [COUNT, REGISTERED_CAPITAL_SUM, HIGH_RISK_COUNT]) {
-      region { code name fullName level } regionCode riskTier count registeredCapitalSum highRiskCount riskScoreAvg } }`);
+    const res = await gql(
+      url,
+      `{ enterpriseStats(groupBy: [REGION, RISK_TIER], regionLevel: CITY, metrics: [COUNT, REGISTERED_CAPITAL_SUM, HIGH_RISK_COUNT]) {
+      region { code name fullName level } regionCode riskTier count registeredCapitalSum highRiskCount riskScoreAvg } }`,
+    );
     expect(res.errors).toBeUndefined();
     const plain: { city: string; tier: string; n: number; cap: number }[] = await ds.query(
       `SELECT left(e.division_code, 4) || '00' AS city, trim(r.tier) AS tier, count(*)::int AS n, sum(e.registered_capital) AS cap
-       FROM enterprise e JOIN enterprise_risk r ON r.credit_code = e.credit_code GROUP BY 1, 2 ORDER BY 1, 2`);
-    const groups = res.data.enterpriseStats as { regionCode: string; riskTier: string; count: number; registeredCapitalSum: number; highRiskCount: number; riskScoreAvg: null; region: { name: string; fullName: string } }[];
-    expect(groups.map((g) => [g.regionCode, g.riskTier, g.count, g.registeredCapitalSum])).toEqual(plain.map((p) => [p.city, p.tier, p.n, p.cap]));
+       FROM enterprise e JOIN enterprise_risk r ON r.credit_code = e.credit_code GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const groups = res.data.enterpriseStats as {
+      regionCode: string;
+      riskTier: string;
+      count: number;
+      registeredCapitalSum: number;
+      highRiskCount: number;
+      riskScoreAvg: null;
+      region: { name: string; fullName: string };
+    }[];
+    expect(groups.map((g) => [g.regionCode, g.riskTier, g.count, g.registeredCapitalSum])).toEqual(
+      plain.map((p) => [p.city, p.tier, p.n, p.cap]),
+    );
     expect(groups.reduce((s, g) => s + g.count, 0)).toBe(world.length);
     for (const g of groups) expect(g.highRiskCount).toBe(['C', 'D'].includes(g.riskTier) ? g.count : 0);
     expect(groups[0]!.riskScoreAvg).toBeNull(); // not asked for
@@ -320,14 +413,18 @@ describe('cross-department analytics', () => {
 
   it('aggregates by province with a where, and by department list', async () => {
     const where = { hiddenDangers: { _some: { level: { _eq: 'MAJOR' } } } };
-    const res = await gql(url, `query($w: EnterpriseWhere) { enterpriseStats(where: $w, groupBy: [REGION]) { region { name } count } }`, { w: where });
+    const res = await gql(url, `query($w: EnterpriseWhere) { enterpriseStats(where: $w, groupBy: [REGION]) { region { name } count } }`, {
+      w: where,
+    });
     const want = new Map<string, number>();
     for (const code of expected(where)) {
       const e = world.find((x) => x.creditCode === code)!;
       const p = { 42: '湖北省', 43: '湖南省', 13: '河北省', 22: '吉林省' }[e.divisionCode.slice(0, 2)]!;
       want.set(p, (want.get(p) ?? 0) + 1);
     }
-    expect(Object.fromEntries(res.data.enterpriseStats.map((g: { region: { name: string }; count: number }) => [g.region.name, g.count]))).toEqual(Object.fromEntries(want));
+    expect(
+      Object.fromEntries(res.data.enterpriseStats.map((g: { region: { name: string }; count: number }) => [g.region.name, g.count])),
+    ).toEqual(Object.fromEntries(want));
 
     const lists = await gql(url, `{ enterpriseStats(groupBy: [DEPARTMENT_LIST]) { department list count } }`);
     const wantLists = new Map<string, number>();
@@ -338,18 +435,25 @@ describe('cross-department analytics', () => {
       for (const k of keys) wantLists.set(k, (wantLists.get(k) ?? 0) + 1);
     }
     const got = lists.data.enterpriseStats as { department: string | null; list: string | null; count: number }[];
-    expect(Object.fromEntries(got.filter((g) => g.list).map((g) => [`${g.department}/${g.list}`, g.count]))).toEqual(Object.fromEntries(wantLists));
+    expect(Object.fromEntries(got.filter((g) => g.list).map((g) => [`${g.department}/${g.list}`, g.count]))).toEqual(
+      Object.fromEntries(wantLists),
+    );
     expect(got.find((g) => g.list === null)?.count).toBe(none);
   });
 
   it('key-supervision list: the highest-risk active enterprises of a region, with reasons', async () => {
-    const res = await gql(url, `{ keySupervisionList(region: "42", limit: 5, minTier: B) { region { name } entries { rank score tier
-      enterprise { creditCode divisionCode status } reasons { factor contribution evidence { sourceRecordId } } } } }`);
+    const res = await gql(
+      url,
+      `{ keySupervisionList(region: "42", limit: 5, minTier: B) { region { name } entries { rank score tier
+      enterprise { creditCode divisionCode status } reasons { factor contribution evidence { sourceRecordId } } } } }`,
+    );
     expect(res.errors).toBeUndefined();
     const l = res.data.keySupervisionList;
     expect(l.region.name).toBe('湖北省');
-    const want = world.filter((e) => e.divisionCode.startsWith('42') && e.status === 'ACTIVE' && e.risk && e.risk.tier >= 'B' && e.risk.score > 0)
-      .sort((a, b) => b.risk!.score - a.risk!.score || (a.creditCode < b.creditCode ? -1 : 1)).slice(0, 5);
+    const want = world
+      .filter((e) => e.divisionCode.startsWith('42') && e.status === 'ACTIVE' && e.risk && e.risk.tier >= 'B' && e.risk.score > 0)
+      .sort((a, b) => b.risk!.score - a.risk!.score || (a.creditCode < b.creditCode ? -1 : 1))
+      .slice(0, 5);
     expect(want.length).toBeGreaterThan(0);
     expect(l.entries.map((x: { enterprise: { creditCode: string } }) => x.enterprise.creditCode)).toEqual(want.map((e) => e.creditCode));
     for (const [i, x] of l.entries.entries()) {
@@ -380,16 +484,31 @@ describe('cross-department analytics', () => {
   it('exports any where as CSV: UTF-8 with BOM, Chinese headers and text, streamed', async () => {
     const where = { divisionCode: { _like: '4201%' }, status: { _eq: 'ACTIVE' } };
     const token = await mintToken(['analyst']);
-    const res = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify(where))}&orderBy=${encodeURIComponent(JSON.stringify({ field: 'RISK_SCORE', direction: 'DESC' }))}`,
-      { headers: bearer(token) });
+    const res = await fetch(
+      `${url}/export/enterprises.csv?where=${encodeURIComponent(JSON.stringify(where))}&orderBy=${encodeURIComponent(JSON.stringify({ field: 'RISK_SCORE', direction: 'DESC' }))}`,
+      { headers: bearer(token) },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes.subarray(3).toString('utf8')) as string[][];
     // an analyst gets no legal-representative column (a person's name, policy.ts PERSONAL; tests/analytics-export.test.ts)
-    expect(rows[0]).toEqual(['统一社会信用代码', '企业名称', '企业类型', '登记状态', '行政区划代码', '所在地区', '行业代码',
-      '注册资本（万元）', '成立日期', '风险分值', '风险等级', '风险模型版本', '主要风险因子']);
+    expect(rows[0]).toEqual([
+      '统一社会信用代码',
+      '企业名称',
+      '企业类型',
+      '登记状态',
+      '行政区划代码',
+      '所在地区',
+      '行业代码',
+      '注册资本（万元）',
+      '成立日期',
+      '风险分值',
+      '风险等级',
+      '风险模型版本',
+      '主要风险因子',
+    ]);
     // code cells end with a tab so Excel keeps them as text
     const body = rows.slice(1).map((r) => r.map((v) => v.replace(/\t$/, '')));
     expect(body.map((r) => r[0]).sort()).toEqual(expected(where));
@@ -400,12 +519,17 @@ describe('cross-department analytics', () => {
     const scores = body.map((r) => Number(r[9]));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
-    const badWhere = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent('{"nope":{"_eq":1}}')}`, { headers: bearer(token) });
+    const badWhere = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent('{"nope":{"_eq":1}}')}`, {
+      headers: bearer(token),
+    });
     expect(badWhere.status).toBe(400);
     expect(await badWhere.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'where.nope' } });
     // no GraphQL validation sees this JSON: the compiler refuses what the schema does not declare (it was a 500 for `constructor`)
-    for (const [w, field] of [['{"constructor":{"_eq":1}}', 'where.constructor'], ['{"vehicles":{"_some":{"monitoringOnline":{"_in":[true]}}}}', 'where.vehicles._some.monitoringOnline._in'],
-      ['{"establishedDate":{"_gte":"2024-02-30"}}', 'where.establishedDate._gte']]) {
+    for (const [w, field] of [
+      ['{"constructor":{"_eq":1}}', 'where.constructor'],
+      ['{"vehicles":{"_some":{"monitoringOnline":{"_in":[true]}}}}', 'where.vehicles._some.monitoringOnline._in'],
+      ['{"establishedDate":{"_gte":"2024-02-30"}}', 'where.establishedDate._gte'],
+    ]) {
       const refused = await fetch(`${url}/export/enterprises.csv?where=${encodeURIComponent(w!)}`, { headers: bearer(token) });
       expect([refused.status, await refused.json()]).toMatchObject([400, { error: { code: 'BAD_USER_INPUT', field } }]);
     }

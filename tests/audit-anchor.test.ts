@@ -22,8 +22,16 @@ import { createTestDatabase } from './support/db.js';
 
 const run = promisify(execFile);
 const entry = (n: number) => ({
-  actor: `operator-${n}`, actorDepartment: 'MARKET', actorRoles: ['department_operator'], requestId: `r${n}`, action: 'DISCLOSE_PERSONAL_DATA',
-  subjectKind: 'person', subjectRef: `pk${n}`, fields: ['idNumber'], purpose: '执法检查', purposeCode: 'LAW_ENFORCEMENT_INSPECTION',
+  actor: `operator-${n}`,
+  actorDepartment: 'MARKET',
+  actorRoles: ['department_operator'],
+  requestId: `r${n}`,
+  action: 'DISCLOSE_PERSONAL_DATA',
+  subjectKind: 'person',
+  subjectRef: `pk${n}`,
+  fields: ['idNumber'],
+  purpose: '执法检查',
+  purposeCode: 'LAW_ENFORCEMENT_INSPECTION',
 });
 
 describe('audit log anchored outside the database (issue 17.5)', () => {
@@ -62,7 +70,11 @@ describe('audit log anchored outside the database (issue 17.5)', () => {
   });
 
   it('anchors every write batch in the file, and an untouched log matches them', async () => {
-    const lines = fs.readFileSync(path.join(dir, 'audit-anchors.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(dir, 'audit-anchors.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.seq)).toEqual([2, 3, 5]);
     const [head] = await ds.query('SELECT hash FROM audit_log WHERE seq = 5');
     expect(lines[2].hash).toBe(head.hash);
@@ -75,7 +87,12 @@ describe('audit log anchored outside the database (issue 17.5)', () => {
     for (const r of rows.slice(3)) {
       const forged = { ...r, seq: Number(r.seq), actor: 'someone-else' };
       const hash = entryHash(prev, forged);
-      await behindTriggers('UPDATE audit_log SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4', [forged.actor, prev, hash, forged.seq]);
+      await behindTriggers('UPDATE audit_log SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4', [
+        forged.actor,
+        prev,
+        hash,
+        forged.seq,
+      ]);
       prev = hash;
     }
     expect(await verifyAuditChain(ds)).toEqual({ checked: 5, brokenAt: null });
@@ -85,7 +102,11 @@ describe('audit log anchored outside the database (issue 17.5)', () => {
   it('detects a deleted tail and a truncated table', async () => {
     await behindTriggers('DELETE FROM audit_log WHERE seq >= 4');
     expect(await verifyAuditChain(ds)).toEqual({ checked: 3, brokenAt: null });
-    expect(await verify()).toMatchObject({ checked: 3, brokenAt: 4, reason: expect.stringMatching(/ends at entry 3 but entry 5 was anchored/) });
+    expect(await verify()).toMatchObject({
+      checked: 3,
+      brokenAt: 4,
+      reason: expect.stringMatching(/ends at entry 3 but entry 5 was anchored/),
+    });
     await behindTriggers('TRUNCATE audit_log');
     expect(await verify()).toMatchObject({ checked: 0, brokenAt: 1, reason: expect.stringMatching(/ends at entry 0 .*truncated/) });
   });
@@ -121,8 +142,11 @@ describe('audit log anchored outside the database (issue 17.5)', () => {
       const lockdown = MIGRATIONS.find((m) => m.name === 'AuditLogLockdown1732853000000')!;
       // eslint-disable-next-line no-restricted-syntax -- the migration uses only query(): this plain client as the hub's role stands in for a QueryRunner
       await new lockdown().up({ query: (sql: string, params?: unknown[]) => client.query(sql, params).then((r) => r.rows) } as never);
-      const [privs] = await ds.query(`SELECT has_table_privilege($1, 'audit_log', 'UPDATE') AS u, has_table_privilege($1, 'audit_log', 'DELETE') AS d,
-        has_table_privilege($1, 'audit_log', 'TRUNCATE') AS t, has_table_privilege($1, 'audit_log', 'INSERT') AS i, has_table_privilege($1, 'audit_log', 'SELECT') AS s`, [role]);
+      const [privs] = await ds.query(
+        `SELECT has_table_privilege($1, 'audit_log', 'UPDATE') AS u, has_table_privilege($1, 'audit_log', 'DELETE') AS d,
+        has_table_privilege($1, 'audit_log', 'TRUNCATE') AS t, has_table_privilege($1, 'audit_log', 'INSERT') AS i, has_table_privilege($1, 'audit_log', 'SELECT') AS s`,
+        [role],
+      );
       expect(privs).toEqual({ u: false, d: false, t: false, i: true, s: true });
       await expect(client.query(`UPDATE audit_log SET actor = 'x' WHERE seq = 1`)).rejects.toThrow(/permission denied/);
       await expect(client.query('DELETE FROM audit_log')).rejects.toThrow(/permission denied/);
@@ -176,7 +200,10 @@ describe('audit:verify beside a running hub on the embedded server; its generate
       await ds.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
       await ds.query('DELETE FROM audit_log WHERE seq = 2');
       await ds.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
-      const bad = await run('npx', ['tsx', 'src/cli/audit-verify.ts'], { env, cwd: process.cwd() }).then((r) => ({ code: 0, ...r }), (e: { code: number; stderr: string }) => e);
+      const bad = await run('npx', ['tsx', 'src/cli/audit-verify.ts'], { env, cwd: process.cwd() }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/TAMPERED at entry 2: the log ends at entry 1 but entry 2 was anchored/);
       // the server the hub uses is still up

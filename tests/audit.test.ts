@@ -5,8 +5,15 @@ import { openStore } from '../src/store/data-source.js';
 import { createTestDatabase } from './support/db.js';
 
 const entry = (n: number) => ({
-  actor: `officer-${n}`, actorDepartment: 'HOUSING', actorRoles: ['inspector'], requestId: `r${n}`, action: 'READ_CLEAR',
-  subjectKind: 'PERSON', subjectRef: `pk${n}`, fields: ['idNumber'], purpose: '许可审查',
+  actor: `officer-${n}`,
+  actorDepartment: 'HOUSING',
+  actorRoles: ['inspector'],
+  requestId: `r${n}`,
+  action: 'READ_CLEAR',
+  subjectKind: 'PERSON',
+  subjectRef: `pk${n}`,
+  fields: ['idNumber'],
+  purpose: '许可审查',
 });
 
 describe('audit log hash chain', () => {

@@ -21,10 +21,29 @@ const LIST = `query($f: CheckFilter, $first: Int) { checks(filter: $f, first: $f
 const GET = `query($id: ID!) { check(checkId: $id) { ${CHECK} } }`;
 const STATS = `query($from: DateTime, $to: DateTime) { checkFeedbackStats(from: $from, to: $to) { office checks withFeedback awaiting feedbackRate } }`;
 
-interface Feedback { id: string; action: string; note: string | null; measuresApplied: string[]; recordedBy: string; recordedByName: string | null; office: string | null; amends: string | null; recordedAt: string }
+interface Feedback {
+  id: string;
+  action: string;
+  note: string | null;
+  measuresApplied: string[];
+  recordedBy: string;
+  recordedByName: string | null;
+  office: string | null;
+  amends: string | null;
+  recordedAt: string;
+}
 interface Check {
-  checkId: string; decision: string; caseNumber: string | null; office: string | null; checkedByName: string | null; feedbackStatus: string; printUrl: string;
-  measures: { code: string; mandatory: boolean; effect: string; legalBasis: string }[]; hits: { legalBasis: string }[]; feedback: Feedback[]; currentFeedback: { id: string } | null;
+  checkId: string;
+  decision: string;
+  caseNumber: string | null;
+  office: string | null;
+  checkedByName: string | null;
+  feedbackStatus: string;
+  printUrl: string;
+  measures: { code: string; mandatory: boolean; effect: string; legalBasis: string }[];
+  hits: { legalBasis: string }[];
+  feedback: Feedback[];
+  currentFeedback: { id: string } | null;
 }
 
 const OFFICE_A = 'HB-WH-ZJ-XK';
@@ -48,7 +67,9 @@ const feedback = (who: Record<string, string>, v: { id: string; a: string; n?: s
 /** Mandatory measure codes the catalogue names for a list, matter and enterprise subject. */
 async function mandatoryOf(list: string, matter: string): Promise<string[]> {
   const rows: { code: string }[] = await hub.ds.query(
-    `SELECT code FROM measure WHERE active AND mandatory AND $1 = ANY(trigger_lists) AND $2 = ANY(matters) AND 'ENTERPRISE' = ANY(subject_types) ORDER BY code`, [list, matter]);
+    `SELECT code FROM measure WHERE active AND mandatory AND $1 = ANY(trigger_lists) AND $2 = ANY(matters) AND 'ENTERPRISE' = ANY(subject_types) ORDER BY code`,
+    [list, matter],
+  );
   return rows.map((r) => r.code);
 }
 
@@ -68,20 +89,35 @@ afterAll(async () => {
 
 describe('申请事项编号 case number', () => {
   it('is validated, stored with the office and officer, filterable, and printed', async () => {
-    const bad = await gql(hub.url, RUN, { input: { creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING', caseNumber: 'A B<script>' } }, h.a1);
+    const bad = await gql(
+      hub.url,
+      RUN,
+      { input: { creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING', caseNumber: 'A B<script>' } },
+      h.a1,
+    );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.caseNumber' });
     expect(String(bad.errors?.[0]?.extensions?.messageZh)).toMatch(/申请事项编号/);
-    const tooLong = await gql(hub.url, RUN, { input: { creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING', caseNumber: 'X'.repeat(65) } }, h.a1);
+    const tooLong = await gql(
+      hub.url,
+      RUN,
+      { input: { creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING', caseNumber: 'X'.repeat(65) } },
+      h.a1,
+    );
     expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.caseNumber' });
 
     const caseNumber = `建许〔2026〕${randomUUID().slice(0, 8)}号`;
     const c = await run({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING', caseNumber });
     expect(c).toMatchObject({ caseNumber, office: OFFICE_A, checkedByName: '李明', feedbackStatus: 'AWAITING' });
-    const [row] = await hub.ds.query(`SELECT case_number, caller_office, caller_name FROM joint_punishment_check WHERE check_id = $1`, [c.checkId]);
+    const [row] = await hub.ds.query(`SELECT case_number, caller_office, caller_name FROM joint_punishment_check WHERE check_id = $1`, [
+      c.checkId,
+    ]);
     expect(row).toEqual({ case_number: caseNumber, caller_office: OFFICE_A, caller_name: '李明' });
 
     const listed = await gql(hub.url, LIST, { f: { caseNumber } }, h.a1);
-    expect(listed.data.checks).toEqual({ totalCount: 1, edges: [{ node: { checkId: c.checkId, caseNumber, feedbackStatus: 'AWAITING' } }] });
+    expect(listed.data.checks).toEqual({
+      totalCount: 1,
+      edges: [{ node: { checkId: c.checkId, caseNumber, feedbackStatus: 'AWAITING' } }],
+    });
 
     const ok = await feedback(h.a1, { id: c.checkId, a: 'GRANTED', n: '无不良记录，准予许可' });
     expect(ok.errors).toBeUndefined();
@@ -109,13 +145,21 @@ describe('feedback follows the decision', () => {
   it('mandatory measures must all be named as applied; none-applied only where no mandatory measure applies, and with a reason', async () => {
     const c = await run({ creditCode: code('list.SAFETY_DISHONEST'), matter: 'GOVERNMENT_PROCUREMENT' });
     const mandatory = await mandatoryOf('SAFETY_DISHONEST', 'GOVERNMENT_PROCUREMENT');
-    const discretionary: string[] = (await hub.ds.query(
-      `SELECT code FROM measure WHERE active AND NOT mandatory AND 'SAFETY_DISHONEST' = ANY(trigger_lists) AND 'GOVERNMENT_PROCUREMENT' = ANY(matters) ORDER BY code`)).map((x: { code: string }) => x.code);
+    const discretionary: string[] = (
+      await hub.ds.query(
+        `SELECT code FROM measure WHERE active AND NOT mandatory AND 'SAFETY_DISHONEST' = ANY(trigger_lists) AND 'GOVERNMENT_PROCUREMENT' = ANY(matters) ORDER BY code`,
+      )
+    ).map((x: { code: string }) => x.code);
     expect(mandatory.length, 'the catalogue has a mandatory measure here').toBeGreaterThan(0);
     expect(discretionary.length, 'and a discretionary one').toBeGreaterThan(0);
 
     const onlyDiscretionary = await feedback(h.a1, { id: c.checkId, a: 'MEASURES_APPLIED', m: discretionary });
-    expect(onlyDiscretionary.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'MANDATORY_MEASURES_MISSING', field: 'measuresApplied', measures: mandatory });
+    expect(onlyDiscretionary.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'MANDATORY_MEASURES_MISSING',
+      field: 'measuresApplied',
+      measures: mandatory,
+    });
     expect(String(onlyDiscretionary.errors?.[0]?.extensions?.messageZh)).toMatch(/约束性措施/);
     const none = await feedback(h.a1, { id: c.checkId, a: 'NO_MEASURE_APPLIED', n: '申请人已撤回' });
     expect(none.errors?.[0]?.extensions).toMatchObject({ reason: 'MANDATORY_MEASURES_MISSING' });
@@ -127,7 +171,14 @@ describe('feedback follows the decision', () => {
 
     const ok = await feedback(h.a1, { id: c.checkId, a: 'MEASURES_APPLIED', m: mandatory, n: '限制参与政府采购' });
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.recordCheckFeedback).toMatchObject({ action: 'MEASURES_APPLIED', measuresApplied: mandatory, recordedBy: 'officer-a1', recordedByName: '李明', office: OFFICE_A, amends: null });
+    expect(ok.data!.recordCheckFeedback).toMatchObject({
+      action: 'MEASURES_APPLIED',
+      measuresApplied: mandatory,
+      recordedBy: 'officer-a1',
+      recordedByName: '李明',
+      office: OFFICE_A,
+      amends: null,
+    });
   });
 
   it('a check with discretionary measures only may be granted, or closed with none applied given a reason', async () => {
@@ -142,7 +193,7 @@ describe('feedback follows the decision', () => {
 });
 
 describe('checks belong to their office', () => {
-  it('another office\'s officer can neither see, record nor amend; a colleague of the office and an admin can', async () => {
+  it("another office's officer can neither see, record nor amend; a colleague of the office and an admin can", async () => {
     const caseNumber = `OFFICE-${randomUUID().slice(0, 8)}`;
     const c = await run({ creditCode: code('list.CONSTRUCTION_BLACKLIST'), matter: 'CONSTRUCTION_QUALIFICATION', caseNumber });
     const mandatory = await mandatoryOf('CONSTRUCTION_BLACKLIST', 'CONSTRUCTION_QUALIFICATION');
@@ -164,16 +215,34 @@ describe('checks belong to their office', () => {
     expect(colleague.data!.recordCheckFeedback).toMatchObject({ recordedBy: 'officer-a2', recordedByName: '王芳', office: OFFICE_A });
     expect((await gql(hub.url, LIST, { f: { caseNumber } }, h.a2)).data.checks.totalCount).toBe(1);
 
-    const otherAmends = await feedback(h.b, { id: c.checkId, a: 'MEASURES_APPLIED', m: mandatory, n: '更正', amends: colleague.data!.recordCheckFeedback.id });
+    const otherAmends = await feedback(h.b, {
+      id: c.checkId,
+      a: 'MEASURES_APPLIED',
+      m: mandatory,
+      n: '更正',
+      amends: colleague.data!.recordCheckFeedback.id,
+    });
     expect(otherAmends.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_OWN_OFFICE' });
 
     // an administrator sees and amends any office's check
     expect((await gql(hub.url, LIST, { f: { caseNumber } }, h.admin)).data.checks.totalCount).toBe(1);
-    const byAdmin = await feedback(h.admin, { id: c.checkId, a: 'MEASURES_APPLIED', m: mandatory, n: '更正：应记为已实施惩戒措施', amends: colleague.data!.recordCheckFeedback.id });
+    const byAdmin = await feedback(h.admin, {
+      id: c.checkId,
+      a: 'MEASURES_APPLIED',
+      m: mandatory,
+      n: '更正：应记为已实施惩戒措施',
+      amends: colleague.data!.recordCheckFeedback.id,
+    });
     expect(byAdmin.errors).toBeUndefined();
     // inspectors read every office's checks (policy.ts), and record nothing
     expect((await gql(hub.url, LIST, { f: { caseNumber } }, h.inspector)).data.checks.totalCount).toBe(1);
-    const byInspector = await feedback(h.inspector, { id: c.checkId, a: 'MEASURES_APPLIED', m: mandatory, n: 'x', amends: byAdmin.data!.recordCheckFeedback.id });
+    const byInspector = await feedback(h.inspector, {
+      id: c.checkId,
+      a: 'MEASURES_APPLIED',
+      m: mandatory,
+      n: 'x',
+      amends: byAdmin.data!.recordCheckFeedback.id,
+    });
     expect(byInspector.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -197,7 +266,12 @@ describe('amendments 更正 keep the history', () => {
     expect(second.data!.recordCheckFeedback).toMatchObject({ amends: firstId, action: 'REFUSED', recordedByName: '王芳' });
     // amending the first again is stale: the current feedback is the second
     const stale = await feedback(h.a1, { id: c.checkId, a: 'MEASURES_APPLIED', m: mandatory, n: '再次更正', amends: firstId });
-    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'amends', reason: 'STALE_AMENDMENT', current: second.data!.recordCheckFeedback.id });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'amends',
+      reason: 'STALE_AMENDMENT',
+      current: second.data!.recordCheckFeedback.id,
+    });
     expect(stale.errors?.[0]?.extensions?.messageZh).toBeTruthy();
 
     const got = (await gql<{ check: Check }>(hub.url, GET, { id: c.checkId }, h.a1)).data!.check;
@@ -211,7 +285,8 @@ describe('amendments 更正 keep the history', () => {
     await expect(hub.ds.query(`UPDATE check_feedback SET note = 'x' WHERE id = $1`, [firstId])).rejects.toThrow(/append-only/);
 
     const html = await (await fetch(`${hub.url}${c.printUrl}`, { headers: h.a1 })).text();
-    for (const s of [caseNumber, '已限制参与招标', '更正：申请已被驳回，不予许可', '（更正第1条）', '李明', '王芳', OFFICE_A]) expect(html, s).toContain(s);
+    for (const s of [caseNumber, '已限制参与招标', '更正：申请已被驳回，不予许可', '（更正第1条）', '李明', '王芳', OFFICE_A])
+      expect(html, s).toContain(s);
     expect(html.indexOf('已限制参与招标')).toBeLessThan(html.indexOf('更正：申请已被驳回'));
   });
 });
@@ -233,7 +308,9 @@ describe('awaiting feedback and feedback rate per office', () => {
 
     // mine awaiting: checks 2 and 3; the office awaiting: the same two (the colleague's has feedback)
     const awaitingMine = await gql(hub.url, LIST, { f: { awaitingFeedback: true, mine: true } }, me);
-    expect(awaitingMine.data.checks.edges.map((e: { node: { checkId: string } }) => e.node.checkId).sort()).toEqual([mine[1]!.checkId, mine[2]!.checkId].sort());
+    expect(awaitingMine.data.checks.edges.map((e: { node: { checkId: string } }) => e.node.checkId).sort()).toEqual(
+      [mine[1]!.checkId, mine[2]!.checkId].sort(),
+    );
     expect((await gql(hub.url, LIST, { f: { awaitingFeedback: false } }, me)).data.checks.totalCount).toBe(2);
     expect((await gql(hub.url, LIST, { f: { mine: true } }, colleague)).data.checks.totalCount).toBe(1);
     expect((await gql(hub.url, LIST, {}, me)).data.checks.totalCount).toBe(4);
@@ -247,20 +324,31 @@ describe('awaiting feedback and feedback rate per office', () => {
     expect(all.data.checkFeedbackStats.length).toBeGreaterThan(1);
     // a window before the checks: nothing
     expect((await gql(hub.url, STATS, { to: from }, me)).data.checkFeedbackStats).toEqual([]);
-    expect((await gql(hub.url, STATS, {}, await token(['analyst'], 'analyst-1', null, null))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(hub.url, STATS, {}, await token(['analyst'], 'analyst-1', null, null))).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
   });
 });
 
 describe('legal bases cite document titles, never our seed file numbers', () => {
   const SEED_NUMBER = /\b00[0-4] ?\(/;
   it('in the measures catalogue, compliance rules, risk model and check answers', async () => {
-    const m = await gql(hub.url, `{ measures(activeOnly: false) { version measures { code text legalBasis } } complianceRules { id clause titleZh } riskModel { description } }`, {}, h.admin);
+    const m = await gql(
+      hub.url,
+      `{ measures(activeOnly: false) { version measures { code text legalBasis } } complianceRules { id clause titleZh } riskModel { description } }`,
+      {},
+      h.admin,
+    );
     expect(m.errors).toBeUndefined();
     for (const x of m.data.measures.measures) expect(`${x.code} ${x.text} ${x.legalBasis}`).not.toMatch(SEED_NUMBER);
     for (const x of m.data.complianceRules) expect(`${x.id} ${x.clause} ${x.titleZh}`).not.toMatch(SEED_NUMBER);
     expect(m.data.riskModel.description).not.toMatch(SEED_NUMBER);
     const ban = m.data.measures.measures.find((x: { code: string }) => x.code === 'JP-BAN-02');
-    for (const title of ['《湖北省安全生产委员会关于贯彻落实国务院安全生产委员会', '《中共湖南省委 湖南省人民政府关于推进安全生产领域改革发展的实施意见》（八）', '吉防办发〔2022〕42号）（十）']) {
+    for (const title of [
+      '《湖北省安全生产委员会关于贯彻落实国务院安全生产委员会',
+      '《中共湖南省委 湖南省人民政府关于推进安全生产领域改革发展的实施意见》（八）',
+      '吉防办发〔2022〕42号）（十）',
+    ]) {
       expect(ban.legalBasis).toContain(title);
     }
     // the change is a catalogue version of its own, so checks record which text they cited

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { checkCreditCode, checkIdNumber, checkOrgCode, makeCreditCode, maskIdNumber, orgCodeOfCreditCode, readIdentifier } from '../src/domain/codes.js';
+import {
+  checkCreditCode,
+  checkIdNumber,
+  checkOrgCode,
+  makeCreditCode,
+  maskIdNumber,
+  orgCodeOfCreditCode,
+  readIdentifier,
+} from '../src/domain/codes.js';
 import { normaliseName } from '../src/domain/names.js';
 
 describe('unified social credit code (GB 32100)', () => {
-  it.each(['91350100M000100Y43', '91110000600037341L', '91420106MA4KXQ1E1B'.slice(0, 17) + 'X'].slice(0, 2))('accepts known-good %s', (code) => {
-    expect(checkCreditCode(code)).toEqual({ ok: true });
-  });
+  it.each(['91350100M000100Y43', '91110000600037341L', '91420106MA4KXQ1E1B'.slice(0, 17) + 'X'].slice(0, 2))(
+    'accepts known-good %s',
+    (code) => {
+      expect(checkCreditCode(code)).toEqual({ ok: true });
+    },
+  );
   it('names the expected check character on a bad one', () => {
     const r = checkCreditCode('91350100M000100Y44');
     expect(r).toEqual({ ok: false, reason: expect.stringContaining("should be '3'") });
@@ -45,7 +56,11 @@ describe('identifier input (DOMAIN.md: never looked up silently as another strin
   const code = '91350100M000100Y43';
   it('reads a canonical code as written, and a checksum-only failure for an exact lookup', () => {
     expect(readIdentifier('creditCode', code)).toEqual({ ok: true, code });
-    expect(readIdentifier('creditCode', '91350100M000100Y44')).toEqual({ ok: true, code: '91350100M000100Y44', checksumFailure: expect.stringContaining("should be '3'") });
+    expect(readIdentifier('creditCode', '91350100M000100Y44')).toEqual({
+      ok: true,
+      code: '91350100M000100Y44',
+      checksumFailure: expect.stringContaining("should be '3'"),
+    });
   });
   it.each([
     ['lower case', '91350100m000100y43'],
@@ -56,13 +71,21 @@ describe('identifier input (DOMAIN.md: never looked up silently as another strin
   ])('refuses a %s code naming the canonical form', (_what, typed) => {
     expect(readIdentifier('creditCode', typed)).toEqual({ ok: false, reason: 'NOT_CANONICAL', canonical: code });
   });
-  it('gives the code\'s own reason when even its canonical form is invalid', () => {
+  it("gives the code's own reason when even its canonical form is invalid", () => {
     expect(readIdentifier('creditCode', '91350100m000100yo3')).toMatchObject({ ok: false, reason: 'INVALID' });
   });
   it('refuses an ID number with a lower-case x or full-width digits naming the canonical form; a bad check character is invalid', () => {
     expect(readIdentifier('idNumber', '11010519491231002X')).toEqual({ ok: true, code: '11010519491231002X' });
-    expect(readIdentifier('idNumber', '11010519491231002x')).toEqual({ ok: false, reason: 'NOT_CANONICAL', canonical: '11010519491231002X' });
-    expect(readIdentifier('idNumber', '１１０１０５１９４９１２３１００２Ｘ')).toEqual({ ok: false, reason: 'NOT_CANONICAL', canonical: '11010519491231002X' });
+    expect(readIdentifier('idNumber', '11010519491231002x')).toEqual({
+      ok: false,
+      reason: 'NOT_CANONICAL',
+      canonical: '11010519491231002X',
+    });
+    expect(readIdentifier('idNumber', '１１０１０５１９４９１２３１００２Ｘ')).toEqual({
+      ok: false,
+      reason: 'NOT_CANONICAL',
+      canonical: '11010519491231002X',
+    });
     expect(readIdentifier('idNumber', '110105194912310021')).toMatchObject({ ok: false, reason: 'INVALID' });
   });
 });

@@ -41,11 +41,27 @@ beforeAll(async () => {
   world = new PlantedWorld(p);
   index = world.index();
   const items = worldSlice(p, 0, p.enterprises).filter((i) => !i.dirt?.malformed);
-  for (const [id, department] of [['market', 'MARKET'], ['housing', 'HOUSING'], ['emergency', 'EMERGENCY'], ['transport', 'TRANSPORT'], ['fire', 'FIRE']] as [string, Department][]) {
+  for (const [id, department] of [
+    ['market', 'MARKET'],
+    ['housing', 'HOUSING'],
+    ['emergency', 'EMERGENCY'],
+    ['transport', 'TRANSPORT'],
+    ['fire', 'FIRE'],
+  ] as [string, Department][]) {
     const mine = items.filter((i) => i.department === department);
-    await applyEnvelopes({ ds, vault, log }, { id, department }, mine.map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })));
+    await applyEnvelopes(
+      { ds, vault, log },
+      { id, department },
+      mine.map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })),
+    );
   }
-  const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HUB_DATA_DIR: dataDir,
+    HUB_JWT_SECRET: TEST_JWT_SECRET,
+    HUB_RATE_LIMIT_POINTS: '0',
+    LOG_LEVEL: 'silent',
+  });
   server = await createHubServer({ ds, config, vault, connectors: new Map(), log });
   url = await server.listen(0, '127.0.0.1');
   officer = bearer(await mintToken(['licensing_officer']));
@@ -79,8 +95,17 @@ describe('projectCheck over HTTP', () => {
     // the current version of the policy data (each migration that changes it adds one)
     const [{ v }] = await ds.query(`SELECT max(version)::int AS v FROM compliance_policy_version`);
     expect(c.policyVersion).toBe(v);
-    expect(c.tree.map((n: { kind: string; depth: number; status: string; contract: { provenance: { source: string } } }) => [n.kind, n.depth, n.status, n.contract.provenance.source])).toEqual([
-      ['GENERAL', 1, 'OK', 'housing'], ['PROFESSIONAL_SUBCONTRACT', 2, 'OK', 'housing'], ['LABOUR_SUBCONTRACT', 3, 'OK', 'housing'],
+    expect(
+      c.tree.map((n: { kind: string; depth: number; status: string; contract: { provenance: { source: string } } }) => [
+        n.kind,
+        n.depth,
+        n.status,
+        n.contract.provenance.source,
+      ]),
+    ).toEqual([
+      ['GENERAL', 1, 'OK', 'housing'],
+      ['PROFESSIONAL_SUBCONTRACT', 2, 'OK', 'housing'],
+      ['LABOUR_SUBCONTRACT', 3, 'OK', 'housing'],
     ]);
   });
 
@@ -88,9 +113,14 @@ describe('projectCheck over HTTP', () => {
     const r = await gql(url, PROJECT_CHECK, { code: projectOf('project.transfer'), asOf: index.today }, officer);
     const f = r.data.projectCheck.findings.find((x: { ruleId: string }) => x.ruleId === 'WHOLE_TRANSFER');
     expect(f.parties.map((p: { role: string; creditCode: string }) => [p.role, p.creditCode])).toEqual([
-      ['EMPLOYER', code('builder')], ['TRANSFERRING', code('contractor.gcClean')], ['UNDERTAKING', code('contractor.gc2Clean')],
+      ['EMPLOYER', code('builder')],
+      ['TRANSFERRING', code('contractor.gcClean')],
+      ['UNDERTAKING', code('contractor.gc2Clean')],
     ]);
-    expect(f.evidence.map((e: { kind: string; source: string }) => [e.kind, e.source])).toEqual([['contract', 'housing'], ['contract', 'housing']]);
+    expect(f.evidence.map((e: { kind: string; source: string }) => [e.kind, e.source])).toEqual([
+      ['contract', 'housing'],
+      ['contract', 'housing'],
+    ]);
     expect(r.data.projectCheck.tree[1].status).toBe('VIOLATION');
   });
 
@@ -102,7 +132,11 @@ describe('projectCheck over HTTP', () => {
     expect(r.data.projectCheck.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['QUALIFICATION_NOT_YET_VALID']);
     const rules = await gql(url, `{ complianceRules { id severity clause } }`, {}, officer);
     const byId = new Map(rules.data.complianceRules.map((x: { id: string; severity: string; clause: string }) => [x.id, x]));
-    for (const [variant, parent] of [['QUALIFICATION_NOT_YET_VALID', 'QUALIFICATION_EXPIRED'], ['SAFETY_LICENCE_NOT_YET_VALID', 'NO_SAFETY_LICENCE'], ['CONSTRUCTOR_NOT_YET_REGISTERED', 'QUALIFICATION_BORROWING']]) {
+    for (const [variant, parent] of [
+      ['QUALIFICATION_NOT_YET_VALID', 'QUALIFICATION_EXPIRED'],
+      ['SAFETY_LICENCE_NOT_YET_VALID', 'NO_SAFETY_LICENCE'],
+      ['CONSTRUCTOR_NOT_YET_REGISTERED', 'QUALIFICATION_BORROWING'],
+    ]) {
       expect(byId.get(variant), variant).toMatchObject({ severity: 'VIOLATION', clause: (byId.get(parent) as { clause: string }).clause });
     }
     expect(r.data.projectCheck.findings[0].clause).toBe((byId.get('QUALIFICATION_NOT_YET_VALID') as { clause: string }).clause);
@@ -120,13 +154,21 @@ describe('projectCheck over HTTP', () => {
 });
 
 describe('contractCheck over HTTP', () => {
-  const tree = async () => (await gql(url, PROJECT_CHECK, { code: projectOf('project.clean'), asOf: index.today }, officer)).data.projectCheck.tree;
+  const tree = async () =>
+    (await gql(url, PROJECT_CHECK, { code: projectOf('project.clean'), asOf: index.today }, officer)).data.projectCheck.tree;
   const input = async (o: Record<string, unknown> = {}) => {
     const t = await tree();
     return {
-      projectCode: projectOf('project.clean'), parentContractNumber: t[1].contractNumber, kind: 'LABOUR_SUBCONTRACT',
-      employerCreditCode: code('contractor.profClean'), contractorCreditCode: code('contractor.labourClean'), scope: '劳务作业', value: 120,
-      safetyAgreementSigned: true, signedOn: index.today, ...o,
+      projectCode: projectOf('project.clean'),
+      parentContractNumber: t[1].contractNumber,
+      kind: 'LABOUR_SUBCONTRACT',
+      employerCreditCode: code('contractor.profClean'),
+      contractorCreditCode: code('contractor.labourClean'),
+      scope: '劳务作业',
+      value: 120,
+      safetyAgreementSigned: true,
+      signedOn: index.today,
+      ...o,
     };
   };
 
@@ -141,15 +183,35 @@ describe('contractCheck over HTTP', () => {
 
   it('finds re-subcontracting, a missing safety agreement and a borrowed project manager on a proposed professional subcontract', async () => {
     const pm = world.person('contractor.gc2Clean', SLOT.PROJECT_MANAGER).idNumber;
-    const r = await gql(url, CONTRACT_CHECK, {
-      input: await input({ contractNumber: 'NEW-1', kind: 'PROFESSIONAL_SUBCONTRACT', contractorCreditCode: code('contractor.prof2Clean'), scope: '地基基础工程', safetyAgreementSigned: false, projectManagerIdNumber: pm }),
-    }, officer);
+    const r = await gql(
+      url,
+      CONTRACT_CHECK,
+      {
+        input: await input({
+          contractNumber: 'NEW-1',
+          kind: 'PROFESSIONAL_SUBCONTRACT',
+          contractorCreditCode: code('contractor.prof2Clean'),
+          scope: '地基基础工程',
+          safetyAgreementSigned: false,
+          projectManagerIdNumber: pm,
+        }),
+      },
+      officer,
+    );
     expect(r.errors).toBeUndefined();
     const c = r.data.contractCheck;
     expect(c.status).toBe('VIOLATION');
-    expect(c.findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['NO_SAFETY_AGREEMENT', 'QUALIFICATION_BORROWING', 'RESUBCONTRACT']);
+    expect(c.findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual([
+      'NO_SAFETY_AGREEMENT',
+      'QUALIFICATION_BORROWING',
+      'RESUBCONTRACT',
+    ]);
     for (const f of c.findings) expect(f.contractNumber).toBe('NEW-1');
-    expect(c.findings.find((f: { ruleId: string }) => f.ruleId === 'RESUBCONTRACT').evidence.at(-1)).toEqual({ source: 'proposal', kind: 'contract', sourceRecordId: 'NEW-1' });
+    expect(c.findings.find((f: { ruleId: string }) => f.ruleId === 'RESUBCONTRACT').evidence.at(-1)).toEqual({
+      source: 'proposal',
+      kind: 'contract',
+      sourceRecordId: 'NEW-1',
+    });
     const borrowed = c.findings.find((f: { ruleId: string }) => f.ruleId === 'QUALIFICATION_BORROWING');
     expect(borrowed.parties.find((p: { role: string }) => p.role === 'PROJECT_MANAGER').idNumber).toBe(maskIdNumber(pm));
     expect(JSON.stringify(r.data)).not.toContain(pm);
@@ -160,9 +222,17 @@ describe('contractCheck over HTTP', () => {
     ['a parent contract that does not exist', () => ({ parentContractNumber: 'HT-NOPE-01' }), 'input.parentContractNumber'],
     ['a negative value', () => ({ value: -1 }), 'input.value'],
     ['a malformed credit code', () => ({ contractorCreditCode: '91420106MA4K00001' }), 'input.contractorCreditCode'],
-    ['a credit code with a wrong check character', () => ({ contractorCreditCode: `${makeCreditCode('9', '1', '420106', 'MA4K0001').slice(0, 17)}0` }), 'input.contractorCreditCode'],
+    [
+      'a credit code with a wrong check character',
+      () => ({ contractorCreditCode: `${makeCreditCode('9', '1', '420106', 'MA4K0001').slice(0, 17)}0` }),
+      'input.contractorCreditCode',
+    ],
     ['a malformed ID number', () => ({ projectManagerIdNumber: '42010619900101123' }), 'input.projectManagerIdNumber'],
-    ['an employer who is not the parent contract\'s contractor', () => ({ employerCreditCode: code('contractor.gc2Clean') }), 'input.employerCreditCode'],
+    [
+      "an employer who is not the parent contract's contractor",
+      () => ({ employerCreditCode: code('contractor.gc2Clean') }),
+      'input.employerCreditCode',
+    ],
     ['a subcontract without its parent', () => ({ parentContractNumber: null }), 'input.parentContractNumber'],
   ];
   it.each(bad)('refuses %s as BAD_USER_INPUT naming the field', async (_what, change, field) => {
@@ -217,7 +287,11 @@ describe('compliancePolicy over HTTP', () => {
   it('shows the settings and the blacklist lists as stored, each with its basis, at the current version', async () => {
     const r = await gql(url, Q, {}, officer);
     expect(r.errors).toBeUndefined();
-    const p = r.data.compliancePolicy as { version: number; settings: { key: string; value: string; legalBasis: string | null }[]; blacklistLists: { list: string; legalBasis: string }[] };
+    const p = r.data.compliancePolicy as {
+      version: number;
+      settings: { key: string; value: string; legalBasis: string | null }[];
+      blacklistLists: { list: string; legalBasis: string }[];
+    };
     const [{ v }] = await ds.query(`SELECT max(version)::int AS v FROM compliance_policy_version`);
     expect(p.version).toBe(v);
     const depth = p.settings.find((x) => x.key === 'max_chain_depth')!;
@@ -225,10 +299,19 @@ describe('compliancePolicy over HTTP', () => {
     expect(JSON.parse(depth.value)).toBe(value);
     // 000 (十四) names 层层转包
     expect(depth.legalBasis).toContain('（十四）');
-    const stored = (await ds.query(`SELECT list FROM blacklist_list ORDER BY list`) as { list: string }[]).map((x) => x.list);
+    const stored = ((await ds.query(`SELECT list FROM blacklist_list ORDER BY list`)) as { list: string }[]).map((x) => x.list);
     expect(p.blacklistLists.map((x) => x.list).sort()).toEqual(stored);
     // 经营异常名录 is a notice, not a blacklist; the five core blacklists and the principal ban are (a department package may add its own)
-    expect(stored).toEqual(expect.arrayContaining(['CONSTRUCTION_BLACKLIST', 'FIRE_DISHONEST', 'PRINCIPAL_BAN', 'SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'TRANSPORT_DISHONEST']));
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        'CONSTRUCTION_BLACKLIST',
+        'FIRE_DISHONEST',
+        'PRINCIPAL_BAN',
+        'SAFETY_DISHONEST',
+        'SERIOUS_ILLEGAL_DISHONEST',
+        'TRANSPORT_DISHONEST',
+      ]),
+    );
     expect(stored).not.toContain('ABNORMAL_OPERATION');
     for (const x of p.blacklistLists) expect(x.legalBasis, x.list).toMatch(/《.+》/);
   });
@@ -241,7 +324,7 @@ describe('compliancePolicy over HTTP', () => {
     expect(black.data.enterpriseComplianceCheck.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('BLACKLISTED_PARTY');
   });
 
-  it("a party whose legal representative a serious-dishonesty listing followed is a blacklisted party, the evidence naming the listed enterprise", async () => {
+  it('a party whose legal representative a serious-dishonesty listing followed is a blacklisted party, the evidence naming the listed enterprise', async () => {
     const r = await gql(url, E, { code: code('follow.applicant') }, officer);
     expect(r.errors).toBeUndefined();
     const f = r.data.enterpriseComplianceCheck.findings.find((x: { ruleId: string }) => x.ruleId === 'BLACKLISTED_PARTY');

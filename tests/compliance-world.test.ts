@@ -21,7 +21,13 @@ import { openStore } from '../src/store/data-source.js';
 import { applyEnvelopes } from '../src/sync/apply.js';
 import { createTestDatabase } from './support/db.js';
 
-const SOURCES: [string, Department][] = [['market', 'MARKET'], ['housing', 'HOUSING'], ['emergency', 'EMERGENCY'], ['transport', 'TRANSPORT'], ['fire', 'FIRE']];
+const SOURCES: [string, Department][] = [
+  ['market', 'MARKET'],
+  ['housing', 'HOUSING'],
+  ['emergency', 'EMERGENCY'],
+  ['transport', 'TRANSPORT'],
+  ['fire', 'FIRE'],
+];
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ds: DataSource;
@@ -42,11 +48,17 @@ beforeAll(async () => {
   for (const [id, department] of SOURCES) {
     const mine = items.filter((i) => i.department === department);
     for (let k = 0; k < mine.length; k += 2000) {
-      await applyEnvelopes({ ds, vault, log }, { id, department },
-        mine.slice(k, k + 2000).map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })));
+      await applyEnvelopes(
+        { ds, vault, log },
+        { id, department },
+        mine.slice(k, k + 2000).map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record })),
+      );
     }
   }
-  service = new ComplianceService({ ds, vault, connectors: new Map(), config: loadConfig({ NODE_ENV: 'test' }), checks: new CheckRunner(ds), reads: new ReadBatch(ds) }, { subject: 'test', department: null });
+  service = new ComplianceService(
+    { ds, vault, connectors: new Map(), config: loadConfig({ NODE_ENV: 'test' }), checks: new CheckRunner(ds), reads: new ReadBatch(ds) },
+    { subject: 'test', department: null },
+  );
   for (const [key, x] of Object.entries(index.projects)) results.set(key, await service.projectCheck(x.projectCode, index.today));
 });
 
@@ -65,7 +77,11 @@ describe('planted projects', () => {
     const r = results.get('project.clean')!;
     expect(r.findings).toEqual([]);
     expect(r.status).toBe('OK');
-    expect(r.tree.map((n) => [n.kind, n.status])).toEqual([['GENERAL', 'OK'], ['PROFESSIONAL_SUBCONTRACT', 'OK'], ['LABOUR_SUBCONTRACT', 'OK']]);
+    expect(r.tree.map((n) => [n.kind, n.status])).toEqual([
+      ['GENERAL', 'OK'],
+      ['PROFESSIONAL_SUBCONTRACT', 'OK'],
+      ['LABOUR_SUBCONTRACT', 'OK'],
+    ]);
   });
 
   it('finds every planted violation, each with evidence from the departments that hold it', () => {
@@ -83,7 +99,12 @@ describe('planted projects', () => {
 
   it('judges the four-level tree with labour at the bottom: only the professional re-subcontract is wrong', () => {
     const r = results.get('project.deepChainLabourBottom')!;
-    expect(r.tree.map((n) => [n.depth, n.kind])).toEqual([[1, 'GENERAL'], [2, 'PROFESSIONAL_SUBCONTRACT'], [3, 'PROFESSIONAL_SUBCONTRACT'], [4, 'LABOUR_SUBCONTRACT']]);
+    expect(r.tree.map((n) => [n.depth, n.kind])).toEqual([
+      [1, 'GENERAL'],
+      [2, 'PROFESSIONAL_SUBCONTRACT'],
+      [3, 'PROFESSIONAL_SUBCONTRACT'],
+      [4, 'LABOUR_SUBCONTRACT'],
+    ]);
     const re = r.findings.filter((f) => f.ruleId === 'RESUBCONTRACT');
     expect(re.map((f) => f.contractNumber)).toEqual([r.tree[2]!.contractNumber]);
     expect(r.findings.some((f) => f.contractNumber === r.tree[3]!.contractNumber)).toBe(false);
@@ -94,7 +115,9 @@ describe('planted projects', () => {
 
   it('names the borrowed project manager masked, and the enterprise the certificate belongs to', () => {
     const f = results.get('project.pmElsewhere')!.findings.find((g) => g.ruleId === 'QUALIFICATION_BORROWING')!;
-    expect(f.parties.find((p) => p.role === 'REGISTERED_ENTERPRISE')!.creditCode).toBe(index.enterprises['contractor.gc2Clean']!.creditCode);
+    expect(f.parties.find((p) => p.role === 'REGISTERED_ENTERPRISE')!.creditCode).toBe(
+      index.enterprises['contractor.gc2Clean']!.creditCode,
+    );
     expect(f.parties.find((p) => p.role === 'PROJECT_MANAGER')!.idNumber).toMatch(/^\d{6}\*+[\dX]{4}$/);
     const clearId = world.person('contractor.gc2Clean', SLOT.PROJECT_MANAGER).idNumber;
     expect(f.parties.find((p) => p.role === 'PROJECT_MANAGER')!.idNumber).toBe(maskIdNumber(clearId));
@@ -104,9 +127,14 @@ describe('planted projects', () => {
   // issue 18.2: the qualification was issued after the contract was signed, so it did not cover it
   it('finds the contract signed before its contractor held the qualification, and nothing else about it', () => {
     const r = results.get('project.qualificationNotYetValid')!;
-    expect(r.findings.map((f) => [f.ruleId, f.severity, f.contractNumber])).toEqual([['QUALIFICATION_NOT_YET_VALID', 'VIOLATION', r.tree[0]!.contractNumber]]);
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.contractNumber])).toEqual([
+      ['QUALIFICATION_NOT_YET_VALID', 'VIOLATION', r.tree[0]!.contractNumber],
+    ]);
     expect(r.findings[0]!.creditCode).toBe(index.enterprises['contractor.gcQualNotYetValid']!.creditCode);
-    expect(r.findings[0]!.evidence.map((e) => [e.kind, e.department])).toEqual([['contract', 'HOUSING'], ['credential', 'HOUSING']]);
+    expect(r.findings[0]!.evidence.map((e) => [e.kind, e.department])).toEqual([
+      ['contract', 'HOUSING'],
+      ['credential', 'HOUSING'],
+    ]);
   });
 
   it('reports the blacklisted subcontractor through the joint-punishment check, with the list entry', () => {
@@ -140,7 +168,12 @@ describe('bulk run', () => {
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM project`);
     const progress: number[] = [];
     const seen: string[] = [];
-    const summary = await runProjectChecks(ds, { chunkSize: 7, asOf: index.today, onProgress: (done) => progress.push(done), onResult: (r) => void seen.push(r.project.projectCode) });
+    const summary = await runProjectChecks(ds, {
+      chunkSize: 7,
+      asOf: index.today,
+      onProgress: (done) => progress.push(done),
+      onResult: (r) => void seen.push(r.project.projectCode),
+    });
     expect(summary.projects).toBe(n);
     expect(new Set(seen).size).toBe(n);
     expect(progress.at(-1)).toBe(n);

@@ -17,7 +17,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
-import { CONSOLE_TEST_PASSWORD, type HubBrowser, type HubBrowserContext, launchHubBrowser, screenshot, signInThroughForm } from './support/browser.js';
+import {
+  CONSOLE_TEST_PASSWORD,
+  type HubBrowser,
+  type HubBrowserContext,
+  launchHubBrowser,
+  screenshot,
+  signInThroughForm,
+} from './support/browser.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { enterprisesInAllDepartments } from './support/hub-world.js';
 import { createTestUser } from './support/session.js';
@@ -58,7 +65,9 @@ async function codesFor(where: object): Promise<string[]> {
   let after: string | null = null;
   for (;;) {
     const d: { enterprises: { nodes: { creditCode: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = await adminGql(
-      `query($w: EnterpriseWhere, $a: String) { enterprises(where: $w, first: 500, after: $a) { nodes { creditCode } pageInfo { hasNextPage endCursor } } }`, { w: where, a: after });
+      `query($w: EnterpriseWhere, $a: String) { enterprises(where: $w, first: 500, after: $a) { nodes { creditCode } pageInfo { hasNextPage endCursor } } }`,
+      { w: where, a: after },
+    );
     out.push(...d.enterprises.nodes.map((n) => n.creditCode));
     if (!d.enterprises.pageInfo.hasNextPage) return out.sort();
     after = d.enterprises.pageInfo.endCursor;
@@ -81,8 +90,13 @@ beforeAll(async () => {
   )) as { code: string; name: string; prefix: string }[];
   // a department and the tiers above 低风险 where the cross-department question has answers; else every tier
   for (const c of cities) {
-    for (const t of [['B', 'C', 'D'], ['A', 'B', 'C', 'D']]) {
-      const codes = await codesFor({ _and: [{ divisionCode: { _like: `${c.prefix}%` } }, DEPARTMENT_RECORDS('EMERGENCY'), { risk: { tier: { _in: t } } }] });
+    for (const t of [
+      ['B', 'C', 'D'],
+      ['A', 'B', 'C', 'D'],
+    ]) {
+      const codes = await codesFor({
+        _and: [{ divisionCode: { _like: `${c.prefix}%` } }, DEPARTMENT_RECORDS('EMERGENCY'), { risk: { tier: { _in: t } } }],
+      });
       if (codes.length >= 1) {
         city = c;
         tiers = t;
@@ -95,9 +109,26 @@ beforeAll(async () => {
   expect(city, 'a city with emergency records').toBeDefined();
   // a code that passes GB 32100 (the world also holds a few really issued ones that do not)
   profileCode = (await enterprisesInAllDepartments(hub.ds, 50)).find((c) => creditCodeCheckChar(c.slice(0, 17)) === c[17])!;
-  await createTestUser(hub.ds, 'analyst', PASSWORD, { name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: 'HB-AWB', officeName: '湖北省安全生产委员会办公室' });
-  await createTestUser(hub.ds, 'inspector', PASSWORD, { name: '李强', roles: ['inspector'], department: 'EMERGENCY', office: 'WH-YJ', officeName: '武汉市应急管理局' });
-  await createTestUser(hub.ds, 'officer', PASSWORD, { name: '陈晓明', roles: ['licensing_officer'], office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' });
+  await createTestUser(hub.ds, 'analyst', PASSWORD, {
+    name: '王建国',
+    roles: ['analyst'],
+    department: 'SAFETY_COMMITTEE',
+    office: 'HB-AWB',
+    officeName: '湖北省安全生产委员会办公室',
+  });
+  await createTestUser(hub.ds, 'inspector', PASSWORD, {
+    name: '李强',
+    roles: ['inspector'],
+    department: 'EMERGENCY',
+    office: 'WH-YJ',
+    officeName: '武汉市应急管理局',
+  });
+  await createTestUser(hub.ds, 'officer', PASSWORD, {
+    name: '陈晓明',
+    roles: ['licensing_officer'],
+    office: 'WH-JX-XK',
+    officeName: '武汉市江夏区行政审批局',
+  });
   browser = await launchHubBrowser();
 }, 300_000);
 
@@ -138,14 +169,17 @@ describe('the analyst workspace 分析工作区', () => {
     await page.getByLabel('涉及部门').selectOption('EMERGENCY');
     for (const t of tiers) await page.getByLabel(TIER_LABEL[t]!, { exact: true }).check();
     await page.getByRole('button', { name: '查询', exact: true }).click();
-    await expect.poll(() => page.locator('.panel-head h2').filter({ hasText: '查询结果' }).textContent()).toBe(`查询结果（共 ${expectedCodes.length} 家企业）`);
+    await expect
+      .poll(() => page.locator('.panel-head h2').filter({ hasText: '查询结果' }).textContent())
+      .toBe(`查询结果（共 ${expectedCodes.length} 家企业）`);
     expect(await page.locator('[data-field="region"] .field-hint').textContent()).toContain(`（${city.code}，地级）`);
     const table = page.getByTestId('result-table');
     const shown = (await table.locator('tbody tr td:first-child').allTextContents()).map((s) => s.trim());
     expect(shown.length).toBe(Math.min(20, expectedCodes.length));
     for (const c of shown) expect(expectedCodes).toContain(c);
     // every row in the chosen tiers
-    for (const tier of await table.locator('tbody tr td:last-child').allTextContents()) expect(tiers.map((t) => TIER_LABEL[t])).toContain(tier.trim());
+    for (const tier of await table.locator('tbody tr td:last-child').allTextContents())
+      expect(tiers.map((t) => TIER_LABEL[t])).toContain(tier.trim());
     if (expectedCodes.length > 20) {
       await table.getByRole('button', { name: '下一页' }).click();
       await expect.poll(() => table.locator('.pager span').textContent()).toContain('第 2/');
@@ -169,7 +203,11 @@ describe('the analyst workspace 分析工作区', () => {
     await canvas.first().waitFor();
     // the canvas has pixels drawn: bars, axes and Chinese labels (not a blank surface)
     const painted = await canvas.first().evaluate((el) => {
-      const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const c = el as unknown as {
+        width: number;
+        height: number;
+        getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
       const ctx = c.getContext('2d');
       const { data } = ctx.getImageData(0, 0, c.width, c.height);
       let n = 0;
@@ -180,8 +218,14 @@ describe('the analyst workspace 分析工作区', () => {
     expect(painted.n).toBeGreaterThan(1000);
     // another dimension: the region at county level, still adding up to the result
     await page.getByLabel('分组维度').selectOption('REGION_COUNTY');
-    await expect.poll(async () => (await stats.locator('thead th').first().textContent())).toBe('地区（县级）');
-    await expect.poll(async () => (await stats.locator('tbody tr td:first-child').allTextContents()).every((t) => t.includes(city.name) || t.trim().startsWith(city.prefix))).toBe(true);
+    await expect.poll(async () => await stats.locator('thead th').first().textContent()).toBe('地区（县级）');
+    await expect
+      .poll(async () =>
+        (await stats.locator('tbody tr td:first-child').allTextContents()).every(
+          (t) => t.includes(city.name) || t.trim().startsWith(city.prefix),
+        ),
+      )
+      .toBe(true);
     await page.getByLabel('分组维度').selectOption('RISK_TIER');
     await screenshot(page, 'analyst-03-stats-chart');
   });
@@ -215,13 +259,18 @@ describe('the enterprise profile 企业画像', () => {
     inspector = await context();
     page = await signInThroughForm(inspector, 'inspector');
     await page.getByRole('link', { name: '企业画像' }).click();
-    const fullWidth = profileCode.slice(0, 6).toLowerCase().replace(/[0-9a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const fullWidth = profileCode
+      .slice(0, 6)
+      .toLowerCase()
+      .replace(/[0-9a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
     const typed = `${fullWidth} ${profileCode.slice(6).toLowerCase()}`;
     const input = page.getByLabel('统一社会信用代码或企业名称');
     await input.fill(typed);
     await input.blur();
     await expect.poll(() => input.inputValue()).toBe(profileCode);
-    await expect.poll(() => page.getByRole('form', { name: '查询企业' }).textContent(), { timeout: 5000 }).toContain(`已规范为：${profileCode}`);
+    await expect
+      .poll(() => page.getByRole('form', { name: '查询企业' }).textContent(), { timeout: 5000 })
+      .toContain(`已规范为：${profileCode}`);
     await page.getByRole('button', { name: '查询', exact: true }).click();
     // a client-side route change: no load event to wait for, so poll the address
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/enterprise/${profileCode}`);
@@ -230,7 +279,13 @@ describe('the enterprise profile 企业画像', () => {
 
   it('shows the five department sections, each with its source and freshness, and masked personal data', async () => {
     const depts = page.getByTestId('departments');
-    for (const [d, zh] of [['MARKET', '市场监管'], ['HOUSING', '住房城乡建设'], ['EMERGENCY', '应急管理'], ['TRANSPORT', '交通运输'], ['FIRE', '消防救援']]) {
+    for (const [d, zh] of [
+      ['MARKET', '市场监管'],
+      ['HOUSING', '住房城乡建设'],
+      ['EMERGENCY', '应急管理'],
+      ['TRANSPORT', '交通运输'],
+      ['FIRE', '消防救援'],
+    ]) {
       const panel = depts.locator('.panel').filter({ has: page.getByTestId(`dept-${d}`) });
       expect(await panel.locator('.panel-head h2').textContent()).toBe(zh);
       const fresh = (await panel.getByTestId('freshness').textContent())!;
@@ -239,7 +294,12 @@ describe('the enterprise profile 企业画像', () => {
     }
     // ID numbers only masked (persons' ID cells are the only <code> in tables here)
     expect(await page.locator('td code').filter({ hasText: '*' }).count()).toBeGreaterThan(0);
-    expect(await page.locator('td code').filter({ hasText: /^\d{17}[\dX]$/ }).count()).toBe(0);
+    expect(
+      await page
+        .locator('td code')
+        .filter({ hasText: /^\d{17}[\dX]$/ })
+        .count(),
+    ).toBe(0);
     await screenshot(page, 'analyst-05-profile');
   });
 
@@ -249,8 +309,14 @@ describe('the enterprise profile 企业画像', () => {
     try {
       await page.getByLabel('实时读取各部门系统').check();
       const emergency = page.getByTestId('dept-EMERGENCY');
-      await expect.poll(() => emergency.locator('.notice-warning').textContent(), { timeout: 15_000 }).toContain('应急管理系统实时读取失败');
-      const panel = (d: string) => page.getByTestId('departments').locator('.panel').filter({ has: page.getByTestId(`dept-${d}`) });
+      await expect
+        .poll(() => emergency.locator('.notice-warning').textContent(), { timeout: 15_000 })
+        .toContain('应急管理系统实时读取失败');
+      const panel = (d: string) =>
+        page
+          .getByTestId('departments')
+          .locator('.panel')
+          .filter({ has: page.getByTestId(`dept-${d}`) });
       expect(await panel('EMERGENCY').getByTestId('freshness').textContent()).toContain('实时读取失败，显示库存数据');
       for (const d of ['MARKET', 'HOUSING', 'TRANSPORT', 'FIRE']) {
         expect(await panel(d).getByTestId('freshness').textContent()).toContain('实时数据');

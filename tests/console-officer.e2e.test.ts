@@ -17,7 +17,14 @@ import { ensureConsoleBuilt } from '../scripts/console-build.js';
 import type { ListEntryRecord } from '../src/domain/canonical.js';
 import { creditCodeCheckChar } from '../src/domain/codes.js';
 import { worldParams, worldSlice } from '../src/generator/generate.js';
-import { CONSOLE_TEST_PASSWORD, type HubBrowser, type HubBrowserContext, launchHubBrowser, screenshot, signInThroughForm } from './support/browser.js';
+import {
+  CONSOLE_TEST_PASSWORD,
+  type HubBrowser,
+  type HubBrowserContext,
+  launchHubBrowser,
+  screenshot,
+  signInThroughForm,
+} from './support/browser.js';
 import { startHubFixture, type HubFixture } from './support/hub-fixture.js';
 import { createTestUser } from './support/session.js';
 
@@ -41,7 +48,8 @@ beforeAll(async () => {
   const planted = sc.enterprises['list.SAFETY_DISHONEST']!;
   applicant = { creditCode: planted.creditCode, name: planted.name };
   const p = worldParams({ enterprises: sc.size, seed: sc.seed, today: sc.today });
-  entry = worldSlice(p, planted.index, planted.index + 1).flatMap((i) => (i.record.kind === 'list_entry' ? [i.record] : []))
+  entry = worldSlice(p, planted.index, planted.index + 1)
+    .flatMap((i) => (i.record.kind === 'list_entry' ? [i.record] : []))
     .find((r) => r.list === 'SAFETY_DISHONEST')!;
   // a matter for which the catalogue has a mandatory denying measure against this list, on enterprises
   const [m] = (await hub.ds.query(
@@ -50,9 +58,25 @@ beforeAll(async () => {
   )) as { matter: string }[];
   matter = m!.matter;
   matterZh = MATTER_ZH[matter]!;
-  await createTestUser(hub.ds, 'officer', PASSWORD, { name: '陈晓明', roles: ['licensing_officer'], office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' });
-  await createTestUser(hub.ds, 'officer2', PASSWORD, { name: '刘芳', roles: ['licensing_officer'], office: 'WH-HS-XK', officeName: '武汉市洪山区行政审批局' });
-  await createTestUser(hub.ds, 'analyst', PASSWORD, { name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: 'HB-AWB', officeName: '湖北省安全生产委员会办公室' });
+  await createTestUser(hub.ds, 'officer', PASSWORD, {
+    name: '陈晓明',
+    roles: ['licensing_officer'],
+    office: 'WH-JX-XK',
+    officeName: '武汉市江夏区行政审批局',
+  });
+  await createTestUser(hub.ds, 'officer2', PASSWORD, {
+    name: '刘芳',
+    roles: ['licensing_officer'],
+    office: 'WH-HS-XK',
+    officeName: '武汉市洪山区行政审批局',
+  });
+  await createTestUser(hub.ds, 'analyst', PASSWORD, {
+    name: '王建国',
+    roles: ['analyst'],
+    department: 'SAFETY_COMMITTEE',
+    office: 'HB-AWB',
+    officeName: '湖北省安全生产委员会办公室',
+  });
   browser = await launchHubBrowser();
 }, 300_000);
 
@@ -171,7 +195,13 @@ describe('the officer workbench 联合惩戒核查', () => {
     const history = page.getByTestId('feedback-history');
     expect(await history.textContent()).toContain('已实施惩戒措施');
     expect(await history.textContent()).toContain('陈晓明');
-    await expect.poll(async () => (await page.getByTestId('awaiting').count()) === 0 || !(await page.getByTestId('awaiting').textContent())!.includes(applicant.name)).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await page.getByTestId('awaiting').count()) === 0 ||
+          !(await page.getByTestId('awaiting').textContent())!.includes(applicant.name),
+      )
+      .toBe(true);
     await screenshot(page, 'officer-07-done');
   });
 
@@ -206,7 +236,7 @@ describe('the officer workbench 联合惩戒核查', () => {
     expect(officer.foreignRequests()).toEqual([]);
   });
 
-  it('反馈率统计 shows the officer\'s office: one check, with feedback', async () => {
+  it("反馈率统计 shows the officer's office: one check, with feedback", async () => {
     await page.getByRole('link', { name: '反馈率统计' }).click();
     const row = page.getByTestId('feedback-stats').locator('tbody tr').filter({ hasText: 'WH-JX-XK' });
     await row.waitFor();
@@ -231,7 +261,10 @@ describe('the officer workbench 联合惩戒核查', () => {
       const r = await fetch('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
-        body: JSON.stringify({ query: 'mutation($id: ID!) { recordCheckFeedback(checkId: $id, action: MEASURES_APPLIED, measuresApplied: []) { id } }', variables: { id } }),
+        body: JSON.stringify({
+          query: 'mutation($id: ID!) { recordCheckFeedback(checkId: $id, action: MEASURES_APPLIED, measuresApplied: []) { id } }',
+          variables: { id },
+        }),
       });
       return (await r.json()) as { errors?: { extensions?: { code?: string; messageZh?: string } }[] };
     }, checkId);

@@ -16,11 +16,14 @@ for (const [module, exports] of Object.entries({ analyst, enterprise, officer })
     if (typeof value === 'string' && /^\s*(query|mutation)\b/.test(value)) documents.push([`${module}.${name}`, value]);
   }
 }
-documents.push(['enterprise.profileQuery(withNames)', enterprise.profileQuery(true)], ['enterprise.profileQuery(withoutNames)', enterprise.profileQuery(false)]);
+documents.push(
+  ['enterprise.profileQuery(withNames)', enterprise.profileQuery(true)],
+  ['enterprise.profileQuery(withoutNames)', enterprise.profileQuery(false)],
+);
 
-describe('the console\'s GraphQL documents', () => {
+describe("the console's GraphQL documents", () => {
   const schema = buildSchema();
-  it('are found (every page\'s queries live in a queries module)', () => {
+  it("are found (every page's queries live in a queries module)", () => {
     expect(documents.length).toBeGreaterThanOrEqual(14);
   });
   it.each(documents)('%s validates against the schema', (_name, doc) => {

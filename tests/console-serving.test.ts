@@ -31,7 +31,10 @@ function serve(dist: string): Promise<string> {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-dist-'));
   fs.mkdirSync(path.join(dir, 'assets'));
-  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>监管工作台</title><script type="module" src="/assets/index-abc123.js"></script>');
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><title>监管工作台</title><script type="module" src="/assets/index-abc123.js"></script>',
+  );
   fs.writeFileSync(path.join(dir, 'assets/index-abc123.js'), 'console.log(1)');
   base = await serve(dir);
   baseMissing = await serve(path.join(dir, 'nowhere'));
@@ -43,7 +46,17 @@ afterAll(() => {
 });
 
 describe('serving', () => {
-  it.each(['/', '/login', '/forbidden', '/officer', '/officer/checks/7d0c', '/analyst', '/analyst/query', '/enterprise', '/enterprise/91420100MA4K000000'])('%s answers the page with the security headers', async (p) => {
+  it.each([
+    '/',
+    '/login',
+    '/forbidden',
+    '/officer',
+    '/officer/checks/7d0c',
+    '/analyst',
+    '/analyst/query',
+    '/enterprise',
+    '/enterprise/91420100MA4K000000',
+  ])('%s answers the page with the security headers', async (p) => {
     const res = await fetch(base + p);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -57,10 +70,13 @@ describe('serving', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it.each(['/graphql', '/api/session', '/checks/abc', '/export/enterprises.csv', '/officers-club', '/healthz'])('%s is not the console: it falls through to the hub', async (p) => {
-    const res = await fetch(base + p);
-    expect(res.status).toBe(418);
-  });
+  it.each(['/graphql', '/api/session', '/checks/abc', '/export/enterprises.csv', '/officers-club', '/healthz'])(
+    '%s is not the console: it falls through to the hub',
+    async (p) => {
+      const res = await fetch(base + p);
+      expect(res.status).toBe(418);
+    },
+  );
 
   it('hashed assets are cacheable forever; a missing one is a JSON 404, never the page', async () => {
     const ok = await fetch(`${base}/assets/index-abc123.js`);
@@ -94,7 +110,13 @@ describe('the build', () => {
       expect(attrs).toMatch(/src="\/assets\/[^"]+\.js"/);
       expect(body!.trim()).toBe('');
     }
-    const files = [html, ...fs.readdirSync(path.join(CONSOLE_DIST, 'assets')).filter((f) => f.endsWith('.css')).map((f) => fs.readFileSync(path.join(CONSOLE_DIST, 'assets', f), 'utf8'))];
+    const files = [
+      html,
+      ...fs
+        .readdirSync(path.join(CONSOLE_DIST, 'assets'))
+        .filter((f) => f.endsWith('.css'))
+        .map((f) => fs.readFileSync(path.join(CONSOLE_DIST, 'assets', f), 'utf8')),
+    ];
     for (const text of files) {
       expect(text).not.toMatch(/(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
       expect(text).not.toMatch(/url\(\s*["']?(?:https?:)?\/\//i);

@@ -57,9 +57,20 @@ describe('console sign-in and sessions', () => {
     ds = await openStore(db.url);
     await createTestUser(ds, 'officer', PASSWORD, { name: '陈晓明' });
     await createTestUser(ds, 'officer2', PASSWORD, { name: '刘芳', office: 'WH-HS-XK', officeName: '武汉市洪山区行政审批局' });
-    await createTestUser(ds, 'analyst', 'analyst-password-1', { name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: null, officeName: null });
+    await createTestUser(ds, 'analyst', 'analyst-password-1', {
+      name: '王建国',
+      roles: ['analyst'],
+      department: 'SAFETY_COMMITTEE',
+      office: null,
+      officeName: null,
+    });
     // generous limits here; the limits have their own hubs below
-    url = await hubWith({ ...baseEnv, HUB_LOGIN_MAX_FAILURES_PER_USER: '1000', HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '1000', HUB_RATE_LIMIT_ANON_POINTS: '0' });
+    url = await hubWith({
+      ...baseEnv,
+      HUB_LOGIN_MAX_FAILURES_PER_USER: '1000',
+      HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
+      HUB_RATE_LIMIT_ANON_POINTS: '0',
+    });
   });
   afterAll(async () => {
     for (const s of extra) await s.close();
@@ -79,14 +90,24 @@ describe('console sign-in and sessions', () => {
       // not production: Secure would keep the cookie off plain http://localhost
       expect(attrs).not.toContain('Secure');
       const body = (await r.json()) as Any;
-      expect(body.user).toMatchObject({ username: 'officer', name: '陈晓明', roles: ['licensing_officer'], office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' });
+      expect(body.user).toMatchObject({
+        username: 'officer',
+        name: '陈晓明',
+        roles: ['licensing_officer'],
+        office: 'WH-JX-XK',
+        officeName: '武汉市江夏区行政审批局',
+      });
       expect(body.csrfToken).toMatch(/^[\w-]{40,}$/);
 
       const sessionId = attrs[0]!.slice('hub_session='.length);
-      const rows = await ds.query(`SELECT s.id_hash, s.csrf_token FROM console_session s JOIN console_user u ON u.id = s.user_id WHERE u.username = 'officer'`);
+      const rows = await ds.query(
+        `SELECT s.id_hash, s.csrf_token FROM console_session s JOIN console_user u ON u.id = s.user_id WHERE u.username = 'officer'`,
+      );
       expect(rows.map((x: Any) => x.id_hash)).toContain(createHash('sha256').update(sessionId).digest('hex'));
       expect(JSON.stringify(rows)).not.toContain(sessionId);
-      const users = await ds.query(`SELECT username, password_hash FROM console_user WHERE username IN ('officer', 'officer2') ORDER BY username`);
+      const users = await ds.query(
+        `SELECT username, password_hash FROM console_user WHERE username IN ('officer', 'officer2') ORDER BY username`,
+      );
       for (const u of users) {
         expect(u.password_hash).toMatch(/^scrypt\$/);
         expect(u.password_hash).not.toContain(PASSWORD);
@@ -118,11 +139,19 @@ describe('console sign-in and sessions', () => {
       const noPassword = await post(url, '/api/session', { username: 'officer' });
       expect(noPassword.status).toBe(400);
       expect(await noPassword.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'password', messageZh: '请输入密码' } });
-      const broken = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username": "officer", ' });
+      const broken = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username": "officer", ',
+      });
       expect(broken.status).toBe(400);
       expect(await broken.json()).toMatchObject({ error: { code: 'BAD_REQUEST', messageZh: '请求格式不正确' } });
       // a cross-site form posts urlencoded or text/plain: never a sign-in
-      const form = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=officer&password=${PASSWORD}` });
+      const form = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `username=officer&password=${PASSWORD}`,
+      });
       expect(form.status).toBe(415);
       expect(form.headers.get('set-cookie')).toBeNull();
     });
@@ -133,7 +162,14 @@ describe('console sign-in and sessions', () => {
       const s = await signIn(url, 'officer', PASSWORD);
       const r = await gql<Any>(url, ME, {}, s.headers);
       expect(r.status).toBe(200);
-      expect(r.data.me).toEqual({ subject: 'officer', roles: ['licensing_officer'], department: null, via: 'session', office: 'WH-JX-XK', name: '陈晓明' });
+      expect(r.data.me).toEqual({
+        subject: 'officer',
+        roles: ['licensing_officer'],
+        department: null,
+        via: 'session',
+        office: 'WH-JX-XK',
+        name: '陈晓明',
+      });
       const other = await signIn(url, 'officer2', PASSWORD);
       expect((await gql<Any>(url, ME, {}, other.headers)).data.me).toMatchObject({ subject: 'officer2', office: 'WH-HS-XK' });
       // the policy applies to session callers as to tokens
@@ -144,7 +180,11 @@ describe('console sign-in and sessions', () => {
 
     it('signing in again gives a new session id and ends the one the browser held', async () => {
       const first = await signIn(url, 'officer', PASSWORD);
-      const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first.cookie }, body: JSON.stringify({ username: 'officer', password: PASSWORD }) });
+      const again = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: first.cookie },
+        body: JSON.stringify({ username: 'officer', password: PASSWORD }),
+      });
       expect(again.status).toBe(200);
       const cookie = again.headers.get('set-cookie')!.split(';')[0]!;
       expect(cookie).not.toBe(first.cookie);
@@ -158,18 +198,30 @@ describe('console sign-in and sessions', () => {
       const r = await fetch(`${url}/api/session`, { headers: { cookie: s.cookie } });
       expect(r.status).toBe(200);
       expect(r.headers.get('cache-control')).toBe('no-store');
-      expect(await r.json()).toMatchObject({ user: { username: 'officer', name: '陈晓明', roles: ['licensing_officer'], department: null, office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' }, csrfToken: s.csrfToken });
+      expect(await r.json()).toMatchObject({
+        user: {
+          username: 'officer',
+          name: '陈晓明',
+          roles: ['licensing_officer'],
+          department: null,
+          office: 'WH-JX-XK',
+          officeName: '武汉市江夏区行政审批局',
+        },
+        csrfToken: s.csrfToken,
+      });
       const none = await fetch(`${url}/api/session`);
       expect(none.status).toBe(401);
       expect(await none.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', messageZh: expect.any(String) } });
     });
 
-    it('refuses a POST without the X-CSRF-Token (or with another session\'s) with 403 CSRF, on GraphQL and REST', async () => {
+    it("refuses a POST without the X-CSRF-Token (or with another session's) with 403 CSRF, on GraphQL and REST", async () => {
       const s = await signIn(url, 'officer', PASSWORD);
       const other = await signIn(url, 'officer2', PASSWORD);
       const noToken = await post(url, '/graphql', { query: ME }, { cookie: s.cookie });
       expect(noToken.status).toBe(403);
-      expect(await noToken.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN', reason: 'CSRF', messageZh: expect.stringContaining('CSRF') } }] });
+      expect(await noToken.json()).toMatchObject({
+        errors: [{ extensions: { code: 'FORBIDDEN', reason: 'CSRF', messageZh: expect.stringContaining('CSRF') } }],
+      });
       const foreign = await post(url, '/graphql', { query: ME }, { cookie: s.cookie, 'x-csrf-token': other.csrfToken });
       expect(foreign.status).toBe(403);
       const rest = await post(url, '/api/v1/joint-punishment-checks', { creditCode: 'x' }, { cookie: s.cookie });
@@ -194,7 +246,9 @@ describe('console sign-in and sessions', () => {
       expect(after.status).toBe(401);
       expect(after.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', messageZh: '登录已过期或已退出，请重新登录' });
       expect((await fetch(`${url}/api/session`, { headers: { cookie: s.cookie } })).status).toBe(401);
-      const [row] = await ds.query(`SELECT revoked_at FROM console_session WHERE id_hash = $1`, [createHash('sha256').update(s.cookie.split('=')[1]!).digest('hex')]);
+      const [row] = await ds.query(`SELECT revoked_at FROM console_session WHERE id_hash = $1`, [
+        createHash('sha256').update(s.cookie.split('=')[1]!).digest('hex'),
+      ]);
       expect(row.revoked_at).not.toBeNull();
     });
 
@@ -209,7 +263,9 @@ describe('console sign-in and sessions', () => {
       await ds.query(`UPDATE console_session SET last_seen_at = now() - interval '29 minutes' WHERE id_hash = $1`, [hashOf(idle.cookie)]);
       expect((await gql(url, ME, {}, idle.headers)).status).toBe(200);
       // that request counted as activity
-      await ds.query(`UPDATE console_session SET last_seen_at = last_seen_at - interval '2 minutes' WHERE id_hash = $1`, [hashOf(idle.cookie)]);
+      await ds.query(`UPDATE console_session SET last_seen_at = last_seen_at - interval '2 minutes' WHERE id_hash = $1`, [
+        hashOf(idle.cookie),
+      ]);
       expect((await gql(url, ME, {}, idle.headers)).status).toBe(200);
       await ds.query(`UPDATE console_session SET last_seen_at = now() - interval '31 minutes' WHERE id_hash = $1`, [hashOf(idle.cookie)]);
       expect((await gql(url, ME, {}, idle.headers)).status).toBe(401);
@@ -227,13 +283,30 @@ describe('console sign-in and sessions', () => {
       const both = await post(url, '/graphql', { query: ME }, { cookie: s.cookie, ...bearer(admin) });
       expect(both.status).toBe(200);
       expect(((await both.json()) as Any).data.me).toMatchObject({ subject: 'ops-admin', via: 'jwt' });
-      const { key } = await createApiKey(ds, { name: 'approval-system', roles: ['licensing_officer'], department: null, createdBy: 'test' });
-      expect((await gql<Any>(url, ME, {}, { 'x-api-key': key })).data.me).toMatchObject({ subject: 'api-key:approval-system', via: 'api_key' });
+      const { key } = await createApiKey(ds, {
+        name: 'approval-system',
+        roles: ['licensing_officer'],
+        department: null,
+        createdBy: 'test',
+      });
+      expect((await gql<Any>(url, ME, {}, { 'x-api-key': key })).data.me).toMatchObject({
+        subject: 'api-key:approval-system',
+        via: 'api_key',
+      });
       expect((await gql<Any>(url, ME, {}, bearer(admin))).data.me.via).toBe('jwt');
     });
 
-    it('serves the console\'s pages without credentials (the app asks GET /api/session itself), but nothing else', async () => {
-      for (const p of ['/', '/login', '/officer', '/officer/checks', '/analyst/query', '/enterprise/91420106MA4KXXXX1X', '/forbidden', '/assets/index-abc.js']) {
+    it("serves the console's pages without credentials (the app asks GET /api/session itself), but nothing else", async () => {
+      for (const p of [
+        '/',
+        '/login',
+        '/officer',
+        '/officer/checks',
+        '/analyst/query',
+        '/enterprise/91420106MA4KXXXX1X',
+        '/forbidden',
+        '/assets/index-abc.js',
+      ]) {
         const r = await fetch(`${url}${p}`, { redirect: 'manual' });
         expect(r.status, p).not.toBe(401);
       }
@@ -249,14 +322,23 @@ describe('console sign-in and sessions', () => {
       expect(page).toContain("'X-CSRF-Token': s.csrfToken");
       // what the IDE then sends passes both Apollo's CSRF prevention and the session's
       const s = await signIn(url, 'officer', PASSWORD);
-      const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'X-CSRF-Token': s.csrfToken }, body: JSON.stringify({ query: ME }) });
+      const r = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: s.cookie, 'X-CSRF-Token': s.csrfToken },
+        body: JSON.stringify({ query: ME }),
+      });
       expect(r.status).toBe(200);
     });
   });
 
   describe('limits', () => {
     it('limits failed sign-ins per username: past the limit even the right password waits (429, Retry-After, Chinese)', async () => {
-      const u = await hubWith({ ...baseEnv, HUB_LOGIN_MAX_FAILURES_PER_USER: '3', HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '1000', HUB_RATE_LIMIT_ANON_POINTS: '0' });
+      const u = await hubWith({
+        ...baseEnv,
+        HUB_LOGIN_MAX_FAILURES_PER_USER: '3',
+        HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
+        HUB_RATE_LIMIT_ANON_POINTS: '0',
+      });
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) statuses.push((await login(u, 'officer', `guess-${i}`)).status);
       expect(statuses).toEqual([401, 401, 401]);
@@ -268,8 +350,13 @@ describe('console sign-in and sessions', () => {
       expect((await login(u, 'officer2', PASSWORD)).status).toBe(200);
     });
 
-    it('a successful sign-in clears the username\'s failures', async () => {
-      const u = await hubWith({ ...baseEnv, HUB_LOGIN_MAX_FAILURES_PER_USER: '3', HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '1000', HUB_RATE_LIMIT_ANON_POINTS: '0' });
+    it("a successful sign-in clears the username's failures", async () => {
+      const u = await hubWith({
+        ...baseEnv,
+        HUB_LOGIN_MAX_FAILURES_PER_USER: '3',
+        HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
+        HUB_RATE_LIMIT_ANON_POINTS: '0',
+      });
       for (let i = 0; i < 2; i++) expect((await login(u, 'officer', `typo-${i}`)).status).toBe(401);
       expect((await login(u, 'officer', PASSWORD)).status).toBe(200);
       for (let i = 0; i < 2; i++) expect((await login(u, 'officer', `typo-again-${i}`)).status).toBe(401);
@@ -277,11 +364,18 @@ describe('console sign-in and sessions', () => {
     });
 
     it('limits sign-in attempts per client IP, whatever the usernames', async () => {
-      const u = await hubWith({ ...baseEnv, HUB_LOGIN_MAX_FAILURES_PER_USER: '1000', HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '4', HUB_RATE_LIMIT_ANON_POINTS: '0' });
+      const u = await hubWith({
+        ...baseEnv,
+        HUB_LOGIN_MAX_FAILURES_PER_USER: '1000',
+        HUB_LOGIN_MAX_ATTEMPTS_PER_IP: '4',
+        HUB_RATE_LIMIT_ANON_POINTS: '0',
+      });
       const statuses: number[] = [];
       for (const name of ['a1', 'a2', 'a3']) statuses.push((await login(u, name, 'x')).status);
       // a body that does not even parse counts as an attempt
-      statuses.push((await fetch(`${u}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' })).status);
+      statuses.push(
+        (await fetch(`${u}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' })).status,
+      );
       statuses.push((await login(u, 'officer', PASSWORD)).status);
       expect(statuses).toEqual([401, 401, 401, 400, 429]);
     });
@@ -297,7 +391,9 @@ describe('console sign-in and sessions', () => {
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await last!.json()).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } }] });
+      expect(await last!.json()).toMatchObject({
+        errors: [{ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } }],
+      });
       expect((await fetch(`${u}/api/v1/joint-punishment-checks`, { method: 'POST' })).status).toBe(429);
       // sign-in counts as unauthenticated too
       expect((await login(u, 'officer', PASSWORD)).status).toBe(429);
@@ -325,7 +421,13 @@ describe('console sign-in and sessions', () => {
           expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
           // no token keys configured: demo mode
-          const demo = await createHubServer({ ds: demoDs, config: loadConfig({ NODE_ENV: 'development', HUB_DATA_DIR: demoDir }), vault, connectors: new Map(), log });
+          const demo = await createHubServer({
+            ds: demoDs,
+            config: loadConfig({ NODE_ENV: 'development', HUB_DATA_DIR: demoDir }),
+            vault,
+            connectors: new Map(),
+            log,
+          });
           const u = await demo.listen(0, '127.0.0.1');
           try {
             const r = await fetch(`${u}/api/session/demo-accounts`);
@@ -334,30 +436,54 @@ describe('console sign-in and sessions', () => {
             expect(accounts).toHaveLength(6);
             const officer = accounts.find((a: Any) => a.username === 'officer');
             const officer2 = accounts.find((a: Any) => a.username === 'officer2');
-            expect(officer).toMatchObject({ roles: ['licensing_officer'], roleLabel: '审批经办人', office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局', password: saved.find((s) => s.username === 'officer')!.password });
+            expect(officer).toMatchObject({
+              roles: ['licensing_officer'],
+              roleLabel: '审批经办人',
+              office: 'WH-JX-XK',
+              officeName: '武汉市江夏区行政审批局',
+              password: saved.find((s) => s.username === 'officer')!.password,
+            });
             expect(officer2.office).not.toBe(officer.office);
             expect(officer.name).toMatch(/^[\u4e00-\u9fff]{2,4}$/);
             const analyst = accounts.find((a: Any) => a.username === 'analyst');
             expect(analyst).toMatchObject({ roles: ['analyst'], department: 'SAFETY_COMMITTEE', departmentLabel: '安委办' });
             for (const role of ['licensing_officer', 'inspector', 'analyst', 'department_operator', 'admin']) {
-              expect(accounts.some((a: Any) => a.roles.includes(role)), role).toBe(true);
+              expect(
+                accounts.some((a: Any) => a.roles.includes(role)),
+                role,
+              ).toBe(true);
             }
             // one click on the page: the listed password signs in
-            for (const a of accounts) expect((await signIn(u, a.username, a.password)).user.roles).toEqual(DEMO_USERS.find((d) => d.username === a.username)!.roles);
+            for (const a of accounts)
+              expect((await signIn(u, a.username, a.password)).user.roles).toEqual(
+                DEMO_USERS.find((d) => d.username === a.username)!.roles,
+              );
           } finally {
             await demo.close();
           }
           // behind a reverse proxy (HUB_TRUST_PROXY), the client is the forwarded one: a browser on another machine
           // sees the accounts but no password (the hub listens on every interface); one on this machine keeps one-click
-          const proxied = await createHubServer({ ds: demoDs, config: loadConfig({ NODE_ENV: 'development', HUB_DATA_DIR: demoDir, HUB_TRUST_PROXY: 'true' }), vault, connectors: new Map(), log });
+          const proxied = await createHubServer({
+            ds: demoDs,
+            config: loadConfig({ NODE_ENV: 'development', HUB_DATA_DIR: demoDir, HUB_TRUST_PROXY: 'true' }),
+            vault,
+            connectors: new Map(),
+            log,
+          });
           const p = await proxied.listen(0, '127.0.0.1');
           try {
-            const remote = (await (await fetch(`${p}/api/session/demo-accounts`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).json()) as Any;
+            const remote = (await (
+              await fetch(`${p}/api/session/demo-accounts`, { headers: { 'x-forwarded-for': '203.0.113.9' } })
+            ).json()) as Any;
             expect(remote.accounts).toHaveLength(6);
             for (const a of remote.accounts) expect(a.password).toBeUndefined();
             expect(JSON.stringify(remote)).not.toContain(saved.find((s) => s.username === 'admin')!.password);
-            const local = (await (await fetch(`${p}/api/session/demo-accounts`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).json()) as Any;
-            expect(local.accounts.find((a: Any) => a.username === 'admin').password).toBe(saved.find((s) => s.username === 'admin')!.password);
+            const local = (await (
+              await fetch(`${p}/api/session/demo-accounts`, { headers: { 'x-forwarded-for': '127.0.0.1' } })
+            ).json()) as Any;
+            expect(local.accounts.find((a: Any) => a.username === 'admin').password).toBe(
+              saved.find((s) => s.username === 'admin')!.password,
+            );
           } finally {
             await proxied.close();
           }
@@ -384,7 +510,11 @@ describe('console sign-in and sessions', () => {
       // even with a demo-users.json lying in the data folder
       fs.writeFileSync(demoUsersFile(dataDir), JSON.stringify([{ username: 'officer', password: PASSWORD }]), { mode: 0o600 });
       const prod = await hubWith({
-        NODE_ENV: 'production', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_JWT_ISSUER: 'https://idp.example', HUB_JWT_AUDIENCE: 'safety-hub',
+        NODE_ENV: 'production',
+        HUB_DATA_DIR: dataDir,
+        HUB_JWT_SECRET: TEST_JWT_SECRET,
+        HUB_JWT_ISSUER: 'https://idp.example',
+        HUB_JWT_AUDIENCE: 'safety-hub',
         HUB_PII_KEY: Buffer.alloc(32, 3).toString('base64'),
       });
       const r = await fetch(`${prod}/api/session/demo-accounts`);
@@ -392,15 +522,37 @@ describe('console sign-in and sessions', () => {
       expect(await r.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
       const signedIn = await login(prod, 'officer', PASSWORD);
       expect(signedIn.status).toBe(200);
-      expect(signedIn.headers.get('set-cookie')!.split(';').map((a) => a.trim())).toContain('Secure');
+      expect(
+        signedIn.headers
+          .get('set-cookie')!
+          .split(';')
+          .map((a) => a.trim()),
+      ).toContain('Secure');
     });
   });
 
   describe('console users outside demo mode (npm run console-user)', () => {
     it('adds a user with a generated password shown once, resets it, disables the user (ending their sessions)', async () => {
-      const cli = (...args: string[]) => run('npx', ['tsx', 'src/cli/console-user.ts', ...args], { env: { ...process.env, DATABASE_URL: db.url, HUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } })
-        .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
-      const added = await cli('add', '--username', 'wangfang', '--name', '王芳', '--role', 'licensing_officer', '--office', 'WH-JX-XK', '--office-name', '武汉市江夏区行政审批局');
+      const cli = (...args: string[]) =>
+        run('npx', ['tsx', 'src/cli/console-user.ts', ...args], {
+          env: { ...process.env, DATABASE_URL: db.url, HUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+        }).then(
+          (r) => ({ code: 0, ...r }),
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
+      const added = await cli(
+        'add',
+        '--username',
+        'wangfang',
+        '--name',
+        '王芳',
+        '--role',
+        'licensing_officer',
+        '--office',
+        'WH-JX-XK',
+        '--office-name',
+        '武汉市江夏区行政审批局',
+      );
       expect(added.code).toBe(0);
       const password = /password \(shown once\): (\S+)/.exec(added.stdout)![1]!;
       const s = await signIn(url, 'wangfang', password);
@@ -431,8 +583,16 @@ describe('console sign-in and sessions', () => {
       const hubDb = await createTestDatabase('demostart');
       const depDb = await createTestDatabase('demodep');
       const hub = spawnHub('src/main.ts', [], {
-        NODE_ENV: 'development', DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dir, HUB_SIMULATORS: 'false',
-        PORT: '0', HOST: '127.0.0.1', HUB_SYNC_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', CONNECTORS_CONFIG: writeConnectorsConfig(dir, {}),
+        NODE_ENV: 'development',
+        DATABASE_URL: hubDb.url,
+        DEPARTMENTS_DATABASE_URL: depDb.url,
+        HUB_DATA_DIR: dir,
+        HUB_SIMULATORS: 'false',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        HUB_SYNC_INTERVAL_MINUTES: '0',
+        LOG_LEVEL: 'info',
+        CONNECTORS_CONFIG: writeConnectorsConfig(dir, {}),
       });
       try {
         const [, base] = await hub.waitFor(/监管工作台 console: (http:\/\/127\.0\.0\.1:\d+)\//);
@@ -445,7 +605,11 @@ describe('console sign-in and sessions', () => {
         for (const p of saved.map((x) => x.password)) expect(out).not.toContain(p);
         const officer = saved.find((x) => x.username === 'officer')!;
         const s = await signIn(base!, 'officer', officer.password);
-        expect((await gql<Any>(base!, ME, {}, s.headers)).data.me).toMatchObject({ subject: 'officer', via: 'session', office: 'WH-JX-XK' });
+        expect((await gql<Any>(base!, ME, {}, s.headers)).data.me).toMatchObject({
+          subject: 'officer',
+          via: 'session',
+          office: 'WH-JX-XK',
+        });
         expect((await fetch(`${base}/api/session/demo-accounts`)).status).toBe(200);
       } finally {
         hub.child.kill('SIGTERM');

@@ -1,16 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { todayIso } from '../src/kernel/dates.js';
-import type { CheckedPersonRef, ListEntryRow, MeasureRow, PersonFollowPolicy, PersonRoleRow, StatusPolicyRow } from '../src/credit/model.js';
+import type {
+  CheckedPersonRef,
+  ListEntryRow,
+  MeasureRow,
+  PersonFollowPolicy,
+  PersonRoleRow,
+  StatusPolicyRow,
+} from '../src/credit/model.js';
 import { applicableMeasures, decide, findHits, inForce, personEntryHits, type FollowInput } from '../src/credit/rules.js';
 
 const entry = (over: Partial<ListEntryRow>): ListEntryRow => ({
-  id: 1, source_record_id: 'E1', department: 'EMERGENCY', list: 'SAFETY_DISHONEST', subject_type: 'ENTERPRISE',
-  credit_code: 'C1', person_key: null, person_name: null, reason: 'r', legal_basis: 'b', decision_number: 'd',
-  start_date: '2026-01-01', end_date: '2026-12-31', removed_date: null, ban_scope: null, ban_industry: null, ...over,
+  id: 1,
+  source_record_id: 'E1',
+  department: 'EMERGENCY',
+  list: 'SAFETY_DISHONEST',
+  subject_type: 'ENTERPRISE',
+  credit_code: 'C1',
+  person_key: null,
+  person_name: null,
+  reason: 'r',
+  legal_basis: 'b',
+  decision_number: 'd',
+  start_date: '2026-01-01',
+  end_date: '2026-12-31',
+  removed_date: null,
+  ban_scope: null,
+  ban_industry: null,
+  ...over,
 });
 const measure = (over: Partial<MeasureRow>): MeasureRow => ({
-  code: 'M1', text: 't', applying_department: 'EMERGENCY', trigger_lists: ['SAFETY_DISHONEST'], trigger_ban_scopes: null, matters: ['PUBLIC_BIDDING'],
-  subject_types: ['ENTERPRISE'], effect: 'DENY', mandatory: true, legal_basis: 'b', active: true, updated_at: new Date(), updated_by: 'x', ...over,
+  code: 'M1',
+  text: 't',
+  applying_department: 'EMERGENCY',
+  trigger_lists: ['SAFETY_DISHONEST'],
+  trigger_ban_scopes: null,
+  matters: ['PUBLIC_BIDDING'],
+  subject_types: ['ENTERPRISE'],
+  effect: 'DENY',
+  mandatory: true,
+  legal_basis: 'b',
+  active: true,
+  updated_at: new Date(),
+  updated_by: 'x',
+  ...over,
 });
 
 /** The seeded policy: 吊销 and 注销 deny (the bases are data; here any text). */
@@ -40,7 +73,13 @@ describe('entries in force', () => {
     expect(inForce(e, '2026-06-01')).toBe(false);
   });
   it('a five-year ban from 2020-03-15 ends on 2025-03-15 inclusive', () => {
-    const ban = entry({ list: 'PRINCIPAL_BAN', subject_type: 'PERSON', start_date: '2020-03-15', end_date: '2025-03-15', ban_scope: 'ALL_UNITS' });
+    const ban = entry({
+      list: 'PRINCIPAL_BAN',
+      subject_type: 'PERSON',
+      start_date: '2020-03-15',
+      end_date: '2025-03-15',
+      ban_scope: 'ALL_UNITS',
+    });
     expect(inForce(ban, '2025-03-15')).toBe(true);
     expect(inForce(ban, '2025-03-16')).toBe(false);
   });
@@ -62,7 +101,13 @@ describe('principal bans', () => {
   });
   it('hits through the enterprise when its principal is banned', () => {
     const ban = entry({ list: 'PRINCIPAL_BAN', subject_type: 'PERSON', credit_code: null, person_key: 'P1', ban_scope: 'ALL_UNITS' });
-    const hits = findHits({ credit_code: 'C9', industry_code: 'E4710' }, [{ personKey: 'P1', idMasked: 'x', name: '张三', roles: ['PRINCIPAL'] }], [], [ban], '2026-03-01');
+    const hits = findHits(
+      { credit_code: 'C9', industry_code: 'E4710' },
+      [{ personKey: 'P1', idMasked: 'x', name: '张三', roles: ['PRINCIPAL'] }],
+      [],
+      [ban],
+      '2026-03-01',
+    );
     expect(hits).toHaveLength(1);
     expect(hits[0]!.subject).toBe('PRINCIPAL');
   });
@@ -71,43 +116,86 @@ describe('principal bans', () => {
 describe('measures and decision', () => {
   const hits = findHits({ credit_code: 'C1', industry_code: 'E4710' }, [], [entry({})], [], '2026-03-01');
   it('applies only measures for the matter, list and subject type', () => {
-    const ms = [measure({}), measure({ code: 'M2', matters: ['ROAD_TRANSPORT_LICENCE'] }), measure({ code: 'M3', subject_types: ['PERSON'] }), measure({ code: 'M4', active: false })];
+    const ms = [
+      measure({}),
+      measure({ code: 'M2', matters: ['ROAD_TRANSPORT_LICENCE'] }),
+      measure({ code: 'M3', subject_types: ['PERSON'] }),
+      measure({ code: 'M4', active: false }),
+    ];
     expect(applicableMeasures(hits, ms, 'PUBLIC_BIDDING').map((a) => a.measure.code)).toEqual(['M1']);
   });
   it('DENY beats RESTRICT; no measure → PASS; revoked enterprise → DENY', () => {
     const deny = applicableMeasures(hits, [measure({}), measure({ code: 'M2', effect: 'RESTRICT' })], 'PUBLIC_BIDDING');
-    expect(decide({ enterpriseStatus: 'ACTIVE', applied: deny, hits, staleSources: [], failClosed: true, statusPolicy: STATUS }).decision).toBe('DENY');
+    expect(
+      decide({ enterpriseStatus: 'ACTIVE', applied: deny, hits, staleSources: [], failClosed: true, statusPolicy: STATUS }).decision,
+    ).toBe('DENY');
     const restrict = applicableMeasures(hits, [measure({ effect: 'RESTRICT' })], 'PUBLIC_BIDDING');
-    expect(decide({ enterpriseStatus: 'ACTIVE', applied: restrict, hits, staleSources: [], failClosed: true, statusPolicy: STATUS }).decision).toBe('RESTRICT');
-    expect(decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: [], failClosed: true, statusPolicy: STATUS }).decision).toBe('PASS');
-    expect(decide({ enterpriseStatus: 'REVOKED', applied: [], hits: [], staleSources: [], failClosed: false, statusPolicy: STATUS }))
-      .toEqual({ decision: 'DENY', summary: expect.stringContaining('吊销'), statusBasis: '公司法第二百二十九条' });
+    expect(
+      decide({ enterpriseStatus: 'ACTIVE', applied: restrict, hits, staleSources: [], failClosed: true, statusPolicy: STATUS }).decision,
+    ).toBe('RESTRICT');
+    expect(
+      decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: [], failClosed: true, statusPolicy: STATUS }).decision,
+    ).toBe('PASS');
+    expect(
+      decide({ enterpriseStatus: 'REVOKED', applied: [], hits: [], staleSources: [], failClosed: false, statusPolicy: STATUS }),
+    ).toEqual({ decision: 'DENY', summary: expect.stringContaining('吊销'), statusBasis: '公司法第二百二十九条' });
   });
   it('stale data turns PASS into RESTRICT only when failing closed', () => {
-    expect(decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: ['fire'], failClosed: true, statusPolicy: STATUS }).decision).toBe('RESTRICT');
-    expect(decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: ['fire'], failClosed: false, statusPolicy: STATUS }))
-      .toEqual({ decision: 'PASS', summary: expect.stringContaining('fire'), statusBasis: null });
+    expect(
+      decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: ['fire'], failClosed: true, statusPolicy: STATUS })
+        .decision,
+    ).toBe('RESTRICT');
+    expect(
+      decide({ enterpriseStatus: 'ACTIVE', applied: [], hits: [], staleSources: ['fire'], failClosed: false, statusPolicy: STATUS }),
+    ).toEqual({ decision: 'PASS', summary: expect.stringContaining('fire'), statusBasis: null });
   });
 });
 
 describe('ban scopes and capacities', () => {
   const ban = (scope: 'ALL_UNITS' | 'INDUSTRY') =>
-    entry({ list: 'PRINCIPAL_BAN', subject_type: 'PERSON', credit_code: null, person_key: 'P1', ban_scope: scope, ban_industry: scope === 'INDUSTRY' ? 'B06' : null, end_date: null });
+    entry({
+      list: 'PRINCIPAL_BAN',
+      subject_type: 'PERSON',
+      credit_code: null,
+      person_key: 'P1',
+      ban_scope: scope,
+      ban_industry: scope === 'INDUSTRY' ? 'B06' : null,
+      end_date: null,
+    });
   const five = measure({ code: 'BAN-5', trigger_lists: ['PRINCIPAL_BAN'], trigger_ban_scopes: ['ALL_UNITS'], subject_types: ['PERSON'] });
   const life = measure({ code: 'BAN-L', trigger_lists: ['PRINCIPAL_BAN'], trigger_ban_scopes: ['INDUSTRY'], subject_types: ['PERSON'] });
   const principal = { personKey: 'P1', idMasked: 'x', name: '张三', roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'] as const };
   it('a measure for one ban scope is not triggered by the other', () => {
-    const h5 = findHits({ credit_code: 'C1', industry_code: 'B0610' }, [{ ...principal, roles: [...principal.roles] }], [], [ban('ALL_UNITS')], '2026-03-01');
+    const h5 = findHits(
+      { credit_code: 'C1', industry_code: 'B0610' },
+      [{ ...principal, roles: [...principal.roles] }],
+      [],
+      [ban('ALL_UNITS')],
+      '2026-03-01',
+    );
     expect(applicableMeasures(h5, [five, life], 'PUBLIC_BIDDING').map((a) => a.measure.code)).toEqual(['BAN-5']);
-    const hl = findHits({ credit_code: 'C1', industry_code: 'B0610' }, [{ ...principal, roles: [...principal.roles] }], [], [ban('INDUSTRY')], '2026-03-01');
+    const hl = findHits(
+      { credit_code: 'C1', industry_code: 'B0610' },
+      [{ ...principal, roles: [...principal.roles] }],
+      [],
+      [ban('INDUSTRY')],
+      '2026-03-01',
+    );
     expect(applicableMeasures(hl, [five, life], 'PUBLIC_BIDDING').map((a) => a.measure.code)).toEqual(['BAN-L']);
   });
   it('names the principal for a ban and the legal representative for a listing, whatever order the roles came in', () => {
     const listing = entry({ subject_type: 'PERSON', credit_code: null, person_key: 'P1' });
-    for (const roles of [['LEGAL_REPRESENTATIVE', 'PRINCIPAL'], ['PRINCIPAL', 'LEGAL_REPRESENTATIVE']] as const) {
+    for (const roles of [
+      ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'],
+      ['PRINCIPAL', 'LEGAL_REPRESENTATIVE'],
+    ] as const) {
       const p = [{ ...principal, roles: [...roles] }];
-      expect(findHits({ credit_code: 'C1', industry_code: 'E4710' }, p, [], [ban('ALL_UNITS')], '2026-03-01').map((h) => h.subject)).toEqual(['PRINCIPAL']);
-      expect(findHits({ credit_code: 'C1', industry_code: 'E4710' }, p, [], [listing], '2026-03-01').map((h) => h.subject)).toEqual(['LEGAL_REPRESENTATIVE']);
+      expect(
+        findHits({ credit_code: 'C1', industry_code: 'E4710' }, p, [], [ban('ALL_UNITS')], '2026-03-01').map((h) => h.subject),
+      ).toEqual(['PRINCIPAL']);
+      expect(findHits({ credit_code: 'C1', industry_code: 'E4710' }, p, [], [listing], '2026-03-01').map((h) => h.subject)).toEqual([
+        'LEGAL_REPRESENTATIVE',
+      ]);
     }
   });
 });
@@ -124,10 +212,16 @@ describe('registration status is policy data (issue 18.6)', () => {
   it('a status the policy has no row for decides nothing by itself; a RESTRICT row restricts, but a denying measure still denies', () => {
     expect(decide({ ...base, enterpriseStatus: 'REVOKED', statusPolicy: [] })).toMatchObject({ decision: 'PASS', statusBasis: null });
     const restrictRow: StatusPolicyRow[] = [{ status: 'REVOKED', decision: 'RESTRICT', legal_basis: 'B' }];
-    expect(decide({ ...base, enterpriseStatus: 'REVOKED', statusPolicy: restrictRow })).toMatchObject({ decision: 'RESTRICT', statusBasis: 'B' });
+    expect(decide({ ...base, enterpriseStatus: 'REVOKED', statusPolicy: restrictRow })).toMatchObject({
+      decision: 'RESTRICT',
+      statusBasis: 'B',
+    });
     const hits = findHits({ credit_code: 'C1', industry_code: 'E4710' }, [], [entry({})], [], '2026-03-01');
     const applied = applicableMeasures(hits, [measure({})], 'PUBLIC_BIDDING');
-    expect(decide({ ...base, hits, applied, enterpriseStatus: 'REVOKED', statusPolicy: restrictRow })).toMatchObject({ decision: 'DENY', statusBasis: null });
+    expect(decide({ ...base, hits, applied, enterpriseStatus: 'REVOKED', statusPolicy: restrictRow })).toMatchObject({
+      decision: 'DENY',
+      statusBasis: null,
+    });
   });
   it('an active enterprise is never decided by the status rows', () => {
     expect(decide({ ...base, enterpriseStatus: 'ACTIVE', statusPolicy: STATUS })).toMatchObject({ decision: 'PASS', statusBasis: null });
@@ -143,16 +237,41 @@ describe('registration status is policy data (issue 18.6)', () => {
 describe('a listing follows its people', () => {
   const APPLICANT = { credit_code: 'CY', industry_code: 'I6510' };
   const POLICY: PersonFollowPolicy[] = [
-    { list: 'SERIOUS_ILLEGAL_DISHONEST', follows_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'], applicant_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'], legal_basis: '条例第十七条' },
-    { list: 'SAFETY_DISHONEST', follows_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'], applicant_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'], legal_basis: '1001号' },
+    {
+      list: 'SERIOUS_ILLEGAL_DISHONEST',
+      follows_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'],
+      applicant_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'],
+      legal_basis: '条例第十七条',
+    },
+    {
+      list: 'SAFETY_DISHONEST',
+      follows_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL'],
+      applicant_roles: ['LEGAL_REPRESENTATIVE', 'PRINCIPAL', 'NAMED_PERSON'],
+      legal_basis: '1001号',
+    },
   ];
   // X listed on 2026-01-01 for a year
   const listing = entry({ id: 7, source_record_id: 'SID-7', department: 'MARKET', list: 'SERIOUS_ILLEGAL_DISHONEST', credit_code: 'CX' });
-  const atX = (over: Partial<PersonRoleRow> = {}): PersonRoleRow =>
-    ({ credit_code: 'CX', enterprise_name: '甲公司', person_key: 'P1', role: 'LEGAL_REPRESENTATIVE', since: '2020-01-01', until: null, ...over });
-  const person = (roles: CheckedPersonRef['roles'], key = 'P1'): CheckedPersonRef => ({ personKey: key, idMasked: 'x', name: '张三', roles });
-  const follow = (roles: PersonRoleRow[], entries: ListEntryRow[] = [listing], policy = POLICY): FollowInput =>
-    ({ roles, entriesByCode: new Map([['CX', entries]]), policy });
+  const atX = (over: Partial<PersonRoleRow> = {}): PersonRoleRow => ({
+    credit_code: 'CX',
+    enterprise_name: '甲公司',
+    person_key: 'P1',
+    role: 'LEGAL_REPRESENTATIVE',
+    since: '2020-01-01',
+    until: null,
+    ...over,
+  });
+  const person = (roles: CheckedPersonRef['roles'], key = 'P1'): CheckedPersonRef => ({
+    personKey: key,
+    idMasked: 'x',
+    name: '张三',
+    roles,
+  });
+  const follow = (roles: PersonRoleRow[], entries: ListEntryRow[] = [listing], policy = POLICY): FollowInput => ({
+    roles,
+    entriesByCode: new Map([['CX', entries]]),
+    policy,
+  });
   const hitsOf = (p: CheckedPersonRef[], f: FollowInput, asOf = '2026-03-01') => findHits(APPLICANT, p, [], [], asOf, f);
 
   it("hits the applicant whose legal representative was the listed enterprise's legal representative, naming the enterprise, the role there and the basis", () => {
@@ -169,9 +288,21 @@ describe('a listing follows its people', () => {
 
   it('applies the measures for persons, not those for enterprises', () => {
     const hits = hitsOf([person(['LEGAL_REPRESENTATIVE'])], follow([atX()]));
-    const forPersons = measure({ code: 'SID-P', trigger_lists: ['SERIOUS_ILLEGAL_DISHONEST'], subject_types: ['PERSON'], matters: ['PRINCIPAL_APPOINTMENT'] });
-    const forEnterprises = measure({ code: 'SID-E', trigger_lists: ['SERIOUS_ILLEGAL_DISHONEST'], subject_types: ['ENTERPRISE'], matters: ['PRINCIPAL_APPOINTMENT'] });
-    expect(applicableMeasures(hits, [forPersons, forEnterprises], 'PRINCIPAL_APPOINTMENT').map((a) => [a.measure.code, a.triggeredBy])).toEqual([['SID-P', ['SID-7']]]);
+    const forPersons = measure({
+      code: 'SID-P',
+      trigger_lists: ['SERIOUS_ILLEGAL_DISHONEST'],
+      subject_types: ['PERSON'],
+      matters: ['PRINCIPAL_APPOINTMENT'],
+    });
+    const forEnterprises = measure({
+      code: 'SID-E',
+      trigger_lists: ['SERIOUS_ILLEGAL_DISHONEST'],
+      subject_types: ['ENTERPRISE'],
+      matters: ['PRINCIPAL_APPOINTMENT'],
+    });
+    expect(
+      applicableMeasures(hits, [forPersons, forEnterprises], 'PRINCIPAL_APPOINTMENT').map((a) => [a.measure.code, a.triggeredBy]),
+    ).toEqual([['SID-P', ['SID-7']]]);
   });
 
   it('follows only those who held the role on the listing day (inclusive)', () => {
@@ -193,10 +324,19 @@ describe('a listing follows its people', () => {
     const p = [person(['LEGAL_REPRESENTATIVE'])];
     const abnormal: ListEntryRow = { ...listing, list: 'ABNORMAL_OPERATION' };
     expect(hitsOf(p, follow([atX()], [abnormal]))).toEqual([]);
-    expect(hitsOf(p, follow([atX()], [listing], POLICY.filter((x) => x.list !== 'SERIOUS_ILLEGAL_DISHONEST')))).toEqual([]);
+    expect(
+      hitsOf(
+        p,
+        follow(
+          [atX()],
+          [listing],
+          POLICY.filter((x) => x.list !== 'SERIOUS_ILLEGAL_DISHONEST'),
+        ),
+      ),
+    ).toEqual([]);
   });
 
-  it("a role the policy does not follow at the listed enterprise, or a capacity it does not name at the applicant, does not hit", () => {
+  it('a role the policy does not follow at the listed enterprise, or a capacity it does not name at the applicant, does not hit', () => {
     expect(hitsOf([person(['LEGAL_REPRESENTATIVE'])], follow([atX({ role: 'ACTUAL_CONTROLLER' })]))).toEqual([]);
     expect(hitsOf([person(['ACTUAL_CONTROLLER'])], follow([atX()]))).toEqual([]);
   });
@@ -209,12 +349,25 @@ describe('a listing follows its people', () => {
     const both = [atX(), atX({ role: 'PRINCIPAL' })];
     const hits = hitsOf([person(['LEGAL_REPRESENTATIVE', 'PRINCIPAL'])], follow(both));
     expect(hits.map((h) => [h.subject, h.via?.role])).toEqual([['LEGAL_REPRESENTATIVE', 'LEGAL_REPRESENTATIVE']]);
-    const two = hitsOf([person(['LEGAL_REPRESENTATIVE']), person(['PRINCIPAL'], 'P2')], follow([atX(), atX({ person_key: 'P2', role: 'PRINCIPAL' })]));
-    expect(two.map((h) => [h.person?.personKey, h.subject])).toEqual([['P1', 'LEGAL_REPRESENTATIVE'], ['P2', 'PRINCIPAL']]);
+    const two = hitsOf(
+      [person(['LEGAL_REPRESENTATIVE']), person(['PRINCIPAL'], 'P2')],
+      follow([atX(), atX({ person_key: 'P2', role: 'PRINCIPAL' })]),
+    );
+    expect(two.map((h) => [h.person?.personKey, h.subject])).toEqual([
+      ['P1', 'LEGAL_REPRESENTATIVE'],
+      ['P2', 'PRINCIPAL'],
+    ]);
   });
 
   it("the listed enterprise's own check hits it as the enterprise, not again through its persons", () => {
-    const self = findHits({ credit_code: 'CX', industry_code: 'I6510' }, [person(['LEGAL_REPRESENTATIVE'])], [listing], [], '2026-03-01', follow([atX()]));
+    const self = findHits(
+      { credit_code: 'CX', industry_code: 'I6510' },
+      [person(['LEGAL_REPRESENTATIVE'])],
+      [listing],
+      [],
+      '2026-03-01',
+      follow([atX()]),
+    );
     expect(self.map((h) => h.subject)).toEqual(['ENTERPRISE']);
   });
 

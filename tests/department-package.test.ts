@@ -26,7 +26,10 @@ const CORE = ['src', 'schema', 'codegen.ts', 'migrations', 'console/src', 'conne
 const REGISTRY = 'connectors/registry.ts';
 /** Written by `npm run codegen` from the registry and the packages' schema sections, never by hand. */
 const GENERATED = [
-  'src/generated/graphql.ts', 'src/generated/enums.ts', 'src/generated/department-resolvers.ts', 'src/generated/department-migrations.ts',
+  'src/generated/graphql.ts',
+  'src/generated/enums.ts',
+  'src/generated/department-resolvers.ts',
+  'src/generated/department-migrations.ts',
   'src/generated/department-worlds.ts',
   'console/src/generated/departments.ts',
 ];
@@ -61,29 +64,40 @@ describe('a department is one package', () => {
     expect(mentioning.filter((f) => f !== REGISTRY && !GENERATED.includes(f))).toEqual([]);
     expect(mentioning).toContain(REGISTRY);
     // and there in its two lines: the import of its department.ts and its entry in the list
-    const lines = fs.readFileSync(path.join(ROOT, REGISTRY), 'utf8').split('\n').filter((l) => names.some((n) => l.includes(n)));
+    const lines = fs
+      .readFileSync(path.join(ROOT, REGISTRY), 'utf8')
+      .split('\n')
+      .filter((l) => names.some((n) => l.includes(n)));
     expect(lines.map((l) => l.trim())).toEqual([`import ${proof!.field} from './${PROOF}/department.js';`, `${proof!.field},`]);
   });
 
-  it.each(DEPARTMENT_PACKAGES.map((d) => [d.id, d] as const))('%s: metadata complete, its files present, its section in the merged schema', async (_id, d) => {
-    expect(d.code).toMatch(/^[A-Z][A-Z_]*$/);
-    expect(d.nameZh).toMatch(/^[\u4e00-\u9fff]+$/);
-    expect(d.recordPrefix).toMatch(/^[A-Z]{2}$/);
-    expect(d.field).toMatch(/^[a-z][A-Za-z]*$/);
-    for (const f of ['department.ts', 'index.ts', 'section.graphql', 'resolvers.ts', 'pii.ts']) expect(fs.existsSync(path.join(ROOT, 'connectors', d.id, f)), f).toBe(true);
+  it.each(DEPARTMENT_PACKAGES.map((d) => [d.id, d] as const))(
+    '%s: metadata complete, its files present, its section in the merged schema',
+    async (_id, d) => {
+      expect(d.code).toMatch(/^[A-Z][A-Z_]*$/);
+      expect(d.nameZh).toMatch(/^[\u4e00-\u9fff]+$/);
+      expect(d.recordPrefix).toMatch(/^[A-Z]{2}$/);
+      expect(d.field).toMatch(/^[a-z][A-Za-z]*$/);
+      for (const f of ['department.ts', 'index.ts', 'section.graphql', 'resolvers.ts', 'pii.ts'])
+        expect(fs.existsSync(path.join(ROOT, 'connectors', d.id, f)), f).toBe(true);
 
-    const source = ((await import(pathToFileURL(path.join(ROOT, 'connectors', d.id, 'index.ts')).href)) as { default: DepartmentSource }).default;
-    expect([source.id, source.department]).toEqual([d.id, d.code]);
+      const source = ((await import(pathToFileURL(path.join(ROOT, 'connectors', d.id, 'index.ts')).href)) as { default: DepartmentSource })
+        .default;
+      expect([source.id, source.department]).toEqual([d.id, d.code]);
 
-    const values = (name: string) => (schema.getType(name) as unknown as { getValues(): { name: string; description?: string | null }[] }).getValues();
-    expect(values('Department').find((v) => v.name === d.code)?.description).toContain(d.nameZh);
-    const enterprise = (schema.getType('Enterprise') as unknown as { getFields(): Record<string, { type: { toString(): string } }> }).getFields();
-    expect(String(enterprise[d.field]?.type)).toBe(`${d.sectionType}!`);
-    const section = schema.getType(d.sectionType) as unknown as { getInterfaces(): { name: string }[] } | undefined;
-    expect(section?.getInterfaces().map((i) => i.name)).toContain('DepartmentSection');
-    for (const k of Object.keys(d.credentialKinds ?? {})) expect(values('CredentialKind').map((v) => v.name)).toContain(k);
-    for (const k of Object.keys(d.listKinds ?? {})) expect(values('ListKind').map((v) => v.name)).toContain(k);
-  });
+      const values = (name: string) =>
+        (schema.getType(name) as unknown as { getValues(): { name: string; description?: string | null }[] }).getValues();
+      expect(values('Department').find((v) => v.name === d.code)?.description).toContain(d.nameZh);
+      const enterprise = (
+        schema.getType('Enterprise') as unknown as { getFields(): Record<string, { type: { toString(): string } }> }
+      ).getFields();
+      expect(String(enterprise[d.field]?.type)).toBe(`${d.sectionType}!`);
+      const section = schema.getType(d.sectionType) as unknown as { getInterfaces(): { name: string }[] } | undefined;
+      expect(section?.getInterfaces().map((i) => i.name)).toContain('DepartmentSection');
+      for (const k of Object.keys(d.credentialKinds ?? {})) expect(values('CredentialKind').map((v) => v.name)).toContain(k);
+      for (const k of Object.keys(d.listKinds ?? {})) expect(values('ListKind').map((v) => v.name)).toContain(k);
+    },
+  );
 
   it('registers each code, folder, field and record prefix once', () => {
     for (const key of ['id', 'code', 'field', 'sectionType', 'recordPrefix'] as const) {
@@ -97,7 +111,9 @@ describe('a department is one package', () => {
     const module = path.join(dir, 'index.ts');
     const market = pathToFileURL(path.join(ROOT, 'connectors/market/index.ts')).href;
     fs.writeFileSync(module, `import market from '${market}';\nexport default { ...market, department: 'POLICE' };\n`);
-    await expect(loadSources([{ id: 'market', module, enabled: true, options: { timeoutMs: 1000 } }])).rejects.toThrow(/department 'POLICE' is not registered/);
+    await expect(loadSources([{ id: 'market', module, enabled: true, options: { timeoutMs: 1000 } }])).rejects.toThrow(
+      /department 'POLICE' is not registered/,
+    );
     fs.rmSync(dir, { recursive: true });
   });
 
@@ -107,7 +123,10 @@ describe('a department is one package', () => {
     for (const d of DEPARTMENT_PACKAGES) {
       expect(CALLER_DEPARTMENTS).toContain(d.code);
       expect(DEPARTMENT_LABELS_ZH[d.code]).toBe(d.nameZh);
-      expect(openapiDepartments.some((e) => e.includes(`"${d.code}"`)), d.code).toBe(true);
+      expect(
+        openapiDepartments.some((e) => e.includes(`"${d.code}"`)),
+        d.code,
+      ).toBe(true);
       for (const [k, zh] of Object.entries(d.listKinds ?? {})) expect(LIST_ZH[k]).toBe(zh);
     }
   });

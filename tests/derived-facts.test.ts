@@ -57,7 +57,10 @@ describe('derived facts read the same in TypeScript and in SQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let ds: DataSource;
   const sql = async (fn: string, args: (string | null)[]): Promise<boolean> => {
-    const params = args.map((_, i) => `$${i + 1}${fn === 'credential_valid_on' && i === 2 ? '::text' : fn === 'hidden_danger_overdue' && i === 0 ? '::text' : '::date'}`);
+    const params = args.map(
+      (_, i) =>
+        `$${i + 1}${fn === 'credential_valid_on' && i === 2 ? '::text' : fn === 'hidden_danger_overdue' && i === 0 ? '::text' : '::date'}`,
+    );
     const [row] = await ds.query(`SELECT ${fn}(${params.join(', ')}) AS v`, args);
     return row.v as boolean;
   };
@@ -89,7 +92,9 @@ describe('derived facts read the same in TypeScript and in SQL', () => {
   });
 
   it('the planner inlines them: a filter on list entries in force still uses the columns (no opaque function call)', async () => {
-    const [plan] = await ds.query(`EXPLAIN (FORMAT JSON, VERBOSE) SELECT 1 FROM list_entry l WHERE list_entry_in_force(l.start_date, l.end_date, l.removed_date, '${ON}'::date)`);
+    const [plan] = await ds.query(
+      `EXPLAIN (FORMAT JSON, VERBOSE) SELECT 1 FROM list_entry l WHERE list_entry_in_force(l.start_date, l.end_date, l.removed_date, '${ON}'::date)`,
+    );
     const text = JSON.stringify(plan);
     expect(text).not.toContain('list_entry_in_force');
     expect(text).toContain('start_date');

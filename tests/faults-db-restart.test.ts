@@ -43,10 +43,18 @@ describe('the hub database restarting during load', () => {
     // the department systems live elsewhere (the test server): only the hub's own database restarts
     depDb = await createTestDatabase('restartdep');
     world = await startHubWorld({
-      hubUrl, departmentsUrl: depDb.url, dataDir, enterprises: 60, seed: 7001, only: ['market', 'transport'],
-      timeoutMs: 1500, log: pino({ level: 'silent' }),
+      hubUrl,
+      departmentsUrl: depDb.url,
+      dataDir,
+      enterprises: 60,
+      seed: 7001,
+      only: ['market', 'transport'],
+      timeoutMs: 1500,
+      log: pino({ level: 'silent' }),
     });
-    codes = ((await world.ds.query(`SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 20`)) as { credit_code: string }[]).map((r) => r.credit_code);
+    codes = ((await world.ds.query(`SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 20`)) as { credit_code: string }[]).map(
+      (r) => r.credit_code,
+    );
   }, 180_000);
   afterAll(async () => {
     await world?.close();
@@ -80,7 +88,9 @@ describe('the hub database restarting during load', () => {
       await eventually(async () => outcomes.ok >= 20, 30_000, 'load running');
 
       await db.stop();
-      expect(await eventually(async () => ((await readyz()) === 503 ? 503 : null), 30_000, '/readyz 503 while the database is down')).toBe(503);
+      expect(await eventually(async () => ((await readyz()) === 503 ? 503 : null), 30_000, '/readyz 503 while the database is down')).toBe(
+        503,
+      );
       // alive, not hung: liveness answers, and a GraphQL request gets an answer (an error), not a dropped socket
       expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
       const down = await profile(codes[0]!);

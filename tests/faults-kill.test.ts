@@ -16,13 +16,28 @@ import { generateInto } from '../src/generator/generate.js';
 import { openStore } from '../src/store/data-source.js';
 import { createTestDatabase } from './support/db.js';
 import { eventually, spawnHub, writeConnectorsConfig } from './support/hub-process.js';
-import { accounted as accountedFor, balanced, contradictions, perfect, readSourceTruth, reconcile, type SourceTruth } from './support/reconcile.js';
+import {
+  accounted as accountedFor,
+  balanced,
+  contradictions,
+  perfect,
+  readSourceTruth,
+  reconcile,
+  type SourceTruth,
+} from './support/reconcile.js';
 
 const WORLD = { enterprises: 300, seed: 4242, today: '2026-11-23' };
 // small pages: many batches, so the kill lands in the middle of the run
 const PAGE = 8;
 
-interface RunRow { id: number; status: string; records_read: number; watermark_from: string | null; watermark_to: string | null; error: string | null }
+interface RunRow {
+  id: number;
+  status: string;
+  records_read: number;
+  watermark_from: string | null;
+  watermark_to: string | null;
+  error: string | null;
+}
 
 describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
   let hubDb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -32,7 +47,8 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
   let expected: SourceTruth;
   let env: Record<string, string>;
   const total = () => [...expected.ids.values()].reduce((n, ids) => n + ids.length, 0);
-  const runs = async () => (await ds.query(`SELECT id, status, records_read, watermark_from, watermark_to, error FROM sync_run ORDER BY id`)) as RunRow[];
+  const runs = async () =>
+    (await ds.query(`SELECT id, status, records_read, watermark_from, watermark_to, error FROM sync_run ORDER BY id`)) as RunRow[];
 
   beforeAll(async () => {
     hubDb = await createTestDatabase('killhub');
@@ -40,12 +56,21 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'faults-kill-'));
     const simEnv: SimulatorEnv = { departmentsDatabaseUrl: depDb.url, dataDir, port: 0, host: '127.0.0.1' };
     const loaded = await loadSources(readSourceConfigs().filter((c) => c.id === 'market'));
-    await generateInto(simEnv, WORLD, loaded.map((l) => l.source));
+    await generateInto(
+      simEnv,
+      WORLD,
+      loaded.map((l) => l.source),
+    );
     expected = (await readSourceTruth(depDb.url, ['market'])).get('market')!;
     ds = await openStore(hubDb.url);
     env = {
-      DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dataDir, HUB_SIMULATORS: 'true',
-      HUB_PII_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'info', HUB_SYNC_BATCH_RECORDS: String(PAGE),
+      DATABASE_URL: hubDb.url,
+      DEPARTMENTS_DATABASE_URL: depDb.url,
+      HUB_DATA_DIR: dataDir,
+      HUB_SIMULATORS: 'true',
+      HUB_PII_KEY: Buffer.alloc(32, 7).toString('base64'),
+      LOG_LEVEL: 'info',
+      HUB_SYNC_BATCH_RECORDS: String(PAGE),
       CONNECTORS_CONFIG: writeConnectorsConfig(dataDir, { market: { pageSize: PAGE } }),
     };
   }, 120_000);
@@ -64,15 +89,21 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
       const watcher = new pg.Client({ connectionString: hubDb.url });
       await watcher.connect();
       try {
-        killedAt = await eventually(async () => {
-          const [run] = (await ds.query(`SELECT id, status, records_read, watermark_from, watermark_to, error FROM sync_run WHERE status = 'RUNNING'`)) as RunRow[];
-          if (!run || run.records_read < PAGE * 3) return null;
-          const { rows } = await watcher.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+        killedAt = await eventually(
+          async () => {
+            const [run] = (await ds.query(
+              `SELECT id, status, records_read, watermark_from, watermark_to, error FROM sync_run WHERE status = 'RUNNING'`,
+            )) as RunRow[];
+            if (!run || run.records_read < PAGE * 3) return null;
+            const { rows } = await watcher.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
                AND application_name = 'safety-hub' AND xact_start IS NOT NULL AND state <> 'idle'`,
-          );
-          return rows[0]!.n > 0 ? run : null;
-        }, 60_000, 'a running sync with committed batches and an open batch transaction');
+            );
+            return rows[0]!.n > 0 ? run : null;
+          },
+          60_000,
+          'a running sync with committed batches and an open batch transaction',
+        );
       } finally {
         await watcher.end();
       }
@@ -97,7 +128,10 @@ describe('a sync process killed with SIGKILL mid-batch and restarted', () => {
 
     // the session holding the advisory lock died with the process; the restarted sync gets the lock
     // (larger pages now: the keyset watermark does not depend on the page size)
-    const second = spawnHub('src/cli/sync.ts', ['market'], { ...env, CONNECTORS_CONFIG: writeConnectorsConfig(dataDir, { market: { pageSize: 200 } }) });
+    const second = spawnHub('src/cli/sync.ts', ['market'], {
+      ...env,
+      CONNECTORS_CONFIG: writeConnectorsConfig(dataDir, { market: { pageSize: 200 } }),
+    });
     const code = await second.exited;
     expect(code, second.output().slice(-3000)).toBe(0);
     expect(second.output()).toMatch(/market\s+SUCCEEDED/);

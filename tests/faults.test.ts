@@ -33,7 +33,11 @@ describe('department sources failing during a sync', () => {
   const truths = new Map<string, Promise<SourceTruth>>();
   const truth = (id: string, registry: readonly string[]): Promise<SourceTruth> => {
     const key = `${id}|${registry.join(',')}`;
-    if (!truths.has(key)) truths.set(key, readSourceTruth(departmentsUrl, [id], registry).then((m) => m.get(id)!));
+    if (!truths.has(key))
+      truths.set(
+        key,
+        readSourceTruth(departmentsUrl, [id], registry).then((m) => m.get(id)!),
+      );
     return truths.get(key)!;
   };
   const sizes = new Map<string, number>();
@@ -49,7 +53,14 @@ describe('department sources failing during a sync', () => {
     ((await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = $1`, [id])) as { watermark: string }[])[0]?.watermark ?? null;
   /** `synced`: the sources this hub has synced (only market registers enterprises: alone, transport links nothing) */
   async function expectReconciled(ds: DataSource, id: string, synced: readonly string[] = [id]) {
-    const r = await reconcile(ds, id, await truth(id, synced.filter((s) => s === 'market')));
+    const r = await reconcile(
+      ds,
+      id,
+      await truth(
+        id,
+        synced.filter((s) => s === 'market'),
+      ),
+    );
     expect(balanced(r)).toEqual(perfect(r));
   }
   const figuresAddUp = (r: SyncRunResult) => expect(r.read).toBe(r.written + r.unchanged + r.quarantined);
@@ -68,7 +79,11 @@ describe('department sources failing during a sync', () => {
   beforeAll(async () => {
     // only the sources this file exercises (the others are not imported)
     world = await startSourcesWorld({
-      prefix: 'faults', world: WORLD, log, only: SOURCES.map((s) => s.id), start: {
+      prefix: 'faults',
+      world: WORLD,
+      log,
+      only: SOURCES.map((s) => s.id),
+      start: {
         timeoutMs: 600,
         // a fault lasting a few calls is ridden out by retries; the breaker stays out of the way of these runs
         extraOptions: { resilience: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 80, breakerThreshold: 100, halfOpenAfterMs: 100 } },
@@ -76,7 +91,11 @@ describe('department sources failing during a sync', () => {
     });
     running = world.running;
     departmentsUrl = world.env.departmentsDatabaseUrl;
-    for (const s of SOURCES) sizes.set(s.id, [...(await truth(s.id, [])).ids.values()].reduce((n, ids) => n + ids.length, 0));
+    for (const s of SOURCES)
+      sizes.set(
+        s.id,
+        [...(await truth(s.id, [])).ids.values()].reduce((n, ids) => n + ids.length, 0),
+      );
   }, 120_000);
   afterAll(async () => {
     await hubs.dropAll();
@@ -173,8 +192,14 @@ describe('department sources failing during a sync', () => {
       expect(cut.read + resumed.read).toBe(total(s.id));
       await expectReconciled(hub2.ds, s.id);
       // the failed run is on record with its figures; the store has one row per run, none left RUNNING
-      const runs = (await hub2.ds.query(`SELECT status, records_read FROM sync_run WHERE connector = $1 ORDER BY id`, [s.id])) as { status: string; records_read: number }[];
-      expect(runs).toEqual([{ status: 'FAILED', records_read: cut.read }, { status: 'SUCCEEDED', records_read: resumed.read }]);
+      const runs = (await hub2.ds.query(`SELECT status, records_read FROM sync_run WHERE connector = $1 ORDER BY id`, [s.id])) as {
+        status: string;
+        records_read: number;
+      }[];
+      expect(runs).toEqual([
+        { status: 'FAILED', records_read: cut.read },
+        { status: 'SUCCEEDED', records_read: resumed.read },
+      ]);
     });
   }
 });

@@ -14,7 +14,8 @@ import { DEPARTMENT_WORLDS } from '../src/generated/department-worlds.js';
 
 const P = worldParams({ enterprises: 400, seed: 77, today: '2026-11-23' });
 const items = worldSlice(P, 0, P.enterprises);
-const records = <K extends CanonicalRecord['kind']>(kind: K) => items.filter((i) => i.record.kind === kind).map((i) => i.record as Extract<CanonicalRecord, { kind: K }>);
+const records = <K extends CanonicalRecord['kind']>(kind: K) =>
+  items.filter((i) => i.record.kind === kind).map((i) => i.record as Extract<CanonicalRecord, { kind: K }>);
 const scenarios = new PlantedWorld(P).index();
 const ofEnterprise = (code: string) => items.filter((i) => JSON.stringify(i.record).includes(code));
 
@@ -24,10 +25,14 @@ describe('generated world', () => {
     expect(JSON.stringify(worldSlice({ ...P, seed: 78 }, 100, 130))).not.toBe(JSON.stringify(worldSlice(P, 100, 130)));
   });
 
-  it('list density scales the background enterprises\' list entries, deterministically, and nothing about who is who', () => {
+  it("list density scales the background enterprises' list entries, deterministically, and nothing about who is who", () => {
     const indexOf = new Map(records('enterprise').map((e, i) => [e.creditCode, i]));
     const background = (xs: typeof items) =>
-      xs.filter((i) => i.record.kind === 'list_entry' && (indexOf.get((i.record as ListEntryRecord).enterprise?.creditCode ?? '') ?? -1) >= PLANTED_COUNT).length;
+      xs.filter(
+        (i) =>
+          i.record.kind === 'list_entry' &&
+          (indexOf.get((i.record as ListEntryRecord).enterprise?.creditCode ?? '') ?? -1) >= PLANTED_COUNT,
+      ).length;
     const dense = worldSlice({ ...P, listDensity: 3 }, 0, P.enterprises);
     expect(JSON.stringify(worldSlice({ ...P, listDensity: 3 }, 0, P.enterprises))).toBe(JSON.stringify(dense));
     expect(dense.filter((i) => i.record.kind === 'enterprise').map((i) => i.record)).toEqual(records('enterprise'));
@@ -82,8 +87,16 @@ describe('generated world', () => {
 
   it('puts every planted case where the scenario index says', () => {
     expect(Object.keys(scenarios.enterprises)).toHaveLength(PLANTED_COUNT);
-    const listOf = (key: string) => records('list_entry').filter((l) => l.enterprise?.creditCode === scenarios.enterprises[key]!.creditCode);
-    for (const list of ['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST', 'ABNORMAL_OPERATION', 'CONSTRUCTION_BLACKLIST', 'TRANSPORT_DISHONEST', 'FIRE_DISHONEST'] as const) {
+    const listOf = (key: string) =>
+      records('list_entry').filter((l) => l.enterprise?.creditCode === scenarios.enterprises[key]!.creditCode);
+    for (const list of [
+      'SAFETY_DISHONEST',
+      'SERIOUS_ILLEGAL_DISHONEST',
+      'ABNORMAL_OPERATION',
+      'CONSTRUCTION_BLACKLIST',
+      'TRANSPORT_DISHONEST',
+      'FIRE_DISHONEST',
+    ] as const) {
       const entries = listOf(`list.${list}`);
       expect(entries.map((l) => l.list)).toEqual([list]);
       expect(entries[0]!.startDate <= P.today && (!entries[0]!.endDate || entries[0]!.endDate >= P.today)).toBe(true);
@@ -98,16 +111,29 @@ describe('generated world', () => {
     const lifetime = records('list_entry').find((l) => l.list === 'PRINCIPAL_BAN' && l.banScope === 'INDUSTRY')!;
     expect(lifetime).toMatchObject({ endDate: null, banIndustry: 'B06', idNumber: scenarios.persons['ban.lifetime']!.idNumber });
     // the same person is principal of an enterprise in another industry
-    const principalOf = records('role').filter((r) => r.role === 'PRINCIPAL' && r.idNumber === lifetime.idNumber).map((r) => r.enterprise.creditCode);
-    expect(principalOf.sort()).toEqual([scenarios.enterprises['ban.lifetime.sameIndustry']!.creditCode, scenarios.enterprises['ban.lifetime.otherIndustry']!.creditCode].sort());
+    const principalOf = records('role')
+      .filter((r) => r.role === 'PRINCIPAL' && r.idNumber === lifetime.idNumber)
+      .map((r) => r.enterprise.creditCode);
+    expect(principalOf.sort()).toEqual(
+      [
+        scenarios.enterprises['ban.lifetime.sameIndustry']!.creditCode,
+        scenarios.enterprises['ban.lifetime.otherIndustry']!.creditCode,
+      ].sort(),
+    );
 
     const statusOf = (key: string) => records('enterprise').find((e) => e.creditCode === scenarios.enterprises[key]!.creditCode)!.status;
     expect(statusOf('enterprise.revoked')).toBe('REVOKED');
-    expect(normaliseName(scenarios.enterprises['name.ambiguous.1']!.name)).toBe(normaliseName(scenarios.enterprises['name.ambiguous.2']!.name));
-    const checksum = records('enterprise').find((e) => e.creditCode === scenarios.enterprises['enterprise.checksumFailed']!.creditCode) as EnterpriseRecord;
+    expect(normaliseName(scenarios.enterprises['name.ambiguous.1']!.name)).toBe(
+      normaliseName(scenarios.enterprises['name.ambiguous.2']!.name),
+    );
+    const checksum = records('enterprise').find(
+      (e) => e.creditCode === scenarios.enterprises['enterprise.checksumFailed']!.creditCode,
+    ) as EnterpriseRecord;
     expect(checksum.creditCodeChecksumFailed).toBe(true);
     expect(checkCreditCode(checksum.creditCode).ok).toBe(false);
-    const overdue = records('hidden_danger').filter((h) => h.enterprise.creditCode === scenarios.enterprises['hiddenDanger.overdueMajor']!.creditCode);
+    const overdue = records('hidden_danger').filter(
+      (h) => h.enterprise.creditCode === scenarios.enterprises['hiddenDanger.overdueMajor']!.creditCode,
+    );
     expect(overdue).toEqual([expect.objectContaining({ level: 'MAJOR', status: 'RECTIFYING' })]);
     expect(overdue[0]!.deadline < P.today).toBe(true);
     const all = ofEnterprise(scenarios.enterprises['allDepartments']!.creditCode);
@@ -117,14 +143,22 @@ describe('generated world', () => {
   it('plants the project trees the compliance checks must judge', () => {
     const contracts = (key: string) => records('contract').filter((c) => c.projectCode === scenarios.projects[key]!.projectCode);
     const deep = contracts('project.deepChainLabourBottom');
-    expect(deep.map((c) => c.contractKind)).toEqual(['GENERAL', 'PROFESSIONAL_SUBCONTRACT', 'PROFESSIONAL_SUBCONTRACT', 'LABOUR_SUBCONTRACT']);
-    const depth = (c: ContractRecord): number => (c.parentContractNumber ? 1 + depth(deep.find((x) => x.contractNumber === c.parentContractNumber)!) : 1);
+    expect(deep.map((c) => c.contractKind)).toEqual([
+      'GENERAL',
+      'PROFESSIONAL_SUBCONTRACT',
+      'PROFESSIONAL_SUBCONTRACT',
+      'LABOUR_SUBCONTRACT',
+    ]);
+    const depth = (c: ContractRecord): number =>
+      c.parentContractNumber ? 1 + depth(deep.find((x) => x.contractNumber === c.parentContractNumber)!) : 1;
     expect(depth(deep[3]!)).toBe(4);
     expect(contracts('project.transfer')[1]!.coversAllWork).toBe(true);
     expect(contracts('project.mainStructure')[1]!.coversMainStructure).toBe(true);
     expect(contracts('project.noSafetyAgreement')[1]!.safetyAgreementSigned).toBe(false);
     const gc = contracts('project.pmElsewhere')[0]!;
-    const registration = records('credential').find((c) => c.credentialKind === 'REGISTERED_CONSTRUCTOR' && c.idNumber === gc.projectManagerIdNumber) as CredentialRecord;
+    const registration = records('credential').find(
+      (c) => c.credentialKind === 'REGISTERED_CONSTRUCTOR' && c.idNumber === gc.projectManagerIdNumber,
+    ) as CredentialRecord;
     expect(registration.registeredEnterprise!.creditCode).not.toBe(gc.contractor.creditCode);
     const clean = contracts('project.clean');
     expect(clean.every((c) => c.safetyAgreementSigned && !c.coversAllWork)).toBe(true);

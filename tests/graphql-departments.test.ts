@@ -78,9 +78,12 @@ function heldAbout(envelopes: SourceEnvelope[], code: string, name: string): Map
     const r = e.record;
     if (!r) continue;
     const ref = 'enterprise' in r ? r.enterprise : r.kind === 'project' ? r.builder : r.kind === 'contract' ? null : null;
-    const hit = r.kind === 'enterprise' ? r.creditCode === code
-      : r.kind === 'contract' ? names(r.employer, code, name) || names(r.contractor, code, name)
-      : names(ref as EnterpriseRef | null, code, name);
+    const hit =
+      r.kind === 'enterprise'
+        ? r.creditCode === code
+        : r.kind === 'contract'
+          ? names(r.employer, code, name) || names(r.contractor, code, name)
+          : names(ref as EnterpriseRef | null, code, name);
     if (!hit) continue;
     const k = r.kind === 'credential' && !r.enterprise ? 'person_credential' : r.kind;
     out.set(k, [...(out.get(k) ?? []), r]);
@@ -129,7 +132,12 @@ describe('unified schema over the department systems', () => {
       }
       const m = held.get('MARKET')!;
       const reg = m.get('enterprise')![0] as Extract<CanonicalRecord, { kind: 'enterprise' }>;
-      expect(e.market.registration).toEqual({ creditCode: rich, name: reg.name, status: reg.status, legalRepresentative: reg.legalRepresentative });
+      expect(e.market.registration).toEqual({
+        creditCode: rich,
+        name: reg.name,
+        status: reg.status,
+        legalRepresentative: reg.legalRepresentative,
+      });
       expect(pick(e.market.penalties.nodes, 'decisionNumber')).toEqual(pick(m.get('penalty'), 'decisionNumber'));
       expect(pick(e.market.listEntries.nodes, 'decisionNumber')).toEqual(pick(m.get('list_entry'), 'decisionNumber'));
       const h = held.get('HOUSING')!;
@@ -151,8 +159,15 @@ describe('unified schema over the department systems', () => {
       // every department really has something about this enterprise
       const counts = [
         e.market.penalties.totalCount + e.market.listEntries.totalCount + 1,
-        e.housing.credentials.totalCount + e.housing.contracts.totalCount + e.housing.projects.totalCount + e.housing.personCredentials.totalCount,
-        e.emergency.credentials.totalCount + e.emergency.hiddenDangers.totalCount + e.emergency.penalties.totalCount + e.emergency.accidents.totalCount + e.emergency.insurancePolicies.totalCount,
+        e.housing.credentials.totalCount +
+          e.housing.contracts.totalCount +
+          e.housing.projects.totalCount +
+          e.housing.personCredentials.totalCount,
+        e.emergency.credentials.totalCount +
+          e.emergency.hiddenDangers.totalCount +
+          e.emergency.penalties.totalCount +
+          e.emergency.accidents.totalCount +
+          e.emergency.insurancePolicies.totalCount,
         e.transport.credentials.totalCount + e.transport.vehicles.totalCount + e.transport.violations.totalCount,
         e.fire.inspections.totalCount + e.fire.penalties.totalCount + e.fire.accidents.totalCount,
       ];
@@ -163,19 +178,29 @@ describe('unified schema over the department systems', () => {
     // values agree field by field, not only identifiers
     const hd = (held.get('EMERGENCY')!.get('hidden_danger') ?? []) as Extract<CanonicalRecord, { kind: 'hidden_danger' }>[];
     for (const x of hd) {
-      expect(stored.data.enterprise.emergency.hiddenDangers.nodes).toContainEqual(expect.objectContaining({
-        description: x.description, deadline: x.deadline, level: x.level, status: x.status,
-      }));
+      expect(stored.data.enterprise.emergency.hiddenDangers.nodes).toContainEqual(
+        expect.objectContaining({
+          description: x.description,
+          deadline: x.deadline,
+          level: x.level,
+          status: x.status,
+        }),
+      );
     }
   });
 
   // issue 18.3: the emergency connector carries deaths, injuries and loss; the planted 一般 accident with 4 deaths
   // (较大 by 条例 第三条: 3 deaths or more) shows both levels, read from the store and live from the source alike
-  it('answers profiles asked at the same moment each with its own enterprise\'s records, as when asked alone', async () => {
+  it("answers profiles asked at the same moment each with its own enterprise's records, as when asked alone", async () => {
     // concurrent requests' reads share round trips (src/store/read-batch.ts): one statement per kind with every
     // caller's keys, each caller given only the rows of its own
     const page: AnyResponse = await gql(hub.url, `{ enterprises(first: 6) { nodes { creditCode } } }`);
-    const codes = [...new Set([...(await hub.enterprisesInAllDepartments(1000)), ...page.data.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode)])];
+    const codes = [
+      ...new Set([
+        ...(await hub.enterprisesInAllDepartments(1000)),
+        ...page.data.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode),
+      ]),
+    ];
     expect(codes.length).toBeGreaterThan(6);
     const alone: AnyResponse[] = [];
     for (const c of codes) alone.push(await gql(hub.url, ONE, { c }));
@@ -204,14 +229,16 @@ describe('unified schema over the department systems', () => {
     }
   });
 
-  it('shows an accident\'s recorded level and the level its facts reach, stored and live', async () => {
+  it("shows an accident's recorded level and the level its facts reach, stored and live", async () => {
     const code = hub.generated.scenarios.enterprises['accident.levelUnderstated']!.creditCode;
     const q = `query($c: ID!, $f: Freshness) { enterprise(creditCode: $c, freshness: $f) { emergency { mode accidents(first: 10) { nodes { level derivedLevel levelUnderstated deaths } } } } }`;
     for (const f of ['STORED', 'LIVE']) {
       const r: AnyResponse = await gql(hub.url, q, { c: code, f });
       expect(r.errors).toBeUndefined();
       expect(r.data.enterprise.emergency.mode).toBe(f);
-      expect(r.data.enterprise.emergency.accidents.nodes).toEqual([{ level: 'GENERAL', derivedLevel: 'LARGER', levelUnderstated: true, deaths: 4 }]);
+      expect(r.data.enterprise.emergency.accidents.nodes).toEqual([
+        { level: 'GENERAL', derivedLevel: 'LARGER', levelUnderstated: true, deaths: 4 },
+      ]);
     }
   });
 
@@ -293,7 +320,9 @@ describe('unified schema over the department systems', () => {
       const pen = s.recordCounts.find((c: { kind: string }) => c.kind === 'penalty');
       expect(pen?.count ?? 0).toBe(counts.find((c: { source: string }) => c.source === s.id)?.n ?? 0);
       // as many as the source's own data calls for, where this test can judge it; else as the store holds
-      const [{ n }] = await hub.ds.query(`SELECT count(*)::int AS n FROM quarantined_record WHERE source = $1 AND resolved_at IS NULL`, [s.id]);
+      const [{ n }] = await hub.ds.query(`SELECT count(*)::int AS n FROM quarantined_record WHERE source = $1 AND resolved_at IS NULL`, [
+        s.id,
+      ]);
       expect(s.quarantineCount, s.id).toBe(truth.get(s.id)?.quarantine.size ?? n);
     }
     const sim = hub.simulators.get('transport')!;
@@ -312,7 +341,8 @@ describe('unified schema over the department systems', () => {
 
   it('pages quarantined records of a source with cursors, ID numbers masked', async () => {
     const [{ source, n }] = await hub.ds.query(
-      `SELECT source, count(*)::int AS n FROM quarantined_record WHERE resolved_at IS NULL GROUP BY source ORDER BY 2 DESC LIMIT 1`);
+      `SELECT source, count(*)::int AS n FROM quarantined_record WHERE resolved_at IS NULL GROUP BY source ORDER BY 2 DESC LIMIT 1`,
+    );
     expect(n).toBeGreaterThan(0);
     const q = `query($s: String, $after: String) { quarantinedRecords(source: $s, first: 2, after: $after) {
       totalCount nodes { id source kind reasonCode reason raw } pageInfo { hasNextPage endCursor } } }`;
@@ -322,7 +352,9 @@ describe('unified schema over the department systems', () => {
     expect(first.data.quarantinedRecords.nodes.every((x: { source: string }) => x.source === source)).toBe(true);
     if (n > 2) {
       const second: AnyResponse = await gql(hub.url, q, { s: source, after: first.data.quarantinedRecords.pageInfo.endCursor });
-      const ids = [...first.data.quarantinedRecords.nodes, ...second.data.quarantinedRecords.nodes].map((x: { id: string }) => Number(x.id));
+      const ids = [...first.data.quarantinedRecords.nodes, ...second.data.quarantinedRecords.nodes].map((x: { id: string }) =>
+        Number(x.id),
+      );
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
       expect(new Set(ids).size).toBe(ids.length);
     }

@@ -29,7 +29,13 @@ describe('graphql-http server audits', () => {
     db = await createTestDatabase('ghttp');
     ds = await openStore(db.url);
     const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0' });
-    server = await createHubServer({ ds, config, vault: new PiiVault(Buffer.alloc(32, 7)), connectors: new Map(), log: pino({ level: 'silent' }) });
+    server = await createHubServer({
+      ds,
+      config,
+      vault: new PiiVault(Buffer.alloc(32, 7)),
+      connectors: new Map(),
+      log: pino({ level: 'silent' }),
+    });
     url = `${await server.listen(0, '127.0.0.1')}/graphql`;
     token = await mintToken(['inspector']);
   });
@@ -59,13 +65,20 @@ describe('graphql-http server audits', () => {
     expect(shouldStatus.filter((r) => r.status !== 'ok').map((r) => `${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
   });
 
-  const post = (body: unknown, accept = 'application/graphql-response+json') => fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` }, body: JSON.stringify(body),
-  });
+  const post = (body: unknown, accept = 'application/graphql-response+json') =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
 
   it('answers a syntax error with 400 and GRAPHQL_PARSE_FAILED in application/graphql-response+json, 200 with the error in application/json (never 500)', async () => {
     // application/json clients read a non-2xx as a transport failure: the spec asks 200 there
-    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200], ['*/*', 200]] as const) {
+    for (const [accept, status] of [
+      ['application/graphql-response+json', 400],
+      ['application/json', 200],
+      ['*/*', 200],
+    ] as const) {
       for (const query of ['{ ping', '{ ping(', 'query { enterprise(creditCode: "x") { name } } }', '{ "unterminated }']) {
         const r = await post({ query }, accept);
         expect(r.status, `${accept} ${query}`).toBe(status);

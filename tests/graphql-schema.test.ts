@@ -10,14 +10,32 @@ describe('unified schema', () => {
 
   it('has one module per domain, each department extending Enterprise with its section', () => {
     const defs = loadTypeDefs().join('\n');
-    for (const [field, type] of [['market', 'MarketSection'], ['housing', 'HousingSection'], ['emergency', 'EmergencySection'], ['transport', 'TransportSection'], ['fire', 'FireSection']]) {
+    for (const [field, type] of [
+      ['market', 'MarketSection'],
+      ['housing', 'HousingSection'],
+      ['emergency', 'EmergencySection'],
+      ['transport', 'TransportSection'],
+      ['fire', 'FireSection'],
+    ]) {
       expect(defs).toMatch(new RegExp(`extend type Enterprise \\{[^}]*\\b${field}\\(freshness: Freshness\\): ${type}!`));
     }
     const enterprise = schema.getType('Enterprise');
-    expect(Object.keys((enterprise as unknown as Fielded).getFields())).toEqual(expect.arrayContaining([
-      'persons', 'credentials', 'penalties', 'hiddenDangers', 'accidents', 'inspections', 'vehicles', 'violations', 'projects',
-      'contracts', 'insurancePolicies', 'listEntries',
-    ]));
+    expect(Object.keys((enterprise as unknown as Fielded).getFields())).toEqual(
+      expect.arrayContaining([
+        'persons',
+        'credentials',
+        'penalties',
+        'hiddenDangers',
+        'accidents',
+        'inspections',
+        'vehicles',
+        'violations',
+        'projects',
+        'contracts',
+        'insurancePolicies',
+        'listEntries',
+      ]),
+    );
   });
 
   it('describes every type, field, argument-bearing field and enum value', () => {

@@ -36,7 +36,14 @@ describe('unified schema over the store', () => {
     db = await createTestDatabase('gqlstore');
     ds = await openStore(db.url);
     for (let i = 0; i < 30; i++) {
-      const name = i === 1 ? '武汉建工（集团）有限公司' : i === 2 ? '武汉建工(集团)有限公司' : i === 3 ? '武汉建工集团有限责任公司' : `测试企业${i}有限公司`;
+      const name =
+        i === 1
+          ? '武汉建工（集团）有限公司'
+          : i === 2
+            ? '武汉建工(集团)有限公司'
+            : i === 3
+              ? '武汉建工集团有限责任公司'
+              : `测试企业${i}有限公司`;
       await ds.query(
         `INSERT INTO enterprise (credit_code, org_code, name, name_normalised, type, status, legal_representative, division_code,
            industry_code, registered_capital, established_date, ${PROV})
@@ -45,30 +52,65 @@ describe('unified schema over the store', () => {
       );
     }
     const key = vault.personKey(ID_A);
-    await ds.query(`INSERT INTO person (person_key, id_encrypted, id_masked, name, ${PROV}) VALUES ($1, $2, $3, '李四', 'EMERGENCY', 'emergency', 'P1', now(), '{}', 'h')`,
-      [key, vault.encrypt(ID_A), '420106********' + ID_A.slice(-4)]);
-    await ds.query(`INSERT INTO enterprise_person_role (credit_code, person_key, role, ${PROV}) VALUES
+    await ds.query(
+      `INSERT INTO person (person_key, id_encrypted, id_masked, name, ${PROV}) VALUES ($1, $2, $3, '李四', 'EMERGENCY', 'emergency', 'P1', now(), '{}', 'h')`,
+      [key, vault.encrypt(ID_A), '420106********' + ID_A.slice(-4)],
+    );
+    await ds.query(
+      `INSERT INTO enterprise_person_role (credit_code, person_key, role, ${PROV}) VALUES
       ($1, $3, 'PRINCIPAL', 'EMERGENCY', 'emergency', 'R1', now(), '{}', 'h'), ($2, $3, 'LEGAL_REPRESENTATIVE', 'MARKET', 'market', 'R2', now(), '{}', 'h')`,
-      [code(0), code(5), key]);
-    await ds.query(`INSERT INTO credential (credential_kind, number, person_key, registered_credit_code, issuer_department, valid_from, valid_to, status, ${PROV})
-      VALUES ('REGISTERED_SAFETY_ENGINEER', 'RSE-1', $1, $2, 'EMERGENCY', '2020-01-01', '2099-01-01', 'VALID', 'EMERGENCY', 'emergency', 'C1', now(), '{}', 'h')`, [key, code(0)]);
-    await ds.query(`INSERT INTO list_entry (list, subject_type, person_key, person_name, reason, legal_basis, decision_number, start_date, ban_scope, ${PROV})
-      VALUES ('PRINCIPAL_BAN', 'PERSON', $1, '李四', '对事故负有责任', '安全生产法第九十四条', 'BAN-1', '2021-01-01', 'ALL_UNITS', 'EMERGENCY', 'emergency', 'L1', now(), '{}', 'h')`, [key]);
+      [code(0), code(5), key],
+    );
+    await ds.query(
+      `INSERT INTO credential (credential_kind, number, person_key, registered_credit_code, issuer_department, valid_from, valid_to, status, ${PROV})
+      VALUES ('REGISTERED_SAFETY_ENGINEER', 'RSE-1', $1, $2, 'EMERGENCY', '2020-01-01', '2099-01-01', 'VALID', 'EMERGENCY', 'emergency', 'C1', now(), '{}', 'h')`,
+      [key, code(0)],
+    );
+    await ds.query(
+      `INSERT INTO list_entry (list, subject_type, person_key, person_name, reason, legal_basis, decision_number, start_date, ban_scope, ${PROV})
+      VALUES ('PRINCIPAL_BAN', 'PERSON', $1, '李四', '对事故负有责任', '安全生产法第九十四条', 'BAN-1', '2021-01-01', 'ALL_UNITS', 'EMERGENCY', 'emergency', 'L1', now(), '{}', 'h')`,
+      [key],
+    );
     // 25 penalties for enterprise 0 over three departments, for pagination
     for (let i = 0; i < 25; i++) {
       const dept = ['MARKET', 'EMERGENCY', 'TRANSPORT'][i % 3]!;
-      await ds.query(`INSERT INTO penalty (credit_code, decision_number, decision_date, penalty_type, reason, amount, ${PROV})
+      await ds.query(
+        `INSERT INTO penalty (credit_code, decision_number, decision_date, penalty_type, reason, amount, ${PROV})
         VALUES ($1, $2, $3, '罚款', '违法', $4, $5, $6, $7, now(), '{}', 'h')`,
-        [code(0), `D-${String(i).padStart(2, '0')}`, `2024-01-${String(1 + i).padStart(2, '0')}`, 1000 * i, dept, dept.toLowerCase(), `PEN${i}`]);
+        [
+          code(0),
+          `D-${String(i).padStart(2, '0')}`,
+          `2024-01-${String(1 + i).padStart(2, '0')}`,
+          1000 * i,
+          dept,
+          dept.toLowerCase(),
+          `PEN${i}`,
+        ],
+      );
     }
-    await ds.query(`INSERT INTO hidden_danger (credit_code, level, description, found_date, deadline, found_by, status, closed_date, ${PROV}) VALUES
+    await ds.query(
+      `INSERT INTO hidden_danger (credit_code, level, description, found_date, deadline, found_by, status, closed_date, ${PROV}) VALUES
       ($1, 'MAJOR', '未整改重大隐患', '2024-01-01', '2024-02-01', 'ENFORCEMENT', 'OPEN', NULL, 'EMERGENCY', 'emergency', 'HD1', now(), '{}', 'h'),
       ($1, 'GENERAL', '按期销号', '2024-01-01', '2024-02-01', 'SELF_INSPECTION', 'CLOSED', '2024-01-20', 'EMERGENCY', 'emergency', 'HD2', now(), '{}', 'h'),
-      ($1, 'GENERAL', '逾期销号', '2024-01-01', '2024-02-01', 'LOCAL_REPORT', 'CLOSED', '2024-02-11', 'EMERGENCY', 'emergency', 'HD3', now(), '{}', 'h')`, [code(0)]);
-    await ds.query(`INSERT INTO sync_run (connector, status, finished_at, records_read, records_written) VALUES ('emergency', 'SUCCEEDED', '2025-01-02T03:04:05Z', 1, 1)`);
+      ($1, 'GENERAL', '逾期销号', '2024-01-01', '2024-02-01', 'LOCAL_REPORT', 'CLOSED', '2024-02-11', 'EMERGENCY', 'emergency', 'HD3', now(), '{}', 'h')`,
+      [code(0)],
+    );
+    await ds.query(
+      `INSERT INTO sync_run (connector, status, finished_at, records_read, records_written) VALUES ('emergency', 'SUCCEEDED', '2025-01-02T03:04:05Z', 1, 1)`,
+    );
 
-    const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-    const config = loadConfig({ NODE_ENV: 'test', HUB_MAX_PAGE_SIZE: '50', HUB_DATA_DIR: '.data/test-gql', HUB_JWT_SECRET: TEST_JWT_SECRET });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HUB_MAX_PAGE_SIZE: '50',
+      HUB_DATA_DIR: '.data/test-gql',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+    });
     server = await createHubServer({ ds, config, vault, connectors: new Map(), log: pino({ level: 'info' }, sink) });
     url = await server.listen(0, '127.0.0.1');
     registerToken(url, await mintToken(['admin']));
@@ -87,7 +129,11 @@ describe('unified schema over the store', () => {
     for (let page = 0; page < 3; page++) {
       const r: AnyResponse = await gql(url, q, { after });
       expect(r.errors).toBeUndefined();
-      const c = r.data.enterprises as { totalCount: number; edges: { node: { creditCode: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string } };
+      const c = r.data.enterprises as {
+        totalCount: number;
+        edges: { node: { creditCode: string } }[];
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string };
+      };
       expect(c.totalCount).toBe(30);
       seen.push(...c.edges.map((e: { node: { creditCode: string } }) => e.node.creditCode));
       expect(c.pageInfo.hasNextPage).toBe(page < 2);
@@ -122,10 +168,20 @@ describe('unified schema over the store', () => {
 
   it('answers a known code, and null for a valid unknown one; a code not written canonically is refused naming the canonical form', async () => {
     // spaced as typed from a paper form (lower case and full width: tests/bad-input.test.ts)
-    const spaced = await gql(url, `query($a: ID!) { enterprise(creditCode: $a) { name } }`, { a: `${code(9).slice(0, 8)} ${code(9).slice(8)}` });
-    expect(spaced.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'creditCode', reason: 'NOT_CANONICAL', canonical: code(9) });
-    const r = await gql(url, `query($a: ID!, $b: ID!) { a: enterprise(creditCode: $a) { name status } b: enterprise(creditCode: $b) { name } }`,
-      { a: code(9), b: code(999) });
+    const spaced = await gql(url, `query($a: ID!) { enterprise(creditCode: $a) { name } }`, {
+      a: `${code(9).slice(0, 8)} ${code(9).slice(8)}`,
+    });
+    expect(spaced.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'creditCode',
+      reason: 'NOT_CANONICAL',
+      canonical: code(9),
+    });
+    const r = await gql(
+      url,
+      `query($a: ID!, $b: ID!) { a: enterprise(creditCode: $a) { name status } b: enterprise(creditCode: $b) { name } }`,
+      { a: code(9), b: code(999) },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ a: { name: '测试企业9有限公司', status: 'REVOKED' }, b: null });
   });
@@ -139,21 +195,33 @@ describe('unified schema over the store', () => {
     do {
       const r: AnyResponse = await gql(url, q, { c: code(0), after });
       expect(r.errors).toBeUndefined();
-      const p = r.data.enterprise.penalties as { totalCount: number; nodes: { decisionNumber: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      const p = r.data.enterprise.penalties as {
+        totalCount: number;
+        nodes: { decisionNumber: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
       expect(p.totalCount).toBe(25);
       all.push(...p.nodes.map((n: { decisionNumber: string }) => n.decisionNumber));
       after = p.pageInfo.hasNextPage ? p.pageInfo.endCursor : null;
       const em = r.data.enterprise.emergency;
       expect(em).toMatchObject({ asOf: '2025-01-02T03:04:05.000Z', stale: false, mode: 'STORED' });
       expect(em.penalties.nodes.map((n: { decisionNumber: string }) => n.decisionNumber)).toEqual(
-        Array.from({ length: 25 }, (_, i) => i).filter((i) => i % 3 === 1).reverse().map((i) => `D-${String(i).padStart(2, '0')}`));
+        Array.from({ length: 25 }, (_, i) => i)
+          .filter((i) => i % 3 === 1)
+          .reverse()
+          .map((i) => `D-${String(i).padStart(2, '0')}`),
+      );
     } while (after);
     expect(all).toEqual(Array.from({ length: 25 }, (_, i) => `D-${String(24 - i).padStart(2, '0')}`));
   });
 
   it('derives overdue on hidden dangers', async () => {
-    const r = await gql(url, `query($c: ID!) { enterprise(creditCode: $c) {
-      all: hiddenDangers { nodes { description overdue daysOverdue } } late: hiddenDangers(overdue: true) { totalCount } } }`, { c: code(0) });
+    const r = await gql(
+      url,
+      `query($c: ID!) { enterprise(creditCode: $c) {
+      all: hiddenDangers { nodes { description overdue daysOverdue } } late: hiddenDangers(overdue: true) { totalCount } } }`,
+      { c: code(0) },
+    );
     expect(r.errors).toBeUndefined();
     const by = Object.fromEntries(r.data.enterprise.all.nodes.map((n: { description: string }) => [n.description, n]));
     expect(by['按期销号']).toMatchObject({ overdue: false, daysOverdue: 0 });
@@ -164,14 +232,20 @@ describe('unified schema over the store', () => {
   });
 
   it('finds several enterprises by a normalised name, saying how each matched', async () => {
-    const r = await gql(url, `{ enterpriseByName(name: "武汉建工(集团)有限公司") { matchedBy similarity enterprise { creditCode name } } }`);
+    const r = await gql(
+      url,
+      `{ enterpriseByName(name: "武汉建工(集团)有限公司") { matchedBy similarity enterprise { creditCode name } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.enterpriseByName).toEqual([
       { matchedBy: 'EXACT', similarity: 1, enterprise: { creditCode: code(2), name: '武汉建工(集团)有限公司' } },
       { matchedBy: 'NORMALISED', similarity: 1, enterprise: { creditCode: code(1), name: '武汉建工（集团）有限公司' } },
     ]);
     // 有限责任公司 is a distinct legal form: only a fuzzy match
-    const fuzzy = await gql(url, `{ enterpriseByName(name: "武汉建工（集团）有限公司", fuzzy: true) { matchedBy enterprise { creditCode } } }`);
+    const fuzzy = await gql(
+      url,
+      `{ enterpriseByName(name: "武汉建工（集团）有限公司", fuzzy: true) { matchedBy enterprise { creditCode } } }`,
+    );
     expect(fuzzy.data.enterpriseByName.map((m: { matchedBy: string }) => m.matchedBy)).toEqual(['EXACT', 'NORMALISED', 'SIMILAR']);
     expect(fuzzy.data.enterpriseByName[2].enterprise.creditCode).toBe(code(3));
     const none = await gql(url, `{ enterpriseByName(name: "不存在的公司") { matchedBy } }`);
@@ -181,10 +255,14 @@ describe('unified schema over the store', () => {
   });
 
   it('looks a person up by ID number and answers it masked, with roles, credentials and bans', async () => {
-    const r = await gql(url, `query($id: String!) { person(idNumber: $id) { idNumber idNumberMasked name
+    const r = await gql(
+      url,
+      `query($id: String!) { person(idNumber: $id) { idNumber idNumberMasked name
       roles { totalCount nodes { role enterprise { creditCode enterprise { name } } } }
       credentials { nodes { kind number validOn registeredEnterprise { creditCode } } }
-      bans { nodes { list banScope inForce decisionNumber } } } }`, { id: ID_A.toLowerCase() });
+      bans { nodes { list banScope inForce decisionNumber } } } }`,
+      { id: ID_A.toLowerCase() },
+    );
     expect(r.errors).toBeUndefined();
     const p = r.data.person;
     expect(p.idNumber).toBe(`420106********${ID_A.slice(-4)}`);
@@ -193,10 +271,16 @@ describe('unified schema over the store', () => {
     expect(p.name).toBe('李四');
     expect(p.roles.totalCount).toBe(2);
     expect(p.roles.nodes.map((n: { role: string }) => n.role).sort()).toEqual(['LEGAL_REPRESENTATIVE', 'PRINCIPAL']);
-    expect(p.credentials.nodes).toEqual([{ kind: 'REGISTERED_SAFETY_ENGINEER', number: 'RSE-1', validOn: true, registeredEnterprise: { creditCode: code(0) } }]);
+    expect(p.credentials.nodes).toEqual([
+      { kind: 'REGISTERED_SAFETY_ENGINEER', number: 'RSE-1', validOn: true, registeredEnterprise: { creditCode: code(0) } },
+    ]);
     expect(p.bans.nodes).toEqual([{ list: 'PRINCIPAL_BAN', banScope: 'ALL_UNITS', inForce: true, decisionNumber: 'BAN-1' }]);
-    const e = await gql(url, `query($c: ID!) { enterprise(creditCode: $c) { persons(role: PRINCIPAL) { nodes { person { name idNumber } } }
-      emergency { personCredentials { nodes { number person { idNumber } } } } } }`, { c: code(0) });
+    const e = await gql(
+      url,
+      `query($c: ID!) { enterprise(creditCode: $c) { persons(role: PRINCIPAL) { nodes { person { name idNumber } } }
+      emergency { personCredentials { nodes { number person { idNumber } } } } } }`,
+      { c: code(0) },
+    );
     expect(e.data.enterprise.persons.nodes).toEqual([{ person: { name: '李四', idNumber: p.idNumber } }]);
     expect(e.data.enterprise.emergency.personCredentials.nodes).toEqual([{ number: 'RSE-1', person: { idNumber: p.idNumber } }]);
     const unknown = await gql(url, `query($id: String!) { person(idNumber: $id) { name } }`, { id: idNumber('11010119900307123') });
@@ -207,14 +291,26 @@ describe('unified schema over the store', () => {
     await ds.query(`ALTER TABLE accident RENAME TO accident_moved`);
     try {
       const r = await fetch(`${url}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-mask-1', ...authHeaders(url) },
-        body: JSON.stringify({ query: `query($c: ID!) { enterprise(creditCode: $c) { name accidents { totalCount } } }`, variables: { c: code(0) } }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-mask-1', ...authHeaders(url) },
+        body: JSON.stringify({
+          query: `query($c: ID!) { enterprise(creditCode: $c) { name accidents { totalCount } } }`,
+          variables: { c: code(0) },
+        }),
       });
-      const body = (await r.json()) as { data: { enterprise: unknown } | null; errors: { message: string; extensions: { code: string }; path: string[] }[] };
+      const body = (await r.json()) as {
+        data: { enterprise: unknown } | null;
+        errors: { message: string; extensions: { code: string }; path: string[] }[];
+      };
       expect(body.errors).toHaveLength(1);
-      expect(body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: ['enterprise', 'accidents'] });
+      expect(body.errors[0]).toMatchObject({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        path: ['enterprise', 'accidents'],
+      });
       expect(JSON.stringify(body)).not.toMatch(/relation|accident_moved|SELECT/);
-      const logged = logLines.map((l) => JSON.parse(l) as { requestId?: string; msg: string; err?: { message: string } })
+      const logged = logLines
+        .map((l) => JSON.parse(l) as { requestId?: string; msg: string; err?: { message: string } })
         .find((l) => l.requestId === 'req-mask-1' && l.msg === 'internal error');
       expect(logged?.err?.message).toMatch(/relation "accident" does not exist/);
     } finally {

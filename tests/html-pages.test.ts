@@ -15,7 +15,13 @@ const A = makeCreditCode('9', '1', '420106', '7A1B2C3E');
 
 /** The directives of a CSP header, by name. */
 function directives(csp: string | null): Map<string, string[]> {
-  return new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe('HTML pages: no-store, CSP with nonces, no framing', () => {
@@ -28,7 +34,12 @@ describe('HTML pages: no-store, CSP with nonces, no framing', () => {
     hub = await startStoreHub('html', [enterpriseRecord(A, '武汉安建工程有限公司')]);
     url = hub.url;
     officer = await mintToken(['licensing_officer'], { department: 'HOUSING', subject: 'officer', office: '武汉市政务服务中心' });
-    const run = await gql<Any>(url, `mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: PUBLIC_BIDDING }) { checkId } }`, { c: A }, bearer(officer));
+    const run = await gql<Any>(
+      url,
+      `mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: PUBLIC_BIDDING }) { checkId } }`,
+      { c: A },
+      bearer(officer),
+    );
     expect(run.errors).toBeUndefined();
     checkId = run.data.runJointPunishmentCheck.checkId;
   });
@@ -41,7 +52,12 @@ describe('HTML pages: no-store, CSP with nonces, no framing', () => {
     { name: 'console sign-in', path: () => '/login', headers: () => ({ accept: 'text/html' }), status: 200 },
     { name: 'GraphiQL IDE', path: () => '/graphql', headers: () => ({ accept: 'text/html' }), status: 200 },
     { name: 'printable check', path: () => `/checks/${checkId}`, headers: () => bearer(officer), status: 200 },
-    { name: 'printable check, unknown', path: () => '/checks/00000000-0000-4000-8000-000000000000', headers: () => bearer(officer), status: 404 },
+    {
+      name: 'printable check, unknown',
+      path: () => '/checks/00000000-0000-4000-8000-000000000000',
+      headers: () => bearer(officer),
+      status: 404,
+    },
     { name: 'printable check, bad id', path: () => '/checks/nope', headers: () => bearer(officer), status: 400 },
   ];
 
@@ -63,15 +79,20 @@ describe('HTML pages: no-store, CSP with nonces, no framing', () => {
       // every inline script carries the nonce the policy names
       const html = await r.text();
       const nonce = scripts.find((s) => s.startsWith("'nonce-"))?.slice(7, -1);
-      for (const tag of html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []) expect(tag, `${p.name}: ${tag}`).toBe(`<script nonce="${nonce}">`);
+      for (const tag of html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? [])
+        expect(tag, `${p.name}: ${tag}`).toBe(`<script nonce="${nonce}">`);
     });
   }
 
   it('the IDE gets a fresh nonce per response, and its bootstrap script runs only with it', async () => {
     const get = () => fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     const [a, b] = [await get(), await get()];
-    const na = directives(a.headers.get('content-security-policy')).get('script-src')!.find((s) => s.startsWith("'nonce-"));
-    const nb = directives(b.headers.get('content-security-policy')).get('script-src')!.find((s) => s.startsWith("'nonce-"));
+    const na = directives(a.headers.get('content-security-policy'))
+      .get('script-src')!
+      .find((s) => s.startsWith("'nonce-"));
+    const nb = directives(b.headers.get('content-security-policy'))
+      .get('script-src')!
+      .find((s) => s.startsWith("'nonce-"));
     expect(na).toMatch(/^'nonce-[A-Za-z0-9+/]{22}=='$/);
     expect(na).not.toBe(nb);
     expect(await a.text()).toContain(`<script nonce="${na!.slice(7, -1)}">`);
@@ -106,7 +127,10 @@ describe('HTML pages: no-store, CSP with nonces, no framing', () => {
       });
       const admin = await mintToken(['admin']);
       // a developer's token kept in localStorage (the address never carries one)
-      await page.addInitScript((t) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('hub-token', t), admin);
+      await page.addInitScript(
+        (t) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('hub-token', t),
+        admin,
+      );
       await page.goto(`${url}/graphql`);
       await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
       // the bootstrap ran (it created the fetcher): the IDE reads the schema from /graphql

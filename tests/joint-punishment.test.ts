@@ -32,22 +32,53 @@ const RUN_MANY = `mutation($inputs: [JointPunishmentCheckInput!]!) { runJointPun
 
 /** The department that keeps each list (DOMAIN.md, capability 1). */
 const LIST_DEPARTMENT: Record<string, string> = {
-  SAFETY_DISHONEST: 'EMERGENCY', SERIOUS_ILLEGAL_DISHONEST: 'MARKET', ABNORMAL_OPERATION: 'MARKET',
-  CONSTRUCTION_BLACKLIST: 'HOUSING', TRANSPORT_DISHONEST: 'TRANSPORT', FIRE_DISHONEST: 'FIRE',
+  SAFETY_DISHONEST: 'EMERGENCY',
+  SERIOUS_ILLEGAL_DISHONEST: 'MARKET',
+  ABNORMAL_OPERATION: 'MARKET',
+  CONSTRUCTION_BLACKLIST: 'HOUSING',
+  TRANSPORT_DISHONEST: 'TRANSPORT',
+  FIRE_DISHONEST: 'FIRE',
 };
 const LISTS = Object.keys(LIST_DEPARTMENT);
 
 interface Hit {
-  entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string;
-  startDate: string; endDate: string | null; subject: string; personName: string | null; personIdNumber: string | null; banScope: string | null;
+  entryId: string;
+  list: string;
+  department: string;
+  reason: string;
+  legalBasis: string;
+  decisionNumber: string;
+  startDate: string;
+  endDate: string | null;
+  subject: string;
+  personName: string | null;
+  personIdNumber: string | null;
+  banScope: string | null;
   listedEnterprise: { creditCode: string; name: string; role: string; legalBasis: string } | null;
 }
 interface Check {
-  checkId: string; checkedAt: string; matter: string; asOf: string; decision: 'PASS' | 'RESTRICT' | 'DENY'; summary: string; catalogueVersion: number; printUrl: string; feedbackStatus: string;
-  policyVersion: number | null; statusBasis: string | null;
+  checkId: string;
+  checkedAt: string;
+  matter: string;
+  asOf: string;
+  decision: 'PASS' | 'RESTRICT' | 'DENY';
+  summary: string;
+  catalogueVersion: number;
+  printUrl: string;
+  feedbackStatus: string;
+  policyVersion: number | null;
+  statusBasis: string | null;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: Hit[];
-  measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string; triggeredBy: string[] }[];
+  measures: {
+    code: string;
+    text: string;
+    applyingDepartment: string;
+    effect: string;
+    mandatory: boolean;
+    legalBasis: string;
+    triggeredBy: string[];
+  }[];
   personsChecked: { idNumber: string; name: string | null; roles: string[] }[];
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
   feedback: { id: string; action: string; note: string | null; measuresApplied: string[]; recordedBy: string; recordedAt: string }[];
@@ -113,8 +144,16 @@ describe('each list hits with its list, department, reason, legal basis, period 
       expect(c.enterprise).toMatchObject({ creditCode: code(key), name: sc.enterprises[key]!.name, status: 'ACTIVE' });
       expect(c.hits).toHaveLength(1);
       expect(c.hits[0]).toMatchObject({
-        list, department: LIST_DEPARTMENT[list], reason: planted!.reason, legalBasis: planted!.legalBasis, decisionNumber: planted!.decisionNumber,
-        startDate: planted!.startDate, endDate: planted!.endDate, subject: 'ENTERPRISE', personName: null, personIdNumber: null,
+        list,
+        department: LIST_DEPARTMENT[list],
+        reason: planted!.reason,
+        legalBasis: planted!.legalBasis,
+        decisionNumber: planted!.decisionNumber,
+        startDate: planted!.startDate,
+        endDate: planted!.endDate,
+        subject: 'ENTERPRISE',
+        personName: null,
+        personIdNumber: null,
       });
       // measures: exactly those the catalogue names for this list and matter, each triggered by the hit
       const expected = await catalogueCodes(list, 'PUBLIC_BIDDING', 'ENTERPRISE');
@@ -129,7 +168,9 @@ describe('each list hits with its list, department, reason, legal basis, period 
   it('a measure applies only to the matter the catalogue names (the same listing, another matter)', async () => {
     // 交通运输严重失信: road transport licence is denied (JP-TRA-01), fire acceptance is not in any of its measures
     const road = await run({ creditCode: code('list.TRANSPORT_DISHONEST'), matter: 'ROAD_TRANSPORT_LICENCE' });
-    expect(road.measures.map((m) => m.code).sort()).toEqual(await catalogueCodes('TRANSPORT_DISHONEST', 'ROAD_TRANSPORT_LICENCE', 'ENTERPRISE'));
+    expect(road.measures.map((m) => m.code).sort()).toEqual(
+      await catalogueCodes('TRANSPORT_DISHONEST', 'ROAD_TRANSPORT_LICENCE', 'ENTERPRISE'),
+    );
     const fire = await run({ creditCode: code('list.TRANSPORT_DISHONEST'), matter: 'FIRE_SAFETY_ACCEPTANCE' });
     expect(await catalogueCodes('TRANSPORT_DISHONEST', 'FIRE_SAFETY_ACCEPTANCE', 'ENTERPRISE')).toEqual([]);
     expect(fire.hits).toHaveLength(1);
@@ -144,8 +185,12 @@ describe('each list hits with its list, department, reason, legal basis, period 
     const c = await run({ creditCode: code('person.legalRepListed'), matter: 'PRINCIPAL_APPOINTMENT' });
     expect(c.hits).toHaveLength(1);
     expect(c.hits[0]).toMatchObject({
-      list: 'SAFETY_DISHONEST', subject: 'LEGAL_REPRESENTATIVE', personName: person.name, personIdNumber: maskIdNumber(person.idNumber),
-      decisionNumber: planted!.decisionNumber, startDate: planted!.startDate,
+      list: 'SAFETY_DISHONEST',
+      subject: 'LEGAL_REPRESENTATIVE',
+      personName: person.name,
+      personIdNumber: maskIdNumber(person.idNumber),
+      decisionNumber: planted!.decisionNumber,
+      startDate: planted!.startDate,
     });
     expect(c.measures.map((m) => m.code).sort()).toEqual(await catalogueCodes('SAFETY_DISHONEST', 'PRINCIPAL_APPOINTMENT', 'PERSON'));
   });
@@ -194,12 +239,19 @@ describe('bans on persons (000 (三), 003 (十))', () => {
     const c = await run({ creditCode: code('ban.fiveYear'), matter: 'CONSTRUCTION_SAFETY_LICENCE' });
     expect(c.hits).toHaveLength(1);
     expect(c.hits[0]).toMatchObject({
-      list: 'PRINCIPAL_BAN', department: 'EMERGENCY', subject: 'PRINCIPAL', personName: person.name, personIdNumber: maskIdNumber(person.idNumber),
-      endDate: person.banEnds, banScope: 'ALL_UNITS',
+      list: 'PRINCIPAL_BAN',
+      department: 'EMERGENCY',
+      subject: 'PRINCIPAL',
+      personName: person.name,
+      personIdNumber: maskIdNumber(person.idNumber),
+      endDate: person.banEnds,
+      banScope: 'ALL_UNITS',
     });
     expect(c.personsChecked.find((p) => p.idNumber === maskIdNumber(person.idNumber))?.roles).toContain('PRINCIPAL');
     // the five-year measure, not the lifetime one
-    expect(c.measures.map((m) => m.code).sort()).toEqual(await catalogueCodes('PRINCIPAL_BAN', 'CONSTRUCTION_SAFETY_LICENCE', 'PERSON', 'ALL_UNITS'));
+    expect(c.measures.map((m) => m.code).sort()).toEqual(
+      await catalogueCodes('PRINCIPAL_BAN', 'CONSTRUCTION_SAFETY_LICENCE', 'PERSON', 'ALL_UNITS'),
+    );
     expect(c.decision).toBe('DENY');
   });
 
@@ -224,15 +276,30 @@ describe('bans on persons (000 (三), 003 (十))', () => {
     expect(sc.enterprises['ban.lifetime.otherIndustry']!.industryCode.startsWith(person.banIndustry!)).toBe(false);
     const same = await run({ creditCode: code('ban.lifetime.sameIndustry'), matter: 'MINE_SAFETY_LICENCE' });
     expect(same.hits).toHaveLength(1);
-    expect(same.hits[0]).toMatchObject({ list: 'PRINCIPAL_BAN', subject: 'PRINCIPAL', personIdNumber: maskIdNumber(person.idNumber), endDate: null, banScope: 'INDUSTRY' });
-    expect(same.measures.map((m) => m.code).sort()).toEqual(await catalogueCodes('PRINCIPAL_BAN', 'MINE_SAFETY_LICENCE', 'PERSON', 'INDUSTRY'));
+    expect(same.hits[0]).toMatchObject({
+      list: 'PRINCIPAL_BAN',
+      subject: 'PRINCIPAL',
+      personIdNumber: maskIdNumber(person.idNumber),
+      endDate: null,
+      banScope: 'INDUSTRY',
+    });
+    expect(same.measures.map((m) => m.code).sort()).toEqual(
+      await catalogueCodes('PRINCIPAL_BAN', 'MINE_SAFETY_LICENCE', 'PERSON', 'INDUSTRY'),
+    );
     expect(same.decision).toBe('DENY');
     // decades later still in force (lifetime)
-    const later = await run({ creditCode: code('ban.lifetime.sameIndustry'), matter: 'MINE_SAFETY_LICENCE', asOf: addDays(today(), 365 * 30) });
+    const later = await run({
+      creditCode: code('ban.lifetime.sameIndustry'),
+      matter: 'MINE_SAFETY_LICENCE',
+      asOf: addDays(today(), 365 * 30),
+    });
     expect(later.hits).toHaveLength(1);
 
     const other = await run({ creditCode: code('ban.lifetime.otherIndustry'), matter: 'PRINCIPAL_APPOINTMENT' });
-    expect(other.personsChecked.find((p) => p.idNumber === maskIdNumber(person.idNumber))?.roles, 'the same person is its principal').toContain('PRINCIPAL');
+    expect(
+      other.personsChecked.find((p) => p.idNumber === maskIdNumber(person.idNumber))?.roles,
+      'the same person is its principal',
+    ).toContain('PRINCIPAL');
     expect(other.hits).toEqual([]);
     expect(other.decision).toBe('PASS');
   });
@@ -240,8 +307,13 @@ describe('bans on persons (000 (三), 003 (十))', () => {
   it('a person named in the input is checked too (the proposed principal)', async () => {
     const person = sc.persons['ban.fiveYear']!;
     const c = await run({ creditCode: code('clean.general'), matter: 'PRINCIPAL_APPOINTMENT', persons: [person.idNumber] });
-    expect(c.hits.map((h) => [h.list, h.subject, h.personIdNumber])).toEqual([['PRINCIPAL_BAN', 'NAMED_PERSON', maskIdNumber(person.idNumber)]]);
-    expect(c.personsChecked.find((p) => p.roles.includes('NAMED_PERSON'))).toMatchObject({ idNumber: maskIdNumber(person.idNumber), name: person.name });
+    expect(c.hits.map((h) => [h.list, h.subject, h.personIdNumber])).toEqual([
+      ['PRINCIPAL_BAN', 'NAMED_PERSON', maskIdNumber(person.idNumber)],
+    ]);
+    expect(c.personsChecked.find((p) => p.roles.includes('NAMED_PERSON'))).toMatchObject({
+      idNumber: maskIdNumber(person.idNumber),
+      name: person.name,
+    });
     expect(c.decision).toBe('DENY');
   });
 });
@@ -253,7 +325,8 @@ describe('bans on persons (000 (三), 003 (十))', () => {
  */
 describe('a listing follows its people', () => {
   const followBasis = async (list: string): Promise<string> =>
-    ((await hub.ds.query(`SELECT legal_basis FROM list_person_policy WHERE list = $1`, [list])) as { legal_basis: string }[])[0]!.legal_basis;
+    ((await hub.ds.query(`SELECT legal_basis FROM list_person_policy WHERE list = $1`, [list])) as { legal_basis: string }[])[0]!
+      .legal_basis;
   /** The decision the catalogue's effects give (DENY beats RESTRICT; none: PASS). */
   async function decisionOf(codes: string[]): Promise<string> {
     const effects: { effect: string }[] = await hub.ds.query(`SELECT effect FROM measure WHERE code = ANY($1)`, [codes]);
@@ -266,18 +339,41 @@ describe('a listing follows its people', () => {
     return worldSlice(p, e.index, e.index + 1).flatMap((i) => (i.record.kind === 'role' ? [i.record] : []));
   }
 
-  it("a serious-dishonesty listing hits the enterprise its legal representative and principal also run, naming the listed enterprise; the person measures apply", async () => {
+  it('a serious-dishonesty listing hits the enterprise its legal representative and principal also run, naming the listed enterprise; the person measures apply', async () => {
     const [planted] = plantedEntries('follow.listed');
     expect(planted).toMatchObject({ list: 'SERIOUS_ILLEGAL_DISHONEST', subjectType: 'ENTERPRISE' });
     const lr = sc.persons['follow.legalRep']!;
     const pr = sc.persons['follow.principal']!;
-    const listed = { creditCode: code('follow.listed'), name: sc.enterprises['follow.listed']!.name, legalBasis: await followBasis('SERIOUS_ILLEGAL_DISHONEST') };
+    const listed = {
+      creditCode: code('follow.listed'),
+      name: sc.enterprises['follow.listed']!.name,
+      legalBasis: await followBasis('SERIOUS_ILLEGAL_DISHONEST'),
+    };
     for (const matter of ['PRINCIPAL_APPOINTMENT', 'PUBLIC_BIDDING']) {
       const c = await run({ creditCode: code('follow.applicant'), matter });
-      const common = { list: 'SERIOUS_ILLEGAL_DISHONEST', department: 'MARKET', decisionNumber: planted!.decisionNumber, startDate: planted!.startDate, endDate: planted!.endDate, reason: planted!.reason };
+      const common = {
+        list: 'SERIOUS_ILLEGAL_DISHONEST',
+        department: 'MARKET',
+        decisionNumber: planted!.decisionNumber,
+        startDate: planted!.startDate,
+        endDate: planted!.endDate,
+        reason: planted!.reason,
+      };
       expect(c.hits).toEqual([
-        expect.objectContaining({ ...common, subject: 'LEGAL_REPRESENTATIVE', personName: lr.name, personIdNumber: maskIdNumber(lr.idNumber), listedEnterprise: { ...listed, role: 'LEGAL_REPRESENTATIVE' } }),
-        expect.objectContaining({ ...common, subject: 'PRINCIPAL', personName: pr.name, personIdNumber: maskIdNumber(pr.idNumber), listedEnterprise: { ...listed, role: 'PRINCIPAL' } }),
+        expect.objectContaining({
+          ...common,
+          subject: 'LEGAL_REPRESENTATIVE',
+          personName: lr.name,
+          personIdNumber: maskIdNumber(lr.idNumber),
+          listedEnterprise: { ...listed, role: 'LEGAL_REPRESENTATIVE' },
+        }),
+        expect.objectContaining({
+          ...common,
+          subject: 'PRINCIPAL',
+          personName: pr.name,
+          personIdNumber: maskIdNumber(pr.idNumber),
+          listedEnterprise: { ...listed, role: 'PRINCIPAL' },
+        }),
       ]);
       // the measures for persons (not those for enterprises) of this list and matter
       const expected = await catalogueCodes('SERIOUS_ILLEGAL_DISHONEST', matter, 'PERSON');
@@ -294,8 +390,17 @@ describe('a listing follows its people', () => {
     const c = await run({ creditCode: code('follow.safety.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
     expect(c.hits).toHaveLength(1);
     expect(c.hits[0]).toMatchObject({
-      list: 'SAFETY_DISHONEST', department: 'EMERGENCY', subject: 'PRINCIPAL', personIdNumber: maskIdNumber(person.idNumber), decisionNumber: plantedEntries('list.SAFETY_DISHONEST')[0]!.decisionNumber,
-      listedEnterprise: { creditCode: code('list.SAFETY_DISHONEST'), name: sc.enterprises['list.SAFETY_DISHONEST']!.name, role: 'LEGAL_REPRESENTATIVE', legalBasis: await followBasis('SAFETY_DISHONEST') },
+      list: 'SAFETY_DISHONEST',
+      department: 'EMERGENCY',
+      subject: 'PRINCIPAL',
+      personIdNumber: maskIdNumber(person.idNumber),
+      decisionNumber: plantedEntries('list.SAFETY_DISHONEST')[0]!.decisionNumber,
+      listedEnterprise: {
+        creditCode: code('list.SAFETY_DISHONEST'),
+        name: sc.enterprises['list.SAFETY_DISHONEST']!.name,
+        role: 'LEGAL_REPRESENTATIVE',
+        legalBasis: await followBasis('SAFETY_DISHONEST'),
+      },
     });
     const expected = await catalogueCodes('SAFETY_DISHONEST', 'PRINCIPAL_APPOINTMENT', 'PERSON');
     expect(c.measures.map((m) => m.code).sort()).toEqual(expected);
@@ -326,11 +431,16 @@ describe('a listing follows its people', () => {
     expect(c.hits).toEqual([]);
     expect(c.decision).toBe('PASS');
     // the listed enterprise itself is listed all the same
-    expect((await run({ creditCode: code('follow.formerRep.listed'), matter: 'PRINCIPAL_APPOINTMENT' })).hits.map((h) => h.subject)).toEqual(['ENTERPRISE']);
+    expect(
+      (await run({ creditCode: code('follow.formerRep.listed'), matter: 'PRINCIPAL_APPOINTMENT' })).hits.map((h) => h.subject),
+    ).toEqual(['ENTERPRISE']);
   });
 
-  it("does not follow from an expired listing, nor from a list that does not follow its people (经营异常名录)", async () => {
-    for (const [applicant, person, listed] of [['follow.expired.applicant', 'follow.expiredLegalRep', 'list.expired'], ['follow.notFollowing.applicant', 'follow.abnormalLegalRep', 'list.ABNORMAL_OPERATION']] as const) {
+  it('does not follow from an expired listing, nor from a list that does not follow its people (经营异常名录)', async () => {
+    for (const [applicant, person, listed] of [
+      ['follow.expired.applicant', 'follow.expiredLegalRep', 'list.expired'],
+      ['follow.notFollowing.applicant', 'follow.abnormalLegalRep', 'list.ABNORMAL_OPERATION'],
+    ] as const) {
       const who = sc.persons[person]!;
       const c = await run({ creditCode: code(applicant), matter: 'PRINCIPAL_APPOINTMENT' });
       expect(c.personsChecked.find((p) => p.idNumber === maskIdNumber(who.idNumber))?.roles, applicant).toContain('LEGAL_REPRESENTATIVE');
@@ -348,8 +458,12 @@ describe('a listing follows its people', () => {
       const c = await run({ creditCode: code('follow.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
       expect(c.hits).toEqual([]);
     } finally {
-      await hub.ds.query(`INSERT INTO list_person_policy (list, follows_roles, applicant_roles, legal_basis) VALUES ($1,$2,$3,$4)`,
-        [row.list, row.follows_roles, row.applicant_roles, row.legal_basis]);
+      await hub.ds.query(`INSERT INTO list_person_policy (list, follows_roles, applicant_roles, legal_basis) VALUES ($1,$2,$3,$4)`, [
+        row.list,
+        row.follows_roles,
+        row.applicant_roles,
+        row.legal_basis,
+      ]);
     }
   });
 
@@ -357,7 +471,13 @@ describe('a listing follows its people', () => {
     const person = sc.persons['ban.fiveYear']!;
     const c = await run({ creditCode: code('ban.fiveYear.elsewhere'), matter: 'PUBLIC_BIDDING' });
     expect(c.hits).toHaveLength(1);
-    expect(c.hits[0]).toMatchObject({ list: 'PRINCIPAL_BAN', subject: 'PRINCIPAL', personIdNumber: maskIdNumber(person.idNumber), banScope: 'ALL_UNITS', listedEnterprise: null });
+    expect(c.hits[0]).toMatchObject({
+      list: 'PRINCIPAL_BAN',
+      subject: 'PRINCIPAL',
+      personIdNumber: maskIdNumber(person.idNumber),
+      banScope: 'ALL_UNITS',
+      listedEnterprise: null,
+    });
     const expected = await catalogueCodes('PRINCIPAL_BAN', 'PUBLIC_BIDDING', 'PERSON', 'ALL_UNITS');
     expect(c.measures.map((m) => m.code).sort()).toEqual(expected);
     expect(c.decision).toBe(await decisionOf(expected));
@@ -366,20 +486,30 @@ describe('a listing follows its people', () => {
   it('the printed record says which listed enterprise the hit came from, and why', async () => {
     const c = await run({ creditCode: code('follow.applicant'), matter: 'PRINCIPAL_APPOINTMENT' });
     const html = await (await fetch(`${hub.url}${c.printUrl}`, { headers: officer })).text();
-    for (const s of ['名单随人', sc.enterprises['follow.listed']!.name, code('follow.listed'), '企业信息公示暂行条例']) expect(html, s).toContain(s);
+    for (const s of ['名单随人', sc.enterprises['follow.listed']!.name, code('follow.listed'), '企业信息公示暂行条例'])
+      expect(html, s).toContain(s);
   });
 });
 
 describe('the check policy is data with its legal basis (issue 18.6)', () => {
   const POLICY = `{ jointPunishmentPolicy { version registrationStatuses { status decision legalBasis } listsFollowingPersons { list followsRoles applicantRoles legalBasis } } }`;
   it('is shown in the API, as stored, with its version', async () => {
-    const r = await gql<{ jointPunishmentPolicy: { version: number; registrationStatuses: { status: string; decision: string; legalBasis: string }[]; listsFollowingPersons: { list: string; legalBasis: string }[] } }>(hub.url, POLICY, {}, officer);
+    const r = await gql<{
+      jointPunishmentPolicy: {
+        version: number;
+        registrationStatuses: { status: string; decision: string; legalBasis: string }[];
+        listsFollowingPersons: { list: string; legalBasis: string }[];
+      };
+    }>(hub.url, POLICY, {}, officer);
     expect(r.errors).toBeUndefined();
     const p = r.data!.jointPunishmentPolicy;
     const [{ v }] = await hub.ds.query(`SELECT max(version)::int AS v FROM check_policy_version`);
     expect(p.version).toBe(v);
     // 吊销 and 注销 deny (DOMAIN.md capability 1), each with a basis
-    expect(p.registrationStatuses.map((x) => [x.status, x.decision])).toEqual([['CANCELLED', 'DENY'], ['REVOKED', 'DENY']]);
+    expect(p.registrationStatuses.map((x) => [x.status, x.decision])).toEqual([
+      ['CANCELLED', 'DENY'],
+      ['REVOKED', 'DENY'],
+    ]);
     for (const x of p.registrationStatuses) expect(x.legalBasis).toMatch(/《.+》第.+条/);
     // the two memoranda that target the enterprise's persons (DOMAIN.md; issue 18.1)
     expect(p.listsFollowingPersons.map((x) => x.list)).toEqual(['SAFETY_DISHONEST', 'SERIOUS_ILLEGAL_DISHONEST']);
@@ -407,7 +537,11 @@ describe('the check policy is data with its legal basis (issue 18.6)', () => {
       expect(c.decision).toBe('PASS');
       expect(c.statusBasis).toBeNull();
     } finally {
-      await hub.ds.query(`INSERT INTO registration_status_policy (status, decision, legal_basis) VALUES ($1,$2,$3)`, [row.status, row.decision, row.legal_basis]);
+      await hub.ds.query(`INSERT INTO registration_status_policy (status, decision, legal_basis) VALUES ($1,$2,$3)`, [
+        row.status,
+        row.decision,
+        row.legal_basis,
+      ]);
     }
   });
 });
@@ -469,8 +603,12 @@ describe('personal information', () => {
   it('a licensing officer sees ID numbers masked, and they are never stored or logged in clear', async () => {
     const person = sc.persons['ban.fiveYear']!;
     const res = await fetch(`${hub.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...officer },
-      body: JSON.stringify({ query: RUN, variables: { input: { creditCode: code('ban.fiveYear'), matter: 'PUBLIC_BIDDING', persons: [person.idNumber] } } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...officer },
+      body: JSON.stringify({
+        query: RUN,
+        variables: { input: { creditCode: code('ban.fiveYear'), matter: 'PUBLIC_BIDDING', persons: [person.idNumber] } },
+      }),
     });
     const text = await res.text();
     expect(res.status).toBe(200);
@@ -479,7 +617,10 @@ describe('personal information', () => {
     for (const h of c.hits) expect(h.personIdNumber).toBe(maskIdNumber(person.idNumber));
     for (const p of c.personsChecked) expect(p.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
     expect(text).not.toContain(person.idNumber);
-    const [stored] = await hub.ds.query(`SELECT input::text AS input, answer::text AS answer FROM joint_punishment_check WHERE check_id = $1`, [c.checkId]);
+    const [stored] = await hub.ds.query(
+      `SELECT input::text AS input, answer::text AS answer FROM joint_punishment_check WHERE check_id = $1`,
+      [c.checkId],
+    );
     expect(stored.input).toContain(maskIdNumber(person.idNumber));
     expect(stored.input + stored.answer).not.toContain(person.idNumber);
     expect(hub.logLines.join('')).not.toContain(person.idNumber);
@@ -496,8 +637,13 @@ describe('stale source data', () => {
   beforeAll(async () => {
     // a second hub on the same store, configured to fail open
     const config = loadConfig({
-      NODE_ENV: 'test', HUB_DATA_DIR: '/tmp/jp-fail-open', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_CHECK_FAIL_CLOSED: 'false', HUB_CHECK_MAX_DATA_AGE_HOURS: String(maxAgeHours), LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: '/tmp/jp-fail-open',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+      HUB_CHECK_FAIL_CLOSED: 'false',
+      HUB_CHECK_MAX_DATA_AGE_HOURS: String(maxAgeHours),
+      LOG_LEVEL: 'silent',
     });
     other = await createHubServer({ ds: hub.ds, config, vault: hub.vault, connectors: hub.connectors, log: pino({ level: 'silent' }) });
     otherUrl = await other.listen(0, '127.0.0.1');
@@ -505,7 +651,10 @@ describe('stale source data', () => {
     staleSource = [...hub.connectors.values()].find((c) => c.department === 'FIRE')!.id;
     saved = await hub.ds.query(`SELECT id, finished_at FROM sync_run WHERE connector = $1 AND status = 'SUCCEEDED'`, [staleSource]);
     expect(saved.length).toBeGreaterThan(0);
-    await hub.ds.query(`UPDATE sync_run SET finished_at = now() - make_interval(hours => $2) WHERE connector = $1 AND status = 'SUCCEEDED'`, [staleSource, maxAgeHours + 1]);
+    await hub.ds.query(
+      `UPDATE sync_run SET finished_at = now() - make_interval(hours => $2) WHERE connector = $1 AND status = 'SUCCEEDED'`,
+      [staleSource, maxAgeHours + 1],
+    );
   });
 
   afterAll(async () => {
@@ -560,10 +709,19 @@ describe('audit trail and feedback 反馈', () => {
     const c = await run({ creditCode: code('list.SAFETY_DISHONEST'), matter: 'PUBLIC_BIDDING' });
     const [row] = await hub.ds.query(`SELECT * FROM joint_punishment_check WHERE check_id = $1`, [c.checkId]);
     const [{ version }] = await hub.ds.query(`SELECT max(version)::int AS version FROM measure_catalogue_version`);
-    expect(row).toMatchObject({ caller_subject: 'officer-li', caller_department: 'HOUSING', matter: 'PUBLIC_BIDDING', credit_code: code('list.SAFETY_DISHONEST'), decision: 'DENY', catalogue_version: version });
+    expect(row).toMatchObject({
+      caller_subject: 'officer-li',
+      caller_department: 'HOUSING',
+      matter: 'PUBLIC_BIDDING',
+      credit_code: code('list.SAFETY_DISHONEST'),
+      decision: 'DENY',
+      catalogue_version: version,
+    });
     expect(row.answer.hits).toEqual(c.hits);
     expect(Object.keys(row.data_versions).sort()).toEqual([...hub.connectors.keys()].sort());
-    await expect(hub.ds.query(`UPDATE joint_punishment_check SET decision = 'PASS' WHERE check_id = $1`, [c.checkId])).rejects.toThrow(/append-only/);
+    await expect(hub.ds.query(`UPDATE joint_punishment_check SET decision = 'PASS' WHERE check_id = $1`, [c.checkId])).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('records what the officer did, refuses feedback that does not fit the check, and lists it with the check', async () => {
@@ -572,36 +730,72 @@ describe('audit trail and feedback 反馈', () => {
     const FEEDBACK = `mutation($id: ID!, $a: FeedbackAction!, $n: String, $m: [String!]) { recordCheckFeedback(checkId: $id, action: $a, note: $n, measuresApplied: $m) { id action note measuresApplied recordedBy recordedAt } }`;
     // a mandatory measure applies (the DENY one): "none applied" is refused whatever the reason
     const noneApplied = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'NO_MEASURE_APPLIED', n: '理由' }, officer);
-    expect(noneApplied.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'action', reason: 'MANDATORY_MEASURES_MISSING' });
+    expect(noneApplied.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'action',
+      reason: 'MANDATORY_MEASURES_MISSING',
+    });
     const foreign = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'MEASURES_APPLIED', m: ['JP-TRA-01'] }, officer);
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'measuresApplied' });
     const ok = await gql(hub.url, FEEDBACK, { id: c.checkId, a: 'MEASURES_APPLIED', n: '已限制其参与本次招标', m: [deny.code] }, officer);
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.recordCheckFeedback).toMatchObject({ action: 'MEASURES_APPLIED', note: '已限制其参与本次招标', measuresApplied: [deny.code], recordedBy: 'officer-li' });
+    expect(ok.data.recordCheckFeedback).toMatchObject({
+      action: 'MEASURES_APPLIED',
+      note: '已限制其参与本次招标',
+      measuresApplied: [deny.code],
+      recordedBy: 'officer-li',
+    });
 
-    const listed = await gql(hub.url, `query($f: CheckFilter) { checks(filter: $f, first: 50) { totalCount edges { node { checkId decision feedback { action measuresApplied note } } } } }`,
-      { f: { creditCode: code('list.SAFETY_DISHONEST'), decision: 'DENY', callerSubject: 'officer-li' } }, officer);
+    const listed = await gql(
+      hub.url,
+      `query($f: CheckFilter) { checks(filter: $f, first: 50) { totalCount edges { node { checkId decision feedback { action measuresApplied note } } } } }`,
+      { f: { creditCode: code('list.SAFETY_DISHONEST'), decision: 'DENY', callerSubject: 'officer-li' } },
+      officer,
+    );
     expect(listed.errors).toBeUndefined();
-    const [{ n }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check WHERE credit_code = $1 AND decision = 'DENY' AND caller_subject = 'officer-li'`, [code('list.SAFETY_DISHONEST')]);
+    const [{ n }] = await hub.ds.query(
+      `SELECT count(*)::int AS n FROM joint_punishment_check WHERE credit_code = $1 AND decision = 'DENY' AND caller_subject = 'officer-li'`,
+      [code('list.SAFETY_DISHONEST')],
+    );
     expect(listed.data.checks.totalCount).toBe(n);
     const node = listed.data.checks.edges.map((e: { node: unknown }) => e.node).find((x: { checkId: string }) => x.checkId === c.checkId);
     expect(node.feedback).toEqual([{ action: 'MEASURES_APPLIED', measuresApplied: [deny.code], note: '已限制其参与本次招标' }]);
-    const other = await gql(hub.url, `query($f: CheckFilter) { checks(filter: $f) { totalCount } }`, { f: { creditCode: code('list.SAFETY_DISHONEST'), matter: 'FIRE_SAFETY_ACCEPTANCE' } }, officer);
+    const other = await gql(
+      hub.url,
+      `query($f: CheckFilter) { checks(filter: $f) { totalCount } }`,
+      { f: { creditCode: code('list.SAFETY_DISHONEST'), matter: 'FIRE_SAFETY_ACCEPTANCE' } },
+      officer,
+    );
     expect(other.data.checks.totalCount).toBe(0);
   });
 
   it('the printable record /checks/{id} is a Chinese page with the decision, hits, measures and feedback', async () => {
     const c = await run({ creditCode: code('list.CONSTRUCTION_BLACKLIST'), matter: 'CONSTRUCTION_QUALIFICATION' });
     const mandatory = c.measures.filter((m) => m.mandatory).map((m) => m.code);
-    const fb = await gql(hub.url, `mutation($id: ID!, $m: [String!]) { recordCheckFeedback(checkId: $id, action: REFUSED, note: "黑名单在列，不予受理", measuresApplied: $m) { id } }`, { id: c.checkId, m: mandatory }, officer);
+    const fb = await gql(
+      hub.url,
+      `mutation($id: ID!, $m: [String!]) { recordCheckFeedback(checkId: $id, action: REFUSED, note: "黑名单在列，不予受理", measuresApplied: $m) { id } }`,
+      { id: c.checkId, m: mandatory },
+      officer,
+    );
     expect(fb.errors).toBeUndefined();
     const res = await fetch(`${hub.url}${c.printUrl}`, { headers: officer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
     expect(html).toContain('<html lang="zh-CN">');
-    for (const s of ['失信联合惩戒核查记录', sc.enterprises['list.CONSTRUCTION_BLACKLIST']!.name, code('list.CONSTRUCTION_BLACKLIST'), '建筑业企业资质',
-      '建筑市场主体黑名单', '住房城乡建设', plantedEntries('list.CONSTRUCTION_BLACKLIST')[0]!.decisionNumber, '不予许可', '黑名单在列，不予受理', c.checkId]) {
+    for (const s of [
+      '失信联合惩戒核查记录',
+      sc.enterprises['list.CONSTRUCTION_BLACKLIST']!.name,
+      code('list.CONSTRUCTION_BLACKLIST'),
+      '建筑业企业资质',
+      '建筑市场主体黑名单',
+      '住房城乡建设',
+      plantedEntries('list.CONSTRUCTION_BLACKLIST')[0]!.decisionNumber,
+      '不予许可',
+      '黑名单在列，不予受理',
+      c.checkId,
+    ]) {
       expect(html, s).toContain(s);
     }
     for (const m of c.measures) expect(html).toContain(m.code);
@@ -612,7 +806,11 @@ describe('audit trail and feedback 反馈', () => {
 
 describe('REST for approval systems', () => {
   const post = (body: unknown, headers: Record<string, string> = officer) =>
-    fetch(`${hub.url}/api/v1/joint-punishment-checks`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${hub.url}/api/v1/joint-punishment-checks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const comparable = (c: Check) => ({ ...c, checkId: undefined, checkedAt: undefined, printUrl: undefined });
 
   it('answers the same as GraphQL, and records its own check', async () => {
@@ -640,22 +838,33 @@ describe('REST for approval systems', () => {
     expect(amb.status).toBe(400);
     const body = (await amb.json()) as { error: { code: string; details: { field: string; candidates: { creditCode: string }[] } } };
     expect(body.error.code).toBe('BAD_USER_INPUT');
-    expect(body.error.details.candidates.map((x) => x.creditCode).sort()).toEqual([a.creditCode, sc.enterprises['name.ambiguous.2']!.creditCode].sort());
+    expect(body.error.details.candidates.map((x) => x.creditCode).sort()).toEqual(
+      [a.creditCode, sc.enterprises['name.ambiguous.2']!.creditCode].sort(),
+    );
     expect((await post({ creditCode: code('clean.general') })).status).toBe(400);
     expect((await post({ creditCode: code('clean.general'), matter: 'NOT_A_MATTER' })).status).toBe(400);
     expect((await post({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' }, {})).status).toBe(401);
-    expect((await post({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' }, bearer(await hub.token(['analyst'])))).status).toBe(403);
+    expect((await post({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' }, bearer(await hub.token(['analyst'])))).status).toBe(
+      403,
+    );
   });
 
   it('is documented at /api/v1/openapi.json, with every field the endpoint answers', async () => {
     const res = await fetch(`${hub.url}/api/v1/openapi.json`, { headers: authHeaders(hub.url) });
     expect(res.status).toBe(200);
     type Schema = { $ref?: string; required: string[]; properties: Record<string, unknown> };
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, { post?: { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> } }>; components: { schemas: Record<string, Schema> } };
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, { post?: { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> } }>;
+      components: { schemas: Record<string, Schema> };
+    };
     expect(doc.openapi).toMatch(/^3\.1/);
     const answered = doc.paths['/api/v1/joint-punishment-checks']!.post!.responses['201']!.content['application/json'].schema;
     const schema = answered.$ref ? doc.components.schemas[answered.$ref.replace('#/components/schemas/', '')]! : answered;
-    const answer = (await (await post({ creditCode: code('list.FIRE_DISHONEST'), matter: 'FIRE_SAFETY_ACCEPTANCE' })).json()) as Record<string, unknown>;
+    const answer = (await (await post({ creditCode: code('list.FIRE_DISHONEST'), matter: 'FIRE_SAFETY_ACCEPTANCE' })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(answer).sort());
     expect([...schema.required].sort()).toEqual(Object.keys(answer).sort());
   });
@@ -663,10 +872,26 @@ describe('REST for approval systems', () => {
 
 describe('batch', () => {
   it('checks many subjects in one call, each answered as its own check, in input order', async () => {
-    const keys = [...LISTS.map((l) => `list.${l}`), 'list.expired', 'list.removed', 'list.future', 'ban.fiveYear', 'ban.lifetime.sameIndustry',
-      'ban.lifetime.otherIndustry', 'enterprise.revoked', 'clean.general', 'clean.mine', 'person.legalRepListed'];
-    const all: { credit_code: string }[] = await hub.ds.query(`SELECT credit_code FROM enterprise WHERE NOT credit_code_checksum_failed ORDER BY credit_code`);
-    const inputs = [...keys.map((k) => ({ creditCode: code(k), matter: 'PUBLIC_BIDDING' })), ...all.map((r) => ({ creditCode: r.credit_code, matter: 'PUBLIC_BIDDING' }))];
+    const keys = [
+      ...LISTS.map((l) => `list.${l}`),
+      'list.expired',
+      'list.removed',
+      'list.future',
+      'ban.fiveYear',
+      'ban.lifetime.sameIndustry',
+      'ban.lifetime.otherIndustry',
+      'enterprise.revoked',
+      'clean.general',
+      'clean.mine',
+      'person.legalRepListed',
+    ];
+    const all: { credit_code: string }[] = await hub.ds.query(
+      `SELECT credit_code FROM enterprise WHERE NOT credit_code_checksum_failed ORDER BY credit_code`,
+    );
+    const inputs = [
+      ...keys.map((k) => ({ creditCode: code(k), matter: 'PUBLIC_BIDDING' })),
+      ...all.map((r) => ({ creditCode: r.credit_code, matter: 'PUBLIC_BIDDING' })),
+    ];
     expect(inputs.length).toBeGreaterThan(300);
     const before: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
     const r = await gql<{ runJointPunishmentChecks: Check[] }>(hub.url, RUN_MANY, { inputs }, officer);
@@ -680,10 +905,16 @@ describe('batch', () => {
     const byKey = new Map(keys.map((k, i) => [k, answers[i]!]));
     for (const l of LISTS) {
       const planted = plantedEntries(`list.${l}`).filter((x) => x.list === l);
-      expect(byKey.get(`list.${l}`)!.hits.map((h) => [h.list, h.decisionNumber, h.subject]), l).toEqual(planted.map((x) => [l, x.decisionNumber, 'ENTERPRISE']));
+      expect(
+        byKey.get(`list.${l}`)!.hits.map((h) => [h.list, h.decisionNumber, h.subject]),
+        l,
+      ).toEqual(planted.map((x) => [l, x.decisionNumber, 'ENTERPRISE']));
     }
-    for (const k of ['list.expired', 'list.removed', 'list.future', 'ban.lifetime.otherIndustry', 'clean.general', 'clean.mine']) expect(byKey.get(k)!.hits, k).toEqual([]);
-    expect(byKey.get('ban.fiveYear')!.hits.map((h) => [h.subject, h.personIdNumber])).toEqual([['PRINCIPAL', maskIdNumber(sc.persons['ban.fiveYear']!.idNumber)]]);
+    for (const k of ['list.expired', 'list.removed', 'list.future', 'ban.lifetime.otherIndustry', 'clean.general', 'clean.mine'])
+      expect(byKey.get(k)!.hits, k).toEqual([]);
+    expect(byKey.get('ban.fiveYear')!.hits.map((h) => [h.subject, h.personIdNumber])).toEqual([
+      ['PRINCIPAL', maskIdNumber(sc.persons['ban.fiveYear']!.idNumber)],
+    ]);
     expect(byKey.get('ban.lifetime.sameIndustry')!.hits.map((h) => [h.subject, h.banScope])).toEqual([['PRINCIPAL', 'INDUSTRY']]);
     expect(byKey.get('person.legalRepListed')!.hits.map((h) => h.subject)).toEqual(['LEGAL_REPRESENTATIVE']);
     expect(byKey.get('enterprise.revoked')!.decision).toBe('DENY');
@@ -694,14 +925,28 @@ describe('batch', () => {
   });
 
   it('single checks arriving together (they share reads and inserts) answer each as alone, each stored as its own check for its own caller; a bad one fails alone', async () => {
-    const keys = [...LISTS.map((l) => `list.${l}`), 'ban.fiveYear', 'ban.lifetime.sameIndustry', 'ban.lifetime.otherIndustry', 'person.legalRepListed', 'clean.general', 'enterprise.revoked'];
-    const inputs: Record<string, unknown>[] = keys.map((k, i) => ({ creditCode: code(k), matter: i % 2 ? 'PUBLIC_BIDDING' : 'CONSTRUCTION_QUALIFICATION' }));
+    const keys = [
+      ...LISTS.map((l) => `list.${l}`),
+      'ban.fiveYear',
+      'ban.lifetime.sameIndustry',
+      'ban.lifetime.otherIndustry',
+      'person.legalRepListed',
+      'clean.general',
+      'enterprise.revoked',
+    ];
+    const inputs: Record<string, unknown>[] = keys.map((k, i) => ({
+      creditCode: code(k),
+      matter: i % 2 ? 'PUBLIC_BIDDING' : 'CONSTRUCTION_QUALIFICATION',
+    }));
     // by name too: the shared read finds names and codes of several callers at once
     inputs.push({ name: sc.enterprises['list.FIRE_DISHONEST']!.name, matter: 'FIRE_SAFETY_ACCEPTANCE' });
     const alone: Check[] = [];
     for (const input of inputs) alone.push(await run(input));
     const other = bearer(await hub.token(['licensing_officer'], { subject: 'officer-wang', department: 'MARKET' }));
-    const callerOf = (i: number) => (i % 3 === 0 ? { headers: other, subject: 'officer-wang', department: 'MARKET' } : { headers: officer, subject: 'officer-li', department: 'HOUSING' });
+    const callerOf = (i: number) =>
+      i % 3 === 0
+        ? { headers: other, subject: 'officer-wang', department: 'MARKET' }
+        : { headers: officer, subject: 'officer-li', department: 'HOUSING' };
     const before: [{ n: number }] = await hub.ds.query(`SELECT count(*)::int AS n FROM joint_punishment_check`);
     const [unknown, ambiguous, ...together] = await Promise.all([
       gql(hub.url, RUN, { input: { creditCode: '91110000MA00000002', matter: 'PUBLIC_BIDDING' } }, officer),
@@ -714,13 +959,27 @@ describe('batch', () => {
     expect((together as Check[]).map(strip)).toEqual(alone.map(strip));
     const checks = together as Check[];
     expect(new Set(checks.map((c) => c.checkId)).size).toBe(inputs.length);
-    const stored: { check_id: string; credit_code: string; caller_subject: string; caller_department: string; matter: string; answer: Check }[] = await hub.ds.query(
-      `SELECT check_id, credit_code, caller_subject, caller_department, matter, answer FROM joint_punishment_check WHERE check_id = ANY($1::uuid[])`, [checks.map((c) => c.checkId)]);
+    const stored: {
+      check_id: string;
+      credit_code: string;
+      caller_subject: string;
+      caller_department: string;
+      matter: string;
+      answer: Check;
+    }[] = await hub.ds.query(
+      `SELECT check_id, credit_code, caller_subject, caller_department, matter, answer FROM joint_punishment_check WHERE check_id = ANY($1::uuid[])`,
+      [checks.map((c) => c.checkId)],
+    );
     const byId = new Map(stored.map((s) => [s.check_id, s]));
     checks.forEach((c, i) => {
       const row = byId.get(c.checkId);
       expect(row, `check ${i} stored`).toBeDefined();
-      expect(row).toMatchObject({ credit_code: c.enterprise.creditCode, matter: inputs[i]!.matter, caller_subject: callerOf(i).subject, caller_department: callerOf(i).department });
+      expect(row).toMatchObject({
+        credit_code: c.enterprise.creditCode,
+        matter: inputs[i]!.matter,
+        caller_subject: callerOf(i).subject,
+        caller_department: callerOf(i).department,
+      });
       // the stored record is the answer this caller was given
       const { feedback: _f, feedbackStatus: _s, ...answered } = c;
       expect(row!.answer).toMatchObject(answered);
@@ -733,7 +992,17 @@ describe('batch', () => {
     const over = Array.from({ length: 1001 }, () => ({ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' }));
     const r = await gql(hub.url, RUN_MANY, { inputs: over }, officer);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inputs' });
-    const bad = await gql(hub.url, RUN_MANY, { inputs: [{ creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' }, { name: sc.enterprises['name.ambiguous.1']!.name, matter: 'PUBLIC_BIDDING' }] }, officer);
+    const bad = await gql(
+      hub.url,
+      RUN_MANY,
+      {
+        inputs: [
+          { creditCode: code('clean.general'), matter: 'PUBLIC_BIDDING' },
+          { name: sc.enterprises['name.ambiguous.1']!.name, matter: 'PUBLIC_BIDDING' },
+        ],
+      },
+      officer,
+    );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inputs[1].name' });
   });
 });

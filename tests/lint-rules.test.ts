@@ -15,7 +15,11 @@ describe('no blind casts', () => {
     ['as never[]', 'export const f = (v: unknown): string[] => v as never[];\n', everywhere],
     // angle-bracket assertions are JSX in .tsx
     ['<never>', 'export const f = (v: unknown): string => <never>v;\n', everywhere.filter((f) => f.endsWith('.ts'))],
-    ['a cast to a generated Resolvers type', "import type { Resolvers } from '../generated/graphql.js';\nexport const r = {} as unknown as Resolvers;\n", everywhere],
+    [
+      'a cast to a generated Resolvers type',
+      "import type { Resolvers } from '../generated/graphql.js';\nexport const r = {} as unknown as Resolvers;\n",
+      everywhere,
+    ],
   ])('refuses %s in src/, connectors/, tests/ and the console', async (_what, code, files) => {
     for (const file of files) expect(await restricted(code, file), file).toHaveLength(1);
   });
@@ -23,9 +27,9 @@ describe('no blind casts', () => {
   it('lets honest types through: a cast to a named type, never as a type argument, satisfies', async () => {
     const code = [
       "import type { Department } from '../domain/canonical.js';",
-      "export const d = (v: unknown) => v as Department;",
+      'export const d = (v: unknown) => v as Department;',
       'export const p = new Promise<never>(() => undefined);',
-      "export const s = { a: 1 } satisfies Record<string, number>;",
+      'export const s = { a: 1 } satisfies Record<string, number>;',
       '',
     ].join('\n');
     expect(await restricted(code, 'src/records/probe.ts')).toEqual([]);

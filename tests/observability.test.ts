@@ -39,9 +39,18 @@ describe('metrics', () => {
     const env = { departmentsDatabaseUrl: depDb.url, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'obs-')), port: 0, host: '127.0.0.1' };
     const items = worldSlice(worldParams({ enterprises: 30, seed: 3 }), 0, 30, (d) => d === 'MARKET');
     await source.simulator.reset(env);
-    await source.simulator.seed(env, (async function* () { yield items; })());
+    await source.simulator.seed(
+      env,
+      (async function* () {
+        yield items;
+      })(),
+    );
     sim = await source.simulator.start(env);
-    connector = new ResilientConnector(source.createConnector({ timeoutMs: 1000, ...sim.connectorOptions }, { log }), resilienceOptionsSchema.parse({ maxAttempts: 1, breakerThreshold: 2 }), 1000);
+    connector = new ResilientConnector(
+      source.createConnector({ timeoutMs: 1000, ...sim.connectorOptions }, { log }),
+      resilienceOptionsSchema.parse({ maxAttempts: 1, breakerThreshold: 2 }),
+      1000,
+    );
     ds = await openStore(hubDb.url);
     const vault = new PiiVault(Buffer.alloc(32, 1));
     await syncAll({ ds, vault, log }, [connector]);
@@ -68,7 +77,12 @@ describe('metrics', () => {
     const admin = await mintToken(['admin']);
     await gql(url, 'query SourcesPage { sources { id } }', {}, bearer(admin));
     const code = (await ds.query('SELECT credit_code FROM enterprise LIMIT 1'))[0].credit_code as string;
-    await gql(url, 'query Live($c: ID!) { enterprise(creditCode: $c, freshness: LIVE) { name market { mode } } }', { c: code }, bearer(admin));
+    await gql(
+      url,
+      'query Live($c: ID!) { enterprise(creditCode: $c, freshness: LIVE) { name market { mode } } }',
+      { c: code },
+      bearer(admin),
+    );
     await sim.setFaults({ mode: 'error' });
     for (let k = 0; k < 2; k++) await connector.fetchByKeys([code]).catch(() => undefined);
     await sim.setFaults({ mode: 'none' });
@@ -90,7 +104,8 @@ describe('metrics', () => {
   it('bounds the operation-name label: long names and names past the first MAX_OPERATION_LABELS count as "other"', async () => {
     const admin = await mintToken(['admin']);
     const before = await (await scrape(admin)).text();
-    const names = (text: string) => new Set([...text.matchAll(/hub_graphql_operation_duration_seconds_count\{operation="([^"]*)"/g)].map((m) => m[1]!));
+    const names = (text: string) =>
+      new Set([...text.matchAll(/hub_graphql_operation_duration_seconds_count\{operation="([^"]*)"/g)].map((m) => m[1]!));
     const already = [...names(before)].filter((n) => n !== 'anonymous' && n !== 'other').length;
     // a client inventing a new name for every request
     for (let i = 0; i < MAX_OPERATION_LABELS + 20; i++) await gql(url, `query Invented${i} { ping }`, {}, bearer(admin));
@@ -107,7 +122,9 @@ describe('metrics', () => {
     // the names seen first keep their own series
     expect(text).toMatch(/hub_graphql_operation_duration_seconds_count\{operation="SourcesPage",type="query",outcome="ok"\} 1/);
     // "other" counts all the rest: the invented names past the bound (names seen before took some places) and the long one
-    expect(text).toMatch(new RegExp(`hub_graphql_operation_duration_seconds_count\\{operation="other",type="query",outcome="ok"\\} ${20 + already + 1}\n`));
+    expect(text).toMatch(
+      new RegExp(`hub_graphql_operation_duration_seconds_count\\{operation="other",type="query",outcome="ok"\\} ${20 + already + 1}\n`),
+    );
   });
 
   it('labels routes without ids', () => {

@@ -47,11 +47,13 @@ const dashed = (id: string) => `${id.slice(0, 6)}-${id.slice(6, 10)}-${id.slice(
 
 /** Every clear value of the fixtures, in the forms a reader could recover it from (digits only). */
 const CLEAR = [ID_PERSON, ID_BAD, ID_TEXT, ID_15, ID_IN_TOKEN, ID_WIDE, ID_SPACED, ID_DASHED, MOBILE, MOBILE_TEXT, MOBILE_DASHED, LANDLINE];
-const digitsOnly = (s: string) => s.replace(/[\uff10-\uff19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48)).replace(/[^0-9X]/gi, '');
+const digitsOnly = (s: string) =>
+  s.replace(/[\uff10-\uff19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48)).replace(/[^0-9X]/gi, '');
 const leaks = (text: string) => CLEAR.filter((c) => digitsOnly(text).includes(c));
 
-const REMARK = `备注：联系人身份证 ${ID_TEXT}，旧证 ${ID_15}，档案号 sfz${ID_IN_TOKEN}end，${wide(ID_WIDE)}，${spaced(ID_SPACED)}，${dashed(ID_DASHED)}；`
-  + `电话 137 8765 4321、186-1111-2222，办公室 027-87654321`;
+const REMARK =
+  `备注：联系人身份证 ${ID_TEXT}，旧证 ${ID_15}，档案号 sfz${ID_IN_TOKEN}end，${wide(ID_WIDE)}，${spaced(ID_SPACED)}，${dashed(ID_DASHED)}；` +
+  `电话 137 8765 4321、186-1111-2222，办公室 027-87654321`;
 
 describe('raw source records: PII sealed at rest, masked on the way out (issue 17.2)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -62,7 +64,10 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-raw-'));
   const vault = new PiiVault(Buffer.alloc(32, 5));
   const log = pino({ level: 'silent' });
-  const market: Connector = marketSource.createConnector({ timeoutMs: 1000, baseUrl: 'http://127.0.0.1:9', appKey: 'k', appSecret: 's' }, { log });
+  const market: Connector = marketSource.createConnector(
+    { timeoutMs: 1000, baseUrl: 'http://127.0.0.1:9', appKey: 'k', appSecret: 's' },
+    { log },
+  );
   const source: SyncSource = { id: market.id, department: market.department, piiFields: market.piiFields };
   const deps = () => ({ ds, vault, log });
 
@@ -70,17 +75,47 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
     db = await createTestDatabase('rawpii');
     ds = await openStore(db.url);
     const env = (id: string, kind: CanonicalRecord['kind'], raw: unknown, record?: CanonicalRecord, error?: string): SourceEnvelope =>
-      ({ sourceRecordId: id, kind, raw, ...(record ? { record } : {}), ...(error ? { error } : {}) } as SourceEnvelope);
+      ({ sourceRecordId: id, kind, raw, ...(record ? { record } : {}), ...(error ? { error } : {}) }) as SourceEnvelope;
     await applyEnvelopes(deps(), source, [
-      env('E-A', 'enterprise', { id: 'E-A', creditCode: A, entName: '武汉安建工程有限公司', remark: REMARK }, {
-        kind: 'enterprise', creditCode: A, orgCode: A.slice(8, 17), name: '武汉安建工程有限公司', type: '有限责任公司', status: 'ACTIVE', legalRepresentative: '张伟',
-        divisionCode: '420106', industryCode: 'E4710', registeredCapital: 1000, establishedDate: '2010-01-01',
-      }),
-      env('P-1', 'person', { id: 'P-1', certNo: ID_PERSON, name: '张伟', mobile: MOBILE }, { kind: 'person', idNumber: ID_PERSON, name: '张伟', phone: MOBILE }),
+      env(
+        'E-A',
+        'enterprise',
+        { id: 'E-A', creditCode: A, entName: '武汉安建工程有限公司', remark: REMARK },
+        {
+          kind: 'enterprise',
+          creditCode: A,
+          orgCode: A.slice(8, 17),
+          name: '武汉安建工程有限公司',
+          type: '有限责任公司',
+          status: 'ACTIVE',
+          legalRepresentative: '张伟',
+          divisionCode: '420106',
+          industryCode: 'E4710',
+          registeredCapital: 1000,
+          establishedDate: '2010-01-01',
+        },
+      ),
+      env(
+        'P-1',
+        'person',
+        { id: 'P-1', certNo: ID_PERSON, name: '张伟', mobile: MOBILE },
+        { kind: 'person', idNumber: ID_PERSON, name: '张伟', phone: MOBILE },
+      ),
       // unreadable: a malformed certNo, a mobile as a number, and the free text
-      env('P-BAD', 'person', { id: 'P-BAD', certNo: ID_BAD, name: '李四', mobile: Number(MOBILE), remark: REMARK }, undefined, `mobile: '${MOBILE}' is a number, expected text; certNo: not an ID number`),
+      env(
+        'P-BAD',
+        'person',
+        { id: 'P-BAD', certNo: ID_BAD, name: '李四', mobile: Number(MOBILE), remark: REMARK },
+        undefined,
+        `mobile: '${MOBILE}' is a number, expected text; certNo: not an ID number`,
+      ),
       // parsed but not linkable yet: the record (with its ID number) waits in quarantine
-      env('K-LATE', 'role', { id: 'K-LATE', creditCode: LATE, certNo: ID_PERSON, name: '张伟' }, { kind: 'role', enterprise: { creditCode: LATE }, idNumber: ID_PERSON, personName: '张伟', role: 'PRINCIPAL' }),
+      env(
+        'K-LATE',
+        'role',
+        { id: 'K-LATE', creditCode: LATE, certNo: ID_PERSON, name: '张伟' },
+        { kind: 'role', enterprise: { creditCode: LATE }, idNumber: ID_PERSON, personName: '张伟', role: 'PRINCIPAL' },
+      ),
     ]);
     const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0' });
     server = await createHubServer({ ds, config, vault, connectors: new Map([[market.id, market]]), log });
@@ -99,7 +134,11 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
   const Q = `{ quarantinedRecords(source: "market") { nodes { sourceRecordId reason raw record } } }`;
 
   it('shows every form of ID number and phone masked to the admin and the operator, without a purpose and with one', async () => {
-    for (const [who, headers] of [['admin', {}], ['marketOp', {}], ['marketOp', { 'x-purpose': 'LICENSING_REVIEW' }]] as const) {
+    for (const [who, headers] of [
+      ['admin', {}],
+      ['marketOp', {}],
+      ['marketOp', { 'x-purpose': 'LICENSING_REVIEW' }],
+    ] as const) {
       const r = await gql<Any>(url, Q, {}, { ...bearer(tokens[who]!), ...headers });
       expect(r.errors).toBeUndefined();
       const nodes = r.data.quarantinedRecords.nodes as Any[];
@@ -115,7 +154,11 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
       expect(bad.raw.remark).toContain(`档案号 sfz${ID_IN_TOKEN.slice(0, 6)}********${ID_IN_TOKEN.slice(-4)}end`);
       expect(bad.raw.remark).toContain('137****4321、186****2222，办公室 027****4321');
       const late = nodes.find((n) => n.sourceRecordId === 'K-LATE');
-      expect(late.record).toMatchObject({ kind: 'role', idNumber: `${ID_PERSON.slice(0, 6)}********${ID_PERSON.slice(-4)}`, personName: '张伟' });
+      expect(late.record).toMatchObject({
+        kind: 'role',
+        idNumber: `${ID_PERSON.slice(0, 6)}********${ID_PERSON.slice(-4)}`,
+        personName: '张伟',
+      });
       expect(late.raw.certNo).toBe(`${ID_PERSON.slice(0, 6)}********${ID_PERSON.slice(-4)}`);
     }
   });
@@ -124,14 +167,18 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const { rows: tables } = await client.query(`SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'raw'`);
+      const { rows: tables } = await client.query(
+        `SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'raw'`,
+      );
       expect(tables.map((t: Any) => t.table_name)).toEqual(expect.arrayContaining(['person', 'enterprise', 'quarantined_record']));
       for (const { table_name: t } of tables) {
         const { rows } = await client.query(`SELECT row_to_json(x)::text AS j FROM "${t}" x`);
         for (const { j } of rows) expect(leaks(j), `${t}: ${j}`).toEqual([]);
       }
       // the person's row: the stored raw certNo is sealed, and still its canonical columns link it
-      const { rows: [p] } = await client.query(`SELECT raw, person_key FROM person WHERE source_record_id = 'P-1'`);
+      const {
+        rows: [p],
+      } = await client.query(`SELECT raw, person_key FROM person WHERE source_record_id = 'P-1'`);
       expect(p.person_key).toBe(vault.personKey(ID_PERSON));
       expect(p.raw.certNo).toMatch(/^⟦pii:id:v:420106\*+\d{4}:[A-Za-z0-9+/=]+⟧$/);
     } finally {
@@ -140,12 +187,26 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
   });
 
   it('a quarantined record retried once its enterprise exists links by the sealed ID number', async () => {
-    await applyEnvelopes(deps(), source, [{
-      sourceRecordId: 'E-LATE', kind: 'enterprise', raw: { id: 'E-LATE' }, record: {
-        kind: 'enterprise', creditCode: LATE, orgCode: LATE.slice(8, 17), name: '武汉后到工程有限公司', type: '有限责任公司', status: 'ACTIVE', legalRepresentative: '王五',
-        divisionCode: '420111', industryCode: 'E4710', registeredCapital: 500, establishedDate: '2015-01-01',
-      },
-    } as SourceEnvelope]);
+    await applyEnvelopes(deps(), source, [
+      {
+        sourceRecordId: 'E-LATE',
+        kind: 'enterprise',
+        raw: { id: 'E-LATE' },
+        record: {
+          kind: 'enterprise',
+          creditCode: LATE,
+          orgCode: LATE.slice(8, 17),
+          name: '武汉后到工程有限公司',
+          type: '有限责任公司',
+          status: 'ACTIVE',
+          legalRepresentative: '王五',
+          divisionCode: '420111',
+          industryCode: 'E4710',
+          registeredCapital: 500,
+          establishedDate: '2015-01-01',
+        },
+      } as SourceEnvelope,
+    ]);
     expect(await retryQuarantine(deps(), [source])).toEqual({ retried: 1, resolved: 1 });
     const [role] = await ds.query(`SELECT person_key, raw FROM enterprise_person_role WHERE source_record_id = 'K-LATE'`);
     expect(role.person_key).toBe(vault.personKey(ID_PERSON));
@@ -153,9 +214,13 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
   });
 
   it('the migration seals raw records stored in clear before it (and a rerun changes nothing)', async () => {
-    await ds.query(`UPDATE quarantined_record SET raw = $1::jsonb, record = $2::jsonb WHERE source_record_id = 'P-BAD'`,
-      [JSON.stringify({ id: 'P-BAD', certNo: ID_BAD, mobile: MOBILE, remark: REMARK }), JSON.stringify({ kind: 'person', idNumber: ID_TEXT, phone: MOBILE_TEXT })]);
-    await ds.query(`UPDATE person SET raw = $1::jsonb WHERE source_record_id = 'P-1'`, [JSON.stringify({ id: 'P-1', certNo: ID_PERSON, mobile: MOBILE })]);
+    await ds.query(`UPDATE quarantined_record SET raw = $1::jsonb, record = $2::jsonb WHERE source_record_id = 'P-BAD'`, [
+      JSON.stringify({ id: 'P-BAD', certNo: ID_BAD, mobile: MOBILE, remark: REMARK }),
+      JSON.stringify({ kind: 'person', idNumber: ID_TEXT, phone: MOBILE_TEXT }),
+    ]);
+    await ds.query(`UPDATE person SET raw = $1::jsonb WHERE source_record_id = 'P-1'`, [
+      JSON.stringify({ id: 'P-1', certNo: ID_PERSON, mobile: MOBILE }),
+    ]);
     const migration = MIGRATIONS.find((m) => m.name === 'SealRawPii1732852000000')!;
     const before = process.env.HUB_PII_KEY;
     process.env.HUB_PII_KEY = Buffer.alloc(32, 5).toString('base64');
@@ -164,7 +229,9 @@ describe('raw source records: PII sealed at rest, masked on the way out (issue 1
       await q.startTransaction();
       await new migration().up(q);
       await q.commitTransaction();
-      const dump = async () => JSON.stringify(await ds.query(`SELECT raw, record FROM quarantined_record ORDER BY id`)) + JSON.stringify(await ds.query(`SELECT raw FROM person ORDER BY person_key`));
+      const dump = async () =>
+        JSON.stringify(await ds.query(`SELECT raw, record FROM quarantined_record ORDER BY id`)) +
+        JSON.stringify(await ds.query(`SELECT raw FROM person ORDER BY person_key`));
       const once = await dump();
       expect(leaks(once)).toEqual([]);
       await q.startTransaction();

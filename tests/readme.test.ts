@@ -25,7 +25,7 @@ describe('README', () => {
     expect(missing).toEqual([]);
   });
 
-  it('states the Node versions it needs: the minimum of each release line package.json\'s engines accepts', () => {
+  it("states the Node versions it needs: the minimum of each release line package.json's engines accepts", () => {
     expect(readme).toMatch(/Node\.js 2\d\.\d+/);
     const engines: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node;
     const floors = [...engines.matchAll(/\^(\d+\.\d+)\.\d+/g)].map((m) => m[1]!);

@@ -56,19 +56,50 @@ describe('several hub replicas over one database', () => {
     hubDb = await createTestDatabase('replhub');
     depDb = await createTestDatabase('repldep');
     dataDir = mkdtempSync(path.join(tmpdir(), 'replicas-'));
-    a = await startHubWorld({ hubUrl: hubDb.url, departmentsUrl: depDb.url, dataDir, ...WORLD, only: ONLY, timeoutMs: 3000, log: pino({ level: 'silent' }) });
+    a = await startHubWorld({
+      hubUrl: hubDb.url,
+      departmentsUrl: depDb.url,
+      dataDir,
+      ...WORLD,
+      only: ONLY,
+      timeoutMs: 3000,
+      log: pino({ level: 'silent' }),
+    });
     // replica B: its own pool, its own connectors (to the same department systems), its own server
     const loaded = (await loadSources(readSourceConfigs().filter((c) => ONLY.includes(c.id)))).map((l) => ({
-      ...l, config: { ...l.config, options: { ...l.config.options, ...a.simulators.get(l.source.id)!.connectorOptions } },
+      ...l,
+      config: { ...l.config, options: { ...l.config.options, ...a.simulators.get(l.source.id)!.connectorOptions } },
     }));
-    const running = await startSources({ simulators: false, env: { departmentsDatabaseUrl: depDb.url, dataDir, port: 0, host: '127.0.0.1' }, log: logB, loaded, timeoutMs: 3000 });
+    const running = await startSources({
+      simulators: false,
+      env: { departmentsDatabaseUrl: depDb.url, dataDir, port: 0, host: '127.0.0.1' },
+      log: logB,
+      loaded,
+      timeoutMs: 3000,
+    });
     const ds = await openStore(hubDb.url);
-    const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_MAX_PAGE_SIZE: '500', LOG_LEVEL: 'warn', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0' });
-    const server = await createHubServer({ ds, config, vault: a.vault, connectors: running.connectors, log: logB, sourceSettings: running.settings });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: dataDir,
+      HUB_MAX_PAGE_SIZE: '500',
+      LOG_LEVEL: 'warn',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+    });
+    const server = await createHubServer({
+      ds,
+      config,
+      vault: a.vault,
+      connectors: running.connectors,
+      log: logB,
+      sourceSettings: running.settings,
+    });
     const url = await server.listen(0, '127.0.0.1');
     registerToken(url, a.adminToken);
     b = { ds, server, url, running };
-    codes = ((await a.ds.query(`SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 12`)) as { credit_code: string }[]).map((r) => r.credit_code);
+    codes = ((await a.ds.query(`SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 12`)) as { credit_code: string }[]).map(
+      (r) => r.credit_code,
+    );
   }, 180_000);
   afterAll(async () => {
     await b?.server.close().catch(() => undefined);
@@ -92,21 +123,32 @@ describe('several hub replicas over one database', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const page = (await both(FILTER, { after })) as { enterprises: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      const page = (await both(FILTER, { after })) as {
+        enterprises: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      };
       expect(page.enterprises.nodes.length).toBeGreaterThan(0);
       after = page.enterprises.pageInfo.hasNextPage ? page.enterprises.pageInfo.endCursor : null;
       pages++;
     } while (after && pages < 20);
     expect(pages).toBeGreaterThan(1);
     const [{ name }] = (await a.ds.query(`SELECT name FROM enterprise WHERE credit_code = $1`, [codes[0]])) as [{ name: string }];
-    expect(((await both(BY_NAME, { n: name })) as { enterpriseByName: { enterprise: { creditCode: string } }[] }).enterpriseByName[0]?.enterprise.creditCode).toBe(codes[0]);
+    expect(
+      ((await both(BY_NAME, { n: name })) as { enterpriseByName: { enterprise: { creditCode: string } }[] }).enterpriseByName[0]?.enterprise
+        .creditCode,
+    ).toBe(codes[0]);
   });
 
   it('a check recorded through one replica is read back through the other', async () => {
-    const run = await gql(a.url, `mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: CONSTRUCTION_QUALIFICATION }) { checkId decision hits { list } } }`, { c: codes[1] });
+    const run = await gql(
+      a.url,
+      `mutation($c: ID!) { runJointPunishmentCheck(input: { creditCode: $c, matter: CONSTRUCTION_QUALIFICATION }) { checkId decision hits { list } } }`,
+      { c: codes[1] },
+    );
     expect(run.errors).toBeUndefined();
     const { checkId, decision } = run.data.runJointPunishmentCheck as { checkId: string; decision: string };
-    const read = await gql(b.url, `query($id: ID!) { check(checkId: $id) { checkId decision enterprise { creditCode } } }`, { id: checkId });
+    const read = await gql(b.url, `query($id: ID!) { check(checkId: $id) { checkId decision enterprise { creditCode } } }`, {
+      id: checkId,
+    });
     expect(read.errors).toBeUndefined();
     expect(read.data).toEqual({ check: { checkId, decision, enterprise: { creditCode: codes[1] } } });
   });
@@ -117,20 +159,35 @@ describe('several hub replicas over one database', () => {
     await a.ds.query(`DELETE FROM sync_watermark WHERE connector = 'transport'`);
     await transport.setFaults({ mode: 'slow', delayMs: 150 });
     const deps = { vault: a.vault, log: pino({ level: 'silent' }) };
-    const schedA = startScheduler({ ...deps, ds: a.ds }, [a.connectors.get('transport')!], { intervalMinutes: 0, runNow: true, batchSize: 10 });
+    const schedA = startScheduler({ ...deps, ds: a.ds }, [a.connectors.get('transport')!], {
+      intervalMinutes: 0,
+      runNow: true,
+      batchSize: 10,
+    });
     let schedB: ReturnType<typeof startScheduler> | null = null;
     try {
-      const runA = await eventually(async () => {
-        const [r] = (await a.ds.query(`SELECT id FROM sync_run WHERE connector = 'transport' AND status = 'RUNNING' AND records_read > 0`)) as { id: number }[];
-        return r;
-      }, 30_000, 'replica A syncing transport');
+      const runA = await eventually(
+        async () => {
+          const [r] = (await a.ds.query(
+            `SELECT id FROM sync_run WHERE connector = 'transport' AND status = 'RUNNING' AND records_read > 0`,
+          )) as { id: number }[];
+          return r;
+        },
+        30_000,
+        'replica A syncing transport',
+      );
       logLinesB.length = 0;
-      schedB = startScheduler({ ...deps, log: logB, ds: b.ds }, [b.running.connectors.get('transport')!], { intervalMinutes: 0, runNow: true, batchSize: 10 });
+      schedB = startScheduler({ ...deps, log: logB, ds: b.ds }, [b.running.connectors.get('transport')!], {
+        intervalMinutes: 0,
+        runNow: true,
+        batchSize: 10,
+      });
       await eventually(async () => logLinesB.some((l) => l.includes('sync skipped')), 30_000, 'replica B skipping');
       await schedB.stop();
       await schedA.stop();
-      const runs = (await a.ds.query(`SELECT id, status, started_at, finished_at FROM sync_run WHERE connector = 'transport' ORDER BY id`)) as
-        { id: number; status: string; started_at: Date; finished_at: Date | null }[];
+      const runs = (await a.ds.query(
+        `SELECT id, status, started_at, finished_at FROM sync_run WHERE connector = 'transport' ORDER BY id`,
+      )) as { id: number; status: string; started_at: Date; finished_at: Date | null }[];
       // B recorded no run: the lock refused it before it began; A's run stopped cleanly on request
       expect(runs.filter((r) => r.id >= runA.id).map((r) => r.status)).toEqual(['ABORTED']);
       expect(logLinesB.find((l) => l.includes('sync skipped'))).toMatch(/"connector":"transport"/);
@@ -142,7 +199,10 @@ describe('several hub replicas over one database', () => {
     // B alone now: it takes the lock, resumes from A's last committed batch, and the store reconciles exactly
     const resumed = await syncConnector({ ...deps, ds: b.ds }, b.running.connectors.get('transport')!, {});
     expect(resumed.status).toBe('SUCCEEDED');
-    const runs = (await a.ds.query(`SELECT started_at, finished_at FROM sync_run WHERE connector = 'transport' ORDER BY started_at`)) as { started_at: Date; finished_at: Date }[];
+    const runs = (await a.ds.query(`SELECT started_at, finished_at FROM sync_run WHERE connector = 'transport' ORDER BY started_at`)) as {
+      started_at: Date;
+      finished_at: Date;
+    }[];
     for (let i = 1; i < runs.length; i++) expect(runs[i]!.started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1]!.finished_at.getTime());
     const r = await reconcile(a.ds, 'transport', (await readSourceTruth(depDb.url, ['transport'], ['market'])).get('transport')!);
     expect(balanced(r)).toEqual(perfect(r));
@@ -170,20 +230,36 @@ describe.skipIf(!hasRedis)('replicas sharing rate limits through Redis (REDIS_UR
     redisUrl = `redis://127.0.0.1:${port}`;
     const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined); // refused until the server is up: polled below
-    await eventually(async () => {
-      await probe.connect().catch(() => undefined);
-      return (await probe.ping().catch(() => null)) === 'PONG';
-    }, 30_000, 'redis-server answering');
+    await eventually(
+      async () => {
+        await probe.connect().catch(() => undefined);
+        return (await probe.ping().catch(() => null)) === 'PONG';
+      },
+      30_000,
+      'redis-server answering',
+    );
     probe.disconnect();
     hubDb = await createTestDatabase('redishub');
     dataDir = mkdtempSync(path.join(tmpdir(), 'replicas-redis-'));
     for (let i = 0; i < 2; i++) {
       const ds = await openStore(hubDb.url);
       const config = loadConfig({
-        NODE_ENV: 'test', HUB_DATA_DIR: dataDir, LOG_LEVEL: 'warn', HUB_JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: redisUrl,
-        HUB_RATE_LIMIT_POINTS: String(POINTS), HUB_RATE_LIMIT_WINDOW_S: '600', HUB_RATE_LIMIT_BURST: '0',
+        NODE_ENV: 'test',
+        HUB_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        HUB_JWT_SECRET: TEST_JWT_SECRET,
+        REDIS_URL: redisUrl,
+        HUB_RATE_LIMIT_POINTS: String(POINTS),
+        HUB_RATE_LIMIT_WINDOW_S: '600',
+        HUB_RATE_LIMIT_BURST: '0',
       });
-      const server = await createHubServer({ ds, config, vault: new PiiVault(Buffer.alloc(32, 1)), connectors: new Map(), log: pino({ level: 'silent' }) });
+      const server = await createHubServer({
+        ds,
+        config,
+        vault: new PiiVault(Buffer.alloc(32, 1)),
+        connectors: new Map(),
+        log: pino({ level: 'silent' }),
+      });
       servers.push({ ds, server, url: await server.listen(0, '127.0.0.1') });
     }
   }, 60_000);
@@ -204,10 +280,14 @@ describe.skipIf(!hasRedis)('replicas sharing rate limits through Redis (REDIS_UR
     try {
       for (const [i, s] of servers.entries()) {
         const warm = await mintToken(['analyst'], { subject: `warm-up-${i}` });
-        await eventually(async () => {
-          await ping(s.url, warm);
-          return (await check.keys(`hub:rl:*warm-up-${i}*`)).length > 0;
-        }, 30_000, `replica ${i} counting in Redis`);
+        await eventually(
+          async () => {
+            await ping(s.url, warm);
+            return (await check.keys(`hub:rl:*warm-up-${i}*`)).length > 0;
+          },
+          30_000,
+          `replica ${i} counting in Redis`,
+        );
       }
     } finally {
       check.disconnect();
@@ -222,14 +302,24 @@ describe.skipIf(!hasRedis)('replicas sharing rate limits through Redis (REDIS_UR
   it('failed sign-ins of a username are counted across both replicas (HUB_LOGIN_MAX_FAILURES_PER_USER, 5 by default)', async () => {
     await createTestUser(servers[0]!.ds, 'officer', 'right-password-1');
     const login = async (url: string, username: string, password: string) =>
-      (await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).status;
+      (
+        await fetch(`${url}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password }),
+        })
+      ).status;
     const check = new Redis(redisUrl);
     try {
       for (const [i, s] of servers.entries()) {
-        await eventually(async () => {
-          await login(s.url, `warm-up-${i}`, 'x');
-          return (await check.keys(`hub:login-user:warm-up-${i}`)).length > 0;
-        }, 30_000, `replica ${i} counting sign-ins in Redis`);
+        await eventually(
+          async () => {
+            await login(s.url, `warm-up-${i}`, 'x');
+            return (await check.keys(`hub:login-user:warm-up-${i}`)).length > 0;
+          },
+          30_000,
+          `replica ${i} counting sign-ins in Redis`,
+        );
       }
     } finally {
       check.disconnect();

@@ -22,14 +22,26 @@ describe('resilient connector', () => {
   let env: SimulatorEnv;
   let sim: RunningSimulator;
   const wrap = (opts: Record<string, unknown>, timeoutMs = 1000) =>
-    new ResilientConnector(source.createConnector({ timeoutMs, ...sim.connectorOptions }, { log: quiet }), resilienceOptionsSchema.parse(opts), timeoutMs);
-  const codes = items.filter((i) => i.record.kind === 'enterprise').slice(0, 3).map((i) => (i.record as { creditCode: string }).creditCode);
+    new ResilientConnector(
+      source.createConnector({ timeoutMs, ...sim.connectorOptions }, { log: quiet }),
+      resilienceOptionsSchema.parse(opts),
+      timeoutMs,
+    );
+  const codes = items
+    .filter((i) => i.record.kind === 'enterprise')
+    .slice(0, 3)
+    .map((i) => (i.record as { creditCode: string }).creditCode);
 
   beforeAll(async () => {
     db = await createTestDatabase('resil');
     env = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), 'resil-')), port: 0, host: '127.0.0.1' };
     await source.simulator.reset(env);
-    await source.simulator.seed(env, (async function* () { yield items; })());
+    await source.simulator.seed(
+      env,
+      (async function* () {
+        yield items;
+      })(),
+    );
     sim = await source.simulator.start(env);
   });
   afterAll(async () => {
@@ -53,7 +65,11 @@ describe('resilient connector', () => {
   });
 
   it('does not retry a refusal (bad credentials)', async () => {
-    const c = new ResilientConnector(source.createConnector({ timeoutMs: 1000, ...sim.connectorOptions, appSecret: 'wrong' }, { log: quiet }), resilienceOptionsSchema.parse({ initialDelayMs: 10 }), 1000);
+    const c = new ResilientConnector(
+      source.createConnector({ timeoutMs: 1000, ...sim.connectorOptions, appSecret: 'wrong' }, { log: quiet }),
+      resilienceOptionsSchema.parse({ initialDelayMs: 10 }),
+      1000,
+    );
     const err = (await c.fetchByKeys(codes).catch((e: unknown) => e)) as SourceError;
     expect(err.reason).toBe('REFUSED');
     expect(sim.callCount()).toBe(1);
@@ -103,7 +119,8 @@ describe('resilient connector', () => {
 
   it('resumes a change stream after a failing page from the last watermark: nothing skipped, nothing repeated', async () => {
     const reference: string[] = [];
-    for await (const b of wrap({}).changesSince(null, { batchSize: 7 })) reference.push(...b.records.map((r) => `${r.kind}|${r.sourceRecordId}`));
+    for await (const b of wrap({}).changesSince(null, { batchSize: 7 }))
+      reference.push(...b.records.map((r) => `${r.kind}|${r.sourceRecordId}`));
     expect(reference.length).toBe(items.length);
 
     const c = wrap({ maxAttempts: 10, initialDelayMs: 50, maxDelayMs: 100 });

@@ -26,7 +26,9 @@ describe('risk refresher', () => {
     const items = worldSlice(worldParams({ enterprises: 20, seed: 9 }), 0, 20, (d) => d === 'MARKET' || d === 'EMERGENCY');
     const deps = { ds, vault: new PiiVault(Buffer.alloc(32, 3)), log };
     for (const dept of ['MARKET', 'EMERGENCY'] as const) {
-      const env = items.filter((i) => i.department === dept && !i.dirt).map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record }));
+      const env = items
+        .filter((i) => i.department === dept && !i.dirt)
+        .map((i) => ({ sourceRecordId: i.sourceRecordId, kind: i.record.kind, raw: i.record, record: i.record }));
       await applyEnvelopes(deps, { id: dept.toLowerCase(), department: dept }, env);
     }
     codes = (await ds.query('SELECT credit_code FROM enterprise ORDER BY 1')).map((r: { credit_code: string }) => r.credit_code);

@@ -49,7 +49,7 @@ describe('access policy covers the whole schema', () => {
     expect(rolesAllow(ruleFor('Person', 'name')!, c(['inspector']))).toBe(true);
   });
 
-  it('refuses analysts every field carrying a person\'s name as a plain string (the rule of Person.name)', () => {
+  it("refuses analysts every field carrying a person's name as a plain string (the rule of Person.name)", () => {
     const analyst = { subject: 's', department: 'SAFETY_COMMITTEE', roles: ['analyst'] };
     // names of the hub's own staff, not of persons on record: the caller's own name, the officer who ran or answered a check
     const staff = new Set(['Caller.name', 'JointPunishmentCheck.checkedByName', 'CheckFeedback.recordedByName']);
@@ -63,7 +63,16 @@ describe('access policy covers the whole schema', () => {
         personNames.push(`${t.name}.${name}`);
       }
     }
-    expect(personNames).toEqual(expect.arrayContaining(['Person.name', 'Enterprise.legalRepresentative', 'ListEntry.personName', 'ListHit.personName', 'CheckedPerson.name', 'FindingParty.personName']));
+    expect(personNames).toEqual(
+      expect.arrayContaining([
+        'Person.name',
+        'Enterprise.legalRepresentative',
+        'ListEntry.personName',
+        'ListHit.personName',
+        'CheckedPerson.name',
+        'FindingParty.personName',
+      ]),
+    );
     const open = personNames.filter((f) => !staff.has(f) && rolesAllow(ruleFor(...(f.split('.') as [string, string]))!, analyst));
     expect(open, 'person names readable by analysts').toEqual([]);
   });

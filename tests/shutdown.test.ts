@@ -53,7 +53,11 @@ describe('graceful shutdown of the hub process', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'shutdown-'));
     const env: SimulatorEnv = { departmentsDatabaseUrl: depDb.url, dataDir, port: 0, host: '127.0.0.1' };
     const loaded = await loadSources(readSourceConfigs().filter((c) => ['market', 'transport'].includes(c.id)));
-    await generateInto(env, WORLD, loaded.map((l) => l.source));
+    await generateInto(
+      env,
+      WORLD,
+      loaded.map((l) => l.source),
+    );
     for (const { source } of loaded) sims.set(source.id, await source.simulator.start(env));
     // the hub syncs market (the registry) before transport
     expected = (await readSourceTruth(depDb.url, ['transport'], ['market'])).get('transport')!;
@@ -75,9 +79,18 @@ describe('graceful shutdown of the hub process', () => {
     hub = spawnHub('src/main.ts', [], {
       // not 'test': Apollo would behave differently on signals in a test environment
       NODE_ENV: 'development',
-      DATABASE_URL: hubDb.url, DEPARTMENTS_DATABASE_URL: depDb.url, HUB_DATA_DIR: dataDir, HUB_SIMULATORS: 'false',
-      PORT: '0', HOST: '127.0.0.1', HUB_SYNC_INTERVAL_MINUTES: '0', HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
-      HUB_PII_KEY: Buffer.alloc(32, 5).toString('base64'), LOG_LEVEL: 'info', HUB_SYNC_BATCH_RECORDS: '10',
+      DATABASE_URL: hubDb.url,
+      DEPARTMENTS_DATABASE_URL: depDb.url,
+      HUB_DATA_DIR: dataDir,
+      HUB_SIMULATORS: 'false',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      HUB_SYNC_INTERVAL_MINUTES: '0',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
+      HUB_PII_KEY: Buffer.alloc(32, 5).toString('base64'),
+      LOG_LEVEL: 'info',
+      HUB_SYNC_BATCH_RECORDS: '10',
       CONNECTORS_CONFIG: writeConnectorsConfig(dataDir, {
         market: sims.get('market')!.connectorOptions,
         // small pages: the slow transport sync is still running when the signal comes
@@ -89,29 +102,48 @@ describe('graceful shutdown of the hub process', () => {
     const token = await mintToken(['admin'], { subject: 'shutdown-test' });
 
     // the start-up sync is storing transport batches
-    const syncing = await eventually(async () => {
-      const [run] = (await ds.query(`SELECT id, records_read FROM sync_run WHERE connector = 'transport' AND status = 'RUNNING'`)) as { id: number; records_read: number }[];
-      return run && run.records_read > 0 ? run : null;
-    }, 60_000, 'a transport sync run with committed batches');
-    const [{ credit_code: code }] = (await ds.query(`SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 1`)) as [{ credit_code: string }];
+    const syncing = await eventually(
+      async () => {
+        const [run] = (await ds.query(`SELECT id, records_read FROM sync_run WHERE connector = 'transport' AND status = 'RUNNING'`)) as {
+          id: number;
+          records_read: number;
+        }[];
+        return run && run.records_read > 0 ? run : null;
+      },
+      60_000,
+      'a transport sync run with committed batches',
+    );
+    const [{ credit_code: code }] = (await ds.query(`SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 1`)) as [
+      { credit_code: string },
+    ];
 
     // a request in flight: a live read of the market system, slowed down now that its sync is done (the
     // source seeing a call proves the hub has the request: one merely connecting would not be in flight yet)
     const market = sims.get('market')!;
     await market.setFaults({ mode: 'slow', delayMs: SLOW_MS });
     const callsBefore = market.callCount();
-    const inFlight: Promise<GraphQLResponse & { at: number }> = gql(base,
+    const inFlight: Promise<GraphQLResponse & { at: number }> = gql(
+      base,
       `query($c: ID!) { enterprise(creditCode: $c, freshness: LIVE) { creditCode market { mode stale penalties(first: 5) { totalCount } } } }`,
-      { c: code }, { authorization: `Bearer ${token}` }).then((r) => ({ ...r, at: Date.now() }), (err: Error) => ({ status: -1, data: null, errors: [{ message: `${err.message}: ${String(err.cause)}` }], ms: 0, at: Date.now() }));
+      { c: code },
+      { authorization: `Bearer ${token}` },
+    ).then(
+      (r) => ({ ...r, at: Date.now() }),
+      (err: Error) => ({ status: -1, data: null, errors: [{ message: `${err.message}: ${String(err.cause)}` }], ms: 0, at: Date.now() }),
+    );
     await eventually(async () => market.callCount() > callsBefore, 30_000, 'the live read reaching the source');
 
     hub.child.kill('SIGTERM');
     await hub.waitFor(/shutting down/, 30_000);
     // no new connections (a fresh socket, not a kept-alive one) while the old request is still being answered
-    const refused = await eventually(async () => {
-      const r = await freshGet(base);
-      return r === 'ECONNREFUSED' ? { at: Date.now() } : null;
-    }, 30_000, 'new connections refused');
+    const refused = await eventually(
+      async () => {
+        const r = await freshGet(base);
+        return r === 'ECONNREFUSED' ? { at: Date.now() } : null;
+      },
+      30_000,
+      'new connections refused',
+    );
     const answered = await inFlight;
     expect(answered.status, `${JSON.stringify(answered.errors)}\n${hub.output().slice(-3000)}`).toBe(200);
     expect(answered.errors).toBeUndefined();
@@ -124,13 +156,18 @@ describe('graceful shutdown of the hub process', () => {
 
     // the sync stopped cleanly: recorded ABORTED, watermark of its last committed batch, nothing half-stored
     const [run] = (await ds.query(`SELECT status, records_read, watermark_to, error FROM sync_run WHERE id = $1`, [syncing.id])) as {
-      status: string; records_read: number; watermark_to: string; error: string;
+      status: string;
+      records_read: number;
+      watermark_to: string;
+      error: string;
     }[];
     expect(run).toMatchObject({ status: 'ABORTED' });
     expect(run!.error).toMatch(/resumes/);
     const [{ n: running }] = (await ds.query(`SELECT count(*)::int AS n FROM sync_run WHERE status = 'RUNNING'`)) as [{ n: number }];
     expect(running).toBe(0);
-    const [{ watermark }] = (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = 'transport'`)) as [{ watermark: string }];
+    const [{ watermark }] = (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = 'transport'`)) as [
+      { watermark: string },
+    ];
     expect(watermark).toBe(run!.watermark_to);
     const partial = await reconcile(ds, 'transport', expected);
     expect(accounted(partial)).toBe(run!.records_read);

@@ -8,7 +8,10 @@ import { bulkUpsert, type StagedRow, type TableSpec } from '../src/sync/bulk.js'
 import { createTestDatabase } from './support/db.js';
 
 const SPEC: TableSpec = {
-  table: 'bulk_probe', columns: ['source', 'source_record_id', 'amount', 'content_hash'], conflict: '(source, source_record_id)', returning: 'source_record_id',
+  table: 'bulk_probe',
+  columns: ['source', 'source_record_id', 'amount', 'content_hash'],
+  conflict: '(source, source_record_id)',
+  returning: 'source_record_id',
 };
 const row = (id: string, amount: number, hash = `h${amount}`): StagedRow => ({ key: id, values: ['src', id, amount, hash] });
 
@@ -16,8 +19,12 @@ describe('bulkUpsert', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let a: pg.Client;
   let b: pg.Client;
-  const stored = async () => (await a.query<{ id: string; amount: number; hash: string; stored_at: Date }>(
-    `SELECT source_record_id AS id, amount, content_hash AS hash, stored_at FROM bulk_probe ORDER BY 1`)).rows;
+  const stored = async () =>
+    (
+      await a.query<{ id: string; amount: number; hash: string; stored_at: Date }>(
+        `SELECT source_record_id AS id, amount, content_hash AS hash, stored_at FROM bulk_probe ORDER BY 1`,
+      )
+    ).rows;
 
   beforeAll(async () => {
     db = await createTestDatabase('syncbulk');
@@ -48,7 +55,12 @@ describe('bulkUpsert', () => {
     expect([...second.written].sort()).toEqual(['r2', 'r4']);
     expect(second.failed).toEqual([]);
     const after = await stored();
-    expect(after.map((r) => [r.id, r.amount, r.hash])).toEqual([['r1', 1, 'h1'], ['r2', 20, 'h20'], ['r3', 3, 'h3'], ['r4', 4, 'h4']]);
+    expect(after.map((r) => [r.id, r.amount, r.hash])).toEqual([
+      ['r1', 1, 'h1'],
+      ['r2', 20, 'h20'],
+      ['r3', 3, 'h3'],
+      ['r4', 4, 'h4'],
+    ]);
     expect(after[0]!.stored_at).toEqual(before[0]!.stored_at);
   });
 
@@ -73,6 +85,9 @@ describe('bulkUpsert', () => {
     await b.query('COMMIT');
     expect([...res.written].sort()).toEqual(['k', 'other']);
     expect(res.failed).toEqual([]);
-    expect((await stored()).map((r) => [r.id, r.amount])).toEqual([['k', 2], ['other', 7]]);
+    expect((await stored()).map((r) => [r.id, r.amount])).toEqual([
+      ['k', 2],
+      ['other', 7],
+    ]);
   });
 });

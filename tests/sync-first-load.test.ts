@@ -19,16 +19,22 @@ const BATCH = 40;
 
 /** every index of the schema with its definition, every constraint with its definition (which says NOT VALID when it is not validated) */
 async function schemaShape(ds: DataSource) {
-  const indexes = ((await ds.query(`SELECT indexname || ': ' || indexdef AS d FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)) as { d: string }[]).map((r) => r.d);
-  const constraints = ((await ds.query(
-    `SELECT conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) AS d
-     FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`)) as { d: string }[]).map((r) => r.d);
+  const indexes = (
+    (await ds.query(`SELECT indexname || ': ' || indexdef AS d FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)) as { d: string }[]
+  ).map((r) => r.d);
+  const constraints = (
+    (await ds.query(
+      `SELECT conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) AS d
+     FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`,
+    )) as { d: string }[]
+  ).map((r) => r.d);
   return { indexes, constraints };
 }
 
 async function rowCounts(ds: DataSource): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['enterprise', 'person', ...DEFERRED_TABLES]) out[t] = ((await ds.query(`SELECT count(*)::int AS n FROM ${t}`)) as { n: number }[])[0]!.n;
+  for (const t of ['enterprise', 'person', ...DEFERRED_TABLES])
+    out[t] = ((await ds.query(`SELECT count(*)::int AS n FROM ${t}`)) as { n: number }[])[0]!.n;
   return out;
 }
 
@@ -63,8 +69,11 @@ describe('first load: secondary indexes and foreign keys built after the rows', 
     let missingDuringLoad = false;
     const runs = await syncAll(hub, all(), {
       batchSize: BATCH,
-      onProgress: () => void hub.ds.query(`SELECT to_regclass('role_person') IS NULL AS missing`)
-        .then(([r]: { missing: boolean }[]) => void (missingDuringLoad ||= r!.missing), () => undefined),
+      onProgress: () =>
+        void hub.ds.query(`SELECT to_regclass('role_person') IS NULL AS missing`).then(
+          ([r]: { missing: boolean }[]) => void (missingDuringLoad ||= r!.missing),
+          () => undefined,
+        ),
     });
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
     expect(missingDuringLoad).toBe(true);
@@ -95,17 +104,25 @@ describe('first load: secondary indexes and foreign keys built after the rows', 
     const load = await beginFirstLoad(hub);
     expect(load).not.toBeNull();
     // nothing enforces the key while it is away: a role naming an enterprise and a person the store does not have
-    await hub.ds.query(`INSERT INTO enterprise_person_role (credit_code, person_key, role, department, source, source_record_id, fetched_at, raw, content_hash)
+    await hub.ds
+      .query(`INSERT INTO enterprise_person_role (credit_code, person_key, role, department, source, source_record_id, fetched_at, raw, content_hash)
       VALUES ('91420100MA4K0XXX0X', 'nobody', 'PRINCIPAL', 'HOUSING', 'housing', 'orphan-1', now(), '{}', 'h')`);
     lines.length = 0;
     await load!.finish();
     expect(await pending(hub.ds)).toEqual([]);
     const shape = await schemaShape(hub.ds);
     expect(shape.indexes).toEqual(reference.shape.indexes);
-    expect(shape.constraints).toContain('enterprise_person_role.enterprise_person_role_credit_code_fkey: FOREIGN KEY (credit_code) REFERENCES enterprise(credit_code) NOT VALID');
-    expect(lines.some((l) => l.includes('loaded rows break a foreign key') && l.includes('enterprise_person_role_credit_code_fkey'))).toBe(true);
-    await expect(hub.ds.query(`INSERT INTO enterprise_person_role (credit_code, person_key, role, department, source, source_record_id, fetched_at, raw, content_hash)
-      VALUES ('91420100MA4K0XXX0X', 'nobody', 'PRINCIPAL', 'HOUSING', 'housing', 'orphan-2', now(), '{}', 'h')`)).rejects.toThrow(/foreign key/);
+    expect(shape.constraints).toContain(
+      'enterprise_person_role.enterprise_person_role_credit_code_fkey: FOREIGN KEY (credit_code) REFERENCES enterprise(credit_code) NOT VALID',
+    );
+    expect(lines.some((l) => l.includes('loaded rows break a foreign key') && l.includes('enterprise_person_role_credit_code_fkey'))).toBe(
+      true,
+    );
+    await expect(
+      hub.ds
+        .query(`INSERT INTO enterprise_person_role (credit_code, person_key, role, department, source, source_record_id, fetched_at, raw, content_hash)
+      VALUES ('91420100MA4K0XXX0X', 'nobody', 'PRINCIPAL', 'HOUSING', 'housing', 'orphan-2', now(), '{}', 'h')`),
+    ).rejects.toThrow(/foreign key/);
   });
 
   it('a store that holds records already keeps its indexes and keys; a second process does not start a load while one runs', async () => {

@@ -3,7 +3,10 @@ import type { ChangeBatch, SourceEnvelope } from '../connectors/types.js';
 import { grouped } from '../src/sync/engine.js';
 
 const env = (id: number): SourceEnvelope => ({ sourceRecordId: String(id), kind: 'penalty', raw: { id } });
-const page = (from: number, n: number): ChangeBatch => ({ records: Array.from({ length: n }, (_x, i) => env(from + i)), watermark: `w${from + n - 1}` });
+const page = (from: number, n: number): ChangeBatch => ({
+  records: Array.from({ length: n }, (_x, i) => env(from + i)),
+  watermark: `w${from + n - 1}`,
+});
 
 async function* pages(list: ChangeBatch[], failAfter?: number): AsyncGenerator<ChangeBatch> {
   for (const [i, p] of list.entries()) {
@@ -26,7 +29,7 @@ const collect = async (it: AsyncIterable<ChangeBatch>) => {
 describe('store batches grouped from source pages', () => {
   const five = [page(0, 3), page(3, 3), page(6, 3), page(9, 3), page(12, 2)];
 
-  it('groups consecutive pages up to the size, each with its last page\'s watermark, every record once in order', async () => {
+  it("groups consecutive pages up to the size, each with its last page's watermark, every record once in order", async () => {
     const { out, error } = await collect(grouped(pages(five), 5));
     expect(error).toBeNull();
     expect(out.map((b) => b.records.length)).toEqual([6, 6, 2]);

@@ -18,10 +18,22 @@ function sortedCopy(v: unknown): unknown {
 
 describe('content hash', () => {
   const samples: unknown[] = [
-    { kind: 'penalty', enterprise: { creditCode: '91110000MA01ABCD2X', name: '北京某某建设有限公司' }, amount: 12.5, legalBasis: null, reason: undefined },
+    {
+      kind: 'penalty',
+      enterprise: { creditCode: '91110000MA01ABCD2X', name: '北京某某建设有限公司' },
+      amount: 12.5,
+      legalBasis: null,
+      reason: undefined,
+    },
     { b: [1, null, undefined, 'x', { z: 1, a: [] }], a: { y: null, x: '"quoted"\\\n\t' }, ç: true, A: false, '10': 0, '9': -1.5e-7 },
     { record: { kind: 'role', idNumber: 'k'.repeat(64), since: '2024-01-01' }, links: { enterprise: '91110000MA01ABCD2X' } },
-    [], {}, 'text', 42, true, { nested: { deeper: { deepest: [[{ q: 'é\u2028' }]] } } }, { d: new Date(0) },
+    [],
+    {},
+    'text',
+    42,
+    true,
+    { nested: { deeper: { deepest: [[{ q: 'é\u2028' }]] } } },
+    { d: new Date(0) },
   ];
 
   it('writes the same text as JSON.stringify of a key-sorted copy, so hashes stored before stay valid', () => {

@@ -29,7 +29,13 @@ interface Ent {
 
 /** Full-width letters/digits/brackets and a full-width space, as old forms typed names. */
 const fullWidth = (name: string) =>
-  name.slice(0, 2) + '\u3000' + name.slice(2).replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).replace(/\(/g, '（').replace(/\)/g, '）');
+  name.slice(0, 2) +
+  '\u3000' +
+  name
+    .slice(2)
+    .replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))
+    .replace(/\(/g, '（')
+    .replace(/\)/g, '）');
 
 describe('quarantine reconciled with what the department systems hold', () => {
   let world: SourcesWorld;
@@ -53,7 +59,13 @@ describe('quarantine reconciled with what the department systems hold', () => {
       const twins = [...byName.values()].find((l) => l.length === 2);
       expect(twins, 'the world registers two enterprises under one name').toBeTruthy();
       twinName = twins![0]!.ent_name;
-      const plain = ents.filter((e) => e.ent_name && byName.get(normalisedName(e.ent_name))!.length === 1 && creditChecksumOk(e.credit_code) && /有限公司$/.test(e.ent_name));
+      const plain = ents.filter(
+        (e) =>
+          e.ent_name &&
+          byName.get(normalisedName(e.ent_name))!.length === 1 &&
+          creditChecksumOk(e.credit_code) &&
+          /有限公司$/.test(e.ent_name),
+      );
       const [a, b, cEnt] = plain.slice(-3) as [Ent, Ent, Ent];
       const org = (e: Ent) => e.org_code ?? e.credit_code.slice(8, 17);
       // B is also registered under C's organisation code (a re-registration keeping the old code)
@@ -65,8 +77,16 @@ describe('quarantine reconciled with what the department systems hold', () => {
       }
       const wrongCheck = a.credit_code.slice(0, 17) + (a.credit_code[17] === '0' ? '1' : '0');
 
-      const ids = async (table: string, n: number) => (await c.query<{ id: string }>(`SELECT id FROM ${table} ORDER BY id LIMIT ${n}`)).rows.map((r) => r.id);
-      const setRef = async (source: 'market' | 'transport', table: string, id: string, ref: [string | null, string | null, string | null], kind: string, expected: string) => {
+      const ids = async (table: string, n: number) =>
+        (await c.query<{ id: string }>(`SELECT id FROM ${table} ORDER BY id LIMIT ${n}`)).rows.map((r) => r.id);
+      const setRef = async (
+        source: 'market' | 'transport',
+        table: string,
+        id: string,
+        ref: [string | null, string | null, string | null],
+        kind: string,
+        expected: string,
+      ) => {
         const cols = source === 'market' ? ['credit_code', 'org_code', 'ent_name'] : ['tyshxydm', 'zzjgdm', 'yhmc'];
         await c.query(`UPDATE ${table} SET ${cols.map((col, i) => `${col} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...ref]);
         planted.set(id, { source, key: `${kind}:${id}`, expected });
@@ -85,13 +105,21 @@ describe('quarantine reconciled with what the department systems hold', () => {
       // a code failing its checksum links only as itself, never through the organisation code inside it
       await setRef('transport', 'sim_transport.wf', w1!, [wrongCheck, null, null], 'transport_violation', 'UNLINKED');
       // another legal form is another name
-      await setRef('transport', 'sim_transport.cf', p0!, [null, null, a.ent_name.replace(/有限公司$/, '有限责任公司')], 'penalty', 'UNLINKED');
+      await setRef(
+        'transport',
+        'sim_transport.cf',
+        p0!,
+        [null, null, a.ent_name.replace(/有限公司$/, '有限责任公司')],
+        'penalty',
+        'UNLINKED',
+      );
       await setRef('transport', 'sim_transport.cf', p1!, [null, org(cEnt), null], 'penalty', 'AMBIGUOUS_LINK');
       // a valid code nobody registered, with an organisation code that is registered: linked by the latter
       await setRef('transport', 'sim_transport.jyxk', l0!, [unregistered, org(a), null], 'credential', 'STORED');
       await setRef('market', 'sim_market.penalties', m0!, [null, null, twinName], 'penalty', 'AMBIGUOUS_LINK');
       // an ID number whose check character is wrong cannot be read as one
-      const [person] = (await c.query<{ id: string; cert_no: string }>(`SELECT id, cert_no FROM sim_market.persons ORDER BY id LIMIT 1`)).rows;
+      const [person] = (await c.query<{ id: string; cert_no: string }>(`SELECT id, cert_no FROM sim_market.persons ORDER BY id LIMIT 1`))
+        .rows;
       const bad = person!.cert_no.slice(0, 17) + (person!.cert_no[17] === '0' ? '1' : '0');
       await c.query(`UPDATE sim_market.persons SET cert_no = $2 WHERE id = $1`, [person!.id, bad]);
       planted.set(person!.id, { source: 'market', key: `person:${person!.id}`, expected: 'PARSE_ERROR' });
@@ -114,7 +142,11 @@ describe('quarantine reconciled with what the department systems hold', () => {
 
   it('a full sync stores exactly the readable, linkable records and quarantines exactly the rest, each with its reason', async () => {
     const hub = await hubs.fresh();
-    const runs = await syncAll(hub, SOURCES.map((s) => world.running.connectors.get(s)!), { batchSize: 40 });
+    const runs = await syncAll(
+      hub,
+      SOURCES.map((s) => world.running.connectors.get(s)!),
+      { batchSize: 40 },
+    );
     expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     for (const s of SOURCES) {
       const r = await reconcile(hub.ds, s, truth.get(s)!);

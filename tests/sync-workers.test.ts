@@ -15,8 +15,22 @@ import { ThrowawayHubs } from './support/throwaway-hubs.js';
 
 const WORLD = { enterprises: 150, seed: 4242, today: '2026-11-23' };
 const BATCH = 40;
-const TABLES = ['enterprise', 'person', 'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection',
-  'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry'];
+const TABLES = [
+  'enterprise',
+  'person',
+  'enterprise_person_role',
+  'credential',
+  'penalty',
+  'hidden_danger',
+  'accident',
+  'inspection',
+  'vehicle',
+  'transport_violation',
+  'project',
+  'contract',
+  'insurance_policy',
+  'list_entry',
+];
 
 describe('sync with store workers and early start after the registry', () => {
   let world: SourcesWorld;
@@ -34,15 +48,19 @@ describe('sync with store workers and early start after the registry', () => {
     for (const t of TABLES) {
       // a person row is shared by the sources that name the person; its provenance is the last writer's,
       // which depends on how concurrent sources interleave: its content is what must agree
-      const r = t === 'person'
-        ? `person_key || '/' || name || '/' || id_masked || '/' || coalesce(phone_masked, '') || '/' || (content_hash LIKE 'derived:%')::text`
-        : `source || '/' || source_record_id || '/' || content_hash`;
+      const r =
+        t === 'person'
+          ? `person_key || '/' || name || '/' || id_masked || '/' || coalesce(phone_masked, '') || '/' || (content_hash LIKE 'derived:%')::text`
+          : `source || '/' || source_record_id || '/' || content_hash`;
       rows[t] = ((await ds.query(`SELECT ${r} AS r FROM ${t} ORDER BY 1`)) as { r: string }[]).map((x) => x.r);
     }
-    const quarantine = await ds.query(`SELECT source, kind, source_record_id, reason_code, resolved_at IS NULL AS open FROM quarantined_record ORDER BY 1, 2, 3`);
+    const quarantine = await ds.query(
+      `SELECT source, kind, source_record_id, reason_code, resolved_at IS NULL AS open FROM quarantined_record ORDER BY 1, 2, 3`,
+    );
     return { rows, quarantine };
   }
-  const figures = (runs: SyncRunResult[]) => Object.fromEntries(runs.map((r) => [r.connector, { status: r.status, read: r.read, quarantined: r.quarantined }]));
+  const figures = (runs: SyncRunResult[]) =>
+    Object.fromEntries(runs.map((r) => [r.connector, { status: r.status, read: r.read, quarantined: r.quarantined }]));
 
   beforeAll(async () => {
     world = await startSourcesWorld({ prefix: 'workers', world: WORLD, log });
@@ -58,7 +76,13 @@ describe('sync with store workers and early start after the registry', () => {
     const ref = await freshHub();
     const market = running.connectors.get('market')!;
     const refRuns = [await syncConnector(ref, market, { batchSize: BATCH, storeWorkers: 0 })];
-    refRuns.push(...(await syncAll(ref, all().filter((c) => c !== market), { batchSize: BATCH, storeWorkers: 0 })));
+    refRuns.push(
+      ...(await syncAll(
+        ref,
+        all().filter((c) => c !== market),
+        { batchSize: BATCH, storeWorkers: 0 },
+      )),
+    );
     expect(refRuns.every((r) => r.status === 'SUCCEEDED')).toBe(true);
 
     // workers from the first batch on (the sync counts as large at once), others starting after the enterprises
@@ -66,11 +90,20 @@ describe('sync with store workers and early start after the registry', () => {
     const progress: SyncProgress[] = [];
     let workerSessions = 0;
     const runs = await syncAll(hub, all(), {
-      batchSize: BATCH, storeWorkers: 2, deferHookAfterWritten: 0,
+      batchSize: BATCH,
+      storeWorkers: 2,
+      deferHookAfterWritten: 0,
       onProgress: (p) => {
         progress.push({ ...p });
-        void hub.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [hub.name, STORE_WORKER_APPLICATION])
-          .then(([r]: { n: number }[]) => void (workerSessions = Math.max(workerSessions, r!.n)), () => undefined);
+        void hub.ds
+          .query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [
+            hub.name,
+            STORE_WORKER_APPLICATION,
+          ])
+          .then(
+            ([r]: { n: number }[]) => void (workerSessions = Math.max(workerSessions, r!.n)),
+            () => undefined,
+          );
       },
     });
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
@@ -79,7 +112,8 @@ describe('sync with store workers and early start after the registry', () => {
     // the other sources started while the registry was still on its persons and roles
     const [{ othersStarted, marketFinished }] = (await hub.ds.query(
       `SELECT min(started_at) FILTER (WHERE connector <> 'market') AS "othersStarted",
-         max(finished_at) FILTER (WHERE connector = 'market') AS "marketFinished" FROM sync_run`)) as [{ othersStarted: Date; marketFinished: Date }];
+         max(finished_at) FILTER (WHERE connector = 'market') AS "marketFinished" FROM sync_run`,
+    )) as [{ othersStarted: Date; marketFinished: Date }];
     expect(othersStarted.getTime()).toBeLessThan(marketFinished.getTime());
     expect(progress.some((p) => p.connector !== 'market' && p.batches > 0)).toBe(true);
 

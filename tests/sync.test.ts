@@ -40,16 +40,37 @@ const PERSON_ID = idNo('42010619800101123');
 const BANNED_ID = idNo('43010219751231456');
 
 const enterprise = (creditCode: string, name: string, extra: Partial<EnterpriseRecord> = {}): EnterpriseRecord => ({
-  kind: 'enterprise', creditCode, orgCode: orgCodeOfCreditCode(creditCode), name, type: '有限责任公司', status: 'ACTIVE',
-  legalRepresentative: '张伟', divisionCode: creditCode.slice(2, 8), industryCode: 'E4710', registeredCapital: 5000,
-  establishedDate: '2015-03-01', address: '湖北省武汉市江岸区解放大道1号', businessScope: '房屋建筑工程施工', ...extra,
+  kind: 'enterprise',
+  creditCode,
+  orgCode: orgCodeOfCreditCode(creditCode),
+  name,
+  type: '有限责任公司',
+  status: 'ACTIVE',
+  legalRepresentative: '张伟',
+  divisionCode: creditCode.slice(2, 8),
+  industryCode: 'E4710',
+  registeredCapital: 5000,
+  establishedDate: '2015-03-01',
+  address: '湖北省武汉市江岸区解放大道1号',
+  businessScope: '房屋建筑工程施工',
+  ...extra,
 });
 const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt = T0, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'MARKET', sourceRecordId, record, updatedAt, ...(dirt ? { dirt } : {}),
+  department: 'MARKET',
+  sourceRecordId,
+  record,
+  updatedAt,
+  ...(dirt ? { dirt } : {}),
 });
 const penalty = (enterpriseRef: { creditCode?: string; orgCode?: string; name?: string }, no: string) => ({
-  kind: 'penalty' as const, enterprise: enterpriseRef, decisionNumber: no, decisionDate: '2024-05-06', penaltyType: '罚款',
-  reason: '未按规定公示年度报告', legalBasis: null, amount: 50000,
+  kind: 'penalty' as const,
+  enterprise: enterpriseRef,
+  decisionNumber: no,
+  decisionDate: '2024-05-06',
+  penaltyType: '罚款',
+  reason: '未按规定公示年度报告',
+  legalBasis: null,
+  amount: 50000,
 });
 
 const QUARANTINE_QUERY = `{ quarantinedRecords(first: 50) { nodes { sourceRecordId reason candidates } } }`;
@@ -62,7 +83,15 @@ const ITEMS: WorldItem[] = [
   item('ENT-0006', enterprise(TWIN_A, '长沙星城燃气有限公司')),
   item('ENT-0007', enterprise(TWIN_B, '长沙星城燃气有限公司')),
   item('PER-0001', { kind: 'person', idNumber: PERSON_ID, name: '张伟', phone: '13800138000' }),
-  item('KP-0001', { kind: 'role', enterprise: { creditCode: E1 }, idNumber: PERSON_ID, personName: '张伟', role: 'LEGAL_REPRESENTATIVE', since: '2015-03-01', until: null }),
+  item('KP-0001', {
+    kind: 'role',
+    enterprise: { creditCode: E1 },
+    idNumber: PERSON_ID,
+    personName: '张伟',
+    role: 'LEGAL_REPRESENTATIVE',
+    since: '2015-03-01',
+    until: null,
+  }),
   item('PEN-0001', penalty({ creditCode: E1 }, '武市监罚〔2024〕1号')),
   item('PEN-0002', penalty({ orgCode: orgCodeOfCreditCode(E2) }, '湘市监罚〔2024〕2号'), T0, { refStyle: 'orgCode' }),
   // full-width letters, brackets and a space: the same name once normalised
@@ -73,15 +102,40 @@ const ITEMS: WorldItem[] = [
   item('PEN-0005', penalty({ creditCode: LATE }, '吉市监罚〔2024〕5号')),
   item('PEN-0006', penalty({ creditCode: E3 }, '冀市监罚〔2024〕6号'), T1, { malformed: true }),
   item('PEN-0007', penalty({ name: '长沙星城燃气有限公司' }, '湘市监罚〔2024〕7号'), T0, { refStyle: 'name' }),
-  item('LST-0001', { kind: 'list_entry', list: 'SERIOUS_ILLEGAL_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { creditCode: E1 }, reason: '提交虚假材料',
-    legalBasis: '《市场监督管理严重违法失信名单管理办法》第九条', decisionNumber: '武市监列严〔2024〕1号', startDate: '2024-06-01', endDate: '2027-06-01', removedDate: null }),
-  item('LST-0002', { kind: 'list_entry', list: 'SERIOUS_ILLEGAL_DISHONEST', subjectType: 'PERSON', idNumber: BANNED_ID, personName: '李四', reason: '虚假登记直接责任人',
-    legalBasis: '《市场监督管理严重违法失信名单管理办法》第十条', decisionNumber: '武市监列严〔2024〕2号', startDate: '2024-06-01', endDate: null, removedDate: null }),
+  item('LST-0001', {
+    kind: 'list_entry',
+    list: 'SERIOUS_ILLEGAL_DISHONEST',
+    subjectType: 'ENTERPRISE',
+    enterprise: { creditCode: E1 },
+    reason: '提交虚假材料',
+    legalBasis: '《市场监督管理严重违法失信名单管理办法》第九条',
+    decisionNumber: '武市监列严〔2024〕1号',
+    startDate: '2024-06-01',
+    endDate: '2027-06-01',
+    removedDate: null,
+  }),
+  item('LST-0002', {
+    kind: 'list_entry',
+    list: 'SERIOUS_ILLEGAL_DISHONEST',
+    subjectType: 'PERSON',
+    idNumber: BANNED_ID,
+    personName: '李四',
+    reason: '虚假登记直接责任人',
+    legalBasis: '《市场监督管理严重违法失信名单管理办法》第十条',
+    decisionNumber: '武市监列严〔2024〕2号',
+    startDate: '2024-06-01',
+    endDate: null,
+    removedDate: null,
+  }),
 ];
 /** what must be stored (by table) and what must be quarantined after a full run */
 const STORED = { enterprise: 5, person: 2, enterprise_person_role: 1, penalty: 3, list_entry: 2 };
 const QUARANTINED = {
-  'ENT-0004': 'PARSE_ERROR', 'PEN-0004': 'UNLINKED', 'PEN-0005': 'UNLINKED', 'PEN-0006': 'PARSE_ERROR', 'PEN-0007': 'AMBIGUOUS_LINK',
+  'ENT-0004': 'PARSE_ERROR',
+  'PEN-0004': 'UNLINKED',
+  'PEN-0005': 'UNLINKED',
+  'PEN-0006': 'PARSE_ERROR',
+  'PEN-0007': 'AMBIGUOUS_LINK',
 };
 const NQ = Object.keys(QUARANTINED).length;
 
@@ -115,7 +169,8 @@ describe('sync engine over the market simulator', () => {
     return url;
   }
   const runRow = async (ds: DataSource, id: number | null) => (await ds.query(`SELECT * FROM sync_run WHERE id = $1`, [id]))[0];
-  const watermark = async (ds: DataSource) => (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = 'market'`))[0]?.watermark ?? null;
+  const watermark = async (ds: DataSource) =>
+    (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = 'market'`))[0]?.watermark ?? null;
   const figuresAddUp = (r: SyncRunResult) => expect(r.read).toBe(r.written + r.unchanged + r.quarantined);
   /** what the market system holds, each record judged from its own data (tests/support/source-truth.ts) */
   let truth: SourceTruth;
@@ -128,9 +183,12 @@ describe('sync engine over the market simulator', () => {
     depts = await createTestDatabase('syncdepts');
     env = { departmentsDatabaseUrl: depts.url, dataDir: mkdtempSync(path.join(tmpdir(), 'sync-')), port: 0, host: '127.0.0.1' };
     await marketSource.simulator.reset(env);
-    await marketSource.simulator.seed(env, (async function* () {
-      yield ITEMS;
-    })());
+    await marketSource.simulator.seed(
+      env,
+      (async function* () {
+        yield ITEMS;
+      })(),
+    );
     sim = await marketSource.simulator.start(env);
     truth = (await readSourceTruth(depts.url, ['market'])).get('market')!;
   });
@@ -148,22 +206,43 @@ describe('sync engine over the market simulator', () => {
   it('a full sync stores everything, links by org code and normalised name, quarantines the rest; figures add up', async () => {
     main = await freshHub();
     const [run] = await syncAll(main, [connect()], { batchSize: 3 });
-    expect(run).toMatchObject({ connector: 'market', status: 'SUCCEEDED', read: ITEMS.length, written: ITEMS.length - NQ, unchanged: 0, quarantined: NQ, error: null });
+    expect(run).toMatchObject({
+      connector: 'market',
+      status: 'SUCCEEDED',
+      read: ITEMS.length,
+      written: ITEMS.length - NQ,
+      unchanged: 0,
+      quarantined: NQ,
+      error: null,
+    });
     figuresAddUp(run!);
     expect(await runRow(main.ds, run!.runId)).toMatchObject({
-      status: 'SUCCEEDED', records_read: ITEMS.length, records_written: ITEMS.length - NQ, records_unchanged: 0, records_quarantined: NQ, error: null,
-      watermark_from: null, watermark_to: run!.watermarkTo,
+      status: 'SUCCEEDED',
+      records_read: ITEMS.length,
+      records_written: ITEMS.length - NQ,
+      records_unchanged: 0,
+      records_quarantined: NQ,
+      error: null,
+      watermark_from: null,
+      watermark_to: run!.watermarkTo,
     });
     expect(await watermark(main.ds)).toBe(run!.watermarkTo);
     expect(await storedCounts(main.ds)).toEqual(STORED);
 
     const links = Object.fromEntries(
-      ((await main.ds.query(`SELECT source_record_id, credit_code FROM penalty`)) as { source_record_id: string; credit_code: string }[]).map((r) => [r.source_record_id, r.credit_code]),
+      (
+        (await main.ds.query(`SELECT source_record_id, credit_code FROM penalty`)) as { source_record_id: string; credit_code: string }[]
+      ).map((r) => [r.source_record_id, r.credit_code]),
     );
     expect(links).toEqual({ 'PEN-0001': E1, 'PEN-0002': E2, 'PEN-0003': E1 });
 
-    const q: { source_record_id: string; reason_code: string; reason: string; candidates: { creditCode: string }[]; raw: { id: string } }[] =
-      await main.ds.query(`SELECT * FROM quarantined_record WHERE resolved_at IS NULL ORDER BY source_record_id`);
+    const q: {
+      source_record_id: string;
+      reason_code: string;
+      reason: string;
+      candidates: { creditCode: string }[];
+      raw: { id: string };
+    }[] = await main.ds.query(`SELECT * FROM quarantined_record WHERE resolved_at IS NULL ORDER BY source_record_id`);
     expect(Object.fromEntries(q.map((x) => [x.source_record_id, x.reason_code]))).toEqual(QUARANTINED);
     // the source-data judgement the other tests reconcile with agrees with the rules written out above
     expect(Object.fromEntries([...truth.quarantine].map(([k, code]) => [k.split(':')[1], code]))).toEqual(QUARANTINED);
@@ -181,7 +260,10 @@ describe('sync engine over the market simulator', () => {
     const res = await gql(await serve(main), QUARANTINE_QUERY);
     expect(res.errors).toBeUndefined();
     const api = Object.fromEntries(
-      (res.data.quarantinedRecords.nodes as { sourceRecordId: string; candidates: unknown[] }[]).map((n) => [n.sourceRecordId, n.candidates]),
+      (res.data.quarantinedRecords.nodes as { sourceRecordId: string; candidates: unknown[] }[]).map((n) => [
+        n.sourceRecordId,
+        n.candidates,
+      ]),
     );
     // 有限责任公司 where the registry says 有限公司: the same name once the legal form is set aside
     expect(api['PEN-0004']).toEqual([{ field: 'enterprise', creditCode: E2, name: '长沙湘江路桥有限公司', score: 1 }]);
@@ -194,7 +276,9 @@ describe('sync engine over the market simulator', () => {
     expect(api['ENT-0004']).toEqual([]);
 
     // provenance on every row
-    const [p] = await main.ds.query(`SELECT department, source, fetched_at, source_updated_at, raw, content_hash FROM penalty WHERE source_record_id = 'PEN-0002'`);
+    const [p] = await main.ds.query(
+      `SELECT department, source, fetched_at, source_updated_at, raw, content_hash FROM penalty WHERE source_record_id = 'PEN-0002'`,
+    );
     expect(p).toMatchObject({ department: 'MARKET', source: 'market' });
     expect(new Date(p.source_updated_at).toISOString()).toBe(T0);
     expect(p.raw).toMatchObject({ id: 'PEN-0002', orgCode: orgCodeOfCreditCode(E2) });
@@ -261,7 +345,11 @@ describe('sync engine over the market simulator', () => {
     const hub = await freshHub();
     const c = connect();
     // deferHookAfterWritten 0: the sync counts as large from its first batch, so the next batch is fetched ahead
-    const [cut] = await syncAll(hub, [c], { batchSize: 2, deferHookAfterWritten: 0, onProgress: (p) => void (p.batches === 1 && sim.setFaults({ mode: 'drop' })) });
+    const [cut] = await syncAll(hub, [c], {
+      batchSize: 2,
+      deferHookAfterWritten: 0,
+      onProgress: (p) => void (p.batches === 1 && sim.setFaults({ mode: 'drop' })),
+    });
     expect(cut!.status).toBe('FAILED');
     expect(cut!.batches).toBeGreaterThanOrEqual(1);
     figuresAddUp(cut!);
@@ -307,7 +395,11 @@ describe('sync engine over the market simulator', () => {
   it('a large sync defers onBatchCommitted: per batch up to the threshold, then the rest once at the end, none lost', async () => {
     const collect = async (o: { deferHookAfterWritten?: number }) => {
       const calls: string[][] = [];
-      const [run] = await syncAll(await freshHub(), [connect()], { batchSize: 2, ...o, onBatchCommitted: async (c) => void calls.push([...c]) });
+      const [run] = await syncAll(await freshHub(), [connect()], {
+        batchSize: 2,
+        ...o,
+        onBatchCommitted: async (c) => void calls.push([...c]),
+      });
       expect(run!.status).toBe('SUCCEEDED');
       return { calls, all: [...new Set(calls.flat())].sort() };
     };
@@ -332,9 +424,12 @@ describe('sync engine over the market simulator', () => {
   });
 
   it('a quarantined UNLINKED record is stored and resolved once its enterprise arrives', async () => {
-    await marketSource.simulator.seed(env, (async function* () {
-      yield [item('ENT-0005', enterprise(LATE, '长春北方燃气有限公司'), new Date().toISOString())];
-    })());
+    await marketSource.simulator.seed(
+      env,
+      (async function* () {
+        yield [item('ENT-0005', enterprise(LATE, '长春北方燃气有限公司'), new Date().toISOString())];
+      })(),
+    );
     const [run] = await syncAll(main, [connect()]);
     expect(run).toMatchObject({ status: 'SUCCEEDED', read: 1, written: 1 });
     const [pen] = await main.ds.query(`SELECT credit_code FROM penalty WHERE source_record_id = 'PEN-0005'`);
@@ -359,7 +454,9 @@ describe('sync engine over the market simulator', () => {
   });
 
   it('ID numbers never appear in clear in runs, quarantine reasons and candidates (stored and read) or logs', async () => {
-    expect(maskIdsInText(`bad ${PERSON_ID} and ${BANNED_ID.toLowerCase()}`)).toBe(`bad 420106********${PERSON_ID.slice(-4)} and 430102********${BANNED_ID.slice(-4)}`);
+    expect(maskIdsInText(`bad ${PERSON_ID} and ${BANNED_ID.toLowerCase()}`)).toBe(
+      `bad 420106********${PERSON_ID.slice(-4)} and 430102********${BANNED_ID.slice(-4)}`,
+    );
     for (const h of hubs.made) {
       const texts = JSON.stringify([
         await h.ds.query(`SELECT error FROM sync_run`),

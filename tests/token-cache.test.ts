@@ -29,7 +29,9 @@ describe('TokenVerifier remembers verified tokens', () => {
     const token = await issueToken(SECRET, { subject: 'officer-2', roles: ['inspector'] }, '1h');
     await verifier.verify(token);
     const [h, p, sig] = token.split('.');
-    const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), roles: ['admin'] })).toString('base64url');
+    const tamperedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), roles: ['admin'] }),
+    ).toString('base64url');
     await expect(verifier.verify(`${h}.${tamperedPayload}.${sig}`)).rejects.toThrow(/not valid/);
     const foreign = await issueToken('another-secret-0123456789abcdef-xyz', { subject: 'officer-2', roles: ['admin'] }, '1h');
     await expect(verifier.verify(foreign)).rejects.toThrow(/not valid/);

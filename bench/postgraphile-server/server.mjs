@@ -4,7 +4,11 @@ import process from 'node:process';
 import pgl from 'postgraphile';
 
 const middleware = pgl.postgraphile(process.argv[2], 'public', {
-  disableDefaultMutations: true, ignoreRBAC: true, enableQueryBatching: false, disableQueryLog: true, graphqlRoute: '/graphql',
+  disableDefaultMutations: true,
+  ignoreRBAC: true,
+  enableQueryBatching: false,
+  disableQueryLog: true,
+  graphqlRoute: '/graphql',
   retryOnInitFail: false,
 });
 const server = http.createServer(middleware);

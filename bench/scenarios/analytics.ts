@@ -17,18 +17,33 @@ const page = (name: string, description: string, where: Record<string, unknown>,
 });
 
 export const ANALYTICS_SCENARIOS: Scenario[] = [
-  page('filter-construction-overdue-major', '湖北 construction firms (E) with an overdue major hidden danger',
-    { divisionCode: { _like: '42%' }, industryCode: { _like: 'E%' }, hiddenDangers: { _some: { level: { _eq: 'MAJOR' }, overdue: { _eq: true } } } }),
-  page('filter-high-tier-by-score', 'risk tier C or D, highest score first', { risk: { tier: { _in: ['C', 'D'] } } }, { field: 'RISK_SCORE', direction: 'DESC' }),
-  page('filter-violations-count', 'transport firms with more than 5 violations, active', { status: { _eq: 'ACTIVE' }, violations: { _count: { _gt: 5 } } }),
-  page('filter-list-and-no-valid-licence', 'on a list in force and without any valid credential',
-    { listEntries: { _some: { inForce: { _eq: true } } }, credentials: { _none: { validNow: { _eq: true } } } }),
-  page('filter-or-cross-department', 'a city: overdue major hazards OR a larger-or-worse accident in 3 years OR fatigue driving',
-    { divisionCode: { _like: '4201%' }, _or: [
+  page('filter-construction-overdue-major', '湖北 construction firms (E) with an overdue major hidden danger', {
+    divisionCode: { _like: '42%' },
+    industryCode: { _like: 'E%' },
+    hiddenDangers: { _some: { level: { _eq: 'MAJOR' }, overdue: { _eq: true } } },
+  }),
+  page(
+    'filter-high-tier-by-score',
+    'risk tier C or D, highest score first',
+    { risk: { tier: { _in: ['C', 'D'] } } },
+    { field: 'RISK_SCORE', direction: 'DESC' },
+  ),
+  page('filter-violations-count', 'transport firms with more than 5 violations, active', {
+    status: { _eq: 'ACTIVE' },
+    violations: { _count: { _gt: 5 } },
+  }),
+  page('filter-list-and-no-valid-licence', 'on a list in force and without any valid credential', {
+    listEntries: { _some: { inForce: { _eq: true } } },
+    credentials: { _none: { validNow: { _eq: true } } },
+  }),
+  page('filter-or-cross-department', 'a city: overdue major hazards OR a larger-or-worse accident in 3 years OR fatigue driving', {
+    divisionCode: { _like: '4201%' },
+    _or: [
       { hiddenDangers: { _some: { level: { _eq: 'MAJOR' }, overdue: { _eq: true } } } },
       { accidents: { _some: { level: { _in: ['LARGER', 'MAJOR', 'ESPECIALLY_MAJOR'] } } } },
       { violations: { _some: { violationKind: { _eq: 'FATIGUE' } } } },
-    ] }),
+    ],
+  }),
   {
     name: 'stats-province-aggregate',
     description: 'enterpriseStats over one province grouped by city and risk tier (count, capital sum, high-risk count)',

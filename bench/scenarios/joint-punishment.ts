@@ -27,12 +27,16 @@ function subjects(w: BenchWorld): string[] {
   return codes;
 }
 
-const single = (creditCode: string, n: number) => ({ query: SINGLE, variables: { input: { creditCode, matter: MATTERS[n % MATTERS.length] } } });
+const single = (creditCode: string, n: number) => ({
+  query: SINGLE,
+  variables: { input: { creditCode, matter: MATTERS[n % MATTERS.length] } },
+});
 
 export const JOINT_PUNISHMENT_SCENARIOS: Scenario[] = [
   {
     name: 'jp-check-single',
-    description: '`runJointPunishmentCheck`: one enterprise and its persons against every list, measures, freshness, recorded; subjects and matters vary per request (planted hits first, then up to 2,000 stored enterprises)',
+    description:
+      '`runJointPunishmentCheck`: one enterprise and its persons against every list, measures, freshness, recorded; subjects and matters vary per request (planted hits first, then up to 2,000 stored enterprises)',
     baseline: 'typename',
     group: 'Joint punishment (issue 4)',
     body: (w) => single(subjects(w)[0]!, 0),
@@ -40,14 +44,18 @@ export const JOINT_PUNISHMENT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'jp-check-batch-1000',
-    description: '`runJointPunishmentChecks` of 1,000 different subjects in one call (batched lookups, 1,000 recorded checks), one caller at a time',
+    description:
+      '`runJointPunishmentChecks` of 1,000 different subjects in one call (batched lookups, 1,000 recorded checks), one caller at a time',
     baseline: 'typename',
     group: 'Joint punishment (issue 4)',
     connections: 1,
     body: (w) => {
       const codes = subjects(w);
       // fewer than 1,000 enterprises in a small world: cycle them (the batch still has 1,000 inputs)
-      const inputs = Array.from({ length: 1000 }, (_x, i) => ({ creditCode: codes[i % codes.length]!, matter: MATTERS[i % MATTERS.length] }));
+      const inputs = Array.from({ length: 1000 }, (_x, i) => ({
+        creditCode: codes[i % codes.length]!,
+        matter: MATTERS[i % MATTERS.length],
+      }));
       return { query: BATCH, variables: { inputs } };
     },
   },

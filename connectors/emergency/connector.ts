@@ -15,7 +15,15 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { deadline as deadlineSignal, toSourceError } from '../kit/http-errors.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorOptions,
+  type HealthReport,
+  type SourceEnvelope,
+} from '../types.js';
 import { MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_NAMES, RESOURCES, toEnvelope, type ResourceName } from './mapping.js';
 import { PII_FIELDS } from './pii.js';
 
@@ -37,7 +45,11 @@ type Watermark = Partial<Record<ResourceName, string>>;
 
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
 const pageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string().min(1).nullable() });
-const profileSchema = z.object({ data: z.object(Object.fromEntries(RESOURCE_NAMES.map((n) => [n, z.array(z.unknown())])) as Record<ResourceName, z.ZodArray<z.ZodUnknown>>) });
+const profileSchema = z.object({
+  data: z.object(
+    Object.fromEntries(RESOURCE_NAMES.map((n) => [n, z.array(z.unknown())])) as Record<ResourceName, z.ZodArray<z.ZodUnknown>>,
+  ),
+});
 
 const { parse: parseWatermark, format: formatWatermark } = versionedWatermark<Watermark>(SOURCE_ID, 'cursors');
 
@@ -64,11 +76,17 @@ export class EmergencyConnector implements Connector {
   readonly piiFields = PII_FIELDS;
   private readonly http: AxiosInstance;
   private readonly opts: EmergencyConnectorOptions;
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+  };
   private token: { value: string; renewAt: number } | null = null;
   private pendingToken: Promise<string> | null = null;
 
-  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+  constructor(
+    options: ConnectorOptions,
+    private readonly deps?: ConnectorDeps,
+  ) {
     this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.http = axios.create({
       baseURL: this.opts.baseUrl.replace(/\/+$/, ''),
@@ -110,7 +128,11 @@ export class EmergencyConnector implements Connector {
     this.pendingToken ??= (async () => {
       try {
         const what = 'POST /oauth/token';
-        const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.opts.clientId, client_secret: this.opts.clientSecret });
+        const form = new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: this.opts.clientId,
+          client_secret: this.opts.clientSecret,
+        });
         const res = await this.read(
           { method: 'POST', url: '/oauth/token', data: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
           deadline,
@@ -154,7 +176,8 @@ export class EmergencyConnector implements Connector {
   private judge(res: AxiosResponse, what: string): object {
     const detail = () => JSON.stringify(res.data)?.slice(0, 300) ?? '';
     if (res.status >= 500) {
-      const busy = res.status === 503 && res.headers['retry-after'] !== undefined ? ` (Retry-After ${String(res.headers['retry-after'])})` : '';
+      const busy =
+        res.status === 503 && res.headers['retry-after'] !== undefined ? ` (Retry-After ${String(res.headers['retry-after'])})` : '';
       throw new SourceError(this.id, 'UNAVAILABLE', `${what} answered ${res.status}${busy}`);
     }
     if (res.status === 401 || res.status === 403) throw new SourceError(this.id, 'REFUSED', `${what} refused (${res.status}): ${detail()}`);
@@ -195,7 +218,11 @@ export class EmergencyConnector implements Connector {
       for (;;) {
         const cursor = cursors[r.name];
         const what = `GET ${r.path}`;
-        const page = this.shape(pageSchema, await this.call({ method: 'GET', path: r.path, params: cursor ? { limit, cursor } : { limit }, signal: opts?.signal }), what);
+        const page = this.shape(
+          pageSchema,
+          await this.call({ method: 'GET', path: r.path, params: cursor ? { limit, cursor } : { limit }, signal: opts?.signal }),
+          what,
+        );
         if (page.data.length === 0) break;
         // without a cursor after these records we could not resume safely
         if (!page.next_cursor) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: ${page.data.length} records but no next_cursor`);
@@ -224,4 +251,5 @@ export class EmergencyConnector implements Connector {
   }
 }
 
-export const createEmergencyConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector => new EmergencyConnector(options, deps);
+export const createEmergencyConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector =>
+  new EmergencyConnector(options, deps);

@@ -84,15 +84,27 @@ export const CERTIFICATE_BY_LABEL = {
   特种作业操作证: 'SPECIAL_OPERATION_CERTIFICATE',
   注册安全工程师执业证: 'REGISTERED_SAFETY_ENGINEER',
 } as const satisfies Record<string, CredentialKind>;
-export const LABEL_BY_CREDENTIAL: Partial<Record<CredentialKind, string>> = { ...invert(LICENCE_BY_LABEL), ...invert(CERTIFICATE_BY_LABEL) };
+export const LABEL_BY_CREDENTIAL: Partial<Record<CredentialKind, string>> = {
+  ...invert(LICENCE_BY_LABEL),
+  ...invert(CERTIFICATE_BY_LABEL),
+};
 
-export const CREDENTIAL_STATUS_BY_LABEL: Readonly<Record<string, CredentialStatus>> = { 有效: 'VALID', 已过期: 'EXPIRED', 暂扣: 'SUSPENDED', 吊销: 'REVOKED' };
+export const CREDENTIAL_STATUS_BY_LABEL: Readonly<Record<string, CredentialStatus>> = {
+  有效: 'VALID',
+  已过期: 'EXPIRED',
+  暂扣: 'SUSPENDED',
+  吊销: 'REVOKED',
+};
 export const LABEL_BY_CREDENTIAL_STATUS = invert(CREDENTIAL_STATUS_BY_LABEL as Record<string, CredentialStatus>);
 
 export const DANGER_LEVEL_BY_LABEL: Readonly<Record<string, HiddenDangerLevel>> = { 重大隐患: 'MAJOR', 一般隐患: 'GENERAL' };
 export const LABEL_BY_DANGER_LEVEL = invert(DANGER_LEVEL_BY_LABEL as Record<string, HiddenDangerLevel>);
 /** 整改状态: not started / rectifying / closed (销号) */
-export const DANGER_STATUS_BY_LABEL: Readonly<Record<string, HiddenDangerStatus>> = { 未整改: 'OPEN', 整改中: 'RECTIFYING', 已销号: 'CLOSED' };
+export const DANGER_STATUS_BY_LABEL: Readonly<Record<string, HiddenDangerStatus>> = {
+  未整改: 'OPEN',
+  整改中: 'RECTIFYING',
+  已销号: 'CLOSED',
+};
 export const LABEL_BY_DANGER_STATUS = invert(DANGER_STATUS_BY_LABEL as Record<string, HiddenDangerStatus>);
 /** 发现方式: decides treatment, 004 (三)(五) */
 export const FOUND_BY_BY_LABEL: Readonly<Record<string, FoundBy>> = {
@@ -116,7 +128,10 @@ export const REPORTING_BY_LABEL: Readonly<Record<string, ReportingViolation>> = 
 export const LABEL_BY_REPORTING = invert(REPORTING_BY_LABEL as Record<string, ReportingViolation>);
 
 /** The two lists 应急管理 keeps. */
-export const LIST_BY_LABEL: Readonly<Record<string, ListKind>> = { 安全生产失信联合惩戒名单: 'SAFETY_DISHONEST', 主要负责人从业禁止: 'PRINCIPAL_BAN' };
+export const LIST_BY_LABEL: Readonly<Record<string, ListKind>> = {
+  安全生产失信联合惩戒名单: 'SAFETY_DISHONEST',
+  主要负责人从业禁止: 'PRINCIPAL_BAN',
+};
 export const LABEL_BY_LIST: Readonly<Partial<Record<ListKind, string>>> = invert(LIST_BY_LABEL as Record<string, ListKind>);
 export const SUBJECT_BY_LABEL: Readonly<Record<string, 'ENTERPRISE' | 'PERSON'>> = { 企业: 'ENTERPRISE', 个人: 'PERSON' };
 export const LABEL_BY_SUBJECT = { ENTERPRISE: '企业', PERSON: '个人' } as const;
@@ -154,7 +169,10 @@ const date = z
   .transform((s) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`);
 const optDate = date.nullish().transform((v) => v ?? null);
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
-const optText = z.string().nullish().transform((v) => (v === undefined || v === '' ? null : v));
+const optText = z
+  .string()
+  .nullish()
+  .transform((v) => (v === undefined || v === '' ? null : v));
 const label = <T extends string>(table: Readonly<Record<string, T>>, what: string) =>
   z.string().transform((s, ctx) => {
     const v = table[s];
@@ -183,7 +201,10 @@ function ref(cc: string | null | undefined, oc: string | null | undefined, name:
   if (name) r.name = name;
   return r.creditCode || r.orgCode || r.name ? r : null;
 }
-function requiredRef(w: { credit_code?: string | null; org_code?: string | null; ent_name?: string | null }, ctx: z.RefinementCtx): EnterpriseRef {
+function requiredRef(
+  w: { credit_code?: string | null; org_code?: string | null; ent_name?: string | null },
+  ctx: z.RefinementCtx,
+): EnterpriseRef {
   const r = ref(w.credit_code, w.org_code, w.ent_name);
   if (!r) ctx.addIssue({ code: 'custom', message: 'record names no enterprise (no credit_code, org_code or ent_name)' });
   return r ?? {};
@@ -294,7 +315,8 @@ const hiddenDangerSchema = z
     close_date: optDate,
   })
   .transform((w, ctx): HiddenDangerRecord => {
-    if (w.rectify_status === 'CLOSED' && !w.close_date) ctx.addIssue({ code: 'custom', path: ['close_date'], message: 'a closed (已销号) danger needs close_date' });
+    if (w.rectify_status === 'CLOSED' && !w.close_date)
+      ctx.addIssue({ code: 'custom', path: ['close_date'], message: 'a closed (已销号) danger needs close_date' });
     return {
       kind: 'hidden_danger',
       enterprise: requiredRef(w, ctx),
@@ -372,7 +394,10 @@ const listSchema = z
     remove_date: optDate,
     ban_scope: optLabel(BAN_SCOPE_BY_LABEL, 'ban scope'),
     /** GB/T 4754 section letter or code */
-    ban_industry: z.string().regex(/^[A-T](\d{2,4})?$/, 'ban_industry is a GB/T 4754 section letter or code').nullish(),
+    ban_industry: z
+      .string()
+      .regex(/^[A-T](\d{2,4})?$/, 'ban_industry is a GB/T 4754 section letter or code')
+      .nullish(),
   })
   .transform((w, ctx): ListEntryRecord => {
     const rec: ListEntryRecord = {
@@ -444,7 +469,8 @@ export function toEnvelope(resource: ResourceName, raw: unknown, index: number):
   const kind = KIND_OF[resource];
   const parsed = SCHEMAS[resource].safeParse(raw);
   if (parsed.success) {
-    if (!updatedAt) return { sourceRecordId: id, kind, raw, error: `update_time: '${String(obj.update_time)}' is not an instant yyyyMMddHHmmss` };
+    if (!updatedAt)
+      return { sourceRecordId: id, kind, raw, error: `update_time: '${String(obj.update_time)}' is not an instant yyyyMMddHHmmss` };
     return { sourceRecordId: id, kind, raw, record: parsed.data, updatedAt };
   }
   const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');

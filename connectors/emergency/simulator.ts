@@ -53,7 +53,11 @@ const TS = `to_char(updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDDHH24MISS')
 /** full-precision keyset position, used for the cursor and stripped before sending */
 const KEYSET = `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS _keyset_ts`;
 const selectList = (t: ResourceName): string =>
-  [...COLUMNS[t].filter((c) => c !== 'updated_at').map((c) => (NUMERIC_COLUMNS[c] === 'numeric' ? `${c}::float8 AS ${c}` : c)), TS, KEYSET].join(', ');
+  [
+    ...COLUMNS[t].filter((c) => c !== 'updated_at').map((c) => (NUMERIC_COLUMNS[c] === 'numeric' ? `${c}::float8 AS ${c}` : c)),
+    TS,
+    KEYSET,
+  ].join(', ');
 const BY_PATH = new Map<string, ResourceName>(RESOURCES.map((r) => [r.path.slice('/api/v1/'.length), r.name]));
 
 interface Keyset {
@@ -130,7 +134,10 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     if (req.path === '/v1/health') return next();
     dataRequests++;
     if (settings.unavailableEvery > 0 && dataRequests % settings.unavailableEvery === 0) {
-      res.status(503).set('Retry-After', String(settings.retryAfterSeconds)).json({ error_code: 'SERVICE_BUSY', error_msg: '系统繁忙，请稍后重试' });
+      res
+        .status(503)
+        .set('Retry-After', String(settings.retryAfterSeconds))
+        .json({ error_code: 'SERVICE_BUSY', error_msg: '系统繁忙，请稍后重试' });
       return;
     }
     next();
@@ -167,9 +174,12 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
   });
 
   /** Sends a JSON answer, applying the drop and malformed faults (garbleRecords) on the way out. */
-  const send = (res: Response, body: Record<string, unknown>, garbleRecords: (b: Record<string, unknown>) => void) => faults.send(res, body, garbleRecords);
+  const send = (res: Response, body: Record<string, unknown>, garbleRecords: (b: Record<string, unknown>) => void) =>
+    faults.send(res, body, garbleRecords);
 
-  app.get('/api/v1/health', (_req, res) => send(res, { status: 'UP', system: '应急管理综合应用平台', server_time: new Date().toISOString() }, () => {}));
+  app.get('/api/v1/health', (_req, res) =>
+    send(res, { status: 'UP', system: '应急管理综合应用平台', server_time: new Date().toISOString() }, () => {}),
+  );
 
   app.get('/api/v1/:resource', async (req: Request<{ resource: string }>, res) => {
     const table = BY_PATH.get(req.params.resource);
@@ -212,7 +222,9 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     const refTables = Object.entries(REF_COLUMNS) as [ResourceName, readonly [string, string, string]][];
     // names this platform itself carries for those codes reach the older name-only rows
     const { rows: nameRows } = await pool.query<{ n: string }>(
-      refTables.map(([t, [cc, , n]]) => `SELECT ${SCHEMA}.norm_name(${n}) AS n FROM ${SCHEMA}.${t} WHERE ${cc} = ANY($1) AND ${n} <> ''`).join(' UNION '),
+      refTables
+        .map(([t, [cc, , n]]) => `SELECT ${SCHEMA}.norm_name(${n}) AS n FROM ${SCHEMA}.${t} WHERE ${cc} = ANY($1) AND ${n} <> ''`)
+        .join(' UNION '),
       [codes],
     );
     const names = nameRows.map((r) => r.n);
@@ -227,9 +239,17 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     };
     const data: Partial<Record<ResourceName, Row[]>> = {};
     await Promise.all(
-      (['enterprise_licences', 'personnel_certificates', 'safety_staff', 'hidden_dangers', 'penalties', 'accidents', 'liability_insurances'] as const).map(
-        async (t) => void (data[t] = await byRef(t)),
-      ),
+      (
+        [
+          'enterprise_licences',
+          'personnel_certificates',
+          'safety_staff',
+          'hidden_dangers',
+          'penalties',
+          'accidents',
+          'liability_insurances',
+        ] as const
+      ).map(async (t) => void (data[t] = await byRef(t))),
     );
     // the enterprise's people (staff, certificate holders, persons listed under its name): their bans count
     // in a joint-punishment check even where the ban names no enterprise
@@ -238,7 +258,11 @@ export async function startSimulator(env: SimulatorEnv, initial: Partial<Emergen
     const people = [...new Set([...idsOf(data.safety_staff!), ...idsOf(data.personnel_certificates!), ...idsOf(listed)])];
     data.punishment_lists = await byRef('punishment_lists', `OR (subject_type = '个人' AND id_card_no = ANY($4))`, [people]);
     data.personnel = people.length
-      ? (await pool.query<Row>(`SELECT ${selectList('personnel')} FROM ${SCHEMA}.personnel WHERE id_card_no = ANY($1) ORDER BY id`, [people])).rows
+      ? (
+          await pool.query<Row>(`SELECT ${selectList('personnel')} FROM ${SCHEMA}.personnel WHERE id_card_no = ANY($1) ORDER BY id`, [
+            people,
+          ])
+        ).rows
       : [];
     const found = new Set<string>();
     for (const t of TABLES) {

@@ -45,7 +45,10 @@ export async function startFireGraphql(o: WorldOptions & { port: number; host: s
   } as Parameters<typeof buildSubgraphSchema>[0]);
   const app = express();
   const httpServer = http.createServer(app);
-  const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer({
+    schema,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
   await apollo.start();
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
   await new Promise<void>((resolve) => httpServer.listen(o.port, o.host, resolve));

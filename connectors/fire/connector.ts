@@ -22,8 +22,25 @@ import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { normaliseName } from '../../src/domain/names.js';
 import { batchSizeOf, parseOptions, probeHealth } from '../kit/connector.js';
 import { deadline } from '../kit/http-errors.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
-import { ExportFileError, SCAN_CHANNEL, fsError, listExports, parseExportName, readExport, type ExportContent, type ExportName } from './files.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorOptions,
+  type HealthReport,
+  type SourceEnvelope,
+} from '../types.js';
+import {
+  ExportFileError,
+  SCAN_CHANNEL,
+  fsError,
+  listExports,
+  parseExportName,
+  readExport,
+  type ExportContent,
+  type ExportName,
+} from './files.js';
 import { ID_HEADER, TABLES, toEnvelope } from './mapping.js';
 import { PII_FIELDS } from './pii.js';
 
@@ -50,7 +67,8 @@ function parseWatermark(w: string | null): (Watermark & { key: string }) | null 
   if (!w) return null;
   try {
     const p = JSON.parse(w) as { v?: number; file?: unknown; row?: unknown };
-    if (p.v !== 1 || typeof p.file !== 'string' || typeof p.row !== 'number' || !Number.isInteger(p.row)) throw new Error('unknown version or shape');
+    if (p.v !== 1 || typeof p.file !== 'string' || typeof p.row !== 'number' || !Number.isInteger(p.row))
+      throw new Error('unknown version or shape');
     const name = parseExportName(p.file);
     if (!name) throw new Error(`'${p.file}' is not an export file name`);
     return { file: p.file, row: p.row, key: name.key };
@@ -83,7 +101,10 @@ export class FireConnector implements Connector {
   private readonly parsed = new Map<string, { stamp: string; content: ExportContent }>();
   private parsedRows = 0;
 
-  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+  constructor(
+    options: ConnectorOptions,
+    private readonly deps?: ConnectorDeps,
+  ) {
     this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.folder = path.resolve(this.opts.folder);
   }
@@ -152,7 +173,12 @@ export class FireConnector implements Connector {
     await this.call(`scan of ${this.folder}`, opts?.signal, async (signal) => {
       for (const file of await this.scan()) {
         const { header, rows } = await this.read(file, signal);
-        const [iId, iCc, iOc, iName] = [ID_HEADER, '统一社会信用代码', '组织机构代码', '单位名称'].map((h) => header.indexOf(h)) as [number, number, number, number];
+        const [iId, iCc, iOc, iName] = [ID_HEADER, '统一社会信用代码', '组织机构代码', '单位名称'].map((h) => header.indexOf(h)) as [
+          number,
+          number,
+          number,
+          number,
+        ];
         for (const { index, fields } of rows) {
           const cc = fields[iCc] ?? '';
           const oc = fields[iOc] ?? '';

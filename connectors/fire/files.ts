@@ -83,11 +83,19 @@ export interface Marker {
   md5: string;
 }
 export const markerFor = (file: string, rows: number, bytes: Buffer): Marker => ({
-  file, rows, bytes: bytes.length, md5: createHash('md5').update(bytes).digest('hex'),
+  file,
+  rows,
+  bytes: bytes.length,
+  md5: createHash('md5').update(bytes).digest('hex'),
 });
 const formatMarker = (m: Marker): string => `file=${m.file}\nrows=${m.rows}\nbytes=${m.bytes}\nmd5=${m.md5}\n`;
 export function parseMarker(text: string): Marker | null {
-  const kv = Object.fromEntries(text.split(/\r?\n/).filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const kv = Object.fromEntries(
+    text
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   if (!kv.file || !/^\d+$/.test(kv.rows ?? '') || !/^\d+$/.test(kv.bytes ?? '') || !/^[0-9a-f]{32}$/.test(kv.md5 ?? '')) return null;
   return { file: kv.file, rows: Number(kv.rows), bytes: Number(kv.bytes), md5: kv.md5! };
 }
@@ -100,12 +108,19 @@ export async function writeAtomic(file: string, data: Buffer | string): Promise<
 }
 
 /** One export as the exporter writes it: the file, then its marker. */
-export async function writeExport(folder: string, name: string, table: Table, rows: readonly (readonly string[])[], encoding: Encoding): Promise<void> {
+export async function writeExport(
+  folder: string,
+  name: string,
+  table: Table,
+  rows: readonly (readonly string[])[],
+  encoding: Encoding,
+): Promise<void> {
   const bytes = encodeCsv(table.headers, rows, encoding);
   await writeAtomic(path.join(folder, name), bytes);
   await writeMarker(folder, markerFor(name, rows.length, bytes));
 }
-export const writeMarker = (folder: string, m: Marker): Promise<void> => writeAtomic(path.join(folder, markerName(m.file)), formatMarker(m));
+export const writeMarker = (folder: string, m: Marker): Promise<void> =>
+  writeAtomic(path.join(folder, markerName(m.file)), formatMarker(m));
 
 // ---------------------------------------------------------------- reading (the connector, and touch)
 
@@ -163,7 +178,8 @@ export async function readExport(
   });
   parser.on('error', (e) => (parseError = e));
   const feed = (text: string) => {
-    if (text.includes('\ufffd')) throw new ExportFileError('BAD_RESPONSE', `${file.name} has bytes that are not ${encoding === 'utf8' ? 'UTF-8' : 'GB18030'}`);
+    if (text.includes('\ufffd'))
+      throw new ExportFileError('BAD_RESPONSE', `${file.name} has bytes that are not ${encoding === 'utf8' ? 'UTF-8' : 'GB18030'}`);
     parser.write(text);
   };
 
@@ -199,9 +215,13 @@ export async function readExport(
   }
   if (parseError) throw new ExportFileError('BAD_RESPONSE', `${file.name}: not readable as CSV (${(parseError as Error).message})`);
   if (bytes !== marker.bytes || md5.digest('hex') !== marker.md5) {
-    throw new ExportFileError('BAD_RESPONSE', `${file.name} does not match its .done marker (${bytes} of ${marker.bytes} bytes${lastByte !== 0x0a ? ', cut mid-line' : ''}): truncated or replaced`);
+    throw new ExportFileError(
+      'BAD_RESPONSE',
+      `${file.name} does not match its .done marker (${bytes} of ${marker.bytes} bytes${lastByte !== 0x0a ? ', cut mid-line' : ''}): truncated or replaced`,
+    );
   }
-  if (index !== marker.rows) throw new ExportFileError('BAD_RESPONSE', `${file.name} has ${index} rows, its .done marker says ${marker.rows}`);
+  if (index !== marker.rows)
+    throw new ExportFileError('BAD_RESPONSE', `${file.name} has ${index} rows, its .done marker says ${marker.rows}`);
   const h = header as string[] | null;
   if (!h) throw new ExportFileError('BAD_RESPONSE', `${file.name} is empty (no header row)`);
   const missing = file.table.headers.filter((x) => !h.includes(x));
@@ -215,7 +235,10 @@ function detectEncoding(headerLine: Buffer, file: ExportName): Encoding {
   const looksRight = (text: string) => !text.includes('\ufffd') && text.startsWith(file.table.headers[0]);
   if (looksRight(iconv.decode(headerLine, 'gb18030'))) return 'gb18030';
   if (looksRight(headerLine.toString('utf8'))) return 'utf8';
-  throw new ExportFileError('BAD_RESPONSE', `${file.name}: header is neither GB18030 nor UTF-8 text starting with ${file.table.headers[0]}`);
+  throw new ExportFileError(
+    'BAD_RESPONSE',
+    `${file.name}: header is neither GB18030 nor UTF-8 text starting with ${file.table.headers[0]}`,
+  );
 }
 
 async function readMarker(full: string, signal?: AbortSignal): Promise<string> {
@@ -252,7 +275,8 @@ async function openSource(full: string, name: string, signal?: AbortSignal): Pro
     }
     return sock;
   }
-  if (!st.isFile()) throw new ExportFileError('UNAVAILABLE', `${name} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}, cannot be read`);
+  if (!st.isFile())
+    throw new ExportFileError('UNAVAILABLE', `${name} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}, cannot be read`);
   const stream = fs.createReadStream(full, { signal, highWaterMark: 256 * 1024 });
   return stream;
 }

@@ -27,20 +27,40 @@ export const UPDATED_HEADER = '更新时间';
 /** File prefix → canonical kind and the columns of its export, in the exporter's order. */
 export const TABLES = [
   {
-    prefix: 'jdjc', kind: 'inspection', title: '监督检查',
+    prefix: 'jdjc',
+    kind: 'inspection',
+    title: '监督检查',
     headers: [...REF_HEADERS, '检查日期', '检查类型', '检查结果', '发现问题', '消防安全重点单位', UPDATED_HEADER],
   },
   {
-    prefix: 'xzcf', kind: 'penalty', title: '行政处罚',
+    prefix: 'xzcf',
+    kind: 'penalty',
+    title: '行政处罚',
     headers: [...REF_HEADERS, '决定书文号', '决定日期', '处罚种类', '违法事实', '处罚依据', '罚款金额(元)', UPDATED_HEADER],
   },
   {
-    prefix: 'hzsg', kind: 'accident', title: '火灾事故',
+    prefix: 'hzsg',
+    kind: 'accident',
+    title: '火灾事故',
     headers: [...REF_HEADERS, '起火日期', '事故等级', '死亡人数', '重伤人数', '直接财产损失(万元)', '火灾概况', '报告情况', UPDATED_HEADER],
   },
   {
-    prefix: 'sxmd', kind: 'list_entry', title: '失信名单',
-    headers: [...REF_HEADERS, '主体类型', '当事人姓名', '身份证件号码', '列入事由', '列入依据', '认定文书编号', '列入日期', '届满日期', '移出日期', UPDATED_HEADER],
+    prefix: 'sxmd',
+    kind: 'list_entry',
+    title: '失信名单',
+    headers: [
+      ...REF_HEADERS,
+      '主体类型',
+      '当事人姓名',
+      '身份证件号码',
+      '列入事由',
+      '列入依据',
+      '认定文书编号',
+      '列入日期',
+      '届满日期',
+      '移出日期',
+      UPDATED_HEADER,
+    ],
   },
 ] as const satisfies readonly { prefix: string; kind: RecordKind; title: string; headers: readonly string[] }[];
 export type Table = (typeof TABLES)[number];
@@ -50,10 +70,19 @@ export const tableOfKind = (k: RecordKind): Table | undefined => TABLES.find((t)
 
 // ---------------------------------------------------------------- labels (shared with the seeder)
 
-export const RESULT_BY_LABEL: Readonly<Record<string, InspectionRecord['result']>> = { 合格: 'PASSED', 发现隐患: 'HAZARDS_FOUND', 临时查封: 'SEALED' };
+export const RESULT_BY_LABEL: Readonly<Record<string, InspectionRecord['result']>> = {
+  合格: 'PASSED',
+  发现隐患: 'HAZARDS_FOUND',
+  临时查封: 'SEALED',
+};
 export const LABEL_BY_RESULT = invert(RESULT_BY_LABEL);
 export const YES_NO: Readonly<Record<string, boolean>> = { 是: true, 否: false };
-export const LEVEL_BY_LABEL: Readonly<Record<string, AccidentLevel>> = { 特别重大: 'ESPECIALLY_MAJOR', 重大: 'MAJOR', 较大: 'LARGER', 一般: 'GENERAL' };
+export const LEVEL_BY_LABEL: Readonly<Record<string, AccidentLevel>> = {
+  特别重大: 'ESPECIALLY_MAJOR',
+  重大: 'MAJOR',
+  较大: 'LARGER',
+  一般: 'GENERAL',
+};
 export const LABEL_BY_LEVEL = invert(LEVEL_BY_LABEL);
 type ReportingViolation = NonNullable<AccidentRecord['reportingViolation']>;
 export const REPORTING_BY_LABEL: Readonly<Record<string, ReportingViolation>> = { 迟报: 'LATE', 谎报: 'FALSE', 瞒报: 'CONCEALED' };
@@ -100,13 +129,23 @@ const isCalendarDate = (y: number, m: number, d: number): boolean => {
 
 type Row = Record<string, string>;
 const issue = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: 'custom', message });
-const cell = z.string().optional().transform((v) => v ?? '');
+const cell = z
+  .string()
+  .optional()
+  .transform((v) => v ?? '');
 
 /** 'yyyy/MM/dd' (older files also 'yyyy-MM-dd') → ISO date, or an issue saying why not. */
 function wireDate(s: string, ctx: z.RefinementCtx): string {
   const m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(s);
   if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    issue(ctx, /^\d{4,5}$/.test(s) ? `'${s}' is an Excel day number, not a date yyyy/MM/dd` : s ? `'${s}' is not a calendar date yyyy/MM/dd` : 'missing');
+    issue(
+      ctx,
+      /^\d{4,5}$/.test(s)
+        ? `'${s}' is an Excel day number, not a date yyyy/MM/dd`
+        : s
+          ? `'${s}' is not a calendar date yyyy/MM/dd`
+          : 'missing',
+    );
     return z.NEVER;
   }
   return `${m[1]}-${pad(Number(m[2]))}-${pad(Number(m[3]))}`;
@@ -187,36 +226,96 @@ const base = { 记录编号: text, 更新时间: timestamp };
 // ---------------------------------------------------------------- wire → canonical
 
 const inspectionSchema = z
-  .object({ ...base, ...refShape, 检查日期: date, 检查类型: text, 检查结果: label(RESULT_BY_LABEL, 'inspection result'), 发现问题: optText,
-    消防安全重点单位: optLabel(YES_NO, '是/否 value') })
+  .object({
+    ...base,
+    ...refShape,
+    检查日期: date,
+    检查类型: text,
+    检查结果: label(RESULT_BY_LABEL, 'inspection result'),
+    发现问题: optText,
+    消防安全重点单位: optLabel(YES_NO, '是/否 value'),
+  })
   .transform((w, ctx): InspectionRecord => ({
-    kind: 'inspection', enterprise: toRef(w, ctx) ?? {}, inspectedOn: w.检查日期, inspectionType: w.检查类型, result: w.检查结果,
-    findings: w.发现问题, keyFireSafetyUnit: w.消防安全重点单位,
+    kind: 'inspection',
+    enterprise: toRef(w, ctx) ?? {},
+    inspectedOn: w.检查日期,
+    inspectionType: w.检查类型,
+    result: w.检查结果,
+    findings: w.发现问题,
+    keyFireSafetyUnit: w.消防安全重点单位,
   }));
 
 const penaltySchema = z
-  .object({ ...base, ...refShape, 决定书文号: text, 决定日期: date, 处罚种类: text, 违法事实: text, 处罚依据: optText,
-    '罚款金额(元)': optDecimal('amount in yuan') })
+  .object({
+    ...base,
+    ...refShape,
+    决定书文号: text,
+    决定日期: date,
+    处罚种类: text,
+    违法事实: text,
+    处罚依据: optText,
+    '罚款金额(元)': optDecimal('amount in yuan'),
+  })
   .transform((w, ctx): PenaltyRecord => ({
-    kind: 'penalty', enterprise: toRef(w, ctx) ?? {}, decisionNumber: w.决定书文号, decisionDate: w.决定日期, penaltyType: w.处罚种类,
-    reason: w.违法事实, legalBasis: w.处罚依据, amount: w['罚款金额(元)'],
+    kind: 'penalty',
+    enterprise: toRef(w, ctx) ?? {},
+    decisionNumber: w.决定书文号,
+    decisionDate: w.决定日期,
+    penaltyType: w.处罚种类,
+    reason: w.违法事实,
+    legalBasis: w.处罚依据,
+    amount: w['罚款金额(元)'],
   }));
 
 const accidentSchema = z
-  .object({ ...base, ...refShape, 起火日期: date, 事故等级: label(LEVEL_BY_LABEL, 'accident level'), 死亡人数: count, 重伤人数: count,
-    '直接财产损失(万元)': decimal('loss in 万元'), 火灾概况: text, 报告情况: optLabel(REPORTING_BY_LABEL, 'reporting label') })
+  .object({
+    ...base,
+    ...refShape,
+    起火日期: date,
+    事故等级: label(LEVEL_BY_LABEL, 'accident level'),
+    死亡人数: count,
+    重伤人数: count,
+    '直接财产损失(万元)': decimal('loss in 万元'),
+    火灾概况: text,
+    报告情况: optLabel(REPORTING_BY_LABEL, 'reporting label'),
+  })
   .transform((w, ctx): AccidentRecord => ({
-    kind: 'accident', enterprise: toRef(w, ctx) ?? {}, occurredOn: w.起火日期, level: w.事故等级, deaths: w.死亡人数, seriousInjuries: w.重伤人数,
-    directLoss: w['直接财产损失(万元)'], description: w.火灾概况, reportingViolation: w.报告情况,
+    kind: 'accident',
+    enterprise: toRef(w, ctx) ?? {},
+    occurredOn: w.起火日期,
+    level: w.事故等级,
+    deaths: w.死亡人数,
+    seriousInjuries: w.重伤人数,
+    directLoss: w['直接财产损失(万元)'],
+    description: w.火灾概况,
+    reportingViolation: w.报告情况,
   }));
 
 const listSchema = z
-  .object({ ...base, ...refShape, 主体类型: label(SUBJECT_BY_LABEL, 'subject type'), 当事人姓名: optText, 身份证件号码: idNumber,
-    列入事由: text, 列入依据: text, 认定文书编号: text, 列入日期: date, 届满日期: optDate, 移出日期: optDate })
+  .object({
+    ...base,
+    ...refShape,
+    主体类型: label(SUBJECT_BY_LABEL, 'subject type'),
+    当事人姓名: optText,
+    身份证件号码: idNumber,
+    列入事由: text,
+    列入依据: text,
+    认定文书编号: text,
+    列入日期: date,
+    届满日期: optDate,
+    移出日期: optDate,
+  })
   .transform((w, ctx): ListEntryRecord => {
     const rec: ListEntryRecord = {
-      kind: 'list_entry', list: 'FIRE_DISHONEST', subjectType: w.主体类型, reason: w.列入事由, legalBasis: w.列入依据,
-      decisionNumber: w.认定文书编号, startDate: w.列入日期, endDate: w.届满日期, removedDate: w.移出日期,
+      kind: 'list_entry',
+      list: 'FIRE_DISHONEST',
+      subjectType: w.主体类型,
+      reason: w.列入事由,
+      legalBasis: w.列入依据,
+      decisionNumber: w.认定文书编号,
+      startDate: w.列入日期,
+      endDate: w.届满日期,
+      removedDate: w.移出日期,
     };
     if (w.主体类型 === 'ENTERPRISE') rec.enterprise = toRef(w, ctx);
     else {
@@ -247,7 +346,13 @@ export interface RawRow {
 }
 
 /** One CSV row → one envelope: the canonical record, or why it could not be read (raw kept). */
-export function toEnvelope(table: Table, file: string, rowIndex: number, header: readonly string[], fields: readonly string[]): SourceEnvelope {
+export function toEnvelope(
+  table: Table,
+  file: string,
+  rowIndex: number,
+  header: readonly string[],
+  fields: readonly string[],
+): SourceEnvelope {
   const cells: Row = {};
   header.forEach((h, i) => {
     if (i < fields.length) cells[h] = fields[i]!;
@@ -269,7 +374,11 @@ export function toEnvelope(table: Table, file: string, rowIndex: number, header:
 
 export type Cells = Record<string, string>;
 const s = (v: string | null | undefined): string => v ?? '';
-const wireRef = (r: EnterpriseRef | null | undefined): Cells => ({ 单位名称: s(r?.name), 统一社会信用代码: s(r?.creditCode), 组织机构代码: s(r?.orgCode) });
+const wireRef = (r: EnterpriseRef | null | undefined): Cells => ({
+  单位名称: s(r?.name),
+  统一社会信用代码: s(r?.creditCode),
+  组织机构代码: s(r?.orgCode),
+});
 const optYesNo = (b: boolean | null | undefined): string => (b == null ? '' : b ? '是' : '否');
 
 /**

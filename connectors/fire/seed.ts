@@ -76,7 +76,11 @@ function render(item: WorldItem): Rendered | null {
   const table = tableOfKind(item.record.kind);
   if (!table) return null; // not held by 消防
   if (item.record.kind === 'list_entry' && item.record.list !== 'FIRE_DISHONEST') return null;
-  const cells: Cells = { ...renderCells(table, item.record), [ID_HEADER]: item.sourceRecordId, [UPDATED_HEADER]: toLocalTimestamp(item.updatedAt) };
+  const cells: Cells = {
+    ...renderCells(table, item.record),
+    [ID_HEADER]: item.sourceRecordId,
+    [UPDATED_HEADER]: toLocalTimestamp(item.updatedAt),
+  };
   const ref = refCells('enterprise' in item.record ? item.record.enterprise : null, item.dirt?.refStyle);
   if (ref) Object.assign(cells, ref);
   const row = item.dirt?.malformed ? breakRow(table, cells, fnv1a(item.sourceRecordId) % 3) : rowOf(table, cells);
@@ -108,7 +112,13 @@ export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>)
   for (const rows of groups.values()) {
     const { table, day } = rows[0]!;
     rows.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    await writeExport(folder, exportName(table, day, nextSeq(existing, table, day)), table, rows.map((r) => r.row), encodingOfDay(day));
+    await writeExport(
+      folder,
+      exportName(table, day, nextSeq(existing, table, day)),
+      table,
+      rows.map((r) => r.row),
+      encodingOfDay(day),
+    );
     written += rows.length;
   }
   return { written };

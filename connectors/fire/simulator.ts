@@ -23,7 +23,8 @@ import { dropFolder } from './seed.js';
 
 const run = promisify(execFile);
 /** Waits for a reader, hands the next reader a fresh pipe, then feeds this one after the delay. */
-const FEEDER = 'while :; do exec 3>"$3"; rm -f "$3.next"; mkfifo "$3.next" && mv -f "$3.next" "$3"; sleep "$1"; cat "$2" >&3; exec 3>&-; done';
+const FEEDER =
+  'while :; do exec 3>"$3"; rm -f "$3.next"; mkfifo "$3.next" && mv -f "$3.next" "$3"; sleep "$1"; cat "$2" >&3; exec 3>&-; done';
 
 export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulator> {
   const folder = dropFolder(env);
@@ -91,7 +92,13 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
         const { header, encoding, rows } = await readExport(folder, file);
         const keep = new Set([header.indexOf(ID_HEADER), header.indexOf(UPDATED_HEADER)]);
         await setAside(file.name, true);
-        await writeExport(folder, file.name, file.table, rows.map((r) => r.fields.map((v, i) => (keep.has(i) ? v : '#VALUE!'))), encoding);
+        await writeExport(
+          folder,
+          file.name,
+          file.table,
+          rows.map((r) => r.fields.map((v, i) => (keep.has(i) ? v : '#VALUE!'))),
+          encoding,
+        );
       }
       return;
     }

@@ -10,7 +10,15 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorOptions,
+  type HealthReport,
+  type SourceEnvelope,
+} from '../types.js';
 import { fetchByKeysSql, MAX_KEYS_PER_QUERY, MAX_PAGE_SIZE, pageSql, TABLES, toEnvelope, type TableName } from './mapping.js';
 import { PII_FIELDS } from './pii.js';
 
@@ -53,7 +61,10 @@ export class HousingConnector implements Connector {
   private readonly pool: pg.Pool;
   private readonly guarded = new WeakSet<pg.PoolClient>();
 
-  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+  constructor(
+    options: ConnectorOptions,
+    private readonly deps?: ConnectorDeps,
+  ) {
     this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.pool = new pg.Pool({
       connectionString: this.opts.connectionString,

@@ -37,20 +37,35 @@ export const MAX_PAGE_SIZE = 2000;
 
 /** Closed dictionaries: code → label, and label ↔ canonical value. Open ones (labels are the values) are seeded on demand. */
 export const ZSZT: Readonly<Record<string, [string, CredentialStatus]>> = {
-  '01': ['有效', 'VALID'], '02': ['过期', 'EXPIRED'], '03': ['暂扣', 'SUSPENDED'], '04': ['撤销', 'REVOKED'],
+  '01': ['有效', 'VALID'],
+  '02': ['过期', 'EXPIRED'],
+  '03': ['暂扣', 'SUSPENDED'],
+  '04': ['撤销', 'REVOKED'],
 };
-export const GCGM: Readonly<Record<string, [string, ProjectScale]>> = { '1': ['大型', 'LARGE'], '2': ['中型', 'MEDIUM'], '3': ['小型', 'SMALL'] };
+export const GCGM: Readonly<Record<string, [string, ProjectScale]>> = {
+  '1': ['大型', 'LARGE'],
+  '2': ['中型', 'MEDIUM'],
+  '3': ['小型', 'SMALL'],
+};
 export const HTLX: Readonly<Record<string, [string, ContractKind]>> = {
-  '01': ['施工总承包', 'GENERAL'], '02': ['专业分包', 'PROFESSIONAL_SUBCONTRACT'], '03': ['劳务分包', 'LABOUR_SUBCONTRACT'],
+  '01': ['施工总承包', 'GENERAL'],
+  '02': ['专业分包', 'PROFESSIONAL_SUBCONTRACT'],
+  '03': ['劳务分包', 'LABOUR_SUBCONTRACT'],
 };
 export const GWLX: Readonly<Record<string, [string, PersonRole]>> = {
-  '01': ['项目经理', 'PROJECT_MANAGER'], '02': ['专职安全生产管理人员', 'SAFETY_MANAGER'], '03': ['企业主要负责人', 'PRINCIPAL'],
-  '04': ['安全总监', 'SAFETY_DIRECTOR'], '05': ['法定代表人', 'LEGAL_REPRESENTATIVE'], '06': ['实际控制人', 'ACTUAL_CONTROLLER'],
-  '07': ['注册安全工程师', 'REGISTERED_SAFETY_ENGINEER'], '08': ['特种作业人员', 'SPECIAL_OPERATOR'],
+  '01': ['项目经理', 'PROJECT_MANAGER'],
+  '02': ['专职安全生产管理人员', 'SAFETY_MANAGER'],
+  '03': ['企业主要负责人', 'PRINCIPAL'],
+  '04': ['安全总监', 'SAFETY_DIRECTOR'],
+  '05': ['法定代表人', 'LEGAL_REPRESENTATIVE'],
+  '06': ['实际控制人', 'ACTUAL_CONTROLLER'],
+  '07': ['注册安全工程师', 'REGISTERED_SAFETY_ENGINEER'],
+  '08': ['特种作业人员', 'SPECIAL_OPERATOR'],
 };
 export const ZTLX: Readonly<Record<string, [string, 'ENTERPRISE' | 'PERSON']>> = { '1': ['企业', 'ENTERPRISE'], '2': ['个人', 'PERSON'] };
 export const XKZLX: Readonly<Record<string, [string, CredentialKind]>> = {
-  '01': ['建筑施工企业安全生产许可证', 'CONSTRUCTION_SAFETY_LICENCE'], '02': ['燃气经营许可证', 'GAS_OPERATION_LICENCE'],
+  '01': ['建筑施工企业安全生产许可证', 'CONSTRUCTION_SAFETY_LICENCE'],
+  '02': ['燃气经营许可证', 'GAS_OPERATION_LICENCE'],
 };
 /** Open dictionaries with their usual entries; a label the platform has not seen gets the next code. */
 export const OPEN_DICTIONARIES = {
@@ -62,9 +77,18 @@ export const OPEN_DICTIONARIES = {
   t_dm_khlb: ['A', 'B', 'C'], // 三类人员考核类别
 } as const;
 export type OpenDictionary = keyof typeof OPEN_DICTIONARIES;
-export const CLOSED_DICTIONARIES = { t_dm_zszt: ZSZT, t_dm_gcgm: GCGM, t_dm_htlx: HTLX, t_dm_gwlx: GWLX, t_dm_ztlx: ZTLX, t_dm_xkzlx: XKZLX } as const;
+export const CLOSED_DICTIONARIES = {
+  t_dm_zszt: ZSZT,
+  t_dm_gcgm: GCGM,
+  t_dm_htlx: HTLX,
+  t_dm_gwlx: GWLX,
+  t_dm_ztlx: ZTLX,
+  t_dm_xkzlx: XKZLX,
+} as const;
 export type ClosedDictionary = keyof typeof CLOSED_DICTIONARIES;
-export const DICTIONARIES = [...Object.keys(CLOSED_DICTIONARIES), ...Object.keys(OPEN_DICTIONARIES)] as (ClosedDictionary | OpenDictionary)[];
+export const DICTIONARIES = [...Object.keys(CLOSED_DICTIONARIES), ...Object.keys(OPEN_DICTIONARIES)] as (
+  ClosedDictionary | OpenDictionary
+)[];
 
 /** canonical value → code of a closed dictionary */
 export const codeOf = <T extends string>(dict: Readonly<Record<string, [string, T]>>, value: T): string => {
@@ -101,51 +125,149 @@ const refTypes = (r: RefColumns): Record<string, ColumnType> => Object.fromEntri
 /** In read order (changesSince walks them one after another). */
 export const TABLES: readonly TableSpec[] = [
   {
-    table: 't_qy_zz', kind: 'credential', // 企业资质
-    columns: { zzzsh: 'text', ...refTypes(ref('', 'enterprise')), zzlb: 'code', zzxl: 'code', zzdj: 'code', fzrq: 'date', yxqz: 'date', zszt: 'code', fzjg: 'text' },
-    refs: [ref('', 'enterprise')], codes: { zzlb: 't_dm_zzlb', zzxl: 't_dm_zzxl', zzdj: 't_dm_zzdj', zszt: 't_dm_zszt' }, idColumns: [],
-  },
-  {
-    table: 't_qy_xkz', kind: 'credential', // 企业许可证 (安全生产许可证, 燃气经营许可证)
-    columns: { xkzlx: 'code', xkzh: 'text', ...refTypes(ref('', 'enterprise')), xklb: 'text', xkfw: 'text', fzrq: 'date', yxqz: 'date', zszt: 'code', fzjg: 'text' },
-    refs: [ref('', 'enterprise')], codes: { xkzlx: 't_dm_xkzlx', zszt: 't_dm_zszt' }, idColumns: [],
-  },
-  {
-    table: 't_ry_jbxx', kind: 'person', // 人员基本信息
-    columns: { sfzh: 'key', xm: 'text', lxdh: 'text' }, refs: [], codes: {}, idColumns: [],
-  },
-  {
-    table: 't_ry_zc', kind: 'credential', // 注册建造师
-    columns: { zczsh: 'text', sfzh: 'key', zclb: 'code', zczy: 'code', ...refTypes(ref('', 'registeredEnterprise')), zcrq: 'date', yxqz: 'date', zszt: 'code' },
-    refs: [ref('', 'registeredEnterprise')], codes: { zclb: 't_dm_zclb', zczy: 't_dm_zczy', zszt: 't_dm_zszt' }, idColumns: ['sfzh'],
-  },
-  {
-    table: 't_ry_aqkh', kind: 'credential', // 三类人员安全生产考核合格证
-    columns: { zsbh: 'text', sfzh: 'key', khlb: 'code', ...refTypes(ref('', 'registeredEnterprise')), fzrq: 'date', yxqz: 'date', zszt: 'code' },
-    refs: [ref('', 'registeredEnterprise')], codes: { khlb: 't_dm_khlb', zszt: 't_dm_zszt' }, idColumns: ['sfzh'],
-  },
-  {
-    table: 't_ry_gw', kind: 'role', // 人员岗位
-    columns: { sfzh: 'key', xm: 'text', ...refTypes(ref('', 'enterprise')), gwlx: 'code', rzrq: 'date', lzrq: 'date' },
-    refs: [ref('', 'enterprise')], codes: { gwlx: 't_dm_gwlx' }, idColumns: ['sfzh'],
-  },
-  {
-    table: 't_xm', kind: 'project', // 工程项目
-    columns: { xmbh: 'text', xmmc: 'text', ...refTypes(ref('jsdw', 'builder')), sgxkzh: 'text', gcgm: 'code', zzlb: 'code', zzxl: 'code', xzqhdm: 'text', kgrq: 'date', ztz: 'money' },
-    refs: [ref('jsdw', 'builder')], codes: { gcgm: 't_dm_gcgm', zzlb: 't_dm_zzlb', zzxl: 't_dm_zzxl' }, idColumns: [],
-  },
-  {
-    table: 't_ht', kind: 'contract', // 合同备案
+    table: 't_qy_zz',
+    kind: 'credential', // 企业资质
     columns: {
-      htbh: 'text', xmbh: 'text', sjhtbh: 'text', htlx: 'code', ...refTypes(ref('fbf', 'employer')), ...refTypes(ref('cbf', 'contractor')), cbfw: 'text',
-      htje: 'money', sfhztjg: 'flag', sfqbfb: 'flag', sfqdaqxy: 'flag', xmjlsfzh: 'key', qdrq: 'date',
+      zzzsh: 'text',
+      ...refTypes(ref('', 'enterprise')),
+      zzlb: 'code',
+      zzxl: 'code',
+      zzdj: 'code',
+      fzrq: 'date',
+      yxqz: 'date',
+      zszt: 'code',
+      fzjg: 'text',
     },
-    refs: [ref('fbf', 'employer'), ref('cbf', 'contractor')], codes: { htlx: 't_dm_htlx' }, idColumns: ['xmjlsfzh'],
+    refs: [ref('', 'enterprise')],
+    codes: { zzlb: 't_dm_zzlb', zzxl: 't_dm_zzxl', zzdj: 't_dm_zzdj', zszt: 't_dm_zszt' },
+    idColumns: [],
   },
   {
-    table: 't_hmd', kind: 'list_entry', // 建筑市场主体黑名单
-    columns: { ztlx: 'code', ...refTypes(ref('', 'enterprise')), sfzh: 'key', xm: 'text', lryy: 'text', rdyj: 'text', jdwh: 'text', lrrq: 'date', jzrq: 'date', ycrq: 'date' },
-    refs: [ref('', 'enterprise')], codes: { ztlx: 't_dm_ztlx' }, idColumns: ['sfzh'],
+    table: 't_qy_xkz',
+    kind: 'credential', // 企业许可证 (安全生产许可证, 燃气经营许可证)
+    columns: {
+      xkzlx: 'code',
+      xkzh: 'text',
+      ...refTypes(ref('', 'enterprise')),
+      xklb: 'text',
+      xkfw: 'text',
+      fzrq: 'date',
+      yxqz: 'date',
+      zszt: 'code',
+      fzjg: 'text',
+    },
+    refs: [ref('', 'enterprise')],
+    codes: { xkzlx: 't_dm_xkzlx', zszt: 't_dm_zszt' },
+    idColumns: [],
+  },
+  {
+    table: 't_ry_jbxx',
+    kind: 'person', // 人员基本信息
+    columns: { sfzh: 'key', xm: 'text', lxdh: 'text' },
+    refs: [],
+    codes: {},
+    idColumns: [],
+  },
+  {
+    table: 't_ry_zc',
+    kind: 'credential', // 注册建造师
+    columns: {
+      zczsh: 'text',
+      sfzh: 'key',
+      zclb: 'code',
+      zczy: 'code',
+      ...refTypes(ref('', 'registeredEnterprise')),
+      zcrq: 'date',
+      yxqz: 'date',
+      zszt: 'code',
+    },
+    refs: [ref('', 'registeredEnterprise')],
+    codes: { zclb: 't_dm_zclb', zczy: 't_dm_zczy', zszt: 't_dm_zszt' },
+    idColumns: ['sfzh'],
+  },
+  {
+    table: 't_ry_aqkh',
+    kind: 'credential', // 三类人员安全生产考核合格证
+    columns: {
+      zsbh: 'text',
+      sfzh: 'key',
+      khlb: 'code',
+      ...refTypes(ref('', 'registeredEnterprise')),
+      fzrq: 'date',
+      yxqz: 'date',
+      zszt: 'code',
+    },
+    refs: [ref('', 'registeredEnterprise')],
+    codes: { khlb: 't_dm_khlb', zszt: 't_dm_zszt' },
+    idColumns: ['sfzh'],
+  },
+  {
+    table: 't_ry_gw',
+    kind: 'role', // 人员岗位
+    columns: { sfzh: 'key', xm: 'text', ...refTypes(ref('', 'enterprise')), gwlx: 'code', rzrq: 'date', lzrq: 'date' },
+    refs: [ref('', 'enterprise')],
+    codes: { gwlx: 't_dm_gwlx' },
+    idColumns: ['sfzh'],
+  },
+  {
+    table: 't_xm',
+    kind: 'project', // 工程项目
+    columns: {
+      xmbh: 'text',
+      xmmc: 'text',
+      ...refTypes(ref('jsdw', 'builder')),
+      sgxkzh: 'text',
+      gcgm: 'code',
+      zzlb: 'code',
+      zzxl: 'code',
+      xzqhdm: 'text',
+      kgrq: 'date',
+      ztz: 'money',
+    },
+    refs: [ref('jsdw', 'builder')],
+    codes: { gcgm: 't_dm_gcgm', zzlb: 't_dm_zzlb', zzxl: 't_dm_zzxl' },
+    idColumns: [],
+  },
+  {
+    table: 't_ht',
+    kind: 'contract', // 合同备案
+    columns: {
+      htbh: 'text',
+      xmbh: 'text',
+      sjhtbh: 'text',
+      htlx: 'code',
+      ...refTypes(ref('fbf', 'employer')),
+      ...refTypes(ref('cbf', 'contractor')),
+      cbfw: 'text',
+      htje: 'money',
+      sfhztjg: 'flag',
+      sfqbfb: 'flag',
+      sfqdaqxy: 'flag',
+      xmjlsfzh: 'key',
+      qdrq: 'date',
+    },
+    refs: [ref('fbf', 'employer'), ref('cbf', 'contractor')],
+    codes: { htlx: 't_dm_htlx' },
+    idColumns: ['xmjlsfzh'],
+  },
+  {
+    table: 't_hmd',
+    kind: 'list_entry', // 建筑市场主体黑名单
+    columns: {
+      ztlx: 'code',
+      ...refTypes(ref('', 'enterprise')),
+      sfzh: 'key',
+      xm: 'text',
+      lryy: 'text',
+      rdyj: 'text',
+      jdwh: 'text',
+      lrrq: 'date',
+      jzrq: 'date',
+      ycrq: 'date',
+    },
+    refs: [ref('', 'enterprise')],
+    codes: { ztlx: 't_dm_ztlx' },
+    idColumns: ['sfzh'],
   },
 ];
 export type TableName = 't_qy_zz' | 't_qy_xkz' | 't_ry_jbxx' | 't_ry_zc' | 't_ry_aqkh' | 't_ry_gw' | 't_xm' | 't_ht' | 't_hmd';
@@ -176,7 +298,8 @@ const FULL = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0xff01 + i
 const HALF = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)).join('') + ' (((())))';
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 /** Normalised name in SQL; immutable, so the seeder indexes it and name-only rows are found by index. */
-export const normSql = (column: string): string => `upper(regexp_replace(translate(${column}, ${lit(FULL)}, ${lit(HALF)}), '\\s+', '', 'g'))`;
+export const normSql = (column: string): string =>
+  `upper(regexp_replace(translate(${column}, ${lit(FULL)}, ${lit(HALF)}), '\\s+', '', 'g'))`;
 
 /**
  * One statement for everything about a batch of credit codes: $1 codes, $2 their organisation codes.
@@ -200,7 +323,9 @@ export function fetchByKeysSql(): string {
       })
       .join(' OR ');
   const refTables = TABLES.filter((t) => t.refs.length > 0);
-  const ctes = refTables.map((t) => `m_${t.table} AS (SELECT ${selectList(t)} FROM ${fromClause(t)} WHERE ${active('v')} AND (${matches(t, 'v')}))`);
+  const ctes = refTables.map(
+    (t) => `m_${t.table} AS (SELECT ${selectList(t)} FROM ${fromClause(t)} WHERE ${active('v')} AND (${matches(t, 'v')}))`,
+  );
   const ids = refTables.flatMap((t) => t.idColumns.map((c) => `SELECT ${c} AS sfzh FROM m_${t.table} WHERE ${c} IS NOT NULL`));
   const person = TABLE.t_ry_jbxx;
   const parts = [
@@ -323,61 +448,120 @@ const zszt = byLabel(ZSZT);
 
 const MAPPERS: Record<TableName, Mapper> = {
   t_qy_zz: (r, ctx): CredentialRecord => ({
-    kind: 'credential', credentialKind: 'CONSTRUCTION_QUALIFICATION', number: field(r, 'zzzsh', text, ctx),
+    kind: 'credential',
+    credentialKind: 'CONSTRUCTION_QUALIFICATION',
+    number: field(r, 'zzzsh', text, ctx),
     enterprise: toRef(r, TABLE.t_qy_zz.refs[0]!, ctx, true),
-    category: coded(r, 'zzlb', asIs, ctx, false), grade: coded(r, 'zzdj', asIs, ctx, false), scope: coded(r, 'zzxl', asIs, ctx, false),
-    issuerDepartment: 'HOUSING', validFrom: field(r, 'fzrq', optDate, ctx), validTo: field(r, 'yxqz', optDate, ctx),
+    category: coded(r, 'zzlb', asIs, ctx, false),
+    grade: coded(r, 'zzdj', asIs, ctx, false),
+    scope: coded(r, 'zzxl', asIs, ctx, false),
+    issuerDepartment: 'HOUSING',
+    validFrom: field(r, 'fzrq', optDate, ctx),
+    validTo: field(r, 'yxqz', optDate, ctx),
     status: coded(r, 'zszt', zszt, ctx, true)!,
   }),
   t_qy_xkz: (r, ctx): CredentialRecord => ({
-    kind: 'credential', credentialKind: coded(r, 'xkzlx', byLabel(XKZLX), ctx, true)!, number: field(r, 'xkzh', text, ctx),
+    kind: 'credential',
+    credentialKind: coded(r, 'xkzlx', byLabel(XKZLX), ctx, true)!,
+    number: field(r, 'xkzh', text, ctx),
     enterprise: toRef(r, TABLE.t_qy_xkz.refs[0]!, ctx, true),
-    category: field(r, 'xklb', optText, ctx), grade: null, scope: field(r, 'xkfw', optText, ctx),
-    issuerDepartment: 'HOUSING', validFrom: field(r, 'fzrq', optDate, ctx), validTo: field(r, 'yxqz', optDate, ctx),
+    category: field(r, 'xklb', optText, ctx),
+    grade: null,
+    scope: field(r, 'xkfw', optText, ctx),
+    issuerDepartment: 'HOUSING',
+    validFrom: field(r, 'fzrq', optDate, ctx),
+    validTo: field(r, 'yxqz', optDate, ctx),
     status: coded(r, 'zszt', zszt, ctx, true)!,
   }),
-  t_ry_jbxx: (r, ctx): PersonRecord => ({ kind: 'person', idNumber: field(r, 'sfzh', idNumber, ctx), name: field(r, 'xm', text, ctx), phone: field(r, 'lxdh', optText, ctx) }),
+  t_ry_jbxx: (r, ctx): PersonRecord => ({
+    kind: 'person',
+    idNumber: field(r, 'sfzh', idNumber, ctx),
+    name: field(r, 'xm', text, ctx),
+    phone: field(r, 'lxdh', optText, ctx),
+  }),
   t_ry_zc: (r, ctx): CredentialRecord => ({
-    kind: 'credential', credentialKind: 'REGISTERED_CONSTRUCTOR', number: field(r, 'zczsh', text, ctx), idNumber: field(r, 'sfzh', idNumber, ctx),
-    category: coded(r, 'zclb', asIs, ctx, true), grade: null, scope: coded(r, 'zczy', asIs, ctx, false),
+    kind: 'credential',
+    credentialKind: 'REGISTERED_CONSTRUCTOR',
+    number: field(r, 'zczsh', text, ctx),
+    idNumber: field(r, 'sfzh', idNumber, ctx),
+    category: coded(r, 'zclb', asIs, ctx, true),
+    grade: null,
+    scope: coded(r, 'zczy', asIs, ctx, false),
     registeredEnterprise: toRef(r, TABLE.t_ry_zc.refs[0]!, ctx, false),
-    issuerDepartment: 'HOUSING', validFrom: field(r, 'zcrq', optDate, ctx), validTo: field(r, 'yxqz', optDate, ctx),
+    issuerDepartment: 'HOUSING',
+    validFrom: field(r, 'zcrq', optDate, ctx),
+    validTo: field(r, 'yxqz', optDate, ctx),
     status: coded(r, 'zszt', zszt, ctx, true)!,
   }),
   t_ry_aqkh: (r, ctx): CredentialRecord => ({
-    kind: 'credential', credentialKind: 'SAFETY_CERTIFICATE_ABC', number: field(r, 'zsbh', text, ctx), idNumber: field(r, 'sfzh', idNumber, ctx),
-    category: coded(r, 'khlb', asIs, ctx, true), grade: null, scope: null,
+    kind: 'credential',
+    credentialKind: 'SAFETY_CERTIFICATE_ABC',
+    number: field(r, 'zsbh', text, ctx),
+    idNumber: field(r, 'sfzh', idNumber, ctx),
+    category: coded(r, 'khlb', asIs, ctx, true),
+    grade: null,
+    scope: null,
     registeredEnterprise: toRef(r, TABLE.t_ry_aqkh.refs[0]!, ctx, false),
-    issuerDepartment: 'HOUSING', validFrom: field(r, 'fzrq', optDate, ctx), validTo: field(r, 'yxqz', optDate, ctx),
+    issuerDepartment: 'HOUSING',
+    validFrom: field(r, 'fzrq', optDate, ctx),
+    validTo: field(r, 'yxqz', optDate, ctx),
     status: coded(r, 'zszt', zszt, ctx, true)!,
   }),
   t_ry_gw: (r, ctx): RoleRecord => ({
-    kind: 'role', enterprise: toRef(r, TABLE.t_ry_gw.refs[0]!, ctx, true)!, idNumber: field(r, 'sfzh', idNumber, ctx), personName: field(r, 'xm', text, ctx),
-    role: coded(r, 'gwlx', byLabel(GWLX), ctx, true)!, since: field(r, 'rzrq', optDate, ctx), until: field(r, 'lzrq', optDate, ctx),
+    kind: 'role',
+    enterprise: toRef(r, TABLE.t_ry_gw.refs[0]!, ctx, true)!,
+    idNumber: field(r, 'sfzh', idNumber, ctx),
+    personName: field(r, 'xm', text, ctx),
+    role: coded(r, 'gwlx', byLabel(GWLX), ctx, true)!,
+    since: field(r, 'rzrq', optDate, ctx),
+    until: field(r, 'lzrq', optDate, ctx),
   }),
   t_xm: (r, ctx): ProjectRecord => ({
-    kind: 'project', projectCode: field(r, 'xmbh', text, ctx), name: field(r, 'xmmc', text, ctx), builder: toRef(r, TABLE.t_xm.refs[0]!, ctx, true)!,
-    constructionPermit: field(r, 'sgxkzh', optText, ctx), scale: coded(r, 'gcgm', byLabel(GCGM), ctx, true)!,
-    requiredCategory: coded(r, 'zzlb', asIs, ctx, true)!, requiredSequence: coded(r, 'zzxl', asIs, ctx, true)!,
-    divisionCode: field(r, 'xzqhdm', divisionCode, ctx), startDate: field(r, 'kgrq', optDate, ctx),
+    kind: 'project',
+    projectCode: field(r, 'xmbh', text, ctx),
+    name: field(r, 'xmmc', text, ctx),
+    builder: toRef(r, TABLE.t_xm.refs[0]!, ctx, true)!,
+    constructionPermit: field(r, 'sgxkzh', optText, ctx),
+    scale: coded(r, 'gcgm', byLabel(GCGM), ctx, true)!,
+    requiredCategory: coded(r, 'zzlb', asIs, ctx, true)!,
+    requiredSequence: coded(r, 'zzxl', asIs, ctx, true)!,
+    divisionCode: field(r, 'xzqhdm', divisionCode, ctx),
+    startDate: field(r, 'kgrq', optDate, ctx),
     investment: field(r, 'ztz', optMoney, ctx),
   }),
   t_ht: (r, ctx): ContractRecord => ({
-    kind: 'contract', contractNumber: field(r, 'htbh', text, ctx), projectCode: field(r, 'xmbh', text, ctx), parentContractNumber: field(r, 'sjhtbh', optText, ctx),
-    contractKind: coded(r, 'htlx', byLabel(HTLX), ctx, true)!, employer: toRef(r, TABLE.t_ht.refs[0]!, ctx, true)!, contractor: toRef(r, TABLE.t_ht.refs[1]!, ctx, true)!,
-    scope: field(r, 'cbfw', text, ctx), value: field(r, 'htje', money, ctx), coversMainStructure: field(r, 'sfhztjg', flag, ctx),
-    coversAllWork: field(r, 'sfqbfb', flag, ctx), safetyAgreementSigned: field(r, 'sfqdaqxy', flag, ctx),
-    projectManagerIdNumber: field(r, 'xmjlsfzh', optIdNumber, ctx), signedOn: field(r, 'qdrq', date, ctx),
+    kind: 'contract',
+    contractNumber: field(r, 'htbh', text, ctx),
+    projectCode: field(r, 'xmbh', text, ctx),
+    parentContractNumber: field(r, 'sjhtbh', optText, ctx),
+    contractKind: coded(r, 'htlx', byLabel(HTLX), ctx, true)!,
+    employer: toRef(r, TABLE.t_ht.refs[0]!, ctx, true)!,
+    contractor: toRef(r, TABLE.t_ht.refs[1]!, ctx, true)!,
+    scope: field(r, 'cbfw', text, ctx),
+    value: field(r, 'htje', money, ctx),
+    coversMainStructure: field(r, 'sfhztjg', flag, ctx),
+    coversAllWork: field(r, 'sfqbfb', flag, ctx),
+    safetyAgreementSigned: field(r, 'sfqdaqxy', flag, ctx),
+    projectManagerIdNumber: field(r, 'xmjlsfzh', optIdNumber, ctx),
+    signedOn: field(r, 'qdrq', date, ctx),
   }),
   t_hmd: (r, ctx): ListEntryRecord => {
     const subjectType = coded(r, 'ztlx', byLabel(ZTLX), ctx, true) ?? 'ENTERPRISE';
     const person = subjectType === 'PERSON';
     if (person && !r.sfzh) ctx.addIssue({ code: 'custom', path: ['sfzh'], message: 'a person entry needs an ID number' });
     return {
-      kind: 'list_entry', list: 'CONSTRUCTION_BLACKLIST', subjectType, enterprise: toRef(r, TABLE.t_hmd.refs[0]!, ctx, !person),
-      idNumber: field(r, 'sfzh', optIdNumber, ctx), personName: field(r, 'xm', optText, ctx),
-      reason: field(r, 'lryy', text, ctx), legalBasis: field(r, 'rdyj', text, ctx), decisionNumber: field(r, 'jdwh', text, ctx),
-      startDate: field(r, 'lrrq', date, ctx), endDate: field(r, 'jzrq', optDate, ctx), removedDate: field(r, 'ycrq', optDate, ctx),
+      kind: 'list_entry',
+      list: 'CONSTRUCTION_BLACKLIST',
+      subjectType,
+      enterprise: toRef(r, TABLE.t_hmd.refs[0]!, ctx, !person),
+      idNumber: field(r, 'sfzh', optIdNumber, ctx),
+      personName: field(r, 'xm', optText, ctx),
+      reason: field(r, 'lryy', text, ctx),
+      legalBasis: field(r, 'rdyj', text, ctx),
+      decisionNumber: field(r, 'jdwh', text, ctx),
+      startDate: field(r, 'lrrq', date, ctx),
+      endDate: field(r, 'jzrq', optDate, ctx),
+      removedDate: field(r, 'ycrq', optDate, ctx),
     };
   },
 };

@@ -39,10 +39,22 @@ import {
 /** the fault switch the exchange views read (故障开关); the simulator flips it */
 export const FAULT_TABLE = `${SCHEMA}.t_sys_gzkg`;
 
-const SQL_TYPE: Record<ColumnType, string> = { text: 'text', code: 'varchar(8)', date: 'date', money: 'numeric(18,4)', flag: 'char(1)', key: 'text' };
+const SQL_TYPE: Record<ColumnType, string> = {
+  text: 'text',
+  code: 'varchar(8)',
+  date: 'date',
+  money: 'numeric(18,4)',
+  flag: 'char(1)',
+  key: 'text',
+};
 /** What a column shows while the malformed fault is on; keys stay intact so lookups and paging still work. */
 const GARBAGE: Record<ColumnType, string | null> = {
-  text: `repeat(chr(65533), 2)`, code: `'??'::varchar`, date: `NULL::date`, money: `NULL::numeric`, flag: `'?'::char(1)`, key: null,
+  text: `repeat(chr(65533), 2)`,
+  code: `'??'::varchar`,
+  date: `NULL::date`,
+  money: `NULL::numeric`,
+  flag: `'?'::char(1)`,
+  key: null,
 };
 export const columnsOf = (t: TableSpec): string[] => ['id', ...Object.keys(t.columns), 'sfyx', 'gxsj'];
 
@@ -58,7 +70,9 @@ function tableDdl(t: TableSpec): string {
   for (const c of new Set([...t.idColumns, ...('sfzh' in t.columns ? ['sfzh'] : [])])) {
     idx.push(`CREATE INDEX IF NOT EXISTS ${t.table}_${c} ON ${SCHEMA}.${t.table} (${c})`);
   }
-  const view = Object.entries(t.columns).map(([c, type]) => (GARBAGE[type] ? `CASE WHEN g.luanma THEN ${GARBAGE[type]} ELSE t.${c} END AS ${c}` : `t.${c}`));
+  const view = Object.entries(t.columns).map(([c, type]) =>
+    GARBAGE[type] ? `CASE WHEN g.luanma THEN ${GARBAGE[type]} ELSE t.${c} END AS ${c}` : `t.${c}`,
+  );
   return `CREATE TABLE IF NOT EXISTS ${SCHEMA}.${t.table} (
     id varchar(64) COLLATE "C" PRIMARY KEY, ${cols.join(', ')},
     sfyx char(1) NOT NULL DEFAULT '1', gxsj timestamp(6) NOT NULL);
@@ -98,10 +112,16 @@ export async function reset(env: SimulatorEnv): Promise<void> {
     await c.query(`INSERT INTO ${FAULT_TABLE} (gzlx, kg) VALUES ('malformed', '0')`);
     for (const [dict, entries] of Object.entries(CLOSED_DICTIONARIES)) {
       const rows = Object.entries(entries).map(([dm, [mc]]) => [dm, mc]);
-      await c.query(`INSERT INTO ${SCHEMA}.${dict} (dm, mc) SELECT * FROM unnest($1::text[], $2::text[])`, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
+      await c.query(`INSERT INTO ${SCHEMA}.${dict} (dm, mc) SELECT * FROM unnest($1::text[], $2::text[])`, [
+        rows.map((r) => r[0]),
+        rows.map((r) => r[1]),
+      ]);
     }
     for (const [dict, labels] of Object.entries(OPEN_DICTIONARIES)) {
-      await c.query(`INSERT INTO ${SCHEMA}.${dict} (dm, mc) SELECT lpad(n::text, 2, '0'), mc FROM unnest($1::text[]) WITH ORDINALITY AS u(mc, n)`, [labels]);
+      await c.query(
+        `INSERT INTO ${SCHEMA}.${dict} (dm, mc) SELECT lpad(n::text, 2, '0'), mc FROM unnest($1::text[]) WITH ORDINALITY AS u(mc, n)`,
+        [labels],
+      );
     }
     await ensureReader(c);
   });
@@ -150,48 +170,114 @@ type FieldMap = Record<string, (v: unknown, d: Dictionaries, style: RefStyle) =>
 /** Names typed into this platform's old forms got an ideographic space; an org-code-only reference needs a code to keep. */
 const DIRT = { gap: '\u3000', orgCodeNeedsACode: true };
 
-const put = (column: string) => (v: unknown): Cols => ({ [column]: v == null ? null : (v as Value) });
-const flagOf = (column: string) => (v: unknown): Cols => ({ [column]: v ? '1' : '0' });
-const open = (column: string, dict: OpenDictionary) => (v: unknown, d: Dictionaries): Cols => ({ [column]: d.code(dict, v as string | null) });
-const closed = <T extends string>(column: string, dict: Readonly<Record<string, [string, T]>>) => (v: unknown): Cols => ({ [column]: codeOf(dict, v as T) });
-const refTo = (t: TableName, i = 0) => (v: unknown, _d: Dictionaries, style: RefStyle): Cols => {
-  const cols = refCols(TABLE[t].refs[i]!);
-  const vals = refValues(v as EnterpriseRef | null, style, DIRT);
-  return Object.fromEntries(cols.map((c, k) => [c, vals[k]!]));
-};
+const put =
+  (column: string) =>
+  (v: unknown): Cols => ({ [column]: v == null ? null : (v as Value) });
+const flagOf =
+  (column: string) =>
+  (v: unknown): Cols => ({ [column]: v ? '1' : '0' });
+const open =
+  (column: string, dict: OpenDictionary) =>
+  (v: unknown, d: Dictionaries): Cols => ({ [column]: d.code(dict, v as string | null) });
+const closed =
+  <T extends string>(column: string, dict: Readonly<Record<string, [string, T]>>) =>
+  (v: unknown): Cols => ({ [column]: codeOf(dict, v as T) });
+const refTo =
+  (t: TableName, i = 0) =>
+  (v: unknown, _d: Dictionaries, style: RefStyle): Cols => {
+    const cols = refCols(TABLE[t].refs[i]!);
+    const vals = refValues(v as EnterpriseRef | null, style, DIRT);
+    return Object.fromEntries(cols.map((c, k) => [c, vals[k]!]));
+  };
 const status = closed('zszt', ZSZT);
 
 const FIELDS: Record<TableName, FieldMap> = {
   t_qy_zz: {
-    number: put('zzzsh'), enterprise: refTo('t_qy_zz'), category: open('zzlb', 't_dm_zzlb'), scope: open('zzxl', 't_dm_zzxl'), grade: open('zzdj', 't_dm_zzdj'),
-    validFrom: put('fzrq'), validTo: put('yxqz'), status,
+    number: put('zzzsh'),
+    enterprise: refTo('t_qy_zz'),
+    category: open('zzlb', 't_dm_zzlb'),
+    scope: open('zzxl', 't_dm_zzxl'),
+    grade: open('zzdj', 't_dm_zzdj'),
+    validFrom: put('fzrq'),
+    validTo: put('yxqz'),
+    status,
   },
   t_qy_xkz: {
-    credentialKind: closed('xkzlx', XKZLX), number: put('xkzh'), enterprise: refTo('t_qy_xkz'), category: put('xklb'), scope: put('xkfw'),
-    validFrom: put('fzrq'), validTo: put('yxqz'), status,
+    credentialKind: closed('xkzlx', XKZLX),
+    number: put('xkzh'),
+    enterprise: refTo('t_qy_xkz'),
+    category: put('xklb'),
+    scope: put('xkfw'),
+    validFrom: put('fzrq'),
+    validTo: put('yxqz'),
+    status,
   },
   t_ry_jbxx: { idNumber: put('sfzh'), name: put('xm'), phone: put('lxdh') },
   t_ry_zc: {
-    number: put('zczsh'), idNumber: put('sfzh'), category: open('zclb', 't_dm_zclb'), scope: open('zczy', 't_dm_zczy'), registeredEnterprise: refTo('t_ry_zc'),
-    validFrom: put('zcrq'), validTo: put('yxqz'), status,
+    number: put('zczsh'),
+    idNumber: put('sfzh'),
+    category: open('zclb', 't_dm_zclb'),
+    scope: open('zczy', 't_dm_zczy'),
+    registeredEnterprise: refTo('t_ry_zc'),
+    validFrom: put('zcrq'),
+    validTo: put('yxqz'),
+    status,
   },
   t_ry_aqkh: {
-    number: put('zsbh'), idNumber: put('sfzh'), category: open('khlb', 't_dm_khlb'), registeredEnterprise: refTo('t_ry_aqkh'),
-    validFrom: put('fzrq'), validTo: put('yxqz'), status,
+    number: put('zsbh'),
+    idNumber: put('sfzh'),
+    category: open('khlb', 't_dm_khlb'),
+    registeredEnterprise: refTo('t_ry_aqkh'),
+    validFrom: put('fzrq'),
+    validTo: put('yxqz'),
+    status,
   },
-  t_ry_gw: { enterprise: refTo('t_ry_gw'), idNumber: put('sfzh'), personName: put('xm'), role: closed('gwlx', GWLX), since: put('rzrq'), until: put('lzrq') },
+  t_ry_gw: {
+    enterprise: refTo('t_ry_gw'),
+    idNumber: put('sfzh'),
+    personName: put('xm'),
+    role: closed('gwlx', GWLX),
+    since: put('rzrq'),
+    until: put('lzrq'),
+  },
   t_xm: {
-    projectCode: put('xmbh'), name: put('xmmc'), builder: refTo('t_xm'), constructionPermit: put('sgxkzh'), scale: closed('gcgm', GCGM),
-    requiredCategory: open('zzlb', 't_dm_zzlb'), requiredSequence: open('zzxl', 't_dm_zzxl'), divisionCode: put('xzqhdm'), startDate: put('kgrq'), investment: put('ztz'),
+    projectCode: put('xmbh'),
+    name: put('xmmc'),
+    builder: refTo('t_xm'),
+    constructionPermit: put('sgxkzh'),
+    scale: closed('gcgm', GCGM),
+    requiredCategory: open('zzlb', 't_dm_zzlb'),
+    requiredSequence: open('zzxl', 't_dm_zzxl'),
+    divisionCode: put('xzqhdm'),
+    startDate: put('kgrq'),
+    investment: put('ztz'),
   },
   t_ht: {
-    contractNumber: put('htbh'), projectCode: put('xmbh'), parentContractNumber: put('sjhtbh'), contractKind: closed('htlx', HTLX),
-    employer: refTo('t_ht', 0), contractor: refTo('t_ht', 1), scope: put('cbfw'), value: put('htje'), coversMainStructure: flagOf('sfhztjg'),
-    coversAllWork: flagOf('sfqbfb'), safetyAgreementSigned: flagOf('sfqdaqxy'), projectManagerIdNumber: put('xmjlsfzh'), signedOn: put('qdrq'),
+    contractNumber: put('htbh'),
+    projectCode: put('xmbh'),
+    parentContractNumber: put('sjhtbh'),
+    contractKind: closed('htlx', HTLX),
+    employer: refTo('t_ht', 0),
+    contractor: refTo('t_ht', 1),
+    scope: put('cbfw'),
+    value: put('htje'),
+    coversMainStructure: flagOf('sfhztjg'),
+    coversAllWork: flagOf('sfqbfb'),
+    safetyAgreementSigned: flagOf('sfqdaqxy'),
+    projectManagerIdNumber: put('xmjlsfzh'),
+    signedOn: put('qdrq'),
   },
   t_hmd: {
-    subjectType: closed('ztlx', ZTLX), enterprise: refTo('t_hmd'), idNumber: put('sfzh'), personName: put('xm'), reason: put('lryy'),
-    legalBasis: put('rdyj'), decisionNumber: put('jdwh'), startDate: put('lrrq'), endDate: put('jzrq'), removedDate: put('ycrq'),
+    subjectType: closed('ztlx', ZTLX),
+    enterprise: refTo('t_hmd'),
+    idNumber: put('sfzh'),
+    personName: put('xm'),
+    reason: put('lryy'),
+    legalBasis: put('rdyj'),
+    decisionNumber: put('jdwh'),
+    startDate: put('lrrq'),
+    endDate: put('jzrq'),
+    removedDate: put('ycrq'),
   },
 };
 /** fields every record of a table has that are not stored (implied by the table) */
@@ -227,15 +313,51 @@ function tableOf(rec: CanonicalRecord): TableName | null {
 
 /** Breakage natural to this platform (DATE columns cannot hold a bad date): unknown code, missing mandatory value, bad identifier. */
 const BREAKAGE: Record<TableName, readonly [string, Value][]> = {
-  t_qy_zz: [['zszt', '99'], ['zzzsh', null], ['tyshxydm', '91420106MA4KOO1']],
-  t_qy_xkz: [['xkzlx', '09'], ['xkzh', null], ['zszt', '99']],
-  t_ry_jbxx: [['sfzh', '42010619800101'], ['xm', null], ['sfzh', '420106198013450011']],
-  t_ry_zc: [['zclb', '99'], ['sfzh', '4201061980'], ['zczsh', null]],
-  t_ry_aqkh: [['khlb', '99'], ['zsbh', null], ['zszt', '99']],
-  t_ry_gw: [['gwlx', '99'], ['xm', null], ['sfzh', '4201061980']],
-  t_xm: [['gcgm', '9'], ['xmmc', null], ['xzqhdm', '4201']],
-  t_ht: [['sfhztjg', '2'], ['htlx', '99'], ['qdrq', null]],
-  t_hmd: [['ztlx', '9'], ['jdwh', null], ['lrrq', null]],
+  t_qy_zz: [
+    ['zszt', '99'],
+    ['zzzsh', null],
+    ['tyshxydm', '91420106MA4KOO1'],
+  ],
+  t_qy_xkz: [
+    ['xkzlx', '09'],
+    ['xkzh', null],
+    ['zszt', '99'],
+  ],
+  t_ry_jbxx: [
+    ['sfzh', '42010619800101'],
+    ['xm', null],
+    ['sfzh', '420106198013450011'],
+  ],
+  t_ry_zc: [
+    ['zclb', '99'],
+    ['sfzh', '4201061980'],
+    ['zczsh', null],
+  ],
+  t_ry_aqkh: [
+    ['khlb', '99'],
+    ['zsbh', null],
+    ['zszt', '99'],
+  ],
+  t_ry_gw: [
+    ['gwlx', '99'],
+    ['xm', null],
+    ['sfzh', '4201061980'],
+  ],
+  t_xm: [
+    ['gcgm', '9'],
+    ['xmmc', null],
+    ['xzqhdm', '4201'],
+  ],
+  t_ht: [
+    ['sfhztjg', '2'],
+    ['htlx', '99'],
+    ['qdrq', null],
+  ],
+  t_hmd: [
+    ['ztlx', '9'],
+    ['jdwh', null],
+    ['lrrq', null],
+  ],
 };
 
 interface Row {
@@ -254,7 +376,8 @@ function render(item: WorldItem, d: Dictionaries): Row | null {
   for (const [field, value] of Object.entries(rec)) {
     const to = fields[field];
     if (to) Object.assign(cols, to(value, d, style));
-    else if (!IMPLIED.has(field) && value != null) throw new Error(`housing seed: ${item.sourceRecordId}: field '${field}' has no column in ${table}`);
+    else if (!IMPLIED.has(field) && value != null)
+      throw new Error(`housing seed: ${item.sourceRecordId}: field '${field}' has no column in ${table}`);
   }
   if (item.dirt?.malformed) {
     const [column, value] = BREAKAGE[table][fnv1a(item.sourceRecordId) % 3]!;
@@ -275,7 +398,11 @@ export async function seed(env: SimulatorEnv, items: AsyncIterable<WorldItem[]>)
       for await (const chunk of items) {
         for (const item of chunk) {
           const row = render(item, dicts);
-          if (row) await w.add(row.table, COLUMNS[row.table].map((col) => row.cols[col] ?? null));
+          if (row)
+            await w.add(
+              row.table,
+              COLUMNS[row.table].map((col) => row.cols[col] ?? null),
+            );
         }
       }
     });

@@ -22,7 +22,12 @@ const GSSENC_REQUEST = 80877104;
 
 function errorResponse(severity: 'ERROR' | 'FATAL', sqlState: string, message: string): Buffer {
   const fields = Buffer.concat([
-    ...[['S', severity], ['V', severity], ['C', sqlState], ['M', message]].map(([k, v]) => Buffer.from(`${k}${v}\0`, 'utf8')),
+    ...[
+      ['S', severity],
+      ['V', severity],
+      ['C', sqlState],
+      ['M', message],
+    ].map(([k, v]) => Buffer.from(`${k}${v}\0`, 'utf8')),
     Buffer.from([0]),
   ]);
   const head = Buffer.alloc(5);
@@ -65,7 +70,12 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
   const upstream = new URL(env.departmentsDatabaseUrl);
   const upHost = upstream.hostname || '127.0.0.1';
   const upPort = Number(upstream.port || 5432);
-  const admin = new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 2, connectionTimeoutMillis: 5_000, statement_timeout: 10_000 });
+  const admin = new pg.Pool({
+    connectionString: env.departmentsDatabaseUrl,
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 10_000,
+  });
   admin.on('error', () => undefined); // idle admin connections dropped by the server: the pool reconnects
   const hasReader = ((await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [READER_ROLE])).rowCount ?? 0) > 0;
 
@@ -101,11 +111,14 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
         answers = answers.then(
           () =>
             new Promise<void>((resolve) => {
-              const t = setTimeout(() => {
-                timers.delete(t);
-                if (!client.destroyed) client.write(chunk);
-                resolve();
-              }, Math.max(0, due - Date.now()));
+              const t = setTimeout(
+                () => {
+                  timers.delete(t);
+                  if (!client.destroyed) client.write(chunk);
+                  resolve();
+                },
+                Math.max(0, due - Date.now()),
+              );
               timers.add(t);
             }),
         );
@@ -179,7 +192,8 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
-      if (faults.mode === 'malformed') await admin.query(`UPDATE ${FAULT_TABLE} SET kg = '0' WHERE gzlx = 'malformed'`).catch(() => undefined);
+      if (faults.mode === 'malformed')
+        await admin.query(`UPDATE ${FAULT_TABLE} SET kg = '0' WHERE gzlx = 'malformed'`).catch(() => undefined);
       await admin.end();
     },
   };

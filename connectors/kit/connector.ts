@@ -8,7 +8,8 @@ import type { HealthReport, SourceEnvelope } from '../types.js';
 /** Parses a connector's options; throws one error naming every field at fault and why. */
 export function parseOptions<S extends z.ZodType>(source: string, schema: S, options: unknown): z.infer<S> {
   const parsed = schema.safeParse(options);
-  if (!parsed.success) throw new Error(`${source} connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${source} connector options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

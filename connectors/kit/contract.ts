@@ -12,7 +12,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../src/domain/canonical.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { withResilience } from '../resilience.js';
-import { SourceError, type ChangeBatch, type Connector, type DepartmentSource, type FaultSettings, type RunningSimulator, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type DepartmentSource,
+  type FaultSettings,
+  type RunningSimulator,
+  type SimulatorEnv,
+  type SourceEnvelope,
+} from '../types.js';
 import { collect, expectResumableFeed, failure, flat, quietDeps, seededSystem, type SeededSystem } from './testing.js';
 
 /** A behaviour the system cannot stage, with the reason (shown in the test name). */
@@ -66,7 +75,8 @@ export function connectorContract(source: DepartmentSource, o: ContractOptions):
   const MALFORMED = new Set(o.items.filter((i) => i.dirt?.malformed).map((i) => i.sourceRecordId));
   const carried = o.carried ?? ((i: WorldItem) => i.record);
   const ids = (envs: SourceEnvelope[]) => envs.map((e) => e.sourceRecordId);
-  const failingFault = (mode: FaultSettings['mode']) => `${mode}${skipped(o.midStream) ? ' (switched on before the run: ' + o.midStream.skip + ')' : ''}`;
+  const failingFault = (mode: FaultSettings['mode']) =>
+    `${mode}${skipped(o.midStream) ? ' (switched on before the run: ' + o.midStream.skip + ')' : ''}`;
 
   describe(`${source.id}: connector contract`, () => {
     let db: SeededSystem['db'];
@@ -170,14 +180,22 @@ export function connectorContract(source: DepartmentSource, o: ContractOptions):
         expect(e.raw, e.sourceRecordId).toBeTruthy();
       }
       await sim.setFaults({ mode: 'none' });
-      expect(flat(await collect(connect().changesSince(null))).filter((e) => e.error).map((e) => e.sourceRecordId).sort()).toEqual([...MALFORMED].sort());
+      expect(
+        flat(await collect(connect().changesSince(null)))
+          .filter((e) => e.error)
+          .map((e) => e.sourceRecordId)
+          .sort(),
+      ).toEqual([...MALFORMED].sort());
     });
 
     it('pages to the end: in batches of 1, 2 and 5 every record exactly once, no batch empty or too big; resumed after any batch, nothing skipped or repeated', async () => {
       const c = connect();
       for (const batchSize of [1, 5]) {
         const batches = await collect(c.changesSince(null, { batchSize }));
-        expect(batches.every((b) => b.records.length >= 1 && b.records.length <= batchSize), `batches of ${batchSize}`).toBe(true);
+        expect(
+          batches.every((b) => b.records.length >= 1 && b.records.length <= batchSize),
+          `batches of ${batchSize}`,
+        ).toBe(true);
         expect(ids(flat(batches)).sort(), `batches of ${batchSize}`).toEqual(ALL);
         expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(ALL.length / batchSize));
       }
@@ -260,7 +278,10 @@ export function connectorContract(source: DepartmentSource, o: ContractOptions):
       expect((await failure(connect(300).fetchByKeys(o.keys))).reason).toBe('TIMEOUT');
     });
 
-    for (const [mode, reasons] of [['error', ['UNAVAILABLE']], ['drop', ['UNAVAILABLE', 'BAD_RESPONSE']]] as const) {
+    for (const [mode, reasons] of [
+      ['error', ['UNAVAILABLE']],
+      ['drop', ['UNAVAILABLE', 'BAD_RESPONSE']],
+    ] as const) {
       const what = mode === 'error' ? 'failing (5xx / SQL error / unreadable file)' : 'dropping connections mid-answer';
       it(`${what} for a while: the retries ride it out within the run, every record read exactly once [${failingFault(mode)}]`, async () => {
         const raw = connect();
@@ -307,7 +328,15 @@ export function connectorContract(source: DepartmentSource, o: ContractOptions):
         expect((await c.health()).ok).toBe(false);
         let starts = 0;
         const wrapped = withResilience(
-          { id: c.id, department: c.department, provides: c.provides, changesSince: (w, opts) => (starts++, c.changesSince(w, opts)), fetchByKeys: (k, opts) => c.fetchByKeys(k, opts), health: () => c.health(), close: () => c.close() },
+          {
+            id: c.id,
+            department: c.department,
+            provides: c.provides,
+            changesSince: (w, opts) => (starts++, c.changesSince(w, opts)),
+            fetchByKeys: (k, opts) => c.fetchByKeys(k, opts),
+            health: () => c.health(),
+            close: () => c.close(),
+          },
           { timeoutMs: 3000, resilience: RETRY },
         );
         expect((await failure(collect(wrapped.changesSince(null)))).reason).toBe('REFUSED');

@@ -39,7 +39,8 @@ export function dirtyRef(ref: EnterpriseRef | null | undefined, style: RefStyle,
     return [null, r.orgCode ?? (r.creditCode ? orgCodeOfCreditCode(r.creditCode) : null), null];
   }
   if (style === 'name' && r.name) return [null, null, r.name];
-  if (style === 'fullWidthName' && r.name) return [null, null, /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name, o.gap)];
+  if (style === 'fullWidthName' && r.name)
+    return [null, null, /[\uff01-\uff5e\u3000]/.test(r.name) ? r.name : fullWidthName(r.name, o.gap)];
   return null;
 }
 

@@ -37,7 +37,8 @@ export function intParam(
 export function garble(rec: unknown, keep: readonly string[], numberGarbage: string): unknown {
   if (rec === null || typeof rec !== 'object') return rec;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) out[k] = keep.includes(k) ? v : typeof v === 'number' ? numberGarbage : v == null ? v : '\ufffd\ufffd';
+  for (const [k, v] of Object.entries(rec))
+    out[k] = keep.includes(k) ? v : typeof v === 'number' ? numberGarbage : v == null ? v : '\ufffd\ufffd';
   return out;
 }
 
@@ -47,7 +48,12 @@ export function garble(rec: unknown, keep: readonly string[], numberGarbage: str
  * be an uncaught exception in the process hosting the stand-in; the pool discards the connection anyway.
  */
 export const simulatorPool = (env: SimulatorEnv): pg.Pool => {
-  const pool = new pg.Pool({ connectionString: env.departmentsDatabaseUrl, max: 10, statement_timeout: 15_000, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString: env.departmentsDatabaseUrl,
+    max: 10,
+    statement_timeout: 15_000,
+    connectionTimeoutMillis: 5_000,
+  });
   pool.on('error', () => undefined);
   return pool;
 };

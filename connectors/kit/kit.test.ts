@@ -13,7 +13,9 @@ describe('kit: COPY table writer', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let c: pg.Client;
   const indexes = async () =>
-    (await c.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'kit_t' ORDER BY indexname`)).rows.map((r) => r.d);
+    (await c.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'kit_t' ORDER BY indexname`)).rows.map(
+      (r) => r.d,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('kit');
@@ -40,7 +42,9 @@ describe('kit: COPY table writer', () => {
       ['6', '全角（集团）\u3000有限公司', -3, 3],
     ];
     await copyRows(c, 'kit_t.a', ['id', 'note', 'amount', 'n'], rows);
-    const { rows: back } = await c.query<{ id: string; note: string | null; amount: string | null; n: number | null }>(`SELECT * FROM kit_t.a ORDER BY id`);
+    const { rows: back } = await c.query<{ id: string; note: string | null; amount: string | null; n: number | null }>(
+      `SELECT * FROM kit_t.a ORDER BY id`,
+    );
     expect(back.map((r) => [r.id, r.note, r.amount === null ? null : Number(r.amount), r.n])).toEqual(rows);
     expect(copyField(null)).toBe('\\N');
     expect(copyField('\\N')).toBe('\\\\N');

@@ -49,7 +49,12 @@ function* copyChunks(rows: readonly (readonly SqlValue[])[]): Generator<string> 
 }
 
 /** Loads rows into `qualifiedTable` (its `columns`, in the rows' value order) with one COPY. */
-export async function copyRows(c: pg.ClientBase, qualifiedTable: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+export async function copyRows(
+  c: pg.ClientBase,
+  qualifiedTable: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+): Promise<void> {
   if (rows.length === 0) return;
   const sink = c.query(copyFrom(`COPY ${qualifiedTable} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(copyChunks(rows)), sink);
@@ -96,7 +101,10 @@ export class TableWriter<T extends string> {
   private deferred: { name: string; def: string }[] = [];
   written = 0;
 
-  constructor(private readonly c: pg.ClientBase, private readonly o: TableWriterOptions<T>) {
+  constructor(
+    private readonly c: pg.ClientBase,
+    private readonly o: TableWriterOptions<T>,
+  ) {
     this.batchRows = o.batchRows ?? 5000;
     for (const t of Object.keys(o.columns) as T[]) this.pending.set(t, []);
   }
@@ -161,7 +169,11 @@ export async function seedTables<T extends string, I>(
  * Runs a bulk load through `w` with its tables' secondary indexes deferred to the end; when the load
  * fails they are built again before the error is passed on, so the system is never left without them.
  */
-export async function bulkLoad<T extends string>(c: pg.ClientBase, w: TableWriter<T>, load: (w: TableWriter<T>) => Promise<void>): Promise<{ written: number }> {
+export async function bulkLoad<T extends string>(
+  c: pg.ClientBase,
+  w: TableWriter<T>,
+  load: (w: TableWriter<T>) => Promise<void>,
+): Promise<{ written: number }> {
   // a seed interrupted by a crash is run again from reset, so its commits need not wait for the disk
   await c.query('SET synchronous_commit = off');
   await w.deferIndexes();

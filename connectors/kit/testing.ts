@@ -9,7 +9,15 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { WorldItem } from '../../src/generator/world.js';
 import { createTestDatabase } from '../../tests/support/db.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type DepartmentSource, type SimulatorEnv, type SourceEnvelope } from '../types.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type DepartmentSource,
+  type SimulatorEnv,
+  type SourceEnvelope,
+} from '../types.js';
 
 export async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
   const out: ChangeBatch[] = [];
@@ -77,13 +85,21 @@ export async function seededSystem(
   betweenResets?: (env: SimulatorEnv) => void | Promise<void>,
 ): Promise<SeededSystem> {
   const db = await createTestDatabase(source.id);
-  const env: SimulatorEnv = { departmentsDatabaseUrl: db.url, dataDir: mkdtempSync(path.join(tmpdir(), `${source.id}-`)), port: 0, host: '127.0.0.1' };
+  const env: SimulatorEnv = {
+    departmentsDatabaseUrl: db.url,
+    dataDir: mkdtempSync(path.join(tmpdir(), `${source.id}-`)),
+    port: 0,
+    host: '127.0.0.1',
+  };
   await source.simulator.reset(env);
   await betweenResets?.(env);
   await source.simulator.reset(env);
-  const { written } = await source.simulator.seed(env, (async function* () {
-    yield items.slice(0, splitAt);
-    yield items.slice(splitAt);
-  })());
+  const { written } = await source.simulator.seed(
+    env,
+    (async function* () {
+      yield items.slice(0, splitAt);
+      yield items.slice(splitAt);
+    })(),
+  );
   return { db, env, written };
 }

@@ -8,7 +8,15 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { boundedCall } from '../kit/http-errors.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorOptions,
+  type HealthReport,
+  type SourceEnvelope,
+} from '../types.js';
 import { ENDPOINTS, MAX_BATCH_CODES, MAX_PAGE_SIZE, sign, toEnvelope, type EndpointName } from './mapping.js';
 import { PII_FIELDS } from './pii.js';
 
@@ -53,7 +61,10 @@ export class MarketConnector implements Connector {
   private readonly http: AxiosInstance;
   private readonly opts: MarketConnectorOptions;
 
-  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+  constructor(
+    options: ConnectorOptions,
+    private readonly deps?: ConnectorDeps,
+  ) {
     this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.http = axios.create({
       baseURL: this.opts.baseUrl.replace(/\/+$/, ''),
@@ -66,7 +77,11 @@ export class MarketConnector implements Connector {
   }
 
   /** One signed call. Whole-call failures become SourceError; the body is returned unvalidated. */
-  private async call(method: 'GET' | 'POST', path: string, init: { params?: object; data?: unknown; signal?: AbortSignal }): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    init: { params?: object; data?: unknown; signal?: AbortSignal },
+  ): Promise<unknown> {
     const ts = String(Date.now());
     const fullPath = new URL(this.opts.baseUrl.replace(/\/+$/, '') + path).pathname;
     const what = `${method} ${path}`;
@@ -81,7 +96,8 @@ export class MarketConnector implements Connector {
       }),
     );
     if (res.status >= 500) throw new SourceError(this.id, 'UNAVAILABLE', `${what} answered ${res.status}`);
-    if (res.status === 401 || res.status === 403) throw new SourceError(this.id, 'REFUSED', `${what} refused (${res.status}): ${JSON.stringify(res.data)}`);
+    if (res.status === 401 || res.status === 403)
+      throw new SourceError(this.id, 'REFUSED', `${what} refused (${res.status}): ${JSON.stringify(res.data)}`);
     if (res.status !== 200) throw new SourceError(this.id, 'BAD_RESPONSE', `${what} answered ${res.status}: ${JSON.stringify(res.data)}`);
     if (res.data === null || typeof res.data !== 'object') throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: body is not JSON`);
     return res.data;
@@ -89,7 +105,8 @@ export class MarketConnector implements Connector {
 
   private shape<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: unexpected answer shape (${parsed.error.issues[0]?.message ?? ''})`);
+    if (!parsed.success)
+      throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: unexpected answer shape (${parsed.error.issues[0]?.message ?? ''})`);
     return parsed.data;
   }
 

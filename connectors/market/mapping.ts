@@ -171,7 +171,10 @@ const isRealDate = (s: string): boolean => {
 const date = z.string().refine(isRealDate, { error: (iss) => `'${String(iss.input)}' is not a calendar date YYYY-MM-DD` });
 const optDate = date.nullish().transform((v) => v ?? null);
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
-const optText = z.string().nullish().transform((v) => (v === undefined || v === '' ? null : v));
+const optText = z
+  .string()
+  .nullish()
+  .transform((v) => (v === undefined || v === '' ? null : v));
 const label = <T extends string>(table: Readonly<Record<string, T>>, what: string) =>
   z.string().transform((s, ctx) => {
     const v = table[s];
@@ -209,7 +212,10 @@ const enterpriseSchema = z
   .object({
     ...base,
     creditCode,
-    orgCode: z.string().regex(/^[0-9A-Z]{8}[0-9X]$/, 'malformed organisation code').nullish(),
+    orgCode: z
+      .string()
+      .regex(/^[0-9A-Z]{8}[0-9X]$/, 'malformed organisation code')
+      .nullish(),
     entName: text,
     entType: text,
     regStatus: label(STATUS_BY_LABEL, 'registration status'),

@@ -29,13 +29,51 @@ const REF_COLUMNS = ['credit_code', 'org_code', 'ent_name'] as const;
 
 /** Column order of each table (the seeder's value arrays follow it). */
 const COLUMNS: Record<Table, readonly string[]> = {
-  enterprises: ['id', 'credit_code', 'org_code', 'reg_no', 'ent_name', 'ent_type', 'reg_status', 'legal_rep_name', 'region_code',
-    'industry_code', 'reg_capital', 'establish_date', 'address', 'business_scope', 'updated_at'],
+  enterprises: [
+    'id',
+    'credit_code',
+    'org_code',
+    'reg_no',
+    'ent_name',
+    'ent_type',
+    'reg_status',
+    'legal_rep_name',
+    'region_code',
+    'industry_code',
+    'reg_capital',
+    'establish_date',
+    'address',
+    'business_scope',
+    'updated_at',
+  ],
   persons: ['id', 'cert_no', 'name', 'mobile', 'updated_at'],
   key_persons: ['id', ...REF_COLUMNS, 'name', 'cert_no', 'position', 'start_date', 'end_date', 'updated_at'],
-  penalties: ['id', ...REF_COLUMNS, 'decision_no', 'decision_date', 'penalty_type', 'illegal_fact', 'legal_basis', 'fine_amount', 'updated_at'],
-  credit_list_entries: ['id', 'list_type', 'subject_type', ...REF_COLUMNS, 'cert_no', 'person_name', 'inclusion_reason', 'legal_basis',
-    'decision_no', 'inclusion_date', 'expiry_date', 'removal_date', 'updated_at'],
+  penalties: [
+    'id',
+    ...REF_COLUMNS,
+    'decision_no',
+    'decision_date',
+    'penalty_type',
+    'illegal_fact',
+    'legal_basis',
+    'fine_amount',
+    'updated_at',
+  ],
+  credit_list_entries: [
+    'id',
+    'list_type',
+    'subject_type',
+    ...REF_COLUMNS,
+    'cert_no',
+    'person_name',
+    'inclusion_reason',
+    'legal_basis',
+    'decision_no',
+    'inclusion_date',
+    'expiry_date',
+    'removal_date',
+    'updated_at',
+  ],
 };
 export const TABLES = Object.keys(COLUMNS) as Table[];
 
@@ -111,28 +149,87 @@ function render(item: WorldItem): Row | null {
 }
 
 const enterpriseValues = (id: string, r: EnterpriseRecord, at: string): Value[] => [
-  id, r.creditCode, r.orgCode, regNo(r), r.name, r.type, statusLabel(r.status, id), r.legalRepresentative, r.divisionCode,
-  r.industryCode, r.registeredCapital, r.establishedDate, r.address ?? null, r.businessScope ?? null, at,
+  id,
+  r.creditCode,
+  r.orgCode,
+  regNo(r),
+  r.name,
+  r.type,
+  statusLabel(r.status, id),
+  r.legalRepresentative,
+  r.divisionCode,
+  r.industryCode,
+  r.registeredCapital,
+  r.establishedDate,
+  r.address ?? null,
+  r.businessScope ?? null,
+  at,
 ];
 const personValues = (id: string, r: PersonRecord, at: string): Value[] => [id, r.idNumber, r.name, r.phone ?? null, at];
 const roleValues = (id: string, r: RoleRecord, style: RefStyle, at: string): Value[] => [
-  id, ...refValues(r.enterprise, style), r.personName, r.idNumber, LABEL_BY_ROLE[r.role], r.since ?? null, r.until ?? null, at,
+  id,
+  ...refValues(r.enterprise, style),
+  r.personName,
+  r.idNumber,
+  LABEL_BY_ROLE[r.role],
+  r.since ?? null,
+  r.until ?? null,
+  at,
 ];
 const penaltyValues = (id: string, r: PenaltyRecord, style: RefStyle, at: string): Value[] => [
-  id, ...refValues(r.enterprise, style), r.decisionNumber, r.decisionDate, r.penaltyType, r.reason, r.legalBasis ?? null, wan(r.amount), at,
+  id,
+  ...refValues(r.enterprise, style),
+  r.decisionNumber,
+  r.decisionDate,
+  r.penaltyType,
+  r.reason,
+  r.legalBasis ?? null,
+  wan(r.amount),
+  at,
 ];
 const listValues = (id: string, r: ListEntryRecord, style: RefStyle, at: string): Value[] => [
-  id, listLabel(r.list), LABEL_BY_SUBJECT[r.subjectType], ...refValues(r.enterprise, style), r.idNumber ?? null, r.personName ?? null,
-  r.reason, r.legalBasis, r.decisionNumber, r.startDate, r.endDate ?? null, r.removedDate ?? null, at,
+  id,
+  listLabel(r.list),
+  LABEL_BY_SUBJECT[r.subjectType],
+  ...refValues(r.enterprise, style),
+  r.idNumber ?? null,
+  r.personName ?? null,
+  r.reason,
+  r.legalBasis,
+  r.decisionNumber,
+  r.startDate,
+  r.endDate ?? null,
+  r.removedDate ?? null,
+  at,
 ];
 
 /** Breakage natural to this system: an impossible date, a missing mandatory field, an unknown label. */
 const BREAKAGE: Record<Table, readonly [string, Value][]> = {
-  enterprises: [['establish_date', BAD_DATE], ['ent_name', null], ['reg_status', '未知']],
-  persons: [['name', null], ['cert_no', '42010619800101'], ['name', '']],
-  key_persons: [['start_date', BAD_DATE], ['position', '未知'], ['name', null]],
-  penalties: [['decision_date', BAD_DATE], ['decision_no', null], ['penalty_type', '']],
-  credit_list_entries: [['inclusion_date', BAD_DATE], ['list_type', '未知名单'], ['inclusion_reason', null]],
+  enterprises: [
+    ['establish_date', BAD_DATE],
+    ['ent_name', null],
+    ['reg_status', '未知'],
+  ],
+  persons: [
+    ['name', null],
+    ['cert_no', '42010619800101'],
+    ['name', ''],
+  ],
+  key_persons: [
+    ['start_date', BAD_DATE],
+    ['position', '未知'],
+    ['name', null],
+  ],
+  penalties: [
+    ['decision_date', BAD_DATE],
+    ['decision_no', null],
+    ['penalty_type', ''],
+  ],
+  credit_list_entries: [
+    ['inclusion_date', BAD_DATE],
+    ['list_type', '未知名单'],
+    ['inclusion_reason', null],
+  ],
 };
 export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> =>
   seedTables(env.departmentsDatabaseUrl, { schema: SCHEMA, columns: COLUMNS }, items, render);
@@ -141,31 +238,58 @@ export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Prom
 
 const refSetter: Setter = (v) => {
   const [cc, oc, n] = refValues(v as EnterpriseRef, undefined);
-  return [['credit_code', cc], ['org_code', oc], ['ent_name', n]];
+  return [
+    ['credit_code', cc],
+    ['org_code', oc],
+    ['ent_name', n],
+  ];
 };
 
 /** Canonical field → stored columns, per table. */
 const TOUCH: Record<Table, Record<string, Setter>> = {
   enterprises: {
-    creditCode: col('credit_code'), orgCode: col('org_code'), name: col('ent_name'), type: col('ent_type'),
+    creditCode: col('credit_code'),
+    orgCode: col('org_code'),
+    name: col('ent_name'),
+    type: col('ent_type'),
     status: col('reg_status', (v) => LABEL_BY_STATUS[v as EnterpriseStatus] ?? String(v)),
-    legalRepresentative: col('legal_rep_name'), divisionCode: col('region_code'), industryCode: col('industry_code'),
-    registeredCapital: col('reg_capital'), establishedDate: col('establish_date'), address: col('address'),
+    legalRepresentative: col('legal_rep_name'),
+    divisionCode: col('region_code'),
+    industryCode: col('industry_code'),
+    registeredCapital: col('reg_capital'),
+    establishedDate: col('establish_date'),
+    address: col('address'),
     businessScope: col('business_scope'),
   },
   persons: { idNumber: col('cert_no'), name: col('name'), phone: col('mobile') },
   key_persons: {
-    enterprise: refSetter, idNumber: col('cert_no'), personName: col('name'),
-    role: col('position', (v) => LABEL_BY_ROLE[v as PersonRole] ?? String(v)), since: col('start_date'), until: col('end_date'),
+    enterprise: refSetter,
+    idNumber: col('cert_no'),
+    personName: col('name'),
+    role: col('position', (v) => LABEL_BY_ROLE[v as PersonRole] ?? String(v)),
+    since: col('start_date'),
+    until: col('end_date'),
   },
   penalties: {
-    enterprise: refSetter, decisionNumber: col('decision_no'), decisionDate: col('decision_date'), penaltyType: col('penalty_type'),
-    reason: col('illegal_fact'), legalBasis: col('legal_basis'), amount: col('fine_amount', (v) => wan(v as number | null)),
+    enterprise: refSetter,
+    decisionNumber: col('decision_no'),
+    decisionDate: col('decision_date'),
+    penaltyType: col('penalty_type'),
+    reason: col('illegal_fact'),
+    legalBasis: col('legal_basis'),
+    amount: col('fine_amount', (v) => wan(v as number | null)),
   },
   credit_list_entries: {
-    list: col('list_type', (v) => listLabel(v as ListKind)), enterprise: refSetter, idNumber: col('cert_no'),
-    personName: col('person_name'), reason: col('inclusion_reason'), legalBasis: col('legal_basis'),
-    decisionNumber: col('decision_no'), startDate: col('inclusion_date'), endDate: col('expiry_date'), removedDate: col('removal_date'),
+    list: col('list_type', (v) => listLabel(v as ListKind)),
+    enterprise: refSetter,
+    idNumber: col('cert_no'),
+    personName: col('person_name'),
+    reason: col('inclusion_reason'),
+    legalBasis: col('legal_basis'),
+    decisionNumber: col('decision_no'),
+    startDate: col('inclusion_date'),
+    endDate: col('expiry_date'),
+    removedDate: col('removal_date'),
   },
 };
 

@@ -104,7 +104,9 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
       for (const k of recordArrays) b[k] = (b[k] as unknown[]).map(garbleRecord);
     });
 
-  app.get('/api/v2/health', (_req, res) => send(res, { status: 'UP', system: '市场监管信用信息开放平台', time: new Date().toISOString() }, []));
+  app.get('/api/v2/health', (_req, res) =>
+    send(res, { status: 'UP', system: '市场监管信用信息开放平台', time: new Date().toISOString() }, []),
+  );
 
   app.get('/api/v2/:resource', async (req: Request<{ resource: string }>, res) => {
     const resource = RESOURCES[req.params.resource as ResourceName];
@@ -118,7 +120,8 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     const params: unknown[] = [];
     let where = 'TRUE';
     if (q.updatedSince !== undefined) {
-      if (typeof q.updatedSince !== 'string' || Number.isNaN(Date.parse(q.updatedSince))) throw new BadParam('updatedSince must be an ISO 8601 instant');
+      if (typeof q.updatedSince !== 'string' || Number.isNaN(Date.parse(q.updatedSince)))
+        throw new BadParam('updatedSince must be an ISO 8601 instant');
       params.push(q.updatedSince);
       if (typeof q.afterId === 'string' && q.afterId !== '') {
         params.push(q.afterId);
@@ -141,10 +144,8 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     }
     const orgs = (codes as string[]).map((c) => (c.length === 18 ? orgCodeOfCreditCode(c) : c));
     const q = async (name: ResourceName, where: string, params: unknown[]) =>
-      (await pool.query(`SELECT ${RESOURCES[name].select} FROM ${SCHEMA}.${RESOURCES[name].table} WHERE ${where} ORDER BY id`, params)).rows as Record<
-        string,
-        unknown
-      >[];
+      (await pool.query(`SELECT ${RESOURCES[name].select} FROM ${SCHEMA}.${RESOURCES[name].table} WHERE ${where} ORDER BY id`, params))
+        .rows as Record<string, unknown>[];
     const enterprises = await q('enterprises', 'credit_code = ANY($1) OR org_code = ANY($2)', [codes, orgs]);
     // the registry knows each code's registered name, so older name-only records are found too
     const names = enterprises.map((e) => e.entName).filter((n): n is string => typeof n === 'string');
@@ -158,7 +159,13 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     const persons = certNos.length ? await q('persons', 'cert_no = ANY($1)', [certNos]) : [];
     const found = new Set(enterprises.map((e) => e.creditCode));
     const notFound = (codes as string[]).filter((c) => !found.has(c));
-    send(res, { enterprises, persons, keyPersons, penalties, creditLists, notFound }, ['enterprises', 'persons', 'keyPersons', 'penalties', 'creditLists']);
+    send(res, { enterprises, persons, keyPersons, penalties, creditLists, notFound }, [
+      'enterprises',
+      'persons',
+      'keyPersons',
+      'penalties',
+      'creditLists',
+    ]);
   });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -17,8 +17,27 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { boundedCall } from '../kit/http-errors.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
-import { API_BASE, CHARSET, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_BY_TAG, RESOURCES, RESULT, toEnvelope, type ResourceName, type ResourceTag } from './mapping.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorOptions,
+  type HealthReport,
+  type SourceEnvelope,
+} from '../types.js';
+import {
+  API_BASE,
+  CHARSET,
+  MAX_BATCH_CODES,
+  MAX_PAGE_SIZE,
+  RESOURCE_BY_TAG,
+  RESOURCES,
+  RESULT,
+  toEnvelope,
+  type ResourceName,
+  type ResourceTag,
+} from './mapping.js';
 import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'natural-resources';
@@ -63,7 +82,10 @@ export class NaturalResourcesConnector implements Connector {
   private readonly agent: http.Agent;
   private readonly opts: NaturalResourcesConnectorOptions;
 
-  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+  constructor(
+    options: ConnectorOptions,
+    private readonly deps?: ConnectorDeps,
+  ) {
     this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     this.http = axios.create({
@@ -81,7 +103,9 @@ export class NaturalResourcesConnector implements Connector {
   /** One GET: whole-call failures (transport, HTTP status, charset, JSON, result code) become SourceError; returns the answer. */
   private async get(path: string, params: object, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const what = `GET ${path}`;
-    const res = await boundedCall(this.id, what, this.opts.timeoutMs, signal, (s) => this.http.get<ArrayBuffer>(path, { params, signal: s }));
+    const res = await boundedCall(this.id, what, this.opts.timeoutMs, signal, (s) =>
+      this.http.get<ArrayBuffer>(path, { params, signal: s }),
+    );
     if (res.status === 401 || res.status === 403) throw new SourceError(this.id, 'REFUSED', `${what} refused (HTTP ${res.status})`);
     if (res.status >= 500) throw new SourceError(this.id, 'UNAVAILABLE', `${what} answered HTTP ${res.status}`);
     if (res.status !== 200) throw new SourceError(this.id, 'BAD_RESPONSE', `${what} answered HTTP ${res.status}`);
@@ -199,4 +223,5 @@ class PageTokenRefused extends SourceError {
   }
 }
 
-export const createNaturalResourcesConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector => new NaturalResourcesConnector(options, deps);
+export const createNaturalResourcesConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector =>
+  new NaturalResourcesConnector(options, deps);

@@ -7,7 +7,14 @@
  * valid licence and nothing else, so their cases stay exactly as planted.ts describes them; everything
  * else is background data with the usual dirt.
  */
-import type { CredentialRecord, EnterpriseRef, FoundBy, HiddenDangerRecord, ListEntryRecord, PenaltyRecord } from '../../src/domain/canonical.js';
+import type {
+  CredentialRecord,
+  EnterpriseRef,
+  FoundBy,
+  HiddenDangerRecord,
+  ListEntryRecord,
+  PenaltyRecord,
+} from '../../src/domain/canonical.js';
 import { Emitter } from '../../src/generator/emitter.js';
 import { PLANTED_COUNT, PlantedWorld } from '../../src/generator/planted.js';
 import { enterpriseProfile, refOf, type EnterpriseProfile, type WorldParams } from '../../src/generator/profile.js';
@@ -29,7 +36,10 @@ const NOTES: Record<PlantedCase, string> = {
 };
 
 /** What a mine extracts and how, by industry (GB/T 4754). */
-const MINE_OF: Record<string, { minerals: readonly string[]; methods: readonly (typeof MINING_METHODS)[number][]; scales: readonly number[]; years: number }> = {
+const MINE_OF: Record<
+  string,
+  { minerals: readonly string[]; methods: readonly (typeof MINING_METHODS)[number][]; scales: readonly number[]; years: number }
+> = {
   B0610: { minerals: ['煤'], methods: ['地下开采'], scales: [30, 45, 60, 90, 120, 240], years: 10 },
   B0810: { minerals: ['铁矿'], methods: ['露天开采', '地下开采', '露天/地下开采'], scales: [10, 20, 30, 60], years: 8 },
   B1011: { minerals: ['水泥用石灰岩', '建筑石料用灰岩', '石膏'], methods: ['露天开采'], scales: [20, 50, 100], years: 5 },
@@ -39,11 +49,23 @@ const FALLBACK_MINE = MINE_OF.B1011!;
 const HAZARD_SITES = ['采场北帮边坡', '排土场', '老采空区', '尾矿库下游沟谷', '工业广场后山', '矿区运输道路边坡', '废石堆'];
 const THREATS = ['工业场地及作业人员', '下游村庄居民', '运矿道路', '矿区办公生活区', null];
 const FOUND_WAYS: readonly (readonly [FoundBy, number])[] = [
-  ['SELF_INSPECTION', 3], ['LOCAL_REPORT', 4], ['ENFORCEMENT', 2], ['HIGHER_SUPERVISION', 1], ['PUBLIC_REPORT', 1],
+  ['SELF_INSPECTION', 3],
+  ['LOCAL_REPORT', 4],
+  ['ENFORCEMENT', 2],
+  ['HIGHER_SUPERVISION', 1],
+  ['PUBLIC_REPORT', 1],
 ];
 const ILLEGAL = [
-  { reason: '未取得采矿许可证擅自采矿（非法采矿）', basis: '《中华人民共和国矿产资源法》第三十九条', type: '责令停止开采，没收违法所得，罚款' },
-  { reason: '超越批准的矿区范围采矿（越界开采）', basis: '《中华人民共和国矿产资源法》第四十条', type: '责令退回本矿区范围内开采，没收越界开采的矿产品和违法所得，罚款' },
+  {
+    reason: '未取得采矿许可证擅自采矿（非法采矿）',
+    basis: '《中华人民共和国矿产资源法》第三十九条',
+    type: '责令停止开采，没收违法所得，罚款',
+  },
+  {
+    reason: '超越批准的矿区范围采矿（越界开采）',
+    basis: '《中华人民共和国矿产资源法》第四十条',
+    type: '责令退回本矿区范围内开采，没收越界开采的矿产品和违法所得，罚款',
+  },
 ] as const;
 const LIST_BASIS = '《自然资源领域严重失信主体名单管理办法》第五条';
 
@@ -113,11 +135,18 @@ export class NaturalResourcesWorld {
       else if (!planted && draw < 80) status = 'SUSPENDED';
       const area = `矿区面积${(rng.int(500, 60_000) / 10_000).toFixed(4)}平方公里，开采深度+${rng.int(200, 600)}米至${rng.int(-300, 150)}米`;
       const licence: CredentialRecord = {
-        kind: 'credential', credentialKind: 'MINING_LICENCE',
+        kind: 'credential',
+        credentialKind: 'MINING_LICENCE',
         // C + province + year and month the current period began + 11 (采矿权) + serial, as the 配号 system numbers it
         number: `C${prov}0000${validFrom.slice(0, 4)}${validFrom.slice(5, 7)}11${String((e.index * 10 + n) % 100_000_000).padStart(8, '0')}`,
-        enterprise: ref, category: rng.pick(mine.minerals), grade: `${rng.pick(mine.scales)}万吨/年`, scope: licenceScope(rng.pick(mine.methods), area),
-        issuerDepartment: 'NATURAL_RESOURCES', validFrom, validTo, status,
+        enterprise: ref,
+        category: rng.pick(mine.minerals),
+        grade: `${rng.pick(mine.scales)}万吨/年`,
+        scope: licenceScope(rng.pick(mine.methods), area),
+        issuerDepartment: 'NATURAL_RESOURCES',
+        validFrom,
+        validTo,
+        status,
       };
       out.add('NATURAL_RESOURCES', licence, clean);
     }
@@ -130,12 +159,31 @@ export class NaturalResourcesWorld {
       const deadline = overdue ? addDays(t, -45) : addDays(t, rng.int(-600, 300));
       const passed = deadline < t;
       const s = rng.int(0, 9);
-      const status: HiddenDangerRecord['status'] = overdue ? 'OPEN' : passed ? (s < 8 ? 'CLOSED' : s < 9 ? 'RECTIFYING' : 'OPEN') : s < 5 ? 'RECTIFYING' : 'OPEN';
+      const status: HiddenDangerRecord['status'] = overdue
+        ? 'OPEN'
+        : passed
+          ? s < 8
+            ? 'CLOSED'
+            : s < 9
+              ? 'RECTIFYING'
+              : 'OPEN'
+          : s < 5
+            ? 'RECTIFYING'
+            : 'OPEN';
       const typeCode = rng.pick(Object.keys(HAZARD_TYPE_BY_CODE).slice(0, 4)); // 滑坡 崩塌 泥石流 地面塌陷 threaten mines
       const hazard: HiddenDangerRecord = {
-        kind: 'hidden_danger', enterprise: ref, level,
-        description: hazardDescription(HAZARD_TYPE_BY_CODE[typeCode]!, rng.pick(HAZARD_SITES), overdue ? '工业场地及作业人员' : rng.pick(THREATS)),
-        foundDate: addDays(deadline, -rng.int(60, 365)), deadline, foundBy: overdue ? 'ENFORCEMENT' : rng.weighted(FOUND_WAYS), status,
+        kind: 'hidden_danger',
+        enterprise: ref,
+        level,
+        description: hazardDescription(
+          HAZARD_TYPE_BY_CODE[typeCode]!,
+          rng.pick(HAZARD_SITES),
+          overdue ? '工业场地及作业人员' : rng.pick(THREATS),
+        ),
+        foundDate: addDays(deadline, -rng.int(60, 365)),
+        deadline,
+        foundBy: overdue ? 'ENFORCEMENT' : rng.weighted(FOUND_WAYS),
+        status,
         closedDate: status === 'CLOSED' ? addDays(deadline, -rng.int(0, 30)) : null,
       };
       out.add('NATURAL_RESOURCES', hazard, clean);
@@ -148,8 +196,13 @@ export class NaturalResourcesWorld {
       const what = planted === 'licence.revoked' ? ILLEGAL[1] : listed ? ILLEGAL[0] : rng.pick(ILLEGAL);
       const decisionDate = addDays(t, -(planted ? 120 : rng.int(30, 1000)));
       const penalty: PenaltyRecord = {
-        kind: 'penalty', enterprise: ref, decisionNumber: `${e.county.abbr}自然资罚〔${decisionDate.slice(0, 4)}〕${e.index}号`, decisionDate,
-        penaltyType: planted === 'licence.revoked' ? `${what.type}，吊销采矿许可证` : what.type, reason: what.reason, legalBasis: what.basis,
+        kind: 'penalty',
+        enterprise: ref,
+        decisionNumber: `${e.county.abbr}自然资罚〔${decisionDate.slice(0, 4)}〕${e.index}号`,
+        decisionDate,
+        penaltyType: planted === 'licence.revoked' ? `${what.type}，吊销采矿许可证` : what.type,
+        reason: what.reason,
+        legalBasis: what.basis,
         amount: rng.int(2, 200) * 1000,
       };
       out.add('NATURAL_RESOURCES', penalty, clean);
@@ -157,9 +210,16 @@ export class NaturalResourcesWorld {
     if (listed) {
       const startDate = addDays(t, -(planted ? 60 : rng.int(10, 900)));
       const entry: ListEntryRecord = {
-        kind: 'list_entry', list: 'NATURAL_RESOURCES_DISHONEST', subjectType: 'ENTERPRISE', enterprise: ref, reason: '非法采矿情节严重',
-        legalBasis: LIST_BASIS, decisionNumber: `${e.county.abbr}自然资失信〔${startDate.slice(0, 4)}〕${e.index}号`, startDate,
-        endDate: addYears(startDate, 3), removedDate: null,
+        kind: 'list_entry',
+        list: 'NATURAL_RESOURCES_DISHONEST',
+        subjectType: 'ENTERPRISE',
+        enterprise: ref,
+        reason: '非法采矿情节严重',
+        legalBasis: LIST_BASIS,
+        decisionNumber: `${e.county.abbr}自然资失信〔${startDate.slice(0, 4)}〕${e.index}号`,
+        startDate,
+        endDate: addYears(startDate, 3),
+        removedDate: null,
       };
       out.add('NATURAL_RESOURCES', entry, clean);
     }

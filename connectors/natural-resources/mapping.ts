@@ -82,30 +82,54 @@ export const KIND_OF = Object.fromEntries(RESOURCES.map((r) => [r.name, r.kind])
 // ---------------------------------------------------------------- dictionaries (shared with the seeder)
 
 /** 证书状态 LICENCE_STATUS: 1 正常, 2 过期, 3 暂扣（停产整顿）, 4 吊销. */
-export const LICENCE_STATUS_BY_CODE: Readonly<Record<string, CredentialStatus>> = { '1': 'VALID', '2': 'EXPIRED', '3': 'SUSPENDED', '4': 'REVOKED' };
+export const LICENCE_STATUS_BY_CODE: Readonly<Record<string, CredentialStatus>> = {
+  '1': 'VALID',
+  '2': 'EXPIRED',
+  '3': 'SUSPENDED',
+  '4': 'REVOKED',
+};
 /** 开采方式 MINING_METHOD. */
 export const MINING_METHODS = ['露天开采', '地下开采', '露天/地下开采'] as const;
 /** 灾害类型 HAZARD_TYPE (codes of the provincial 地质灾害 ledger). */
 export const HAZARD_TYPE_BY_CODE: Readonly<Record<string, string>> = {
-  '01': '滑坡', '02': '崩塌', '03': '泥石流', '04': '地面塌陷', '05': '地裂缝', '06': '地面沉降',
+  '01': '滑坡',
+  '02': '崩塌',
+  '03': '泥石流',
+  '04': '地面塌陷',
+  '05': '地裂缝',
+  '06': '地面沉降',
 };
 /** 险情等级 DANGER_SCALE → level: 特大型/大型 are major hazards. */
-export const LEVEL_BY_DANGER_SCALE: Readonly<Record<string, HiddenDangerLevel>> = { 特大型: 'MAJOR', 大型: 'MAJOR', 中型: 'GENERAL', 小型: 'GENERAL' };
+export const LEVEL_BY_DANGER_SCALE: Readonly<Record<string, HiddenDangerLevel>> = {
+  特大型: 'MAJOR',
+  大型: 'MAJOR',
+  中型: 'GENERAL',
+  小型: 'GENERAL',
+};
 /** 治理状态 GOVERN_STATUS. */
 export const STATUS_BY_GOVERN: Readonly<Record<string, HiddenDangerStatus>> = { 未治理: 'OPEN', 治理中: 'RECTIFYING', 已销号: 'CLOSED' };
 /** 发现方式 FOUND_WAY. */
 export const FOUND_BY_WAY: Readonly<Record<string, FoundBy>> = {
-  企业自查: 'SELF_INSPECTION', 群测群防: 'LOCAL_REPORT', 执法检查: 'ENFORCEMENT', 上级督查: 'HIGHER_SUPERVISION', 群众举报: 'PUBLIC_REPORT',
+  企业自查: 'SELF_INSPECTION',
+  群测群防: 'LOCAL_REPORT',
+  执法检查: 'ENFORCEMENT',
+  上级督查: 'HIGHER_SUPERVISION',
+  群众举报: 'PUBLIC_REPORT',
 };
 
-const invert = <V extends string>(t: Readonly<Record<string, V>>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [v, k])) as Record<V, string>;
+const invert = <V extends string>(t: Readonly<Record<string, V>>) =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [v, k])) as Record<V, string>;
 export const CODE_BY_LICENCE_STATUS = invert(LICENCE_STATUS_BY_CODE);
-export const CODE_BY_HAZARD_TYPE = Object.fromEntries(Object.entries(HAZARD_TYPE_BY_CODE).map(([k, v]) => [v, k])) as Record<string, string>;
+export const CODE_BY_HAZARD_TYPE = Object.fromEntries(Object.entries(HAZARD_TYPE_BY_CODE).map(([k, v]) => [v, k])) as Record<
+  string,
+  string
+>;
 export const GOVERN_BY_STATUS = invert(STATUS_BY_GOVERN);
 export const WAY_BY_FOUND_BY = invert(FOUND_BY_WAY);
 
 /** Hazard description as the canonical record carries it, and back. */
-export const hazardDescription = (type: string, name: string, threat: string | null): string => `${type}隐患：${name}${threat ? `，威胁${threat}` : ''}`;
+export const hazardDescription = (type: string, name: string, threat: string | null): string =>
+  `${type}隐患：${name}${threat ? `，威胁${threat}` : ''}`;
 const DESCRIPTION = new RegExp(`^(${Object.values(HAZARD_TYPE_BY_CODE).join('|')})隐患：(.+?)(?:，威胁(.+))?$`);
 export function parseHazardDescription(d: string): { type: string; name: string; threat: string | null } | null {
   const m = DESCRIPTION.exec(d);
@@ -161,7 +185,10 @@ const optDate = z
   .optional()
   .transform((v) => v || null);
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
-const optText = z.string().nullish().transform((v) => (v === undefined || v === '' ? null : v));
+const optText = z
+  .string()
+  .nullish()
+  .transform((v) => (v === undefined || v === '' ? null : v));
 const dictionary = <T extends string>(table: Readonly<Record<string, T>>, what: string) =>
   z.string().transform((k, ctx): T => {
     const v = table[k];
@@ -290,7 +317,12 @@ const listSchema = z
     removedDate: w.REMOVE_DATE,
   }));
 
-const SCHEMAS: Record<ResourceName, z.ZodType<CanonicalRecord>> = { ckq: licenceSchema, dzzh: hazardSchema, xzcf: penaltySchema, sxzt: listSchema };
+const SCHEMAS: Record<ResourceName, z.ZodType<CanonicalRecord>> = {
+  ckq: licenceSchema,
+  dzzh: hazardSchema,
+  xzcf: penaltySchema,
+  sxzt: listSchema,
+};
 
 /** One wire record → one envelope: the canonical record, or why it could not be read (raw kept). */
 export function toEnvelope(resource: ResourceName, raw: unknown, index: number): SourceEnvelope {

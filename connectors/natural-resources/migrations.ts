@@ -9,12 +9,22 @@ const LIST = 'NATURAL_RESOURCES_DISHONEST';
 const BASIS = '《自然资源领域严重失信主体名单管理办法》';
 const MEASURES = [
   {
-    code: 'JP-NR-01', text: '矿山安全生产许可依法从严审查，不适用告知承诺', department: 'EMERGENCY', matters: ['MINE_SAFETY_LICENCE'],
-    effect: 'RESTRICT', mandatory: false, basis: `${BASIS}（联合惩戒措施）；《安全生产许可证条例》第六条`,
+    code: 'JP-NR-01',
+    text: '矿山安全生产许可依法从严审查，不适用告知承诺',
+    department: 'EMERGENCY',
+    matters: ['MINE_SAFETY_LICENCE'],
+    effect: 'RESTRICT',
+    mandatory: false,
+    basis: `${BASIS}（联合惩戒措施）；《安全生产许可证条例》第六条`,
   },
   {
-    code: 'JP-NR-02', text: '限制参与政府采购、公共资源招投标活动', department: 'NATURAL_RESOURCES', matters: ['GOVERNMENT_PROCUREMENT', 'PUBLIC_BIDDING'],
-    effect: 'RESTRICT', mandatory: false, basis: `${BASIS}（联合惩戒措施）；《政府采购法》第二十二条`,
+    code: 'JP-NR-02',
+    text: '限制参与政府采购、公共资源招投标活动',
+    department: 'NATURAL_RESOURCES',
+    matters: ['GOVERNMENT_PROCUREMENT', 'PUBLIC_BIDDING'],
+    effect: 'RESTRICT',
+    mandatory: false,
+    basis: `${BASIS}（联合惩戒措施）；《政府采购法》第二十二条`,
   },
 ];
 

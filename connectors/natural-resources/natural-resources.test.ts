@@ -7,7 +7,14 @@
 import axios from 'axios';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CanonicalRecord, CredentialRecord, EnterpriseRef, HiddenDangerRecord, ListEntryRecord, PenaltyRecord } from '../../src/domain/canonical.js';
+import type {
+  CanonicalRecord,
+  CredentialRecord,
+  EnterpriseRef,
+  HiddenDangerRecord,
+  ListEntryRecord,
+  PenaltyRecord,
+} from '../../src/domain/canonical.js';
 import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import { PLANTED_COUNT, PlantedWorld } from '../../src/generator/planted.js';
 import { enterpriseProfile, type WorldParams } from '../../src/generator/profile.js';
@@ -37,43 +44,148 @@ const N1_WIDE = '十堰华宏矿业（集团） 有限公司';
 const N3 = '溆浦𠮷祥矿业有限公司';
 
 const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt: string, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'NATURAL_RESOURCES', sourceRecordId, record, updatedAt, ...(dirt ? { dirt } : {}),
+  department: 'NATURAL_RESOURCES',
+  sourceRecordId,
+  record,
+  updatedAt,
+  ...(dirt ? { dirt } : {}),
 });
 const licence = (over: Partial<CredentialRecord>): CredentialRecord => ({
-  kind: 'credential', credentialKind: 'MINING_LICENCE', number: 'C4200002010121120093456', enterprise: { creditCode: E1, name: N1 },
-  category: '煤', grade: '30万吨/年', scope: '地下开采，矿区面积2.1350平方公里，开采深度+320米至-150米', issuerDepartment: 'NATURAL_RESOURCES',
-  validFrom: '2019-03-01', validTo: '2029-02-28', status: 'VALID', ...over,
+  kind: 'credential',
+  credentialKind: 'MINING_LICENCE',
+  number: 'C4200002010121120093456',
+  enterprise: { creditCode: E1, name: N1 },
+  category: '煤',
+  grade: '30万吨/年',
+  scope: '地下开采，矿区面积2.1350平方公里，开采深度+320米至-150米',
+  issuerDepartment: 'NATURAL_RESOURCES',
+  validFrom: '2019-03-01',
+  validTo: '2029-02-28',
+  status: 'VALID',
+  ...over,
 });
 const hazard = (over: Partial<HiddenDangerRecord>): HiddenDangerRecord => ({
-  kind: 'hidden_danger', enterprise: { creditCode: E1 }, level: 'MAJOR', description: '滑坡隐患：采场北帮边坡，威胁工业场地及作业人员36人',
-  foundDate: '2024-06-12', deadline: '2024-10-31', foundBy: 'ENFORCEMENT', status: 'OPEN', closedDate: null, ...over,
+  kind: 'hidden_danger',
+  enterprise: { creditCode: E1 },
+  level: 'MAJOR',
+  description: '滑坡隐患：采场北帮边坡，威胁工业场地及作业人员36人',
+  foundDate: '2024-06-12',
+  deadline: '2024-10-31',
+  foundBy: 'ENFORCEMENT',
+  status: 'OPEN',
+  closedDate: null,
+  ...over,
 });
 const penalty = (over: Partial<PenaltyRecord>): PenaltyRecord => ({
-  kind: 'penalty', enterprise: { creditCode: E1 }, decisionNumber: '鄂自然资罚〔2024〕12号', decisionDate: '2024-08-05',
-  penaltyType: '责令停止开采，没收违法所得，罚款', reason: '未取得采矿许可证擅自采矿（非法采矿）', legalBasis: '《中华人民共和国矿产资源法》第三十九条',
-  amount: 123456.78, ...over,
+  kind: 'penalty',
+  enterprise: { creditCode: E1 },
+  decisionNumber: '鄂自然资罚〔2024〕12号',
+  decisionDate: '2024-08-05',
+  penaltyType: '责令停止开采，没收违法所得，罚款',
+  reason: '未取得采矿许可证擅自采矿（非法采矿）',
+  legalBasis: '《中华人民共和国矿产资源法》第三十九条',
+  amount: 123456.78,
+  ...over,
 });
 const listed = (over: Partial<ListEntryRecord>): ListEntryRecord => ({
-  kind: 'list_entry', list: 'NATURAL_RESOURCES_DISHONEST', subjectType: 'ENTERPRISE', enterprise: { creditCode: E1 }, reason: '非法采矿情节严重',
-  legalBasis: '《自然资源领域严重失信主体名单管理办法》第五条', decisionNumber: '鄂自然资失信〔2024〕3号', startDate: '2024-09-01', endDate: '2027-09-01',
-  removedDate: null, ...over,
+  kind: 'list_entry',
+  list: 'NATURAL_RESOURCES_DISHONEST',
+  subjectType: 'ENTERPRISE',
+  enterprise: { creditCode: E1 },
+  reason: '非法采矿情节严重',
+  legalBasis: '《自然资源领域严重失信主体名单管理办法》第五条',
+  decisionNumber: '鄂自然资失信〔2024〕3号',
+  startDate: '2024-09-01',
+  endDate: '2027-09-01',
+  removedDate: null,
+  ...over,
 });
 
 const ITEMS: WorldItem[] = [
   item('CKQ-0001', licence({}), T0),
-  item('CKQ-0002', licence({ number: 'C1300002009071120031234', enterprise: { creditCode: E2 }, category: '铁矿', grade: '60万吨/年', scope: '露天开采，矿区面积0.8421平方公里', validFrom: '2014-07-01', validTo: '2024-06-30', status: 'EXPIRED' }), T0),
-  item('CKQ-0003', licence({ number: 'C4300002011061120115678', enterprise: { creditCode: E3, name: N3 }, category: '石灰岩', grade: '15万吨/年', scope: '露天开采', status: 'REVOKED' }), T1),
-  item('CKQ-0004', licence({ number: 'C4200002008011120009999', enterprise: { orgCode: orgCodeOfCreditCode(E1) } }), T1, { refStyle: 'orgCode' }),
+  item(
+    'CKQ-0002',
+    licence({
+      number: 'C1300002009071120031234',
+      enterprise: { creditCode: E2 },
+      category: '铁矿',
+      grade: '60万吨/年',
+      scope: '露天开采，矿区面积0.8421平方公里',
+      validFrom: '2014-07-01',
+      validTo: '2024-06-30',
+      status: 'EXPIRED',
+    }),
+    T0,
+  ),
+  item(
+    'CKQ-0003',
+    licence({
+      number: 'C4300002011061120115678',
+      enterprise: { creditCode: E3, name: N3 },
+      category: '石灰岩',
+      grade: '15万吨/年',
+      scope: '露天开采',
+      status: 'REVOKED',
+    }),
+    T1,
+  ),
+  item('CKQ-0004', licence({ number: 'C4200002008011120009999', enterprise: { orgCode: orgCodeOfCreditCode(E1) } }), T1, {
+    refStyle: 'orgCode',
+  }),
   item('CKQ-0005', licence({ number: 'C4200002012011120000001' }), T0, { malformed: true }),
   item('DZZH-0001', hazard({}), T0),
-  item('DZZH-0002', hazard({ enterprise: { creditCode: E2 }, level: 'GENERAL', description: '地面塌陷隐患：老采空区', foundBy: 'LOCAL_REPORT', status: 'CLOSED', closedDate: '2024-12-20' }), T1),
-  item('DZZH-0003', hazard({ enterprise: { name: N3 }, description: '崩塌隐患：采石场西侧危岩体，威胁运矿道路', foundBy: 'SELF_INSPECTION', status: 'RECTIFYING' }), T2, { refStyle: 'name' }),
+  item(
+    'DZZH-0002',
+    hazard({
+      enterprise: { creditCode: E2 },
+      level: 'GENERAL',
+      description: '地面塌陷隐患：老采空区',
+      foundBy: 'LOCAL_REPORT',
+      status: 'CLOSED',
+      closedDate: '2024-12-20',
+    }),
+    T1,
+  ),
+  item(
+    'DZZH-0003',
+    hazard({
+      enterprise: { name: N3 },
+      description: '崩塌隐患：采石场西侧危岩体，威胁运矿道路',
+      foundBy: 'SELF_INSPECTION',
+      status: 'RECTIFYING',
+    }),
+    T2,
+    { refStyle: 'name' },
+  ),
   item('DZZH-0004', hazard({ enterprise: { creditCode: E3 } }), T2, { malformed: true }),
   item('XZCF-0001', penalty({}), T0),
-  item('XZCF-0002', penalty({ enterprise: { name: N1_WIDE }, decisionNumber: '鄂自然资罚〔2023〕7号', decisionDate: '2023-04-18', penaltyType: '责令退回本矿区范围内开采', reason: '超越批准的矿区范围采矿（越界开采）', legalBasis: null, amount: null }), T1, { refStyle: 'fullWidthName' }),
+  item(
+    'XZCF-0002',
+    penalty({
+      enterprise: { name: N1_WIDE },
+      decisionNumber: '鄂自然资罚〔2023〕7号',
+      decisionDate: '2023-04-18',
+      penaltyType: '责令退回本矿区范围内开采',
+      reason: '超越批准的矿区范围采矿（越界开采）',
+      legalBasis: null,
+      amount: null,
+    }),
+    T1,
+    { refStyle: 'fullWidthName' },
+  ),
   item('XZCF-0003', penalty({ enterprise: { creditCode: E2 } }), T1, { malformed: true }),
   item('SXZT-0001', listed({}), T0),
-  item('SXZT-0002', listed({ enterprise: { creditCode: E2 }, decisionNumber: '冀自然资失信〔2022〕1号', startDate: '2022-05-01', endDate: '2025-05-01', removedDate: '2023-11-20' }), T2),
+  item(
+    'SXZT-0002',
+    listed({
+      enterprise: { creditCode: E2 },
+      decisionNumber: '冀自然资失信〔2022〕1号',
+      startDate: '2022-05-01',
+      endDate: '2025-05-01',
+      removedDate: '2023-11-20',
+    }),
+    T2,
+  ),
   item('SXZT-0003', listed({ enterprise: { creditCode: E3 } }), T2, { malformed: true }),
 ];
 const ALL_IDS = ITEMS.map((i) => i.sourceRecordId).sort();
@@ -85,7 +197,11 @@ const auth = { username: SIM_USERNAME, password: SIM_PASSWORD };
 /** GET on the simulator, the body decoded from the charset it names. */
 async function wire(sim: RunningSimulator, path: string, params: Record<string, unknown> = {}, login: typeof auth | null = auth) {
   const res = await axios.get<ArrayBuffer>(`${String(sim.connectorOptions.baseUrl)}${API_BASE}${path}`, {
-    params, responseType: 'arraybuffer', timeout: 3000, validateStatus: () => true, ...(login ? { auth: login } : {}),
+    params,
+    responseType: 'arraybuffer',
+    timeout: 3000,
+    validateStatus: () => true,
+    ...(login ? { auth: login } : {}),
   });
   const bytes = Buffer.from(res.data);
   const type = String(res.headers['content-type']);
@@ -102,9 +218,17 @@ connectorContract(source, {
   keys: [E1, E2, E3],
   touches: [
     { id: 'CKQ-0001', change: { status: 'SUSPENDED' }, expected: { ...byId('CKQ-0001').record, status: 'SUSPENDED' } as CanonicalRecord },
-    { id: 'DZZH-0001', change: { status: 'RECTIFYING', deadline: '2025-06-30' }, expected: { ...byId('DZZH-0001').record, status: 'RECTIFYING', deadline: '2025-06-30' } as CanonicalRecord },
+    {
+      id: 'DZZH-0001',
+      change: { status: 'RECTIFYING', deadline: '2025-06-30' },
+      expected: { ...byId('DZZH-0001').record, status: 'RECTIFYING', deadline: '2025-06-30' } as CanonicalRecord,
+    },
     // a renewal (延续): one date of 有效期限 changes, the other stays
-    { id: 'CKQ-0002', change: { validTo: '2034-06-30', status: 'VALID' }, expected: { ...byId('CKQ-0002').record, validTo: '2034-06-30', status: 'VALID' } as CanonicalRecord },
+    {
+      id: 'CKQ-0002',
+      change: { validTo: '2034-06-30', status: 'VALID' },
+      expected: { ...byId('CKQ-0002').record, validTo: '2034-06-30', status: 'VALID' } as CanonicalRecord,
+    },
   ],
   midStream: true,
   // HTTP Basic with a wrong password: 401, never retried
@@ -132,8 +256,19 @@ describe('natural-resources mapping (自然资源): the documented format', () =
   });
 
   const wireLicence = {
-    RECORD_ID: 'CKQ-X', MODIFY_TIME: 1735689600000, USCC: E1, ORG_CODE: null, UNIT_NAME: N1, LICENCE_NO: 'C4200002010121120093456', MINE_NAME: '十堰华宏矿业矿',
-    MINERAL: '煤', MINING_METHOD: '地下开采', SCALE: '30万吨/年', MINE_AREA: '矿区面积2.1350平方公里', VALID_PERIOD: '2019年3月1日至2029年02月28日', LICENCE_STATUS: '3',
+    RECORD_ID: 'CKQ-X',
+    MODIFY_TIME: 1735689600000,
+    USCC: E1,
+    ORG_CODE: null,
+    UNIT_NAME: N1,
+    LICENCE_NO: 'C4200002010121120093456',
+    MINE_NAME: '十堰华宏矿业矿',
+    MINERAL: '煤',
+    MINING_METHOD: '地下开采',
+    SCALE: '30万吨/年',
+    MINE_AREA: '矿区面积2.1350平方公里',
+    VALID_PERIOD: '2019年3月1日至2029年02月28日',
+    LICENCE_STATUS: '3',
   };
 
   it('a licence: 有效期限 split into its two dates, status code 3 is 暂扣, scope is 开采方式，矿区范围, MODIFY_TIME epoch ms', () => {
@@ -141,24 +276,64 @@ describe('natural-resources mapping (自然资源): the documented format', () =
     expect(env.error).toBeUndefined();
     expect(env.updatedAt).toBe('2025-01-01T00:00:00.000Z');
     expect(env.record).toEqual({
-      kind: 'credential', credentialKind: 'MINING_LICENCE', number: 'C4200002010121120093456', enterprise: { creditCode: E1, name: N1 }, category: '煤',
-      grade: '30万吨/年', scope: '地下开采，矿区面积2.1350平方公里', issuerDepartment: 'NATURAL_RESOURCES', validFrom: '2019-03-01', validTo: '2029-02-28', status: 'SUSPENDED',
+      kind: 'credential',
+      credentialKind: 'MINING_LICENCE',
+      number: 'C4200002010121120093456',
+      enterprise: { creditCode: E1, name: N1 },
+      category: '煤',
+      grade: '30万吨/年',
+      scope: '地下开采，矿区面积2.1350平方公里',
+      issuerDepartment: 'NATURAL_RESOURCES',
+      validFrom: '2019-03-01',
+      validTo: '2029-02-28',
+      status: 'SUSPENDED',
     });
   });
 
   it('names what is wrong: a period ending before it starts, an unknown code, a negative fine, a hazard type outside the ledger', () => {
-    expect(toEnvelope('ckq', { ...wireLicence, VALID_PERIOD: '2029年01月01日至2019年01月01日' }, 0).error).toMatch(/^VALID_PERIOD: .*not a period/);
+    expect(toEnvelope('ckq', { ...wireLicence, VALID_PERIOD: '2029年01月01日至2019年01月01日' }, 0).error).toMatch(
+      /^VALID_PERIOD: .*not a period/,
+    );
     expect(toEnvelope('ckq', { ...wireLicence, LICENCE_STATUS: '5' }, 0).error).toMatch(/^LICENCE_STATUS: unknown licence status code "5"/);
     expect(toEnvelope('ckq', { ...wireLicence, MINING_METHOD: '坑采' }, 0).error).toMatch(/^MINING_METHOD: unknown mining method "坑采"/);
     expect(toEnvelope('ckq', { ...wireLicence, USCC: null, UNIT_NAME: '' }, 0).error).toMatch(/names no enterprise/);
-    const fine = { RECORD_ID: 'XZCF-X', MODIFY_TIME: 1, USCC: E1, DECISION_NO: 'a', DECISION_DATE: '2024年1月2日', PENALTY_CONTENT: '罚款', ILLEGAL_FACT: '非法采矿', FINE_WAN: -1 };
-    expect(toEnvelope('xzcf', fine, 0).error).toMatch(/^FINE_WAN: a fine is not negative/);
-    expect(toEnvelope('xzcf', { ...fine, FINE_WAN: 2.5 }, 0).record).toMatchObject({ amount: 25000, decisionDate: '2024-01-02', legalBasis: null });
-    const hz = {
-      RECORD_ID: 'DZZH-X', MODIFY_TIME: 1, USCC: E1, HAZARD_NAME: '北帮', HAZARD_TYPE: '03', DANGER_SCALE: '特大型', THREAT: null, FIND_DATE: '2024年06月12日',
-      GOVERN_DEADLINE: '2024年10月31日', GOVERN_STATUS: '已销号', DONE_DATE: '2024年11月01日', FOUND_WAY: '群众举报',
+    const fine = {
+      RECORD_ID: 'XZCF-X',
+      MODIFY_TIME: 1,
+      USCC: E1,
+      DECISION_NO: 'a',
+      DECISION_DATE: '2024年1月2日',
+      PENALTY_CONTENT: '罚款',
+      ILLEGAL_FACT: '非法采矿',
+      FINE_WAN: -1,
     };
-    expect(toEnvelope('dzzh', hz, 0).record).toMatchObject({ level: 'MAJOR', description: '泥石流隐患：北帮', status: 'CLOSED', closedDate: '2024-11-01', foundBy: 'PUBLIC_REPORT' });
+    expect(toEnvelope('xzcf', fine, 0).error).toMatch(/^FINE_WAN: a fine is not negative/);
+    expect(toEnvelope('xzcf', { ...fine, FINE_WAN: 2.5 }, 0).record).toMatchObject({
+      amount: 25000,
+      decisionDate: '2024-01-02',
+      legalBasis: null,
+    });
+    const hz = {
+      RECORD_ID: 'DZZH-X',
+      MODIFY_TIME: 1,
+      USCC: E1,
+      HAZARD_NAME: '北帮',
+      HAZARD_TYPE: '03',
+      DANGER_SCALE: '特大型',
+      THREAT: null,
+      FIND_DATE: '2024年06月12日',
+      GOVERN_DEADLINE: '2024年10月31日',
+      GOVERN_STATUS: '已销号',
+      DONE_DATE: '2024年11月01日',
+      FOUND_WAY: '群众举报',
+    };
+    expect(toEnvelope('dzzh', hz, 0).record).toMatchObject({
+      level: 'MAJOR',
+      description: '泥石流隐患：北帮',
+      status: 'CLOSED',
+      closedDate: '2024-11-01',
+      foundBy: 'PUBLIC_REPORT',
+    });
     expect(toEnvelope('dzzh', { ...hz, DANGER_SCALE: '小型' }, 0).record).toMatchObject({ level: 'GENERAL' });
     expect(toEnvelope('dzzh', { ...hz, HAZARD_TYPE: '99' }, 0).error).toMatch(/^HAZARD_TYPE: unknown hazard type code "99"/);
     expect(toEnvelope('sxzt', 'garbage', 4)).toMatchObject({ sourceRecordId: 'sxzt#unidentified-4', kind: 'list_entry', raw: 'garbage' });
@@ -170,7 +345,8 @@ describe('natural-resources source (自然资源): its own wire', () => {
   let env: SimulatorEnv;
   let sim: RunningSimulator;
   let connector: Connector;
-  const connect = (extra: Record<string, unknown> = {}) => source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, quietDeps);
+  const connect = (extra: Record<string, unknown> = {}) =>
+    source.createConnector({ timeoutMs: 3000, ...sim.connectorOptions, ...extra }, quietDeps);
   const baseUrl = () => String(sim.connectorOptions.baseUrl);
 
   beforeAll(async () => {
@@ -191,7 +367,11 @@ describe('natural-resources source (自然资源): its own wire', () => {
   });
 
   it('is the NATURAL_RESOURCES source and hands out exactly what its connector needs', () => {
-    expect(source).toMatchObject({ id: 'natural-resources', department: 'NATURAL_RESOURCES', title: '自然资源厅矿业权与地质灾害数据共享接口' });
+    expect(source).toMatchObject({
+      id: 'natural-resources',
+      department: 'NATURAL_RESOURCES',
+      title: '自然资源厅矿业权与地质灾害数据共享接口',
+    });
     expect(Object.keys(sim.connectorOptions).sort()).toEqual(['baseUrl', 'password', 'username']);
     expect(connector.provides).toEqual(['credential', 'hidden_danger', 'penalty', 'list_entry']);
   });
@@ -199,18 +379,30 @@ describe('natural-resources source (自然资源): its own wire', () => {
   it('validates its options and its watermark with messages naming the field', async () => {
     expect(() => source.createConnector({ timeoutMs: 1000 }, quietDeps)).toThrow(/baseUrl.*username.*password/);
     expect(() => connect({ pageSize: 101 })).toThrow(/pageSize/);
-    await expect(collect(connector.changesSince('{"v":1,"pos":{"ckq":{"t":"yesterday","ids":[]}}}'))).rejects.toThrow(/unreadable watermark/);
+    await expect(collect(connector.changesSince('{"v":1,"pos":{"ckq":{"t":"yesterday","ids":[]}}}'))).rejects.toThrow(
+      /unreadable watermark/,
+    );
   });
 
   it('refuses to seed what this system cannot hold, naming the record', async () => {
     const road = item('X-1', { ...licence({}), credentialKind: 'ROAD_TRANSPORT_LICENCE' }, T0);
-    await expect(source.simulator.seed(env, (async function* () {
-      yield [road];
-    })())).rejects.toThrow(/X-1 \(credential\)/);
+    await expect(
+      source.simulator.seed(
+        env,
+        (async function* () {
+          yield [road];
+        })(),
+      ),
+    ).rejects.toThrow(/X-1 \(credential\)/);
     const odd = item('X-2', hazard({ description: '边坡不稳' }), T0);
-    await expect(source.simulator.seed(env, (async function* () {
-      yield [odd];
-    })())).rejects.toThrow(/X-2 .*灾害类型/);
+    await expect(
+      source.simulator.seed(
+        env,
+        (async function* () {
+          yield [odd];
+        })(),
+      ),
+    ).rejects.toThrow(/X-2 .*灾害类型/);
   });
 
   it('speaks its dialect: GB18030 JSON, UPPER_SNAKE fields, epoch-ms MODIFY_TIME, 年月日 dates, 有效期限 as one text, 万元, codes', async () => {
@@ -220,7 +412,14 @@ describe('natural-resources source (自然资源): its own wire', () => {
     expect(page.body).toMatchObject({ resultCode: '0000', nextPageToken: '' });
     const rows = page.body.items as Record<string, unknown>[];
     const row = (id: string) => rows.find((r) => r.RECORD_ID === id)!;
-    expect(row('CKQ-0001')).toMatchObject({ USCC: E1, UNIT_NAME: N1, MINING_METHOD: '地下开采', MINE_AREA: '矿区面积2.1350平方公里，开采深度+320米至-150米', LICENCE_STATUS: '1', MODIFY_TIME: MS.T0 });
+    expect(row('CKQ-0001')).toMatchObject({
+      USCC: E1,
+      UNIT_NAME: N1,
+      MINING_METHOD: '地下开采',
+      MINE_AREA: '矿区面积2.1350平方公里，开采深度+320米至-150米',
+      LICENCE_STATUS: '1',
+      MODIFY_TIME: MS.T0,
+    });
     expect(row('CKQ-0001').VALID_PERIOD).toMatch(/^2019年0?3月0?1日至2029年0?2月28日$/);
     expect(row('CKQ-0002')).toMatchObject({ MINING_METHOD: '露天开采', LICENCE_STATUS: '2' });
     expect(row('CKQ-0003')).toMatchObject({ UNIT_NAME: N3, MINE_AREA: null, LICENCE_STATUS: '4', MINE_NAME: '溆浦𠮷祥矿业矿' });
@@ -229,8 +428,19 @@ describe('natural-resources source (自然资源): its own wire', () => {
     expect(page.bytes.includes(Buffer.from([0x95, 0x34, 0xb2, 0x35]))).toBe(true);
 
     const hz = (await wire(sim, '/dzzh', { pageSize: 100 })).body.items as Record<string, unknown>[];
-    expect(hz.find((r) => r.RECORD_ID === 'DZZH-0001')).toMatchObject({ HAZARD_TYPE: '01', DANGER_SCALE: expect.stringMatching(/^(特大型|大型)$/), THREAT: '工业场地及作业人员36人', GOVERN_STATUS: '未治理', FOUND_WAY: '执法检查' });
-    expect(hz.find((r) => r.RECORD_ID === 'DZZH-0002')).toMatchObject({ HAZARD_TYPE: '04', DANGER_SCALE: expect.stringMatching(/^(中型|小型)$/), THREAT: null, GOVERN_STATUS: '已销号' });
+    expect(hz.find((r) => r.RECORD_ID === 'DZZH-0001')).toMatchObject({
+      HAZARD_TYPE: '01',
+      DANGER_SCALE: expect.stringMatching(/^(特大型|大型)$/),
+      THREAT: '工业场地及作业人员36人',
+      GOVERN_STATUS: '未治理',
+      FOUND_WAY: '执法检查',
+    });
+    expect(hz.find((r) => r.RECORD_ID === 'DZZH-0002')).toMatchObject({
+      HAZARD_TYPE: '04',
+      DANGER_SCALE: expect.stringMatching(/^(中型|小型)$/),
+      THREAT: null,
+      GOVERN_STATUS: '已销号',
+    });
     expect(hz.find((r) => r.RECORD_ID === 'DZZH-0003')).toMatchObject({ MODIFY_TIME: MS.T2, UNIT_NAME: N3, USCC: null });
     const cf = (await wire(sim, '/xzcf', { pageSize: 100 })).body.items as Record<string, unknown>[];
     expect(cf.find((r) => r.RECORD_ID === 'XZCF-0001')).toMatchObject({ FINE_WAN: 12.345678 });
@@ -258,7 +468,10 @@ describe('natural-resources source (自然资源): its own wire', () => {
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.body).toMatchObject({ resultCode: '1002' });
     expect((await wire(sim, '/ckq', { pageSize: 2, pageToken: `${token}x` })).body.resultCode).toBe('1002');
-    expect((await wire(sim, '/ckq', { pageSize: 101 })).body).toMatchObject({ resultCode: '1001', resultMsg: expect.stringContaining('pageSize') });
+    expect((await wire(sim, '/ckq', { pageSize: 101 })).body).toMatchObject({
+      resultCode: '1001',
+      resultMsg: expect.stringContaining('pageSize'),
+    });
     expect((await wire(sim, '/ckq', { modifiedFrom: '2025-01-01' })).body.resultCode).toBe('1001');
   });
 
@@ -302,7 +515,7 @@ describe('natural-resources source (自然资源): its own wire', () => {
     }
   });
 
-  it('error fault (set over HTTP): Tomcat 500, gateway 503 and the system\'s own 9999 are all UNAVAILABLE', async () => {
+  it("error fault (set over HTTP): Tomcat 500, gateway 503 and the system's own 9999 are all UNAVAILABLE", async () => {
     await axios.post(`${baseUrl()}/__faults`, { mode: 'error' }, { timeout: 2000 });
     const reasons = [
       (await failure(connector.fetchByKeys([E1]))).reason,
@@ -331,44 +544,77 @@ describe('natural-resources generator: its part of the world', () => {
     const owners = new Set(items.map((i) => (i.record as { enterprise: { creditCode: string } }).enterprise.creditCode));
     expect([...owners].sort()).toEqual(mines.map((e) => e.creditCode).sort());
     for (const e of mines) {
-      const licences = world.generate(e).map((i) => i.record).filter((r): r is CredentialRecord => r.kind === 'credential');
+      const licences = world
+        .generate(e)
+        .map((i) => i.record)
+        .filter((r): r is CredentialRecord => r.kind === 'credential');
       expect(licences.length, e.name).toBeGreaterThan(0);
       // 许可证号: C, the province's division code, the year and month its period began, 11, an 8-digit serial
-      for (const l of licences) expect(l.number).toBe(`C${e.county.code.slice(0, 2)}0000${l.validFrom!.slice(0, 4)}${l.validFrom!.slice(5, 7)}11${l.number.slice(-8)}`);
+      for (const l of licences)
+        expect(l.number).toBe(
+          `C${e.county.code.slice(0, 2)}0000${l.validFrom!.slice(0, 4)}${l.validFrom!.slice(5, 7)}11${l.number.slice(-8)}`,
+        );
       for (const l of licences) expect(l.number).toMatch(/^C\d{22}$/);
     }
     expect(items.every((i) => i.department === 'NATURAL_RESOURCES')).toBe(true);
     const last = mines.at(-1)!;
     expect(generate(p, last)).toEqual(world.generate(last));
-    expect([...all].reverse().flatMap((e) => world.generate(e)).map((i) => i.sourceRecordId).sort()).toEqual(items.map((i) => i.sourceRecordId).sort());
+    expect(
+      [...all]
+        .reverse()
+        .flatMap((e) => world.generate(e))
+        .map((i) => i.sourceRecordId)
+        .sort(),
+    ).toEqual(items.map((i) => i.sourceRecordId).sort());
     expect(new Set(items.map((i) => i.sourceRecordId)).size).toBe(items.length);
   });
 
   it('plants the four cases on the first active mines after the planted scenarios, clean and findable by credit code', () => {
     const cases = world.plantedCases();
     expect(Object.keys(cases).sort()).toEqual([...PLANTED_CASES].sort());
-    const of = (key: (typeof PLANTED_CASES)[number]) => items.filter((i) => (i.record as { enterprise: { creditCode: string } }).enterprise.creditCode === cases[key]!.creditCode);
+    const of = (key: (typeof PLANTED_CASES)[number]) =>
+      items.filter((i) => (i.record as { enterprise: { creditCode: string } }).enterprise.creditCode === cases[key]!.creditCode);
     for (const key of PLANTED_CASES) {
       expect(all[cases[key]!.index]).toMatchObject({ sector: 'MINE', status: 'ACTIVE' });
       expect(of(key).every((i) => !i.dirt)).toBe(true);
     }
     // today 2025-06-30: lapsed 30 days ago
-    expect(of('licence.expired').map((i) => i.record)).toEqual([expect.objectContaining({ credentialKind: 'MINING_LICENCE', status: 'EXPIRED', validTo: '2025-05-31' })]);
+    expect(of('licence.expired').map((i) => i.record)).toEqual([
+      expect.objectContaining({ credentialKind: 'MINING_LICENCE', status: 'EXPIRED', validTo: '2025-05-31' }),
+    ]);
     const revoked = of('licence.revoked').map((i) => i.record);
     expect(revoked).toContainEqual(expect.objectContaining({ credentialKind: 'MINING_LICENCE', status: 'REVOKED' }));
-    expect(revoked).toContainEqual(expect.objectContaining({ kind: 'penalty', reason: expect.stringContaining('越界开采'), penaltyType: expect.stringContaining('吊销采矿许可证') }));
+    expect(revoked).toContainEqual(
+      expect.objectContaining({
+        kind: 'penalty',
+        reason: expect.stringContaining('越界开采'),
+        penaltyType: expect.stringContaining('吊销采矿许可证'),
+      }),
+    );
     // deadline 45 days before today, not dealt with: overdue
-    expect(of('hazard.overdueMajor').map((i) => i.record)).toContainEqual(expect.objectContaining({ kind: 'hidden_danger', level: 'MAJOR', status: 'OPEN', deadline: '2025-05-16' }));
+    expect(of('hazard.overdueMajor').map((i) => i.record)).toContainEqual(
+      expect.objectContaining({ kind: 'hidden_danger', level: 'MAJOR', status: 'OPEN', deadline: '2025-05-16' }),
+    );
     // listed 60 days ago for three years, not removed: in force today
-    expect(of('list.NATURAL_RESOURCES_DISHONEST').map((i) => i.record)).toContainEqual(expect.objectContaining({
-      kind: 'list_entry', list: 'NATURAL_RESOURCES_DISHONEST', subjectType: 'ENTERPRISE', startDate: '2025-05-01', endDate: '2028-05-01', removedDate: null,
-    }));
+    expect(of('list.NATURAL_RESOURCES_DISHONEST').map((i) => i.record)).toContainEqual(
+      expect.objectContaining({
+        kind: 'list_entry',
+        list: 'NATURAL_RESOURCES_DISHONEST',
+        subjectType: 'ENTERPRISE',
+        startDate: '2025-05-01',
+        endDate: '2028-05-01',
+        removedDate: null,
+      }),
+    );
     // the planted scenarios' mines (clean.mine among them) get one valid licence and nothing else
     const scenarioMines = all.slice(0, PLANTED_COUNT).filter((e) => e.sector === 'MINE');
     expect(scenarioMines.map((e) => e.index)).toContain(scenarios.indexOf('clean.mine'));
     for (const e of scenarioMines) {
       const own = world.generate(e);
-      expect(own.map((i) => [i.record.kind, (i.record as CredentialRecord).status, i.dirt]), e.name).toEqual([['credential', 'VALID', undefined]]);
+      expect(
+        own.map((i) => [i.record.kind, (i.record as CredentialRecord).status, i.dirt]),
+        e.name,
+      ).toEqual([['credential', 'VALID', undefined]]);
     }
     // a world too small for planted scenarios still plants on its first active mines
     expect(Object.keys(new NaturalResourcesWorld({ ...p, enterprises: 80 }).plantedCases()).length).toBeGreaterThan(0);
@@ -391,7 +637,17 @@ describe('natural-resources generator: its part of the world', () => {
           continue;
         }
         const ref = dirtyRef((item.record as { enterprise: EnterpriseRef }).enterprise, item.dirt?.refStyle);
-        const enterprise = ref ? Object.fromEntries(([['creditCode', ref[0]], ['orgCode', ref[1]], ['name', ref[2]]] as const).filter(([, v]) => v)) : undefined;
+        const enterprise = ref
+          ? Object.fromEntries(
+              (
+                [
+                  ['creditCode', ref[0]],
+                  ['orgCode', ref[1]],
+                  ['name', ref[2]],
+                ] as const
+              ).filter(([, v]) => v),
+            )
+          : undefined;
         expect(e.record, `${item.sourceRecordId}: ${e.error}`).toEqual(enterprise ? { ...item.record, enterprise } : item.record);
         expect(e.updatedAt).toBe(item.updatedAt);
       }

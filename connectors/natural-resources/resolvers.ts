@@ -10,7 +10,8 @@ export const naturalResourcesResolvers: Resolvers = {
   NaturalResourcesSection: {
     ...sectionFields,
     // this system holds only mining licences; the kind is fixed, not an argument
-    miningLicences: async (s, a, ctx) => lists.credentials('credential', await s.items('credential'), { ...a, kind: 'MINING_LICENCE' }, ctx),
+    miningLicences: async (s, a, ctx) =>
+      lists.credentials('credential', await s.items('credential'), { ...a, kind: 'MINING_LICENCE' }, ctx),
     // hidden dangers of this department are geological ones
     geologicalHazards: async (s, a, ctx) => lists.hiddenDangers(await s.items('hidden_danger'), a, ctx),
     penalties: async (s, a, ctx) => lists.penalties(await s.items('penalty'), a, ctx),

@@ -9,7 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeTypeDefs } from '@graphql-tools/merge';
-import { parse, validateSchema, type GraphQLEnumType, type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import {
+  parse,
+  validateSchema,
+  type GraphQLEnumType,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEPARTMENT_PACKAGES } from '../registry.js';
 import { naturalResourcesResolvers } from './resolvers.js';
@@ -17,10 +24,15 @@ import { naturalResourcesResolvers } from './resolvers.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 /** The hub's schema files: schema/*.graphql and every registered package's section (as src/server/schema.ts loads them). */
-const loadTypeDefs = () => [
-  ...fs.readdirSync(path.join(root, 'schema')).filter((f) => f.endsWith('.graphql')).sort().map((f) => path.join(root, 'schema', f)),
-  ...DEPARTMENT_PACKAGES.map((d) => path.join(root, 'connectors', d.id, 'section.graphql')),
-].map((f) => fs.readFileSync(f, 'utf8'));
+const loadTypeDefs = () =>
+  [
+    ...fs
+      .readdirSync(path.join(root, 'schema'))
+      .filter((f) => f.endsWith('.graphql'))
+      .sort()
+      .map((f) => path.join(root, 'schema', f)),
+    ...DEPARTMENT_PACKAGES.map((d) => path.join(root, 'connectors', d.id, 'section.graphql')),
+  ].map((f) => fs.readFileSync(f, 'utf8'));
 const section = fs.readFileSync(path.join(here, 'section.graphql'), 'utf8');
 
 describe('natural-resources schema section', () => {
@@ -46,7 +58,9 @@ describe('natural-resources schema section', () => {
       expect(String(type.getFields()[name]?.type), name).toBe(String(f.type));
       expect(String(type.getFields()[name]?.type), name).toBe(String(fire[name]!.type));
     }
-    expect(Object.keys(type.getFields())).toEqual(expect.arrayContaining(['miningLicences', 'geologicalHazards', 'penalties', 'listEntries']));
+    expect(Object.keys(type.getFields())).toEqual(
+      expect.arrayContaining(['miningLicences', 'geologicalHazards', 'penalties', 'listEntries']),
+    );
     const field = (schema.getType('Enterprise') as GraphQLObjectType).getFields().naturalResources!;
     expect(String(field.type)).toBe('NaturalResourcesSection!');
     expect(field.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['freshness: Freshness']);
@@ -54,10 +68,20 @@ describe('natural-resources schema section', () => {
 
   it('the enums it extends keep their values and gain the ones its records carry, described in Chinese', () => {
     const values = (name: string) => (schema.getType(name) as GraphQLEnumType).getValues();
-    expect(values('Department').map((v) => v.name)).toEqual(expect.arrayContaining(['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE', 'NATURAL_RESOURCES']));
-    expect(values('CredentialKind').map((v) => v.name)).toEqual(expect.arrayContaining(['SAFETY_PRODUCTION_LICENCE', 'ROAD_TRANSPORT_LICENCE', 'MINING_LICENCE']));
-    expect(values('ListKind').map((v) => v.name)).toEqual(expect.arrayContaining(['SAFETY_DISHONEST', 'PRINCIPAL_BAN', 'NATURAL_RESOURCES_DISHONEST']));
-    for (const [e, v] of [['Department', 'NATURAL_RESOURCES'], ['CredentialKind', 'MINING_LICENCE'], ['ListKind', 'NATURAL_RESOURCES_DISHONEST']]) {
+    expect(values('Department').map((v) => v.name)).toEqual(
+      expect.arrayContaining(['MARKET', 'HOUSING', 'EMERGENCY', 'TRANSPORT', 'FIRE', 'NATURAL_RESOURCES']),
+    );
+    expect(values('CredentialKind').map((v) => v.name)).toEqual(
+      expect.arrayContaining(['SAFETY_PRODUCTION_LICENCE', 'ROAD_TRANSPORT_LICENCE', 'MINING_LICENCE']),
+    );
+    expect(values('ListKind').map((v) => v.name)).toEqual(
+      expect.arrayContaining(['SAFETY_DISHONEST', 'PRINCIPAL_BAN', 'NATURAL_RESOURCES_DISHONEST']),
+    );
+    for (const [e, v] of [
+      ['Department', 'NATURAL_RESOURCES'],
+      ['CredentialKind', 'MINING_LICENCE'],
+      ['ListKind', 'NATURAL_RESOURCES_DISHONEST'],
+    ]) {
       expect(values(e!).find((x) => x.name === v)?.description, `${e}.${v}`).toMatch(/[\u4e00-\u9fa5]/);
     }
     const type = schema.getType('NaturalResourcesSection') as GraphQLObjectType;

@@ -51,7 +51,8 @@ const TYPES: Record<string, string> = { fine_wan: 'numeric(16,6)' };
  * The system's own name normalisation (full-width letters/digits/brackets folded, spaces dropped), used
  * by its subject query to find rows that carry only a 单位名称.
  */
-const range = (from: number, to: number, shift: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i + shift)).join('');
+const range = (from: number, to: number, shift: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i + shift)).join('');
 const WIDE = range(0x30, 0x39, 0xfee0) + range(0x41, 0x5a, 0xfee0) + range(0x61, 0x7a, 0xfee0) + '（）\u3000';
 const NARROW = range(0x30, 0x39, 0) + range(0x41, 0x5a, 0) + range(0x61, 0x7a, 0) + '() ';
 
@@ -93,19 +94,46 @@ function licenceValues(item: WorldItem, r: CredentialRecord): Value[] {
   if (!scope) unsupported(item, `scope '${r.scope}' is not '开采方式，矿区范围'`);
   if (!r.validFrom || !r.validTo) unsupported(item, 'a mining licence always has its 有效期限');
   const d = cnDate(item.sourceRecordId);
-  return [r.number, mineName(r.enterprise), r.category ?? null, scope.method, r.grade ?? null, scope.area, `${d(r.validFrom)}至${d(r.validTo)}`, CODE_BY_LICENCE_STATUS[r.status]];
+  return [
+    r.number,
+    mineName(r.enterprise),
+    r.category ?? null,
+    scope.method,
+    r.grade ?? null,
+    scope.area,
+    `${d(r.validFrom)}至${d(r.validTo)}`,
+    CODE_BY_LICENCE_STATUS[r.status],
+  ];
 }
 function hazardValues(item: WorldItem, r: HiddenDangerRecord): Value[] {
   const desc = parseHazardDescription(r.description);
   if (!desc) unsupported(item, `description '${r.description}' is not '<灾害类型>隐患：<隐患点>，威胁<对象>'`);
   const d = cnDate(item.sourceRecordId);
   // the ledger grades 险情 in four; either of the two of a level maps back to it
-  const scale = r.level === 'MAJOR' ? (fnv1a(item.sourceRecordId) % 3 === 0 ? '特大型' : '大型') : fnv1a(item.sourceRecordId) % 2 ? '中型' : '小型';
-  return [desc.name, CODE_BY_HAZARD_TYPE[desc.type]!, scale, desc.threat, d(r.foundDate), d(r.deadline), GOVERN_BY_STATUS[r.status], d(r.closedDate), WAY_BY_FOUND_BY[r.foundBy]];
+  const scale =
+    r.level === 'MAJOR' ? (fnv1a(item.sourceRecordId) % 3 === 0 ? '特大型' : '大型') : fnv1a(item.sourceRecordId) % 2 ? '中型' : '小型';
+  return [
+    desc.name,
+    CODE_BY_HAZARD_TYPE[desc.type]!,
+    scale,
+    desc.threat,
+    d(r.foundDate),
+    d(r.deadline),
+    GOVERN_BY_STATUS[r.status],
+    d(r.closedDate),
+    WAY_BY_FOUND_BY[r.foundBy],
+  ];
 }
 function penaltyValues(item: WorldItem, r: PenaltyRecord): Value[] {
   const d = cnDate(item.sourceRecordId);
-  return [r.decisionNumber, d(r.decisionDate), r.penaltyType, r.reason, r.legalBasis ?? null, r.amount == null ? null : wanOfYuan(r.amount)];
+  return [
+    r.decisionNumber,
+    d(r.decisionDate),
+    r.penaltyType,
+    r.reason,
+    r.legalBasis ?? null,
+    r.amount == null ? null : wanOfYuan(r.amount),
+  ];
 }
 function listValues(item: WorldItem, r: ListEntryRecord): Value[] {
   const d = cnDate(item.sourceRecordId);
@@ -128,7 +156,8 @@ function render(item: WorldItem): { table: Table; values: Value[] } {
       [table, cols] = ['xzcf', penaltyValues(item, rec)];
       break;
     case 'list_entry':
-      if (rec.list !== 'NATURAL_RESOURCES_DISHONEST' || rec.subjectType !== 'ENTERPRISE') unsupported(item, 'only enterprises on 自然资源领域严重失信主体名单');
+      if (rec.list !== 'NATURAL_RESOURCES_DISHONEST' || rec.subjectType !== 'ENTERPRISE')
+        unsupported(item, 'only enterprises on 自然资源领域严重失信主体名单');
       [table, cols] = ['sxzt', listValues(item, rec)];
       break;
     default:
@@ -141,13 +170,32 @@ function render(item: WorldItem): { table: Table; values: Value[] } {
 
 /** Breakage natural to this system: impossible dates typed by hand, codes outside the dictionary, missing mandatory fields. */
 const BREAKAGE: Record<Table, readonly [string, Value][]> = {
-  ckq: [['valid_period', '2019年02月30日至2029年02月28日'], ['licence_status', '9'], ['licence_no', null]],
-  dzzh: [['hazard_type', '99'], ['find_date', '2023.03.05'], ['govern_deadline', null]],
-  xzcf: [['decision_date', '0000年00月00日'], ['decision_no', ''], ['fine_wan', -1]],
-  sxzt: [['list_date', null], ['decision_no', null], ['list_reason', '']],
+  ckq: [
+    ['valid_period', '2019年02月30日至2029年02月28日'],
+    ['licence_status', '9'],
+    ['licence_no', null],
+  ],
+  dzzh: [
+    ['hazard_type', '99'],
+    ['find_date', '2023.03.05'],
+    ['govern_deadline', null],
+  ],
+  xzcf: [
+    ['decision_date', '0000年00月00日'],
+    ['decision_no', ''],
+    ['fine_wan', -1],
+  ],
+  sxzt: [
+    ['list_date', null],
+    ['decision_no', null],
+    ['list_reason', ''],
+  ],
 };
 /** Every column of a table in the order of a row's values. */
-export const ALL_COLUMNS = Object.fromEntries(TABLES.map((t) => [t, ['id', ...REF_COLUMNS, ...COLUMNS[t], 'modify_time']])) as Record<Table, string[]>;
+export const ALL_COLUMNS = Object.fromEntries(TABLES.map((t) => [t, ['id', ...REF_COLUMNS, ...COLUMNS[t], 'modify_time']])) as Record<
+  Table,
+  string[]
+>;
 
 export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> =>
   seedTables(env.departmentsDatabaseUrl, { schema: SCHEMA, columns: ALL_COLUMNS }, items, render);
@@ -156,28 +204,49 @@ export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Prom
 
 const refSetter: Setter = (v) => {
   const [cc, oc, n] = refValues(v as EnterpriseRef, undefined);
-  return [['uscc', cc], ['org_code', oc], ['unit_name', n]];
+  return [
+    ['uscc', cc],
+    ['org_code', oc],
+    ['unit_name', n],
+  ];
 };
 const dateCol = (name: string) => col(name, (v) => (v == null ? null : toChineseDate(String(v))));
 
 /** Canonical field → stored columns, per table (a licence's two dates share 有效期限: assignPeriod below). */
 const TOUCH: Record<Table, Record<string, Setter>> = {
   ckq: {
-    enterprise: refSetter, number: col('licence_no'), category: col('mineral'), grade: col('scale'),
+    enterprise: refSetter,
+    number: col('licence_no'),
+    category: col('mineral'),
+    grade: col('scale'),
     status: col('licence_status', (v) => CODE_BY_LICENCE_STATUS[v as CredentialStatus] ?? String(v)),
   },
   dzzh: {
-    enterprise: refSetter, level: col('danger_scale', (v) => (v === 'MAJOR' ? '大型' : '中型')), foundDate: dateCol('find_date'), deadline: dateCol('govern_deadline'),
-    status: col('govern_status', (v) => GOVERN_BY_STATUS[v as HiddenDangerStatus] ?? String(v)), closedDate: dateCol('done_date'),
+    enterprise: refSetter,
+    level: col('danger_scale', (v) => (v === 'MAJOR' ? '大型' : '中型')),
+    foundDate: dateCol('find_date'),
+    deadline: dateCol('govern_deadline'),
+    status: col('govern_status', (v) => GOVERN_BY_STATUS[v as HiddenDangerStatus] ?? String(v)),
+    closedDate: dateCol('done_date'),
     foundBy: col('found_way', (v) => WAY_BY_FOUND_BY[v as FoundBy] ?? String(v)),
   },
   xzcf: {
-    enterprise: refSetter, decisionNumber: col('decision_no'), decisionDate: dateCol('decision_date'), penaltyType: col('penalty_content'),
-    reason: col('illegal_fact'), legalBasis: col('legal_basis'), amount: col('fine_wan', (v) => (v == null ? null : wanOfYuan(Number(v)))),
+    enterprise: refSetter,
+    decisionNumber: col('decision_no'),
+    decisionDate: dateCol('decision_date'),
+    penaltyType: col('penalty_content'),
+    reason: col('illegal_fact'),
+    legalBasis: col('legal_basis'),
+    amount: col('fine_wan', (v) => (v == null ? null : wanOfYuan(Number(v)))),
   },
   sxzt: {
-    enterprise: refSetter, decisionNumber: col('decision_no'), reason: col('list_reason'), legalBasis: col('list_basis'), startDate: dateCol('list_date'),
-    endDate: dateCol('valid_until'), removedDate: dateCol('remove_date'),
+    enterprise: refSetter,
+    decisionNumber: col('decision_no'),
+    reason: col('list_reason'),
+    legalBasis: col('list_basis'),
+    startDate: dateCol('list_date'),
+    endDate: dateCol('valid_until'),
+    removedDate: dateCol('remove_date'),
   },
 };
 

@@ -109,7 +109,8 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
   app.get('/__settings', (_req, res) => void res.json(settings));
   app.post('/__settings', (req, res) => {
     const ttl = (req.body as { pageTokenTtlMs?: unknown } | undefined)?.pageTokenTtlMs;
-    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) return void res.status(400).json({ resultCode: RESULT.BAD_PARAM, resultMsg: 'pageTokenTtlMs' });
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0)
+      return void res.status(400).json({ resultCode: RESULT.BAD_PARAM, resultMsg: 'pageTokenTtlMs' });
     settings.pageTokenTtlMs = ttl;
     res.json(settings);
   });
@@ -126,7 +127,11 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     faults.strike((res, n) => {
       // Tomcat's error page, the gateway's 503, then the system's own busy answer with HTTP 200
       if (n % 3 === 0) send(res, { resultCode: RESULT.BUSY, resultMsg: '系统繁忙，请稍后再试' });
-      else if (n % 3 === 1) res.status(500).type('text/html').send('<html><head><title>HTTP Status 500 – Internal Server Error</title></head><body><h1>HTTP Status 500</h1></body></html>');
+      else if (n % 3 === 1)
+        res
+          .status(500)
+          .type('text/html')
+          .send('<html><head><title>HTTP Status 500 – Internal Server Error</title></head><body><h1>HTTP Status 500</h1></body></html>');
       else res.status(503).type('text/html').send('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>');
     }),
   );
@@ -144,12 +149,18 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
 
   app.get(`${API_BASE}/subject`, async (req, res) => {
     const raw = typeof req.query.uscc === 'string' ? req.query.uscc : '';
-    const codes = raw.split(',').map((c) => c.trim()).filter(Boolean);
-    if (codes.length === 0 || codes.length > MAX_BATCH_CODES) throw new BadParam(`uscc须为1至${MAX_BATCH_CODES}个统一社会信用代码，以逗号分隔`);
+    const codes = raw
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    if (codes.length === 0 || codes.length > MAX_BATCH_CODES)
+      throw new BadParam(`uscc须为1至${MAX_BATCH_CODES}个统一社会信用代码，以逗号分隔`);
     const orgs = codes.filter((c) => c.length === 18).map(orgCodeOfCreditCode);
     // 单位名称 this system's own rows carry next to these codes: reaches rows that kept only the name
     const { rows: named } = await pool.query<{ n: string }>(
-      RESOURCES.map((r) => `SELECT ${SCHEMA}.norm_name(unit_name) AS n FROM ${SCHEMA}.${r.name} WHERE uscc = ANY($1) AND unit_name <> ''`).join(' UNION '),
+      RESOURCES.map(
+        (r) => `SELECT ${SCHEMA}.norm_name(unit_name) AS n FROM ${SCHEMA}.${r.name} WHERE uscc = ANY($1) AND unit_name <> ''`,
+      ).join(' UNION '),
       [codes],
     );
     const names = named.map((r) => r.n);
@@ -192,15 +203,22 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     );
     const items = rows.slice(0, pageSize);
     const last = items.at(-1);
-    const nextPageToken = rows.length > pageSize && last
-      ? issueToken({ r: resource, f: from, t: last.MODIFY_TIME, i: last.RECORD_ID, x: Date.now() + settings.pageTokenTtlMs })
-      : '';
+    const nextPageToken =
+      rows.length > pageSize && last
+        ? issueToken({ r: resource, f: from, t: last.MODIFY_TIME, i: last.RECORD_ID, x: Date.now() + settings.pageTokenTtlMs })
+        : '';
     send(res, ok({ items, nextPageToken }));
   });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
-    if (err instanceof BadParam) send(res, err instanceof BadToken ? { resultCode: RESULT.BAD_PAGE_TOKEN, resultMsg: err.message } : { resultCode: RESULT.BAD_PARAM, resultMsg: `参数错误：${err.message}` });
+    if (err instanceof BadParam)
+      send(
+        res,
+        err instanceof BadToken
+          ? { resultCode: RESULT.BAD_PAGE_TOKEN, resultMsg: err.message }
+          : { resultCode: RESULT.BAD_PARAM, resultMsg: `参数错误：${err.message}` },
+      );
     else send(res, { resultCode: RESULT.BUSY, resultMsg: `系统异常：${err instanceof Error ? err.message : String(err)}` });
   });
 

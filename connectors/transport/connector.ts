@@ -17,8 +17,26 @@ import { z } from 'zod';
 import type { Department, RecordKind } from '../../src/domain/canonical.js';
 import { batchSizeOf, chunksOf, DistinctEnvelopes, parseOptions, probeHealth, versionedWatermark } from '../kit/connector.js';
 import { boundedCall } from '../kit/http-errors.js';
-import { SourceError, type ChangeBatch, type Connector, type ConnectorDeps, type ConnectorOptions, type HealthReport, type SourceEnvelope } from '../types.js';
-import { API_BASE, CODE, MAX_BATCH_CODES, MAX_PAGE_SIZE, RESOURCE_BY_TAG, RESOURCES, toEnvelope, type ResourceName, type ResourceTag } from './mapping.js';
+import {
+  SourceError,
+  type ChangeBatch,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorOptions,
+  type HealthReport,
+  type SourceEnvelope,
+} from '../types.js';
+import {
+  API_BASE,
+  CODE,
+  MAX_BATCH_CODES,
+  MAX_PAGE_SIZE,
+  RESOURCE_BY_TAG,
+  RESOURCES,
+  toEnvelope,
+  type ResourceName,
+  type ResourceTag,
+} from './mapping.js';
 import { PII_FIELDS } from './pii.js';
 
 export const SOURCE_ID = 'transport';
@@ -79,7 +97,10 @@ export class TransportConnector implements Connector {
   private readonly agent: http.Agent;
   private readonly opts: TransportConnectorOptions;
 
-  constructor(options: ConnectorOptions, private readonly deps?: ConnectorDeps) {
+  constructor(
+    options: ConnectorOptions,
+    private readonly deps?: ConnectorDeps,
+  ) {
     this.opts = parseOptions(SOURCE_ID, optionsSchema, options);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     this.http = axios.create({
@@ -95,7 +116,11 @@ export class TransportConnector implements Connector {
   }
 
   /** One call: whole-call failures (transport, HTTP status, envelope code) become SourceError; returns `data`. */
-  private async call(method: 'GET' | 'POST', path: string, init: { params?: object; data?: unknown; signal?: AbortSignal }): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    init: { params?: object; data?: unknown; signal?: AbortSignal },
+  ): Promise<unknown> {
     const what = `${method} ${path}`;
     const res = await boundedCall(this.id, what, this.opts.timeoutMs, init.signal, (signal) =>
       this.http.request({ method, url: path, params: init.params, data: init.data, signal }),
@@ -115,7 +140,8 @@ export class TransportConnector implements Connector {
 
   private list(data: unknown, what: string): z.infer<typeof listSchema> {
     const parsed = listSchema.safeParse(data);
-    if (!parsed.success) throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: data is not {records, total} (${parsed.error.issues[0]?.message ?? ''})`);
+    if (!parsed.success)
+      throw new SourceError(this.id, 'BAD_RESPONSE', `${what}: data is not {records, total} (${parsed.error.issues[0]?.message ?? ''})`);
     return parsed.data;
   }
 
@@ -212,4 +238,5 @@ export class TransportConnector implements Connector {
   }
 }
 
-export const createTransportConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector => new TransportConnector(options, deps);
+export const createTransportConnector = (options: ConnectorOptions, deps?: ConnectorDeps): Connector =>
+  new TransportConnector(options, deps);

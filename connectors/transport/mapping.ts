@@ -188,7 +188,10 @@ const instant = z.string().transform((s, ctx) => {
   return iso;
 });
 const text = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
-const optText = z.string().nullish().transform((v) => (v === undefined || v === '' ? null : v));
+const optText = z
+  .string()
+  .nullish()
+  .transform((v) => (v === undefined || v === '' ? null : v));
 const yuan = z.number().nonnegative(); // zod 4 numbers refuse ±Infinity and NaN themselves
 const optYuan = yuan.nullish().transform((v) => v ?? null);
 const dictionary = <K extends string | number, T extends string>(table: Readonly<Record<K, T>>, what: string, schema: z.ZodType<K>) =>
@@ -202,7 +205,6 @@ const dictionary = <K extends string | number, T extends string>(table: Readonly
   });
 /** 车牌号码: province character, issuing-office letter, 4-6 letters/digits, optional 挂/学… suffix. */
 const plate = z.string().regex(/^[\u4e00-\u9fa5][A-Z][0-9A-Z]{4,6}[\u4e00-\u9fa5]?$/, 'not a plate number like 鄂A12345');
-
 
 const base = {
   id: z.string().min(1),

@@ -66,8 +66,10 @@ const CHANGE_LOG_DDL = `
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.change_log (id bigserial PRIMARY KEY);
 CREATE OR REPLACE FUNCTION ${SCHEMA}.note_change() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN INSERT INTO ${SCHEMA}.change_log DEFAULT VALUES; RETURN NULL; END $$;
-${TABLES.map((t) => `CREATE OR REPLACE TRIGGER ${t}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${SCHEMA}.${t}
-  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_change();`).join('\n')}
+${TABLES.map(
+  (t) => `CREATE OR REPLACE TRIGGER ${t}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${SCHEMA}.${t}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_change();`,
+).join('\n')}
 `;
 
 /** The change log on tables that exist (a system seeded before it had one); nothing on an empty database. */
@@ -103,19 +105,43 @@ interface Row {
 }
 
 const licenceValues = (r: CredentialRecord): Value[] => [
-  r.number, r.category ?? null, r.grade ?? null, r.scope ?? null, r.validFrom ?? null, r.validTo ?? null, LABEL_BY_LICENCE_STATUS[r.status],
+  r.number,
+  r.category ?? null,
+  r.grade ?? null,
+  r.scope ?? null,
+  r.validFrom ?? null,
+  r.validTo ?? null,
+  LABEL_BY_LICENCE_STATUS[r.status],
 ];
 const vehicleValues = (r: VehicleRecord): Value[] => [
-  r.plateNumber, CODE_BY_VEHICLE_KIND[r.vehicleKind], r.operatingCertificate, r.certificateValidTo ?? null, r.monitoringOnline ? 1 : 0,
+  r.plateNumber,
+  CODE_BY_VEHICLE_KIND[r.vehicleKind],
+  r.operatingCertificate,
+  r.certificateValidTo ?? null,
+  r.monitoringOnline ? 1 : 0,
 ];
 const violationValues = (r: TransportViolationRecord): Value[] => [
-  r.plateNumber, toBeijingLocal(r.occurredAt), CODE_BY_VIOLATION_KIND[r.violationKind], r.location ?? null, r.fine ?? null,
+  r.plateNumber,
+  toBeijingLocal(r.occurredAt),
+  CODE_BY_VIOLATION_KIND[r.violationKind],
+  r.location ?? null,
+  r.fine ?? null,
 ];
 const penaltyValues = (r: PenaltyRecord): Value[] => [
-  r.decisionNumber, r.decisionDate, r.penaltyType, r.reason, r.legalBasis ?? null, r.amount ?? null,
+  r.decisionNumber,
+  r.decisionDate,
+  r.penaltyType,
+  r.reason,
+  r.legalBasis ?? null,
+  r.amount ?? null,
 ];
 const dishonestValues = (r: ListEntryRecord): Value[] => [
-  r.decisionNumber, r.reason, r.legalBasis, r.startDate, r.endDate ?? null, r.removedDate ?? null,
+  r.decisionNumber,
+  r.reason,
+  r.legalBasis,
+  r.startDate,
+  r.endDate ?? null,
+  r.removedDate ?? null,
 ];
 
 /** What this platform cannot hold is a generator bug: say so loudly rather than lose the record. */
@@ -143,27 +169,54 @@ function render(item: WorldItem): Row {
       [table, enterprise, cols] = ['cf', rec.enterprise, penaltyValues(rec)];
       break;
     case 'list_entry':
-      if (rec.list !== 'TRANSPORT_DISHONEST' || rec.subjectType !== 'ENTERPRISE') unsupported(item, 'only enterprises on 交通运输严重失信名单');
+      if (rec.list !== 'TRANSPORT_DISHONEST' || rec.subjectType !== 'ENTERPRISE')
+        unsupported(item, 'only enterprises on 交通运输严重失信名单');
       [table, enterprise, cols] = ['sxmd', rec.enterprise, dishonestValues(rec)];
       break;
     default:
       unsupported(item, 'kind not kept');
   }
-  const row: Row = { table, values: [item.sourceRecordId, ...refValues(enterprise, item.dirt?.refStyle), ...cols, toBeijingLocal(item.updatedAt)] };
+  const row: Row = {
+    table,
+    values: [item.sourceRecordId, ...refValues(enterprise, item.dirt?.refStyle), ...cols, toBeijingLocal(item.updatedAt)],
+  };
   if (item.dirt?.malformed) breakValues(item.sourceRecordId, ALL_COLUMNS[table], BREAKAGE[table], row.values);
   return row;
 }
 
 /** Breakage natural to this platform: MySQL-style zero dates, codes outside the dictionary, missing mandatory fields. */
 const BREAKAGE: Record<Table, readonly [string, Value][]> = {
-  jyxk: [['yxqz', '0000-00-00'], ['jyxklb', null], ['zzzt', '待核实']],
-  cl: [['cllx', 99], ['cphm', null], ['dlyszyxqz', '0000-00-00']],
-  wf: [['wfsj', '0000-00-00 00:00:00'], ['wflx', 9], ['cphm', '']],
-  cf: [['cfjdrq', '0000-00-00'], ['cfjdswh', null], ['cfsy', '']],
-  sxmd: [['lrrq', '0000-00-00'], ['rdwsh', null], ['lrsy', '']],
+  jyxk: [
+    ['yxqz', '0000-00-00'],
+    ['jyxklb', null],
+    ['zzzt', '待核实'],
+  ],
+  cl: [
+    ['cllx', 99],
+    ['cphm', null],
+    ['dlyszyxqz', '0000-00-00'],
+  ],
+  wf: [
+    ['wfsj', '0000-00-00 00:00:00'],
+    ['wflx', 9],
+    ['cphm', ''],
+  ],
+  cf: [
+    ['cfjdrq', '0000-00-00'],
+    ['cfjdswh', null],
+    ['cfsy', ''],
+  ],
+  sxmd: [
+    ['lrrq', '0000-00-00'],
+    ['rdwsh', null],
+    ['lrsy', ''],
+  ],
 };
 /** Every column of a table in the order of a row's values. */
-const ALL_COLUMNS = Object.fromEntries(TABLES.map((t) => [t, ['id', ...REF_COLUMNS, ...COLUMNS[t], 'update_time']])) as Record<Table, string[]>;
+const ALL_COLUMNS = Object.fromEntries(TABLES.map((t) => [t, ['id', ...REF_COLUMNS, ...COLUMNS[t], 'update_time']])) as Record<
+  Table,
+  string[]
+>;
 
 export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Promise<{ written: number }> =>
   seedTables(env.departmentsDatabaseUrl, { schema: SCHEMA, columns: ALL_COLUMNS }, items, render);
@@ -172,30 +225,58 @@ export const seed = (env: SimulatorEnv, items: AsyncIterable<WorldItem[]>): Prom
 
 const refSetter: Setter = (v) => {
   const [cc, oc, n] = refValues(v as EnterpriseRef, undefined);
-  return [['tyshxydm', cc], ['zzjgdm', oc], ['yhmc', n]];
+  return [
+    ['tyshxydm', cc],
+    ['zzjgdm', oc],
+    ['yhmc', n],
+  ];
 };
 
 /** Canonical field → stored columns, per table. */
 const TOUCH: Record<Table, Record<string, Setter>> = {
   jyxk: {
-    enterprise: refSetter, number: col('xkzh'), category: col('jyxklb'), grade: col('jydj'), scope: col('jyfw'),
-    validFrom: col('yxqq'), validTo: col('yxqz'), status: col('zzzt', (v) => LABEL_BY_LICENCE_STATUS[v as CredentialStatus] ?? String(v)),
+    enterprise: refSetter,
+    number: col('xkzh'),
+    category: col('jyxklb'),
+    grade: col('jydj'),
+    scope: col('jyfw'),
+    validFrom: col('yxqq'),
+    validTo: col('yxqz'),
+    status: col('zzzt', (v) => LABEL_BY_LICENCE_STATUS[v as CredentialStatus] ?? String(v)),
   },
   cl: {
-    enterprise: refSetter, plateNumber: col('cphm'), vehicleKind: col('cllx', (v) => CODE_BY_VEHICLE_KIND[v as VehicleKind] ?? null),
-    operatingCertificate: col('dlyszh'), certificateValidTo: col('dlyszyxqz'), monitoringOnline: col('jkzx', (v) => (v ? 1 : 0)),
+    enterprise: refSetter,
+    plateNumber: col('cphm'),
+    vehicleKind: col('cllx', (v) => CODE_BY_VEHICLE_KIND[v as VehicleKind] ?? null),
+    operatingCertificate: col('dlyszh'),
+    certificateValidTo: col('dlyszyxqz'),
+    monitoringOnline: col('jkzx', (v) => (v ? 1 : 0)),
   },
   wf: {
-    enterprise: refSetter, plateNumber: col('cphm'), occurredAt: col('wfsj', (v) => toBeijingLocal(String(v))),
-    violationKind: col('wflx', (v) => CODE_BY_VIOLATION_KIND[v as ViolationKind] ?? null), location: col('wfdd'), fine: col('fkje'),
+    enterprise: refSetter,
+    plateNumber: col('cphm'),
+    occurredAt: col('wfsj', (v) => toBeijingLocal(String(v))),
+    violationKind: col('wflx', (v) => CODE_BY_VIOLATION_KIND[v as ViolationKind] ?? null),
+    location: col('wfdd'),
+    fine: col('fkje'),
   },
   cf: {
-    enterprise: refSetter, decisionNumber: col('cfjdswh'), decisionDate: col('cfjdrq'), penaltyType: col('cflb'), reason: col('cfsy'),
-    legalBasis: col('cfyj'), amount: col('fkje'),
+    enterprise: refSetter,
+    decisionNumber: col('cfjdswh'),
+    decisionDate: col('cfjdrq'),
+    penaltyType: col('cflb'),
+    reason: col('cfsy'),
+    legalBasis: col('cfyj'),
+    amount: col('fkje'),
   },
   sxmd: {
-    enterprise: refSetter, decisionNumber: col('rdwsh'), reason: col('lrsy'), legalBasis: col('lryj'), startDate: col('lrrq'),
-    endDate: col('jzrq'), removedDate: col('ycrq'),
+    enterprise: refSetter,
+    decisionNumber: col('rdwsh'),
+    reason: col('lrsy'),
+    legalBasis: col('lryj'),
+    startDate: col('lrrq'),
+    endDate: col('jzrq'),
+    removedDate: col('ycrq'),
   },
 };
 

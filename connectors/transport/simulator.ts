@@ -58,7 +58,9 @@ class PageTotals {
     let version: string;
     try {
       const { rows } = await this.pool.query<{ v: string }>(
-        `SELECT (SELECT count(*) FROM ${SCHEMA}.change_log)::text || '/' || $1::regclass::oid::text AS v`, [table]);
+        `SELECT (SELECT count(*) FROM ${SCHEMA}.change_log)::text || '/' || $1::regclass::oid::text AS v`,
+        [table],
+      );
       version = rows[0]!.v;
     } catch {
       // no change log (its creation failed at start): count, as the real platform does
@@ -113,7 +115,11 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     faults.strike((res, n) => {
       // the gateway's HTML error page twice, then the platform's own envelope error
       if (n % 3 === 0) res.json({ code: CODE.BUSY, msg: '系统繁忙，请稍后再试', data: null });
-      else res.status(n % 3 === 1 ? 502 : 503).type('text/html').send('<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
+      else
+        res
+          .status(n % 3 === 1 ? 502 : 503)
+          .type('text/html')
+          .send('<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
     }),
   );
 
@@ -144,13 +150,17 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     const params: string[] = [];
     let where = 'TRUE';
     if (q.updateTimeStart !== undefined && q.updateTimeStart !== '') {
-      if (typeof q.updateTimeStart !== 'string' || !LOCAL_INSTANT.test(q.updateTimeStart)) throw new BadParam('updateTimeStart格式应为yyyy-MM-dd HH:mm:ss');
+      if (typeof q.updateTimeStart !== 'string' || !LOCAL_INSTANT.test(q.updateTimeStart))
+        throw new BadParam('updateTimeStart格式应为yyyy-MM-dd HH:mm:ss');
       params.push(q.updateTimeStart);
       where = 'update_time >= $1::timestamp';
     }
     const table = `${SCHEMA}.${TABLE_OF[resource]}`;
     const [{ rows }, total] = await Promise.all([
-      pool.query(`SELECT ${selectOf(resource)} FROM ${table} WHERE ${where} ORDER BY update_time, id LIMIT ${pageSize} OFFSET ${(pageNo - 1) * pageSize}`, params),
+      pool.query(
+        `SELECT ${selectOf(resource)} FROM ${table} WHERE ${where} ORDER BY update_time, id LIMIT ${pageSize} OFFSET ${(pageNo - 1) * pageSize}`,
+        params,
+      ),
       totals.count(table, where, params),
     ]);
     send(res, ok({ records: rows, total }));
@@ -164,7 +174,9 @@ export async function startSimulator(env: SimulatorEnv): Promise<RunningSimulato
     const orgs = (codes as string[]).filter((c) => c.length === 18).map(orgCodeOfCreditCode);
     // 业户名称 the platform's own rows carry next to these codes: reaches rows that kept only the name
     const { rows: named } = await pool.query<{ n: string }>(
-      RESOURCES.map((r) => `SELECT ${SCHEMA}.norm_name(yhmc) AS n FROM ${SCHEMA}.${TABLE_OF[r.name]} WHERE tyshxydm = ANY($1) AND yhmc <> ''`).join(' UNION '),
+      RESOURCES.map(
+        (r) => `SELECT ${SCHEMA}.norm_name(yhmc) AS n FROM ${SCHEMA}.${TABLE_OF[r.name]} WHERE tyshxydm = ANY($1) AND yhmc <> ''`,
+      ).join(' UNION '),
       [codes],
     );
     const names = named.map((r) => r.n);

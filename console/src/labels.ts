@@ -151,10 +151,20 @@ export const CREDENTIAL_STATUS_ZH: Record<string, string> = { VALID: '有效', E
 export const HIDDEN_DANGER_LEVEL_ZH: Record<string, string> = { MAJOR: '重大隐患', GENERAL: '一般隐患' };
 export const HIDDEN_DANGER_STATUS_ZH: Record<string, string> = { OPEN: '未整改', RECTIFYING: '整改中', CLOSED: '已销号' };
 export const ACCIDENT_LEVEL_ZH: Record<string, string> = { ESPECIALLY_MAJOR: '特别重大', MAJOR: '重大', LARGER: '较大', GENERAL: '一般' };
-export const VEHICLE_KIND_ZH: Record<string, string> = { PASSENGER_COACH: '班线客车', TOURIST_COACH: '旅游包车', DANGEROUS_GOODS: '危险货物运输车', HEAVY_FREIGHT: '重型货车' };
+export const VEHICLE_KIND_ZH: Record<string, string> = {
+  PASSENGER_COACH: '班线客车',
+  TOURIST_COACH: '旅游包车',
+  DANGEROUS_GOODS: '危险货物运输车',
+  HEAVY_FREIGHT: '重型货车',
+};
 export const INSPECTION_RESULT_ZH: Record<string, string> = { PASSED: '合格', HAZARDS_FOUND: '发现隐患', SEALED: '临时查封' };
 /** 数据模式 DataMode */
 export const DATA_MODE_ZH: Record<string, string> = { STORED: '库存数据', LIVE: '实时数据', STORED_FALLBACK: '实时读取失败，显示库存数据' };
 /** SourceProblem.reason */
-export const SOURCE_REASON_ZH: Record<string, string> = { TIMEOUT: '响应超时', UNAVAILABLE: '系统不可用', BAD_RESPONSE: '返回数据异常', REFUSED: '拒绝访问' };
+export const SOURCE_REASON_ZH: Record<string, string> = {
+  TIMEOUT: '响应超时',
+  UNAVAILABLE: '系统不可用',
+  BAD_RESPONSE: '返回数据异常',
+  REFUSED: '拒绝访问',
+};
 export const VIOLATION_KIND_ZH: Record<string, string> = { OVERSPEED: '超速', OVERLOAD: '超载', OVER_LIMIT: '超限', FATIGUE: '疲劳驾驶' };

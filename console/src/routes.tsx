@@ -22,13 +22,37 @@ export interface ConsoleRoute {
 }
 
 export const ROUTES: ConsoleRoute[] = [
-  { path: '/officer', element: <OfficerPage />, roles: ['licensing_officer', 'admin'], nav: { label: '联合惩戒核查', to: '/officer', order: 10 } },
+  {
+    path: '/officer',
+    element: <OfficerPage />,
+    roles: ['licensing_officer', 'admin'],
+    nav: { label: '联合惩戒核查', to: '/officer', order: 10 },
+  },
   { path: '/officer/checks/:checkId', element: <OfficerPage />, roles: ['licensing_officer', 'admin'] },
-  { path: '/officer/stats', element: <OfficerStatsPage />, roles: ['licensing_officer', 'admin'], nav: { label: '反馈率统计', to: '/officer/stats', order: 20 } },
+  {
+    path: '/officer/stats',
+    element: <OfficerStatsPage />,
+    roles: ['licensing_officer', 'admin'],
+    nav: { label: '反馈率统计', to: '/officer/stats', order: 20 },
+  },
   // the roles policy.ts lets read enterpriseStats and use the export (src/analytics/export.ts EXPORT_ROLES)
-  { path: '/analyst/*', element: <AnalystPage />, roles: ['analyst', 'inspector', 'department_operator', 'admin'], nav: { label: '分析', to: '/analyst', order: 30 } },
-  { path: '/enterprise', element: <EnterprisePage />, roles: ['licensing_officer', 'inspector', 'analyst', 'department_operator', 'admin'], nav: { label: '企业画像', to: '/enterprise', order: 40 } },
-  { path: '/enterprise/:creditCode', element: <EnterprisePage />, roles: ['licensing_officer', 'inspector', 'analyst', 'department_operator', 'admin'] },
+  {
+    path: '/analyst/*',
+    element: <AnalystPage />,
+    roles: ['analyst', 'inspector', 'department_operator', 'admin'],
+    nav: { label: '分析', to: '/analyst', order: 30 },
+  },
+  {
+    path: '/enterprise',
+    element: <EnterprisePage />,
+    roles: ['licensing_officer', 'inspector', 'analyst', 'department_operator', 'admin'],
+    nav: { label: '企业画像', to: '/enterprise', order: 40 },
+  },
+  {
+    path: '/enterprise/:creditCode',
+    element: <EnterprisePage />,
+    roles: ['licensing_officer', 'inspector', 'analyst', 'department_operator', 'admin'],
+  },
 ];
 
 /** Where a role lands after sign-in (the first role that has a home wins). */

@@ -67,7 +67,7 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
   { header: '行业代码', code: true, width: 10, value: (r) => r.industry_code },
   { header: '注册资本（万元）', width: 14, value: (r) => Number(r.registered_capital) },
   { header: '成立日期', width: 12, value: (r) => r.established_date },
-  { header: '风险分值', width: 10, value: (r) => (r.score ?? '') },
+  { header: '风险分值', width: 10, value: (r) => r.score ?? '' },
   { header: '风险等级', width: 8, value: (r) => r.tier ?? '' },
   { header: '风险模型版本', width: 12, value: (r) => r.version ?? '' },
   { header: '主要风险因子', width: 40, value: (r) => r.factor_names ?? '' },
@@ -88,7 +88,9 @@ export function neutraliseCell(value: string): string {
 
 /** The columns this caller receives: person names only when the policy lets the caller read them. */
 export function exportColumnsFor(caller: { subject: string; department: string | null; roles: readonly string[] }): ExportColumn[] {
-  const personal = [ruleFor('Person', 'name'), ruleFor('Enterprise', 'legalRepresentative')].every((rule) => !!rule && rolesAllow(rule, caller));
+  const personal = [ruleFor('Person', 'name'), ruleFor('Enterprise', 'legalRepresentative')].every(
+    (rule) => !!rule && rolesAllow(rule, caller),
+  );
   return EXPORT_COLUMNS.filter((c) => !c.personal || personal);
 }
 
@@ -107,8 +109,10 @@ function parseJsonParam(name: string, value: unknown): Record<string, unknown> |
 
 function parseOrderBy(o: Record<string, unknown> | null): OrderBy | null {
   if (!o) return null;
-  if (typeof o.field !== 'string' || !(o.field in ORDER_FIELDS)) throw badInput('orderBy.field', `must be one of ${Object.keys(ORDER_FIELDS).join(', ')}`);
-  if (o.direction !== undefined && o.direction !== 'ASC' && o.direction !== 'DESC') throw badInput('orderBy.direction', 'must be ASC or DESC');
+  if (typeof o.field !== 'string' || !(o.field in ORDER_FIELDS))
+    throw badInput('orderBy.field', `must be one of ${Object.keys(ORDER_FIELDS).join(', ')}`);
+  if (o.direction !== undefined && o.direction !== 'ASC' && o.direction !== 'DESC')
+    throw badInput('orderBy.direction', 'must be ASC or DESC');
   return { field: o.field as OrderBy['field'], direction: (o.direction as 'ASC' | 'DESC' | undefined) ?? 'ASC' };
 }
 
@@ -126,17 +130,23 @@ function csvSink(columns: ExportColumn[]): Sink {
   return {
     start(res) {
       res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', `attachment; filename="enterprises.csv"; filename*=UTF-8''${encodeURIComponent('企业名单.csv')}`);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="enterprises.csv"; filename*=UTF-8''${encodeURIComponent('企业名单.csv')}`,
+      );
       res.write('\uFEFF');
       csv.pipe(res);
     },
     async write(values) {
-      const record = values.map((v, i) => (typeof v === 'number' ? v : columns[i]!.code && v !== '' ? `${neutraliseCell(v)}\t` : neutraliseCell(v)));
+      const record = values.map((v, i) =>
+        typeof v === 'number' ? v : columns[i]!.code && v !== '' ? `${neutraliseCell(v)}\t` : neutraliseCell(v),
+      );
       if (!csv.write(record)) await new Promise<void>((r) => csv.once('drain', () => r()));
     },
-    end: () => new Promise<void>((resolve) => {
-      csv.end(() => resolve());
-    }),
+    end: () =>
+      new Promise<void>((resolve) => {
+        csv.end(() => resolve());
+      }),
   };
 }
 
@@ -148,7 +158,10 @@ function xlsxSink(columns: ExportColumn[]): Sink {
     start(r) {
       res = r;
       res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      res.setHeader('content-disposition', `attachment; filename="enterprises.xlsx"; filename*=UTF-8''${encodeURIComponent('企业名单.xlsx')}`);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="enterprises.xlsx"; filename*=UTF-8''${encodeURIComponent('企业名单.xlsx')}`,
+      );
       wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
       ws = wb.addWorksheet('企业名单', { views: [{ state: 'frozen', ySplit: 1 }] });
       // code columns formatted as text ("@"), so Excel shows 18 characters, never a number in E notation
@@ -175,14 +188,21 @@ function sendJsonError(res: Response, status: number, error: Record<string, unkn
  * The export routes; mount with `app.use(enterpriseExportRouter(services, callerOf))` after authentication,
  * `callerOf` giving the request's authenticated caller.
  */
-export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'config' | 'log' | 'analytics'>, callerOf: (req: Request) => Caller | undefined): Router {
+export function enterpriseExportRouter(
+  services: Pick<HubServices, 'ds' | 'config' | 'log' | 'analytics'>,
+  callerOf: (req: Request) => Caller | undefined,
+): Router {
   const router = express.Router();
   const handle = (format: Format) => async (req: Request, res: Response) => {
     const { config, log, analytics } = services;
     // the same roles as enterpriseStats: bulk export is an analyst's tool (authentication happened before this route)
     const caller = callerOf(req);
     if (!caller?.roles.some((r) => EXPORT_ROLES.includes(r))) {
-      sendJsonError(res, 403, { code: 'FORBIDDEN', message: `export needs one of the roles ${EXPORT_ROLES.join(', ')}`, messageZh: '您的角色无权导出企业数据。' });
+      sendJsonError(res, 403, {
+        code: 'FORBIDDEN',
+        message: `export needs one of the roles ${EXPORT_ROLES.join(', ')}`,
+        messageZh: '您的角色无权导出企业数据。',
+      });
       return;
     }
     const columns = exportColumnsFor(caller);
@@ -190,13 +210,23 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
     try {
       const where = parseJsonParam('where', req.query.where);
       const orderBy = parseOrderBy(parseJsonParam('orderBy', req.query.orderBy));
-      sql = searchSql({ where, orderBy }, analyticsSettings({ config, analytics }), `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
+      sql = searchSql(
+        { where, orderBy },
+        analyticsSettings({ config, analytics }),
+        `e.credit_code, e.name, e.type, e.status, e.legal_representative, e.division_code, e.industry_code, e.registered_capital,
           e.established_date, r.score, r.tier, r.version,
           (SELECT string_agg(split_part(f->>'description', ' ', 1), '；') FROM jsonb_array_elements(r.factors) f) AS factor_names`,
-      config.HUB_EXPORT_MAX_ROWS);
+        config.HUB_EXPORT_MAX_ROWS,
+      );
     } catch (err) {
       if (err instanceof GraphQLError) {
-        sendJsonError(res, 400, { code: err.extensions.code, message: err.message, messageZh: '查询条件有误，请检查后重试。', field: err.extensions.field, reason: err.extensions.reason });
+        sendJsonError(res, 400, {
+          code: err.extensions.code,
+          message: err.message,
+          messageZh: '查询条件有误，请检查后重试。',
+          field: err.extensions.field,
+          reason: err.extensions.reason,
+        });
         return;
       }
       throw err;
@@ -209,15 +239,30 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
       if (err instanceof GraphQLError && err.extensions.code === 'BUSY') {
         const retry = Number(err.extensions.retryAfterSeconds) || 1;
         res.setHeader('retry-after', String(retry));
-        sendJsonError(res, 503, { code: 'BUSY', message: err.message, messageZh: `系统繁忙：同时进行的统计与导出过多，请 ${retry} 秒后再试。`, retryAfterSeconds: retry });
+        sendJsonError(res, 503, {
+          code: 'BUSY',
+          message: err.message,
+          messageZh: `系统繁忙：同时进行的统计与导出过多，请 ${retry} 秒后再试。`,
+          retryAfterSeconds: retry,
+        });
         return;
       }
       log.error({ err }, 'enterprise export failed');
       if (!res.headersSent) {
         const timeout = (err as { code?: string }).code === '57014';
-        sendJsonError(res, timeout ? 400 : 500, timeout
-          ? { code: 'BAD_USER_INPUT', field: 'where', reason: 'STATEMENT_TIMEOUT', message: 'the export ran longer than allowed; narrow it down', messageZh: '导出耗时超过允许时间，请缩小查询范围。' }
-          : { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', messageZh: '数据枢纽暂时无法处理请求，请稍后再试。' });
+        sendJsonError(
+          res,
+          timeout ? 400 : 500,
+          timeout
+            ? {
+                code: 'BAD_USER_INPUT',
+                field: 'where',
+                reason: 'STATEMENT_TIMEOUT',
+                message: 'the export ran longer than allowed; narrow it down',
+                messageZh: '导出耗时超过允许时间，请缩小查询范围。',
+              }
+            : { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', messageZh: '数据枢纽暂时无法处理请求，请稍后再试。' },
+        );
       } else {
         res.destroy(err as Error);
       }
@@ -225,7 +270,13 @@ export function enterpriseExportRouter(services: Pick<HubServices, 'ds' | 'confi
   };
 
   /** Runs the statement through a cursor and writes every row; throws (after rolling back) on failure. */
-  async function stream(format: Format, columns: ExportColumn[], sql: { sql: string; params: unknown[] }, div: Divisions, res: Response): Promise<void> {
+  async function stream(
+    format: Format,
+    columns: ExportColumn[],
+    sql: { sql: string; params: unknown[] },
+    div: Divisions,
+    res: Response,
+  ): Promise<void> {
     const { ds, config } = services;
     const runner = ds.createQueryRunner('slave');
     const client = (await runner.connect()) as pg.PoolClient;

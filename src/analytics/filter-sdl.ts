@@ -3,8 +3,16 @@
  * schema/analytics-where.generated.graphql, written and checked by scripts/filter-sdl.ts.
  */
 import {
-  BOOL_DOCS, COMPARISONS, COUNT_OPS, COUNT_WHERE_DOC, ENTERPRISE_FILTER, OP_DOCS, RELATION_DOCS,
-  type ComparisonOp, type FilterEntity, type ValueType,
+  BOOL_DOCS,
+  COMPARISONS,
+  COUNT_OPS,
+  COUNT_WHERE_DOC,
+  ENTERPRISE_FILTER,
+  OP_DOCS,
+  RELATION_DOCS,
+  type ComparisonOp,
+  type FilterEntity,
+  type ValueType,
 } from './filters.js';
 
 export const FILTER_SDL_FILE = 'schema/analytics-where.generated.graphql';
@@ -29,10 +37,14 @@ function input(name: string, doc: string, fields: [string, string, string][]): s
 function comparison(value: ValueType): string {
   const c = COMPARISONS[value];
   const ops = OP_ORDER.filter((op) => c.ops.includes(op));
-  return input(`${value}Comparison`, c.doc, ops.map((op) => {
-    const type = op === '_isNull' ? 'Boolean' : op === '_in' || op === '_nin' ? `[${value}!]` : op === '_like' ? 'String' : value;
-    return [op, type, OP_DOCS[op]];
-  }));
+  return input(
+    `${value}Comparison`,
+    c.doc,
+    ops.map((op) => {
+      const type = op === '_isNull' ? 'Boolean' : op === '_in' || op === '_nin' ? `[${value}!]` : op === '_like' ? 'String' : value;
+      return [op, type, OP_DOCS[op]];
+    }),
+  );
 }
 
 function where(e: FilterEntity, links: [string, string, string][] = []): string {

@@ -37,14 +37,26 @@ export interface Comparison {
 const ORDERED: ComparisonOp[] = ['_eq', '_neq', '_in', '_nin', '_gt', '_gte', '_lt', '_lte', '_isNull'];
 const EQUALITY: ComparisonOp[] = ['_eq', '_neq', '_in', '_nin', '_isNull'];
 /** enums compare for (in)equality only */
-const enumComparison = (name: string): Comparison => ({ type: 'text', ops: EQUALITY, doc: `Comparison on ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}.` });
+const enumComparison = (name: string): Comparison => ({
+  type: 'text',
+  ops: EQUALITY,
+  doc: `Comparison on ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}.`,
+});
 
 const COMPARISON_TABLE = {
-  String: { type: 'text', ops: [...ORDERED, '_like'], doc: '字符串比较 Comparison on a text field. `_like` is SQL LIKE (`%` any run, `_` one character).' },
+  String: {
+    type: 'text',
+    ops: [...ORDERED, '_like'],
+    doc: '字符串比较 Comparison on a text field. `_like` is SQL LIKE (`%` any run, `_` one character).',
+  },
   Float: { type: 'numeric', ops: ORDERED, doc: '数值比较 Comparison on a number.' },
   Int: { type: 'int', ops: ORDERED, doc: '整数比较 Comparison on a whole number.' },
   Date: { type: 'date', ops: ORDERED, doc: '日期比较 Comparison on a date.' },
-  DateTime: { type: 'timestamptz', ops: ['_eq', '_neq', '_gt', '_gte', '_lt', '_lte', '_isNull'], doc: '时间比较 Comparison on an instant.' },
+  DateTime: {
+    type: 'timestamptz',
+    ops: ['_eq', '_neq', '_gt', '_gte', '_lt', '_lte', '_isNull'],
+    doc: '时间比较 Comparison on an instant.',
+  },
   Boolean: { type: 'bool', ops: ['_eq', '_neq', '_isNull'], doc: '布尔比较 Comparison on a boolean.' },
   EnterpriseStatus: enumComparison('EnterpriseStatus'),
   // the tier is char(1): A < B < C < D as text is the tier order
@@ -106,14 +118,21 @@ export interface ManyLink extends Link {
   records: string;
 }
 
-const col = (value: ValueType, column: string, doc: string, extra: Partial<FilterField> = {}): FilterField =>
-  ({ value, doc, sql: (a) => `${a}.${column}`, ...extra });
+const col = (value: ValueType, column: string, doc: string, extra: Partial<FilterField> = {}): FilterField => ({
+  value,
+  doc,
+  sql: (a) => `${a}.${column}`,
+  ...extra,
+});
 const orNull = { nullable: true };
 const department = col('Department', 'department', '部门 Department whose system holds the record');
 
 // the three derived facts are the SQL functions of migration DerivedFacts, the twins of records/rules.ts
 const HIDDEN_DANGER: FilterEntity = {
-  type: 'HiddenDanger', doc: '隐患条件 Conditions on one hidden danger.', table: 'hidden_danger', fk: 'credit_code',
+  type: 'HiddenDanger',
+  doc: '隐患条件 Conditions on one hidden danger.',
+  table: 'hidden_danger',
+  fk: 'credit_code',
   fields: {
     level: col('HiddenDangerLevel', 'level', '等级 Level'),
     status: col('HiddenDangerStatus', 'status', '状态 Status'),
@@ -121,13 +140,19 @@ const HIDDEN_DANGER: FilterEntity = {
     foundDate: col('Date', 'found_date', '发现日期 Found on'),
     deadline: col('Date', 'deadline', '整改期限 Deadline'),
     closedDate: col('Date', 'closed_date', '销号日期 Closed on', orNull),
-    overdue: { value: 'Boolean', doc: '逾期 Open past its deadline today, or closed after it.',
-      sql: (a, t) => `hidden_danger_overdue(${a}.status, ${a}.closed_date, ${a}.deadline, ${t})` },
+    overdue: {
+      value: 'Boolean',
+      doc: '逾期 Open past its deadline today, or closed after it.',
+      sql: (a, t) => `hidden_danger_overdue(${a}.status, ${a}.closed_date, ${a}.deadline, ${t})`,
+    },
     department,
   },
 };
 const VIOLATION: FilterEntity = {
-  type: 'TransportViolation', doc: '交通违法条件 Conditions on one transport violation.', table: 'transport_violation', fk: 'credit_code',
+  type: 'TransportViolation',
+  doc: '交通违法条件 Conditions on one transport violation.',
+  table: 'transport_violation',
+  fk: 'credit_code',
   fields: {
     violationKind: col('ViolationKind', 'violation_kind', '违法类型 Violation kind'),
     occurredAt: col('DateTime', 'occurred_at', '发生时间 When it occurred'),
@@ -137,7 +162,10 @@ const VIOLATION: FilterEntity = {
   },
 };
 const VEHICLE: FilterEntity = {
-  type: 'Vehicle', doc: '车辆条件 Conditions on one vehicle.', table: 'vehicle', fk: 'credit_code',
+  type: 'Vehicle',
+  doc: '车辆条件 Conditions on one vehicle.',
+  table: 'vehicle',
+  fk: 'credit_code',
   fields: {
     vehicleKind: col('VehicleKind', 'vehicle_kind', '车辆类型 Vehicle kind'),
     plateNumber: col('String', 'plate_number', '车牌号 Plate number'),
@@ -146,20 +174,29 @@ const VEHICLE: FilterEntity = {
   },
 };
 const LIST_ENTRY: FilterEntity = {
-  type: 'ListEntry', doc: '名单条件 Conditions on one list entry.', table: 'list_entry', fk: 'credit_code',
+  type: 'ListEntry',
+  doc: '名单条件 Conditions on one list entry.',
+  table: 'list_entry',
+  fk: 'credit_code',
   fields: {
     list: col('ListKind', 'list', '名单 Which list'),
     reason: col('String', 'reason', '列入原因 Reason'),
     startDate: col('Date', 'start_date', '列入日期 Start'),
     endDate: col('Date', 'end_date', '届满日期 End', orNull),
     removedDate: col('Date', 'removed_date', '移出日期 Removal / credit repair date', orNull),
-    inForce: { value: 'Boolean', doc: '有效 In force today: started, not ended, not removed.',
-      sql: (a, t) => `list_entry_in_force(${a}.start_date, ${a}.end_date, ${a}.removed_date, ${t})` },
+    inForce: {
+      value: 'Boolean',
+      doc: '有效 In force today: started, not ended, not removed.',
+      sql: (a, t) => `list_entry_in_force(${a}.start_date, ${a}.end_date, ${a}.removed_date, ${t})`,
+    },
     department,
   },
 };
 const CREDENTIAL: FilterEntity = {
-  type: 'Credential', doc: '证照条件 Conditions on one enterprise credential.', table: 'credential', fk: 'credit_code',
+  type: 'Credential',
+  doc: '证照条件 Conditions on one enterprise credential.',
+  table: 'credential',
+  fk: 'credit_code',
   fields: {
     kind: col('CredentialKind', 'credential_kind', '证照类别 Credential kind'),
     status: col('CredentialStatus', 'status', '状态 Status'),
@@ -167,13 +204,19 @@ const CREDENTIAL: FilterEntity = {
     grade: col('String', 'grade', '等级 Grade', orNull),
     validFrom: col('Date', 'valid_from', '有效期起 Valid from', orNull),
     validTo: col('Date', 'valid_to', '有效期至 Valid to', orNull),
-    validNow: { value: 'Boolean', doc: '当前有效 Valid today: period covers today, not suspended or revoked.',
-      sql: (a, t) => `credential_valid_on(${a}.valid_from, ${a}.valid_to, ${a}.status, ${t})` },
+    validNow: {
+      value: 'Boolean',
+      doc: '当前有效 Valid today: period covers today, not suspended or revoked.',
+      sql: (a, t) => `credential_valid_on(${a}.valid_from, ${a}.valid_to, ${a}.status, ${t})`,
+    },
     issuerDepartment: col('Department', 'issuer_department', '发证部门 Issuing department'),
   },
 };
 const PENALTY: FilterEntity = {
-  type: 'Penalty', doc: '处罚条件 Conditions on one penalty.', table: 'penalty', fk: 'credit_code',
+  type: 'Penalty',
+  doc: '处罚条件 Conditions on one penalty.',
+  table: 'penalty',
+  fk: 'credit_code',
   fields: {
     decisionDate: col('Date', 'decision_date', '处罚决定日期 Decision date'),
     penaltyType: col('String', 'penalty_type', '处罚种类 Penalty type'),
@@ -182,7 +225,10 @@ const PENALTY: FilterEntity = {
   },
 };
 const ACCIDENT: FilterEntity = {
-  type: 'Accident', doc: '事故条件 Conditions on one accident.', table: 'accident', fk: 'credit_code',
+  type: 'Accident',
+  doc: '事故条件 Conditions on one accident.',
+  table: 'accident',
+  fk: 'credit_code',
   fields: {
     level: col('AccidentLevel', 'level', '等级 Level'),
     occurredOn: col('Date', 'occurred_on', '发生日期 Date'),
@@ -191,7 +237,10 @@ const ACCIDENT: FilterEntity = {
   },
 };
 const RISK: FilterEntity = {
-  type: 'Risk', doc: '风险条件 Conditions on the stored risk.', table: 'enterprise_risk', fk: 'credit_code',
+  type: 'Risk',
+  doc: '风险条件 Conditions on the stored risk.',
+  table: 'enterprise_risk',
+  fk: 'credit_code',
   fields: {
     score: col('Float', 'score', '风险分值 Score 0-100'),
     tier: col('RiskTier', 'tier', '风险等级 Tier', { sqlCast: 'bpchar' }),
@@ -208,7 +257,7 @@ export interface RootFilter extends FilterEntity {
 
 export const ENTERPRISE_FILTER: RootFilter = {
   type: 'Enterprise',
-  doc: '企业条件 A boolean expression over enterprises, their risk and every department\'s records.',
+  doc: "企业条件 A boolean expression over enterprises, their risk and every department's records.",
   table: 'enterprise',
   fk: 'credit_code',
   fields: {
@@ -239,7 +288,11 @@ export const ENTERPRISE_FILTER: RootFilter = {
 export const BOOL_DOCS = { _and: '且 All of these hold', _or: '或 At least one of these holds', _not: '非 This does not hold' } as const;
 
 /** `<type>Relation`: the relationship operators. */
-export const RELATION_DOCS = { _some: '存在 At least one record matches', _none: '不存在 No record matches', _count: '计数 The number of records, compared' } as const;
+export const RELATION_DOCS = {
+  _some: '存在 At least one record matches',
+  _none: '不存在 No record matches',
+  _count: '计数 The number of records, compared',
+} as const;
 
 /** `<type>Count`: the operators a record count is compared with (besides `where`). */
 export const COUNT_OPS = ['_eq', '_neq', '_gt', '_gte', '_lt', '_lte'] as const satisfies readonly ComparisonOp[];

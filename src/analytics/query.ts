@@ -32,7 +32,10 @@ export async function withAnalyticsSlot<T>(timeoutMs: number, concurrency: Analy
     return await concurrency.bulkhead.execute(fn);
   } catch (err) {
     if (err instanceof BulkheadRejectedError) {
-      throw busy('analytic queries', Math.max(1, Math.ceil(timeoutMs / 1000 / 4)), { running: concurrency.max, waiting: concurrency.queue });
+      throw busy('analytic queries', Math.max(1, Math.ceil(timeoutMs / 1000 / 4)), {
+        running: concurrency.max,
+        waiting: concurrency.queue,
+      });
     }
     throw err;
   }
@@ -42,15 +45,28 @@ export async function withAnalyticsSlot<T>(timeoutMs: number, concurrency: Analy
  * Runs `fn` in a transaction whose statements time out after `timeoutMs`, within the store's analytics
  * bulkhead; a timeout is answered as bad input, a full bulkhead as BUSY.
  */
-export async function withStatementTimeout<T>(ds: DataSource, timeoutMs: number, concurrency: AnalyticsSlots, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+export async function withStatementTimeout<T>(
+  ds: DataSource,
+  timeoutMs: number,
+  concurrency: AnalyticsSlots,
+  fn: (m: EntityManager) => Promise<T>,
+): Promise<T> {
   try {
-    return await withAnalyticsSlot(timeoutMs, concurrency, () => ds.transaction(async (m) => {
-      await m.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-      return fn(m);
-    }));
+    return await withAnalyticsSlot(timeoutMs, concurrency, () =>
+      ds.transaction(async (m) => {
+        await m.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+        return fn(m);
+      }),
+    );
   } catch (err) {
-    if ((err as { driverError?: { code?: string }; code?: string }).driverError?.code === '57014' || (err as { code?: string }).code === '57014') {
-      throw badInput('where', `the query ran longer than the ${timeoutMs} ms allowed for analytic queries; narrow it down`, { reason: 'STATEMENT_TIMEOUT', timeoutMs });
+    if (
+      (err as { driverError?: { code?: string }; code?: string }).driverError?.code === '57014' ||
+      (err as { code?: string }).code === '57014'
+    ) {
+      throw badInput('where', `the query ran longer than the ${timeoutMs} ms allowed for analytic queries; narrow it down`, {
+        reason: 'STATEMENT_TIMEOUT',
+        timeoutMs,
+      });
     }
     throw err;
   }
@@ -71,7 +87,12 @@ export interface OrderBy {
 
 export interface SearchInput {
   where?: Obj | null;
-  filter?: { divisionCode?: string | null; industryCode?: string | null; status?: string | null; nameNormalisedLike?: string | null } | null;
+  filter?: {
+    divisionCode?: string | null;
+    industryCode?: string | null;
+    status?: string | null;
+    nameNormalisedLike?: string | null;
+  } | null;
   orderBy?: OrderBy | null;
   /** decoded cursor: the last row's sort value and credit code */
   after?: { value: unknown; creditCode: string } | null;
@@ -82,7 +103,10 @@ export interface SearchInput {
 export type SearchRow = EnterpriseRow & { sort_value: unknown };
 
 /** The predicate (where AND filter) over `enterprise e` and its parameters; also used by the CSV export. */
-export function compileSearch(input: Pick<SearchInput, 'where' | 'filter'>, s: AnalyticsSettings): { predicate: string; params: SqlParams } {
+export function compileSearch(
+  input: Pick<SearchInput, 'where' | 'filter'>,
+  s: AnalyticsSettings,
+): { predicate: string; params: SqlParams } {
   const params = new SqlParams();
   // always $1: the evaluation date (statistics' list join uses it too)
   const today = params.add(s.today, 'date');
@@ -93,7 +117,12 @@ export function compileSearch(input: Pick<SearchInput, 'where' | 'filter'>, s: A
 }
 
 /** SQL of one page (or, without limit, the whole result) in the requested order. */
-export function searchSql(input: SearchInput | Omit<SearchInput, 'limit' | 'withTotal'>, s: AnalyticsSettings, columns: string, limit?: number): { sql: string; params: unknown[] } {
+export function searchSql(
+  input: SearchInput | Omit<SearchInput, 'limit' | 'withTotal'>,
+  s: AnalyticsSettings,
+  columns: string,
+  limit?: number,
+): { sql: string; params: unknown[] } {
   const { predicate, params } = compileSearch(input, s);
   const order = ORDER_FIELDS[input.orderBy?.field ?? 'CREDIT_CODE'];
   const desc = input.orderBy?.direction === 'DESC';
@@ -122,9 +151,15 @@ export function searchSql(input: SearchInput | Omit<SearchInput, 'limit' | 'with
   return { sql, params: params.values };
 }
 
-const E_COLUMNS = ENTERPRISE_COLUMNS.split(',').map((c) => `e.${c.trim()}`).join(', ');
+const E_COLUMNS = ENTERPRISE_COLUMNS.split(',')
+  .map((c) => `e.${c.trim()}`)
+  .join(', ');
 
-export async function searchEnterprises(ds: DataSource, input: SearchInput, s: AnalyticsSettings): Promise<{ rows: SearchRow[]; total: number | null }> {
+export async function searchEnterprises(
+  ds: DataSource,
+  input: SearchInput,
+  s: AnalyticsSettings,
+): Promise<{ rows: SearchRow[]; total: number | null }> {
   const page = searchSql(input, s, E_COLUMNS, input.limit);
   return withStatementTimeout(ds, s.timeoutMs, s.concurrency, async (m) => {
     const rows: SearchRow[] = await m.query(page.sql, page.params);
@@ -146,7 +181,13 @@ const INDUSTRY_CHARS = { SECTION: 1, DIVISION: 3 } as const;
 
 export async function enterpriseStats(
   ds: DataSource,
-  input: { where?: Obj | null; groupBy: StatsDimension[]; regionLevel: keyof typeof REGION_DIGITS; industryLevel: keyof typeof INDUSTRY_CHARS; metrics: StatsMetric[] },
+  input: {
+    where?: Obj | null;
+    groupBy: StatsDimension[];
+    regionLevel: keyof typeof REGION_DIGITS;
+    industryLevel: keyof typeof INDUSTRY_CHARS;
+    metrics: StatsMetric[];
+  },
   s: AnalyticsSettings,
 ): Promise<StatsRow[]> {
   const { predicate, params } = compileSearch({ where: input.where }, s);
@@ -172,9 +213,13 @@ export async function enterpriseStats(
   out('dl.department', 'department', dims.includes('DEPARTMENT_LIST'));
   out('dl.list', 'list', dims.includes('DEPARTMENT_LIST'));
   cols.push(metrics.has('COUNT') ? 'count(*)::int AS count' : 'NULL AS count');
-  cols.push(metrics.has('REGISTERED_CAPITAL_SUM') ? 'sum(e.registered_capital) AS registered_capital_sum' : 'NULL AS registered_capital_sum');
+  cols.push(
+    metrics.has('REGISTERED_CAPITAL_SUM') ? 'sum(e.registered_capital) AS registered_capital_sum' : 'NULL AS registered_capital_sum',
+  );
   cols.push(metrics.has('RISK_SCORE_AVG') ? 'round(avg(r.score), 2) AS risk_score_avg' : 'NULL AS risk_score_avg');
-  cols.push(metrics.has('HIGH_RISK_COUNT') ? `(count(*) FILTER (WHERE r.tier IN ('C', 'D')))::int AS high_risk_count` : 'NULL AS high_risk_count');
+  cols.push(
+    metrics.has('HIGH_RISK_COUNT') ? `(count(*) FILTER (WHERE r.tier IN ('C', 'D')))::int AS high_risk_count` : 'NULL AS high_risk_count',
+  );
   // one row per (enterprise, list in force), or one with nulls for an enterprise on no list
   const lists = dims.includes('DEPARTMENT_LIST')
     ? `LEFT JOIN LATERAL (SELECT DISTINCT l.department, l.list FROM list_entry l WHERE l.credit_code = e.credit_code
@@ -190,12 +235,20 @@ export async function enterpriseStats(
 export type KeySupervisionRow = EnterpriseRow & Pick<RiskRow, 'score' | 'tier' | 'factors'>;
 
 /** The highest-scored active enterprises of a division (code prefix), at or above a tier. */
-export async function keySupervision(ds: DataSource, prefix: string, minTier: RiskTier, limit: number, s: Pick<AnalyticsSettings, 'timeoutMs' | 'concurrency'>): Promise<KeySupervisionRow[]> {
-  return withStatementTimeout(ds, s.timeoutMs, s.concurrency, (m) => m.query(
-    `SELECT ${E_COLUMNS}, r.score, r.tier, r.factors
+export async function keySupervision(
+  ds: DataSource,
+  prefix: string,
+  minTier: RiskTier,
+  limit: number,
+  s: Pick<AnalyticsSettings, 'timeoutMs' | 'concurrency'>,
+): Promise<KeySupervisionRow[]> {
+  return withStatementTimeout(ds, s.timeoutMs, s.concurrency, (m) =>
+    m.query(
+      `SELECT ${E_COLUMNS}, r.score, r.tier, r.factors
      FROM enterprise_risk r JOIN enterprise e ON e.credit_code = r.credit_code
      WHERE e.division_code LIKE $1 AND e.status = 'ACTIVE' AND r.tier >= $2 AND r.score > 0
      ORDER BY r.score DESC, e.credit_code LIMIT $3`,
-    [`${prefix}%`, minTier, limit],
-  ));
+      [`${prefix}%`, minTier, limit],
+    ),
+  );
 }

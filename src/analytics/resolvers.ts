@@ -32,8 +32,10 @@ const cursorList = (field: OrderField, dir: string) => `enterprise-where-${field
 function cursorValueFits(field: OrderField, value: unknown): boolean {
   if (value === null) return field === 'REGISTERED_CAPITAL' || field === 'ESTABLISHED_DATE';
   switch (ORDER_FIELDS[field].cast) {
-    case 'text': return typeof value === 'string';
-    case 'numeric': return typeof value === 'number' && Number.isFinite(value);
+    case 'text':
+      return typeof value === 'string';
+    case 'numeric':
+      return typeof value === 'number' && Number.isFinite(value);
     case 'date':
       try {
         return typeof value === 'string' && parseIsoDate(value) === value;
@@ -68,15 +70,27 @@ export async function enterprisesWherePage(args: QueryEnterprisesArgs, ctx: HubC
   }
   const filter = args.filter
     ? {
-      divisionCode: args.filter.divisionCode, industryCode: args.filter.industryCode, status: args.filter.status,
-      nameNormalisedLike: args.filter.nameContains ? `%${escapeLike(normaliseName(args.filter.nameContains))}%` : null,
-    }
+        divisionCode: args.filter.divisionCode,
+        industryCode: args.filter.industryCode,
+        status: args.filter.status,
+        nameNormalisedLike: args.filter.nameContains ? `%${escapeLike(normaliseName(args.filter.nameContains))}%` : null,
+      }
     : null;
-  const { rows, total } = await searchEnterprises(ctx.ds, {
-    where: args.where as Record<string, unknown> | null | undefined, filter, orderBy: { field, direction: dir }, after, limit: n + 1,
-    withTotal: selects(info, 'totalCount'),
-  }, analyticsSettings(ctx));
-  const nodes: EnterpriseNode[] = rows.slice(0, n).map(({ sort_value: _s, ...r }) => (args.freshness === 'LIVE' ? { ...r, freshness: 'LIVE' } : r));
+  const { rows, total } = await searchEnterprises(
+    ctx.ds,
+    {
+      where: args.where as Record<string, unknown> | null | undefined,
+      filter,
+      orderBy: { field, direction: dir },
+      after,
+      limit: n + 1,
+      withTotal: selects(info, 'totalCount'),
+    },
+    analyticsSettings(ctx),
+  );
+  const nodes: EnterpriseNode[] = rows
+    .slice(0, n)
+    .map(({ sort_value: _s, ...r }) => (args.freshness === 'LIVE' ? { ...r, freshness: 'LIVE' } : r));
   for (const node of nodes) ctx.loaders.enterprise.prime(node.credit_code, node);
   const cursorOf = (_node: EnterpriseNode, i: number) => {
     const r = rows[i]!;
@@ -88,13 +102,18 @@ export async function enterprisesWherePage(args: QueryEnterprisesArgs, ctx: HubC
 
 export const analyticsResolvers: Resolvers = {
   Query: {
-    enterpriseStats: async (_p, a, ctx) => enterpriseStats(ctx.ds, {
-      where: a.where as Record<string, unknown> | null | undefined,
-      groupBy: a.groupBy ?? [],
-      regionLevel: a.regionLevel ?? 'PROVINCE',
-      industryLevel: a.industryLevel ?? 'DIVISION',
-      metrics: a.metrics ?? ['COUNT'],
-    }, analyticsSettings(ctx)),
+    enterpriseStats: async (_p, a, ctx) =>
+      enterpriseStats(
+        ctx.ds,
+        {
+          where: a.where as Record<string, unknown> | null | undefined,
+          groupBy: a.groupBy ?? [],
+          regionLevel: a.regionLevel ?? 'PROVINCE',
+          industryLevel: a.industryLevel ?? 'DIVISION',
+          metrics: a.metrics ?? ['COUNT'],
+        },
+        analyticsSettings(ctx),
+      ),
     keySupervisionList: async (_p, { region, limit, minTier }, ctx) => {
       const max = ctx.config.HUB_KEY_SUPERVISION_MAX;
       const n = pageSizeArg('limit', limit, max, 50);
@@ -133,7 +152,7 @@ export const analyticsResolvers: Resolvers = {
     entries: (l) => l.entries,
   },
   StatsGroup: {
-    region: async (g, _a, ctx) => (g.region_code ? (await ctx.analytics.divisions()).get(g.region_code) ?? null : null),
+    region: async (g, _a, ctx) => (g.region_code ? ((await ctx.analytics.divisions()).get(g.region_code) ?? null) : null),
     regionCode: (g) => g.region_code,
     industry: (g) => g.industry,
     riskTier: (g) => g.risk_tier,
@@ -150,6 +169,6 @@ export const analyticsResolvers: Resolvers = {
     name: (d) => d.name,
     level: (d) => d.level,
     fullName: async (d, _a, ctx) => (await ctx.analytics.divisions()).fullName(d.code),
-    parent: async (d, _a, ctx) => (d.parent_code ? (await ctx.analytics.divisions()).get(d.parent_code) ?? null : null),
+    parent: async (d, _a, ctx) => (d.parent_code ? ((await ctx.analytics.divisions()).get(d.parent_code) ?? null) : null),
   },
 };

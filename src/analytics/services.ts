@@ -13,7 +13,10 @@ import { loadDivisions, type Divisions } from './divisions.js';
 export class AnalyticsSlots {
   readonly bulkhead: BulkheadPolicy;
 
-  constructor(readonly max: number, readonly queue: number) {
+  constructor(
+    readonly max: number,
+    readonly queue: number,
+  ) {
     this.bulkhead = bulkhead(max, queue);
   }
 }
@@ -22,7 +25,11 @@ export class AnalyticsState {
   readonly slots: AnalyticsSlots;
   private divisionTable: Promise<Divisions> | null = null;
 
-  constructor(private readonly ds: DataSource, max: number, queue: number) {
+  constructor(
+    private readonly ds: DataSource,
+    max: number,
+    queue: number,
+  ) {
     this.slots = new AnalyticsSlots(max, queue);
   }
 

@@ -12,9 +12,24 @@ import { badInput } from '../kernel/errors.js';
 import { isCalendarDate } from '../kernel/scalars.js';
 import { creditCodeArg } from '../kernel/validate.js';
 
-import { COMPARISONS, COUNT_OPS, ENTERPRISE_FILTER, type ColType, type ComparisonOp, type FilterEntity, type FilterField } from './filters.js';
+import {
+  COMPARISONS,
+  COUNT_OPS,
+  ENTERPRISE_FILTER,
+  type ColType,
+  type ComparisonOp,
+  type FilterEntity,
+  type FilterField,
+} from './filters.js';
 
-const CAST: Record<ColType, string> = { text: 'text', numeric: 'numeric', int: 'int', date: 'date', timestamptz: 'timestamptz', bool: 'boolean' };
+const CAST: Record<ColType, string> = {
+  text: 'text',
+  numeric: 'numeric',
+  int: 'int',
+  date: 'date',
+  timestamptz: 'timestamptz',
+  bool: 'boolean',
+};
 const SCALAR_OPS: Record<string, string> = { _eq: '=', _neq: '<>', _gt: '>', _gte: '>=', _lt: '<', _lte: '<=' };
 const MAX_IN = 1000;
 
@@ -49,7 +64,11 @@ class Compiler {
   private conditions = 0;
   private aliasN = 0;
   /** @param today SQL of the evaluation date (a parameter placeholder) */
-  constructor(private readonly p: SqlParams, private readonly limits: WhereLimits, private readonly today: string) {}
+  constructor(
+    private readonly p: SqlParams,
+    private readonly limits: WhereLimits,
+    private readonly today: string,
+  ) {}
 
   enterprise(w: Obj, path: string, depth: number): string {
     return this.boolExpr(w, path, depth, (key, value, at, d) => {
@@ -136,8 +155,14 @@ class Compiler {
     if (!isObj(v)) throw badInput(path, 'must be an object');
     const a = this.nextAlias('c');
     const { where, ...ops } = v;
-    const filter = where === undefined || where === null ? 'TRUE' : isObj(where)
-      ? this.entityWhere(ent, name, a, where, `${path}.where`, depth + 1) : (() => { throw badInput(`${path}.where`, 'must be an object'); })();
+    const filter =
+      where === undefined || where === null
+        ? 'TRUE'
+        : isObj(where)
+          ? this.entityWhere(ent, name, a, where, `${path}.where`, depth + 1)
+          : (() => {
+              throw badInput(`${path}.where`, 'must be an object');
+            })();
     const checks: { sql: string; zeroPasses: boolean }[] = [];
     for (const [op, n] of Object.entries(ops)) {
       if (n === undefined) continue;
@@ -150,7 +175,8 @@ class Compiler {
     if (checks.length === 0) throw badInput(path, 'needs a comparison (_eq, _neq, _gt, _gte, _lt, _lte)');
     const zeroPasses = checks.every((c) => c.zeroPasses);
     const having = checks.map((c) => c.sql).join(' AND ');
-    const grouped = (h: string) => `SELECT ${a}.${ent.fk} FROM ${ent.table} ${a} WHERE ${a}.${ent.fk} IS NOT NULL AND ${filter} GROUP BY ${a}.${ent.fk} HAVING ${h}`;
+    const grouped = (h: string) =>
+      `SELECT ${a}.${ent.fk} FROM ${ent.table} ${a} WHERE ${a}.${ent.fk} IS NOT NULL AND ${filter} GROUP BY ${a}.${ent.fk} HAVING ${h}`;
     return zeroPasses ? `e.credit_code NOT IN (${grouped(`NOT (${having})`)})` : `e.credit_code IN (${grouped(having)})`;
   }
 
@@ -176,9 +202,15 @@ class Compiler {
       if (op === '_in' || op === '_nin') {
         if (!Array.isArray(v)) throw badInput(at, 'must be a list');
         if (v.length > MAX_IN) throw badInput(at, `at most ${MAX_IN} values`, { max: MAX_IN });
-        expr = v.length === 0
-          ? (op === '_in' ? 'FALSE' : 'TRUE')
-          : `${op === '_nin' ? 'NOT ' : ''}(${colSql} = ANY(${this.p.add(v.map((x, i) => identifierValue(field, checkValue(type, x, at), `${at}[${i}]`)), `${cast}[]`)}))`;
+        expr =
+          v.length === 0
+            ? op === '_in'
+              ? 'FALSE'
+              : 'TRUE'
+            : `${op === '_nin' ? 'NOT ' : ''}(${colSql} = ANY(${this.p.add(
+                v.map((x, i) => identifierValue(field, checkValue(type, x, at), `${at}[${i}]`)),
+                `${cast}[]`,
+              )}))`;
       } else if (op === '_like') {
         if (typeof v !== 'string') throw badInput(at, 'must be a string pattern');
         expr = `${colSql} LIKE ${this.p.add(v, 'text')}`;
@@ -250,12 +282,18 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 function compareNumbers(a: number, op: string, b: number): boolean {
   switch (op) {
-    case '_eq': return a === b;
-    case '_neq': return a !== b;
-    case '_gt': return a > b;
-    case '_gte': return a >= b;
-    case '_lt': return a < b;
-    default: return a <= b;
+    case '_eq':
+      return a === b;
+    case '_neq':
+      return a !== b;
+    case '_gt':
+      return a > b;
+    case '_gte':
+      return a >= b;
+    case '_lt':
+      return a < b;
+    default:
+      return a <= b;
   }
 }
 
@@ -264,7 +302,13 @@ function compareNumbers(a: number, op: string, b: number): boolean {
  * `path` names the argument in error messages (e.g. `where`). `todaySql` is the SQL (a placeholder) of the
  * date `overdue`, `inForce` and `validNow` are evaluated on.
  */
-export function compileWhere(where: Obj | null | undefined, params: SqlParams, limits: WhereLimits, todaySql: string, path = 'where'): string {
+export function compileWhere(
+  where: Obj | null | undefined,
+  params: SqlParams,
+  limits: WhereLimits,
+  todaySql: string,
+  path = 'where',
+): string {
   if (where === null || where === undefined) return 'TRUE';
   if (!isObj(where)) throw badInput(path, 'must be an object');
   return new Compiler(params, limits, todaySql).enterprise(where, path, 1);
@@ -272,7 +316,10 @@ export function compileWhere(where: Obj | null | undefined, params: SqlParams, l
 
 /** The old `filter` argument of `enterprises`, as a predicate over `enterprise e` (kept working alongside `where`). */
 export function compileLegacyFilter(
-  filter: { divisionCode?: string | null; industryCode?: string | null; status?: string | null; nameNormalisedLike?: string | null } | null | undefined,
+  filter:
+    | { divisionCode?: string | null; industryCode?: string | null; status?: string | null; nameNormalisedLike?: string | null }
+    | null
+    | undefined,
   params: SqlParams,
 ): string {
   if (!filter) return 'TRUE';

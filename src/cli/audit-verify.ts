@@ -24,7 +24,11 @@ let tampered = false;
 try {
   const r = await verifyAuditChainReadOnly(ds, anchors);
   if (r.brokenAt === null) {
-    const anchorNote = !anchors ? 'no anchors kept yet' : r.anchoredTo ? `matches the anchors up to entry ${r.anchoredTo}` : 'no anchor written yet';
+    const anchorNote = !anchors
+      ? 'no anchors kept yet'
+      : r.anchoredTo
+        ? `matches the anchors up to entry ${r.anchoredTo}`
+        : 'no anchor written yet';
     console.log(`audit log intact: ${r.checked} entries verified; ${anchorNote}`);
   } else {
     console.error(`audit log TAMPERED at entry ${r.brokenAt}: ${r.reason} (${r.checked} entries verified before it)`);

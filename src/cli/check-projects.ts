@@ -31,12 +31,30 @@ const csvFile = fs.createWriteStream(csvPath);
 csvFile.write('\uFEFF');
 const csv = stringify({
   header: true,
-  columns: ['projectCode', 'projectName', 'status', 'ruleId', 'severity', 'clause', 'contractNumber', 'creditCode', 'parties', 'messageZh', 'messageEn', 'evidence'],
+  columns: [
+    'projectCode',
+    'projectName',
+    'status',
+    'ruleId',
+    'severity',
+    'clause',
+    'contractNumber',
+    'creditCode',
+    'parties',
+    'messageZh',
+    'messageEn',
+    'evidence',
+  ],
 });
 csv.pipe(csvFile);
 const json = fs.createWriteStream(jsonPath);
 
-const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: '核查项目 {bar} {value}/{total} projects | {eta_formatted} left' }, cliProgress.Presets.shades_classic) : null;
+const bar = process.stdout.isTTY
+  ? new cliProgress.SingleBar(
+      { format: '核查项目 {bar} {value}/{total} projects | {eta_formatted} left' },
+      cliProgress.Presets.shades_classic,
+    )
+  : null;
 let started = false;
 // a stream.Writable, not NodeJS.WritableStream: the csv stringifier takes records, not only strings and bytes
 const write = (stream: Writable, chunk: unknown) =>
@@ -56,17 +74,38 @@ try {
       }
     },
     onResult: async (r) => {
-      await write(json, `${JSON.stringify({
-        projectCode: r.project.projectCode, name: r.project.name, status: r.status, asOf: r.asOf, policyVersion: r.policyVersion, findings: r.findings,
-        tree: r.tree.map((n) => ({ contractNumber: n.contractNumber, parentContractNumber: n.parentContractNumber, kind: n.kind, depth: n.depth, status: n.status })),
-      })}\n`);
+      await write(
+        json,
+        `${JSON.stringify({
+          projectCode: r.project.projectCode,
+          name: r.project.name,
+          status: r.status,
+          asOf: r.asOf,
+          policyVersion: r.policyVersion,
+          findings: r.findings,
+          tree: r.tree.map((n) => ({
+            contractNumber: n.contractNumber,
+            parentContractNumber: n.parentContractNumber,
+            kind: n.kind,
+            depth: n.depth,
+            status: n.status,
+          })),
+        })}\n`,
+      );
       const rows = r.findings.length ? r.findings : [null];
       for (const f of rows) {
         await write(csv, {
-          projectCode: r.project.projectCode, projectName: r.project.name, status: r.status, ruleId: f?.ruleId ?? '', severity: f?.severity ?? '',
-          clause: f?.clause ?? '', contractNumber: f?.contractNumber ?? '', creditCode: f?.creditCode ?? '',
+          projectCode: r.project.projectCode,
+          projectName: r.project.name,
+          status: r.status,
+          ruleId: f?.ruleId ?? '',
+          severity: f?.severity ?? '',
+          clause: f?.clause ?? '',
+          contractNumber: f?.contractNumber ?? '',
+          creditCode: f?.creditCode ?? '',
           parties: f ? f.parties.map((p) => `${p.role}:${p.creditCode ?? p.idNumber ?? ''}`).join('; ') : '',
-          messageZh: f?.messageZh ?? '', messageEn: f?.messageEn ?? '',
+          messageZh: f?.messageZh ?? '',
+          messageEn: f?.messageEn ?? '',
           evidence: f ? f.evidence.map((e) => `${e.source}/${e.kind}/${e.sourceRecordId}`).join('; ') : '',
         });
       }
@@ -76,7 +115,9 @@ try {
   csv.end();
   json.end();
   await Promise.all([new Promise<void>((r) => csvFile.on('finish', () => r())), new Promise<void>((r) => json.on('finish', () => r()))]);
-  console.log(`${summary.projects} projects checked in ${(summary.ms / 1000).toFixed(1)} s: ${summary.byStatus.VIOLATION} with violations, ${summary.byStatus.WARNING} with warnings only, ${summary.byStatus.OK} clean`);
+  console.log(
+    `${summary.projects} projects checked in ${(summary.ms / 1000).toFixed(1)} s: ${summary.byStatus.VIOLATION} with violations, ${summary.byStatus.WARNING} with warnings only, ${summary.byStatus.OK} clean`,
+  );
   for (const [rule, n] of Object.entries(summary.byRule).sort((a, b) => b[1] - a[1])) console.log(`  ${rule.padEnd(32)} ${n}`);
   console.log(`report: ${csvPath}\n        ${jsonPath}`);
 } finally {

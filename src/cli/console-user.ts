@@ -26,13 +26,15 @@ const fail = (message: string): never => {
   console.error(message);
   process.exit(2);
 };
-if (!command || !['add', 'reset-password', 'disable', 'enable', 'list'].includes(command)) fail('command: add, reset-password, disable, enable or list');
+if (!command || !['add', 'reset-password', 'disable', 'enable', 'list'].includes(command))
+  fail('command: add, reset-password, disable, enable or list');
 if (command !== 'list' && !values.username) fail('--username is required');
 if (command === 'add') {
   const roles = values.role ?? [];
   if (!roles.length || !roles.every(isRole)) fail(`--role must be one of ${ROLES.join(', ')}`);
   if (!values.name) fail('--name (姓名) is required');
-  if (values.department && !(CALLER_DEPARTMENTS as readonly string[]).includes(values.department)) fail(`--department must be one of ${CALLER_DEPARTMENTS.join(', ')}`);
+  if (values.department && !(CALLER_DEPARTMENTS as readonly string[]).includes(values.department))
+    fail(`--department must be one of ${CALLER_DEPARTMENTS.join(', ')}`);
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(values.username!)) fail('--username: lower-case letters, digits, . _ - (at most 64)');
 }
 
@@ -48,8 +50,13 @@ try {
   switch (command) {
     case 'add':
       await createConsoleUser(db.ds, {
-        username: values.username!, password, name: values.name!, roles: (values.role ?? []).filter(isRole),
-        department: values.department ?? null, office: values.office ?? null, officeName: values['office-name'] ?? null,
+        username: values.username!,
+        password,
+        name: values.name!,
+        roles: (values.role ?? []).filter(isRole),
+        department: values.department ?? null,
+        office: values.office ?? null,
+        officeName: values['office-name'] ?? null,
       });
       process.stdout.write(`${values.username} created; password (shown once): ${password}\n`);
       break;
@@ -60,15 +67,24 @@ try {
     case 'disable':
     case 'enable': {
       const active = command === 'enable';
-      const [rows] = await db.ds.query(`UPDATE console_user SET active = $2, updated_at = now() WHERE username = $1 RETURNING id`, [values.username, active]);
+      const [rows] = await db.ds.query(`UPDATE console_user SET active = $2, updated_at = now() WHERE username = $1 RETURNING id`, [
+        values.username,
+        active,
+      ]);
       if (!rows.length) refuse(`no console user ${values.username}`);
-      if (!active) await db.ds.query(`UPDATE console_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [rows[0].id]);
+      if (!active)
+        await db.ds.query(`UPDATE console_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [rows[0].id]);
       process.stdout.write(`${values.username} ${active ? 'enabled' : 'disabled; open sessions ended'}\n`);
       break;
     }
     case 'list': {
-      const rows = await db.ds.query(`SELECT username, display_name, roles, department, office_code, office_name, active FROM console_user ORDER BY username`);
-      for (const r of rows) process.stdout.write(`${r.username}\t${r.display_name}\t${r.roles.join('+')}\t${r.department ?? '-'}\t${r.office_code ?? '-'} ${r.office_name ?? ''}\t${r.active ? 'active' : 'disabled'}\n`);
+      const rows = await db.ds.query(
+        `SELECT username, display_name, roles, department, office_code, office_name, active FROM console_user ORDER BY username`,
+      );
+      for (const r of rows)
+        process.stdout.write(
+          `${r.username}\t${r.display_name}\t${r.roles.join('+')}\t${r.department ?? '-'}\t${r.office_code ?? '-'} ${r.office_name ?? ''}\t${r.active ? 'active' : 'disabled'}\n`,
+        );
       break;
     }
   }

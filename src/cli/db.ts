@@ -30,7 +30,16 @@ export async function openHubDatabase(cfg = loadConfig(), opts: { readOnly?: boo
   if (opts.readOnly) {
     const ds = createHubDataSource(hubUrl, { poolSize: 2, applicationName: 'hub-audit-verify' });
     await ds.initialize();
-    return { cfg, ds, hubUrl, departmentsUrl: departmentsUrl ?? '', close: async () => { await ds.destroy(); await stopEmbedded?.(); } };
+    return {
+      cfg,
+      ds,
+      hubUrl,
+      departmentsUrl: departmentsUrl ?? '',
+      close: async () => {
+        await ds.destroy();
+        await stopEmbedded?.();
+      },
+    };
   }
   departmentsUrl ??= await ensureDatabase(hubUrl, 'departments');
   const ds = await openStore(hubUrl);

@@ -19,7 +19,9 @@ const loaded = await loadSources();
 const known = loaded.map((l) => l.source.id);
 const unknown = wanted.filter((w) => !known.includes(w));
 if (unknown.length) {
-  process.stderr.write(`unknown connector${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; known: ${known.join(', ')}\n`);
+  process.stderr.write(
+    `unknown connector${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; known: ${known.join(', ')}\n`,
+  );
   process.exit(2);
 }
 // configuration order is kept (market first: it holds the registry the others link to)
@@ -50,23 +52,43 @@ try {
   running = await startSources({ simulators: cfg.HUB_SIMULATORS === 'true', env, log, loaded: selected });
   const connectors = [...running.connectors.values()];
 
-  const bars = tty ? new MultiBar({
-    format: ' {connector} | {batches} batches | {read} read | {written} written | {unchanged} unchanged | {quarantined} quarantined',
-    hideCursor: true, clearOnComplete: false, stopOnComplete: false,
-  }, Presets.shades_classic) : null;
+  const bars = tty
+    ? new MultiBar(
+        {
+          format: ' {connector} | {batches} batches | {read} read | {written} written | {unchanged} unchanged | {quarantined} quarantined',
+          hideCursor: true,
+          clearOnComplete: false,
+          stopOnComplete: false,
+        },
+        Presets.shades_classic,
+      )
+    : null;
   const barOf = new Map<string, SingleBar>();
-  for (const c of connectors) barOf.set(c.id, bars?.create(1, 0, { connector: c.id.padEnd(10), batches: 0, read: 0, written: 0, unchanged: 0, quarantined: 0 }) as SingleBar);
+  for (const c of connectors)
+    barOf.set(
+      c.id,
+      bars?.create(1, 0, { connector: c.id.padEnd(10), batches: 0, read: 0, written: 0, unchanged: 0, quarantined: 0 }) as SingleBar,
+    );
   const PLAIN_EVERY = 20;
   const onProgress = (p: SyncProgress) => {
     if (bars) barOf.get(p.connector)?.update(0, { ...p, connector: p.connector.padEnd(10) });
-    else if (p.batches % PLAIN_EVERY === 0) process.stdout.write(`${p.connector}: ${p.batches} batches, ${p.read} read, ${p.written} written\n`);
+    else if (p.batches % PLAIN_EVERY === 0)
+      process.stdout.write(`${p.connector}: ${p.batches} batches, ${p.read} read, ${p.written} written\n`);
   };
-  runs = await syncAll({ ds, vault, log }, connectors, { onProgress, signal: abort.signal, storeBatchRecords: cfg.HUB_SYNC_BATCH_RECORDS, storeWorkers: cfg.HUB_SYNC_STORE_WORKERS, onBatchCommitted: riskBatchHook(ds, log) });
+  runs = await syncAll({ ds, vault, log }, connectors, {
+    onProgress,
+    signal: abort.signal,
+    storeBatchRecords: cfg.HUB_SYNC_BATCH_RECORDS,
+    storeWorkers: cfg.HUB_SYNC_STORE_WORKERS,
+    onBatchCommitted: riskBatchHook(ds, log),
+  });
   bars?.stop();
 
   for (const r of runs) {
     const figures = `read ${r.read} = written ${r.written} + unchanged ${r.unchanged} + quarantined ${r.quarantined} (${r.batches} batches)`;
-    process.stdout.write(`${r.connector.padEnd(10)} ${r.status.padEnd(9)} ${r.status === 'SKIPPED' ? '' : figures}${r.error ? `\n           ${r.error}` : ''}\n`);
+    process.stdout.write(
+      `${r.connector.padEnd(10)} ${r.status.padEnd(9)} ${r.status === 'SKIPPED' ? '' : figures}${r.error ? `\n           ${r.error}` : ''}\n`,
+    );
   }
 } finally {
   await running?.close();

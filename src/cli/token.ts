@@ -35,10 +35,22 @@ if (ttlS === null) {
 const cfg = loadConfig();
 // the hub refuses longer-lived tokens: better not to mint one
 if (ttlS > cfg.HUB_JWT_MAX_LIFETIME_HOURS * 3600) {
-  console.error(`--ttl ${values.ttl} exceeds the maximum token lifetime of ${cfg.HUB_JWT_MAX_LIFETIME_HOURS} h (HUB_JWT_MAX_LIFETIME_HOURS)`);
+  console.error(
+    `--ttl ${values.ttl} exceeds the maximum token lifetime of ${cfg.HUB_JWT_MAX_LIFETIME_HOURS} h (HUB_JWT_MAX_LIFETIME_HOURS)`,
+  );
   process.exit(2);
 }
 const { secret } = loadOrCreateSecret(cfg.HUB_JWT_SECRET, cfg.dataDir);
-const token = await issueToken(secret, { subject: values.subject ?? `local-${roles.join('+')}`, roles: roles.filter(isRole), department: values.department ?? null, office: values.office ?? null, name: values.name ?? null }, values.ttl,
-  { issuer: cfg.HUB_JWT_ISSUER, audience: cfg.HUB_JWT_AUDIENCE });
+const token = await issueToken(
+  secret,
+  {
+    subject: values.subject ?? `local-${roles.join('+')}`,
+    roles: roles.filter(isRole),
+    department: values.department ?? null,
+    office: values.office ?? null,
+    name: values.name ?? null,
+  },
+  values.ttl,
+  { issuer: cfg.HUB_JWT_ISSUER, audience: cfg.HUB_JWT_AUDIENCE },
+);
 process.stdout.write(`${token}\n`);

@@ -1,5 +1,16 @@
 /** Runs the rules over loaded facts: pure, so rules are tested on in-memory inputs and on stored projects alike. */
-import type { EnterpriseContext, EnterpriseFacts, Facts, Finding, IndustryPolicy, PartyRole, ProjectContext, Rule, Status, TreeNode } from './model.js';
+import type {
+  EnterpriseContext,
+  EnterpriseFacts,
+  Facts,
+  Finding,
+  IndustryPolicy,
+  PartyRole,
+  ProjectContext,
+  Rule,
+  Status,
+  TreeNode,
+} from './model.js';
 import { nodeStatus, worst } from './model.js';
 import { RULES } from './rules/index.js';
 
@@ -20,7 +31,8 @@ export function projectParties(ctx: ProjectContext): { creditCode: string; role:
   roles.set(ctx.project.builder.creditCode!, 'BUILDER');
   for (const n of ctx.nodes) {
     if (!roles.has(n.contract.employer)) roles.set(n.contract.employer, 'EMPLOYER');
-    if (!roles.has(n.contract.contractor) || roles.get(n.contract.contractor) === 'EMPLOYER') roles.set(n.contract.contractor, 'CONTRACTOR');
+    if (!roles.has(n.contract.contractor) || roles.get(n.contract.contractor) === 'EMPLOYER')
+      roles.set(n.contract.contractor, 'CONTRACTOR');
   }
   return [...roles].map(([creditCode, role]) => ({ creditCode, role }));
 }
@@ -46,7 +58,12 @@ export function checkProject(ctx: ProjectContext, rules: readonly Rule[] = RULES
   return { findings, tree, status: worst(findings.map((f) => f.severity)) };
 }
 
-export function checkEnterprise(e: EnterpriseFacts, facts: Facts, industry: IndustryPolicy | null, rules: readonly Rule[] = RULES): { findings: Finding[]; status: Status } {
+export function checkEnterprise(
+  e: EnterpriseFacts,
+  facts: Facts,
+  industry: IndustryPolicy | null,
+  rules: readonly Rule[] = RULES,
+): { findings: Finding[]; status: Status } {
   const ectx: EnterpriseContext = { ...facts, industry, role: 'ENTERPRISE' };
   const findings = rules.flatMap((r) => r.onEnterprise?.(e, ectx) ?? []);
   return { findings, status: worst(findings.map((f) => f.severity)) };

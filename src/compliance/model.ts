@@ -9,7 +9,15 @@ export type Severity = 'VIOLATION' | 'WARNING';
 export type Status = 'OK' | Severity;
 /** 建设单位 / 发包方 / 承包方 / 转包方 / 承揽方 / 项目经理 / 证书注册单位 / 特种作业人员 / 被核查企业 */
 export type PartyRole =
-  | 'BUILDER' | 'EMPLOYER' | 'CONTRACTOR' | 'TRANSFERRING' | 'UNDERTAKING' | 'PROJECT_MANAGER' | 'REGISTERED_ENTERPRISE' | 'SPECIAL_OPERATOR' | 'ENTERPRISE';
+  | 'BUILDER'
+  | 'EMPLOYER'
+  | 'CONTRACTOR'
+  | 'TRANSFERRING'
+  | 'UNDERTAKING'
+  | 'PROJECT_MANAGER'
+  | 'REGISTERED_ENTERPRISE'
+  | 'SPECIAL_OPERATOR'
+  | 'ENTERPRISE';
 
 export interface Party {
   role: PartyRole;
@@ -91,7 +99,14 @@ export interface JointPunishmentOutcome {
   checkId: string;
   decision: string;
   hits: {
-    entryId: string; source: string; list: ListKind; department: Department; reason: string; decisionNumber: string; subject: string; personName: string | null;
+    entryId: string;
+    source: string;
+    list: ListKind;
+    department: Department;
+    reason: string;
+    decisionNumber: string;
+    subject: string;
+    personName: string | null;
     /** 名单随人: the listed enterprise the entry belongs to, when it followed the person here */
     listedEnterprise?: { creditCode: string; name: string } | null;
   }[];
@@ -152,7 +167,11 @@ export interface Rule extends RuleMeta {
 
 export type { ProjectScale };
 
-const CONTRACT_KIND_ZH: Record<ContractKind, string> = { GENERAL: '施工总承包', PROFESSIONAL_SUBCONTRACT: '专业分包', LABOUR_SUBCONTRACT: '劳务分包' };
+const CONTRACT_KIND_ZH: Record<ContractKind, string> = {
+  GENERAL: '施工总承包',
+  PROFESSIONAL_SUBCONTRACT: '专业分包',
+  LABOUR_SUBCONTRACT: '劳务分包',
+};
 export const contractKindZh = (k: ContractKind): string => CONTRACT_KIND_ZH[k];
 
 export function partyOf(ctx: Facts, role: PartyRole, creditCode: string): Party {
@@ -160,11 +179,18 @@ export function partyOf(ctx: Facts, role: PartyRole, creditCode: string): Party 
 }
 
 export const finding = (rule: RuleMeta, f: Omit<Finding, 'ruleId' | 'severity' | 'clause'> & { severity?: Severity }): Finding => ({
-  ruleId: rule.id, clause: rule.clause, ...f, severity: f.severity ?? rule.severity,
+  ruleId: rule.id,
+  clause: rule.clause,
+  ...f,
+  severity: f.severity ?? rule.severity,
 });
 
 /** Evidence from a stored view's provenance. */
-export function evidenceOf(v: { department: Department; provenance: { source: string; source_record_id: string } }, kind: string, description: string): Evidence {
+export function evidenceOf(
+  v: { department: Department; provenance: { source: string; source_record_id: string } },
+  kind: string,
+  description: string,
+): Evidence {
   return { department: v.department, source: v.provenance.source, sourceRecordId: v.provenance.source_record_id, kind, description };
 }
 
@@ -200,7 +226,9 @@ export function buildTree(contracts: readonly ContractFact[]): TreeNode[] {
     n.children.sort((a, b) => (a.contract.contractNumber < b.contract.contractNumber ? -1 : 1));
     for (const c of n.children) visit(c, depth + 1, n.chainDepth);
   };
-  const roots = [...byNumber.values()].filter((n) => !n.parent).sort((a, b) => (a.contract.contractNumber < b.contract.contractNumber ? -1 : 1));
+  const roots = [...byNumber.values()]
+    .filter((n) => !n.parent)
+    .sort((a, b) => (a.contract.contractNumber < b.contract.contractNumber ? -1 : 1));
   for (const r of roots) visit(r, 1, 0);
   return out;
 }
@@ -216,7 +244,10 @@ export const worst = (statuses: Iterable<Status>): Status => {
 export function nodeStatus(node: TreeNode, findings: readonly Finding[]): Status {
   return worst(
     findings
-      .filter((f) => f.contractNumber === node.contract.contractNumber || (f.contractNumber === null && f.creditCode === node.contract.contractor))
+      .filter(
+        (f) =>
+          f.contractNumber === node.contract.contractNumber || (f.contractNumber === null && f.creditCode === node.contract.contractor),
+      )
       .map((f) => f.severity),
   );
 }

@@ -47,9 +47,13 @@ export async function loadPolicy(reads: ReadBatch): Promise<Policy> {
 /** The policy from the rows of POLICY_STATEMENT. */
 export function policyOf(rows: readonly Record<string, unknown>[]): Policy {
   const row = rows[0] as {
-    version: number; grades: { category: string; grade: string; scale: string }[]; levels: { level: string; scale: string }[];
-    industries: Record<string, unknown>[]; settings: { key: string; value: unknown; description: string; legal_basis: string | null }[];
-    blacklists: { list: ListKind; legal_basis: string }[]; specialties: { sequence: string; specialty: string }[];
+    version: number;
+    grades: { category: string; grade: string; scale: string }[];
+    levels: { level: string; scale: string }[];
+    industries: Record<string, unknown>[];
+    settings: { key: string; value: unknown; description: string; legal_basis: string | null }[];
+    blacklists: { list: ListKind; legal_basis: string }[];
+    specialties: { sequence: string; specialty: string }[];
   };
   const { grades, levels, industries, settings, blacklists, specialties } = row;
   const group = (rows: { k: string; scale: string }[]) => {

@@ -11,7 +11,8 @@ export const complianceResolvers: Resolvers = {
   Query: {
     projectCheck: (_p, { projectCode, asOf }, ctx) => service(ctx).projectCheck(projectCode, asOf ?? null),
     contractCheck: (_p, { input }, ctx) => service(ctx).contractCheck(input),
-    enterpriseComplianceCheck: (_p, { creditCode, industry, asOf }, ctx) => service(ctx).enterpriseCheck(creditCode, industry ?? null, asOf ?? null),
+    enterpriseComplianceCheck: (_p, { creditCode, industry, asOf }, ctx) =>
+      service(ctx).enterpriseCheck(creditCode, industry ?? null, asOf ?? null),
     complianceRules: (_p, _a, ctx) => service(ctx).rules(),
     compliancePolicy: async (_p, _a, ctx) => {
       const p = await service(ctx).policy();
@@ -25,12 +26,18 @@ export const complianceResolvers: Resolvers = {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
       const w = {
         builderCreditCode: where?.builderCreditCode ? creditCodeArg('where.builderCreditCode', where.builderCreditCode).code : null,
-        contractorCreditCode: where?.contractorCreditCode ? creditCodeArg('where.contractorCreditCode', where.contractorCreditCode).code : null,
+        contractorCreditCode: where?.contractorCreditCode
+          ? creditCodeArg('where.contractorCreditCode', where.contractorCreditCode).code
+          : null,
         divisionCode: where?.divisionCode ?? null,
         scale: where?.scale ?? null,
       };
       const page = await service(ctx).listProjects(w, after ? decodeCursor('projects', after) : null, n);
-      return connection(page.items, (p) => encodeCursor('projects', p.projectCode), { totalCount: page.totalCount, hasNextPage: page.hasNextPage, after });
+      return connection(page.items, (p) => encodeCursor('projects', p.projectCode), {
+        totalCount: page.totalCount,
+        hasNextPage: page.hasNextPage,
+        after,
+      });
     },
   },
 };

@@ -19,8 +19,17 @@ import { badInput } from '../kernel/errors.js';
 import { creditCodeArg, idNumberArg } from '../kernel/validate.js';
 import { checkEnterprise, checkProject } from './engine.js';
 import {
-  buildTree, partyOf, type ContractCheckResult, type ContractFact, type EnterpriseCheckResult, type Facts, type Finding, type JointPunishmentOutcome,
-  type Policy, type ProjectCheckResult, type Status,
+  buildTree,
+  partyOf,
+  type ContractCheckResult,
+  type ContractFact,
+  type EnterpriseCheckResult,
+  type Facts,
+  type Finding,
+  type JointPunishmentOutcome,
+  type Policy,
+  type ProjectCheckResult,
+  type Status,
 } from './model.js';
 import { industryOf, loadPolicy, policyOf, POLICY_STATEMENT } from './policy.js';
 import { RULES } from './rules/index.js';
@@ -51,7 +60,8 @@ export const PROPOSED = 'PROPOSED';
 
 /** The source of each list entry a joint-punishment hit names (the check answers with department and entry id). */
 const HIT_SOURCES: BatchStatement = {
-  name: 'rb_compliance_hit_sources', keyColumn: 'source_record_id',
+  name: 'rb_compliance_hit_sources',
+  keyColumn: 'source_record_id',
   sql: `SELECT source_record_id, department, source FROM list_entry WHERE source_record_id = ANY($1::text[])`,
 };
 
@@ -62,14 +72,23 @@ export class ComplianceService {
   /** joint-punishment outcomes by credit code: one check per party per run, however many projects name it */
   private readonly jpCache = new Map<string, JointPunishmentOutcome>();
 
-  constructor(private readonly services: ComplianceServices, private readonly caller: Caller) {}
+  constructor(
+    private readonly services: ComplianceServices,
+    private readonly caller: Caller,
+  ) {}
 
   private get ds(): DataSource {
     return this.services.ds;
   }
 
   rules() {
-    return RULES.flatMap((r) => [r, ...(r.variants ?? [])]).map(({ id, severity, clause, titleZh, titleEn }) => ({ id, severity, clause, titleZh, titleEn }));
+    return RULES.flatMap((r) => [r, ...(r.variants ?? [])]).map(({ id, severity, clause, titleZh, titleEn }) => ({
+      id,
+      severity,
+      clause,
+      titleZh,
+      titleEn,
+    }));
   }
 
   policy(): Promise<Policy> {
@@ -88,11 +107,16 @@ export class ComplianceService {
    * Checks many projects with set-based loads (a fixed number of queries per call). `proposed` adds an
    * unsigned contract to its project's tree.
    */
-  async checkProjects(codes: readonly string[], o: { asOf: string; policy?: Policy; proposed?: { fact: ContractFact } }): Promise<ProjectCheckResult[]> {
+  async checkProjects(
+    codes: readonly string[],
+    o: { asOf: string; policy?: Policy; proposed?: { fact: ContractFact } },
+  ): Promise<ProjectCheckResult[]> {
     // one round trip for the policy, the projects and their contracts, one for every party's facts (and the check read beside it)
     const rb = this.services.reads;
     const [policy, projects, contracts] = await Promise.all([
-      o.policy ?? rb.read(POLICY_STATEMENT).then(policyOf), loadProjects(rb, codes), loadContracts(rb, codes),
+      o.policy ?? rb.read(POLICY_STATEMENT).then(policyOf),
+      loadProjects(rb, codes),
+      loadContracts(rb, codes),
     ]);
     if (o.proposed) {
       const list = contracts.get(o.proposed.fact.projectCode) ?? [];
@@ -107,7 +131,13 @@ export class ComplianceService {
       this.jointPunishment(parties, o.asOf, policy.jointPunishmentMatter),
     ]);
     const checkedAt = new Date().toISOString();
-    const base: Facts = { policy, enterprises: facts.enterprises, personCredentials: facts.personCredentials, jointPunishment: jp, asOf: o.asOf };
+    const base: Facts = {
+      policy,
+      enterprises: facts.enterprises,
+      personCredentials: facts.personCredentials,
+      jointPunishment: jp,
+      asOf: o.asOf,
+    };
     return projects.map((project) => {
       const loaded = contracts.get(project.projectCode) ?? [];
       const views = new Map(loaded.map((c) => [c.fact.contractNumber, c.view]));
@@ -115,7 +145,12 @@ export class ComplianceService {
       const ctx = { ...base, project, nodes };
       const result = checkProject(ctx);
       return {
-        project, asOf: o.asOf, checkedAt, policyVersion: policy.version, status: result.status, findings: result.findings,
+        project,
+        asOf: o.asOf,
+        checkedAt,
+        policyVersion: policy.version,
+        status: result.status,
+        findings: result.findings,
         tree: result.tree.map(({ node, status }) => ({
           contractNumber: node.contract.contractNumber,
           parentContractNumber: node.parent?.contract.contractNumber ?? null,
@@ -126,7 +161,7 @@ export class ComplianceService {
           proposed: node.contract.proposed,
           employer: partyOf(ctx, 'EMPLOYER', node.contract.employer),
           contractor: partyOf(ctx, 'CONTRACTOR', node.contract.contractor),
-          contract: node.contract.proposed ? null : views.get(node.contract.contractNumber) ?? null,
+          contract: node.contract.proposed ? null : (views.get(node.contract.contractNumber) ?? null),
         })),
       };
     });
@@ -136,7 +171,8 @@ export class ComplianceService {
   async contractCheck(input: ProposedContractInput): Promise<ContractCheckResult> {
     const projectCode = input.projectCode.trim();
     if (!projectCode) throw badInput('input.projectCode', 'must not be empty');
-    if (!Number.isFinite(input.value) || input.value < 0) throw badInput('input.value', `must be a non-negative amount in 万元, not ${input.value}`);
+    if (!Number.isFinite(input.value) || input.value < 0)
+      throw badInput('input.value', `must be a non-negative amount in 万元, not ${input.value}`);
     if (!input.scope.trim()) throw badInput('input.scope', 'must not be empty');
     const employer = creditCodeArg('input.employerCreditCode', input.employerCreditCode);
     const contractor = creditCodeArg('input.contractorCreditCode', input.contractorCreditCode);
@@ -150,23 +186,40 @@ export class ComplianceService {
     const existing = contracts.get(projectCode) ?? [];
     const number = input.contractNumber?.trim() || PROPOSED;
     if (existing.some((c) => c.fact.contractNumber === number)) {
-      throw badInput('input.contractNumber', `contract ${number} already exists in project ${projectCode}; a proposed contract needs a new number`);
+      throw badInput(
+        'input.contractNumber',
+        `contract ${number} already exists in project ${projectCode}; a proposed contract needs a new number`,
+      );
     }
     const parentNumber = input.parentContractNumber?.trim() || null;
     const parent = parentNumber ? existing.find((c) => c.fact.contractNumber === parentNumber) : undefined;
     if (parentNumber && !parent) throw badInput('input.parentContractNumber', `no contract ${parentNumber} in project ${projectCode}`);
     if (input.kind === 'GENERAL' && parent) throw badInput('input.parentContractNumber', 'a general contract has no parent contract');
-    if (input.kind !== 'GENERAL' && !parent) throw badInput('input.parentContractNumber', 'a subcontract needs the number of the contract it is part of');
+    if (input.kind !== 'GENERAL' && !parent)
+      throw badInput('input.parentContractNumber', 'a subcontract needs the number of the contract it is part of');
     const expectedEmployer = parent ? parent.fact.contractor : project.builder.creditCode;
     if (employer.code !== expectedEmployer) {
-      throw badInput('input.employerCreditCode', parent
-        ? `the employer of a subcontract is the contractor of ${parentNumber} (${expectedEmployer})`
-        : `the employer of a general contract is the project's builder (${expectedEmployer})`);
+      throw badInput(
+        'input.employerCreditCode',
+        parent
+          ? `the employer of a subcontract is the contractor of ${parentNumber} (${expectedEmployer})`
+          : `the employer of a general contract is the project's builder (${expectedEmployer})`,
+      );
     }
-    const known: { credit_code: string }[] = await this.ds.query(`SELECT credit_code FROM enterprise WHERE credit_code = ANY($1::text[])`, [[employer.code, contractor.code]]);
-    for (const [field, c] of [['input.employerCreditCode', employer], ['input.contractorCreditCode', contractor]] as const) {
+    const known: { credit_code: string }[] = await this.ds.query(`SELECT credit_code FROM enterprise WHERE credit_code = ANY($1::text[])`, [
+      [employer.code, contractor.code],
+    ]);
+    for (const [field, c] of [
+      ['input.employerCreditCode', employer],
+      ['input.contractorCreditCode', contractor],
+    ] as const) {
       if (!known.some((k) => k.credit_code === c.code)) {
-        throw badInput(field, c.checksumFailure ? `not a valid unified social credit code: ${c.checksumFailure}` : `no enterprise with credit code ${c.code} is registered`);
+        throw badInput(
+          field,
+          c.checksumFailure
+            ? `not a valid unified social credit code: ${c.checksumFailure}`
+            : `no enterprise with credit code ${c.code} is registered`,
+        );
       }
     }
     let projectManager = null;
@@ -176,17 +229,33 @@ export class ComplianceService {
       projectManager = { personKey, name: p?.name ?? null, idMasked: maskIdNumber(pmId) };
     }
     const fact: ContractFact = {
-      contractNumber: number, projectCode, parentContractNumber: parentNumber, kind: input.kind, employer: employer.code,
-      contractor: contractor.code, scope: input.scope.trim(), value: input.value, coversMainStructure: input.coversMainStructure ?? false,
-      coversAllWork: input.coversAllWork ?? false, safetyAgreementSigned: input.safetyAgreementSigned, projectManager, signedOn: asOf,
+      contractNumber: number,
+      projectCode,
+      parentContractNumber: parentNumber,
+      kind: input.kind,
+      employer: employer.code,
+      contractor: contractor.code,
+      scope: input.scope.trim(),
+      value: input.value,
+      coversMainStructure: input.coversMainStructure ?? false,
+      coversAllWork: input.coversAllWork ?? false,
+      safetyAgreementSigned: input.safetyAgreementSigned,
+      projectManager,
+      signedOn: asOf,
       proposed: true,
-      evidence: { department: null, source: 'proposal', sourceRecordId: number, kind: 'contract', description: `拟签订合同 ${number}（核查输入）` },
+      evidence: {
+        department: null,
+        source: 'proposal',
+        sourceRecordId: number,
+        kind: 'contract',
+        description: `拟签订合同 ${number}（核查输入）`,
+      },
     };
     const [r] = await this.checkProjects([projectCode], { asOf, proposed: { fact } });
     const concerns = (f: Finding) =>
-      f.contractNumber === number
-      || f.evidence.some((e) => e.kind === 'contract' && e.source === 'proposal')
-      || (f.contractNumber === null && f.creditCode === contractor.code);
+      f.contractNumber === number ||
+      f.evidence.some((e) => e.kind === 'contract' && e.source === 'proposal') ||
+      (f.contractNumber === null && f.creditCode === contractor.code);
     const findings = r!.findings.filter(concerns);
     const order = { OK: 0, WARNING: 1, VIOLATION: 2 } as const;
     const status = findings.reduce<Status>((s, f) => (order[f.severity] > order[s] ? f.severity : s), 'OK');
@@ -201,19 +270,36 @@ export class ComplianceService {
     let ind = null;
     if (industry) {
       ind = policy.industries.find((i) => i.industry === industry) ?? null;
-      if (!ind) throw badInput('industry', `not a high-risk industry of the policy (${policy.industries.map((i) => i.industry).join(', ')})`);
+      if (!ind)
+        throw badInput('industry', `not a high-risk industry of the policy (${policy.industries.map((i) => i.industry).join(', ')})`);
     }
     const facts = await loadFacts(this.services.reads, [code], [code], []);
     const e = facts.enterprises.get(code);
     if (!e) {
-      throw badInput('creditCode', checksumFailure ? `not a valid unified social credit code: ${checksumFailure}` : `no enterprise with credit code ${code} is registered`);
+      throw badInput(
+        'creditCode',
+        checksumFailure
+          ? `not a valid unified social credit code: ${checksumFailure}`
+          : `no enterprise with credit code ${code} is registered`,
+      );
     }
     ind ??= industryOf(policy, e.industryCode);
     const jp = await this.jointPunishment([code], date, policy.jointPunishmentMatter);
-    const r = checkEnterprise(e, { policy, enterprises: facts.enterprises, personCredentials: facts.personCredentials, jointPunishment: jp, asOf: date }, ind);
+    const r = checkEnterprise(
+      e,
+      { policy, enterprises: facts.enterprises, personCredentials: facts.personCredentials, jointPunishment: jp, asOf: date },
+      ind,
+    );
     return {
-      creditCode: code, name: e.name, industryCode: e.industryCode, industry: ind?.industry ?? null, asOf: date,
-      checkedAt: new Date().toISOString(), policyVersion: policy.version, status: r.status, findings: r.findings,
+      creditCode: code,
+      name: e.name,
+      industryCode: e.industryCode,
+      industry: ind?.industry ?? null,
+      asOf: date,
+      checkedAt: new Date().toISOString(),
+      policyVersion: policy.version,
+      status: r.status,
+      findings: r.findings,
     };
   }
 
@@ -230,26 +316,40 @@ export class ComplianceService {
     const jps = new JointPunishmentService(this.services);
     for (let i = 0; i < todo.length; i += MAX_BATCH) {
       const batch = todo.slice(i, i + MAX_BATCH);
-      const answers = await jps.runMany(batch.map((creditCode) => ({ creditCode, matter, asOf })), this.caller);
+      const answers = await jps.runMany(
+        batch.map((creditCode) => ({ creditCode, matter, asOf })),
+        this.caller,
+      );
       const ids = [...new Set(answers.flatMap((a) => a.hits.map((h) => h.entryId)))];
-      const sources = ids.length ? (await this.services.reads.read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[] : [];
-      const sourceOf = (id: string, dep: string) => sources.find((s) => s.source_record_id === id && s.department === dep)?.source ?? dep.toLowerCase();
+      const sources = ids.length
+        ? ((await this.services.reads.read(HIT_SOURCES, ids)) as { source_record_id: string; department: string; source: string }[])
+        : [];
+      const sourceOf = (id: string, dep: string) =>
+        sources.find((s) => s.source_record_id === id && s.department === dep)?.source ?? dep.toLowerCase();
       for (const a of answers) {
         this.jpCache.set(`${asOf}|${a.enterprise.creditCode}`, {
           checkId: a.checkId,
           decision: a.decision,
           hits: a.hits.map((h) => ({
-            entryId: h.entryId, source: sourceOf(h.entryId, h.department), list: h.list, department: h.department, reason: h.reason,
-            decisionNumber: h.decisionNumber, subject: h.subject, personName: h.personName,
+            entryId: h.entryId,
+            source: sourceOf(h.entryId, h.department),
+            list: h.list,
+            department: h.department,
+            reason: h.reason,
+            decisionNumber: h.decisionNumber,
+            subject: h.subject,
+            personName: h.personName,
             listedEnterprise: h.listedEnterprise ? { creditCode: h.listedEnterprise.creditCode, name: h.listedEnterprise.name } : null,
           })),
         });
       }
     }
-    return new Map(codes.flatMap((c) => {
-      const r = this.jpCache.get(`${asOf}|${c}`);
-      return r ? [[c, r] as const] : [];
-    }));
+    return new Map(
+      codes.flatMap((c) => {
+        const r = this.jpCache.get(`${asOf}|${c}`);
+        return r ? [[c, r] as const] : [];
+      }),
+    );
   }
 }
 

@@ -13,8 +13,11 @@ import type { ContractFact, EnterpriseFacts } from './model.js';
 type Row = Record<string, unknown>;
 const PROV = (t: string) => `${t}.department, ${t}.source, ${t}.source_record_id, ${t}.fetched_at, ${t}.source_updated_at`;
 const prov = (r: Row) => ({
-  department: r.department as string, source: r.source as string, source_record_id: r.source_record_id as string,
-  fetched_at: r.fetched_at as Date, source_updated_at: (r.source_updated_at ?? null) as Date | null,
+  department: r.department as string,
+  source: r.source as string,
+  source_record_id: r.source_record_id as string,
+  fetched_at: r.fetched_at as Date,
+  source_updated_at: (r.source_updated_at ?? null) as Date | null,
 });
 
 const PROJECT_SQL = `SELECT p.project_code, p.name, p.builder_credit_code, p.construction_permit, p.scale, p.required_category, p.required_sequence,
@@ -25,14 +28,26 @@ type ProjectRow = Row & { scale: ProjectView['scale'] };
 
 export function projectView(r: ProjectRow): ProjectView {
   return withKey('project', {
-    projectCode: r.project_code as string, name: r.name as string, builder: { creditCode: r.builder_credit_code as string },
-    constructionPermit: (r.construction_permit ?? null) as string | null, scale: r.scale, requiredCategory: r.required_category as string,
-    requiredSequence: r.required_sequence as string, divisionCode: r.division_code as string, startDate: (r.start_date ?? null) as string | null,
-    investment: (r.investment ?? null) as number | null, department: r.department as Department, provenance: prov(r),
+    projectCode: r.project_code as string,
+    name: r.name as string,
+    builder: { creditCode: r.builder_credit_code as string },
+    constructionPermit: (r.construction_permit ?? null) as string | null,
+    scale: r.scale,
+    requiredCategory: r.required_category as string,
+    requiredSequence: r.required_sequence as string,
+    divisionCode: r.division_code as string,
+    startDate: (r.start_date ?? null) as string | null,
+    investment: (r.investment ?? null) as number | null,
+    department: r.department as Department,
+    provenance: prov(r),
   });
 }
 
-const PROJECTS: BatchStatement = { name: 'rb_compliance_projects', sql: `${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])`, keyColumn: 'project_code' };
+const PROJECTS: BatchStatement = {
+  name: 'rb_compliance_projects',
+  sql: `${PROJECT_SQL} WHERE p.project_code = ANY($1::text[])`,
+  keyColumn: 'project_code',
+};
 
 export async function loadProjects(rb: ReadBatch, codes: readonly string[]): Promise<ProjectView[]> {
   return ((await rb.read(PROJECTS, codes)) as ProjectRow[]).map(projectView);
@@ -51,7 +66,11 @@ export async function pageProjects(
       AND ($4::text IS NULL OR p.scale = $4)`;
   const [[{ n }], rows] = await Promise.all([
     ds.query(`SELECT count(*)::int AS n FROM project p WHERE ${cond}`, params),
-    ds.query(`${PROJECT_SQL} WHERE ${cond} AND ($5::text IS NULL OR p.project_code > $5) ORDER BY p.project_code LIMIT $6`, [...params, after, first + 1]),
+    ds.query(`${PROJECT_SQL} WHERE ${cond} AND ($5::text IS NULL OR p.project_code > $5) ORDER BY p.project_code LIMIT $6`, [
+      ...params,
+      after,
+      first + 1,
+    ]),
   ]);
   return { totalCount: n, items: (rows as ProjectRow[]).slice(0, first).map(projectView), hasNextPage: rows.length > first };
 }
@@ -59,7 +78,9 @@ export async function pageProjects(
 /** Project codes in order, after a code (keyset), for the bulk run. */
 export async function nextProjectCodes(ds: DataSource, after: string | null, limit: number): Promise<string[]> {
   const rows: { project_code: string }[] = await ds.query(
-    `SELECT project_code FROM project WHERE ($1::text IS NULL OR project_code > $1) ORDER BY project_code LIMIT $2`, [after, limit]);
+    `SELECT project_code FROM project WHERE ($1::text IS NULL OR project_code > $1) ORDER BY project_code LIMIT $2`,
+    [after, limit],
+  );
   return rows.map((r) => r.project_code);
 }
 
@@ -83,25 +104,54 @@ export async function loadContracts(rb: ReadBatch, projectCodes: readonly string
   const out = new Map<string, LoadedContract[]>();
   for (const r of rows) {
     const pm: PersonRef | null = r.project_manager_key
-      ? { personKey: r.project_manager_key as string, name: (r.person_name ?? null) as string | null, idMasked: (r.id_masked ?? '') as string }
+      ? {
+          personKey: r.project_manager_key as string,
+          name: (r.person_name ?? null) as string | null,
+          idMasked: (r.id_masked ?? '') as string,
+        }
       : null;
     const base = {
-      contractNumber: r.contract_number as string, projectCode: r.project_code as string,
-      parentContractNumber: (r.parent_contract_number ?? null) as string | null, kind: r.contract_kind as ContractKind,
-      employer: r.employer_credit_code as string, contractor: r.contractor_credit_code as string, scope: r.scope as string,
-      value: r.value as number, coversMainStructure: r.covers_main_structure as boolean, coversAllWork: r.covers_all_work as boolean,
-      safetyAgreementSigned: r.safety_agreement_signed as boolean, projectManager: pm, signedOn: r.signed_on as string,
+      contractNumber: r.contract_number as string,
+      projectCode: r.project_code as string,
+      parentContractNumber: (r.parent_contract_number ?? null) as string | null,
+      kind: r.contract_kind as ContractKind,
+      employer: r.employer_credit_code as string,
+      contractor: r.contractor_credit_code as string,
+      scope: r.scope as string,
+      value: r.value as number,
+      coversMainStructure: r.covers_main_structure as boolean,
+      coversAllWork: r.covers_all_work as boolean,
+      safetyAgreementSigned: r.safety_agreement_signed as boolean,
+      projectManager: pm,
+      signedOn: r.signed_on as string,
     };
     const fact: ContractFact = {
-      ...base, proposed: false,
-      evidence: { department: r.department as Department, source: r.source as string, sourceRecordId: r.source_record_id as string, kind: 'contract', description: `合同 ${base.contractNumber}` },
+      ...base,
+      proposed: false,
+      evidence: {
+        department: r.department as Department,
+        source: r.source as string,
+        sourceRecordId: r.source_record_id as string,
+        kind: 'contract',
+        description: `合同 ${base.contractNumber}`,
+      },
     };
     const view = withKey('contract', {
-      contractNumber: base.contractNumber, projectCode: base.projectCode, parentContractNumber: base.parentContractNumber,
-      contractKind: base.kind, employer: { creditCode: base.employer }, contractor: { creditCode: base.contractor }, scope: base.scope,
-      value: base.value, coversMainStructure: base.coversMainStructure, coversAllWork: base.coversAllWork,
-      safetyAgreementSigned: base.safetyAgreementSigned, projectManager: pm, signedOn: base.signedOn,
-      department: r.department as Department, provenance: prov(r),
+      contractNumber: base.contractNumber,
+      projectCode: base.projectCode,
+      parentContractNumber: base.parentContractNumber,
+      contractKind: base.kind,
+      employer: { creditCode: base.employer },
+      contractor: { creditCode: base.contractor },
+      scope: base.scope,
+      value: base.value,
+      coversMainStructure: base.coversMainStructure,
+      coversAllWork: base.coversAllWork,
+      safetyAgreementSigned: base.safetyAgreementSigned,
+      projectManager: pm,
+      signedOn: base.signedOn,
+      department: r.department as Department,
+      provenance: prov(r),
     });
     const list = out.get(base.projectCode) ?? [];
     list.push({ fact, view });
@@ -146,18 +196,27 @@ export async function loadFacts(
     const code = r.credit_code as string;
     const i = idx.get(code);
     enterprises.set(code, {
-      creditCode: code, name: r.name as string, industryCode: r.industry_code as string, status: r.status as string,
+      creditCode: code,
+      name: r.name as string,
+      industryCode: r.industry_code as string,
+      status: r.status as string,
       credentials: creds[credIdx.get(code)!] ?? [],
       roles: i === undefined ? [] : roles[i]!,
       registeredPersonCredentials: i === undefined ? [] : registered[i]!,
       insurance: i === undefined ? [] : insurance[i]!,
       evidence: {
-        department: r.department as Department, source: r.source as string, sourceRecordId: r.source_record_id as string, kind: 'enterprise',
+        department: r.department as Department,
+        source: r.source as string,
+        sourceRecordId: r.source_record_id as string,
+        kind: 'enterprise',
         description: `${r.name as string} 登记状态 ${r.status as string} 行业 ${r.industry_code as string}`,
       },
     });
   });
-  const staffKeys = roles.flat().filter((r) => STAFF_ROLES.has(r.role)).map((r) => r.person.personKey);
+  const staffKeys = roles
+    .flat()
+    .filter((r) => STAFF_ROLES.has(r.role))
+    .map((r) => r.person.personKey);
   const keys = [...new Set([...personKeys, ...staffKeys])];
   const personCreds = personItemsFromRows('credential', personCredRows, keys);
   const personCredentials = new Map(keys.map((k, i) => [k, personCreds[i]!]));

@@ -34,7 +34,13 @@ export const MAX_BATCH = 1000;
 const CASE_NUMBER_RE = /^[A-Za-z0-9\-_/〔〕\u3400-\u4dbf\u4e00-\u9fff]{1,64}$/u;
 
 /** A refusal a person in the console reads: the English message programs rely on, a reason code and a Chinese sentence. */
-export function refusal(field: string, reason: string, message: string, messageZh: string, extra: Record<string, unknown> = {}): GraphQLError {
+export function refusal(
+  field: string,
+  reason: string,
+  message: string,
+  messageZh: string,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
   return badInput(field, message, { reason, messageZh, ...extra });
 }
 
@@ -53,8 +59,10 @@ export class CheckRunner {
   constructor(private readonly ds: DataSource) {
     this.reads = new Coalescer(async (qs) => {
       const read = await readForChecks(ds, {
-        codes: union(qs.map((q) => q.codes)), names: union(qs.map((q) => q.names)),
-        namedKeys: union(qs.map((q) => q.namedKeys)), connectorIds: union(qs.map((q) => q.connectorIds)),
+        codes: union(qs.map((q) => q.codes)),
+        names: union(qs.map((q) => q.names)),
+        namedKeys: union(qs.map((q) => q.namedKeys)),
+        connectorIds: union(qs.map((q) => q.connectorIds)),
       });
       return { read, index: indexRead(read) };
     }, 2);
@@ -102,8 +110,12 @@ const union = (lists: string[][]) => [...new Set(lists.flat())];
 
 /** A shared read's rows by key. */
 interface ReadIndex {
-  byCode: Map<string, EnterpriseLite>; byName: Map<string, EnterpriseLite[]>; namedByKey: Map<string, CheckRead['named'][number]>;
-  rolesByCode: Map<string, CheckRead['roles']>; enterpriseEntries: Map<string, ListEntryRow[]>; personEntries: Map<string, ListEntryRow[]>;
+  byCode: Map<string, EnterpriseLite>;
+  byName: Map<string, EnterpriseLite[]>;
+  namedByKey: Map<string, CheckRead['named'][number]>;
+  rolesByCode: Map<string, CheckRead['roles']>;
+  enterpriseEntries: Map<string, ListEntryRow[]>;
+  personEntries: Map<string, ListEntryRow[]>;
   elsewhereByPerson: Map<string, PersonRoleRow[]>;
 }
 
@@ -115,8 +127,14 @@ function indexRead(read: CheckRead): ReadIndex {
     byName: groupBy(read.ents, (e) => e.name_normalised),
     namedByKey: new Map(read.named.map((r) => [r.person_key, r])),
     rolesByCode: groupBy(read.roles, (r) => r.credit_code),
-    enterpriseEntries: groupBy(read.entries.filter((e) => e.subject_type === 'ENTERPRISE'), (e) => e.credit_code!),
-    personEntries: groupBy(read.entries.filter((e) => e.person_key !== null), (e) => e.person_key!),
+    enterpriseEntries: groupBy(
+      read.entries.filter((e) => e.subject_type === 'ENTERPRISE'),
+      (e) => e.credit_code!,
+    ),
+    personEntries: groupBy(
+      read.entries.filter((e) => e.person_key !== null),
+      (e) => e.person_key!,
+    ),
     elsewhereByPerson: groupBy(read.elsewhere, (r) => r.person_key),
   };
 }
@@ -126,7 +144,10 @@ function indexRead(read: CheckRead): ReadIndex {
  * in errors (e.g. `inputs[3].creditCode`).
  */
 export async function runChecks(
-  services: CheckServices, inputs: readonly CheckInput[], caller: Caller, fieldName = (i: number, f: string) => `inputs[${i}].${f}`,
+  services: CheckServices,
+  inputs: readonly CheckInput[],
+  caller: Caller,
+  fieldName = (i: number, f: string) => `inputs[${i}].${f}`,
 ): Promise<CheckAnswer[]> {
   if (inputs.length > MAX_BATCH) throw badInput('inputs', `at most ${MAX_BATCH} checks in one call`);
   const prepared = inputs.map((inp, i) => validate(services, inp, i, fieldName));
@@ -144,7 +165,8 @@ export async function runChecks(
   const subjects = prepared.map((p, i) => {
     if (p.code) {
       const e = byCode.get(p.code);
-      if (!e && p.checksumFailure) throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${p.checksumFailure}`);
+      if (!e && p.checksumFailure)
+        throw badInput(fieldName(i, 'creditCode'), `not a valid unified social credit code: ${p.checksumFailure}`);
       if (!e) throw notFound(`enterprise ${p.code}`, { field: fieldName(i, 'creditCode') });
       return e;
     }
@@ -180,14 +202,25 @@ export async function runChecks(
       persons.set(np.key, ref);
     }
     // a fixed order, so the same check always answers the same
-    const personList = [...persons.values()].sort((a, b) => roleRank(a.roles) - roleRank(b.roles) || a.idMasked.localeCompare(b.idMasked) || a.personKey.localeCompare(b.personKey));
+    const personList = [...persons.values()].sort(
+      (a, b) => roleRank(a.roles) - roleRank(b.roles) || a.idMasked.localeCompare(b.idMasked) || a.personKey.localeCompare(b.personKey),
+    );
     for (const x of personList) x.roles.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
     const ownEntries = personList.flatMap((x) => personEntries.get(x.personKey) ?? []);
-    const follow = { roles: personList.flatMap((x) => elsewhereByPerson.get(x.personKey) ?? []), entriesByCode: enterpriseEntries, policy: read.follow_policy };
+    const follow = {
+      roles: personList.flatMap((x) => elsewhereByPerson.get(x.personKey) ?? []),
+      entriesByCode: enterpriseEntries,
+      policy: read.follow_policy,
+    };
     const hits = findHits(ent, personList, enterpriseEntries.get(ent.credit_code) ?? [], ownEntries, p.asOf, follow);
     const applied = applicableMeasures(hits, measures, p.matter);
     const { decision, summary, statusBasis } = decide({
-      enterpriseStatus: ent.status, applied, hits, staleSources, failClosed: services.config.HUB_CHECK_FAIL_CLOSED, statusPolicy: read.status_policy,
+      enterpriseStatus: ent.status,
+      applied,
+      hits,
+      staleSources,
+      failClosed: services.config.HUB_CHECK_FAIL_CLOSED,
+      statusPolicy: read.status_policy,
     });
     const checkId = randomUUID();
     answers.push({
@@ -261,15 +294,21 @@ function validate(services: CheckServices, inp: CheckInput, i: number, fieldName
   if (inp.caseNumber != null) {
     caseNumber = inp.caseNumber.trim();
     if (!CASE_NUMBER_RE.test(caseNumber)) {
-      throw refusal(fieldName(i, 'caseNumber'), 'INVALID_CASE_NUMBER', 'not a case number: 1-64 letters, digits, Chinese characters, - _ / 〔〕',
-        '申请事项编号应为1至64位字母、数字、汉字或 - _ / 〔〕');
+      throw refusal(
+        fieldName(i, 'caseNumber'),
+        'INVALID_CASE_NUMBER',
+        'not a case number: 1-64 letters, digits, Chinese characters, - _ / 〔〕',
+        '申请事项编号应为1至64位字母、数字、汉字或 - _ / 〔〕',
+      );
     }
   }
   return { code, checksumFailure, nameKey, name: inp.name ?? null, matter: inp.matter, asOf, personKeys, input: inp, caseNumber };
 }
 
-
-export function freshnessOf(services: Pick<CheckServices, 'config' | 'connectors'>, rows: readonly { connector: string; finished_at: Date | string; id: number }[]): Freshness[] {
+export function freshnessOf(
+  services: Pick<CheckServices, 'config' | 'connectors'>,
+  rows: readonly { connector: string; finished_at: Date | string; id: number }[],
+): Freshness[] {
   const maxAgeMs = services.config.HUB_CHECK_MAX_DATA_AGE_HOURS * 3600_000;
   const now = Date.now();
   return [...services.connectors.values()].map((c) => {
@@ -285,7 +324,13 @@ export function freshnessOf(services: Pick<CheckServices, 'config' | 'connectors
   });
 }
 
-async function store(services: CheckServices, answers: CheckAnswer[], prepared: { input: CheckInput }[], caller: Caller, freshness: { source: string; runId: number | null }[]) {
+async function store(
+  services: CheckServices,
+  answers: CheckAnswer[],
+  prepared: { input: CheckInput }[],
+  caller: Caller,
+  freshness: { source: string; runId: number | null }[],
+) {
   if (answers.length === 0) return;
   const dataVersions = Object.fromEntries(freshness.map((f) => [f.source, f.runId]));
   const rows = answers.map((a, i) => ({

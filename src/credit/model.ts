@@ -27,12 +27,30 @@ export interface CheckAnswer {
   summary: string;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: {
-    entryId: string; list: ListKind; department: Department; reason: string; legalBasis: string; decisionNumber: string;
-    startDate: string; endDate: string | null; subject: HitSubject; personName: string | null; personIdNumber: string | null; banScope: string | null;
+    entryId: string;
+    list: ListKind;
+    department: Department;
+    reason: string;
+    legalBasis: string;
+    decisionNumber: string;
+    startDate: string;
+    endDate: string | null;
+    subject: HitSubject;
+    personName: string | null;
+    personIdNumber: string | null;
+    banScope: string | null;
     /** a listing that followed the person from the listed enterprise (absent on older checks) */
     listedEnterprise?: { creditCode: string; name: string; role: HitSubject; legalBasis: string } | null;
   }[];
-  measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string; triggeredBy: string[] }[];
+  measures: {
+    code: string;
+    text: string;
+    applyingDepartment: string;
+    effect: string;
+    mandatory: boolean;
+    legalBasis: string;
+    triggeredBy: string[];
+  }[];
   personsChecked: { idNumber: string; name: string | null; roles: HitSubject[] }[];
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
   catalogueVersion: number;

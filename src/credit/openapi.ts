@@ -24,7 +24,10 @@ const COMMON_ERRORS = {
 };
 
 const object = (description: string, properties: Record<string, object>, required: string[] = Object.keys(properties)) => ({
-  type: 'object', description, required, properties,
+  type: 'object',
+  description,
+  required,
+  properties,
 });
 
 function schemas() {
@@ -43,7 +46,10 @@ function schemas() {
     banScope: nullableStr('从业禁止范围 ALL_UNITS / INDUSTRY'),
     listedEnterprise: {
       ...object('名单随人：该名单记录属于另一家企业，命中人员在其被列入时担任法定代表人或主要负责人（null：非此情形）', {
-        creditCode: str('被列入企业统一社会信用代码'), name: str('被列入企业名称'), role: str('该人员在被列入企业的身份', { enum: SUBJECTS }), legalBasis: str('名单随人的法律依据'),
+        creditCode: str('被列入企业统一社会信用代码'),
+        name: str('被列入企业名称'),
+        role: str('该人员在被列入企业的身份', { enum: SUBJECTS }),
+        legalBasis: str('名单随人的法律依据'),
       }),
       type: ['object', 'null'],
     },
@@ -84,53 +90,106 @@ function schemas() {
     checkedByName: nullableStr('经办人'),
     feedbackStatus: str('反馈状态：反馈后核查方为办结', { enum: ['AWAITING', 'RECORDED'] }),
     enterprise: object('被核查企业', {
-      creditCode: str('统一社会信用代码'), name: str('企业名称'), status: str('登记状态', { enum: ['ACTIVE', 'REVOKED', 'CANCELLED'] }), industryCode: str('行业代码'),
+      creditCode: str('统一社会信用代码'),
+      name: str('企业名称'),
+      status: str('登记状态', { enum: ['ACTIVE', 'REVOKED', 'CANCELLED'] }),
+      industryCode: str('行业代码'),
     }),
     hits: { type: 'array', description: '命中记录', items: ref('schemas', 'ListHit') },
     measures: { type: 'array', description: '适用措施', items: ref('schemas', 'AppliedMeasure') },
     personsChecked: {
-      type: 'array', description: '已核查人员',
-      items: object('已核查人员', { idNumber: str('身份证号（脱敏）'), name: nullableStr('姓名'), roles: { type: 'array', description: '身份', items: str('身份', { enum: SUBJECTS }) } }),
+      type: 'array',
+      description: '已核查人员',
+      items: object('已核查人员', {
+        idNumber: str('身份证号（脱敏）'),
+        name: nullableStr('姓名'),
+        roles: { type: 'array', description: '身份', items: str('身份', { enum: SUBJECTS }) },
+      }),
     },
     sources: {
-      type: 'array', description: '数据来源时效',
-      items: object('数据时效', { source: str('连接器'), department: str('部门', { enum: DEPARTMENTS }), lastSyncedAt: nullableStr('最近成功同步时间', { format: 'date-time' }), stale: { type: 'boolean', description: '数据已过期' } }),
+      type: 'array',
+      description: '数据来源时效',
+      items: object('数据时效', {
+        source: str('连接器'),
+        department: str('部门', { enum: DEPARTMENTS }),
+        lastSyncedAt: nullableStr('最近成功同步时间', { format: 'date-time' }),
+        stale: { type: 'boolean', description: '数据已过期' },
+      }),
     },
     feedback: { type: 'array', description: '反馈（按时间先后，最后一条为当前反馈）', items: ref('schemas', 'CheckFeedback') },
   });
   const error = object('错误 An error, with the same codes as the GraphQL API', {
-    error: object('错误详情', {
-      code: str('错误代码', { enum: ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'SOURCE_UNAVAILABLE', 'BUSY', 'INTERNAL_SERVER_ERROR'] }),
-      message: str('说明（英文，供程序记录）'),
-      messageZh: str('中文说明（可直接展示给办事人员）'),
-      field: str('出错的字段'),
-      reason: str('原因代码，例如 DECISION_CONTRADICTED、MANDATORY_MEASURES_MISSING、NOT_OWN_OFFICE、STALE_AMENDMENT'),
-      details: { type: 'object', description: '其他信息（例如同名企业的候选列表）', additionalProperties: true },
-    }, ['code', 'message']),
+    error: object(
+      '错误详情',
+      {
+        code: str('错误代码', {
+          enum: [
+            'BAD_USER_INPUT',
+            'UNAUTHENTICATED',
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'RATE_LIMITED',
+            'SOURCE_UNAVAILABLE',
+            'BUSY',
+            'INTERNAL_SERVER_ERROR',
+          ],
+        }),
+        message: str('说明（英文，供程序记录）'),
+        messageZh: str('中文说明（可直接展示给办事人员）'),
+        field: str('出错的字段'),
+        reason: str('原因代码，例如 DECISION_CONTRADICTED、MANDATORY_MEASURES_MISSING、NOT_OWN_OFFICE、STALE_AMENDMENT'),
+        details: { type: 'object', description: '其他信息（例如同名企业的候选列表）', additionalProperties: true },
+      },
+      ['code', 'message'],
+    ),
   });
-  const checkInput = object('联合惩戒核查请求', {
-    creditCode: str('统一社会信用代码（或给出 name）'),
-    name: str('企业名称（多个匹配时返回候选列表）'),
-    matter: str('许可事项', { enum: Object.keys(MATTER_ZH) }),
-    asOf: str('核查基准日，默认今天', { format: 'date' }),
-    persons: { type: 'array', description: '需一并核查人员的身份证号', items: str('身份证号') },
-    caseNumber: str('申请事项编号（1至64位字母、数字、汉字或 - _ / 〔〕）', { maxLength: 64 }),
-  }, ['matter']);
-  const feedbackInput = object('反馈请求', {
-    action: str('处理结果：DENY 的核查不能反馈为 GRANTED；有约束性措施时须列明全部约束性措施', { enum: ACTIONS }),
-    note: str('备注；未实施措施时为理由，更正时为更正理由'),
-    measuresApplied: { type: 'array', description: '已实施措施编号（须为本次核查的适用措施）', items: str('措施编号') },
-    amends: str('更正时：被更正的当前反馈编号'),
-  }, ['action']);
+  const checkInput = object(
+    '联合惩戒核查请求',
+    {
+      creditCode: str('统一社会信用代码（或给出 name）'),
+      name: str('企业名称（多个匹配时返回候选列表）'),
+      matter: str('许可事项', { enum: Object.keys(MATTER_ZH) }),
+      asOf: str('核查基准日，默认今天', { format: 'date' }),
+      persons: { type: 'array', description: '需一并核查人员的身份证号', items: str('身份证号') },
+      caseNumber: str('申请事项编号（1至64位字母、数字、汉字或 - _ / 〔〕）', { maxLength: 64 }),
+    },
+    ['matter'],
+  );
+  const feedbackInput = object(
+    '反馈请求',
+    {
+      action: str('处理结果：DENY 的核查不能反馈为 GRANTED；有约束性措施时须列明全部约束性措施', { enum: ACTIONS }),
+      note: str('备注；未实施措施时为理由，更正时为更正理由'),
+      measuresApplied: { type: 'array', description: '已实施措施编号（须为本次核查的适用措施）', items: str('措施编号') },
+      amends: str('更正时：被更正的当前反馈编号'),
+    },
+    ['action'],
+  );
   const page = object('核查记录分页', {
     totalCount: { type: 'integer', description: '符合条件的核查总数' },
     items: { type: 'array', description: '本页核查（按时间倒序）', items: ref('schemas', 'JointPunishmentCheck') },
-    pageInfo: object('分页', { hasNextPage: { type: 'boolean', description: '是否还有下一页' }, endCursor: nullableStr('下一页的 after 参数') }),
+    pageInfo: object('分页', {
+      hasNextPage: { type: 'boolean', description: '是否还有下一页' },
+      endCursor: nullableStr('下一页的 after 参数'),
+    }),
   });
-  return { ListHit: hit, AppliedMeasure: measure, CheckFeedback: feedback, JointPunishmentCheck: check, CheckInput: checkInput, FeedbackInput: feedbackInput, CheckPage: page, Error: error };
+  return {
+    ListHit: hit,
+    AppliedMeasure: measure,
+    CheckFeedback: feedback,
+    JointPunishmentCheck: check,
+    CheckInput: checkInput,
+    FeedbackInput: feedbackInput,
+    CheckPage: page,
+    Error: error,
+  };
 }
 
-const errorResponse = (description: string, headers?: object) => ({ description, ...(headers ? { headers } : {}), content: json(ref('schemas', 'Error')) });
+const errorResponse = (description: string, headers?: object) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: json(ref('schemas', 'Error')),
+});
 const retryAfter = { 'Retry-After': { description: '建议等待的秒数', schema: { type: 'integer' } } };
 
 /** The document; `origin` (scheme://host of the request) becomes the server URL. */
@@ -141,7 +200,8 @@ export function openApiDocument(origin = 'http://localhost:4000'): object {
     info: {
       title: '联合惩戒核查接口 Joint-punishment check API',
       version: '1.1.0',
-      description: '供不使用 GraphQL 的审批系统嵌入联合惩戒核查、查询核查记录、反馈处理结果。与 GraphQL 的同名操作执行相同的规则与权限：' +
+      description:
+        '供不使用 GraphQL 的审批系统嵌入联合惩戒核查、查询核查记录、反馈处理结果。与 GraphQL 的同名操作执行相同的规则与权限：' +
         '审批人员只能查看和反馈本办理机构的核查记录。错误以 JSON 返回，代码与 GraphQL 相同，并附中文说明 messageZh。',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
@@ -175,7 +235,13 @@ export function openApiDocument(origin = 'http://localhost:4000'): object {
           parameters: [
             { name: 'caseNumber', in: 'query', required: false, description: '申请事项编号', schema: { type: 'string', maxLength: 64 } },
             { name: 'creditCode', in: 'query', required: false, description: '统一社会信用代码', schema: { type: 'string' } },
-            { name: 'awaitingFeedback', in: 'query', required: false, description: 'true：只看待反馈的；false：只看已反馈的', schema: { type: 'boolean' } },
+            {
+              name: 'awaitingFeedback',
+              in: 'query',
+              required: false,
+              description: 'true：只看待反馈的；false：只看已反馈的',
+              schema: { type: 'boolean' },
+            },
             { name: 'mine', in: 'query', required: false, description: 'true：只看本人发起的核查', schema: { type: 'boolean' } },
             { name: 'first', in: 'query', required: false, description: '每页条数（默认 20）', schema: { type: 'integer', minimum: 1 } },
             { name: 'after', in: 'query', required: false, description: '上一页返回的 pageInfo.endCursor', schema: { type: 'string' } },
@@ -206,7 +272,8 @@ export function openApiDocument(origin = 'http://localhost:4000'): object {
           operationId: 'recordCheckFeedback',
           tags: ['feedback'],
           summary: '反馈处理结果 Record or amend the feedback of a check',
-          description: '反馈须与核查结论一致：不予许可（DENY）的核查不能反馈为准予许可；有约束性措施时须列明全部约束性措施；未实施措施须填写理由。' +
+          description:
+            '反馈须与核查结论一致：不予许可（DENY）的核查不能反馈为准予许可；有约束性措施时须列明全部约束性措施；未实施措施须填写理由。' +
             '只有经办人、同一办理机构的审批人员或管理员可以反馈。已有反馈时为更正：amends 填当前反馈编号，并在 note 中说明更正理由，原反馈保留为历史。',
           parameters: [checkIdParam],
           requestBody: { required: true, content: json(ref('schemas', 'FeedbackInput')) },
@@ -252,12 +319,19 @@ export function openApiDocument(origin = 'http://localhost:4000'): object {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '访问令牌 JWT（Authorization: Bearer …）' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: '审批系统的 API 密钥' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'hub_session', description: '浏览器会话（工作台登录后设置）' },
-        csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: '会话方式下非 GET 请求须附带的 CSRF 令牌（GET /api/session 返回）' },
+        csrfToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-CSRF-Token',
+          description: '会话方式下非 GET 请求须附带的 CSRF 令牌（GET /api/session 返回）',
+        },
       },
       schemas: schemas(),
       responses: {
         BadRequest: errorResponse('请求有误：字段 field 与原因 reason 见错误详情，messageZh 为中文说明'),
-        Unauthorized: errorResponse('未认证：缺少或无效的凭证', { 'WWW-Authenticate': { description: 'Bearer realm="hub"', schema: { type: 'string' } } }),
+        Unauthorized: errorResponse('未认证：缺少或无效的凭证', {
+          'WWW-Authenticate': { description: 'Bearer realm="hub"', schema: { type: 'string' } },
+        }),
         Forbidden: errorResponse('无权限：角色不允许，或核查记录不属于本办理机构（reason: NOT_OWN_OFFICE）'),
         NotFound: errorResponse('不存在（其他办理机构的核查记录同样返回 404）'),
         TooManyRequests: errorResponse('请求过于频繁', retryAfter),

@@ -13,13 +13,33 @@ interface PrintableCheck {
   statusBasis?: string | null;
   enterprise: { creditCode: string; name: string; status: string; industryCode: string };
   hits: {
-    entryId: string; list: string; department: string; reason: string; legalBasis: string; decisionNumber: string; startDate: string; endDate: string | null; subject: string;
-    personName: string | null; personIdNumber: string | null; listedEnterprise?: { creditCode: string; name: string; role: string; legalBasis: string } | null;
+    entryId: string;
+    list: string;
+    department: string;
+    reason: string;
+    legalBasis: string;
+    decisionNumber: string;
+    startDate: string;
+    endDate: string | null;
+    subject: string;
+    personName: string | null;
+    personIdNumber: string | null;
+    listedEnterprise?: { creditCode: string; name: string; role: string; legalBasis: string } | null;
   }[];
   measures: { code: string; text: string; applyingDepartment: string; effect: string; mandatory: boolean; legalBasis: string }[];
   personsChecked: { idNumber: string; name: string | null; roles: string[] }[];
   sources: { source: string; department: string; lastSyncedAt: string | null; stale: boolean }[];
-  feedback: { id: string; action: string; note: string | null; measuresApplied: string[]; recordedBy: string; recordedByName: string | null; office: string | null; amends: string | null; recordedAt: string }[];
+  feedback: {
+    id: string;
+    action: string;
+    note: string | null;
+    measuresApplied: string[];
+    recordedBy: string;
+    recordedByName: string | null;
+    office: string | null;
+    amends: string | null;
+    recordedAt: string;
+  }[];
   caseNumber: string | null;
   office: string | null;
   checkedByName: string | null;
@@ -49,10 +69,21 @@ export const LIST_ZH: Record<string, string> = {
   ...packageLabels('listKinds'),
 };
 const DEPT_ZH: Record<string, string> = departmentTable((d) => d.nameZh);
-const SUBJECT_ZH: Record<string, string> = { ENTERPRISE: '企业', LEGAL_REPRESENTATIVE: '法定代表人', PRINCIPAL: '主要负责人', ACTUAL_CONTROLLER: '实际控制人', NAMED_PERSON: '申报人员' };
+const SUBJECT_ZH: Record<string, string> = {
+  ENTERPRISE: '企业',
+  LEGAL_REPRESENTATIVE: '法定代表人',
+  PRINCIPAL: '主要负责人',
+  ACTUAL_CONTROLLER: '实际控制人',
+  NAMED_PERSON: '申报人员',
+};
 const DECISION_ZH: Record<string, string> = { PASS: '通过', RESTRICT: '限制（从严审查）', DENY: '不予许可' };
 const STATUS_ZH: Record<string, string> = { ACTIVE: '存续', REVOKED: '吊销', CANCELLED: '注销' };
-const ACTION_ZH: Record<string, string> = { MEASURES_APPLIED: '已实施惩戒措施', NO_MEASURE_APPLIED: '未实施措施', GRANTED: '准予许可', REFUSED: '不予许可' };
+const ACTION_ZH: Record<string, string> = {
+  MEASURES_APPLIED: '已实施惩戒措施',
+  NO_MEASURE_APPLIED: '未实施措施',
+  GRANTED: '准予许可',
+  REFUSED: '不予许可',
+};
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -65,22 +96,47 @@ export function checkPageCsp(nonce: string): string {
 
 /** 名单随人: the listed enterprise the entry belongs to, the person's role there, and why the listing follows them. */
 const followed = (v: { creditCode: string; name: string; role: string; legalBasis: string } | null | undefined) =>
-  v ? `<br>名单随人：该人员系被列入企业 ${esc(v.name)}（${esc(v.creditCode)}）被列入时的${zh(SUBJECT_ZH, v.role)}；依据：${esc(v.legalBasis)}` : '';
+  v
+    ? `<br>名单随人：该人员系被列入企业 ${esc(v.name)}（${esc(v.creditCode)}）被列入时的${zh(SUBJECT_ZH, v.role)}；依据：${esc(v.legalBasis)}`
+    : '';
 
 /** The page; `nonce` marks its <style> element (checkPageCsp). */
 export function renderCheckPage(c: PrintableCheck, nonce: string): string {
   const hits = c.hits.length
-    ? c.hits.map((h) => `<tr><td>${zh(LIST_ZH, h.list)}</td><td>${zh(DEPT_ZH, h.department)}</td><td>${zh(SUBJECT_ZH, h.subject)}${h.personName ? `：${esc(h.personName)}（${esc(h.personIdNumber)}）` : ''}${followed(h.listedEnterprise)}</td><td>${esc(h.reason)}</td><td>${esc(h.legalBasis)}</td><td>${esc(h.decisionNumber)}</td><td>${esc(h.startDate)} 至 ${esc(h.endDate ?? '长期')}</td></tr>`).join('')
+    ? c.hits
+        .map(
+          (h) =>
+            `<tr><td>${zh(LIST_ZH, h.list)}</td><td>${zh(DEPT_ZH, h.department)}</td><td>${zh(SUBJECT_ZH, h.subject)}${h.personName ? `：${esc(h.personName)}（${esc(h.personIdNumber)}）` : ''}${followed(h.listedEnterprise)}</td><td>${esc(h.reason)}</td><td>${esc(h.legalBasis)}</td><td>${esc(h.decisionNumber)}</td><td>${esc(h.startDate)} 至 ${esc(h.endDate ?? '长期')}</td></tr>`,
+        )
+        .join('')
     : '<tr><td colspan="7">未命中任何名单</td></tr>';
   const measures = c.measures.length
-    ? c.measures.map((m) => `<tr><td>${esc(m.code)}</td><td>${esc(m.text)}</td><td>${zh(DEPT_ZH, m.applyingDepartment)}</td><td>${m.effect === 'DENY' ? '禁止' : '限制'}${m.mandatory ? '（约束性）' : '（建议性）'}</td><td>${esc(m.legalBasis)}</td></tr>`).join('')
+    ? c.measures
+        .map(
+          (m) =>
+            `<tr><td>${esc(m.code)}</td><td>${esc(m.text)}</td><td>${zh(DEPT_ZH, m.applyingDepartment)}</td><td>${m.effect === 'DENY' ? '禁止' : '限制'}${m.mandatory ? '（约束性）' : '（建议性）'}</td><td>${esc(m.legalBasis)}</td></tr>`,
+        )
+        .join('')
     : '<tr><td colspan="5">无适用措施</td></tr>';
-  const persons = c.personsChecked.map((p) => `<li>${esc(p.name ?? '')}（${esc(p.idNumber)}）：${p.roles.map((r) => zh(SUBJECT_ZH, r)).join('、')}</li>`).join('') || '<li>无</li>';
-  const sources = c.sources.map((s) => `<li>${zh(DEPT_ZH, s.department)}：${s.lastSyncedAt ? esc(new Date(s.lastSyncedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })) : '从未同步'}${s.stale ? '（数据已过期）' : ''}</li>`).join('');
+  const persons =
+    c.personsChecked
+      .map((p) => `<li>${esc(p.name ?? '')}（${esc(p.idNumber)}）：${p.roles.map((r) => zh(SUBJECT_ZH, r)).join('、')}</li>`)
+      .join('') || '<li>无</li>';
+  const sources = c.sources
+    .map(
+      (s) =>
+        `<li>${zh(DEPT_ZH, s.department)}：${s.lastSyncedAt ? esc(new Date(s.lastSyncedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })) : '从未同步'}${s.stale ? '（数据已过期）' : ''}</li>`,
+    )
+    .join('');
   // every row, oldest first: an amendment (更正) names the row it replaces, and the last row is the current feedback
   const seq = new Map(c.feedback.map((f, i) => [f.id, i + 1]));
   const feedback = c.feedback.length
-    ? c.feedback.map((f, i) => `<tr${i < c.feedback.length - 1 ? ' class="old"' : ''}><td>${seq.get(f.id)}${f.amends ? `（更正第${esc(seq.get(f.amends) ?? f.amends)}条）` : ''}${i === c.feedback.length - 1 ? '<br>当前' : '<br>已被更正'}</td><td>${esc(new Date(f.recordedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}</td><td>${zh(ACTION_ZH, f.action)}${f.measuresApplied.length ? `（${f.measuresApplied.map(esc).join('、')}）` : ''}</td><td>${esc(f.note ?? '')}</td><td>${esc(f.recordedByName ?? f.recordedBy)}</td><td>${esc(f.office ?? '')}</td></tr>`).join('')
+    ? c.feedback
+        .map(
+          (f, i) =>
+            `<tr${i < c.feedback.length - 1 ? ' class="old"' : ''}><td>${seq.get(f.id)}${f.amends ? `（更正第${esc(seq.get(f.amends) ?? f.amends)}条）` : ''}${i === c.feedback.length - 1 ? '<br>当前' : '<br>已被更正'}</td><td>${esc(new Date(f.recordedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}</td><td>${zh(ACTION_ZH, f.action)}${f.measuresApplied.length ? `（${f.measuresApplied.map(esc).join('、')}）` : ''}</td><td>${esc(f.note ?? '')}</td><td>${esc(f.recordedByName ?? f.recordedBy)}</td><td>${esc(f.office ?? '')}</td></tr>`,
+        )
+        .join('')
     : '<tr><td colspan="6">尚未反馈（反馈后核查方为办结）</td></tr>';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>联合惩戒核查记录 ${esc(c.checkId)}</title>

@@ -15,7 +15,11 @@ export const creditResolvers: Resolvers = {
     checks: async (_p, { filter, first, after }, ctx) => {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
       const page = await service(ctx).listChecks(filter ?? {}, n, after ?? null, ctx.caller);
-      return connection(page.items.map((i) => i.answer), (_a, i) => page.items[i]!.cursor, { totalCount: page.totalCount, hasNextPage: page.hasNextPage, after });
+      return connection(
+        page.items.map((i) => i.answer),
+        (_a, i) => page.items[i]!.cursor,
+        { totalCount: page.totalCount, hasNextPage: page.hasNextPage, after },
+      );
     },
     checkFeedbackStats: (_p, { from, to }, ctx) => service(ctx).feedbackStats(from ?? null, to ?? null, ctx.caller),
     jointPunishmentPolicy: async (_p, _a, ctx) => {
@@ -24,7 +28,10 @@ export const creditResolvers: Resolvers = {
         version: p.version,
         registrationStatuses: p.statuses.map((r) => ({ status: r.status, decision: r.decision, legalBasis: r.legal_basis })),
         listsFollowingPersons: p.follows.map((r) => ({
-          list: r.list, followsRoles: r.follows_roles, applicantRoles: r.applicant_roles, legalBasis: r.legal_basis,
+          list: r.list,
+          followsRoles: r.follows_roles,
+          applicantRoles: r.applicant_roles,
+          legalBasis: r.legal_basis,
         })),
       };
     },

@@ -31,7 +31,13 @@ const FEEDBACK = parse(`mutation Feedback($id: ID!, $action: FeedbackAction!, $n
   recordCheckFeedback(checkId: $id, action: $action, note: $note, measuresApplied: $measuresApplied, amends: $amends) { ${FEEDBACK_FIELDS} } }`);
 
 const STATUS_OF: Record<string, number> = {
-  BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429, SOURCE_UNAVAILABLE: 503, BUSY: 503,
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  SOURCE_UNAVAILABLE: 503,
+  BUSY: 503,
 };
 
 /** The Chinese sentence of an error without its own (the console and approval systems show it to a person). */
@@ -90,7 +96,13 @@ function sendGraphqlError(res: Response, log: Logger | undefined, e: GraphQLErro
   });
 }
 
-type Run = (req: Request, res: Response, document: ReturnType<typeof parse>, variables: Record<string, unknown>, paramOf?: (field: string) => string) => Promise<{ data: Record<string, unknown> } | null>;
+type Run = (
+  req: Request,
+  res: Response,
+  document: ReturnType<typeof parse>,
+  variables: Record<string, unknown>,
+  paramOf?: (field: string) => string,
+) => Promise<{ data: Record<string, unknown> } | null>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -169,7 +181,8 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
       const out = await run(req, res, GET, { id });
       if (!out) return;
       // another office's check answers as an unknown one does
-      if (!out.data.check) sendError(res, 404, { code: 'NOT_FOUND', message: `check ${id} not found`, messageZh: '未找到该核查记录', field: 'id' });
+      if (!out.data.check)
+        sendError(res, 404, { code: 'NOT_FOUND', message: `check ${id} not found`, messageZh: '未找到该核查记录', field: 'id' });
       else res.json(out.data.check);
     } catch (err) {
       next(err);
@@ -181,9 +194,16 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
       const id = checkId(req, res);
       if (!id) return;
       const body = req.body as Record<string, unknown> | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) return badInput(res, 'body', 'send a JSON object { action, note, measuresApplied, amends }', '请求体应为 JSON 对象');
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        return badInput(res, 'body', 'send a JSON object { action, note, measuresApplied, amends }', '请求体应为 JSON 对象');
       const amends = typeof body.amends === 'number' ? String(body.amends) : body.amends;
-      const out = await run(req, res, FEEDBACK, { id, action: body.action, note: body.note, measuresApplied: body.measuresApplied, amends });
+      const out = await run(req, res, FEEDBACK, {
+        id,
+        action: body.action,
+        note: body.note,
+        measuresApplied: body.measuresApplied,
+        amends,
+      });
       if (out) res.status(201).json(out.data.recordCheckFeedback);
     } catch (err) {
       next(err);
@@ -200,7 +220,12 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
       if (result.errors?.length || !check) {
         // the same statuses as the JSON API: refused by role 403, bad id 400, unknown or another office's 404
         const code = result.errors?.[0]?.extensions?.code;
-        const [status, text] = code === 'FORBIDDEN' ? [403, '您没有查看核查记录的权限 Forbidden'] : code === 'BAD_USER_INPUT' ? [400, '核查编号格式不正确 Bad check id'] : [404, '未找到该核查记录 Check not found'];
+        const [status, text] =
+          code === 'FORBIDDEN'
+            ? [403, '您没有查看核查记录的权限 Forbidden']
+            : code === 'BAD_USER_INPUT'
+              ? [400, '核查编号格式不正确 Bad check id']
+              : [404, '未找到该核查记录 Check not found'];
         res.status(status).type('html').send(`<!doctype html><meta charset="utf-8"><title>${text}</title><p>${text}</p>`);
         return;
       }
@@ -215,23 +240,29 @@ export function jointPunishmentRouter(schema: GraphQLSchema, contextFor: (req: R
 
 /** Unknown /api paths: a JSON 404 (mount after every /api route). */
 export function apiNotFound(req: Request, res: Response): void {
-  sendError(res, 404, { code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`, messageZh: '接口不存在' });
+  sendError(res, 404, {
+    code: 'NOT_FOUND',
+    message: `no such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`,
+    messageZh: '接口不存在',
+  });
 }
 
 /** Errors under /api as JSON: body-parser failures go on to bodyErrorHandler (same codes as /graphql); anything else is masked (500) and logged. */
-export const apiErrorHandler = (log?: Logger) => (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-  if (res.headersSent) {
-    next(err);
-    return;
-  }
-  // body-parser's own failures (malformed, too large, bad charset) answer as on /graphql: bodyErrorHandler
-  if ((err as { type?: string } | null)?.type) {
-    next(err);
-  } else if (err instanceof GraphQLError && typeof err.extensions?.code === 'string' && err.extensions.code in STATUS_OF) {
-    // refused while reading the request's headers (an unknown X-Purpose): the client's mistake, with its code
-    sendGraphqlError(res, log, err);
-  } else {
-    log?.error({ err }, 'REST request failed');
-    sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
-  }
-};
+export const apiErrorHandler =
+  (log?: Logger) =>
+  (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    // body-parser's own failures (malformed, too large, bad charset) answer as on /graphql: bodyErrorHandler
+    if ((err as { type?: string } | null)?.type) {
+      next(err);
+    } else if (err instanceof GraphQLError && typeof err.extensions?.code === 'string' && err.extensions.code in STATUS_OF) {
+      // refused while reading the request's headers (an unknown X-Purpose): the client's mistake, with its code
+      sendGraphqlError(res, log, err);
+    } else {
+      log?.error({ err }, 'REST request failed');
+      sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
+    }
+  };

@@ -4,7 +4,16 @@
  * Which measure applies to which list and matter is data (the catalogue), not code.
  */
 import { entryInForce } from '../records/rules.js';
-import type { CheckedPersonRef, Decision, HitSubject, ListEntryRow, MeasureRow, PersonFollowPolicy, PersonRoleRow, StatusPolicyRow } from './model.js';
+import type {
+  CheckedPersonRef,
+  Decision,
+  HitSubject,
+  ListEntryRow,
+  MeasureRow,
+  PersonFollowPolicy,
+  PersonRoleRow,
+  StatusPolicyRow,
+} from './model.js';
 
 /**
  * In force on `asOf` (dates inclusive): started, not past its end date, not removed (移出/信用修复)
@@ -112,7 +121,12 @@ function followedHits(applicant: string, persons: CheckedPersonRef[], f: FollowI
         const capacity = LISTING_ORDER.find((x) => p.roles.includes(x) && pol.applicant_roles.includes(x));
         if (!role || !capacity) continue;
         seen.add(e.id);
-        hits.push({ entry: e, subject: capacity, person: p, via: { creditCode: code, name: held[0]!.enterprise_name, role, legalBasis: pol.legal_basis } });
+        hits.push({
+          entry: e,
+          subject: capacity,
+          person: p,
+          via: { creditCode: code, name: held[0]!.enterprise_name, role, legalBasis: pol.legal_basis },
+        });
       }
     }
   }
@@ -161,7 +175,11 @@ export function decide(d: DecisionInput): { decision: Decision; summary: string;
   if (!rule || RANK[rule.decision] < RANK[byLists.decision]) return { ...byLists, statusBasis: null };
   const label = STATUS_LABEL[d.enterpriseStatus as keyof typeof STATUS_LABEL];
   const said = rule.decision === 'DENY' ? '不具备申请资格' : '应从严审查';
-  return { decision: rule.decision, summary: `企业登记状态为${label}，${said}（依据：${rule.legal_basis}）。`, statusBasis: rule.legal_basis };
+  return {
+    decision: rule.decision,
+    summary: `企业登记状态为${label}，${said}（依据：${rule.legal_basis}）。`,
+    statusBasis: rule.legal_basis,
+  };
 }
 
 function decideOnLists(d: DecisionInput): { decision: Decision; summary: string } {
@@ -170,7 +188,10 @@ function decideOnLists(d: DecisionInput): { decision: Decision; summary: string 
     return { decision: 'DENY', summary: `命中${d.hits.length}条名单记录，适用禁止性措施：${deny.map((a) => a.measure.code).join('、')}。` };
   }
   if (d.applied.length > 0) {
-    return { decision: 'RESTRICT', summary: `命中${d.hits.length}条名单记录，适用限制性措施：${d.applied.map((a) => a.measure.code).join('、')}。` };
+    return {
+      decision: 'RESTRICT',
+      summary: `命中${d.hits.length}条名单记录，适用限制性措施：${d.applied.map((a) => a.measure.code).join('、')}。`,
+    };
   }
   const stale = d.staleSources.length > 0 ? `数据未及时更新：${d.staleSources.join('、')}。` : '';
   if (stale && d.failClosed) return { decision: 'RESTRICT', summary: `${stale}按从严原则转为限制，请人工核实。` };

@@ -7,7 +7,16 @@ import type { DataSource } from 'typeorm';
 import type { CheckScope } from '../security/policy.js';
 import { checkoutClient, poolOf } from '../store/data-source.js';
 import type { FeedbackAction } from '../generated/enums.js';
-import type { CheckAnswer, FeedbackRow, HitSubject, ListEntryRow, MeasureRow, PersonFollowPolicy, PersonRoleRow, StatusPolicyRow } from './model.js';
+import type {
+  CheckAnswer,
+  FeedbackRow,
+  HitSubject,
+  ListEntryRow,
+  MeasureRow,
+  PersonFollowPolicy,
+  PersonRoleRow,
+  StatusPolicyRow,
+} from './model.js';
 
 type Query = { query: DataSource['query'] };
 
@@ -17,8 +26,19 @@ const scopeParams = (s: CheckScope) => (s.all ? [true, null, null] : [false, s.o
 
 /** Columns of a stored check that are not in its answer (older answers lack them). */
 const CHECK_COLUMNS = `answer, case_number, caller_office, caller_name, caller_subject`;
-export type CheckRowOut = { answer: CheckAnswer; case_number: string | null; caller_office: string | null; caller_name: string | null; caller_subject: string };
-export const answerOf = (r: CheckRowOut): CheckAnswer => ({ ...r.answer, caseNumber: r.case_number, office: r.caller_office, checkedByName: r.caller_name });
+export type CheckRowOut = {
+  answer: CheckAnswer;
+  case_number: string | null;
+  caller_office: string | null;
+  caller_name: string | null;
+  caller_subject: string;
+};
+export const answerOf = (r: CheckRowOut): CheckAnswer => ({
+  ...r.answer,
+  caseNumber: r.case_number,
+  office: r.caller_office,
+  checkedByName: r.caller_name,
+});
 
 export interface EnterpriseLite {
   credit_code: string;
@@ -31,7 +51,15 @@ export interface EnterpriseLite {
 /** What one check statement reads (JSON built by PostgreSQL: dates as 'YYYY-MM-DD', timestamps as ISO text). */
 export interface CheckRead {
   ents: EnterpriseLite[];
-  roles: { credit_code: string; person_key: string; role: string; since: string | null; until: string | null; id_masked: string; name: string }[];
+  roles: {
+    credit_code: string;
+    person_key: string;
+    role: string;
+    since: string | null;
+    until: string | null;
+    id_masked: string;
+    name: string;
+  }[];
   entries: ListEntryRow[];
   named: { person_key: string; id_masked: string; name: string }[];
   fresh: { connector: string; finished_at: string; id: number }[];
@@ -113,7 +141,8 @@ const preparedOn = new WeakSet<pg.PoolClient>();
 export async function readForChecks(ds: DataSource, q: ReadKeys): Promise<CheckRead> {
   const client = await checkoutClient(ds);
   try {
-    const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);
+    const list = (xs: readonly string[]) =>
+      xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`;
     const prepare = preparedOn.has(client) ? '' : `PREPARE jp_check_read(text[], text[], text[], text[], text[]) AS ${READ_SQL};\n`;
     const results = (await client.query(
       `${prepare}SET plan_cache_mode = force_generic_plan;
@@ -158,7 +187,9 @@ export async function readCatalogue(ds: DataSource, activeOnly: boolean): Promis
 }
 
 /** The check's policy data (registration statuses, lists following persons), in one statement so the version matches the rows. */
-export async function readCheckPolicy(ds: DataSource): Promise<{ version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }> {
+export async function readCheckPolicy(
+  ds: DataSource,
+): Promise<{ version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }> {
   const [row]: { version: number; statuses: StatusPolicyRow[]; follows: PersonFollowPolicy[] }[] = await ds.query(
     `SELECT (SELECT max(version)::int FROM check_policy_version) AS version,
             (SELECT coalesce(json_agg(s ORDER BY s.status), '[]') FROM registration_status_policy s) AS statuses,
@@ -168,7 +199,10 @@ export async function readCheckPolicy(ds: DataSource): Promise<{ version: number
 }
 
 /** Each connector's last successful sync run. */
-export async function lastSuccessfulRuns(ds: DataSource, connectorIds: string[]): Promise<{ connector: string; finished_at: Date; id: number }[]> {
+export async function lastSuccessfulRuns(
+  ds: DataSource,
+  connectorIds: string[],
+): Promise<{ connector: string; finished_at: Date; id: number }[]> {
   // one index probe per connector (sync_run grows by every scheduled run)
   return ds.query(
     `SELECT c.id AS connector, r.finished_at, r.id FROM unnest($1::text[]) AS c(id)
@@ -180,20 +214,45 @@ export async function lastSuccessfulRuns(ds: DataSource, connectorIds: string[])
 
 /** A stored check within `scope`, else null. */
 export async function readCheckRow(em: Query, checkId: string, scope: CheckScope): Promise<CheckRowOut | null> {
-  const [row] = await em.query(`SELECT ${CHECK_COLUMNS} FROM joint_punishment_check WHERE check_id = $1 AND ${scopeSql(2)}`, [checkId, ...scopeParams(scope)]);
+  const [row] = await em.query(`SELECT ${CHECK_COLUMNS} FROM joint_punishment_check WHERE check_id = $1 AND ${scopeSql(2)}`, [
+    checkId,
+    ...scopeParams(scope),
+  ]);
   return (row as CheckRowOut | undefined) ?? null;
 }
 
 export interface CheckFilter {
-  creditCode: string | null; matter: string | null; decision: string | null; from: Date | string | null; to: Date | string | null; callerSubject: string | null;
-  caseNumber: string | null; awaitingFeedback: boolean | null; mine: string | null;
+  creditCode: string | null;
+  matter: string | null;
+  decision: string | null;
+  from: Date | string | null;
+  to: Date | string | null;
+  callerSubject: string | null;
+  caseNumber: string | null;
+  awaitingFeedback: boolean | null;
+  mine: string | null;
 }
 
 /** A page of stored checks within `scope`, newest first, after the (checked_at, check_id) cursor; one more row than `first` tells a next page. */
 export async function readCheckPage(
-  ds: DataSource, f: CheckFilter, scope: CheckScope, cursor: { t: string; id: string } | null, first: number,
+  ds: DataSource,
+  f: CheckFilter,
+  scope: CheckScope,
+  cursor: { t: string; id: string } | null,
+  first: number,
 ): Promise<{ total: number; rows: (CheckRowOut & { checked_at: Date; check_id: string })[] }> {
-  const params = [f.creditCode, f.matter, f.decision, f.from, f.to, f.callerSubject, f.caseNumber, f.awaitingFeedback, f.mine, ...scopeParams(scope)];
+  const params = [
+    f.creditCode,
+    f.matter,
+    f.decision,
+    f.from,
+    f.to,
+    f.callerSubject,
+    f.caseNumber,
+    f.awaitingFeedback,
+    f.mine,
+    ...scopeParams(scope),
+  ];
   const where = `($1::text IS NULL OR credit_code = $1) AND ($2::text IS NULL OR matter = $2) AND ($3::text IS NULL OR decision = $3)
     AND ($4::timestamptz IS NULL OR checked_at >= $4) AND ($5::timestamptz IS NULL OR checked_at < $5) AND ($6::text IS NULL OR caller_subject = $6)
     AND ($7::text IS NULL OR case_number = $7)
@@ -210,8 +269,9 @@ export async function readCheckPage(
 }
 
 export async function readFeedback(ds: DataSource, checkIds: readonly string[]): Promise<FeedbackRow[][]> {
-  const rows: FeedbackRow[] =
-    await ds.query(`SELECT * FROM check_feedback WHERE check_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [checkIds]);
+  const rows: FeedbackRow[] = await ds.query(`SELECT * FROM check_feedback WHERE check_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [
+    checkIds,
+  ]);
   return checkIds.map((id) => rows.filter((r) => r.check_id === id));
 }
 
@@ -220,12 +280,24 @@ export async function readFeedback(ds: DataSource, checkIds: readonly string[]):
  * refuse; one writer per check at a time, so "the current feedback" cannot move between the read and the insert.
  */
 export async function appendFeedback(
-  ds: DataSource, checkId: string, admit: (current: string | null) => void,
-  row: { action: FeedbackAction; note: string | null; measuresApplied: string[]; recordedBy: string; recordedByName: string | null; office: string | null; amends: string | null },
+  ds: DataSource,
+  checkId: string,
+  admit: (current: string | null) => void,
+  row: {
+    action: FeedbackAction;
+    note: string | null;
+    measuresApplied: string[];
+    recordedBy: string;
+    recordedByName: string | null;
+    office: string | null;
+    amends: string | null;
+  },
 ): Promise<FeedbackRow> {
   return ds.transaction(async (em) => {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('check_feedback'), hashtext($1))`, [checkId]);
-    const [latest] = await em.query(`SELECT id FROM check_feedback WHERE check_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT 1`, [checkId]);
+    const [latest] = await em.query(`SELECT id FROM check_feedback WHERE check_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT 1`, [
+      checkId,
+    ]);
     admit(latest ? String(latest.id) : null);
     const [inserted] = await em.query(
       `INSERT INTO check_feedback (check_id, action, note, measures_applied, recorded_by, recorded_by_name, office, amends)
@@ -238,7 +310,10 @@ export async function appendFeedback(
 
 /** Checks and checks with feedback per office over [from, to), within `scope`. */
 export async function readFeedbackCounts(
-  ds: DataSource, from: Date | string | null, to: Date | string | null, scope: CheckScope,
+  ds: DataSource,
+  from: Date | string | null,
+  to: Date | string | null,
+  scope: CheckScope,
 ): Promise<{ office: string | null; checks: number; with_feedback: number }[]> {
   return ds.query(
     `SELECT caller_office AS office, count(*)::int AS checks,
@@ -252,8 +327,16 @@ export async function readFeedbackCounts(
 }
 
 export interface MeasureInput {
-  code: string; text: string; applyingDepartment: string; triggerLists: string[]; triggerBanScopes?: string[] | null; matters: string[]; subjectTypes: string[];
-  effect: string; mandatory: boolean; legalBasis: string;
+  code: string;
+  text: string;
+  applyingDepartment: string;
+  triggerLists: string[];
+  triggerBanScopes?: string[] | null;
+  matters: string[];
+  subjectTypes: string[];
+  effect: string;
+  mandatory: boolean;
+  legalBasis: string;
 }
 
 /** Inserts or replaces a measure (active again) and bumps the catalogue's version, in one transaction. */
@@ -267,7 +350,19 @@ export async function writeMeasure(ds: DataSource, m: MeasureInput, banScopes: s
          effect = EXCLUDED.effect, mandatory = EXCLUDED.mandatory, legal_basis = EXCLUDED.legal_basis, active = true,
          updated_at = now(), updated_by = EXCLUDED.updated_by
        RETURNING *`,
-      [m.code, m.text, m.applyingDepartment, m.triggerLists, m.matters, m.subjectTypes, m.effect, m.mandatory, m.legalBasis, subject, banScopes],
+      [
+        m.code,
+        m.text,
+        m.applyingDepartment,
+        m.triggerLists,
+        m.matters,
+        m.subjectTypes,
+        m.effect,
+        m.mandatory,
+        m.legalBasis,
+        subject,
+        banScopes,
+      ],
     );
     await bumpVersion(em, subject, { upsert: m.code });
     return row;
@@ -275,9 +370,18 @@ export async function writeMeasure(ds: DataSource, m: MeasureInput, banScopes: s
 }
 
 /** Deactivates a measure and bumps the catalogue's version; `missing()` is thrown (rolling back) when there is no such measure. */
-export async function deactivateMeasureRow(ds: DataSource, code: string, reason: string, subject: string, missing: () => Error): Promise<MeasureRow> {
+export async function deactivateMeasureRow(
+  ds: DataSource,
+  code: string,
+  reason: string,
+  subject: string,
+  missing: () => Error,
+): Promise<MeasureRow> {
   return ds.transaction(async (em) => {
-    const [rows] = await em.query(`UPDATE measure SET active = false, updated_at = now(), updated_by = $2 WHERE code = $1 RETURNING *`, [code, subject]);
+    const [rows] = await em.query(`UPDATE measure SET active = false, updated_at = now(), updated_by = $2 WHERE code = $1 RETURNING *`, [
+      code,
+      subject,
+    ]);
     const row = rows?.[0];
     if (!row) throw missing();
     await bumpVersion(em, subject, { deactivate: code, reason });

@@ -52,14 +52,18 @@ export function liveLoaderFor(ctx: HubContext, sourceId: string): DataLoader<str
           return { creditCode: c, name: row && !(row instanceof Error) ? row.name : null };
         });
         const { data, unparsed } = attachLive(envelopes, keys, {
-          source: sourceId, department: connector.department, fetchedAt, vault: ctx.vault,
+          source: sourceId,
+          department: connector.department,
+          fetchedAt,
+          vault: ctx.vault,
         });
         ctx.log.debug({ source: sourceId, keys: codes.length, envelopes: envelopes.length, unparsed, ms: Date.now() - t0 }, 'live read');
         return data.map((d) => ({ ok: true, data: d, fetchedAt }));
       } catch (err) {
-        failure = err instanceof SourceError
-          ? err
-          : new SourceError(sourceId, 'BAD_RESPONSE', err instanceof Error ? err.message : String(err), err);
+        failure =
+          err instanceof SourceError
+            ? err
+            : new SourceError(sourceId, 'BAD_RESPONSE', err instanceof Error ? err.message : String(err), err);
         ctx.log.warn({ source: sourceId, reason: failure.reason, err: failure.message, ms: Date.now() - t0 }, 'live read failed');
         return fail(codes, failure);
       } finally {

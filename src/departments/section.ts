@@ -43,8 +43,14 @@ async function storedItems<K extends ItemKind>(ctx: HubContext, code: string, de
 async function storedSection(ctx: HubContext, e: EnterpriseRow, department: Department, source: string): Promise<SectionView> {
   const run = await ctx.loaders.lastSuccessfulSync.load(source);
   return {
-    department, source, sourceTitle: ctx.sourceSettings?.get(source)?.title ?? null, creditCode: e.credit_code,
-    asOf: run?.finished_at ?? null, stale: false, mode: 'STORED', liveError: null,
+    department,
+    source,
+    sourceTitle: ctx.sourceSettings?.get(source)?.title ?? null,
+    creditCode: e.credit_code,
+    asOf: run?.finished_at ?? null,
+    stale: false,
+    mode: 'STORED',
+    liveError: null,
     items: (kind) => storedItems(ctx, e.credit_code, department, kind),
     registration: async () => (e.department === department ? e : null),
   };
@@ -56,7 +62,11 @@ async function storedSection(ctx: HubContext, e: EnterpriseRow, department: Depa
  * response's errors at this section's path.
  */
 export async function resolveSection(
-  ctx: HubContext, e: EnterpriseRow, department: Department, freshness: Freshness, info: GraphQLResolveInfo,
+  ctx: HubContext,
+  e: EnterpriseRow,
+  department: Department,
+  freshness: Freshness,
+  info: GraphQLResolveInfo,
 ): Promise<SectionView> {
   const source = sourceOf(ctx, department);
   if (freshness !== 'LIVE') return storedSection(ctx, e, department, source);
@@ -66,8 +76,14 @@ export async function resolveSection(
   if (outcome.ok) {
     const { data, fetchedAt } = outcome;
     return {
-      department, source, sourceTitle: ctx.sourceSettings?.get(source)?.title ?? null, creditCode: e.credit_code,
-      asOf: fetchedAt, stale: false, mode: 'LIVE', liveError: null,
+      department,
+      source,
+      sourceTitle: ctx.sourceSettings?.get(source)?.title ?? null,
+      creditCode: e.credit_code,
+      asOf: fetchedAt,
+      stale: false,
+      mode: 'LIVE',
+      liveError: null,
       items: async (kind) => data.items[kind] ?? [],
       registration: async () => data.registration,
     };

@@ -321,7 +321,19 @@ export type CanonicalRecord =
 
 export type RecordKind = CanonicalRecord['kind'];
 export const RECORD_KINDS: readonly RecordKind[] = [
-  'enterprise', 'person', 'role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection',
-  'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry',
+  'enterprise',
+  'person',
+  'role',
+  'credential',
+  'penalty',
+  'hidden_danger',
+  'accident',
+  'inspection',
+  'vehicle',
+  'transport_violation',
+  'project',
+  'contract',
+  'insurance_policy',
+  'list_entry',
 ];
 export type RecordOfKind<K extends RecordKind> = Extract<CanonicalRecord, { kind: K }>;

@@ -54,7 +54,10 @@ export function checkCreditCode(code: string): CodeCheck {
   if (code.length !== 18) return { ok: false, reason: `a credit code has 18 characters, this one has ${code.length}` };
   for (let i = 0; i < 18; i++) {
     if (!CREDIT_CODE_ALPHABET.includes(code[i]!)) {
-      return { ok: false, reason: `character '${code[i]}' at position ${i + 1} is not allowed (letters I, O, Z, S, V and lower case are never used)` };
+      return {
+        ok: false,
+        reason: `character '${code[i]}' at position ${i + 1} is not allowed (letters I, O, Z, S, V and lower case are never used)`,
+      };
     }
   }
   if (!/^\d{6}$/.test(code.slice(2, 8))) {

@@ -12,6 +12,8 @@ declare module '../kernel/context.js' {
 
 export function enterpriseLoaders(batch: ReadBatch): Pick<Loaders, 'enterprise'> {
   return {
-    enterprise: new DataLoader(async (codes) => enterprisesInOrder(await batch.read(ENTERPRISES_BY_CODES, codes), codes), { maxBatchSize: 1000 }),
+    enterprise: new DataLoader(async (codes) => enterprisesInOrder(await batch.read(ENTERPRISES_BY_CODES, codes), codes), {
+      maxBatchSize: 1000,
+    }),
   };
 }

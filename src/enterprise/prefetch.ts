@@ -16,18 +16,37 @@ import type { HubContext } from '../kernel/context.js';
 
 /** List fields (on Enterprise and on every section) and the record kind each shows. */
 const LIST_KINDS: Readonly<Record<string, ItemKind>> = {
-  persons: 'role', credentials: 'credential', personCredentials: 'person_credential', penalties: 'penalty',
-  hiddenDangers: 'hidden_danger', accidents: 'accident', inspections: 'inspection', vehicles: 'vehicle', violations: 'transport_violation',
-  projects: 'project', contracts: 'contract', insurancePolicies: 'insurance_policy', listEntries: 'list_entry',
+  persons: 'role',
+  credentials: 'credential',
+  personCredentials: 'person_credential',
+  penalties: 'penalty',
+  hiddenDangers: 'hidden_danger',
+  accidents: 'accident',
+  inspections: 'inspection',
+  vehicles: 'vehicle',
+  violations: 'transport_violation',
+  projects: 'project',
+  contracts: 'contract',
+  insurancePolicies: 'insurance_policy',
+  listEntries: 'list_entry',
   // FireSection.keyFireSafetyUnit is read from the inspections
   keyFireSafetyUnit: 'inspection',
 };
 
 /** A section's other list fields (a package's own names, e.g. miningLicences), by the record connection they return. */
 const CONNECTION_KINDS: Readonly<Record<string, ItemKind>> = {
-  RoleAssignmentConnection: 'role', CredentialConnection: 'credential', PenaltyConnection: 'penalty', HiddenDangerConnection: 'hidden_danger',
-  AccidentConnection: 'accident', InspectionConnection: 'inspection', VehicleConnection: 'vehicle', TransportViolationConnection: 'transport_violation',
-  ProjectConnection: 'project', ContractConnection: 'contract', InsurancePolicyConnection: 'insurance_policy', ListEntryConnection: 'list_entry',
+  RoleAssignmentConnection: 'role',
+  CredentialConnection: 'credential',
+  PenaltyConnection: 'penalty',
+  HiddenDangerConnection: 'hidden_danger',
+  AccidentConnection: 'accident',
+  InspectionConnection: 'inspection',
+  VehicleConnection: 'vehicle',
+  TransportViolationConnection: 'transport_violation',
+  ProjectConnection: 'project',
+  ContractConnection: 'contract',
+  InsurancePolicyConnection: 'insurance_policy',
+  ListEntryConnection: 'list_entry',
 };
 
 /** Enterprise field → the department whose section it is, and the section's type. */
@@ -47,7 +66,12 @@ function sectionListKind(info: GraphQLResolveInfo, sectionType: string, field: s
 }
 
 /** The fields of a selection set, through inline fragments and fragment spreads. */
-function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
+function fieldsOf(
+  set: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  out: FieldNode[] = [],
+  seen = new Set<string>(),
+): FieldNode[] {
   for (const s of set?.selections ?? []) {
     if (s.kind === Kind.FIELD) out.push(s);
     else if (s.kind === Kind.INLINE_FRAGMENT) fieldsOf(s.selectionSet, info, out, seen);

@@ -55,10 +55,16 @@ export const enterpriseResolvers: Resolvers = {
       // a filtered list counts every match (up to the whole register): analytic work, within the analytics bulkhead
       // and statement timeout like `where`, so it cannot take the pool from checks and profiles
       const s = analyticsSettings(ctx);
-      const { rows, total } = await withStatementTimeout(ctx.ds, s.timeoutMs, s.concurrency, (m) => enterprisesPage(m, filter ?? {}, afterCode, n + 1));
+      const { rows, total } = await withStatementTimeout(ctx.ds, s.timeoutMs, s.concurrency, (m) =>
+        enterprisesPage(m, filter ?? {}, afterCode, n + 1),
+      );
       const nodes = rows.slice(0, n).map((r) => withFreshness(r, freshness));
       for (const r of nodes) ctx.loaders.enterprise.prime(r.credit_code, r);
-      return connection(nodes, (node) => encodeCursor(CURSOR_LIST, node.credit_code), { totalCount: total, hasNextPage: rows.length > n, after });
+      return connection(nodes, (node) => encodeCursor(CURSOR_LIST, node.credit_code), {
+        totalCount: total,
+        hasNextPage: rows.length > n,
+        after,
+      });
     },
     ping: () => true,
   },

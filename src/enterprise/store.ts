@@ -31,7 +31,9 @@ export const ENTERPRISE_COLUMNS = `credit_code, credit_code_checksum_failed, org
 
 /** The statement of `enterprisesByCodes` (for a ReadBatch). */
 export const ENTERPRISES_BY_CODES: BatchStatement = {
-  name: 'rb_enterprises', sql: `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`, keyColumn: 'credit_code',
+  name: 'rb_enterprises',
+  sql: `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`,
+  keyColumn: 'credit_code',
 };
 
 /** Rows of ENTERPRISES_BY_CODES in the order of `codes` (null where unknown). */
@@ -42,10 +44,7 @@ export function enterprisesInOrder(rows: readonly Record<string, unknown>[], cod
 
 /** Enterprises by credit code, in the order asked (null where unknown): one query for any number of keys. */
 export async function enterprisesByCodes(ds: DataSource, codes: readonly string[]): Promise<(EnterpriseRow | null)[]> {
-  const rows: EnterpriseRow[] = await ds.query(
-    `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`,
-    [codes],
-  );
+  const rows: EnterpriseRow[] = await ds.query(`SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code = ANY($1::text[])`, [codes]);
   const byCode = new Map(rows.map((r) => [r.credit_code, r]));
   return codes.map((c) => byCode.get(c) ?? null);
 }
@@ -62,17 +61,25 @@ export interface EnterpriseFilterInput {
 
 /** A page of enterprises in credit-code order after `afterCode`, and how many match the filter. */
 export async function enterprisesPage(
-  ds: Pick<DataSource, 'query'>, filter: EnterpriseFilterInput, afterCode: string | null, limit: number,
+  ds: Pick<DataSource, 'query'>,
+  filter: EnterpriseFilterInput,
+  afterCode: string | null,
+  limit: number,
 ): Promise<{ rows: EnterpriseRow[]; total: number }> {
   const params = [
-    filter.divisionCode ?? null, filter.industryCode ?? null, filter.status ?? null,
+    filter.divisionCode ?? null,
+    filter.industryCode ?? null,
+    filter.status ?? null,
     filter.nameContains ? `%${normaliseName(filter.nameContains).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
   ];
   const where = `($1::text IS NULL OR division_code LIKE $1 || '%') AND ($2::text IS NULL OR industry_code LIKE $2 || '%')
     AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR name_normalised LIKE $4)`;
   const [rows, count] = await Promise.all([
-    ds.query(`SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE ${where} AND ($5::text IS NULL OR credit_code > $5)
-              ORDER BY credit_code LIMIT $6`, [...params, afterCode, limit]) as Promise<EnterpriseRow[]>,
+    ds.query(
+      `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE ${where} AND ($5::text IS NULL OR credit_code > $5)
+              ORDER BY credit_code LIMIT $6`,
+      [...params, afterCode, limit],
+    ) as Promise<EnterpriseRow[]>,
     ds.query(`SELECT count(*)::int AS n FROM enterprise WHERE ${where}`, params) as Promise<{ n: number }[]>,
   ]);
   return { rows, total: count[0]?.n ?? 0 };
@@ -81,7 +88,13 @@ export async function enterprisesPage(
 export type NameMatch = { row: EnterpriseRow; matchedBy: 'EXACT' | 'NORMALISED' | 'SIMILAR'; similarity: number };
 
 /** Enterprises whose name equals `name` once normalised (exact ones first), and with `fuzzy` similar names too. */
-export async function enterprisesByName(ds: Pick<DataSource, 'query'>, name: string, normalised: string, fuzzy: boolean, limit = 20): Promise<NameMatch[]> {
+export async function enterprisesByName(
+  ds: Pick<DataSource, 'query'>,
+  name: string,
+  normalised: string,
+  fuzzy: boolean,
+  limit = 20,
+): Promise<NameMatch[]> {
   const exact: (EnterpriseRow & { exact: boolean })[] = await ds.query(
     `SELECT ${ENTERPRISE_COLUMNS}, name = $1 AS exact FROM enterprise WHERE name_normalised = $2 ORDER BY (name = $1) DESC, credit_code LIMIT $3`,
     [name, normalised, limit],

@@ -51,10 +51,14 @@ export function composeSupergraph(subgraphs: readonly SubgraphSpec[]): { supergr
 }
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly spec: SubgraphSpec, private readonly timeoutMs: number) {
+  constructor(
+    private readonly spec: SubgraphSpec,
+    private readonly timeoutMs: number,
+  ) {
     super({ url: spec.url });
     // the platform fetch with a deadline: a subgraph that hangs fails like one that is down
-    this.fetcher = ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
+    this.fetcher = ((url: string, init: RequestInit) =>
+      fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -75,7 +79,13 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
         const { response, ...rest } = err.extensions as { response?: { status?: number; body?: unknown }; code?: unknown };
         const said = (response?.body as { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined)?.errors?.[0];
         throw new GraphQLError(said?.message ?? err.message, {
-          extensions: { ...rest, ...said?.extensions, code: said?.extensions?.code ?? rest.code ?? 'SOURCE_UNAVAILABLE', source: this.spec.name, status: response?.status },
+          extensions: {
+            ...rest,
+            ...said?.extensions,
+            code: said?.extensions?.code ?? rest.code ?? 'SOURCE_UNAVAILABLE',
+            source: this.spec.name,
+            status: response?.status,
+          },
         });
       }
       const timedOut = (err as { name?: string }).name === 'TimeoutError' || (err as { name?: string }).name === 'AbortError';
@@ -98,7 +108,14 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port: number; host: string; timeoutMs: number; log: Logger; introspection: boolean }): Promise<RunningGateway> {
+export async function startGateway(o: {
+  subgraphs: readonly SubgraphSpec[];
+  port: number;
+  host: string;
+  timeoutMs: number;
+  log: Logger;
+  introspection: boolean;
+}): Promise<RunningGateway> {
   // Apollo Gateway otherwise reports usage metrics to Apollo's cloud and probes cloud metadata services
   // (AWS, GCP, Azure, Alibaba) at construction: a supervision platform's gateway calls no one but its subgraphs
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -122,7 +139,14 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
     validationRules: armor.validationRules,
     parseOptions: PARSE_OPTIONS,
     // nor do its operations go to Apollo's cloud should an APOLLO_KEY be in the environment
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), queryCostPlugin<GatewayContext>(), useRequestErrorStatus<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      queryCostPlugin<GatewayContext>(),
+      useRequestErrorStatus<GatewayContext>(),
+      ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+    ],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {
@@ -133,7 +157,9 @@ export async function startGateway(o: { subgraphs: readonly SubgraphSpec[]; port
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const caller: GatewayContext['caller'] = Object.fromEntries(CALLER_HEADERS.flatMap((h) => (typeof req.headers[h] === 'string' ? [[h, req.headers[h]]] : [])));
+        const caller: GatewayContext['caller'] = Object.fromEntries(
+          CALLER_HEADERS.flatMap((h) => (typeof req.headers[h] === 'string' ? [[h, req.headers[h]]] : [])),
+        );
         // no credentials at all: 401 here, as the hub would answer (it still verifies whatever is sent)
         if (!caller.authorization && !caller['x-api-key']) {
           throw new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -5,8 +5,20 @@ import { addDays, Rng } from './random.js';
 import type { WorldItem } from './world.js';
 
 const KIND_CODE: Record<CanonicalRecord['kind'], string> = {
-  enterprise: 'QY', person: 'RY', role: 'ZW', credential: 'ZZ', penalty: 'CF', hidden_danger: 'YH', accident: 'SG', inspection: 'JC',
-  vehicle: 'CL', transport_violation: 'WF', project: 'XM', contract: 'HT', insurance_policy: 'BX', list_entry: 'MD',
+  enterprise: 'QY',
+  person: 'RY',
+  role: 'ZW',
+  credential: 'ZZ',
+  penalty: 'CF',
+  hidden_danger: 'YH',
+  accident: 'SG',
+  inspection: 'JC',
+  vehicle: 'CL',
+  transport_violation: 'WF',
+  project: 'XM',
+  contract: 'HT',
+  insurance_policy: 'BX',
+  list_entry: 'MD',
 };
 
 /** Rates of realistic dirt in background records (planted scenarios choose theirs). */

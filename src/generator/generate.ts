@@ -55,7 +55,12 @@ export function worldSlice(p: WorldParams, from: number, to: number, keep?: (d: 
 }
 
 /** The world in chunks of enterprises, for one department (or all). */
-export async function* worldChunks(p: WorldParams, keep?: (d: Department) => boolean, chunkSize = 500, onChunk?: (done: number) => void): AsyncGenerator<WorldItem[]> {
+export async function* worldChunks(
+  p: WorldParams,
+  keep?: (d: Department) => boolean,
+  chunkSize = 500,
+  onChunk?: (done: number) => void,
+): AsyncGenerator<WorldItem[]> {
   for (let from = 0; from < p.enterprises; from += chunkSize) {
     const to = Math.min(p.enterprises, from + chunkSize);
     yield worldSlice(p, from, to, keep);
@@ -114,7 +119,8 @@ class DepartmentQueue implements AsyncIterable<WorldItem[]> {
 
 /** Empties each department system and writes the generated world into it, all from one pass. */
 export async function generateInto(env: SimulatorEnv, o: GenerateOptions, sources: readonly DepartmentSource[]): Promise<GenerateResult> {
-  if (!Number.isInteger(o.enterprises) || o.enterprises < 1) throw new Error(`enterprises must be a positive whole number, not ${o.enterprises}`);
+  if (!Number.isInteger(o.enterprises) || o.enterprises < 1)
+    throw new Error(`enterprises must be a positive whole number, not ${o.enterprises}`);
   const p = worldParams(o);
   const chunkSize = o.chunkSize ?? 500;
   await Promise.all(sources.map((s) => s.simulator.reset(env)));

@@ -6,7 +6,17 @@
 import type { EnterpriseRef, EnterpriseStatus } from '../domain/canonical.js';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar, idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../domain/codes.js';
 import { addDays, Rng, STREAM } from './random.js';
-import { COUNTIES, GIVEN_CHARS, INDUSTRIES, LEGAL_FORMS, SURNAMES, TRADE_NAME_CHARS, type County, type Industry, type Sector } from './vocab.js';
+import {
+  COUNTIES,
+  GIVEN_CHARS,
+  INDUSTRIES,
+  LEGAL_FORMS,
+  SURNAMES,
+  TRADE_NAME_CHARS,
+  type County,
+  type Industry,
+  type Sector,
+} from './vocab.js';
 
 export interface WorldParams {
   seed: number;
@@ -102,7 +112,10 @@ export function enterpriseProfile(p: WorldParams, index: number, override: Profi
   const a = index % n;
   const b = Math.floor(index / n) % n;
   const rest = Math.floor(index / (n * n));
-  const trade = TRADE_NAME_CHARS[a]! + TRADE_NAME_CHARS[(a + 1 + b) % n]! + (rest > 0 ? TRADE_NAME_CHARS[rest % n]! + (rest >= n ? String(Math.floor(rest / n)) : '') : '');
+  const trade =
+    TRADE_NAME_CHARS[a]! +
+    TRADE_NAME_CHARS[(a + 1 + b) % n]! +
+    (rest > 0 ? TRADE_NAME_CHARS[rest % n]! + (rest >= n ? String(Math.floor(rest / n)) : '') : '');
   const name = override.name ?? `${county.city}${trade}${industry.word}${form.suffix}`;
   const good = makeCreditCode('9', '1', county.code, orgBody(orgNumber(index, p.seed)));
   const checksumFailed = override.creditCodeChecksumFailed ?? false;
@@ -111,10 +124,25 @@ export function enterpriseProfile(p: WorldParams, index: number, override: Profi
   const status: EnterpriseStatus = override.status ?? (statusDraw < 20 ? 'REVOKED' : statusDraw < 45 ? 'CANCELLED' : 'ACTIVE');
   const establishedDate = addDays(p.today, -rng.int(400, 9000));
   const registeredCapital = override.registeredCapital ?? rng.pick(CAPITALS);
-  const qualification = override.qualification !== undefined ? override.qualification : industry.sector === 'CONSTRUCTION' ? drawQualification(rng, industry, registeredCapital) : null;
+  const qualification =
+    override.qualification !== undefined
+      ? override.qualification
+      : industry.sector === 'CONSTRUCTION'
+        ? drawQualification(rng, industry, registeredCapital)
+        : null;
   return {
-    index, creditCode, creditCodeChecksumFailed: checksumFailed, orgCode: orgCodeOfCreditCode(creditCode), name, type: form.type, status,
-    county, industry, sector: industry.sector, registeredCapital, establishedDate,
+    index,
+    creditCode,
+    creditCodeChecksumFailed: checksumFailed,
+    orgCode: orgCodeOfCreditCode(creditCode),
+    name,
+    type: form.type,
+    status,
+    county,
+    industry,
+    sector: industry.sector,
+    registeredCapital,
+    establishedDate,
     address: `${county.city}市${rng.pick(['解放', '建设', '人民', '胜利', '中山', '和平'])}路${rng.int(1, 999)}号`,
     qualification,
   };
@@ -131,7 +159,12 @@ function drawQualification(rng: Rng, industry: Industry, capital: number): Quali
   const kind = rng.int(0, 99);
   if (kind < 20) return { category: '施工劳务', sequence: '施工劳务', grade: null };
   const grade = capital >= 10000 ? (rng.chance(0.2) ? '特级' : '一级') : capital >= 2000 ? '一级' : capital >= 500 ? '二级' : '三级';
-  if (kind < 50) return { category: '专业承包', sequence: rng.pick(['地基基础工程', '钢结构工程', '消防设施工程', '模板脚手架']), grade: grade === '特级' ? '一级' : grade };
+  if (kind < 50)
+    return {
+      category: '专业承包',
+      sequence: rng.pick(['地基基础工程', '钢结构工程', '消防设施工程', '模板脚手架']),
+      grade: grade === '特级' ? '一级' : grade,
+    };
   return { category: '施工总承包', sequence: SEQUENCE_OF[industry.code] ?? '建筑工程', grade };
 }
 
@@ -152,7 +185,8 @@ export function personProfile(p: WorldParams, index: number): PersonProfile {
   };
 }
 
-export const personOf = (p: WorldParams, enterprise: number, slot: number): PersonProfile => personProfile(p, enterprise * PERSON_SLOTS + slot);
+export const personOf = (p: WorldParams, enterprise: number, slot: number): PersonProfile =>
+  personProfile(p, enterprise * PERSON_SLOTS + slot);
 
 /** The full reference (credit code, org code, name): each department's system decides which parts it keeps. */
 export const refOf = (e: EnterpriseProfile): EnterpriseRef => ({ creditCode: e.creditCode, orgCode: e.orgCode, name: e.name });

@@ -12,7 +12,10 @@ export class Coalescer<I, R> {
   private inFlight = 0;
   private scheduled = false;
 
-  constructor(private readonly run: (items: I[]) => Promise<R>, private readonly maxInFlight: number) {}
+  constructor(
+    private readonly run: (items: I[]) => Promise<R>,
+    private readonly maxInFlight: number,
+  ) {}
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -30,13 +33,15 @@ export class Coalescer<I, R> {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.queue.length);
       this.inFlight++;
-      this.run(batch.map((b) => b.item)).then(
-        (r) => batch.forEach((b) => b.resolve(r)),
-        (e: unknown) => batch.forEach((b) => b.reject(e)),
-      ).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      this.run(batch.map((b) => b.item))
+        .then(
+          (r) => batch.forEach((b) => b.resolve(r)),
+          (e: unknown) => batch.forEach((b) => b.reject(e)),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 }

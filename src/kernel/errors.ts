@@ -39,7 +39,12 @@ export function sourceUnavailable(source: string, reason: string, message: strin
  */
 export function busy(what: string, retryAfterSeconds: number, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(`${what}: too many at once, try again in ${retryAfterSeconds} s`, {
-    extensions: { code: 'BUSY', retryAfterSeconds, ...extra, http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
+    extensions: {
+      code: 'BUSY',
+      retryAfterSeconds,
+      ...extra,
+      http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    },
   });
 }
 

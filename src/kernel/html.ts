@@ -16,7 +16,13 @@ export function setHtmlSecurityHeaders(res: Response, csp: string): void {
 }
 
 /** The directives every page that fetches from the hub shares: its own origin only, no plugins, no <base>, no framing. */
-export const CSP_SAME_ORIGIN = ["connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"];
+export const CSP_SAME_ORIGIN = [
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+];
 
 /** A fresh CSP nonce for one response (128 random bits): a script injected into the page cannot know it. */
 export const cspNonce = (): string => randomBytes(16).toString('base64');

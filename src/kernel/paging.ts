@@ -42,7 +42,9 @@ export const decodeJsonCursor = (cursor: string): unknown => JSON.parse(Buffer.f
  * `hasNextPage` by fetching one row more than it shows.
  */
 export function connection<T>(
-  nodes: T[], cursorOf: (node: T, i: number) => string, o: { totalCount: number; hasNextPage: boolean; after: string | null | undefined },
+  nodes: T[],
+  cursorOf: (node: T, i: number) => string,
+  o: { totalCount: number; hasNextPage: boolean; after: string | null | undefined },
 ): Page<T> {
   const edges = nodes.map((node, i) => ({ cursor: cursorOf(node, i), node }));
   return {
@@ -67,5 +69,9 @@ export function paginate<T extends { cursorKey: string }>(list: string, items: r
     rest = items.filter((i) => i.cursorKey > key);
   }
   const nodes = rest.slice(0, first);
-  return connection(nodes, (node) => encodeCursor(list, node.cursorKey), { totalCount: items.length, hasNextPage: rest.length > nodes.length, after: args.after });
+  return connection(nodes, (node) => encodeCursor(list, node.cursorKey), {
+    totalCount: items.length,
+    hasNextPage: rest.length > nodes.length,
+    after: args.after,
+  });
 }

@@ -16,11 +16,15 @@ export function isCalendarDate(y: number, m: number, d: number): boolean {
 /** `field` names the argument when the caller knows it; the GraphQL scalar leaves it to the useArgumentNaming plugin. */
 export function parseIsoDate(value: unknown, field = 'Date'): string {
   if (typeof value !== 'string' || !DATE_RE.test(value)) {
-    throw new GraphQLError(`${field}: expected a date as YYYY-MM-DD`, { extensions: { code: 'BAD_USER_INPUT', ...(field === 'Date' ? {} : { field }) } });
+    throw new GraphQLError(`${field}: expected a date as YYYY-MM-DD`, {
+      extensions: { code: 'BAD_USER_INPUT', ...(field === 'Date' ? {} : { field }) },
+    });
   }
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
   if (!isCalendarDate(y, m, d)) {
-    throw new GraphQLError(`${field}: ${value} is not a calendar date of the years 0001–9999`, { extensions: { code: 'BAD_USER_INPUT', ...(field === 'Date' ? {} : { field }) } });
+    throw new GraphQLError(`${field}: ${value} is not a calendar date of the years 0001–9999`, {
+      extensions: { code: 'BAD_USER_INPUT', ...(field === 'Date' ? {} : { field }) },
+    });
   }
   return value;
 }
@@ -29,9 +33,15 @@ export function parseIsoDate(value: unknown, field = 'Date'): string {
 export function parseIsoDateTime(value: unknown, field = 'DateTime'): Date {
   const m = typeof value === 'string' ? DATETIME_RE.exec(value) : null;
   const d = m ? new Date(value as string) : new Date(NaN);
-  if (!m || Number.isNaN(d.getTime()) || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))
-    || (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59))) {
-    throw new GraphQLError(`${field}: expected an ISO 8601 instant of the years 0001–9999, e.g. 2024-05-01T08:00:00+08:00`, { extensions: { code: 'BAD_USER_INPUT', ...(field === 'DateTime' ? {} : { field }) } });
+  if (
+    !m ||
+    Number.isNaN(d.getTime()) ||
+    !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
+    (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59))
+  ) {
+    throw new GraphQLError(`${field}: expected an ISO 8601 instant of the years 0001–9999, e.g. 2024-05-01T08:00:00+08:00`, {
+      extensions: { code: 'BAD_USER_INPUT', ...(field === 'DateTime' ? {} : { field }) },
+    });
   }
   return d;
 }

@@ -4,16 +4,25 @@ import { badInput } from './errors.js';
 
 const WHAT = { creditCode: 'unified social credit code', idNumber: 'citizen ID number' } as const;
 const WHAT_ZH = { creditCode: '统一社会信用代码', idNumber: '公民身份号码' } as const;
-const SHAPE = { creditCode: '18 half-width characters, upper case, no spaces', idNumber: '17 digits and a digit or upper-case X, half-width, no spaces' } as const;
+const SHAPE = {
+  creditCode: '18 half-width characters, upper case, no spaces',
+  idNumber: '17 digits and a digit or upper-case X, half-width, no spaces',
+} as const;
 
 /** An identifier argument read by readIdentifier (domain/codes.ts): the one check for GraphQL and REST alike. */
 function identifierArg(kind: 'creditCode' | 'idNumber', field: string, value: string): { code: string; checksumFailure?: string } {
   const r = readIdentifier(kind, value);
   if (r.ok) return r.checksumFailure ? { code: r.code, checksumFailure: r.checksumFailure } : { code: r.code };
   if (r.reason === 'NOT_CANONICAL') {
-    throw badInput(field, `not written in canonical form (${SHAPE[kind]}): send ${r.canonical}; a ${WHAT[kind]} is never looked up as another string`, {
-      reason: 'NOT_CANONICAL', canonical: r.canonical, messageZh: `${WHAT_ZH[kind]}应按标准格式填写（半角、大写、无空格）：${r.canonical}`,
-    });
+    throw badInput(
+      field,
+      `not written in canonical form (${SHAPE[kind]}): send ${r.canonical}; a ${WHAT[kind]} is never looked up as another string`,
+      {
+        reason: 'NOT_CANONICAL',
+        canonical: r.canonical,
+        messageZh: `${WHAT_ZH[kind]}应按标准格式填写（半角、大写、无空格）：${r.canonical}`,
+      },
+    );
   }
   throw badInput(field, `not a valid ${WHAT[kind]}: ${r.detail}`);
 }

@@ -5,7 +5,14 @@ import type { HubContext, Loaders } from '../kernel/context.js';
 import type { ReadBatch } from '../store/read-batch.js';
 import type { Candidate } from '../sync/link.js';
 import {
-  LAST_SUCCESSFUL_RUNS, latestRunsOf, openQuarantineCounts, recordCountsOf, refCandidates, runsInOrder, type KindCount, type SyncRunRow,
+  LAST_SUCCESSFUL_RUNS,
+  latestRunsOf,
+  openQuarantineCounts,
+  recordCountsOf,
+  refCandidates,
+  runsInOrder,
+  type KindCount,
+  type SyncRunRow,
 } from './store.js';
 
 declare module '../kernel/context.js' {

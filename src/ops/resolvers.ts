@@ -20,15 +20,25 @@ export const opsResolvers: Resolvers = {
       listSyncRuns(ctx.ds, connector ?? null, pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE)),
     quarantinedRecords: async (_p, { source, includeResolved, first, after }, ctx) => {
       const n = pageSizeArg('first', first, ctx.config.HUB_MAX_PAGE_SIZE);
-      if (source && !ctx.connectors.has(source)) throw badInput('source', `unknown source; configured: ${[...ctx.connectors.keys()].join(', ')}`);
+      if (source && !ctx.connectors.has(source))
+        throw badInput('source', `unknown source; configured: ${[...ctx.connectors.keys()].join(', ')}`);
       let beforeId: number | null = null;
       if (after) {
         const key = decodeCursor(QUARANTINE_CURSOR, after);
         if (!/^\d{1,15}$/.test(key)) throw badInput('after', 'unknown cursor: pass the endCursor of a previous page of this list');
         beforeId = Number(key);
       }
-      const { rows, total } = await quarantinePage(ctx.ds, { source: source ?? null, includeResolved: includeResolved === true, beforeId, limit: n + 1 });
-      return connection(rows.slice(0, n), (node) => encodeCursor(QUARANTINE_CURSOR, String(node.id)), { totalCount: total, hasNextPage: rows.length > n, after });
+      const { rows, total } = await quarantinePage(ctx.ds, {
+        source: source ?? null,
+        includeResolved: includeResolved === true,
+        beforeId,
+        limit: n + 1,
+      });
+      return connection(rows.slice(0, n), (node) => encodeCursor(QUARANTINE_CURSOR, String(node.id)), {
+        totalCount: total,
+        hasNextPage: rows.length > n,
+        after,
+      });
     },
   },
   Source: {
@@ -41,7 +51,8 @@ export const opsResolvers: Resolvers = {
     recordCounts: (s, _a, ctx) => ctx.loaders.recordCounts.load(s.connector.id),
     totalRecords: async (s, _a, ctx) => (await ctx.loaders.recordCounts.load(s.connector.id)).reduce((n, c) => n + c.count, 0),
     quarantineCount: (s, _a, ctx) => ctx.loaders.quarantineCount.load(s.connector.id),
-    health: (s, _a, ctx) => probeHealth(s.connector, Math.min(HEALTH_TIMEOUT_MS, ctx.sourceSettings?.get(s.connector.id)?.timeoutMs ?? HEALTH_TIMEOUT_MS)),
+    health: (s, _a, ctx) =>
+      probeHealth(s.connector, Math.min(HEALTH_TIMEOUT_MS, ctx.sourceSettings?.get(s.connector.id)?.timeoutMs ?? HEALTH_TIMEOUT_MS)),
     resilience: (s) => resilienceOf(s.connector),
   },
   QuarantinedRecord: {

@@ -15,7 +15,10 @@ export function listSources(ctx: HubContext): SourceView[] {
 }
 
 /** Probes a source; a failure or timeout is reported in the answer, never thrown. */
-export async function probeHealth(connector: Connector, timeoutMs = HEALTH_TIMEOUT_MS): Promise<{ ok: boolean; latencyMs: number; detail: string | null; checkedAt: Date }> {
+export async function probeHealth(
+  connector: Connector,
+  timeoutMs = HEALTH_TIMEOUT_MS,
+): Promise<{ ok: boolean; latencyMs: number; detail: string | null; checkedAt: Date }> {
   const checkedAt = new Date();
   const t0 = Date.now();
   let timer: NodeJS.Timeout | undefined;

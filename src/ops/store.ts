@@ -21,15 +21,17 @@ export interface SyncRunRow {
 }
 
 export async function listSyncRuns(ds: DataSource, connector: string | null, first: number): Promise<SyncRunRow[]> {
-  return ds.query(
-    `SELECT * FROM sync_run WHERE ($1::text IS NULL OR connector = $1) ORDER BY started_at DESC, id DESC LIMIT $2`,
-    [connector, first],
-  );
+  return ds.query(`SELECT * FROM sync_run WHERE ($1::text IS NULL OR connector = $1) ORDER BY started_at DESC, id DESC LIMIT $2`, [
+    connector,
+    first,
+  ]);
 }
 
 /** Latest finished run of each connector (else its running one), for /readyz and `sources`. */
 export async function latestRuns(ds: DataSource): Promise<SyncRunRow[]> {
-  return ds.query(`SELECT DISTINCT ON (connector) * FROM sync_run ORDER BY connector, (finished_at IS NOT NULL) DESC, started_at DESC, id DESC`);
+  return ds.query(
+    `SELECT DISTINCT ON (connector) * FROM sync_run ORDER BY connector, (finished_at IS NOT NULL) DESC, started_at DESC, id DESC`,
+  );
 }
 
 /** Latest successful run of each of these connectors (null where none), for `asOf` and `sources`. */
@@ -58,9 +60,19 @@ export async function latestRunsOf(ds: DataSource, connectors: readonly string[]
 
 /** Tables holding canonical records, by kind (each has the provenance `source` column). */
 const RECORD_TABLES: Record<string, string> = {
-  enterprise: 'enterprise', person: 'person', role: 'enterprise_person_role', credential: 'credential', penalty: 'penalty',
-  hidden_danger: 'hidden_danger', accident: 'accident', inspection: 'inspection', vehicle: 'vehicle',
-  transport_violation: 'transport_violation', project: 'project', contract: 'contract', insurance_policy: 'insurance_policy',
+  enterprise: 'enterprise',
+  person: 'person',
+  role: 'enterprise_person_role',
+  credential: 'credential',
+  penalty: 'penalty',
+  hidden_danger: 'hidden_danger',
+  accident: 'accident',
+  inspection: 'inspection',
+  vehicle: 'vehicle',
+  transport_violation: 'transport_violation',
+  project: 'project',
+  contract: 'contract',
+  insurance_policy: 'insurance_policy',
   list_entry: 'list_entry',
 };
 
@@ -72,10 +84,18 @@ export interface KindCount {
 /** Stored records per kind of each of these sources, in one query (counts, so it costs a scan per table). */
 export async function recordCountsOf(ds: DataSource, sources: readonly string[]): Promise<KindCount[][]> {
   const sql = Object.entries(RECORD_TABLES)
-    .map(([kind, table]) => `SELECT source, '${kind}' AS kind, count(*)::int AS count FROM ${table} WHERE source = ANY($1::text[]) GROUP BY source`)
+    .map(
+      ([kind, table]) =>
+        `SELECT source, '${kind}' AS kind, count(*)::int AS count FROM ${table} WHERE source = ANY($1::text[]) GROUP BY source`,
+    )
     .join(' UNION ALL ');
   const rows: { source: string; kind: string; count: number }[] = await ds.query(sql, [sources]);
-  return sources.map((s) => rows.filter((r) => r.source === s).map((r) => ({ kind: r.kind, count: r.count })).sort((a, b) => a.kind.localeCompare(b.kind)));
+  return sources.map((s) =>
+    rows
+      .filter((r) => r.source === s)
+      .map((r) => ({ kind: r.kind, count: r.count }))
+      .sort((a, b) => a.kind.localeCompare(b.kind)),
+  );
 }
 
 export async function openQuarantineCounts(ds: DataSource, sources: readonly string[]): Promise<number[]> {
@@ -105,12 +125,17 @@ export interface QuarantineRow {
 
 /** A page of quarantined records, newest first (keyset on id), and the total. */
 export async function quarantinePage(
-  ds: DataSource, f: { source: string | null; includeResolved: boolean; beforeId: number | null; limit: number },
+  ds: DataSource,
+  f: { source: string | null; includeResolved: boolean; beforeId: number | null; limit: number },
 ): Promise<{ rows: QuarantineRow[]; total: number }> {
   const where = `($1::text IS NULL OR source = $1) AND ($2::boolean OR resolved_at IS NULL)`;
   const [rows, count] = await Promise.all([
-    ds.query(`SELECT * FROM quarantined_record WHERE ${where} AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
-      [f.source, f.includeResolved, f.beforeId, f.limit]) as Promise<QuarantineRow[]>,
+    ds.query(`SELECT * FROM quarantined_record WHERE ${where} AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`, [
+      f.source,
+      f.includeResolved,
+      f.beforeId,
+      f.limit,
+    ]) as Promise<QuarantineRow[]>,
     ds.query(`SELECT count(*)::int AS n FROM quarantined_record WHERE ${where}`, [f.source, f.includeResolved]) as Promise<{ n: number }[]>,
   ]);
   return { rows, total: count[0]?.n ?? 0 };

@@ -69,20 +69,31 @@ export function newDisclosure(ctx: HubContext): Disclosure {
       });
     }),
     // one audit append per batch: every person disclosed in this tick, each with all its fields
-    audit: new DataLoader(async (keys: readonly string[]) => {
-      const unique = [...new Set(keys)].filter((k) => pending.has(k));
-      const entries = unique.map((personKey) => {
-        const fields = [...(pending.get(personKey) ?? [])].sort();
-        pending.delete(personKey);
-        return {
-          actor: ctx.caller.subject, actorDepartment: ctx.caller.department, actorRoles: [...ctx.caller.roles], requestId: ctx.requestId,
-          action: 'DISCLOSE_PERSONAL_DATA', subjectKind: 'person', subjectRef: personKey, fields, purpose: ctx.purpose?.zh ?? null, purposeCode: ctx.purpose?.code ?? null,
-        };
-      });
-      // rejects (for every key of the batch) unless the rows are committed
-      await appendAudit(ctx.ds, entries, ctx.auditAnchors);
-      return keys.map(() => true as const);
-    }, { cache: false }),
+    audit: new DataLoader(
+      async (keys: readonly string[]) => {
+        const unique = [...new Set(keys)].filter((k) => pending.has(k));
+        const entries = unique.map((personKey) => {
+          const fields = [...(pending.get(personKey) ?? [])].sort();
+          pending.delete(personKey);
+          return {
+            actor: ctx.caller.subject,
+            actorDepartment: ctx.caller.department,
+            actorRoles: [...ctx.caller.roles],
+            requestId: ctx.requestId,
+            action: 'DISCLOSE_PERSONAL_DATA',
+            subjectKind: 'person',
+            subjectRef: personKey,
+            fields,
+            purpose: ctx.purpose?.zh ?? null,
+            purposeCode: ctx.purpose?.code ?? null,
+          };
+        });
+        // rejects (for every key of the batch) unless the rows are committed
+        await appendAudit(ctx.ds, entries, ctx.auditAnchors);
+        return keys.map(() => true as const);
+      },
+      { cache: false },
+    ),
   };
 }
 

@@ -15,7 +15,8 @@ export const personResolvers: Resolvers = {
     // request's loader; the fields then resolve (and mask, and audit) exactly as for Query.person
     __resolveReference: async (ref, ctx) => {
       const key = (ref as { personKey?: unknown }).personKey;
-      if (typeof key !== 'string' || !PERSON_KEY.test(key)) throw badInput('personKey', 'not a person key: pass Person.personKey as the hub gave it');
+      if (typeof key !== 'string' || !PERSON_KEY.test(key))
+        throw badInput('personKey', 'not a person key: pass Person.personKey as the hub gave it');
       const person = await ctx.loaders.person.load(key);
       // a copy, as the subgraph library tags what it is given with its __typename
       return person ? { ...person } : null;

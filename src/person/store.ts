@@ -29,9 +29,7 @@ export async function personsByKeys(ds: DataSource, keys: readonly string[]): Pr
   const by = new Map(rows.map((r) => [r.person_key, r]));
   return keys.map((k) => {
     const r = by.get(k);
-    return r
-      ? { personKey: r.person_key, name: r.name, idMasked: r.id_masked, phoneMasked: r.phone_masked, provenance: r }
-      : null;
+    return r ? { personKey: r.person_key, name: r.name, idMasked: r.id_masked, phoneMasked: r.phone_masked, provenance: r } : null;
   });
 }
 

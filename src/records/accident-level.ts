@@ -29,11 +29,25 @@ export interface AccidentFacts {
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
 
 export async function loadAccidentThresholds(ds: Queryable): Promise<AccidentLevelThreshold[]> {
-  const rows: { level: AccidentLevel; rank: number; name_zh: string; min_deaths: number; min_serious_injuries: number; min_direct_loss: string; legal_basis: string }[] =
-    await ds.query(`SELECT level, rank, name_zh, min_deaths, min_serious_injuries, min_direct_loss, legal_basis FROM accident_level_threshold ORDER BY rank DESC`);
+  const rows: {
+    level: AccidentLevel;
+    rank: number;
+    name_zh: string;
+    min_deaths: number;
+    min_serious_injuries: number;
+    min_direct_loss: string;
+    legal_basis: string;
+  }[] = await ds.query(
+    `SELECT level, rank, name_zh, min_deaths, min_serious_injuries, min_direct_loss, legal_basis FROM accident_level_threshold ORDER BY rank DESC`,
+  );
   return rows.map((r) => ({
-    level: r.level, rank: r.rank, nameZh: r.name_zh, minDeaths: r.min_deaths, minSeriousInjuries: r.min_serious_injuries,
-    minDirectLoss: Number(r.min_direct_loss), legalBasis: r.legal_basis,
+    level: r.level,
+    rank: r.rank,
+    nameZh: r.name_zh,
+    minDeaths: r.min_deaths,
+    minSeriousInjuries: r.min_serious_injuries,
+    minDirectLoss: Number(r.min_direct_loss),
+    legalBasis: r.legal_basis,
   }));
 }
 

@@ -72,17 +72,30 @@ function personOf(vault: PiiVault, idNumber: string, name: string | null | undef
 
 function provenance(env: SourceEnvelope, a: Attach): ProvenanceRow {
   return {
-    department: a.department, source: a.source, source_record_id: env.sourceRecordId, fetched_at: a.fetchedAt,
+    department: a.department,
+    source: a.source,
+    source_record_id: env.sourceRecordId,
+    fetched_at: a.fetchedAt,
     source_updated_at: env.updatedAt ? new Date(env.updatedAt) : null,
   };
 }
 
 function registrationRow(r: EnterpriseRecord, env: SourceEnvelope, a: Attach): EnterpriseRow {
   return {
-    credit_code: r.creditCode, credit_code_checksum_failed: Boolean(r.creditCodeChecksumFailed), org_code: r.orgCode, name: r.name,
-    name_normalised: normaliseName(r.name), type: r.type, status: r.status, legal_representative: r.legalRepresentative,
-    division_code: r.divisionCode, industry_code: r.industryCode, registered_capital: r.registeredCapital,
-    established_date: r.establishedDate, address: r.address ?? null, business_scope: r.businessScope ?? null,
+    credit_code: r.creditCode,
+    credit_code_checksum_failed: Boolean(r.creditCodeChecksumFailed),
+    org_code: r.orgCode,
+    name: r.name,
+    name_normalised: normaliseName(r.name),
+    type: r.type,
+    status: r.status,
+    legal_representative: r.legalRepresentative,
+    division_code: r.divisionCode,
+    industry_code: r.industryCode,
+    registered_capital: r.registeredCapital,
+    established_date: r.establishedDate,
+    address: r.address ?? null,
+    business_scope: r.businessScope ?? null,
     ...provenance(env, a),
   };
 }
@@ -92,8 +105,11 @@ type Placed = { kind: ItemKind; view: ItemViews[ItemKind]; refs: (EnterpriseRef 
 /** The views one record yields, each with the references that decide whose list it joins. */
 function place(rec: CanonicalRecord, env: SourceEnvelope, a: Attach): Placed[] {
   const meta = { department: a.department, provenance: provenance(env, a) };
-  const one = <K extends ItemKind>(kind: K, v: Omit<ItemViews[K], 'cursorKey'>, refs: (EnterpriseRef | null | undefined)[]): Placed =>
-    ({ kind, view: withKey(kind, v), refs });
+  const one = <K extends ItemKind>(kind: K, v: Omit<ItemViews[K], 'cursorKey'>, refs: (EnterpriseRef | null | undefined)[]): Placed => ({
+    kind,
+    view: withKey(kind, v),
+    refs,
+  });
   switch (rec.kind) {
     case 'role': {
       const { kind: _k, idNumber, personName, ...rest } = rec;
@@ -107,17 +123,38 @@ function place(rec: CanonicalRecord, env: SourceEnvelope, a: Attach): Placed[] {
       if (idNumber && rec.registeredEnterprise) out.push(one('person_credential', v, [rec.registeredEnterprise]));
       return out;
     }
-    case 'penalty': { const { kind: _k, ...rest } = rec; return [one('penalty', { ...rest, ...meta }, [rec.enterprise])]; }
-    case 'hidden_danger': { const { kind: _k, ...rest } = rec; return [one('hidden_danger', { ...rest, ...meta }, [rec.enterprise])]; }
-    case 'accident': { const { kind: _k, ...rest } = rec; return [one('accident', { ...rest, ...meta }, [rec.enterprise])]; }
-    case 'inspection': { const { kind: _k, ...rest } = rec; return [one('inspection', { ...rest, ...meta }, [rec.enterprise])]; }
-    case 'vehicle': { const { kind: _k, ...rest } = rec; return [one('vehicle', { ...rest, ...meta }, [rec.enterprise])]; }
+    case 'penalty': {
+      const { kind: _k, ...rest } = rec;
+      return [one('penalty', { ...rest, ...meta }, [rec.enterprise])];
+    }
+    case 'hidden_danger': {
+      const { kind: _k, ...rest } = rec;
+      return [one('hidden_danger', { ...rest, ...meta }, [rec.enterprise])];
+    }
+    case 'accident': {
+      const { kind: _k, ...rest } = rec;
+      return [one('accident', { ...rest, ...meta }, [rec.enterprise])];
+    }
+    case 'inspection': {
+      const { kind: _k, ...rest } = rec;
+      return [one('inspection', { ...rest, ...meta }, [rec.enterprise])];
+    }
+    case 'vehicle': {
+      const { kind: _k, ...rest } = rec;
+      return [one('vehicle', { ...rest, ...meta }, [rec.enterprise])];
+    }
     case 'transport_violation': {
       const { kind: _k, ...rest } = rec;
       return [one('transport_violation', { ...rest, occurredAt: new Date(rec.occurredAt).toISOString(), ...meta }, [rec.enterprise])];
     }
-    case 'insurance_policy': { const { kind: _k, ...rest } = rec; return [one('insurance_policy', { ...rest, ...meta }, [rec.enterprise])]; }
-    case 'project': { const { kind: _k, ...rest } = rec; return [one('project', { ...rest, ...meta }, [rec.builder])]; }
+    case 'insurance_policy': {
+      const { kind: _k, ...rest } = rec;
+      return [one('insurance_policy', { ...rest, ...meta }, [rec.enterprise])];
+    }
+    case 'project': {
+      const { kind: _k, ...rest } = rec;
+      return [one('project', { ...rest, ...meta }, [rec.builder])];
+    }
     case 'contract': {
       const { kind: _k, projectManagerIdNumber, ...rest } = rec;
       const pm = projectManagerIdNumber ? personOf(a.vault, projectManagerIdNumber, null) : null;
@@ -137,7 +174,11 @@ function place(rec: CanonicalRecord, env: SourceEnvelope, a: Attach): Placed[] {
  * Groups a batch's envelopes by enterprise, in the order of `keys`. Envelopes that could not be
  * parsed are left out (the sync engine quarantines them); `unparsed` counts them.
  */
-export function attachLive(envelopes: readonly SourceEnvelope[], keys: readonly BatchKey[], a: Attach): { data: LiveData[]; unparsed: number } {
+export function attachLive(
+  envelopes: readonly SourceEnvelope[],
+  keys: readonly BatchKey[],
+  a: Attach,
+): { data: LiveData[]; unparsed: number } {
   const index = new KeyIndex(keys);
   const out = new Map<string, LiveData>(keys.map((k) => [k.creditCode, { registration: null, items: {} }]));
   let unparsed = 0;

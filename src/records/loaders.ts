@@ -23,7 +23,12 @@ declare module '../kernel/context.js' {
 
 export function recordLoaders(ctx: HubContext, batch: ReadBatch): Pick<Loaders, 'items' | 'personItems' | 'accidentThresholds'> {
   const items = Object.fromEntries(
-    ITEM_KINDS.map((k) => [k, new DataLoader(async (codes: readonly string[]) => itemsFromRows(k, await batch.read(itemsStatement(k), codes), codes), { maxBatchSize: 1000 })]),
+    ITEM_KINDS.map((k) => [
+      k,
+      new DataLoader(async (codes: readonly string[]) => itemsFromRows(k, await batch.read(itemsStatement(k), codes), codes), {
+        maxBatchSize: 1000,
+      }),
+    ]),
   ) as unknown as ItemLoaders;
   const personKinds: PersonItemKind[] = ['role', 'credential', 'list_entry', 'contract'];
   const personItems = Object.fromEntries(

@@ -28,7 +28,8 @@ export const recordResolvers: Resolvers = {
     name: (p) => p.name,
     phoneMasked: (p) => p.phoneMasked,
     roles: async (p, a, ctx) => lists.roles(await ctx.loaders.personItems.role.load(p.personKey), a, ctx),
-    credentials: async (p, a, ctx) => lists.credentials('person_credential', await ctx.loaders.personItems.credential.load(p.personKey), a, ctx),
+    credentials: async (p, a, ctx) =>
+      lists.credentials('person_credential', await ctx.loaders.personItems.credential.load(p.personKey), a, ctx),
     bans: async (p, a, ctx) => lists.listEntries(await ctx.loaders.personItems.list_entry.load(p.personKey), a, ctx),
     managedContracts: async (p, a, ctx) => lists.contracts(await ctx.loaders.personItems.contract.load(p.personKey), a, ctx),
     provenance: (p) => p.provenance,

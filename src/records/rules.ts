@@ -14,7 +14,12 @@ export function credentialValidOn(c: CredentialView, on: string): boolean {
  * In force on a date: started, not past its end (inclusive), not removed (移出 / 信用修复) on or before it.
  * The one reading of "in force" in TypeScript; its SQL twin is list_entry_in_force (migration DerivedFacts).
  */
-export function entryInForce(startDate: string, endDate: string | null | undefined, removedDate: string | null | undefined, on: string): boolean {
+export function entryInForce(
+  startDate: string,
+  endDate: string | null | undefined,
+  removedDate: string | null | undefined,
+  on: string,
+): boolean {
   return startDate <= on && (!endDate || on <= endDate) && (!removedDate || on < removedDate);
 }
 
@@ -30,7 +35,7 @@ const dayNumber = (iso: string): number => Date.UTC(+iso.slice(0, 4), +iso.slice
 
 /** Overdue: open past its deadline, or closed after it; days past the deadline until today or closing. */
 export function hiddenDangerOverdue(h: HiddenDangerView, today = todayIso()): { overdue: boolean; days: number } {
-  const end = h.status === 'CLOSED' ? h.closedDate ?? h.deadline : today;
+  const end = h.status === 'CLOSED' ? (h.closedDate ?? h.deadline) : today;
   const days = Math.max(0, dayNumber(end) - dayNumber(h.deadline));
   return { overdue: days > 0, days };
 }

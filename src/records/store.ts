@@ -7,8 +7,21 @@ import type { Department } from '../domain/canonical.js';
 import type { ProvenanceRow } from '../kernel/provenance.js';
 import type { BatchStatement } from '../store/read-batch.js';
 import {
-  withKey, type AccidentView, type ContractView, type CredentialView, type HiddenDangerView, type InspectionView, type InsuranceView, type ItemKind,
-  type ItemViews, type ListEntryView, type PersonRef, type ProjectView, type RoleView, type VehicleView, type ViolationView,
+  withKey,
+  type AccidentView,
+  type ContractView,
+  type CredentialView,
+  type HiddenDangerView,
+  type InspectionView,
+  type InsuranceView,
+  type ItemKind,
+  type ItemViews,
+  type ListEntryView,
+  type PersonRef,
+  type ProjectView,
+  type RoleView,
+  type VehicleView,
+  type ViolationView,
 } from './views.js';
 
 type Row = Record<string, unknown> & ProvenanceRow;
@@ -38,7 +51,11 @@ type RowOf<K extends ItemKind> = Row & VocabularyColumns[K];
 
 const PROV = 'department, source, source_record_id, fetched_at, source_updated_at';
 const provOf = (r: Row): ProvenanceRow => ({
-  department: r.department, source: r.source, source_record_id: r.source_record_id, fetched_at: r.fetched_at, source_updated_at: r.source_updated_at,
+  department: r.department,
+  source: r.source,
+  source_record_id: r.source_record_id,
+  fetched_at: r.fetched_at,
+  source_updated_at: r.source_updated_at,
 });
 const meta = (r: Row) => ({ department: r.department as Department, provenance: provOf(r) });
 const str = (v: unknown): string => v as string;
@@ -80,8 +97,12 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
     sql: `SELECT r.credit_code AS key_code, r.role, r.since, r.until, r.person_key, p.name AS person_name, p.id_masked, ${P('r')}
           FROM enterprise_person_role r JOIN person p ON p.person_key = r.person_key WHERE r.credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, role: r.role, since: opt(r.since), until: opt(r.until),
-      person: personRef(r.person_key, r.person_name, r.id_masked)!, ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      role: r.role,
+      since: opt(r.since),
+      until: opt(r.until),
+      person: personRef(r.person_key, r.person_name, r.id_masked)!,
+      ...meta(r),
     }),
   },
   credential: {
@@ -98,50 +119,83 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
     sql: `SELECT credit_code AS key_code, decision_number, decision_date, penalty_type, reason, legal_basis, amount, ${PROV}
           FROM penalty WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, decisionNumber: str(r.decision_number), decisionDate: str(r.decision_date),
-      penaltyType: str(r.penalty_type), reason: str(r.reason), legalBasis: opt(r.legal_basis), amount: opt(r.amount), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      decisionNumber: str(r.decision_number),
+      decisionDate: str(r.decision_date),
+      penaltyType: str(r.penalty_type),
+      reason: str(r.reason),
+      legalBasis: opt(r.legal_basis),
+      amount: opt(r.amount),
+      ...meta(r),
     }),
   },
   hidden_danger: {
     sql: `SELECT credit_code AS key_code, level, description, found_date, deadline, found_by, status, closed_date, ${PROV}
           FROM hidden_danger WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, level: r.level, description: str(r.description), foundDate: str(r.found_date),
-      deadline: str(r.deadline), foundBy: r.found_by, status: r.status, closedDate: opt(r.closed_date), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      level: r.level,
+      description: str(r.description),
+      foundDate: str(r.found_date),
+      deadline: str(r.deadline),
+      foundBy: r.found_by,
+      status: r.status,
+      closedDate: opt(r.closed_date),
+      ...meta(r),
     }),
   },
   accident: {
     sql: `SELECT credit_code AS key_code, occurred_on, level, deaths, serious_injuries, direct_loss, description, reporting_violation, ${PROV}
           FROM accident WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, occurredOn: str(r.occurred_on), level: r.level, deaths: r.deaths as number,
-      seriousInjuries: r.serious_injuries as number, directLoss: r.direct_loss as number, description: str(r.description),
-      reportingViolation: opt(r.reporting_violation), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      occurredOn: str(r.occurred_on),
+      level: r.level,
+      deaths: r.deaths as number,
+      seriousInjuries: r.serious_injuries as number,
+      directLoss: r.direct_loss as number,
+      description: str(r.description),
+      reportingViolation: opt(r.reporting_violation),
+      ...meta(r),
     }),
   },
   inspection: {
     sql: `SELECT credit_code AS key_code, inspected_on, inspection_type, result, findings, key_fire_safety_unit, ${PROV}
           FROM inspection WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, inspectedOn: str(r.inspected_on), inspectionType: str(r.inspection_type),
-      result: r.result, findings: opt(r.findings), keyFireSafetyUnit: opt(r.key_fire_safety_unit), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      inspectedOn: str(r.inspected_on),
+      inspectionType: str(r.inspection_type),
+      result: r.result,
+      findings: opt(r.findings),
+      keyFireSafetyUnit: opt(r.key_fire_safety_unit),
+      ...meta(r),
     }),
   },
   vehicle: {
     sql: `SELECT credit_code AS key_code, plate_number, vehicle_kind, operating_certificate, certificate_valid_to, monitoring_online, ${PROV}
           FROM vehicle WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, plateNumber: str(r.plate_number), vehicleKind: r.vehicle_kind,
-      operatingCertificate: str(r.operating_certificate), certificateValidTo: opt(r.certificate_valid_to),
-      monitoringOnline: r.monitoring_online as boolean, ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      plateNumber: str(r.plate_number),
+      vehicleKind: r.vehicle_kind,
+      operatingCertificate: str(r.operating_certificate),
+      certificateValidTo: opt(r.certificate_valid_to),
+      monitoringOnline: r.monitoring_online as boolean,
+      ...meta(r),
     }),
   },
   transport_violation: {
     sql: `SELECT credit_code AS key_code, plate_number, occurred_at, violation_kind, location, fine, ${PROV}
           FROM transport_violation WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, plateNumber: str(r.plate_number), occurredAt: (r.occurred_at as Date).toISOString(),
-      violationKind: r.violation_kind, location: opt(r.location), fine: opt(r.fine), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      plateNumber: str(r.plate_number),
+      occurredAt: (r.occurred_at as Date).toISOString(),
+      violationKind: r.violation_kind,
+      location: opt(r.location),
+      fine: opt(r.fine),
+      ...meta(r),
     }),
   },
   project: {
@@ -153,10 +207,17 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
                 UNION SELECT employer_credit_code, project_code FROM contract WHERE employer_credit_code = ANY($1::text[])) x
           JOIN project p ON p.project_code = x.project_code`,
     view: (r) => ({
-      projectCode: str(r.project_code), name: str(r.name), builder: { creditCode: str(r.builder_credit_code) },
-      constructionPermit: opt(r.construction_permit), scale: r.scale, requiredCategory: str(r.required_category),
-      requiredSequence: str(r.required_sequence), divisionCode: str(r.division_code), startDate: opt(r.start_date),
-      investment: opt(r.investment), ...meta(r),
+      projectCode: str(r.project_code),
+      name: str(r.name),
+      builder: { creditCode: str(r.builder_credit_code) },
+      constructionPermit: opt(r.construction_permit),
+      scale: r.scale,
+      requiredCategory: str(r.required_category),
+      requiredSequence: str(r.required_sequence),
+      divisionCode: str(r.division_code),
+      startDate: opt(r.start_date),
+      investment: opt(r.investment),
+      ...meta(r),
     }),
   },
   contract: {
@@ -167,20 +228,33 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
                 UNION SELECT employer_credit_code, contract_number FROM contract WHERE employer_credit_code = ANY($1::text[])) x
           JOIN contract c ON c.contract_number = x.contract_number LEFT JOIN person p ON p.person_key = c.project_manager_key`,
     view: (r) => ({
-      contractNumber: str(r.contract_number), projectCode: str(r.project_code), parentContractNumber: opt(r.parent_contract_number),
-      contractKind: r.contract_kind, employer: { creditCode: str(r.employer_credit_code) },
-      contractor: { creditCode: str(r.contractor_credit_code) }, scope: str(r.scope), value: r.value as number,
-      coversMainStructure: r.covers_main_structure as boolean, coversAllWork: r.covers_all_work as boolean,
+      contractNumber: str(r.contract_number),
+      projectCode: str(r.project_code),
+      parentContractNumber: opt(r.parent_contract_number),
+      contractKind: r.contract_kind,
+      employer: { creditCode: str(r.employer_credit_code) },
+      contractor: { creditCode: str(r.contractor_credit_code) },
+      scope: str(r.scope),
+      value: r.value as number,
+      coversMainStructure: r.covers_main_structure as boolean,
+      coversAllWork: r.covers_all_work as boolean,
       safetyAgreementSigned: r.safety_agreement_signed as boolean,
-      projectManager: personRef(r.project_manager_key, r.person_name, r.id_masked), signedOn: str(r.signed_on), ...meta(r),
+      projectManager: personRef(r.project_manager_key, r.person_name, r.id_masked),
+      signedOn: str(r.signed_on),
+      ...meta(r),
     }),
   },
   insurance_policy: {
     sql: `SELECT credit_code AS key_code, policy_number, insurance_kind, insurer, valid_from, valid_to, ${PROV}
           FROM insurance_policy WHERE credit_code = ANY($1::text[])`,
     view: (r) => ({
-      enterprise: { creditCode: str(r.key_code) }, policyNumber: str(r.policy_number), insuranceKind: r.insurance_kind,
-      insurer: str(r.insurer), validFrom: str(r.valid_from), validTo: str(r.valid_to), ...meta(r),
+      enterprise: { creditCode: str(r.key_code) },
+      policyNumber: str(r.policy_number),
+      insuranceKind: r.insurance_kind,
+      insurer: str(r.insurer),
+      validFrom: str(r.valid_from),
+      validTo: str(r.valid_to),
+      ...meta(r),
     }),
   },
   list_entry: {
@@ -190,13 +264,22 @@ const QUERIES: { [K in ItemKind]: KindQuery<K> } = {
   },
 };
 
-
 function listEntryView(r: RowOf<'list_entry'>): Omit<ItemViews['list_entry'], 'cursorKey'> {
   return {
-    list: r.list, subjectType: r.subject_type, enterprise: r.credit_code ? { creditCode: str(r.credit_code) } : null,
-    person: personRef(r.person_key, r.person_name, r.id_masked), personName: opt(r.person_name), reason: str(r.reason),
-    legalBasis: str(r.legal_basis), decisionNumber: str(r.decision_number), startDate: str(r.start_date), endDate: opt(r.end_date),
-    removedDate: opt(r.removed_date), banScope: opt(r.ban_scope), banIndustry: opt(r.ban_industry), ...meta(r),
+    list: r.list,
+    subjectType: r.subject_type,
+    enterprise: r.credit_code ? { creditCode: str(r.credit_code) } : null,
+    person: personRef(r.person_key, r.person_name, r.id_masked),
+    personName: opt(r.person_name),
+    reason: str(r.reason),
+    legalBasis: str(r.legal_basis),
+    decisionNumber: str(r.decision_number),
+    startDate: str(r.start_date),
+    endDate: opt(r.end_date),
+    removedDate: opt(r.removed_date),
+    banScope: opt(r.ban_scope),
+    banIndustry: opt(r.ban_industry),
+    ...meta(r),
   };
 }
 
@@ -211,7 +294,11 @@ export async function itemsByCodes<K extends ItemKind>(ds: DataSource, kind: K, 
 }
 
 /** The rows of `itemsStatement(kind)` as views, grouped by enterprise in the order of `codes`. */
-export function itemsFromRows<K extends ItemKind>(kind: K, rows: readonly Record<string, unknown>[], codes: readonly string[]): ItemViews[K][][] {
+export function itemsFromRows<K extends ItemKind>(
+  kind: K,
+  rows: readonly Record<string, unknown>[],
+  codes: readonly string[],
+): ItemViews[K][][] {
   const q = QUERIES[kind];
   const by = new Map<string, ItemViews[K][]>();
   // the one place a row gets its kind's column types: the statement read is `QUERIES[kind].sql`
@@ -264,7 +351,11 @@ export async function itemsByPersonKeys<K extends PersonKind>(ds: DataSource, ki
 }
 
 /** Rows keyed by person (`key_code`) as views, grouped in the order of `keys` (rows of other keys are left out). */
-export function personItemsFromRows<K extends PersonKind>(kind: K, rows: readonly Record<string, unknown>[], keys: readonly string[]): ItemViews[K][][] {
+export function personItemsFromRows<K extends PersonKind>(
+  kind: K,
+  rows: readonly Record<string, unknown>[],
+  keys: readonly string[],
+): ItemViews[K][][] {
   const view = PERSON_VIEWS[kind];
   const by = new Map<string, ItemViews[K][]>();
   // the statement read is `PERSON_QUERIES[kind]` (or PERSON_AND_STAFF_CREDENTIALS, the same columns as credential's)

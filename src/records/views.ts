@@ -5,8 +5,20 @@
  * Person identifiers never appear in clear: a view carries the keyed hash and the masked ID.
  */
 import type {
-  AccidentRecord, ContractRecord, CredentialRecord, Department, EnterpriseRef, HiddenDangerRecord, InspectionRecord,
-  InsurancePolicyRecord, ListEntryRecord, PenaltyRecord, ProjectRecord, RoleRecord, TransportViolationRecord, VehicleRecord,
+  AccidentRecord,
+  ContractRecord,
+  CredentialRecord,
+  Department,
+  EnterpriseRef,
+  HiddenDangerRecord,
+  InspectionRecord,
+  InsurancePolicyRecord,
+  ListEntryRecord,
+  PenaltyRecord,
+  ProjectRecord,
+  RoleRecord,
+  TransportViolationRecord,
+  VehicleRecord,
 } from '../domain/canonical.js';
 import type { ProvenanceRow } from '../kernel/provenance.js';
 
@@ -58,8 +70,19 @@ export interface ItemViews {
 }
 export type ItemKind = keyof ItemViews;
 export const ITEM_KINDS: readonly ItemKind[] = [
-  'role', 'credential', 'person_credential', 'penalty', 'hidden_danger', 'accident', 'inspection', 'vehicle',
-  'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry',
+  'role',
+  'credential',
+  'person_credential',
+  'penalty',
+  'hidden_danger',
+  'accident',
+  'inspection',
+  'vehicle',
+  'transport_violation',
+  'project',
+  'contract',
+  'insurance_policy',
+  'list_entry',
 ];
 
 /** Digits complemented so that an ascending string sort gives newest first. */

@@ -47,7 +47,12 @@ export async function refreshRiskIfStale(ds: DataSource, log: Pick<Logger, 'info
   }
 }
 
-export function startRiskRefresher(ds: DataSource, log: Pick<Logger, 'info' | 'warn'>, everyMs = CHECK_EVERY_MS, firstMs = FIRST_CHECK_MS): { stop(): Promise<void> } {
+export function startRiskRefresher(
+  ds: DataSource,
+  log: Pick<Logger, 'info' | 'warn'>,
+  everyMs = CHECK_EVERY_MS,
+  firstMs = FIRST_CHECK_MS,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let interval: NodeJS.Timeout | undefined;
   const tick = () => {

@@ -196,20 +196,33 @@ export async function recomputeRisk(db: RiskStore, creditCodes: Iterable<string>
 }
 
 /** Recomputes every enterprise (nightly, or after a new weights version is activated), keyset batch by batch. */
-export async function recomputeAllRisk(ds: RiskStore, opts: RecomputeOptions & { onProgress?: (done: number) => void } = {}): Promise<number> {
+export async function recomputeAllRisk(
+  ds: RiskStore,
+  opts: RecomputeOptions & { onProgress?: (done: number) => void } = {},
+): Promise<number> {
   let after = '';
   let done = 0;
   for (;;) {
     const rows: { credit_code: string }[] = await ds.query(
-      `SELECT credit_code FROM enterprise WHERE credit_code > $1 ORDER BY credit_code LIMIT $2`, [after, FULL_BATCH]);
+      `SELECT credit_code FROM enterprise WHERE credit_code > $1 ORDER BY credit_code LIMIT $2`,
+      [after, FULL_BATCH],
+    );
     if (rows.length === 0) {
       // every score was rewritten: statistics and the visibility map (index-only scans of the tier/score
       // indexes behind the risk filters) as the sync does for its tables; not from an EntityManager, which may
       // be inside a transaction, where VACUUM cannot run
-      if (done > 0 && 'manager' in ds) await ds.query(`VACUUM (ANALYZE) enterprise_risk`).catch(() => ds.query(`ANALYZE enterprise_risk`)).catch(() => undefined);
+      if (done > 0 && 'manager' in ds)
+        await ds
+          .query(`VACUUM (ANALYZE) enterprise_risk`)
+          .catch(() => ds.query(`ANALYZE enterprise_risk`))
+          .catch(() => undefined);
       return done;
     }
-    done += await recomputeRisk(ds, rows.map((r) => r.credit_code), opts);
+    done += await recomputeRisk(
+      ds,
+      rows.map((r) => r.credit_code),
+      opts,
+    );
     after = rows.at(-1)!.credit_code;
     opts.onProgress?.(done);
   }
@@ -248,11 +261,17 @@ export interface RiskModel {
 
 /** The active weights version with its weights and tier cut-offs. */
 export async function activeRiskModel(ds: Queryable): Promise<RiskModel> {
-  const [v] = (await ds.query(`SELECT version, description FROM risk_model_version WHERE active`)) as { version: number; description: string }[];
+  const [v] = (await ds.query(`SELECT version, description FROM risk_model_version WHERE active`)) as {
+    version: number;
+    description: string;
+  }[];
   if (!v) throw new Error('no active risk model version');
-  const weights = await ds.query(
-    `SELECT factor, weight, cap, description FROM risk_factor_weight WHERE version = $1 ORDER BY factor`, [v.version]);
+  const weights = await ds.query(`SELECT factor, weight, cap, description FROM risk_factor_weight WHERE version = $1 ORDER BY factor`, [
+    v.version,
+  ]);
   const cutoffs: { tier: RiskTier; min_score: number; label: string }[] = await ds.query(
-    `SELECT tier, min_score, label FROM risk_tier_cutoff WHERE version = $1 ORDER BY min_score`, [v.version]);
+    `SELECT tier, min_score, label FROM risk_tier_cutoff WHERE version = $1 ORDER BY min_score`,
+    [v.version],
+  );
   return { ...v, weights, cutoffs: cutoffs.map((c) => ({ tier: c.tier, minScore: c.min_score, label: c.label })) };
 }

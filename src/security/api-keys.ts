@@ -10,10 +10,15 @@ export const API_KEY_PREFIX = 'shk_';
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** A key's department is one the policy knows, as a token's `dept` must be (tokens.ts): an unknown one would pass no rule by name, silently. */
-const knownDepartment = (d: string | null | undefined) => d === null || d === undefined || (CALLER_DEPARTMENTS as readonly string[]).includes(d);
+const knownDepartment = (d: string | null | undefined) =>
+  d === null || d === undefined || (CALLER_DEPARTMENTS as readonly string[]).includes(d);
 
-export async function createApiKey(ds: DataSource, opts: { name: string; roles: Role[]; department?: string | null; createdBy: string }): Promise<{ id: number; key: string }> {
-  if (!knownDepartment(opts.department)) throw new Error(`department ${JSON.stringify(opts.department)} is not one of ${CALLER_DEPARTMENTS.join(', ')}`);
+export async function createApiKey(
+  ds: DataSource,
+  opts: { name: string; roles: Role[]; department?: string | null; createdBy: string },
+): Promise<{ id: number; key: string }> {
+  if (!knownDepartment(opts.department))
+    throw new Error(`department ${JSON.stringify(opts.department)} is not one of ${CALLER_DEPARTMENTS.join(', ')}`);
   const key = `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
   const [row] = await ds.query(
     `INSERT INTO api_key (name, key_hash, key_prefix, roles, department, created_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,

@@ -23,7 +23,8 @@ export interface AnchorReading {
   invalid: number[];
 }
 
-export const anchorFileOf = (configured: string | undefined, dataDir: string) => path.resolve(configured ?? path.join(dataDir, 'audit-anchors.log'));
+export const anchorFileOf = (configured: string | undefined, dataDir: string) =>
+  path.resolve(configured ?? path.join(dataDir, 'audit-anchors.log'));
 const keyFileOf = (dataDir: string) => path.join(dataDir, 'audit-anchor.key');
 
 /** HUB_AUDIT_ANCHOR_KEY (base64 of at least 32 bytes), or the key file in the data folder; null when there is neither. */
@@ -56,11 +57,17 @@ const macOf = (key: Buffer, a: Anchor) => createHmac('sha256', key).update(`audi
 
 /** The hub's anchors: HUB_AUDIT_ANCHOR_FILE signed with HUB_AUDIT_ANCHOR_KEY (or the generated demo key). */
 export function openAuditAnchors(cfg: Pick<HubConfig, 'HUB_AUDIT_ANCHOR_FILE' | 'HUB_AUDIT_ANCHOR_KEY' | 'dataDir'>): AuditAnchors {
-  return new AuditAnchors(anchorFileOf(cfg.HUB_AUDIT_ANCHOR_FILE, cfg.dataDir), loadOrCreateAnchorKey(cfg.HUB_AUDIT_ANCHOR_KEY, cfg.dataDir));
+  return new AuditAnchors(
+    anchorFileOf(cfg.HUB_AUDIT_ANCHOR_FILE, cfg.dataDir),
+    loadOrCreateAnchorKey(cfg.HUB_AUDIT_ANCHOR_KEY, cfg.dataDir),
+  );
 }
 
 export class AuditAnchors {
-  constructor(readonly file: string, private readonly key: Buffer) {}
+  constructor(
+    readonly file: string,
+    private readonly key: Buffer,
+  ) {}
 
   /** Appends the checkpoint of the chain head (O_APPEND: concurrent writers never overwrite each other's lines). */
   append(seq: number, hash: string): void {

@@ -49,10 +49,22 @@ interface AuditRow {
 const GENESIS = '0'.repeat(64);
 const AUDIT_LOCK = 72_410_001;
 
-export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash' | 'purpose_code'> & { purpose_code?: string | null }): string {
+export function entryHash(
+  prevHash: string,
+  r: Omit<AuditRow, 'hash' | 'prev_hash' | 'purpose_code'> & { purpose_code?: string | null },
+): string {
   const content: unknown[] = [
-    r.seq, new Date(r.at).toISOString(), r.actor, r.actor_department, r.actor_roles, r.request_id, r.action,
-    r.subject_kind, r.subject_ref, r.fields, r.purpose,
+    r.seq,
+    new Date(r.at).toISOString(),
+    r.actor,
+    r.actor_department,
+    r.actor_roles,
+    r.request_id,
+    r.action,
+    r.subject_kind,
+    r.subject_ref,
+    r.fields,
+    r.purpose,
   ];
   // hashed when present; entries written before purpose codes keep their original hash
   if (r.purpose_code != null) content.push(r.purpose_code);
@@ -73,15 +85,39 @@ export async function appendAudit(ds: DataSource, entries: AuditEntry[], anchors
     for (const e of entries) {
       seq += 1;
       const row = {
-        seq, at: now as Date, actor: e.actor, actor_department: e.actorDepartment, actor_roles: e.actorRoles, request_id: e.requestId,
-        action: e.action, subject_kind: e.subjectKind, subject_ref: e.subjectRef, fields: e.fields, purpose: e.purpose,
+        seq,
+        at: now as Date,
+        actor: e.actor,
+        actor_department: e.actorDepartment,
+        actor_roles: e.actorRoles,
+        request_id: e.requestId,
+        action: e.action,
+        subject_kind: e.subjectKind,
+        subject_ref: e.subjectRef,
+        fields: e.fields,
+        purpose: e.purpose,
         purpose_code: e.purposeCode ?? null,
       };
       const hash = entryHash(prev, row);
       await em.query(
         `INSERT INTO audit_log (seq, at, actor, actor_department, actor_roles, request_id, action, subject_kind, subject_ref, fields, purpose, purpose_code, prev_hash, hash)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-        [seq, row.at, row.actor, row.actor_department, row.actor_roles, row.request_id, row.action, row.subject_kind, row.subject_ref, row.fields, row.purpose, row.purpose_code, prev, hash],
+        [
+          seq,
+          row.at,
+          row.actor,
+          row.actor_department,
+          row.actor_roles,
+          row.request_id,
+          row.action,
+          row.subject_kind,
+          row.subject_ref,
+          row.fields,
+          row.purpose,
+          row.purpose_code,
+          prev,
+          hash,
+        ],
       );
       prev = hash;
     }
@@ -103,7 +139,10 @@ export interface ChainVerdict {
  * must still carry its anchored hash and the table must reach the newest anchor; anchor lines that fail
  * their mac are tampering of the anchor file. Reads only (run it in a read-only transaction).
  */
-export async function verifyAuditChain(q: Queryable, opts: { batch?: number; anchors?: { anchors: Anchor[]; invalid: number[] } } = {}): Promise<ChainVerdict> {
+export async function verifyAuditChain(
+  q: Queryable,
+  opts: { batch?: number; anchors?: { anchors: Anchor[]; invalid: number[] } } = {},
+): Promise<ChainVerdict> {
   const batch = opts.batch ?? 5000;
   const anchored = new Map<number, Anchor>();
   for (const a of opts.anchors?.anchors ?? []) anchored.set(a.seq, a);
@@ -111,7 +150,11 @@ export async function verifyAuditChain(q: Queryable, opts: { batch?: number; anc
   const anchoredTo = opts.anchors ? (newest?.seq ?? null) : undefined;
   const verdict = (v: Omit<ChainVerdict, 'anchoredTo'>): ChainVerdict => (anchoredTo === undefined ? v : { ...v, anchoredTo });
   if (opts.anchors?.invalid.length) {
-    return verdict({ checked: 0, brokenAt: 0, reason: `the anchor file has lines that are not valid anchors (forged, edited or torn): line ${opts.anchors.invalid.join(', ')}` });
+    return verdict({
+      checked: 0,
+      brokenAt: 0,
+      reason: `the anchor file has lines that are not valid anchors (forged, edited or torn): line ${opts.anchors.invalid.join(', ')}`,
+    });
   }
   let prev = GENESIS;
   let after = 0;
@@ -121,12 +164,18 @@ export async function verifyAuditChain(q: Queryable, opts: { batch?: number; anc
     if (rows.length === 0) break;
     for (const r of rows) {
       const seq = Number(r.seq);
-      if (seq !== after + 1) return verdict({ checked, brokenAt: seq, reason: `sequence jumps from ${after} to ${seq} (an entry was removed)` });
+      if (seq !== after + 1)
+        return verdict({ checked, brokenAt: seq, reason: `sequence jumps from ${after} to ${seq} (an entry was removed)` });
       if (r.prev_hash !== prev) return verdict({ checked, brokenAt: seq, reason: 'prev_hash does not match the previous entry' });
-      if (entryHash(prev, { ...r, seq }) !== r.hash) return verdict({ checked, brokenAt: seq, reason: 'the entry was altered (hash mismatch)' });
+      if (entryHash(prev, { ...r, seq }) !== r.hash)
+        return verdict({ checked, brokenAt: seq, reason: 'the entry was altered (hash mismatch)' });
       const a = anchored.get(seq);
       if (a && a.hash !== r.hash) {
-        return verdict({ checked, brokenAt: seq, reason: `the entry's hash differs from the one anchored at ${a.at} (entries rewritten and their hashes recomputed)` });
+        return verdict({
+          checked,
+          brokenAt: seq,
+          reason: `the entry's hash differs from the one anchored at ${a.at} (entries rewritten and their hashes recomputed)`,
+        });
       }
       prev = r.hash;
       after = seq;
@@ -135,7 +184,8 @@ export async function verifyAuditChain(q: Queryable, opts: { batch?: number; anc
   }
   if (newest && newest.seq > after) {
     return verdict({
-      checked, brokenAt: after + 1,
+      checked,
+      brokenAt: after + 1,
       reason: `the log ends at entry ${after} but entry ${newest.seq} was anchored at ${newest.at} (entries deleted from the end, or the table truncated)`,
     });
   }
@@ -188,8 +238,20 @@ export async function listAudit(ds: DataSource, f: AuditFilterArgs, limit: numbe
     totalCount: Number(n),
     hasMore: rows.length > limit,
     entries: rows.slice(0, limit).map((r) => ({
-      seq: String(r.seq), at: r.at, actor: r.actor, actorDepartment: r.actor_department, actorRoles: r.actor_roles, requestId: r.request_id,
-      action: r.action, subjectKind: r.subject_kind, subjectRef: r.subject_ref, fields: r.fields, purpose: r.purpose, purposeCode: r.purpose_code, prevHash: r.prev_hash, hash: r.hash,
+      seq: String(r.seq),
+      at: r.at,
+      actor: r.actor,
+      actorDepartment: r.actor_department,
+      actorRoles: r.actor_roles,
+      requestId: r.request_id,
+      action: r.action,
+      subjectKind: r.subject_kind,
+      subjectRef: r.subject_ref,
+      fields: r.fields,
+      purpose: r.purpose,
+      purposeCode: r.purpose_code,
+      prevHash: r.prev_hash,
+      hash: r.hash,
     })),
   };
 }

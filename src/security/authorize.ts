@@ -15,7 +15,12 @@ function callerOf(ctx: unknown): PolicyCaller | null {
   return (ctx as { caller?: PolicyCaller } | null)?.caller ?? null;
 }
 
-function guard(typeName: string, fieldName: string, rule: Rule | null, resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+function guard(
+  typeName: string,
+  fieldName: string,
+  rule: Rule | null,
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+): GraphQLFieldResolver<unknown, unknown> {
   const field = `${typeName}.${fieldName}`;
   return (parent, args, ctx, info) => {
     if (!rule) throw forbidden(`${field} has no access rule (add one to POLICY in src/security/policy.ts)`, { field });
@@ -45,7 +50,11 @@ function guardEntities(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQL
       const rule = Object.hasOwn(ENTITY_LOOKUP, type) ? ENTITY_LOOKUP[type]! : null;
       if (!rule) return forbidden(`${type} is not an entity of this subgraph`, { field: 'Query._entities', entity: type });
       if (!rolesAllow(rule, caller) || (rule.record && !rule.record(caller, parent, ctx))) {
-        return forbidden(`${type} entities are not available to role ${caller.roles.join(', ')}`, { field: 'Query._entities', entity: type, requires: rule.roles });
+        return forbidden(`${type} entities are not available to role ${caller.roles.join(', ')}`, {
+          field: 'Query._entities',
+          entity: type,
+          requires: rule.roles,
+        });
       }
       return null;
     });

@@ -8,17 +8,59 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Role } from './roles.js';
-import { DEPARTMENT_LABELS_ZH, ROLE_LABELS_ZH, createConsoleUser, findConsoleUsers, setConsolePassword, type NewConsoleUser } from './sessions.js';
+import {
+  DEPARTMENT_LABELS_ZH,
+  ROLE_LABELS_ZH,
+  createConsoleUser,
+  findConsoleUsers,
+  setConsolePassword,
+  type NewConsoleUser,
+} from './sessions.js';
 
 type DemoUser = Omit<NewConsoleUser, 'password'>;
 
 /** One per role; two licensing officers of different offices (a check belongs to its office). */
 export const DEMO_USERS: DemoUser[] = [
-  { username: 'officer', name: '陈晓明', roles: ['licensing_officer'], department: null, office: 'WH-JX-XK', officeName: '武汉市江夏区行政审批局' },
-  { username: 'officer2', name: '刘芳', roles: ['licensing_officer'], department: null, office: 'WH-HS-XK', officeName: '武汉市洪山区行政审批局' },
-  { username: 'analyst', name: '王建国', roles: ['analyst'], department: 'SAFETY_COMMITTEE', office: 'HB-AWB', officeName: '湖北省安全生产委员会办公室' },
-  { username: 'inspector', name: '赵磊', roles: ['inspector'], department: 'EMERGENCY', office: 'HB-YJT-ZF', officeName: '湖北省应急管理厅执法监督处' },
-  { username: 'operator', name: '孙丽', roles: ['department_operator'], department: 'MARKET', office: 'HB-SCJ-XX', officeName: '湖北省市场监督管理局信息中心' },
+  {
+    username: 'officer',
+    name: '陈晓明',
+    roles: ['licensing_officer'],
+    department: null,
+    office: 'WH-JX-XK',
+    officeName: '武汉市江夏区行政审批局',
+  },
+  {
+    username: 'officer2',
+    name: '刘芳',
+    roles: ['licensing_officer'],
+    department: null,
+    office: 'WH-HS-XK',
+    officeName: '武汉市洪山区行政审批局',
+  },
+  {
+    username: 'analyst',
+    name: '王建国',
+    roles: ['analyst'],
+    department: 'SAFETY_COMMITTEE',
+    office: 'HB-AWB',
+    officeName: '湖北省安全生产委员会办公室',
+  },
+  {
+    username: 'inspector',
+    name: '赵磊',
+    roles: ['inspector'],
+    department: 'EMERGENCY',
+    office: 'HB-YJT-ZF',
+    officeName: '湖北省应急管理厅执法监督处',
+  },
+  {
+    username: 'operator',
+    name: '孙丽',
+    roles: ['department_operator'],
+    department: 'MARKET',
+    office: 'HB-SCJ-XX',
+    officeName: '湖北省市场监督管理局信息中心',
+  },
   { username: 'admin', name: '周海', roles: ['admin'], department: null, office: 'HUB-OPS', officeName: '数据枢纽运维组' },
 ];
 
@@ -41,7 +83,14 @@ function readPasswords(file: string): Record<string, string> {
 export async function ensureDemoUsers(ds: DataSource, dataDir: string): Promise<void> {
   const file = demoUsersFile(dataDir);
   const known = readPasswords(file);
-  const existing = new Set((await findConsoleUsers(ds, DEMO_USERS.map((u) => u.username))).map((u) => u.username));
+  const existing = new Set(
+    (
+      await findConsoleUsers(
+        ds,
+        DEMO_USERS.map((u) => u.username),
+      )
+    ).map((u) => u.username),
+  );
   const entries: { username: string; password: string }[] = [];
   for (const u of DEMO_USERS) {
     let password = known[u.username];
@@ -80,7 +129,14 @@ export async function listDemoAccounts(ds: DataSource, dataDir: string): Promise
   return users
     .sort((a, b) => order.indexOf(a.username) - order.indexOf(b.username))
     .map((u) => ({
-      username: u.username, name: u.name, roles: u.roles, roleLabel: u.roles.map((r) => ROLE_LABELS_ZH[r]).join('、'),
-      department: u.department, departmentLabel: u.department ? DEPARTMENT_LABELS_ZH[u.department] ?? null : null, office: u.office, officeName: u.officeName, password: passwords[u.username]!,
+      username: u.username,
+      name: u.name,
+      roles: u.roles,
+      roleLabel: u.roles.map((r) => ROLE_LABELS_ZH[r]).join('、'),
+      department: u.department,
+      departmentLabel: u.department ? (DEPARTMENT_LABELS_ZH[u.department] ?? null) : null,
+      office: u.office,
+      officeName: u.officeName,
+      password: passwords[u.username]!,
     }));
 }

@@ -55,7 +55,11 @@ function ownSourceRaw(caller: PolicyCaller, parent: unknown, ctx: unknown): bool
   const department = source ? connectors?.get(source)?.department : undefined;
   return caller.roles.includes('department_operator') && !!department && department === caller.department;
 }
-const OWN_RAW: Rule = { roles: ['department_operator', 'admin'], record: ownSourceRaw, note: 'raw data only of the own department\'s sources' };
+const OWN_RAW: Rule = {
+  roles: ['department_operator', 'admin'],
+  record: ownSourceRaw,
+  note: "raw data only of the own department's sources",
+};
 
 export type TypePolicy = { '*'?: Rule } & Record<string, Rule>;
 
@@ -276,7 +280,10 @@ export function checkScope(caller: PolicyCaller & { office?: string | null }): C
 }
 
 /** Who may record or amend feedback on a check: who ran it, an officer of its office, or an admin. */
-export function mayGiveFeedback(caller: PolicyCaller & { office?: string | null }, check: { callerSubject: string; office: string | null }): boolean {
+export function mayGiveFeedback(
+  caller: PolicyCaller & { office?: string | null },
+  check: { callerSubject: string; office: string | null },
+): boolean {
   if (caller.roles.includes('admin')) return true;
   if (!caller.roles.includes('licensing_officer')) return false;
   return check.callerSubject === caller.subject || (!!caller.office && caller.office === check.office);

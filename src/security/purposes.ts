@@ -20,12 +20,14 @@ export function loadPurposes(file: string = DEFAULT_PURPOSES_FILE): Purpose[] {
   } catch (err) {
     throw new Error(`purposes file ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (!Array.isArray(parsed) || parsed.length === 0) throw new Error(`purposes file ${file}: expected a non-empty JSON array of { "code", "zh" }`);
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    throw new Error(`purposes file ${file}: expected a non-empty JSON array of { "code", "zh" }`);
   const seen = new Set<string>();
   return parsed.map((p: unknown, i) => {
     const { code, zh } = (p ?? {}) as Record<string, unknown>;
     if (typeof code !== 'string' || !CODE.test(code)) throw new Error(`purposes file ${file}: entry ${i}: code must match ${CODE.source}`);
-    if (typeof zh !== 'string' || !zh.trim() || zh.length > 100) throw new Error(`purposes file ${file}: entry ${i} (${code}): zh must be 1 to 100 characters`);
+    if (typeof zh !== 'string' || !zh.trim() || zh.length > 100)
+      throw new Error(`purposes file ${file}: entry ${i} (${code}): zh must be 1 to 100 characters`);
     if (seen.has(code) || seen.has(zh)) throw new Error(`purposes file ${file}: ${code} or its text appears twice`);
     seen.add(code);
     seen.add(zh);

@@ -21,8 +21,18 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  GraphQLError, Kind, getNamedType, isInterfaceType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../kernel/validate.js';
 
@@ -55,7 +65,12 @@ export function queryArmor(production: boolean) {
 type Variables = Readonly<Record<string, unknown>> | undefined;
 
 /** The page size a field asks for: `first`/`last` as a literal, a variable (or its default), or the argument's schema default. */
-function pageSize(node: FieldNode, argDefaults: ReadonlyMap<string, unknown>, variables: Variables, varDefaults: ReadonlyMap<string, ValueNode>): number {
+function pageSize(
+  node: FieldNode,
+  argDefaults: ReadonlyMap<string, unknown>,
+  variables: Variables,
+  varDefaults: ReadonlyMap<string, ValueNode>,
+): number {
   const intOf = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 1);
   for (const name of ['first', 'last']) {
     const arg = node.arguments?.find((a) => a.name.value === name);
@@ -89,7 +104,12 @@ function representationCount(node: FieldNode, variables: Variables): number {
  * Armor's cost formula over a validated operation, with the page sizes the request really asks for
  * (variables and schema defaults included). Fragments are flattened; a fragment's cost is computed once.
  */
-export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>, variables: Variables): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  variables: Variables,
+): number {
   const L = QUERY_LIMITS;
   const varDefaults = new Map<string, ValueNode>();
   for (const d of operation.variableDefinitions ?? []) if (d.defaultValue) varDefaults.set(d.variable.name.value, d.defaultValue);
@@ -100,7 +120,7 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) cost += L.depthCostFactor * field(s, parent);
       else if (s.kind === Kind.INLINE_FRAGMENT) {
-        cost += selections(s.selectionSet, s.typeCondition ? schema.getType(s.typeCondition.name.value) ?? undefined : parent);
+        cost += selections(s.selectionSet, s.typeCondition ? (schema.getType(s.typeCondition.name.value) ?? undefined) : parent);
       } else {
         const name = s.name.value;
         if (!fragmentCost.has(name)) {
@@ -122,12 +142,18 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
     const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[node.name.value] : undefined;
     const argDefaults = new Map<string, unknown>();
     // a `first` without a schema default pages by the resolvers' default (pageSizeArg)
-    for (const a of def?.args ?? []) if (a.defaultValue !== undefined || a.name === 'first') argDefaults.set(a.name, a.defaultValue ?? DEFAULT_PAGE_SIZE);
+    for (const a of def?.args ?? [])
+      if (a.defaultValue !== undefined || a.name === 'first') argDefaults.set(a.name, a.defaultValue ?? DEFAULT_PAGE_SIZE);
     const n = node.name.value === '_entities' ? representationCount(node, variables) : pageSize(node, argDefaults, variables, varDefaults);
     return (L.objectCost + selections(node.selectionSet, def ? getNamedType(def.type) : undefined)) * n;
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   let total = 0;
   for (const s of operation.selectionSet.selections) {
     // the operation's own selections are not multiplied by the depth factor (as in Armor)
@@ -151,9 +177,18 @@ export function queryCostPlugin<C extends object>(): ApolloServerPlugin<C> {
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
           const cost = operationCost(schema, operation, fragments, request.variables);
           if (cost > QUERY_LIMITS.maxCost) {
-            throw new GraphQLError(`Query Cost limit of ${QUERY_LIMITS.maxCost} exceeded, found ${Math.round(cost)} (page sizes from literals, variables and argument defaults).`, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'COST_LIMIT', maxCost: QUERY_LIMITS.maxCost, cost: Math.round(cost), http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              `Query Cost limit of ${QUERY_LIMITS.maxCost} exceeded, found ${Math.round(cost)} (page sizes from literals, variables and argument defaults).`,
+              {
+                extensions: {
+                  code: 'GRAPHQL_VALIDATION_FAILED',
+                  reason: 'COST_LIMIT',
+                  maxCost: QUERY_LIMITS.maxCost,
+                  cost: Math.round(cost),
+                  http: { status: 400 },
+                },
+              },
+            );
           }
         },
       };

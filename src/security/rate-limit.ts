@@ -64,7 +64,11 @@ export interface KeyedLimiters {
   close(): Promise<void>;
 }
 
-const unlimited: KeyedLimiter = { consume: async () => ({ ok: true, remaining: Infinity }), peek: async () => ({ ok: true, remaining: Infinity }), reset: async () => undefined };
+const unlimited: KeyedLimiter = {
+  consume: async () => ({ ok: true, remaining: Infinity }),
+  peek: async () => ({ ok: true, remaining: Infinity }),
+  reset: async () => undefined,
+};
 
 /** Limiters sharing one Redis connection when REDIS_URL is set (replicas share the counts), in memory otherwise. */
 export function createKeyedLimiters(redisUrl?: string): KeyedLimiters {
@@ -74,7 +78,9 @@ export function createKeyedLimiters(redisUrl?: string): KeyedLimiters {
       if (points === 0) return unlimited;
       if (redisUrl && !redis) redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationS });
-      const l: RateLimiterAbstract = redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `hub:${keyPrefix}`, points, duration: durationS, insuranceLimiter: memory }) : memory;
+      const l: RateLimiterAbstract = redis
+        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `hub:${keyPrefix}`, points, duration: durationS, insuranceLimiter: memory })
+        : memory;
       const refused = (msBeforeNext: number): Verdict => ({ ok: false, retryAfterS: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
       return {
         async consume(key) {

@@ -18,7 +18,11 @@ import type { PiiVault } from './pii.js';
 type Kind = 'id' | 'phone';
 
 /** Fields of the canonical record (quarantined_record.record) that hold ID numbers and phones. */
-export const CANONICAL_PII: PiiFields = { idNumber: ['idNumber', 'projectManagerIdNumber'], phone: ['phone'], personName: ['personName', 'name'] };
+export const CANONICAL_PII: PiiFields = {
+  idNumber: ['idNumber', 'projectManagerIdNumber'],
+  phone: ['phone'],
+  personName: ['personName', 'name'],
+};
 
 const TOKEN = /⟦pii:(id|phone):(v|t):([^:⟧]*):([A-Za-z0-9+/=]+)⟧/g;
 const HAS_TOKEN = /⟦pii:(?:id|phone):[vt]:[^:⟧]*:[A-Za-z0-9+/=]+⟧/;
@@ -46,11 +50,19 @@ const CANDIDATE = /\d{7}|\d[ -]\d{3,}[ -]\d{4}|[\uff10-\uff19]/;
 const digitsOf = (s: string) => s.replace(/[^\dX]/gi, '').toUpperCase();
 
 function plausibleId(d: string): boolean {
-  const [y, m, day] = d.length === 18 ? [Number(d.slice(6, 10)), Number(d.slice(10, 12)), Number(d.slice(12, 14))] : [1900 + Number(d.slice(6, 8)), Number(d.slice(8, 10)), Number(d.slice(10, 12))];
+  const [y, m, day] =
+    d.length === 18
+      ? [Number(d.slice(6, 10)), Number(d.slice(10, 12)), Number(d.slice(12, 14))]
+      : [1900 + Number(d.slice(6, 8)), Number(d.slice(8, 10)), Number(d.slice(10, 12))];
   return /^[1-8]\d{5}$/.test(d.slice(0, 6)) && y >= 1880 && y <= 2099 && m >= 1 && m <= 12 && day >= 1 && day <= 31;
 }
 
-interface Span { start: number; end: number; kind: Kind; masked: string }
+interface Span {
+  start: number;
+  end: number;
+  kind: Kind;
+  masked: string;
+}
 
 /** ID numbers and phones in a text, in order, not overlapping. */
 export function findPii(text: string): Span[] {
@@ -72,7 +84,11 @@ export function findPii(text: string): Span[] {
   };
   scan(ID18, (d) => (d.length === 18 && plausibleId(d) ? 'id' : null), maskIdNumber);
   scan(ID15, (d) => (d.length === 15 && plausibleId(d) ? 'id' : null), maskIdNumber);
-  scan(MOBILE, () => 'phone', (d) => maskPhone(d.slice(-11)));
+  scan(
+    MOBILE,
+    () => 'phone',
+    (d) => maskPhone(d.slice(-11)),
+  );
   scan(LANDLINE, () => 'phone', maskPhone);
   return spans.sort((a, b) => a.start - b.start);
 }
@@ -114,7 +130,13 @@ function* segments(s: string): Generator<{ token: RegExpExecArray | null; text: 
   if (at < s.length) yield { token: null, text: s.slice(at) };
 }
 
-function walk(v: unknown, onString: (s: string, kind: Kind | null) => unknown, onOther: (x: unknown, kind: Kind) => unknown, fields: { id: Set<string>; phone: Set<string> }, kind: Kind | null = null): unknown {
+function walk(
+  v: unknown,
+  onString: (s: string, kind: Kind | null) => unknown,
+  onOther: (x: unknown, kind: Kind) => unknown,
+  fields: { id: Set<string>; phone: Set<string> },
+  kind: Kind | null = null,
+): unknown {
   if (typeof v === 'string') return onString(v, kind);
   if (kind && (typeof v === 'number' || typeof v === 'bigint')) return onOther(v, kind);
   if (Array.isArray(v)) {
@@ -141,7 +163,8 @@ export function maskRaw(v: unknown, declared?: PiiFields): unknown {
     (s, kind) => {
       if (!kind && !s.includes('⟦pii:') && !CANDIDATE.test(s)) return s;
       let out = '';
-      for (const seg of segments(s)) out += seg.token ? seg.token[3] : kind && seg.text.trim() ? maskValue(kind, seg.text) : maskPiiText(seg.text);
+      for (const seg of segments(s))
+        out += seg.token ? seg.token[3] : kind && seg.text.trim() ? maskValue(kind, seg.text) : maskPiiText(seg.text);
       return out;
     },
     (x, kind) => maskValue(kind, String(x)),
@@ -152,7 +175,8 @@ export function maskRaw(v: unknown, declared?: PiiFields): unknown {
 /** The record as it may be stored: every ID number and phone sealed (idempotent: tokens are left as they are). */
 export function sealRaw(v: unknown, declared: PiiFields | undefined, vault: PiiVault): unknown {
   const fields = { id: lower(declared?.idNumber), phone: lower(declared?.phone) };
-  const token = (kind: Kind, mode: 'v' | 't', masked: string, plain: string) => `⟦pii:${kind}:${mode}:${masked.replace(/[:⟧]/g, '*')}:${vault.encrypt(plain)}⟧`;
+  const token = (kind: Kind, mode: 'v' | 't', masked: string, plain: string) =>
+    `⟦pii:${kind}:${mode}:${masked.replace(/[:⟧]/g, '*')}:${vault.encrypt(plain)}⟧`;
   return walk(
     v,
     (s, kind) => {
@@ -188,8 +212,11 @@ export function unsealRaw(v: unknown, vault: PiiVault): unknown {
       if (!s.includes('⟦pii:')) return s;
       TOKEN.lastIndex = 0;
       const whole = TOKEN.exec(s);
-      if (whole && whole.index === 0 && whole[0].length === s.length && whole[2] === 'v') return JSON.parse(vault.decrypt(whole[4]!)) as unknown;
-      return s.replace(TOKEN, (_m, _k, mode: string, _masked, c: string) => (mode === 'v' ? String(JSON.parse(vault.decrypt(c))) : vault.decrypt(c)));
+      if (whole && whole.index === 0 && whole[0].length === s.length && whole[2] === 'v')
+        return JSON.parse(vault.decrypt(whole[4]!)) as unknown;
+      return s.replace(TOKEN, (_m, _k, mode: string, _masked, c: string) =>
+        mode === 'v' ? String(JSON.parse(vault.decrypt(c))) : vault.decrypt(c),
+      );
     },
     (x) => x,
     none,

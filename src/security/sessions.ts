@@ -52,7 +52,9 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   const opts: ScryptOptions = { N: n, r, p, maxmem: SCRYPT.maxmem };
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url parts): the parameters travel with the hash, so they can be raised later. */
@@ -106,7 +108,16 @@ export async function createConsoleUser(ds: DataSource, u: NewConsoleUser): Prom
   const [row] = await ds.query(
     `INSERT INTO console_user AS u (username, display_name, password_hash, roles, department, office_code, office_name, active)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING ${USER_COLUMNS}`,
-    [u.username, u.name, await hashPassword(u.password), u.roles, u.department ?? null, u.office ?? null, u.officeName ?? null, u.active ?? true],
+    [
+      u.username,
+      u.name,
+      await hashPassword(u.password),
+      u.roles,
+      u.department ?? null,
+      u.office ?? null,
+      u.officeName ?? null,
+      u.active ?? true,
+    ],
   );
   return userOf(row);
 }
@@ -114,7 +125,10 @@ export async function createConsoleUser(ds: DataSource, u: NewConsoleUser): Prom
 /** Sets a user's password; their open sessions end (a changed password must lock out whoever knew the old one). */
 export async function setConsolePassword(ds: DataSource, username: string, password: string): Promise<boolean> {
   const hash = await hashPassword(password);
-  const rows = await ds.query(`UPDATE console_user SET password_hash = $2, updated_at = now() WHERE username = $1 RETURNING id`, [username, hash]);
+  const rows = await ds.query(`UPDATE console_user SET password_hash = $2, updated_at = now() WHERE username = $1 RETURNING id`, [
+    username,
+    hash,
+  ]);
   const list = (Array.isArray(rows[0]) ? rows[0] : rows) as { id: number }[];
   if (!list.length) return false;
   await ds.query(`UPDATE console_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [list[0]!.id]);
@@ -131,7 +145,9 @@ export async function findConsoleUsers(ds: DataSource, usernames: string[]): Pro
  * same scrypt work either way (the answer must not tell an unknown user from a wrong password).
  */
 export async function checkCredentials(ds: DataSource, username: string, password: string): Promise<ConsoleUser | null> {
-  const [row] = await ds.query(`SELECT ${USER_COLUMNS}, u.password_hash FROM console_user u WHERE u.username = $1 AND u.active`, [username]);
+  const [row] = await ds.query(`SELECT ${USER_COLUMNS}, u.password_hash FROM console_user u WHERE u.username = $1 AND u.active`, [
+    username,
+  ]);
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(password, row ? (row.password_hash as string) : await decoyHash);
   return row && ok ? userOf(row) : null;
@@ -153,7 +169,10 @@ export interface Session {
 const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
 
 export class SessionStore {
-  constructor(private readonly ds: DataSource, readonly settings: SessionSettings) {}
+  constructor(
+    private readonly ds: DataSource,
+    readonly settings: SessionSettings,
+  ) {}
 
   /** A new session for a signed-in user: the id goes into the cookie, only its hash into the table. */
   async create(user: ConsoleUser): Promise<{ sessionId: string; csrfToken: string; expiresAt: Date }> {

@@ -6,7 +6,16 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { SignJWT, createLocalJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import {
+  SignJWT,
+  createLocalJWKSet,
+  errors as joseErrors,
+  importSPKI,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type KeyObject,
+} from 'jose';
 import { CALLER_DEPARTMENTS, isRole, type Role } from './roles.js';
 
 export interface VerifiedCaller {
@@ -104,7 +113,11 @@ export class TokenVerifier {
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => typeof r === 'string' && isRole(r)) : [];
     if (roles.length === 0) throw new TokenError('the token names no known role');
     // a department the hub does not know would pass no policy rule by name, yet must not pass silently either
-    if (payload.dept !== undefined && payload.dept !== null && (typeof payload.dept !== 'string' || !(CALLER_DEPARTMENTS as readonly string[]).includes(payload.dept))) {
+    if (
+      payload.dept !== undefined &&
+      payload.dept !== null &&
+      (typeof payload.dept !== 'string' || !(CALLER_DEPARTMENTS as readonly string[]).includes(payload.dept))
+    ) {
       throw new TokenError(`the token's department (dept) ${JSON.stringify(payload.dept)} is not one of ${CALLER_DEPARTMENTS.join(', ')}`);
     }
     return {
@@ -126,9 +139,15 @@ export class TokenVerifier {
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.iat === 'number') {
       if (payload.iat > now + CLOCK_SKEW_S) throw new TokenError('the token is issued in the future (iat)');
-      if (exp - payload.iat > max) throw new TokenError(`the token's lifetime (exp - iat = ${hours(exp - payload.iat)}) exceeds the maximum of ${hours(max)} (HUB_JWT_MAX_LIFETIME_HOURS)`);
+      if (exp - payload.iat > max)
+        throw new TokenError(
+          `the token's lifetime (exp - iat = ${hours(exp - payload.iat)}) exceeds the maximum of ${hours(max)} (HUB_JWT_MAX_LIFETIME_HOURS)`,
+        );
     }
-    if (exp - now > max + CLOCK_SKEW_S) throw new TokenError(`the token expires ${hours(exp - now)} from now, beyond the maximum token lifetime of ${hours(max)} (HUB_JWT_MAX_LIFETIME_HOURS)`);
+    if (exp - now > max + CLOCK_SKEW_S)
+      throw new TokenError(
+        `the token expires ${hours(exp - now)} from now, beyond the maximum token lifetime of ${hours(max)} (HUB_JWT_MAX_LIFETIME_HOURS)`,
+      );
   }
 }
 
@@ -138,13 +157,20 @@ function refusalOf(e: unknown): string {
   if (e instanceof joseErrors.JWTClaimValidationFailed) {
     const missing = e.reason === 'missing';
     switch (e.claim) {
-      case 'exp': return missing ? 'the token has no expiry (exp)' : 'the token\'s expiry (exp) is not a valid time';
-      case 'sub': return 'the token has no subject (sub)';
-      case 'iss': return missing ? 'the token has no issuer (iss)' : 'the token\'s issuer (iss) is not the one this hub accepts';
-      case 'aud': return missing ? 'the token has no audience (aud)' : 'the token\'s audience (aud) is not this hub';
-      case 'nbf': return 'the token is not valid yet (nbf)';
-      case 'iat': return 'the token\'s issue time (iat) is not valid';
-      default: return 'the token is not valid';
+      case 'exp':
+        return missing ? 'the token has no expiry (exp)' : "the token's expiry (exp) is not a valid time";
+      case 'sub':
+        return 'the token has no subject (sub)';
+      case 'iss':
+        return missing ? 'the token has no issuer (iss)' : "the token's issuer (iss) is not the one this hub accepts";
+      case 'aud':
+        return missing ? 'the token has no audience (aud)' : "the token's audience (aud) is not this hub";
+      case 'nbf':
+        return 'the token is not valid yet (nbf)';
+      case 'iat':
+        return "the token's issue time (iat) is not valid";
+      default:
+        return 'the token is not valid';
     }
   }
   return 'the token is not valid';
@@ -158,7 +184,12 @@ export function ttlSeconds(ttl: string): number | null {
 }
 
 /** Issues an HS256 token (local use and tests). ttl like '1h', '30m', '7d'. */
-export async function issueToken(secret: string, claims: { subject: string; roles: Role[]; department?: string | null; office?: string | null; name?: string | null }, ttl = '1h', opts: { issuer?: string; audience?: string } = {}): Promise<string> {
+export async function issueToken(
+  secret: string,
+  claims: { subject: string; roles: Role[]; department?: string | null; office?: string | null; name?: string | null },
+  ttl = '1h',
+  opts: { issuer?: string; audience?: string } = {},
+): Promise<string> {
   let jwt = new SignJWT({
     roles: claims.roles,
     ...(claims.department ? { dept: claims.department } : {}),

@@ -21,7 +21,8 @@ export function loadTrustedDocuments(file: string): Map<string, string> {
   const docs = new Map<string, string>();
   for (const [id, body] of entries) {
     const hash = id.replace(/^sha256:/, '').toLowerCase();
-    if (typeof body !== 'string' || sha256(body) !== hash) throw new Error(`trusted documents ${file}: the hash ${id} does not match its operation's text`);
+    if (typeof body !== 'string' || sha256(body) !== hash)
+      throw new Error(`trusted documents ${file}: the hash ${id} does not match its operation's text`);
     docs.set(hash, body);
   }
   return docs;
@@ -62,7 +63,13 @@ export function trustedDocumentsMiddleware(docs: ReadonlyMap<string, string>): R
       query = docs.get(hash);
       if (!query) return refuse(res, 400, 'PERSISTED_QUERY_NOT_FOUND', `trusted documents: no registered operation has the hash ${hash}`);
     } else if (typeof src.query === 'string') {
-      if (!docs.has(sha256(src.query))) return refuse(res, 400, 'OPERATION_NOT_REGISTERED', 'trusted documents mode: only registered operations are accepted (send documentId "sha256:<hash>")');
+      if (!docs.has(sha256(src.query)))
+        return refuse(
+          res,
+          400,
+          'OPERATION_NOT_REGISTERED',
+          'trusted documents mode: only registered operations are accepted (send documentId "sha256:<hash>")',
+        );
       next();
       return;
     } else {

@@ -75,7 +75,12 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
   // refuses to start in production without token keys, issuer, audience and PII key
   const auth = await createAuthenticator(services.ds, cfg, sessions);
   const trusted = cfg.HUB_TRUSTED_DOCUMENTS ? loadTrustedDocuments(cfg.HUB_TRUSTED_DOCUMENTS) : null;
-  const limiter = createRateLimiter({ points: cfg.HUB_RATE_LIMIT_POINTS, windowS: cfg.HUB_RATE_LIMIT_WINDOW_S, burst: cfg.HUB_RATE_LIMIT_BURST, redisUrl: cfg.REDIS_URL });
+  const limiter = createRateLimiter({
+    points: cfg.HUB_RATE_LIMIT_POINTS,
+    windowS: cfg.HUB_RATE_LIMIT_WINDOW_S,
+    burst: cfg.HUB_RATE_LIMIT_BURST,
+    redisUrl: cfg.REDIS_URL,
+  });
   const keyed = createKeyedLimiters(cfg.REDIS_URL);
   const anonymous = keyed.limiter('anon', cfg.HUB_RATE_LIMIT_ANON_POINTS, cfg.HUB_RATE_LIMIT_WINDOW_S);
   const loginWindowS = cfg.HUB_LOGIN_WINDOW_MINUTES * 60;
@@ -91,7 +96,19 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
     // a client's request id is kept only when it is a plain token: it lands in logs and the audit log
     const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
     const purpose = purposeOfHeader(req.headers['x-purpose'], services.purposes);
-    return buildContext(services, requestId, { subject: caller.subject, department: caller.department, roles: caller.roles, via: caller.via, office: caller.office, name: caller.name }, purpose);
+    return buildContext(
+      services,
+      requestId,
+      {
+        subject: caller.subject,
+        department: caller.department,
+        roles: caller.roles,
+        via: caller.via,
+        office: caller.office,
+        name: caller.name,
+      },
+      purpose,
+    );
   };
   const apollo = new ApolloServer<HubContext>({
     schema,
@@ -102,14 +119,29 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
     stopOnTerminationSignals: false,
     // a browser cannot send these headers cross-site without a CORS preflight; every authenticated request carries one
     // (the console's cookie-authenticated requests carry X-CSRF-Token, checked against the session in auth.ts)
-    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'] },
+    csrfPrevention: {
+      requestHeaders: ['authorization', 'x-api-key', 'x-csrf-token', 'x-apollo-operation-name', 'apollo-require-preflight'],
+    },
     // _service { sdl } is the schema too: off where introspection is off
     validationRules: [...armor.validationRules, ...(production ? [NoServiceSdl] : [])],
     // the token limit: a document over it is a parse failure (GRAPHQL_PARSE_FAILED, 400)
     parseOptions: PARSE_OPTIONS,
     // the default cache-control plugin wraps every field resolver to compute hints the hub never gives; answers are never cacheable
     // a subgraph schema turns Apollo's inline tracing on by default: per-field timings to anyone sending the header
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), useNoStore(), ApolloServerPluginDrainHttpServer({ httpServer }), observability.apolloPlugin, useErrorLog(), useSourceFailures(), useAuditFailures(), queryCostPlugin<HubContext>(), useRequestErrorStatus<HubContext>(), useArgumentNaming(), ...(armor.plugins as ApolloServerPlugin<HubContext>[])],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      useNoStore(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      observability.apolloPlugin,
+      useErrorLog(),
+      useSourceFailures(),
+      useAuditFailures(),
+      queryCostPlugin<HubContext>(),
+      useRequestErrorStatus<HubContext>(),
+      useArgumentNaming(),
+      ...(armor.plugins as ApolloServerPlugin<HubContext>[]),
+    ],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = error instanceof GraphQLError ? error.originalError : error;
       // parse/validation errors and errors raised on purpose pass; anything thrown by accident is masked
@@ -117,7 +149,12 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
       const validation = formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED';
       const deliberate = (validation || !original || original instanceof GraphQLError) && isDeliberate(formatted.extensions?.code);
       if (deliberate) return formatted;
-      return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return {
+        message: 'Internal server error',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
     },
   });
   await apollo.start();
@@ -165,7 +202,18 @@ export async function createHubServer(given: HubInputs): Promise<HubServer> {
   });
 
   // sign-in, session and sign-out read the cookie themselves (and limit attempts per IP and username)
-  app.use(sessionRouter({ ds: services.ds, config: cfg, sessions, demo: isDemoMode(cfg), anonymous, loginPerIp, loginPerUser, log: services.log }));
+  app.use(
+    sessionRouter({
+      ds: services.ds,
+      config: cfg,
+      sessions,
+      demo: isDemoMode(cfg),
+      anonymous,
+      loginPerIp,
+      loginPerUser,
+      log: services.log,
+    }),
+  );
 
   // everything below is authenticated and rate-limited per client: mount routes here
   app.use(authMiddleware(auth, anonymous));

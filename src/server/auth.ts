@@ -13,7 +13,14 @@ import { assertProductionReady, type HubConfig } from '../config.js';
 import { API_KEY_PREFIX, verifyApiKey } from '../security/api-keys.js';
 import type { ClientRateLimiter, KeyedLimiter } from '../security/rate-limit.js';
 import { CSRF_HEADER, SessionStore, callerOfSession, csrfMatches, sessionIdOf, type Session } from '../security/sessions.js';
-import { TokenError, TokenVerifier, loadOrCreateSecret, looksLikeJwt, type TokenSettings, type VerifiedCaller } from '../security/tokens.js';
+import {
+  TokenError,
+  TokenVerifier,
+  loadOrCreateSecret,
+  looksLikeJwt,
+  type TokenSettings,
+  type VerifiedCaller,
+} from '../security/tokens.js';
 
 const callers = new WeakMap<Request, VerifiedCaller>();
 const sessions = new WeakMap<Request, Session>();
@@ -40,7 +47,12 @@ export function tokenSettings(config: HubConfig): TokenSettings & { demo: boolea
   const base = { issuer: config.HUB_JWT_ISSUER, audience: config.HUB_JWT_AUDIENCE, maxLifetimeS: config.HUB_JWT_MAX_LIFETIME_HOURS * 3600 };
   if (config.HUB_JWKS_FILE) return { ...base, jwksFile: config.HUB_JWKS_FILE, demo: false };
   if (config.HUB_JWT_PUBLIC_KEY_FILE) {
-    return { ...base, publicKeyPem: fs.readFileSync(config.HUB_JWT_PUBLIC_KEY_FILE, 'utf8'), publicKeyAlg: config.HUB_JWT_PUBLIC_KEY_ALG, demo: false };
+    return {
+      ...base,
+      publicKeyPem: fs.readFileSync(config.HUB_JWT_PUBLIC_KEY_FILE, 'utf8'),
+      publicKeyAlg: config.HUB_JWT_PUBLIC_KEY_ALG,
+      demo: false,
+    };
   }
   if (config.HUB_JWT_SECRET) return { ...base, secret: config.HUB_JWT_SECRET, demo: false };
   return { ...base, secret: loadOrCreateSecret(undefined, config.dataDir).secret, demo: true };
@@ -63,9 +75,11 @@ export async function createAuthenticator(ds: DataSource, config: HubConfig, ses
         // X-API-Key carries API keys only: proxies and logs redact Authorization, not custom headers, so a token
         // sent there is refused (with the fix) rather than accepted and left in someone's access log
         if (!credential.startsWith(API_KEY_PREFIX)) {
-          throw new TokenError(looksLikeJwt(credential)
-            ? 'a JWT was sent in X-API-Key: send tokens as "Authorization: Bearer <token>"; X-API-Key carries API keys only'
-            : 'the API key is not valid or was revoked');
+          throw new TokenError(
+            looksLikeJwt(credential)
+              ? 'a JWT was sent in X-API-Key: send tokens as "Authorization: Bearer <token>"; X-API-Key carries API keys only'
+              : 'the API key is not valid or was revoked',
+          );
         }
       } else if (header) {
         const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -81,7 +95,9 @@ export async function createAuthenticator(ds: DataSource, config: HubConfig, ses
           sessions.set(req, session);
           return callerOfSession(session);
         }
-        throw new MissingCredential('authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>", or sign in to the console');
+        throw new MissingCredential(
+          'authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>", or sign in to the console',
+        );
       }
       if (credential.startsWith(API_KEY_PREFIX)) {
         const caller = await verifyApiKey(ds, credential);
@@ -118,29 +134,46 @@ export function isPublicRequest(req: Request): boolean {
   if (req.path === '/api/v1/openapi.json') return true;
   if (CONSOLE_PAGE.test(req.path)) return true;
   // the IDE page itself (a browser asking /graphql for HTML, without an operation)
-  return req.path === '/graphql' && !req.query.query && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+  return (
+    req.path === '/graphql' &&
+    !req.query.query &&
+    req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
+  );
 }
 
 /** Sends 401 in the shape the endpoint speaks (GraphQL errors on /graphql, a REST error elsewhere). */
 export function sendUnauthenticated(req: Request, res: Response, message: string, invalid: boolean, messageZh = '请先登录'): void {
-  res.setHeader('WWW-Authenticate', invalid
-    ? `Bearer realm="hub", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`
-    : 'Bearer realm="hub"');
+  res.setHeader(
+    'WWW-Authenticate',
+    invalid ? `Bearer realm="hub", error="invalid_token", error_description="${message.replace(/"/g, "'")}"` : 'Bearer realm="hub"',
+  );
   sendError(req, res, 401, { code: 'UNAUTHENTICATED', message, messageZh });
 }
 
 /** An error in the shape the endpoint speaks: GraphQL errors on /graphql, `{ error }` elsewhere. */
-export function sendError(req: Request, res: Response, status: number, e: { code: string; message: string; messageZh?: string; [k: string]: unknown }): void {
+export function sendError(
+  req: Request,
+  res: Response,
+  status: number,
+  e: { code: string; message: string; messageZh?: string; [k: string]: unknown },
+): void {
   const { code, message, ...extra } = e;
-  res.status(status).json(req.path.startsWith('/graphql')
-    ? { errors: [{ message, extensions: { code, ...extra } }] }
-    : { error: { code, message, ...extra } });
+  res
+    .status(status)
+    .json(
+      req.path.startsWith('/graphql') ? { errors: [{ message, extensions: { code, ...extra } }] } : { error: { code, message, ...extra } },
+    );
 }
 
 /** 429 with Retry-After (per-client and per-IP limits, sign-in attempts). */
 export function sendRateLimited(req: Request, res: Response, retryAfterS: number, message: string): void {
   res.setHeader('Retry-After', String(retryAfterS));
-  sendError(req, res, 429, { code: 'RATE_LIMITED', message, messageZh: `请求过于频繁，请 ${retryAfterS} 秒后再试`, retryAfterSeconds: retryAfterS });
+  sendError(req, res, 429, {
+    code: 'RATE_LIMITED',
+    message,
+    messageZh: `请求过于频繁，请 ${retryAfterS} 秒后再试`,
+    retryAfterSeconds: retryAfterS,
+  });
 }
 
 /** The client address the per-IP limits count (Express's req.ip: the socket, or the forwarded address behind a trusted proxy). */
@@ -164,8 +197,10 @@ export function authMiddleware(auth: Authenticator, anonymous?: KeyedLimiter): R
         // a cookie rides along with any request the browser makes; only the console's own scripts know the CSRF token
         if (session && !SAFE_METHODS.has(req.method) && !csrfMatches(req.headers[CSRF_HEADER], session.csrfToken)) {
           sendError(req, res, 403, {
-            code: 'FORBIDDEN', reason: 'CSRF',
-            message: 'a request authenticated by the session cookie must carry the session\'s X-CSRF-Token header (GET /api/session gives it)',
+            code: 'FORBIDDEN',
+            reason: 'CSRF',
+            message:
+              "a request authenticated by the session cookie must carry the session's X-CSRF-Token header (GET /api/session gives it)",
             messageZh: '请求缺少有效的安全校验（CSRF）令牌，请刷新页面后重试',
           });
           return;
@@ -178,8 +213,9 @@ export function authMiddleware(auth: Authenticator, anonymous?: KeyedLimiter): R
           next(err);
           return;
         }
-        const v = anonymous ? await anonymous.consume(clientIp(req)).catch(() => ({ ok: true }) as const) : { ok: true } as const;
-        if (!v.ok) sendRateLimited(req, res, v.retryAfterS, `too many unauthenticated requests from this address: retry after ${v.retryAfterS} s`);
+        const v = anonymous ? await anonymous.consume(clientIp(req)).catch(() => ({ ok: true }) as const) : ({ ok: true } as const);
+        if (!v.ok)
+          sendRateLimited(req, res, v.retryAfterS, `too many unauthenticated requests from this address: retry after ${v.retryAfterS} s`);
         else sendUnauthenticated(req, res, err.message, !(err instanceof MissingCredential), messageZhOf(err));
       },
     );
@@ -215,8 +251,23 @@ export function bodyErrorHandler(err: unknown, req: Request, res: Response, next
   const send = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
     res.status(status).json(graphql ? { errors: [{ message, extensions: { code, ...extra } }] } : { error: { code, message, ...extra } });
   };
-  if (e.type === 'entity.too.large') send(413, 'PAYLOAD_TOO_LARGE', `request body too large: the limit is ${e.limit} bytes`, { field: 'body', reason: 'TOO_LARGE', limitBytes: e.limit, messageZh: '提交的内容过大' });
-  else if (e.type === 'entity.parse.failed') send(400, 'BAD_REQUEST', 'the request body is not valid JSON', { field: 'body', reason: 'MALFORMED_JSON', messageZh: '请求格式不正确' });
-  else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') send(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding or charset', { messageZh: '请求格式不正确' });
-  else send(e.status && e.status >= 400 && e.status < 500 ? e.status : 400, 'BAD_REQUEST', 'the request body could not be read', { messageZh: '请求格式不正确' });
+  if (e.type === 'entity.too.large')
+    send(413, 'PAYLOAD_TOO_LARGE', `request body too large: the limit is ${e.limit} bytes`, {
+      field: 'body',
+      reason: 'TOO_LARGE',
+      limitBytes: e.limit,
+      messageZh: '提交的内容过大',
+    });
+  else if (e.type === 'entity.parse.failed')
+    send(400, 'BAD_REQUEST', 'the request body is not valid JSON', {
+      field: 'body',
+      reason: 'MALFORMED_JSON',
+      messageZh: '请求格式不正确',
+    });
+  else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+    send(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding or charset', { messageZh: '请求格式不正确' });
+  else
+    send(e.status && e.status >= 400 && e.status < 500 ? e.status : 400, 'BAD_REQUEST', 'the request body could not be read', {
+      messageZh: '请求格式不正确',
+    });
 }

@@ -63,7 +63,10 @@ export function consoleRouter(o: { dist?: string } = {}): Router {
         res.status(503).type('html').send(NOT_BUILT);
         return;
       }
-      res.status(200).type('html').send(req.method === 'HEAD' ? '' : html);
+      res
+        .status(200)
+        .type('html')
+        .send(req.method === 'HEAD' ? '' : html);
     });
   };
   r.get(/.*/, (req, res, next) => {

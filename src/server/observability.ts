@@ -63,27 +63,52 @@ export function createObservability(services: { ds: DataSource; connectors: Read
   collectDefaultMetrics({ register: registry, prefix: 'hub_' });
 
   const httpDuration = new Histogram({
-    name: 'hub_http_request_duration_seconds', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], buckets: BUCKETS, registers: [registry],
+    name: 'hub_http_request_duration_seconds',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: BUCKETS,
+    registers: [registry],
   });
   const gqlDuration = new Histogram({
-    name: 'hub_graphql_operation_duration_seconds', help: 'GraphQL operations by name, type and outcome', labelNames: ['operation', 'type', 'outcome'], buckets: BUCKETS, registers: [registry],
+    name: 'hub_graphql_operation_duration_seconds',
+    help: 'GraphQL operations by name, type and outcome',
+    labelNames: ['operation', 'type', 'outcome'],
+    buckets: BUCKETS,
+    registers: [registry],
   });
-  const gqlErrors = new Counter({ name: 'hub_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['operation', 'code'], registers: [registry] });
+  const gqlErrors = new Counter({
+    name: 'hub_graphql_errors_total',
+    help: 'GraphQL errors by code',
+    labelNames: ['operation', 'code'],
+    registers: [registry],
+  });
   const sourceCalls = new Histogram({
-    name: 'hub_source_call_duration_seconds', help: 'Outbound calls to department sources (all attempts of one call)', labelNames: ['source', 'call', 'outcome'], buckets: BUCKETS, registers: [registry],
+    name: 'hub_source_call_duration_seconds',
+    help: 'Outbound calls to department sources (all attempts of one call)',
+    labelNames: ['source', 'call', 'outcome'],
+    buckets: BUCKETS,
+    registers: [registry],
   });
   const detach: (() => void)[] = [];
   for (const c of services.connectors.values()) {
-    if (c instanceof ResilientConnector) detach.push(c.observeCalls((call, seconds, outcome) => sourceCalls.observe({ source: c.id, call, outcome }, seconds)));
+    if (c instanceof ResilientConnector)
+      detach.push(c.observeCalls((call, seconds, outcome) => sourceCalls.observe({ source: c.id, call, outcome }, seconds)));
   }
   new Gauge({
-    name: 'hub_source_breaker_state', help: 'Circuit breaker per source: 0 closed, 1 open, 2 half-open, 3 isolated', labelNames: ['source'], registers: [registry],
+    name: 'hub_source_breaker_state',
+    help: 'Circuit breaker per source: 0 closed, 1 open, 2 half-open, 3 isolated',
+    labelNames: ['source'],
+    registers: [registry],
     collect() {
-      for (const c of services.connectors.values()) if (c instanceof ResilientConnector) this.set({ source: c.id }, BREAKER_VALUE[c.state().breaker]);
+      for (const c of services.connectors.values())
+        if (c instanceof ResilientConnector) this.set({ source: c.id }, BREAKER_VALUE[c.state().breaker]);
     },
   });
   new Gauge({
-    name: 'hub_source_calls_in_flight', help: 'Calls running in each source bulkhead', labelNames: ['source'], registers: [registry],
+    name: 'hub_source_calls_in_flight',
+    help: 'Calls running in each source bulkhead',
+    labelNames: ['source'],
+    registers: [registry],
     collect() {
       for (const c of services.connectors.values()) if (c instanceof ResilientConnector) this.set({ source: c.id }, c.state().active);
     },
@@ -91,23 +116,54 @@ export function createObservability(services: { ds: DataSource; connectors: Read
 
   // sync figures come from the store, so every replica reports the same truth whoever ran the sync
   // the first of these gauges reads the store and fills the others, which are serialised after it
-  const syncLastSuccess = new Gauge({ name: 'hub_sync_last_success_timestamp_seconds', help: 'When each connector last synced successfully', labelNames: ['connector'], registers: [] });
-  const syncRuns = new Gauge({ name: 'hub_sync_runs', help: 'Sync runs recorded, by connector and status', labelNames: ['connector', 'status'], registers: [] });
-  const quarantine = new Gauge({ name: 'hub_quarantine_open', help: 'Open quarantined records per source', labelNames: ['source'], registers: [] });
-  const scrapeOk = new Gauge({ name: 'hub_sync_scrape_ok', help: '1 when the sync figures could be read from the store at this scrape', registers: [] });
+  const syncLastSuccess = new Gauge({
+    name: 'hub_sync_last_success_timestamp_seconds',
+    help: 'When each connector last synced successfully',
+    labelNames: ['connector'],
+    registers: [],
+  });
+  const syncRuns = new Gauge({
+    name: 'hub_sync_runs',
+    help: 'Sync runs recorded, by connector and status',
+    labelNames: ['connector', 'status'],
+    registers: [],
+  });
+  const quarantine = new Gauge({
+    name: 'hub_quarantine_open',
+    help: 'Open quarantined records per source',
+    labelNames: ['source'],
+    registers: [],
+  });
+  const scrapeOk = new Gauge({
+    name: 'hub_sync_scrape_ok',
+    help: '1 when the sync figures could be read from the store at this scrape',
+    registers: [],
+  });
   const syncRecords: Gauge<string> = new Gauge({
-    name: 'hub_sync_last_run_records', help: 'Records of the latest finished sync run per connector', labelNames: ['connector', 'outcome'], registers: [registry],
+    name: 'hub_sync_last_run_records',
+    help: 'Records of the latest finished sync run per connector',
+    labelNames: ['connector', 'outcome'],
+    registers: [registry],
     async collect() {
       try {
         const [last, success, runs, quarantined] = await Promise.all([
           services.ds.query(`SELECT DISTINCT ON (connector) connector, records_read, records_written, records_unchanged, records_quarantined
-                             FROM sync_run WHERE finished_at IS NOT NULL ORDER BY connector, started_at DESC`) as Promise<Record<string, string | number>[]>,
-          services.ds.query(`SELECT connector, extract(epoch FROM max(finished_at)) AS t FROM sync_run WHERE status = 'SUCCEEDED' GROUP BY connector`) as Promise<{ connector: string; t: string }[]>,
-          services.ds.query(`SELECT connector, status, count(*)::int AS n FROM sync_run GROUP BY connector, status`) as Promise<{ connector: string; status: string; n: number }[]>,
-          services.ds.query(`SELECT source, count(*)::int AS n FROM quarantined_record WHERE resolved_at IS NULL GROUP BY source`) as Promise<{ source: string; n: number }[]>,
+                             FROM sync_run WHERE finished_at IS NOT NULL ORDER BY connector, started_at DESC`) as Promise<
+            Record<string, string | number>[]
+          >,
+          services.ds.query(
+            `SELECT connector, extract(epoch FROM max(finished_at)) AS t FROM sync_run WHERE status = 'SUCCEEDED' GROUP BY connector`,
+          ) as Promise<{ connector: string; t: string }[]>,
+          services.ds.query(`SELECT connector, status, count(*)::int AS n FROM sync_run GROUP BY connector, status`) as Promise<
+            { connector: string; status: string; n: number }[]
+          >,
+          services.ds.query(
+            `SELECT source, count(*)::int AS n FROM quarantined_record WHERE resolved_at IS NULL GROUP BY source`,
+          ) as Promise<{ source: string; n: number }[]>,
         ]);
         for (const r of last) {
-          for (const o of ['read', 'written', 'unchanged', 'quarantined']) syncRecords.set({ connector: String(r.connector), outcome: o }, Number(r[`records_${o}`]));
+          for (const o of ['read', 'written', 'unchanged', 'quarantined'])
+            syncRecords.set({ connector: String(r.connector), outcome: o }, Number(r[`records_${o}`]));
         }
         for (const r of success) syncLastSuccess.set({ connector: r.connector }, Number(r.t));
         for (const r of runs) syncRuns.set({ connector: r.connector, status: r.status }, r.n);
@@ -120,7 +176,10 @@ export function createObservability(services: { ds: DataSource; connectors: Read
   });
   for (const m of [syncLastSuccess, syncRuns, quarantine, scrapeOk]) registry.registerMetric(m);
   new Gauge({
-    name: 'hub_db_pool_connections', help: 'Hub database pool: total, idle and waiting clients', labelNames: ['state'], registers: [registry],
+    name: 'hub_db_pool_connections',
+    help: 'Hub database pool: total, idle and waiting clients',
+    labelNames: ['state'],
+    registers: [registry],
     collect() {
       const pool = (services.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
       if (!pool) return;
@@ -141,7 +200,11 @@ export function createObservability(services: { ds: DataSource; connectors: Read
           operation = operationLabel(rc.operationName);
           type = rc.operation?.operation ?? 'unknown';
           span.updateName(`graphql ${type} ${operation}`);
-          span.setAttributes({ 'graphql.operation.name': operation, 'graphql.operation.type': type, 'hub.request_id': rc.contextValue.requestId });
+          span.setAttributes({
+            'graphql.operation.name': operation,
+            'graphql.operation.type': type,
+            'hub.request_id': rc.contextValue.requestId,
+          });
         },
         async didEncounterErrors(rc) {
           for (const e of rc.errors) gqlErrors.inc({ operation, code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
@@ -162,7 +225,12 @@ export function createObservability(services: { ds: DataSource; connectors: Read
     httpMetrics(req, res, next) {
       const t0 = performance.now();
       // originalUrl: routers mounted on a prefix rewrite req.path
-      res.on('finish', () => httpDuration.observe({ route: routeOf(req.originalUrl.split('?')[0]!), method: req.method, status: String(res.statusCode) }, (performance.now() - t0) / 1000));
+      res.on('finish', () =>
+        httpDuration.observe(
+          { route: routeOf(req.originalUrl.split('?')[0]!), method: req.method, status: String(res.statusCode) },
+          (performance.now() - t0) / 1000,
+        ),
+      );
       next();
     },
     async metricsHandler(_req, res) {

@@ -11,7 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { isInterfaceType, isObjectType, Kind, parse, type DefinitionNode, type DocumentNode, type EnumValueDefinitionNode, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import {
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  type DefinitionNode,
+  type DocumentNode,
+  type EnumValueDefinitionNode,
+  type GraphQLScalarType,
+  type GraphQLSchema,
+} from 'graphql';
 import { DEPARTMENT_PACKAGES } from '../../connectors/registry.js';
 import { analyticsResolvers } from '../analytics/resolvers.js';
 import { complianceResolvers } from '../compliance/resolvers.js';
@@ -64,8 +74,15 @@ interface TypeDefsFile {
 
 /** The schema files, core and the registered packages' sections, sorted by name (a section as `<id>.graphql`). */
 function typeDefsFiles(dir: string): TypeDefsFile[] {
-  const core = fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((f) => ({ name: f, file: path.join(dir, f), rank: -1 }));
-  const sections = DEPARTMENT_PACKAGES.map((d, rank) => ({ name: `${d.id}.graphql`, file: path.join(root, 'connectors', d.id, 'section.graphql'), rank }));
+  const core = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => ({ name: f, file: path.join(dir, f), rank: -1 }));
+  const sections = DEPARTMENT_PACKAGES.map((d, rank) => ({
+    name: `${d.id}.graphql`,
+    file: path.join(root, 'connectors', d.id, 'section.graphql'),
+    rank,
+  }));
   return [...core, ...sections]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((f) => ({ sdl: fs.readFileSync(f.file, 'utf8'), rank: f.rank }));
@@ -104,18 +121,19 @@ export function typeDefsDocument(dir = schemaDir): DocumentNode {
 
 /** What the subgraph library adds, described like every other part of the contract. */
 const FEDERATION_DESCRIPTIONS: Record<string, string> = {
-  _Service: '联邦服务 Federation: this subgraph\'s schema, for a gateway composing a supergraph.',
+  _Service: "联邦服务 Federation: this subgraph's schema, for a gateway composing a supergraph.",
   '_Service.sdl': 'The subgraph schema (SDL) with its federation directives.',
   _Any: '联邦实体引用 Federation: an entity representation, `__typename` and its key fields (e.g. `{ "__typename": "Enterprise", "creditCode": "…" }`).',
   _Entity: '联邦实体 Federation: every type with a @key (Enterprise, Person).',
-  'Query._entities': '联邦实体查询 Federation: entities by their keys, for a gateway. Each representation is checked like the root field that looks its type up (`enterprise`, `person`), and every field then obeys the access policy as anywhere else.',
+  'Query._entities':
+    '联邦实体查询 Federation: entities by their keys, for a gateway. Each representation is checked like the root field that looks its type up (`enterprise`, `person`), and every field then obeys the access policy as anywhere else.',
   'Query._service': '联邦服务 Federation: the subgraph schema, for a gateway; not served where introspection is off (production).',
   link__Import: 'Federation @link: a name imported from a linked specification.',
   link__Purpose: 'Federation @link: why a specification is linked.',
   FieldSet: 'Federation: a selection of fields (the argument of @key).',
   federation__FieldSet: 'Federation: a selection of fields (the argument of @key).',
-  federation__Scope: 'Federation @requiresScopes: an authorisation scope (unused: the hub\'s own policy applies).',
-  federation__Policy: 'Federation @policy: an authorisation policy name (unused: the hub\'s own policy applies).',
+  federation__Scope: "Federation @requiresScopes: an authorisation scope (unused: the hub's own policy applies).",
+  federation__Policy: "Federation @policy: an authorisation policy name (unused: the hub's own policy applies).",
 };
 
 function describeFederation(schema: GraphQLSchema): GraphQLSchema {
@@ -127,7 +145,10 @@ function describeFederation(schema: GraphQLSchema): GraphQLSchema {
       const Ctor = type.constructor as new (c: typeof config) => typeof type;
       return new Ctor({ ...config, description: FEDERATION_DESCRIPTIONS[type.name] });
     },
-    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => ({ ...config, description: d(`${typeName}.${fieldName}`, config.description) }),
+    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => ({
+      ...config,
+      description: d(`${typeName}.${fieldName}`, config.description),
+    }),
   });
 }
 
@@ -136,7 +157,10 @@ function assertResolversMatch(schema: GraphQLSchema, resolvers: Record<string, R
   const wrong: string[] = [];
   for (const [typeName, fields] of Object.entries(resolvers)) {
     const type = schema.getType(typeName);
-    if (!type) { wrong.push(typeName); continue; }
+    if (!type) {
+      wrong.push(typeName);
+      continue;
+    }
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     const known = type.getFields();
     for (const f of Object.keys(fields)) if (!f.startsWith('__') && !known[f]) wrong.push(`${typeName}.${f}`);

@@ -12,7 +12,16 @@ import type { HubConfig } from '../config.js';
 import { listDemoAccounts } from '../security/demo-users.js';
 import type { KeyedLimiter } from '../security/rate-limit.js';
 import {
-  CSRF_HEADER, DEPARTMENT_LABELS_ZH, MAX_PASSWORD_LENGTH, ROLE_LABELS_ZH, SessionStore, checkCredentials, clearedSessionCookie, csrfMatches, sessionCookie, sessionIdOf,
+  CSRF_HEADER,
+  DEPARTMENT_LABELS_ZH,
+  MAX_PASSWORD_LENGTH,
+  ROLE_LABELS_ZH,
+  SessionStore,
+  checkCredentials,
+  clearedSessionCookie,
+  csrfMatches,
+  sessionCookie,
+  sessionIdOf,
   type ConsoleUser,
 } from '../security/sessions.js';
 import { clientIp, sendError, sendRateLimited } from './auth.js';
@@ -45,7 +54,7 @@ function userView(u: ConsoleUser) {
     roles: u.roles,
     roleLabels: u.roles.map((r) => ROLE_LABELS_ZH[r]),
     department: u.department,
-    departmentLabel: u.department ? DEPARTMENT_LABELS_ZH[u.department] ?? null : null,
+    departmentLabel: u.department ? (DEPARTMENT_LABELS_ZH[u.department] ?? null) : null,
     office: u.office,
     officeName: u.officeName,
   };
@@ -59,7 +68,10 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
   const countAttempt: RequestHandler = (req, res, next) => {
     const ip = clientIp(req);
     void (async () => {
-      for (const [limiter, what] of [[deps.anonymous, 'unauthenticated requests'], [deps.loginPerIp, 'sign-in attempts']] as const) {
+      for (const [limiter, what] of [
+        [deps.anonymous, 'unauthenticated requests'],
+        [deps.loginPerIp, 'sign-in attempts'],
+      ] as const) {
         const v = await limiter.consume(ip);
         if (!v.ok) {
           sendRateLimited(req, res, v.retryAfterS, `too many ${what} from this address: retry after ${v.retryAfterS} s`);
@@ -74,18 +86,34 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
     try {
       // a JSON body only: a cross-site form cannot send one without a CORS preflight, which the hub never grants
       if (!req.is('application/json')) {
-        sendError(req, res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the credentials as JSON: {"username": "…", "password": "…"}', messageZh: '请求格式不正确' });
+        sendError(req, res, 415, {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'send the credentials as JSON: {"username": "…", "password": "…"}',
+          messageZh: '请求格式不正确',
+        });
         return;
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
       const username = typeof body.username === 'string' ? body.username.trim() : '';
       const password = typeof body.password === 'string' ? body.password : '';
       if (!username) {
-        sendError(req, res, 400, { code: 'BAD_USER_INPUT', field: 'username', reason: 'required', message: 'username: required', messageZh: '请输入用户名' });
+        sendError(req, res, 400, {
+          code: 'BAD_USER_INPUT',
+          field: 'username',
+          reason: 'required',
+          message: 'username: required',
+          messageZh: '请输入用户名',
+        });
         return;
       }
       if (!password) {
-        sendError(req, res, 400, { code: 'BAD_USER_INPUT', field: 'password', reason: 'required', message: 'password: required', messageZh: '请输入密码' });
+        sendError(req, res, 400, {
+          code: 'BAD_USER_INPUT',
+          field: 'password',
+          reason: 'required',
+          message: 'password: required',
+          messageZh: '请输入密码',
+        });
         return;
       }
       const userKey = username.toLowerCase();
@@ -95,7 +123,8 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
         sendRateLimited(req, res, blocked.retryAfterS, `too many failed sign-ins for this user: retry after ${blocked.retryAfterS} s`);
         return;
       }
-      const user = password.length <= MAX_PASSWORD_LENGTH && username.length <= 64 ? await checkCredentials(deps.ds, username, password) : null;
+      const user =
+        password.length <= MAX_PASSWORD_LENGTH && username.length <= 64 ? await checkCredentials(deps.ds, username, password) : null;
       if (!user) {
         await deps.loginPerUser.consume(userKey);
         deps.log.warn({ username: username.slice(0, 64), ip: clientIp(req) }, 'console sign-in refused');
@@ -128,7 +157,11 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
           return;
         }
         if (id) res.setHeader('Set-Cookie', clearedSessionCookie(secure));
-        sendError(req, res, 401, { code: 'UNAUTHENTICATED', message: 'not signed in', messageZh: id ? '登录已过期或已退出，请重新登录' : '请先登录' });
+        sendError(req, res, 401, {
+          code: 'UNAUTHENTICATED',
+          message: 'not signed in',
+          messageZh: id ? '登录已过期或已退出，请重新登录' : '请先登录',
+        });
         return;
       }
       res.json({ user: userView(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
@@ -143,7 +176,12 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
       const session = id ? await deps.sessions.lookup(id) : null;
       // signing someone out is a change too: only the console's own page (which knows the token) may
       if (session && !csrfMatches(req.headers[CSRF_HEADER], session.csrfToken)) {
-        sendError(req, res, 403, { code: 'FORBIDDEN', reason: 'CSRF', message: 'signing out needs the session\'s X-CSRF-Token header', messageZh: '请求缺少有效的安全校验（CSRF）令牌，请刷新页面后重试' });
+        sendError(req, res, 403, {
+          code: 'FORBIDDEN',
+          reason: 'CSRF',
+          message: "signing out needs the session's X-CSRF-Token header",
+          messageZh: '请求缺少有效的安全校验（CSRF）令牌，请刷新页面后重试',
+        });
         return;
       }
       if (id) await deps.sessions.revoke(id);
@@ -157,7 +195,11 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
   r.get('/api/session/demo-accounts', async (req: Request, res: Response, next) => {
     try {
       if (!deps.demo) {
-        sendError(req, res, 404, { code: 'NOT_FOUND', message: 'demo accounts exist only in demo mode', messageZh: '仅演示模式提供演示账号' });
+        sendError(req, res, 404, {
+          code: 'NOT_FOUND',
+          message: 'demo accounts exist only in demo mode',
+          messageZh: '仅演示模式提供演示账号',
+        });
         return;
       }
       res.setHeader('Cache-Control', 'no-store');

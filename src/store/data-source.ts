@@ -26,13 +26,29 @@ import { DerivedFacts1732870000000 } from '../../migrations/1732870000000-Derive
 import { DEPARTMENT_MIGRATIONS } from '../generated/department-migrations.js';
 import { installTimestampParser } from './timestamp.js';
 
-export const MIGRATIONS = [CanonicalModel1732300000000, JointPunishment1732400000000, AccessAudit1732500000000, Compliance1732600000000, JointPunishmentBanScope1732650000000, CheckFreshnessIndex1732660000000, RiskAnalytics1732700000000,
-  EnterpriseNameCoreTrgm1732710000000, AnalyticsCoveringIndexes1732720000000, ProvenanceStatistics1732730000000,
-  DeferredStoreDdl1732740000000, ConsoleSessions1732800000000, CheckCaseAndOffice1732810000000,
-  AuditPurposeCode1732851000000, SealRawPii1732852000000, AuditLogLockdown1732853000000,
-  AccidentLevelThresholds1732855000000, CheckPolicy1732861000000, DerivedFacts1732870000000,
+export const MIGRATIONS = [
+  CanonicalModel1732300000000,
+  JointPunishment1732400000000,
+  AccessAudit1732500000000,
+  Compliance1732600000000,
+  JointPunishmentBanScope1732650000000,
+  CheckFreshnessIndex1732660000000,
+  RiskAnalytics1732700000000,
+  EnterpriseNameCoreTrgm1732710000000,
+  AnalyticsCoveringIndexes1732720000000,
+  ProvenanceStatistics1732730000000,
+  DeferredStoreDdl1732740000000,
+  ConsoleSessions1732800000000,
+  CheckCaseAndOffice1732810000000,
+  AuditPurposeCode1732851000000,
+  SealRawPii1732852000000,
+  AuditLogLockdown1732853000000,
+  AccidentLevelThresholds1732855000000,
+  CheckPolicy1732861000000,
+  DerivedFacts1732870000000,
   // the department packages' own (e.g. policy rows for a list kind one contributes)
-  ...DEPARTMENT_MIGRATIONS];
+  ...DEPARTMENT_MIGRATIONS,
+];
 
 // DATE columns come back as 'YYYY-MM-DD' strings: calendar dates have no time zone here
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -66,7 +82,10 @@ export async function checkoutClient(ds: DataSource): Promise<pg.PoolClient> {
   return client;
 }
 
-export function createHubDataSource(url: string, opts: { poolSize?: number; statementTimeoutMs?: number; applicationName?: string } = {}): DataSource {
+export function createHubDataSource(
+  url: string,
+  opts: { poolSize?: number; statementTimeoutMs?: number; applicationName?: string } = {},
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

@@ -54,8 +54,22 @@ async function freePort(preferred: number): Promise<number> {
 function bulkLoadSettings(): string[] {
   const quarterMb = Math.floor(os.totalmem() / 4 / 1024 / 1024);
   const sharedBuffersMb = Math.max(128, Math.min(8192, quarterMb));
-  return ['-c', `shared_buffers=${sharedBuffersMb}MB`, '-c', 'max_wal_size=8GB', '-c', 'checkpoint_timeout=15min',
-    '-c', 'full_page_writes=off', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'maintenance_work_mem=256MB'];
+  return [
+    '-c',
+    `shared_buffers=${sharedBuffersMb}MB`,
+    '-c',
+    'max_wal_size=8GB',
+    '-c',
+    'checkpoint_timeout=15min',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'wal_level=minimal',
+    '-c',
+    'max_wal_senders=0',
+    '-c',
+    'maintenance_work_mem=256MB',
+  ];
 }
 
 /** Where the superuser password of the cluster in `dir` is kept: beside the cluster folder, mode 0600. */

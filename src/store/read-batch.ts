@@ -51,7 +51,8 @@ async function runBatch(ds: DataSource, batch: readonly Exec[]): Promise<Row[][]
   const client = await checkoutClient(ds);
   try {
     const prepared = preparedOn.get(client) ?? new Set<string>();
-    const list = (xs: readonly string[]) => (xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`);
+    const list = (xs: readonly string[]) =>
+      xs.length ? `ARRAY[${xs.map((x) => client.escapeLiteral(x)).join(',')}]::text[]` : `'{}'::text[]`;
     const prepare = [...new Map(batch.map((p) => [p.statement.name, p.statement])).values()]
       .filter((s) => !prepared.has(s.name))
       .map((s) => {
@@ -59,7 +60,9 @@ async function runBatch(ds: DataSource, batch: readonly Exec[]): Promise<Row[][]
         return `PREPARE ${s.name}${types ? `(${types})` : ''} AS ${s.sql};\n`;
       })
       .join('');
-    const executes = batch.map((p) => `EXECUTE ${p.statement.name}${p.params.length ? `(${p.params.map(list).join(', ')})` : ''};`).join('\n');
+    const executes = batch
+      .map((p) => `EXECUTE ${p.statement.name}${p.params.length ? `(${p.params.map(list).join(', ')})` : ''};`)
+      .join('\n');
     const raw = (await client.query(`${prepare}SET plan_cache_mode = force_generic_plan;\n${executes}\nRESET plan_cache_mode`)) as unknown;
     const results = (Array.isArray(raw) ? raw : [raw]) as pg.QueryResult<Row>[];
     // PREPARE, SET, the EXECUTEs in order, RESET
@@ -113,7 +116,10 @@ export class ReadBatch {
   // the reads of one turn (or, while two runs are busy, of every turn meanwhile) go together
   private readonly coalescer: Coalescer<Pending, void>;
 
-  constructor(private readonly ds: DataSource, maxInFlight = 2) {
+  constructor(
+    private readonly ds: DataSource,
+    maxInFlight = 2,
+  ) {
     this.coalescer = new Coalescer((items) => this.run(groupsOf(items)), maxInFlight);
   }
 
@@ -135,13 +141,17 @@ export class ReadBatch {
         return;
       }
       // one failing statement fails the whole query: each caller's read alone again, so only its own caller sees the error
-      await Promise.all(groups.flatMap((g) => g.members.map(async (m) => {
-        try {
-          m.resolve((await runBatch(this.ds, [m]))[0]!);
-        } catch (e) {
-          m.reject(e);
-        }
-      })));
+      await Promise.all(
+        groups.flatMap((g) =>
+          g.members.map(async (m) => {
+            try {
+              m.resolve((await runBatch(this.ds, [m]))[0]!);
+            } catch (e) {
+              m.reject(e);
+            }
+          }),
+        ),
+      );
     }
   }
 }

@@ -20,8 +20,10 @@ export function fastTimestamptz(general: TimestampParser): TimestampParser {
   return (v) => {
     const n = v.length;
     // 'YYYY-MM-DD HH:MM:SS+00' is 22 characters; a fraction adds '.' and 1-6 digits
-    if (n < 22 || n > 29 || n === 23 || v.charCodeAt(n - 3) !== 43 || v.charCodeAt(n - 2) !== 48 || v.charCodeAt(n - 1) !== 48) return general(v);
-    if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 32 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return general(v);
+    if (n < 22 || n > 29 || n === 23 || v.charCodeAt(n - 3) !== 43 || v.charCodeAt(n - 2) !== 48 || v.charCodeAt(n - 1) !== 48)
+      return general(v);
+    if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 32 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58)
+      return general(v);
     const year = two(v, 0) * 100 + two(v, 2);
     const month = two(v, 5);
     const day = two(v, 8);

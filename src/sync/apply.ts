@@ -21,7 +21,16 @@ import { contentHash, toJsonb } from './hash.js';
 import { byIndexProbes, linkRefs, type Candidate, type LinkOutcome } from './link.js';
 import { maskIdsInText } from './mask.js';
 import {
-  DERIVED_PERSON_SPEC, DERIVED_PREFIX, derivedNameChanges, ENTERPRISE_SPEC, KIND_SPECS, PERSON_SPEC, dataValues, hashable, idNumbersOf, refSlots,
+  DERIVED_PERSON_SPEC,
+  DERIVED_PREFIX,
+  derivedNameChanges,
+  ENTERPRISE_SPEC,
+  KIND_SPECS,
+  PERSON_SPEC,
+  dataValues,
+  hashable,
+  idNumbersOf,
+  refSlots,
   type LinkedKind,
 } from './rows.js';
 
@@ -88,7 +97,12 @@ export async function inTransaction<T>(ds: DataSource, fn: (client: pg.PoolClien
 }
 
 /** Stores one batch of envelopes of one source in one transaction. */
-export async function applyEnvelopes(deps: SyncDeps, source: SyncSource, envelopes: SourceEnvelope[], opts: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyEnvelopes(
+  deps: SyncDeps,
+  source: SyncSource,
+  envelopes: SourceEnvelope[],
+  opts: ApplyOptions = {},
+): Promise<ApplyResult> {
   return inTransaction(deps.ds, (client) => applyBatch(client, deps, source, envelopes, opts));
 }
 
@@ -134,7 +148,13 @@ export async function applyBatch(
   let unchanged = 0;
   let skipped = 0;
   const prov = (env: SourceEnvelope, hash: string): unknown[] => [
-    source.department, source.id, env.sourceRecordId, fetchedAt, isoOrNull(env.updatedAt), toJsonb(sealRaw(env.raw ?? null, source.piiFields, deps.vault)), hash,
+    source.department,
+    source.id,
+    env.sourceRecordId,
+    fetchedAt,
+    isoOrNull(env.updatedAt),
+    toJsonb(sealRaw(env.raw ?? null, source.piiFields, deps.vault)),
+    hash,
   ];
 
   // ---- 1. what cannot be parsed or is not a usable record
@@ -156,8 +176,16 @@ export async function applyBatch(
   }
 
   /** Runs one table's rows through the bulk path and books every row's outcome. */
-  const store = async (spec: TableSpec, rows: { row: StagedRow; env: SourceEnvelope; codes: string[] }[], superseded: SourceEnvelope[] = []) => {
-    const res = await bulkUpsert(client, spec, rows.map((r) => r.row));
+  const store = async (
+    spec: TableSpec,
+    rows: { row: StagedRow; env: SourceEnvelope; codes: string[] }[],
+    superseded: SourceEnvelope[] = [],
+  ) => {
+    const res = await bulkUpsert(
+      client,
+      spec,
+      rows.map((r) => r.row),
+    );
     booked(spec.table, res.written.size);
     const failed = new Map(res.failed.map((f) => [f.row, f.error]));
     for (const r of rows) {
@@ -191,8 +219,15 @@ export async function applyBatch(
       const hash = contentHash(hashable(rec, personKey));
       const row: StagedRow = {
         key,
-        values: [key, deps.vault.encrypt(rec.idNumber.trim().toUpperCase()), maskIdNumber(rec.idNumber.trim().toUpperCase()), rec.name,
-          phone ? deps.vault.encrypt(phone) : null, phone ? maskPhone(phone) : null, ...prov(env, hash)],
+        values: [
+          key,
+          deps.vault.encrypt(rec.idNumber.trim().toUpperCase()),
+          maskIdNumber(rec.idNumber.trim().toUpperCase()),
+          rec.name,
+          phone ? deps.vault.encrypt(phone) : null,
+          phone ? maskPhone(phone) : null,
+          ...prov(env, hash),
+        ],
       };
       const prev = byKey.get(key);
       if (prev) superseded.push(prev.env);
@@ -210,9 +245,23 @@ export async function applyBatch(
       const code = rec.creditCode.trim().toUpperCase();
       const row: StagedRow = {
         key: code,
-        values: [code, rec.creditCodeChecksumFailed ?? !checkCreditCode(code).ok, rec.orgCode || orgCodeOfCreditCode(code), rec.name,
-          normaliseName(rec.name), rec.type, rec.status, rec.legalRepresentative, rec.divisionCode, rec.industryCode,
-          rec.registeredCapital, rec.establishedDate, rec.address ?? null, rec.businessScope ?? null, ...prov(env, contentHash(rec))],
+        values: [
+          code,
+          rec.creditCodeChecksumFailed ?? !checkCreditCode(code).ok,
+          rec.orgCode || orgCodeOfCreditCode(code),
+          rec.name,
+          normaliseName(rec.name),
+          rec.type,
+          rec.status,
+          rec.legalRepresentative,
+          rec.divisionCode,
+          rec.industryCode,
+          rec.registeredCapital,
+          rec.establishedDate,
+          rec.address ?? null,
+          rec.businessScope ?? null,
+          ...prov(env, contentHash(rec)),
+        ],
       };
       const prev = byCode.get(code);
       if (prev) superseded.push(prev.env);
@@ -223,7 +272,11 @@ export async function applyBatch(
 
   // ---- 4. link every reference of the batch at once
   const slots = linked.map(({ rec }) => refSlots(rec));
-  const outcomes = await linkRefs(client, slots.flat().map((s) => s.ref), { candidates: !opts.retryOnly });
+  const outcomes = await linkRefs(
+    client,
+    slots.flat().map((s) => s.ref),
+    { candidates: !opts.retryOnly },
+  );
   let at = 0;
   const rowsByKind = new Map<LinkedKind, { row: StagedRow; env: SourceEnvelope; codes: string[] }[]>();
   // persons named by the batch's records, one per person (the mention that knows the name wins)
@@ -236,7 +289,10 @@ export async function applyBatch(
         skipped++;
         return;
       }
-      const unresolved = failing.map((f) => ({ field: f.slot.field, o: f.outcome as Extract<LinkOutcome, { status: 'UNLINKED' | 'AMBIGUOUS' }> }));
+      const unresolved = failing.map((f) => ({
+        field: f.slot.field,
+        o: f.outcome as Extract<LinkOutcome, { status: 'UNLINKED' | 'AMBIGUOUS' }>,
+      }));
       quarantine.push({
         env,
         code: unresolved.some((u) => u.o.status === 'AMBIGUOUS') ? 'AMBIGUOUS_LINK' : 'UNLINKED',
@@ -269,7 +325,8 @@ export async function applyBatch(
     const res = await bulkUpsert(client, DERIVED_PERSON_SPEC, derived);
     booked(DERIVED_PERSON_SPEC.table, res.written.size);
     // a refused person row shows up below as the referencing records' constraint failures
-    for (const f of res.failed) deps.log.warn({ source: source.id, personKey: f.row.key, error: maskIdsInText(f.error) }, 'person row refused');
+    for (const f of res.failed)
+      deps.log.warn({ source: source.id, personKey: f.row.key, error: maskIdsInText(f.error) }, 'person row refused');
   }
 
   // ---- 5. every other kind through its table
@@ -286,7 +343,14 @@ export async function applyBatch(
       [source.id, stored.map((e) => e.kind), stored.map((e) => e.sourceRecordId)],
     );
   }
-  return { read: items.length - skipped, written, unchanged, quarantined: quarantine.length, affectedCreditCodes: affected, writtenByTable: byTable };
+  return {
+    read: items.length - skipped,
+    written,
+    unchanged,
+    quarantined: quarantine.length,
+    affectedCreditCodes: affected,
+    writtenByTable: byTable,
+  };
 }
 
 /**
@@ -297,18 +361,35 @@ export async function applyBatch(
  * nothing: about a third of the rows of a first load.
  */
 async function derivedPersonRows(
-  client: pg.ClientBase, named: Map<string, { id: string; name: string; env: SourceEnvelope }>,
-  prov: (env: SourceEnvelope, hash: string) => unknown[], vault: PiiVault,
+  client: pg.ClientBase,
+  named: Map<string, { id: string; name: string; env: SourceEnvelope }>,
+  prov: (env: SourceEnvelope, hash: string) => unknown[],
+  vault: PiiVault,
 ): Promise<StagedRow[]> {
   if (!named.size) return [];
-  const { rows } = await byIndexProbes(client, () => client.query<{ person_key: string; name: string; derived: boolean }>(
-    `SELECT person_key, name, content_hash LIKE '${DERIVED_PREFIX}%' AS derived FROM person WHERE person_key = ANY($1::text[])`, [[...named.keys()]]));
+  const { rows } = await byIndexProbes(client, () =>
+    client.query<{ person_key: string; name: string; derived: boolean }>(
+      `SELECT person_key, name, content_hash LIKE '${DERIVED_PREFIX}%' AS derived FROM person WHERE person_key = ANY($1::text[])`,
+      [[...named.keys()]],
+    ),
+  );
   const stored = new Map(rows.map((r) => [r.person_key, r]));
   const out: StagedRow[] = [];
   for (const [key, p] of named) {
     const s = stored.get(key);
     if (s && !derivedNameChanges(s, p.name)) continue;
-    out.push({ key, values: [key, vault.encrypt(p.id), maskIdNumber(p.id), p.name, null, null, ...prov(p.env, DERIVED_PREFIX + contentHash({ key, name: p.name }))] });
+    out.push({
+      key,
+      values: [
+        key,
+        vault.encrypt(p.id),
+        maskIdNumber(p.id),
+        p.name,
+        null,
+        null,
+        ...prov(p.env, DERIVED_PREFIX + contentHash({ key, name: p.name })),
+      ],
+    });
   }
   return out;
 }

@@ -32,7 +32,10 @@ export async function storeBatch(deps: SyncDeps, job: BatchJob): Promise<ApplyRe
     } catch (err) {
       const code = (err as { code?: string }).code;
       if ((code !== '40P01' && code !== '40001') || attempt > DEADLOCK_RETRIES) throw err;
-      deps.log.warn({ connector: job.source.id, attempt, code }, 'sync batch rolled back by a deadlock with a concurrent run; trying it again');
+      deps.log.warn(
+        { connector: job.source.id, attempt, code },
+        'sync batch rolled back by a deadlock with a concurrent run; trying it again',
+      );
     }
   }
 }

@@ -72,7 +72,10 @@ function* copyLines(rows: readonly StagedRow[]): Generator<string> {
 }
 
 function conflictColumns(spec: TableSpec): string[] {
-  return spec.conflict.replace(/[()]/g, '').split(',').map((c) => c.trim());
+  return spec.conflict
+    .replace(/[()]/g, '')
+    .split(',')
+    .map((c) => c.trim());
 }
 
 function upsertTail(spec: TableSpec): string {
@@ -96,11 +99,13 @@ function conflictKeys(spec: TableSpec, rows: readonly StagedRow[]): { columns: s
 async function storedRows(client: pg.ClientBase, spec: TableSpec, keys: { columns: string[]; values: string[][] }): Promise<Set<number>> {
   const names = keys.columns.map((_, i) => `k${i}`);
   const on = keys.columns.map((c, i) => `t.${c} = k.${names[i]}`).join(' AND ');
-  const res = await byIndexProbes(client, () => client.query<{ i: number }>(
-    `SELECT k.i::int AS i FROM unnest(${names.map((_, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY AS k(${names.join(', ')}, i)
+  const res = await byIndexProbes(client, () =>
+    client.query<{ i: number }>(
+      `SELECT k.i::int AS i FROM unnest(${names.map((_, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY AS k(${names.join(', ')}, i)
      JOIN ${spec.table} t ON ${on}`,
-    keys.values,
-  ));
+      keys.values,
+    ),
+  );
   return new Set(res.rows.map((r) => r.i - 1));
 }
 
@@ -118,7 +123,10 @@ function inKeyOrder(rows: readonly StagedRow[], order: number[], keys: { values:
 }
 
 /** Runs fn under a savepoint: released when fn succeeds, rolled back to (undoing only fn's work) when it throws. */
-async function underSavepoint<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+async function underSavepoint<T>(
+  client: pg.ClientBase,
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   const sp = `bulk_${++savepointSeq}`;
   await client.query(`SAVEPOINT ${sp}`);
   try {
@@ -135,7 +143,8 @@ async function underSavepoint<T>(client: pg.ClientBase, fn: () => Promise<T>): P
 /** New rows straight into the table; false (and nothing written) when the COPY is refused. */
 async function copyNew(client: pg.ClientBase, spec: TableSpec, rows: readonly StagedRow[]): Promise<boolean> {
   const copied = await underSavepoint(client, () =>
-    pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${spec.table} (${spec.columns.join(', ')}) FROM STDIN`))));
+    pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${spec.table} (${spec.columns.join(', ')}) FROM STDIN`))),
+  );
   return copied.ok;
 }
 
@@ -146,7 +155,11 @@ export async function bulkUpsert(client: pg.ClientBase, spec: TableSpec, rows: r
   if (stored.size < rows.length) {
     const fresh = rows.flatMap((_, i) => (stored.has(i) ? [] : [i]));
     if (await copyNew(client, spec, inKeyOrder(rows, fresh, keys))) {
-      const rest = await stagedUpsert(client, spec, rows.filter((_, i) => stored.has(i)));
+      const rest = await stagedUpsert(
+        client,
+        spec,
+        rows.filter((_, i) => stored.has(i)),
+      );
       for (const i of fresh) rest.written.add(rows[i]!.key);
       return rest;
     }
@@ -166,7 +179,9 @@ async function stagedUpsert(client: pg.ClientBase, spec: TableSpec, rows: readon
     // COPY accepts what the INSERT then judges. ON COMMIT DELETE ROWS empties the stage in place at each
     // commit; the DELETE clears a second use in one transaction (persons, then derived persons).
     // TRUNCATE gave the stage a new file and a new pg_class row version for every table of every batch.
-    await client.query(`SAVEPOINT ${sp}; CREATE TEMP TABLE IF NOT EXISTS ${stage} ON COMMIT DELETE ROWS AS SELECT ${cols} FROM ${spec.table} WITH NO DATA; DELETE FROM ${stage}`);
+    await client.query(
+      `SAVEPOINT ${sp}; CREATE TEMP TABLE IF NOT EXISTS ${stage} ON COMMIT DELETE ROWS AS SELECT ${cols} FROM ${spec.table} WITH NO DATA; DELETE FROM ${stage}`,
+    );
     await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`COPY ${stage} (${cols}) FROM STDIN`)));
     // rows taken in key order: two concurrent runs upserting the same keys (persons) then lock them in
     // the same order and wait for each other instead of deadlocking

@@ -79,8 +79,23 @@ const RETRY_PAGE = 500;
  */
 const STORE_BATCH_RECORDS = 2_000;
 /** Canonical tables: their planner statistics are refreshed as a long run fills them. */
-const STORE_TABLES = ['enterprise', 'person', 'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection',
-  'vehicle', 'transport_violation', 'project', 'contract', 'insurance_policy', 'list_entry', 'quarantined_record'];
+const STORE_TABLES = [
+  'enterprise',
+  'person',
+  'enterprise_person_role',
+  'credential',
+  'penalty',
+  'hidden_danger',
+  'accident',
+  'inspection',
+  'vehicle',
+  'transport_violation',
+  'project',
+  'contract',
+  'insurance_policy',
+  'list_entry',
+  'quarantined_record',
+];
 /** a table's statistics are refreshed once rows written to it since its last ANALYZE reach its size then (and this many) */
 const ANALYZE_AFTER_ROWS = 5_000;
 /** at the end of a run, tables with at least this many rows written since their last refresh */
@@ -141,8 +156,10 @@ class StoreStatistics {
 
   /** rows per table as the planner last counted them (reltuples; -1 when never analyzed) */
   private async sizes(): Promise<Map<string, number>> {
-    const rows = (await this.deps.ds.query(`SELECT relname, greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE relname = ANY($1::text[]) AND relkind = 'r'`,
-      [STORE_TABLES])) as { relname: string; n: number }[];
+    const rows = (await this.deps.ds.query(
+      `SELECT relname, greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE relname = ANY($1::text[]) AND relkind = 'r'`,
+      [STORE_TABLES],
+    )) as { relname: string; n: number }[];
     return new Map(rows.map((r) => [r.relname, r.n]));
   }
 
@@ -177,7 +194,10 @@ class BatchHook {
 
   private readonly deferAfter: number;
 
-  constructor(private readonly deps: SyncDeps, opts: SyncOptions) {
+  constructor(
+    private readonly deps: SyncDeps,
+    opts: SyncOptions,
+  ) {
     this.hook = opts.onBatchCommitted;
     this.deferAfter = opts.deferHookAfterWritten ?? DEFER_HOOK_AFTER_WRITTEN;
   }
@@ -230,12 +250,18 @@ class BatchHook {
 class SyncStores {
   private pool: StoreWorkerPool | null | undefined;
 
-  constructor(private readonly deps: SyncDeps, private readonly opts: SyncOptions) {}
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly opts: SyncOptions,
+  ) {}
 
   workers(): StoreWorkerPool | null {
     if (this.pool === undefined) {
       const size = this.opts.storeWorkers ?? defaultStoreWorkers();
-      this.pool = size > 0 ? StoreWorkerPool.forDataSource(this.deps.ds, { vaultKey: this.deps.vault.keyForWorkers(), size, log: this.deps.log }) : null;
+      this.pool =
+        size > 0
+          ? StoreWorkerPool.forDataSource(this.deps.ds, { vaultKey: this.deps.vault.keyForWorkers(), size, log: this.deps.log })
+          : null;
     }
     return this.pool;
   }
@@ -258,7 +284,9 @@ export async function syncConnector(deps: SyncDeps, connector: Connector, opts: 
   const hook = new BatchHook(deps, opts);
   const stores = new SyncStores(deps, opts);
   try {
-    await rebuildDeferred(deps).catch((err: unknown) => deps.log.error({ error: errorText(err) }, 'could not rebuild deferred indexes and keys'));
+    await rebuildDeferred(deps).catch((err: unknown) =>
+      deps.log.error({ error: errorText(err) }, 'could not rebuild deferred indexes and keys'),
+    );
     return await runConnector(deps, connector, opts, { hook, stores, stats: new StoreStatistics(deps) });
   } finally {
     await stores.close();
@@ -274,12 +302,25 @@ interface SyncShared {
 }
 
 async function runConnector(
-  deps: SyncDeps, connector: Connector, opts: SyncOptions, { hook, stores, stats }: SyncShared, onEnterprisesStored?: () => void,
+  deps: SyncDeps,
+  connector: Connector,
+  opts: SyncOptions,
+  { hook, stores, stats }: SyncShared,
+  onEnterprisesStored?: () => void,
 ): Promise<SyncRunResult> {
   const { ds, log } = deps;
   const result: SyncRunResult = {
-    connector: connector.id, runId: null, status: 'SKIPPED', batches: 0, read: 0, written: 0, unchanged: 0, quarantined: 0,
-    watermarkFrom: null, watermarkTo: null, error: null,
+    connector: connector.id,
+    runId: null,
+    status: 'SKIPPED',
+    batches: 0,
+    read: 0,
+    written: 0,
+    unchanged: 0,
+    quarantined: 0,
+    watermarkFrom: null,
+    watermarkTo: null,
+    error: null,
   };
   let lock: SyncLock | null;
   try {
@@ -292,7 +333,7 @@ async function runConnector(
   }
   if (!lock) {
     result.error = 'another hub process is syncing this connector';
-    log.warn({ connector: connector.id }, 'sync skipped: another hub process holds this connector\'s sync lock');
+    log.warn({ connector: connector.id }, "sync skipped: another hub process holds this connector's sync lock");
     return result;
   }
   const source: SyncSource = { id: connector.id, department: connector.department, piiFields: connector.piiFields };
@@ -306,9 +347,10 @@ async function runConnector(
     );
     const [wm] = (await ds.query(`SELECT watermark FROM sync_watermark WHERE connector = $1`, [connector.id])) as { watermark: string }[];
     result.watermarkFrom = result.watermarkTo = wm?.watermark ?? null;
-    const [run] = (await ds.query(`INSERT INTO sync_run (connector, status, watermark_from, watermark_to) VALUES ($1, 'RUNNING', $2, $2) RETURNING id`, [
-      connector.id, result.watermarkFrom,
-    ])) as { id: number }[];
+    const [run] = (await ds.query(
+      `INSERT INTO sync_run (connector, status, watermark_from, watermark_to) VALUES ($1, 'RUNNING', $2, $2) RETURNING id`,
+      [connector.id, result.watermarkFrom],
+    )) as { id: number }[];
     result.runId = Number(run!.id);
     log.info({ connector: connector.id, runId: result.runId, from: result.watermarkFrom }, 'sync run started');
 
@@ -333,7 +375,14 @@ async function runConnector(
         result.watermarkTo = batch.watermark;
         for (const [t, n] of figures.writtenByTable) writtenInRun.set(t, (writtenInRun.get(t) ?? 0) + n);
         await stats.afterBatch(figures.writtenByTable);
-        opts.onProgress?.({ connector: connector.id, batches: result.batches, read: result.read, written: result.written, unchanged: result.unchanged, quarantined: result.quarantined });
+        opts.onProgress?.({
+          connector: connector.id,
+          batches: result.batches,
+          read: result.read,
+          written: result.written,
+          unchanged: result.unchanged,
+          quarantined: result.quarantined,
+        });
         await hook.afterBatch(figures.affectedCreditCodes, figures.written, { connector: connector.id });
         if (opts.signal?.aborted) break;
       }
@@ -353,7 +402,9 @@ async function runConnector(
     await stats.atEnd(writtenInRun);
     await ds
       .query(`UPDATE sync_run SET status = $2, finished_at = now(), error = $3 WHERE id = $1`, [result.runId, result.status, result.error])
-      .catch((err: unknown) => log.error({ connector: connector.id, runId: result.runId, error: errorText(err) }, 'could not record the end of the sync run'));
+      .catch((err: unknown) =>
+        log.error({ connector: connector.id, runId: result.runId, error: errorText(err) }, 'could not record the end of the sync run'),
+      );
     const level = result.status === 'FAILED' ? 'error' : result.status === 'ABORTED' ? 'warn' : 'info';
     log[level]({ ...result }, `sync run ${result.status.toLowerCase()}`);
     return result;
@@ -427,7 +478,13 @@ async function* readAhead<T>(source: AsyncIterable<T>, ahead: () => boolean): As
   } finally {
     if (!finished) {
       // the caller stopped early: close the source (once a fetch in flight settles, not waited for)
-      if (next) void next.then(() => it.return?.(), () => undefined).catch(() => undefined);
+      if (next)
+        void next
+          .then(
+            () => it.return?.(),
+            () => undefined,
+          )
+          .catch(() => undefined);
       else await it.return?.();
     }
   }
@@ -438,7 +495,9 @@ async function* readAhead<T>(source: AsyncIterable<T>, ahead: () => boolean): As
  * and resolved (e.g. housing synced before market brought the enterprise); the others stay as they are.
  */
 export async function retryQuarantine(
-  deps: SyncDeps, sources: readonly SyncSource[], opts: Pick<SyncOptions, 'onBatchCommitted' | 'signal'> = {},
+  deps: SyncDeps,
+  sources: readonly SyncSource[],
+  opts: Pick<SyncOptions, 'onBatchCommitted' | 'signal'> = {},
 ): Promise<{ retried: number; resolved: number }> {
   let retried = 0;
   let resolved = 0;
@@ -455,13 +514,21 @@ export async function retryQuarantine(
       if (!rows.length) break;
       after = Number(rows[rows.length - 1]!.id);
       // the stored record has its ID numbers sealed: linking needs them (the raw stays sealed, sealing is idempotent)
-      const envelopes: SourceEnvelope[] = rows.map((r) => ({ sourceRecordId: r.source_record_id, kind: r.kind, raw: r.raw, record: unsealRaw(r.record, deps.vault) as SourceEnvelope['record'] }));
+      const envelopes: SourceEnvelope[] = rows.map((r) => ({
+        sourceRecordId: r.source_record_id,
+        kind: r.kind,
+        raw: r.raw,
+        record: unsealRaw(r.record, deps.vault) as SourceEnvelope['record'],
+      }));
       const f = await inTransaction(deps.ds, (client) => applyBatch(client, deps, source, envelopes, { retryOnly: true }));
       retried += rows.length;
       resolved += f.written + f.unchanged;
       if (opts.onBatchCommitted && f.affectedCreditCodes.size) {
-        await opts.onBatchCommitted(f.affectedCreditCodes).catch((err: unknown) =>
-          deps.log.error({ source: source.id, error: errorText(err) }, 'onBatchCommitted hook failed (the batch itself is stored)'));
+        await opts
+          .onBatchCommitted(f.affectedCreditCodes)
+          .catch((err: unknown) =>
+            deps.log.error({ source: source.id, error: errorText(err) }, 'onBatchCommitted hook failed (the batch itself is stored)'),
+          );
       }
       if (rows.length < RETRY_PAGE) break;
     }
@@ -519,8 +586,13 @@ export async function syncAll(deps: SyncDeps, connectors: readonly Connector[], 
     else await firstLoad?.finish();
     if (!opts.signal?.aborted) {
       try {
-        const onBatchCommitted = opts.onBatchCommitted && ((codes: Set<string>) => hook.afterBatch(codes, codes.size, { retry: 'quarantine' }));
-        await retryQuarantine(deps, connectors.map((c) => ({ id: c.id, department: c.department, piiFields: c.piiFields })), { ...opts, onBatchCommitted });
+        const onBatchCommitted =
+          opts.onBatchCommitted && ((codes: Set<string>) => hook.afterBatch(codes, codes.size, { retry: 'quarantine' }));
+        await retryQuarantine(
+          deps,
+          connectors.map((c) => ({ id: c.id, department: c.department, piiFields: c.piiFields })),
+          { ...opts, onBatchCommitted },
+        );
       } catch (err) {
         deps.log.error({ error: errorText(err) }, 'retrying quarantined records failed; the next sync tries again');
       }

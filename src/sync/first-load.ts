@@ -19,8 +19,18 @@ import { trySyncLock } from './locks.js';
 import { errorText } from './mask.js';
 
 export const DEFERRED_TABLES = [
-  'enterprise_person_role', 'credential', 'penalty', 'hidden_danger', 'accident', 'inspection', 'vehicle', 'transport_violation', 'project',
-  'contract', 'insurance_policy', 'list_entry',
+  'enterprise_person_role',
+  'credential',
+  'penalty',
+  'hidden_danger',
+  'accident',
+  'inspection',
+  'vehicle',
+  'transport_violation',
+  'project',
+  'contract',
+  'insurance_policy',
+  'list_entry',
 ] as const;
 
 /** the sync lock held for a first load and for a rebuild */
@@ -47,7 +57,9 @@ const ident = (s: string): string => {
 
 /** Rebuilds every deferred index and foreign key, each in its own transaction (what is built stays built). */
 async function rebuild(deps: SyncDeps, client: pg.PoolClient): Promise<void> {
-  const { rows } = await client.query<Deferred>(`SELECT object_name, table_name, kind, definition FROM deferred_store_ddl ORDER BY kind DESC, object_name`);
+  const { rows } = await client.query<Deferred>(
+    `SELECT object_name, table_name, kind, definition FROM deferred_store_ddl ORDER BY kind DESC, object_name`,
+  );
   if (!rows.length) return;
   const t0 = Date.now();
   for (const d of rows) {
@@ -63,9 +75,14 @@ async function rebuild(deps: SyncDeps, client: pg.PoolClient): Promise<void> {
       }
       // the key back first (NOT VALID: it guards new rows at once), then proven for the loaded rows; a rebuild
       // stopped between the two finds the key and only validates it
-      const exists = await client.query(`SELECT 1 FROM pg_constraint WHERE conname = $1 AND conrelid = $2::regclass`, [d.object_name, d.table_name]);
+      const exists = await client.query(`SELECT 1 FROM pg_constraint WHERE conname = $1 AND conrelid = $2::regclass`, [
+        d.object_name,
+        d.table_name,
+      ]);
       if (!exists.rowCount) {
-        await client.query(`ALTER TABLE ${ident(d.table_name)} ADD CONSTRAINT ${ident(d.object_name)} ${d.definition.replace(/ NOT VALID$/, '')} NOT VALID`);
+        await client.query(
+          `ALTER TABLE ${ident(d.table_name)} ADD CONSTRAINT ${ident(d.object_name)} ${d.definition.replace(/ NOT VALID$/, '')} NOT VALID`,
+        );
       }
       try {
         await client.query('BEGIN');
@@ -76,12 +93,17 @@ async function rebuild(deps: SyncDeps, client: pg.PoolClient): Promise<void> {
         // rows the loaded data breaks: the key stays NOT VALID, still guarding every row written from now on
         await client.query('ROLLBACK');
         await client.query(done, [d.object_name]);
-        deps.log.error({ table: d.table_name, constraint: d.object_name, error: errorText(err) },
-          'loaded rows break a foreign key; it is back NOT VALID (enforced for new rows, not proven for the loaded ones)');
+        deps.log.error(
+          { table: d.table_name, constraint: d.object_name, error: errorText(err) },
+          'loaded rows break a foreign key; it is back NOT VALID (enforced for new rows, not proven for the loaded ones)',
+        );
       }
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      deps.log.error({ table: d.table_name, object: d.object_name, error: errorText(err) }, 'could not rebuild a deferred index or key; the next sync tries again');
+      deps.log.error(
+        { table: d.table_name, object: d.object_name, error: errorText(err) },
+        'could not rebuild a deferred index or key; the next sync tries again',
+      );
     }
   }
   deps.log.info({ objects: rows.length, ms: Date.now() - t0 }, 'rebuilt the secondary indexes and foreign keys deferred by a first load');
@@ -111,8 +133,11 @@ export async function beginFirstLoad(deps: SyncDeps): Promise<FirstLoad | null> 
   const { client } = lock;
   try {
     await rebuild(deps, client);
-    const [state] = (await client.query<{ empty: boolean }>(
-      `SELECT ${DEFERRED_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${t})`).join(' AND ')} AS empty`)).rows;
+    const [state] = (
+      await client.query<{ empty: boolean }>(
+        `SELECT ${DEFERRED_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${t})`).join(' AND ')} AS empty`,
+      )
+    ).rows;
     if (!state?.empty) {
       await lock.release();
       return null;
@@ -132,16 +157,26 @@ export async function beginFirstLoad(deps: SyncDeps): Promise<FirstLoad | null> 
         [DEFERRED_TABLES],
       );
       for (const d of rows) {
-        await client.query(`INSERT INTO deferred_store_ddl (object_name, table_name, kind, definition) VALUES ($1, $2, $3, $4)`,
-          [d.object_name, d.table_name, d.kind, d.definition]);
-        await client.query(d.kind === 'INDEX' ? `DROP INDEX ${ident(d.object_name)}` : `ALTER TABLE ${ident(d.table_name)} DROP CONSTRAINT ${ident(d.object_name)}`);
+        await client.query(`INSERT INTO deferred_store_ddl (object_name, table_name, kind, definition) VALUES ($1, $2, $3, $4)`, [
+          d.object_name,
+          d.table_name,
+          d.kind,
+          d.definition,
+        ]);
+        await client.query(
+          d.kind === 'INDEX'
+            ? `DROP INDEX ${ident(d.object_name)}`
+            : `ALTER TABLE ${ident(d.table_name)} DROP CONSTRAINT ${ident(d.object_name)}`,
+        );
       }
       await client.query('COMMIT');
-      deps.log.info({ indexes: rows.filter((d) => d.kind === 'INDEX').length, foreignKeys: rows.filter((d) => d.kind === 'FOREIGN_KEY').length },
-        'first load: secondary indexes and foreign keys of the record tables are built after the rows are in');
+      deps.log.info(
+        { indexes: rows.filter((d) => d.kind === 'INDEX').length, foreignKeys: rows.filter((d) => d.kind === 'FOREIGN_KEY').length },
+        'first load: secondary indexes and foreign keys of the record tables are built after the rows are in',
+      );
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      deps.log.warn({ error: errorText(err) }, 'first load: could not defer the record tables\' indexes; loading with them');
+      deps.log.warn({ error: errorText(err) }, "first load: could not defer the record tables' indexes; loading with them");
       await lock.release();
       return null;
     }

@@ -39,7 +39,14 @@ function normaliseRef(ref: EnterpriseRef): NormalisedRef {
   const orgCode = ref.orgCode ? normaliseCode(ref.orgCode) : creditCode && creditCodeValid ? orgCodeOfCreditCode(creditCode) : null;
   const name = ref.name?.trim() ? ref.name.trim() : null;
   const nameNormalised = name ? normaliseName(name) : null;
-  return { key: `${creditCode ?? ''}|${orgCode ?? ''}|${nameNormalised ?? ''}`, creditCode, creditCodeValid, orgCode, nameNormalised, name };
+  return {
+    key: `${creditCode ?? ''}|${orgCode ?? ''}|${nameNormalised ?? ''}`,
+    creditCode,
+    creditCodeValid,
+    orgCode,
+    nameNormalised,
+    name,
+  };
 }
 
 /** How a reference is described in a quarantine reason (codes and names are not personal data). */
@@ -77,7 +84,11 @@ export const SIMILAR_NAME_THRESHOLD = 0.45;
  * of ambiguous matches (skipped with `candidates: false`). Runs inside the caller's transaction.
  * The result is indexed like the input.
  */
-export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseRef[], opts: { candidates?: boolean } = {}): Promise<LinkOutcome[]> {
+export async function linkRefs(
+  client: pg.ClientBase,
+  refs: readonly EnterpriseRef[],
+  opts: { candidates?: boolean } = {},
+): Promise<LinkOutcome[]> {
   const norm = refs.map(normaliseRef);
   const distinct = new Map<string, NormalisedRef>();
   for (const n of norm) distinct.set(n.key, n);
@@ -88,18 +99,21 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     // organisation code and name are looked up only for references their credit code does not link (the
     // rules below never read them then): most references carry a stored credit code, and those two
     // lookups were two thirds of this statement, itself the sync's costliest (15 % of PostgreSQL's time).
-    const { rows } = await byIndexProbes(client, () => client.query<{ i: number; code: string | null; by_org: string[]; by_name: string[] }>(
-      `SELECT r.i, c.credit_code AS code,
+    const { rows } = await byIndexProbes(client, () =>
+      client.query<{ i: number; code: string | null; by_org: string[]; by_name: string[] }>(
+        `SELECT r.i, c.credit_code AS code,
          CASE WHEN c.credit_code IS NULL AND r.org IS NOT NULL
            THEN ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.org_code = r.org LIMIT ${MAX_MATCHES}) ELSE '{}' END AS by_org,
          CASE WHEN c.credit_code IS NULL AND r.nn IS NOT NULL
            THEN ARRAY(SELECT e.credit_code FROM enterprise e WHERE e.name_normalised = r.nn LIMIT ${MAX_MATCHES}) ELSE '{}' END AS by_name
        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS r(i, cc, org, nn)
        LEFT JOIN enterprise c ON c.credit_code = r.cc`,
-      [list.map((_, i) => i), list.map((n) => n.creditCode), list.map((n) => n.orgCode), list.map((n) => n.nameNormalised)],
-    ));
+        [list.map((_, i) => i), list.map((n) => n.creditCode), list.map((n) => n.orgCode), list.map((n) => n.nameNormalised)],
+      ),
+    );
     const sorted = (a: string[]) => [...a].sort(); // deterministic choice and candidate order
-    for (const r of rows) matches.set(list[r.i]!.key, { byCode: r.code ? [r.code] : [], byOrg: sorted(r.by_org), byName: sorted(r.by_name) });
+    for (const r of rows)
+      matches.set(list[r.i]!.key, { byCode: r.code ? [r.code] : [], byOrg: sorted(r.by_org), byName: sorted(r.by_name) });
   }
 
   const outcomes = new Map<string, LinkOutcome>();
@@ -116,7 +130,10 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     }
     if (n.creditCode && !n.creditCodeValid) {
       const why = checkCreditCode(n.creditCode);
-      unresolved([], `credit code ${n.creditCode} is not stored and fails validation (${why.ok ? '' : why.reason}); it links only to that exact code`);
+      unresolved(
+        [],
+        `credit code ${n.creditCode} is not stored and fails validation (${why.ok ? '' : why.reason}); it links only to that exact code`,
+      );
       continue;
     }
     if (n.orgCode && m.byOrg.length === 1) {
@@ -127,7 +144,11 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
       // several registrations share the org code: the name may single one out
       const narrowed = m.byOrg.filter((c) => m.byName.includes(c));
       if (narrowed.length === 1) outcomes.set(n.key, { status: 'LINKED', creditCode: narrowed[0]!, via: 'NAME' });
-      else unresolved(m.byOrg, `organisation code ${n.orgCode} matches ${m.byOrg.length >= MAX_MATCHES ? 'many' : m.byOrg.length} enterprises`);
+      else
+        unresolved(
+          m.byOrg,
+          `organisation code ${n.orgCode} matches ${m.byOrg.length >= MAX_MATCHES ? 'many' : m.byOrg.length} enterprises`,
+        );
       continue;
     }
     if (n.nameNormalised && m.byName.length === 1) {
@@ -142,7 +163,12 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
     if (n.creditCode) tried.push(`credit code ${n.creditCode}`);
     if (n.orgCode) tried.push(`organisation code ${n.orgCode}`);
     if (n.name) tried.push(`name '${n.name}'`);
-    unresolved([], tried.length ? `no enterprise matches ${tried.join(', ')}` : 'the record names no enterprise (no credit code, organisation code or name)');
+    unresolved(
+      [],
+      tried.length
+        ? `no enterprise matches ${tried.join(', ')}`
+        : 'the record names no enterprise (no credit code, organisation code or name)',
+    );
   }
 
   if (ambiguousRefs.length && opts.candidates !== false) await byIndexProbes(client, () => addMatches(client, ambiguousRefs, outcomes));
@@ -150,7 +176,11 @@ export async function linkRefs(client: pg.ClientBase, refs: readonly EnterpriseR
 }
 
 /** Ambiguous references: the matching enterprises with their names, by primary key. */
-async function addMatches(client: pg.ClientBase, items: { key: string; ref: NormalisedRef; codes: string[] }[], outcomes: Map<string, LinkOutcome>): Promise<void> {
+async function addMatches(
+  client: pg.ClientBase,
+  items: { key: string; ref: NormalisedRef; codes: string[] }[],
+  outcomes: Map<string, LinkOutcome>,
+): Promise<void> {
   const pairs = items.flatMap((x, i) => x.codes.map((code) => ({ i, code, name: x.ref.nameNormalised })));
   const { rows } = await client.query<{ i: number; credit_code: string; name: string; score: number }>(
     `SELECT r.i, e.credit_code, e.name,

@@ -17,8 +17,22 @@ const spec = (table: string, data: string[], over: Partial<TableSpec> = {}): Tab
 
 export const ENTERPRISE_SPEC = spec(
   'enterprise',
-  ['credit_code', 'credit_code_checksum_failed', 'org_code', 'name', 'name_normalised', 'type', 'status', 'legal_representative',
-    'division_code', 'industry_code', 'registered_capital', 'established_date', 'address', 'business_scope'],
+  [
+    'credit_code',
+    'credit_code_checksum_failed',
+    'org_code',
+    'name',
+    'name_normalised',
+    'type',
+    'status',
+    'legal_representative',
+    'division_code',
+    'industry_code',
+    'registered_capital',
+    'established_date',
+    'address',
+    'business_scope',
+  ],
   // an enterprise is its credit code, whichever registry record carries it
   { conflict: '(credit_code)', returning: 'credit_code' },
 );
@@ -47,22 +61,94 @@ export const derivedNameChanges = (stored: { name: string; derived: boolean }, n
 /** Linked kinds (all but enterprise and person): table and data columns. */
 export const KIND_SPECS: Record<Exclude<RecordKind, 'enterprise' | 'person'>, TableSpec> = {
   role: spec('enterprise_person_role', ['credit_code', 'person_key', 'role', 'since', 'until']),
-  credential: spec('credential', ['credential_kind', 'number', 'credit_code', 'person_key', 'category', 'grade', 'scope',
-    'registered_credit_code', 'issuer_department', 'valid_from', 'valid_to', 'status']),
+  credential: spec('credential', [
+    'credential_kind',
+    'number',
+    'credit_code',
+    'person_key',
+    'category',
+    'grade',
+    'scope',
+    'registered_credit_code',
+    'issuer_department',
+    'valid_from',
+    'valid_to',
+    'status',
+  ]),
   penalty: spec('penalty', ['credit_code', 'decision_number', 'decision_date', 'penalty_type', 'reason', 'legal_basis', 'amount']),
-  hidden_danger: spec('hidden_danger', ['credit_code', 'level', 'description', 'found_date', 'deadline', 'found_by', 'status', 'closed_date']),
-  accident: spec('accident', ['credit_code', 'occurred_on', 'level', 'deaths', 'serious_injuries', 'direct_loss', 'description', 'reporting_violation']),
+  hidden_danger: spec('hidden_danger', [
+    'credit_code',
+    'level',
+    'description',
+    'found_date',
+    'deadline',
+    'found_by',
+    'status',
+    'closed_date',
+  ]),
+  accident: spec('accident', [
+    'credit_code',
+    'occurred_on',
+    'level',
+    'deaths',
+    'serious_injuries',
+    'direct_loss',
+    'description',
+    'reporting_violation',
+  ]),
   inspection: spec('inspection', ['credit_code', 'inspected_on', 'inspection_type', 'result', 'findings', 'key_fire_safety_unit']),
-  vehicle: spec('vehicle', ['credit_code', 'plate_number', 'vehicle_kind', 'operating_certificate', 'certificate_valid_to', 'monitoring_online']),
+  vehicle: spec('vehicle', [
+    'credit_code',
+    'plate_number',
+    'vehicle_kind',
+    'operating_certificate',
+    'certificate_valid_to',
+    'monitoring_online',
+  ]),
   transport_violation: spec('transport_violation', ['credit_code', 'plate_number', 'occurred_at', 'violation_kind', 'location', 'fine']),
-  project: spec('project', ['project_code', 'name', 'builder_credit_code', 'construction_permit', 'scale', 'required_category',
-    'required_sequence', 'division_code', 'start_date', 'investment']),
-  contract: spec('contract', ['contract_number', 'project_code', 'parent_contract_number', 'contract_kind', 'employer_credit_code',
-    'contractor_credit_code', 'scope', 'value', 'covers_main_structure', 'covers_all_work', 'safety_agreement_signed',
-    'project_manager_key', 'signed_on']),
+  project: spec('project', [
+    'project_code',
+    'name',
+    'builder_credit_code',
+    'construction_permit',
+    'scale',
+    'required_category',
+    'required_sequence',
+    'division_code',
+    'start_date',
+    'investment',
+  ]),
+  contract: spec('contract', [
+    'contract_number',
+    'project_code',
+    'parent_contract_number',
+    'contract_kind',
+    'employer_credit_code',
+    'contractor_credit_code',
+    'scope',
+    'value',
+    'covers_main_structure',
+    'covers_all_work',
+    'safety_agreement_signed',
+    'project_manager_key',
+    'signed_on',
+  ]),
   insurance_policy: spec('insurance_policy', ['credit_code', 'policy_number', 'insurance_kind', 'insurer', 'valid_from', 'valid_to']),
-  list_entry: spec('list_entry', ['list', 'subject_type', 'credit_code', 'person_key', 'person_name', 'reason', 'legal_basis',
-    'decision_number', 'start_date', 'end_date', 'removed_date', 'ban_scope', 'ban_industry']),
+  list_entry: spec('list_entry', [
+    'list',
+    'subject_type',
+    'credit_code',
+    'person_key',
+    'person_name',
+    'reason',
+    'legal_basis',
+    'decision_number',
+    'start_date',
+    'end_date',
+    'removed_date',
+    'ban_scope',
+    'ban_industry',
+  ]),
 };
 export type LinkedKind = keyof typeof KIND_SPECS;
 
@@ -134,8 +220,20 @@ export function dataValues(r: CanonicalRecord, links: Links, keyOf: (id: string 
     case 'role':
       return [links.enterprise, keyOf(r.idNumber), r.role, n(r.since), n(r.until)];
     case 'credential':
-      return [r.credentialKind, r.number, n(links.enterprise), keyOf(r.idNumber), n(r.category), n(r.grade), n(r.scope),
-        n(links.registeredEnterprise), r.issuerDepartment, n(r.validFrom), n(r.validTo), r.status];
+      return [
+        r.credentialKind,
+        r.number,
+        n(links.enterprise),
+        keyOf(r.idNumber),
+        n(r.category),
+        n(r.grade),
+        n(r.scope),
+        n(links.registeredEnterprise),
+        r.issuerDepartment,
+        n(r.validFrom),
+        n(r.validTo),
+        r.status,
+      ];
     case 'penalty':
       return [links.enterprise, r.decisionNumber, r.decisionDate, r.penaltyType, r.reason, n(r.legalBasis), n(r.amount)];
     case 'hidden_danger':
@@ -149,16 +247,52 @@ export function dataValues(r: CanonicalRecord, links: Links, keyOf: (id: string 
     case 'transport_violation':
       return [links.enterprise, r.plateNumber, r.occurredAt, r.violationKind, n(r.location), n(r.fine)];
     case 'project':
-      return [r.projectCode, r.name, links.builder, n(r.constructionPermit), r.scale, r.requiredCategory, r.requiredSequence,
-        r.divisionCode, n(r.startDate), n(r.investment)];
+      return [
+        r.projectCode,
+        r.name,
+        links.builder,
+        n(r.constructionPermit),
+        r.scale,
+        r.requiredCategory,
+        r.requiredSequence,
+        r.divisionCode,
+        n(r.startDate),
+        n(r.investment),
+      ];
     case 'contract':
-      return [r.contractNumber, r.projectCode, n(r.parentContractNumber), r.contractKind, links.employer, links.contractor, r.scope,
-        r.value, r.coversMainStructure, r.coversAllWork, r.safetyAgreementSigned, keyOf(r.projectManagerIdNumber), r.signedOn];
+      return [
+        r.contractNumber,
+        r.projectCode,
+        n(r.parentContractNumber),
+        r.contractKind,
+        links.employer,
+        links.contractor,
+        r.scope,
+        r.value,
+        r.coversMainStructure,
+        r.coversAllWork,
+        r.safetyAgreementSigned,
+        keyOf(r.projectManagerIdNumber),
+        r.signedOn,
+      ];
     case 'insurance_policy':
       return [links.enterprise, r.policyNumber, r.insuranceKind, r.insurer, r.validFrom, r.validTo];
     case 'list_entry':
-      return [r.list, r.subjectType, n(links.enterprise), keyOf(r.idNumber), n(r.personName), r.reason, r.legalBasis,
-        r.decisionNumber, r.startDate, n(r.endDate), n(r.removedDate), n(r.banScope), n(r.banIndustry)];
+      return [
+        r.list,
+        r.subjectType,
+        n(links.enterprise),
+        keyOf(r.idNumber),
+        n(r.personName),
+        r.reason,
+        r.legalBasis,
+        r.decisionNumber,
+        r.startDate,
+        n(r.endDate),
+        n(r.removedDate),
+        n(r.banScope),
+        n(r.banIndustry),
+      ];
     case 'enterprise':
     case 'person':
       throw new Error(`${r.kind} rows are not built here`);

@@ -18,7 +18,13 @@ export function startScheduler(deps: SyncDeps, connectors: readonly Connector[],
 
   const tick = () => {
     if (abort.signal.aborted || current) return;
-    current = syncAll(deps, connectors, { batchSize: opts.batchSize, storeBatchRecords: opts.storeBatchRecords, storeWorkers: opts.storeWorkers, onBatchCommitted: opts.onBatchCommitted, signal: abort.signal })
+    current = syncAll(deps, connectors, {
+      batchSize: opts.batchSize,
+      storeBatchRecords: opts.storeBatchRecords,
+      storeWorkers: opts.storeWorkers,
+      onBatchCommitted: opts.onBatchCommitted,
+      signal: abort.signal,
+    })
       .then((runs) => {
         const failed = runs.filter((r) => r.status === 'FAILED').map((r) => r.connector);
         if (failed.length) deps.log.warn({ failed }, 'scheduled sync finished with failed connectors; they retry at the next tick');

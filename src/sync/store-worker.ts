@@ -21,14 +21,21 @@ const log: SyncLog = {
 };
 
 // its own name in pg_stat_activity: an operator sees which sessions are the sync's store workers
-const ds = createHubDataSource(data.dbUrl, { poolSize: data.poolSize, statementTimeoutMs: data.statementTimeoutMs, applicationName: STORE_WORKER_APPLICATION });
+const ds = createHubDataSource(data.dbUrl, {
+  poolSize: data.poolSize,
+  statementTimeoutMs: data.statementTimeoutMs,
+  applicationName: STORE_WORKER_APPLICATION,
+});
 const ready = ds.initialize();
 ready.catch(() => undefined); // an unreachable store fails each batch handed over (awaited below), not the thread
 const vault = new PiiVault(Buffer.from(data.vaultKey));
 
 port.on('message', (m: WorkerRequest) => {
   if (m.kind === 'close') {
-    void ready.then(() => ds.destroy()).catch(() => undefined).finally(() => port.close());
+    void ready
+      .then(() => ds.destroy())
+      .catch(() => undefined)
+      .finally(() => port.close());
     return;
   }
   void (async () => {

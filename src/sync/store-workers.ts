@@ -50,7 +50,9 @@ export class StoreWorkerPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
 
-  constructor(private readonly o: { dbUrl: string; vaultKey: Buffer; size: number; poolSize?: number; statementTimeoutMs?: number; log: SyncLog }) {}
+  constructor(
+    private readonly o: { dbUrl: string; vaultKey: Buffer; size: number; poolSize?: number; statementTimeoutMs?: number; log: SyncLog },
+  ) {}
 
   /** A pool for this data source, or null when its URL is not known (the batches are then stored in-thread). */
   static forDataSource(ds: DataSource, o: { vaultKey: Buffer; size: number; log: SyncLog }): StoreWorkerPool | null {
@@ -76,14 +78,19 @@ export class StoreWorkerPool {
   /** Lets each worker close its pool and exit (batches in flight are answered first by the callers' awaits). */
   async close(): Promise<void> {
     const live = this.slots.splice(0).filter((s) => !s.dead);
-    await Promise.all(live.map((s) => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), 5_000);
-      s.worker.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      s.worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
-    })));
+    await Promise.all(
+      live.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), 5_000);
+            s.worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            s.worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
+          }),
+      ),
+    );
   }
 
   private pick(): Slot {
@@ -120,7 +127,10 @@ export class StoreWorkerPool {
       else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
     });
     worker.on('error', (err) => {
-      this.o.log.error({ error: err.message }, 'a sync store worker failed; its batches in flight are rolled back and the next run resumes them');
+      this.o.log.error(
+        { error: err.message },
+        'a sync store worker failed; its batches in flight are rolled back and the next run resumes them',
+      );
       fail(err);
     });
     worker.on('exit', (code) => fail(new Error(`the sync store worker stopped (exit code ${code}) before answering`)));

@@ -15,12 +15,23 @@ export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Launches headless Chromium with a fresh temporary profile (playwright creates and removes it). Throws with the fix when it is missing. */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-noto-cjk" (the console's browser tests need it)`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-noto-cjk" (the console's browser tests need it)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -37,7 +48,12 @@ export interface HubBrowserContext {
 /** A fresh context (own cookies) whose pages talk to the hub at `hubUrl`; records every request. */
 export async function hubContext(browser: Browser, hubUrl: string): Promise<HubBrowserContext> {
   const hub = new URL(hubUrl);
-  const context = await browser.newContext({ baseURL: hubUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 } });
+  const context = await browser.newContext({
+    baseURL: hubUrl,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 900 },
+  });
   const requests: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
   const foreignRequests = () =>

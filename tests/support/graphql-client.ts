@@ -17,7 +17,13 @@ export function authHeaders(url: string): Record<string, string> {
   return t ? { authorization: `Bearer ${t}` } : {};
 }
 
-export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function gql<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const t0 = Date.now();
   // a call with its own credentials (a session cookie too) gets no default token: a bearer would win over the cookie
   const explicit = Object.keys(headers).some((h) => ['authorization', 'x-api-key', 'cookie'].includes(h.toLowerCase()));

@@ -25,12 +25,23 @@ export async function startHubFixture(o: { enterprises?: number; seed?: number; 
   const depDb = await createTestDatabase('dep');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-fixture-'));
   const logLines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
   let world: HubWorld;
   try {
     world = await startHubWorld({
-      hubUrl: hubDb.url, departmentsUrl: depDb.url, dataDir, enterprises: o.enterprises ?? 300, seed: o.seed ?? 20261101,
-      timeoutMs: o.timeoutMs ?? 1500, log: pino({ level: 'info' }, sink), maxPageSize: 500,
+      hubUrl: hubDb.url,
+      departmentsUrl: depDb.url,
+      dataDir,
+      enterprises: o.enterprises ?? 300,
+      seed: o.seed ?? 20261101,
+      timeoutMs: o.timeoutMs ?? 1500,
+      log: pino({ level: 'info' }, sink),
+      maxPageSize: 500,
     });
   } catch (err) {
     await hubDb.drop().catch(() => undefined);

@@ -67,11 +67,21 @@ export function spawnHub(script: string, args: string[], env: Record<string, str
 /** A connectors config with only these sources (module paths absolute), extra options merged per source. */
 export function writeConnectorsConfig(dir: string, sources: Record<string, Record<string, unknown>>): string {
   const file = path.join(dir, 'connectors.json');
-  fs.writeFileSync(file, JSON.stringify({
-    sources: Object.entries(sources).map(([id, options]) => ({
-      id, module: path.join(ROOT, 'connectors', id, 'index.ts'), enabled: true, options: { timeoutMs: 5000, ...options },
-    })),
-  }, null, 1));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        sources: Object.entries(sources).map(([id, options]) => ({
+          id,
+          module: path.join(ROOT, 'connectors', id, 'index.ts'),
+          enabled: true,
+          options: { timeoutMs: 5000, ...options },
+        })),
+      },
+      null,
+      1,
+    ),
+  );
   return file;
 }
 

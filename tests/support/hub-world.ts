@@ -65,7 +65,11 @@ export async function startHubWorld(o: HubWorldOptions): Promise<HubWorld> {
   const env: SimulatorEnv = { departmentsDatabaseUrl: o.departmentsUrl, dataDir: o.dataDir, port: 0, host: '127.0.0.1' };
   const loaded = await loadSources(o.only ? readSourceConfigs().filter((c) => o.only!.includes(c.id)) : undefined);
   const sources = new Map(loaded.map((l) => [l.source.id, l.source]));
-  const generated = await generateInto(env, { enterprises: o.enterprises, seed: o.seed }, loaded.map((l) => l.source));
+  const generated = await generateInto(
+    env,
+    { enterprises: o.enterprises, seed: o.seed },
+    loaded.map((l) => l.source),
+  );
 
   const closers: (() => Promise<unknown>)[] = [];
   let ds: DataSource | null = null;
@@ -77,8 +81,12 @@ export async function startHubWorld(o: HubWorldOptions): Promise<HubWorld> {
     const vault = new PiiVault(Buffer.alloc(32, 42));
     await syncAll({ ds, vault, log }, [...connectors.values()], { onBatchCommitted: riskBatchHook(ds, log) });
     const config = loadConfig({
-      NODE_ENV: 'test', HUB_DATA_DIR: o.dataDir, HUB_MAX_PAGE_SIZE: String(o.maxPageSize ?? 500), LOG_LEVEL: o.logLevel ?? 'warn',
-      HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0',
+      NODE_ENV: 'test',
+      HUB_DATA_DIR: o.dataDir,
+      HUB_MAX_PAGE_SIZE: String(o.maxPageSize ?? 500),
+      LOG_LEVEL: o.logLevel ?? 'warn',
+      HUB_JWT_SECRET: TEST_JWT_SECRET,
+      HUB_RATE_LIMIT_POINTS: '0',
     });
     const server = await createHubServer({ ds, config, vault, connectors, log, sourceSettings: settings });
     const url = await server.listen(0, '127.0.0.1');
@@ -86,7 +94,15 @@ export async function startHubWorld(o: HubWorldOptions): Promise<HubWorld> {
     registerToken(url, adminToken);
     const store = ds;
     return {
-      url, ds: store, vault, sources, simulators, connectors, generated, server, adminToken,
+      url,
+      ds: store,
+      vault,
+      sources,
+      simulators,
+      connectors,
+      generated,
+      server,
+      adminToken,
       token: (roles, t = {}) => mintToken(roles, { ttl: '12h', ...t }),
       enterprisesInAllDepartments: (limit) => enterprisesInAllDepartments(store, limit),
       async close() {

@@ -16,9 +16,19 @@ export { readSourceTruth, type SourceTruth } from './source-truth.js';
 
 /** The hub's tables per record kind (the store's schema, migrations/). */
 const TABLE: Record<RecordKind, string> = {
-  enterprise: 'enterprise', person: 'person', role: 'enterprise_person_role', credential: 'credential', penalty: 'penalty',
-  hidden_danger: 'hidden_danger', accident: 'accident', inspection: 'inspection', vehicle: 'vehicle',
-  transport_violation: 'transport_violation', project: 'project', contract: 'contract', insurance_policy: 'insurance_policy',
+  enterprise: 'enterprise',
+  person: 'person',
+  role: 'enterprise_person_role',
+  credential: 'credential',
+  penalty: 'penalty',
+  hidden_danger: 'hidden_danger',
+  accident: 'accident',
+  inspection: 'inspection',
+  vehicle: 'vehicle',
+  transport_violation: 'transport_violation',
+  project: 'project',
+  contract: 'contract',
+  insurance_policy: 'insurance_policy',
   list_entry: 'list_entry',
 };
 
@@ -47,7 +57,12 @@ export type Reconciliation = Partial<Record<RecordKind, KindReconciliation>>;
  * person row carries the provenance of one of them; with the key, a person record counts as stored when
  * its person's row was written from a person record (of any system). Without it, only by provenance.
  */
-export async function reconcile(ds: DataSource, sourceId: string, truth: SourceTruth, o: { personKey?: (idNumber: string) => string } = {}): Promise<Reconciliation> {
+export async function reconcile(
+  ds: DataSource,
+  sourceId: string,
+  truth: SourceTruth,
+  o: { personKey?: (idNumber: string) => string } = {},
+): Promise<Reconciliation> {
   const out: Reconciliation = {};
   for (const [kind, ids] of truth.ids) {
     // persons: derived person rows carry the id of the record that named them; only person records count
@@ -66,7 +81,8 @@ export async function reconcile(ds: DataSource, sourceId: string, truth: SourceT
         byKey.set(key, [...(byKey.get(key) ?? []), id]);
       }
       const rows = (await ds.query(
-        `SELECT person_key FROM person WHERE person_key = ANY($1::text[]) AND source <> $2 AND content_hash NOT LIKE 'derived:%'`, [[...byKey.keys()], sourceId],
+        `SELECT person_key FROM person WHERE person_key = ANY($1::text[]) AND source <> $2 AND content_hash NOT LIKE 'derived:%'`,
+        [[...byKey.keys()], sourceId],
       )) as { person_key: string }[];
       for (const r of rows) for (const id of byKey.get(r.person_key)!) stored.push({ id });
     }
@@ -104,9 +120,15 @@ const why = (truth: SourceTruth, kind: RecordKind, id: string): string => {
 /** Compact figures for an equality assertion: per kind, source = stored + quarantined, and every difference by id. */
 export function balanced(r: Reconciliation): Record<string, { figures: string; missing: string[]; extra: string[]; wrong: string[] }> {
   return Object.fromEntries(
-    Object.entries(r).map(([k, v]) => [k, {
-      figures: `${v.source} = ${v.stored} + ${v.quarantined}`, missing: v.missing, extra: v.extra, wrong: v.wrong,
-    }]),
+    Object.entries(r).map(([k, v]) => [
+      k,
+      {
+        figures: `${v.source} = ${v.stored} + ${v.quarantined}`,
+        missing: v.missing,
+        extra: v.extra,
+        wrong: v.wrong,
+      },
+    ]),
   );
 }
 
@@ -116,9 +138,15 @@ export function balanced(r: Reconciliation): Record<string, { figures: string; m
  */
 export function perfect(r: Reconciliation): ReturnType<typeof balanced> {
   return Object.fromEntries(
-    Object.entries(r).map(([k, v]) => [k, {
-      figures: `${v.source} = ${v.source - v.expectedQuarantined} + ${v.expectedQuarantined}`, missing: [], extra: [], wrong: [],
-    }]),
+    Object.entries(r).map(([k, v]) => [
+      k,
+      {
+        figures: `${v.source} = ${v.source - v.expectedQuarantined} + ${v.expectedQuarantined}`,
+        missing: [],
+        extra: [],
+        wrong: [],
+      },
+    ]),
   );
 }
 
@@ -129,7 +157,9 @@ export function perfect(r: Reconciliation): ReturnType<typeof balanced> {
  * quarantined as unreadable, a reference resolving to no or several enterprises stored) is a bug.
  */
 export function contradictions(r: Reconciliation): string[] {
-  return Object.values(r).flatMap((v) => v.wrong.filter((w) => !/: expected [A-Z_]+, found UNLINKED/.test(w) || /expected PARSE_ERROR/.test(w)));
+  return Object.values(r).flatMap((v) =>
+    v.wrong.filter((w) => !/: expected [A-Z_]+, found UNLINKED/.test(w) || /expected PARSE_ERROR/.test(w)),
+  );
 }
 
 /** Totals of a reconciliation: how many source records the store accounts for (stored or quarantined). */

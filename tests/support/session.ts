@@ -13,7 +13,11 @@ export interface SignedIn {
 }
 
 export async function signIn(baseUrl: string, username: string, password: string): Promise<SignedIn> {
-  const res = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in of ${username} answered ${res.status}: ${await res.text()}`);
   const setCookie = res.headers.get('set-cookie') ?? '';
   const cookie = setCookie.split(';')[0]!;
@@ -22,9 +26,27 @@ export async function signIn(baseUrl: string, username: string, password: string
 }
 
 /** A console user with a known password (defaults: a licensing officer of 武汉市江夏区行政审批局). */
-export function createTestUser(ds: DataSource, username: string, password: string, o: { name?: string; roles?: Role[]; department?: string | null; office?: string | null; officeName?: string | null; active?: boolean } = {}): Promise<ConsoleUser> {
+export function createTestUser(
+  ds: DataSource,
+  username: string,
+  password: string,
+  o: {
+    name?: string;
+    roles?: Role[];
+    department?: string | null;
+    office?: string | null;
+    officeName?: string | null;
+    active?: boolean;
+  } = {},
+): Promise<ConsoleUser> {
   return createConsoleUser(ds, {
-    username, password, name: o.name ?? '测试经办人', roles: o.roles ?? ['licensing_officer'], department: o.department ?? null,
-    office: o.office === undefined ? 'WH-JX-XK' : o.office, officeName: o.officeName === undefined ? '武汉市江夏区行政审批局' : o.officeName, active: o.active,
+    username,
+    password,
+    name: o.name ?? '测试经办人',
+    roles: o.roles ?? ['licensing_officer'],
+    department: o.department ?? null,
+    office: o.office === undefined ? 'WH-JX-XK' : o.office,
+    officeName: o.officeName === undefined ? '武汉市江夏区行政审批局' : o.officeName,
+    active: o.active,
   });
 }

@@ -208,7 +208,8 @@ const MARKET_ROLES = ['法定代表人', '主要负责人', '实际控制人', '
 /** 市场监管 REST (camelCase on the wire, snake_case in its tables): dates YYYY-MM-DD, money 万元, Chinese labels. */
 const MARKET: TableRule[] = [
   {
-    table: 'sim_market.enterprises', kind: 'enterprise',
+    table: 'sim_market.enterprises',
+    kind: 'enterprise',
     judge(r, p) {
       p.matches('credit_code', CREDIT_SHAPE, 'a credit code');
       p.matches('org_code', /^[0-9A-Z]{8}[0-9X]$/, 'an organisation code', true);
@@ -218,13 +219,16 @@ const MARKET: TableRule[] = [
       p.matches('industry_code', /^[A-T]\d{0,4}$/, 'a GB/T 4754 industry code');
       p.amount('reg_capital', false);
       p.date('establish_date');
-      const code = String(r.credit_code ?? '').trim().toUpperCase();
+      const code = String(r.credit_code ?? '')
+        .trim()
+        .toUpperCase();
       const org = nonEmpty(r.org_code) ?? code.slice(8, 17);
       return { required: [], registers: { creditCode: code, orgCode: org, nameNormalised: normalisedName(String(r.ent_name ?? '')) } };
     },
   },
   {
-    table: 'sim_market.persons', kind: 'person',
+    table: 'sim_market.persons',
+    kind: 'person',
     judge(r, p) {
       p.idNumber('cert_no');
       p.text('name');
@@ -232,7 +236,8 @@ const MARKET: TableRule[] = [
     },
   },
   {
-    table: 'sim_market.key_persons', kind: 'role',
+    table: 'sim_market.key_persons',
+    kind: 'role',
     judge(_r, p) {
       const ref = p.ref('credit_code', 'org_code', 'ent_name');
       p.text('name');
@@ -244,7 +249,8 @@ const MARKET: TableRule[] = [
     },
   },
   {
-    table: 'sim_market.penalties', kind: 'penalty',
+    table: 'sim_market.penalties',
+    kind: 'penalty',
     judge(_r, p) {
       const ref = p.ref('credit_code', 'org_code', 'ent_name');
       p.text('decision_no', 'penalty_type', 'illegal_fact');
@@ -254,7 +260,8 @@ const MARKET: TableRule[] = [
     },
   },
   {
-    table: 'sim_market.credit_list_entries', kind: 'list_entry',
+    table: 'sim_market.credit_list_entries',
+    kind: 'list_entry',
     judge(r, p) {
       p.oneOf('list_type', ['严重违法失信名单', '经营异常名录']);
       p.oneOf('subject_type', ['企业', '自然人'], true);
@@ -279,7 +286,8 @@ const transportRef = (p: Problems): Ref[] => {
 /** 交通运输 envelope REST (pinyin fields; dates yyyy-MM-dd, times yyyy-MM-dd HH:mm:ss Beijing, numeric kind codes). */
 const TRANSPORT: TableRule[] = [
   {
-    table: 'sim_transport.jyxk', kind: 'credential',
+    table: 'sim_transport.jyxk',
+    kind: 'credential',
     judge(_r, p) {
       p.text('xkzh', 'jyxklb');
       p.date('yxqq', true);
@@ -289,7 +297,8 @@ const TRANSPORT: TableRule[] = [
     },
   },
   {
-    table: 'sim_transport.cl', kind: 'vehicle',
+    table: 'sim_transport.cl',
+    kind: 'vehicle',
     judge(_r, p) {
       p.matches('cphm', PLATE, 'a plate number');
       p.oneOf('cllx', [11, 12, 21, 31]);
@@ -300,17 +309,20 @@ const TRANSPORT: TableRule[] = [
     },
   },
   {
-    table: 'sim_transport.wf', kind: 'transport_violation',
+    table: 'sim_transport.wf',
+    kind: 'transport_violation',
     judge(r, p) {
       p.matches('cphm', PLATE, 'a plate number');
-      if (typeof r.wfsj !== 'string' || !realLocalTime(r.wfsj)) p.list.push(`wfsj is not a time yyyy-MM-dd HH:mm:ss (${JSON.stringify(r.wfsj)})`);
+      if (typeof r.wfsj !== 'string' || !realLocalTime(r.wfsj))
+        p.list.push(`wfsj is not a time yyyy-MM-dd HH:mm:ss (${JSON.stringify(r.wfsj)})`);
       p.oneOf('wflx', [1, 2, 3, 4]);
       p.amount('fkje');
       return { required: transportRef(p) };
     },
   },
   {
-    table: 'sim_transport.cf', kind: 'penalty',
+    table: 'sim_transport.cf',
+    kind: 'penalty',
     judge(_r, p) {
       p.text('cfjdswh', 'cflb', 'cfsy');
       p.date('cfjdrq');
@@ -319,7 +331,8 @@ const TRANSPORT: TableRule[] = [
     },
   },
   {
-    table: 'sim_transport.sxmd', kind: 'list_entry',
+    table: 'sim_transport.sxmd',
+    kind: 'list_entry',
     judge(_r, p) {
       p.text('rdwsh', 'lrsy', 'lryj');
       p.date('lrrq');
@@ -330,7 +343,16 @@ const TRANSPORT: TableRule[] = [
   },
 ];
 
-const EMERGENCY_ROLES = ['主要负责人', '安全总监', '安全管理人员', '注册安全工程师', '特种作业人员', '法定代表人', '实际控制人', '项目经理'];
+const EMERGENCY_ROLES = [
+  '主要负责人',
+  '安全总监',
+  '安全管理人员',
+  '注册安全工程师',
+  '特种作业人员',
+  '法定代表人',
+  '实际控制人',
+  '项目经理',
+];
 const CREDENTIAL_STATUSES = ['有效', '已过期', '暂扣', '吊销'];
 const emergencyRef = (p: Problems): Ref[] => {
   const ref = p.ref('credit_code', 'org_code', 'ent_name');
@@ -339,7 +361,8 @@ const emergencyRef = (p: Problems): Ref[] => {
 /** 应急管理 REST (snake_case; dates yyyyMMdd; Chinese labels; loss in 万元). */
 const EMERGENCY: TableRule[] = [
   {
-    table: 'sim_emergency.personnel', kind: 'person',
+    table: 'sim_emergency.personnel',
+    kind: 'person',
     judge(r, p) {
       p.idNumber('id_card_no');
       p.text('name');
@@ -347,7 +370,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.enterprise_licences', kind: 'credential',
+    table: 'sim_emergency.enterprise_licences',
+    kind: 'credential',
     judge(_r, p) {
       p.oneOf('licence_type', ['安全生产许可证', '危险化学品经营许可证']);
       p.text('licence_no');
@@ -358,7 +382,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.personnel_certificates', kind: 'credential',
+    table: 'sim_emergency.personnel_certificates',
+    kind: 'credential',
     judge(_r, p) {
       p.oneOf('cert_type', ['特种作业操作证', '注册安全工程师执业证']);
       p.text('cert_no');
@@ -372,7 +397,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.safety_staff', kind: 'role',
+    table: 'sim_emergency.safety_staff',
+    kind: 'role',
     judge(_r, p) {
       const required = emergencyRef(p);
       p.text('person_name');
@@ -384,7 +410,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.hidden_dangers', kind: 'hidden_danger',
+    table: 'sim_emergency.hidden_dangers',
+    kind: 'hidden_danger',
     judge(r, p) {
       const required = emergencyRef(p);
       p.oneOf('danger_level', ['重大隐患', '一般隐患']);
@@ -399,7 +426,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.penalties', kind: 'penalty',
+    table: 'sim_emergency.penalties',
+    kind: 'penalty',
     judge(_r, p) {
       const required = emergencyRef(p);
       p.text('doc_no', 'punish_type', 'illegal_fact');
@@ -409,7 +437,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.accidents', kind: 'accident',
+    table: 'sim_emergency.accidents',
+    kind: 'accident',
     judge(_r, p) {
       const required = emergencyRef(p);
       p.compactDate('occur_date');
@@ -423,7 +452,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.punishment_lists', kind: 'list_entry',
+    table: 'sim_emergency.punishment_lists',
+    kind: 'list_entry',
     judge(r, p) {
       p.oneOf('list_type', ['安全生产失信联合惩戒名单', '主要负责人从业禁止']);
       p.oneOf('subject_type', ['企业', '个人']);
@@ -441,7 +471,8 @@ const EMERGENCY: TableRule[] = [
     },
   },
   {
-    table: 'sim_emergency.liability_insurances', kind: 'insurance_policy',
+    table: 'sim_emergency.liability_insurances',
+    kind: 'insurance_policy',
     judge(_r, p) {
       const required = emergencyRef(p);
       p.text('policy_no', 'insurer');
@@ -459,12 +490,23 @@ const EMERGENCY: TableRule[] = [
  * columns; U+FFFD marks text the platform could not decode.
  */
 const HOUSING_CLOSED: Record<string, string[]> = {
-  zszt: ['01', '02', '03', '04'], gcgm: ['1', '2', '3'], htlx: ['01', '02', '03'], gwlx: ['01', '02', '03', '04', '05', '06', '07', '08'],
-  ztlx: ['1', '2'], xkzlx: ['01', '02'],
+  zszt: ['01', '02', '03', '04'],
+  gcgm: ['1', '2', '3'],
+  htlx: ['01', '02', '03'],
+  gwlx: ['01', '02', '03', '04', '05', '06', '07', '08'],
+  ztlx: ['1', '2'],
+  xkzlx: ['01', '02'],
 };
 /** open dictionaries, filled from the platform (readSourceTruth) */
 const housingOpen = new Map<string, Set<string>>();
-const HOUSING_OPEN_OF: Record<string, string> = { zzlb: 't_dm_zzlb', zzxl: 't_dm_zzxl', zzdj: 't_dm_zzdj', zclb: 't_dm_zclb', zczy: 't_dm_zczy', khlb: 't_dm_khlb' };
+const HOUSING_OPEN_OF: Record<string, string> = {
+  zzlb: 't_dm_zzlb',
+  zzxl: 't_dm_zzxl',
+  zzdj: 't_dm_zzdj',
+  zclb: 't_dm_zclb',
+  zczy: 't_dm_zczy',
+  khlb: 't_dm_khlb',
+};
 
 class HousingProblems extends Problems {
   constructor(private readonly r: Row) {
@@ -480,10 +522,12 @@ class HousingProblems extends Problems {
     if (!known.includes(String(v))) this.list.push(`${col} code ${JSON.stringify(v)} is not in its dictionary`);
   }
   clean(...cols: string[]) {
-    for (const c of cols) if (typeof this.r[c] === 'string' && /\uFFFD/.test(this.r[c] as string)) this.list.push(`${c} holds undecodable text`);
+    for (const c of cols)
+      if (typeof this.r[c] === 'string' && /\uFFFD/.test(this.r[c] as string)) this.list.push(`${c} holds undecodable text`);
   }
   flag(...cols: string[]) {
-    for (const c of cols) if (this.r[c] !== '1' && this.r[c] !== '0') this.list.push(`${c} is not a flag 1/0 (${JSON.stringify(this.r[c])})`);
+    for (const c of cols)
+      if (this.r[c] !== '1' && this.r[c] !== '0') this.list.push(`${c} is not a flag 1/0 (${JSON.stringify(this.r[c])})`);
   }
   /** a reference of the platform: columns given must be well formed; `required` ones must name something */
   housingRef(prefix: '' | 'jsdw' | 'fbf' | 'cbf', required: boolean): Ref | null {
@@ -494,8 +538,16 @@ class HousingProblems extends Problems {
   }
 }
 
-const housing = (table: string, kind: RecordKind, judge: (r: Row, p: HousingProblems) => Omit<Judged, 'kind' | 'id' | 'problem'>): TableRule => ({
-  table: `sim_housing.${table}`, kind, filter: `sfyx = '1'`, judge: (r, p) => judge(r, p as HousingProblems), problems: (r) => new HousingProblems(r),
+const housing = (
+  table: string,
+  kind: RecordKind,
+  judge: (r: Row, p: HousingProblems) => Omit<Judged, 'kind' | 'id' | 'problem'>,
+): TableRule => ({
+  table: `sim_housing.${table}`,
+  kind,
+  filter: `sfyx = '1'`,
+  judge: (r, p) => judge(r, p as HousingProblems),
+  problems: (r) => new HousingProblems(r),
 });
 const HOUSING: TableRule[] = [
   housing('t_qy_zz', 'credential', (_r, p) => {
@@ -666,7 +718,8 @@ class FireProblems extends Problems {
     const v = this.row[col];
     if (v == null && optional) return;
     const m = typeof v === 'string' ? /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(v) : null;
-    if (!m || !realDate(`${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`)) this.list.push(`${col} is not a date yyyy/MM/dd (${JSON.stringify(v)})`);
+    if (!m || !realDate(`${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`))
+      this.list.push(`${col} is not a date yyyy/MM/dd (${JSON.stringify(v)})`);
   }
   decimal(col: string, optional: boolean) {
     const v = this.row[col];
@@ -681,12 +734,18 @@ function judgeFireFolder(folder: string): Judged[] {
   const exportsInOrder = names
     .map((n) => ({ n, m: /^([a-z]{4})_(\d{8})(?:_(\d{2,4}))?\.csv$/.exec(n) }))
     .filter((x) => x.m && done.has(x.n) && FIRE_TABLES[x.m[1]!])
-    .map((x) => ({ name: x.n, prefix: x.m![1]!, order: `${x.m![2]}.${String(Number(x.m![3] ?? 0)).padStart(4, '0')}.${Object.keys(FIRE_TABLES).indexOf(x.m![1]!)}` }))
+    .map((x) => ({
+      name: x.n,
+      prefix: x.m![1]!,
+      order: `${x.m![2]}.${String(Number(x.m![3] ?? 0)).padStart(4, '0')}.${Object.keys(FIRE_TABLES).indexOf(x.m![1]!)}`,
+    }))
     .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
   const latest = new Map<string, Judged>();
   for (const f of exportsInOrder) {
     const bytes = fs.readFileSync(path.join(folder, f.name));
-    const text = bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? bytes.subarray(3).toString('utf8') : iconv.decode(bytes, 'gb18030');
+    const text = bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))
+      ? bytes.subarray(3).toString('utf8')
+      : iconv.decode(bytes, 'gb18030');
     const [header, ...rows] = parseCsv(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
     const rule = FIRE_TABLES[f.prefix]!;
     rows.forEach((fields, i) => {
@@ -774,12 +833,17 @@ async function judgeSource(client: pg.ClientBase, source: string, dataDir: strin
  * sources): the hub's enterprises, when those are the sources it synced.
  */
 export async function readSourceTruth(
-  systems: string | { departmentsDatabaseUrl: string; dataDir: string }, sources: readonly string[], registryFrom: readonly string[] = sources,
+  systems: string | { departmentsDatabaseUrl: string; dataDir: string },
+  sources: readonly string[],
+  registryFrom: readonly string[] = sources,
 ): Promise<Map<string, SourceTruth>> {
   const departmentsUrl = typeof systems === 'string' ? systems : systems.departmentsDatabaseUrl;
   const dataDir = typeof systems === 'string' ? undefined : systems.dataDir;
   // DATE columns as the text they hold (the platform's dates are compared as written, not as instants)
-  const types = { getTypeParser: ((oid: number, format?: string) => (oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
   const client = new pg.Client({ connectionString: departmentsUrl, types });
   await client.connect();
   const judged = new Map<string, Judged[]>();

@@ -27,7 +27,12 @@ export async function startSourcesWorld(o: {
   start?: Pick<StartSourcesOptions, 'timeoutMs' | 'extraOptions'>;
 }): Promise<SourcesWorld> {
   const depts = await createTestDatabase(`${o.prefix}dep`);
-  const env: SimulatorEnv = { departmentsDatabaseUrl: depts.url, dataDir: mkdtempSync(path.join(tmpdir(), `${o.prefix}-`)), port: 0, host: '127.0.0.1' };
+  const env: SimulatorEnv = {
+    departmentsDatabaseUrl: depts.url,
+    dataDir: mkdtempSync(path.join(tmpdir(), `${o.prefix}-`)),
+    port: 0,
+    host: '127.0.0.1',
+  };
   let running: RunningSources | undefined;
   const close = async () => {
     await running?.close();
@@ -36,7 +41,11 @@ export async function startSourcesWorld(o: {
   };
   try {
     const loaded = await loadSources(o.only ? readSourceConfigs().filter((c) => o.only!.includes(c.id)) : undefined);
-    await generateInto(env, o.world, loaded.map((l) => l.source));
+    await generateInto(
+      env,
+      o.world,
+      loaded.map((l) => l.source),
+    );
     running = await startSources({ simulators: true, env, log: o.log, loaded, ...o.start });
     return { env, running, close };
   } catch (err) {

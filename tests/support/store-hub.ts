@@ -27,8 +27,17 @@ export interface StoreHub {
 
 /** An enterprise registration record as the market source would give it. */
 export const enterpriseRecord = (creditCode: string, name: string): CanonicalRecord => ({
-  kind: 'enterprise', creditCode, orgCode: creditCode.slice(8, 17), name, type: '有限责任公司', status: 'ACTIVE', legalRepresentative: '王五',
-  divisionCode: creditCode.slice(2, 8), industryCode: 'E4710', registeredCapital: 1000, establishedDate: '2010-01-01',
+  kind: 'enterprise',
+  creditCode,
+  orgCode: creditCode.slice(8, 17),
+  name,
+  type: '有限责任公司',
+  status: 'ACTIVE',
+  legalRepresentative: '王五',
+  divisionCode: creditCode.slice(2, 8),
+  industryCode: 'E4710',
+  registeredCapital: 1000,
+  establishedDate: '2010-01-01',
 });
 
 /** Starts a hub on a fresh test database holding `records` (stored as the market source's). */
@@ -40,11 +49,20 @@ export async function startStoreHub(name: string, records: CanonicalRecord[], en
   const log = pino({ level: 'silent' });
   const envelopes = records.map((r, i) => ({ sourceRecordId: `R-${i}`, kind: r.kind, raw: r, record: r }) as SourceEnvelope);
   await applyEnvelopes({ ds, vault, log }, { id: 'market', department: 'MARKET' }, envelopes);
-  const config = loadConfig({ NODE_ENV: 'test', HUB_DATA_DIR: dataDir, HUB_JWT_SECRET: TEST_JWT_SECRET, HUB_RATE_LIMIT_POINTS: '0', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HUB_DATA_DIR: dataDir,
+    HUB_JWT_SECRET: TEST_JWT_SECRET,
+    HUB_RATE_LIMIT_POINTS: '0',
+    ...env,
+  });
   const server = await createHubServer({ ds, config, vault, connectors: new Map(), log });
   const url = await server.listen(0, '127.0.0.1');
   return {
-    url, ds, vault, server,
+    url,
+    ds,
+    vault,
+    server,
     async close() {
       await server.close();
       await ds.destroy();

@@ -8,7 +8,10 @@ import { createTestDatabase } from './db.js';
 export class ThrowawayHubs {
   readonly made: { ds: DataSource; name: string; drop(): Promise<void> }[] = [];
 
-  constructor(private readonly prefix: string, private readonly deps: { vault: PiiVault; log: SyncLog }) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly deps: { vault: PiiVault; log: SyncLog },
+  ) {}
 
   /** a new, empty, migrated hub store; `name` is its database (for pg_stat_activity and the like) */
   async fresh(): Promise<SyncDeps & { name: string }> {

@@ -26,7 +26,14 @@ export class ApiError extends Error {
   /** True when the error concerns this field (`creditCode` matches `input.creditCode` too). */
   isFor(field: string): boolean {
     if (!this.field) return false;
-    return this.field === field || this.field.endsWith(`.${field}`) || this.field.split('.').pop()?.replace(/\[\d+\]$/, '') === field;
+    return (
+      this.field === field ||
+      this.field.endsWith(`.${field}`) ||
+      this.field
+        .split('.')
+        .pop()
+        ?.replace(/\[\d+\]$/, '') === field
+    );
   }
 }
 
@@ -140,7 +147,11 @@ export interface DownloadProgress {
  * A file download (GET, session cookie) read as a stream, so a long export shows how far it got. Answers
  * the whole body as a Blob; a JSON error answer is thrown as an ApiError (Chinese message), never shown raw.
  */
-export async function download(url: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<{ blob: Blob; filename: string | null }> {
+export async function download(
+  url: string,
+  onProgress: (p: DownloadProgress) => void,
+  signal?: AbortSignal,
+): Promise<{ blob: Blob; filename: string | null }> {
   let res: Response;
   try {
     res = await fetch(url, { credentials: 'same-origin', signal });
@@ -192,7 +203,10 @@ export async function download(url: string, onProgress: (p: DownloadProgress) =>
  * Used where some parts may fail on their own (a department's source down) while the rest still shows;
  * thrown only when there is no data at all.
  */
-export async function graphqlPartial<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T; errors: (ApiError & { path: readonly (string | number)[] })[] }> {
+export async function graphqlPartial<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data: T; errors: (ApiError & { path: readonly (string | number)[] })[] }> {
   const { status, body } = await send('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

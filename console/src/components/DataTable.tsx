@@ -29,7 +29,19 @@ export interface DataTableProps<T> {
   testId?: string;
 }
 
-export function DataTable<T>({ columns, rows, rowKey, empty = '暂无数据', pageSize = 20, total, page, onPage, loading, caption, testId }: DataTableProps<T>) {
+export function DataTable<T>({
+  columns,
+  rows,
+  rowKey,
+  empty = '暂无数据',
+  pageSize = 20,
+  total,
+  page,
+  onPage,
+  loading,
+  caption,
+  testId,
+}: DataTableProps<T>) {
   const [localPage, setLocalPage] = useState(0);
   const server = onPage !== undefined;
   const current = server ? (page ?? 0) : localPage;

@@ -30,13 +30,31 @@ export interface FieldProps {
 export function Field({ label, required, hint, error, children, className, name }: FieldProps) {
   const id = useId();
   const errId = `${id}-err`;
-  const aria: ControlAria = { id, labelId: `${id}-label`, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errId : undefined };
-  const control = typeof children === 'function' ? children(aria) : isValidElement(children) ? cloneElement(children as ReactElement<Record<string, unknown>>, { id, 'aria-invalid': aria['aria-invalid'], 'aria-describedby': aria['aria-describedby'] }) : children;
+  const aria: ControlAria = {
+    id,
+    labelId: `${id}-label`,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? errId : undefined,
+  };
+  const control =
+    typeof children === 'function'
+      ? children(aria)
+      : isValidElement(children)
+        ? cloneElement(children as ReactElement<Record<string, unknown>>, {
+            id,
+            'aria-invalid': aria['aria-invalid'],
+            'aria-describedby': aria['aria-describedby'],
+          })
+        : children;
   return (
     <div className={`field ${error ? 'field-invalid' : ''} ${className ?? ''}`} data-field={name}>
       <label htmlFor={id} id={`${id}-label`} className="field-label">
         {label}
-        {required && <span className="required" aria-label="必填">*</span>}
+        {required && (
+          <span className="required" aria-label="必填">
+            *
+          </span>
+        )}
       </label>
       {control}
       {hint && !error && <div className="field-hint">{hint}</div>}
@@ -58,6 +76,12 @@ export function Notice({ tone = 'info', children }: { tone?: 'info' | 'error' | 
   );
 }
 
-export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'pass' | 'restrict' | 'deny' | 'info' | 'warn'; children: ReactNode }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+}: {
+  tone?: 'neutral' | 'pass' | 'restrict' | 'deny' | 'info' | 'warn';
+  children: ReactNode;
+}) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

@@ -13,7 +13,9 @@ export function Layout({ children }: { children: ReactNode }) {
     <div className="app">
       <header className="app-header">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">监</span>
+          <span className="brand-mark" aria-hidden="true">
+            监
+          </span>
           <span className="brand-text">
             <strong>监管工作台</strong>
             <small>安全生产联合监管数据枢纽</small>
@@ -53,7 +55,17 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 /** A page's title bar and body. */
-export function Page({ title, subtitle, actions, children }: { title: string; subtitle?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+export function Page({
+  title,
+  subtitle,
+  actions,
+  children,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section className="page">
       <div className="page-head">
@@ -69,7 +81,17 @@ export function Page({ title, subtitle, actions, children }: { title: string; su
 }
 
 /** A titled panel inside a page. */
-export function Section({ title, extra, children, className }: { title?: ReactNode; extra?: ReactNode; children: ReactNode; className?: string }) {
+export function Section({
+  title,
+  extra,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  extra?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`panel ${className ?? ''}`}>
       {(title || extra) && (

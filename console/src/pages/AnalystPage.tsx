@@ -13,15 +13,29 @@ import { Page, Section } from '../components/Layout';
 import { DEPARTMENT_ZH, ENTERPRISE_STATUS_ZH, LIST_ZH, label } from '../labels';
 import { ExportBar } from './analyst/ExportBar';
 import {
-  buildWhere, DIVISION_BY_CODE, DIVISIONS_BY_NAME, EMPTY_FORM, SEARCH, TIER_ZH,
-  type EnterprisePage, type QueryForm, type Region, type Where,
+  buildWhere,
+  DIVISION_BY_CODE,
+  DIVISIONS_BY_NAME,
+  EMPTY_FORM,
+  SEARCH,
+  TIER_ZH,
+  type EnterprisePage,
+  type QueryForm,
+  type Region,
+  type Where,
 } from './analyst/queries';
 import { StatsPanel } from './analyst/StatsPanel';
 import { DEPARTMENTS } from '../generated/departments';
 
 const PAGE_SIZE = 20;
 const DEPARTMENT_CODES = DEPARTMENTS.map((d) => d.code);
-const ORDER_ZH: Record<string, string> = { RISK_SCORE: '风险分值', CREDIT_CODE: '统一社会信用代码', NAME: '企业名称', REGISTERED_CAPITAL: '注册资本', ESTABLISHED_DATE: '成立日期' };
+const ORDER_ZH: Record<string, string> = {
+  RISK_SCORE: '风险分值',
+  CREDIT_CODE: '统一社会信用代码',
+  NAME: '企业名称',
+  REGISTERED_CAPITAL: '注册资本',
+  ESTABLISHED_DATE: '成立日期',
+};
 const LEVEL_ZH: Record<string, string> = { PROVINCE: '省级', CITY: '地级', COUNTY: '县级' };
 
 type Errors = Partial<Record<keyof QueryForm | 'form', string>>;
@@ -131,7 +145,8 @@ export function AnalystPage() {
     const v = form.violationsMin.trim();
     if (v && !/^\d+$/.test(v)) next.violationsMin = '请输入不小于1的整数（次数）。';
     else if (v && (Number(v) < 1 || Number(v) > 100000)) next.violationsMin = '次数应在 1 到 100000 之间。';
-    if (form.industry.trim() && !/^[A-Ta-t](\d{1,4})?$/.test(form.industry.trim())) next.industry = '行业代码应为门类字母加0至4位数字（GB/T 4754），如 E 或 E47。';
+    if (form.industry.trim() && !/^[A-Ta-t](\d{1,4})?$/.test(form.industry.trim()))
+      next.industry = '行业代码应为门类字母加0至4位数字（GB/T 4754），如 E 或 E47。';
     if (form.name.trim().length > 100) next.name = '企业名称最多100个字。';
     setErrors(next);
     if (Object.keys(next).length) return;
@@ -179,10 +194,20 @@ export function AnalystPage() {
       <Section title="查询条件">
         <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label="查询条件" data-testid="query-form">
           <div className="grid grid-4">
-            <Field label="地区（名称或行政区划代码）" name="region" error={errors.region} hint={region ? `已选：${region.fullName}（${region.code}，${LEVEL_ZH[region.level]}）` : '如 武汉市、武昌区 或 4201'}>
+            <Field
+              label="地区（名称或行政区划代码）"
+              name="region"
+              error={errors.region}
+              hint={region ? `已选：${region.fullName}（${region.code}，${LEVEL_ZH[region.level]}）` : '如 武汉市、武昌区 或 4201'}
+            >
               <input className="input" value={form.region} onChange={(e) => set('region', e.target.value)} placeholder="全部地区" />
             </Field>
-            <Field label="涉及部门" name="department" error={errors.department} hint="限定下方名单、隐患、违法、处罚条件的部门；单独使用时为“该部门有该企业的记录”">
+            <Field
+              label="涉及部门"
+              name="department"
+              error={errors.department}
+              hint="限定下方名单、隐患、违法、处罚条件的部门；单独使用时为“该部门有该企业的记录”"
+            >
               <select className="input" value={form.department} onChange={(e) => set('department', e.target.value)}>
                 <option value="">全部部门</option>
                 {DEPARTMENT_CODES.map((d) => (
@@ -235,11 +260,13 @@ export function AnalystPage() {
               <select className="input" value={form.list} onChange={(e) => set('list', e.target.value)}>
                 <option value="">不限</option>
                 <option value="ANY">在任一名单上</option>
-                {Object.entries(LIST_ZH).filter(([k]) => k !== 'PRINCIPAL_BAN').map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
+                {Object.entries(LIST_ZH)
+                  .filter(([k]) => k !== 'PRINCIPAL_BAN')
+                  .map(([k, v]) => (
+                    <option key={k} value={k}>
+                      {v}
+                    </option>
+                  ))}
               </select>
             </Field>
             <Field label="隐患" name="hiddenDanger" error={errors.hiddenDanger}>
@@ -253,7 +280,12 @@ export function AnalystPage() {
           </div>
           <div className="grid grid-4">
             <Field label="近一年交通违法（三超一疲劳）不少于" name="violationsMin" error={errors.violationsMin} hint="次数，留空为不限">
-              <input className="input" inputMode="numeric" value={form.violationsMin} onChange={(e) => set('violationsMin', e.target.value)} />
+              <input
+                className="input"
+                inputMode="numeric"
+                value={form.violationsMin}
+                onChange={(e) => set('violationsMin', e.target.value)}
+              />
             </Field>
             <Field label="行政处罚" name="penalties">
               {(aria) => (
@@ -307,14 +339,38 @@ export function AnalystPage() {
             loading={loading}
             empty="没有符合条件的企业。"
             columns={[
-              { key: 'creditCode', title: '统一社会信用代码', nowrap: true, render: (r) => <Link to={`/enterprise/${r.creditCode}`}><code>{r.creditCode}</code></Link> },
+              {
+                key: 'creditCode',
+                title: '统一社会信用代码',
+                nowrap: true,
+                render: (r) => (
+                  <Link to={`/enterprise/${r.creditCode}`}>
+                    <code>{r.creditCode}</code>
+                  </Link>
+                ),
+              },
               { key: 'name', title: '企业名称', render: (r) => r.name },
               { key: 'status', title: '登记状态', nowrap: true, render: (r) => label(ENTERPRISE_STATUS_ZH, r.status) },
               { key: 'divisionCode', title: '行政区划', nowrap: true, render: (r) => <code>{r.divisionCode}</code> },
               { key: 'industryCode', title: '行业', nowrap: true, render: (r) => <code>{r.industryCode}</code> },
-              { key: 'registeredCapital', title: '注册资本（万元）', align: 'right', render: (r) => r.registeredCapital.toLocaleString('zh-CN') },
+              {
+                key: 'registeredCapital',
+                title: '注册资本（万元）',
+                align: 'right',
+                render: (r) => r.registeredCapital.toLocaleString('zh-CN'),
+              },
               { key: 'score', title: '风险分值', align: 'right', render: (r) => (r.risk ? r.risk.score.toFixed(1) : '—') },
-              { key: 'tier', title: '风险等级', nowrap: true, render: (r) => (r.risk ? <Badge tone={tierTone(r.risk.tier)}>{label(TIER_ZH, r.risk.tier)}</Badge> : <span className="muted">未评级</span>) },
+              {
+                key: 'tier',
+                title: '风险等级',
+                nowrap: true,
+                render: (r) =>
+                  r.risk ? (
+                    <Badge tone={tierTone(r.risk.tier)}>{label(TIER_ZH, r.risk.tier)}</Badge>
+                  ) : (
+                    <span className="muted">未评级</span>
+                  ),
+              },
             ]}
           />
         )}

@@ -12,11 +12,26 @@ import { DataTable } from '../components/DataTable';
 import { Badge, Field, Notice } from '../components/Field';
 import { Page, Section } from '../components/Layout';
 import {
-  ACCIDENT_LEVEL_ZH, ENTERPRISE_STATUS_ZH, INSPECTION_RESULT_ZH,
-  NAME_MATCH_ZH, VEHICLE_KIND_ZH, VIOLATION_KIND_ZH, formatDateTime, label,
+  ACCIDENT_LEVEL_ZH,
+  ENTERPRISE_STATUS_ZH,
+  INSPECTION_RESULT_ZH,
+  NAME_MATCH_ZH,
+  VEHICLE_KIND_ZH,
+  VIOLATION_KIND_ZH,
+  formatDateTime,
+  label,
 } from '../labels';
 import { canonicalCode, creditCodeProblemZh, looksLikeCode } from '../lib/codes';
-import { CredentialTable, DepartmentPanel, GenericSectionLists, HiddenDangerTable, ListTable, PenaltyTable, PersonTable, Sub } from './enterprise/DepartmentPanel';
+import {
+  CredentialTable,
+  DepartmentPanel,
+  GenericSectionLists,
+  HiddenDangerTable,
+  ListTable,
+  PenaltyTable,
+  PersonTable,
+  Sub,
+} from './enterprise/DepartmentPanel';
 import { OTHER_DEPARTMENTS, profileQuery, SUGGEST, type GenericSection, type Profile } from './enterprise/queries';
 import { DEPARTMENTS as REGISTERED } from '../generated/departments';
 import { TIER_ZH } from './analyst/queries';
@@ -90,7 +105,12 @@ function SearchBox({ initial }: { initial: string }) {
   return (
     <Section>
       <form className="search-bar" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="查询企业">
-        <Field label="统一社会信用代码或企业名称" name="query" error={error} hint={canonicalNote ?? '代码可输入小写、全角或带空格，查询前自动规范'}>
+        <Field
+          label="统一社会信用代码或企业名称"
+          name="query"
+          error={error}
+          hint={canonicalNote ?? '代码可输入小写、全角或带空格，查询前自动规范'}
+        >
           <input
             className="input"
             value={text}
@@ -110,7 +130,8 @@ function SearchBox({ initial }: { initial: string }) {
         <ul className="match-list" aria-label="候选企业">
           {matches.map((m) => (
             <li key={m.enterprise.creditCode}>
-              <Link to={`/enterprise/${m.enterprise.creditCode}`}>{m.enterprise.name}</Link> <code>{m.enterprise.creditCode}</code> <Badge>{label(NAME_MATCH_ZH, m.matchedBy)}</Badge>
+              <Link to={`/enterprise/${m.enterprise.creditCode}`}>{m.enterprise.name}</Link> <code>{m.enterprise.creditCode}</code>{' '}
+              <Badge>{label(NAME_MATCH_ZH, m.matchedBy)}</Badge>
             </li>
           ))}
         </ul>
@@ -169,7 +190,11 @@ export function EnterprisePage() {
   return (
     <Page title="企业画像" subtitle={`一家企业在${NAMES_ZH}各部门的信息及各数据源时效`}>
       <SearchBox initial={code ?? ''} />
-      {code && param !== code && <Notice>地址中的代码已规范为 <code>{code}</code>。</Notice>}
+      {code && param !== code && (
+        <Notice>
+          地址中的代码已规范为 <code>{code}</code>。
+        </Notice>
+      )}
       {code && isChecksumOnly(creditCodeProblemZh(code) ?? '') && (
         <Notice tone="warning">{creditCodeProblemZh(code)} 个别实际颁发的代码不符合校验规则，仍按此代码查询。</Notice>
       )}
@@ -189,7 +214,9 @@ export function EnterprisePage() {
           >
             <dl className="kv kv-cols" data-testid="registration">
               <dt>统一社会信用代码</dt>
-              <dd className="canonical"><code data-testid="canonical-code">{p.creditCode}</code></dd>
+              <dd className="canonical">
+                <code data-testid="canonical-code">{p.creditCode}</code>
+              </dd>
               <dt>登记状态</dt>
               <dd>{label(ENTERPRISE_STATUS_ZH, p.status)}</dd>
               <dt>企业类型</dt>
@@ -201,9 +228,13 @@ export function EnterprisePage() {
                 </>
               )}
               <dt>行政区划代码</dt>
-              <dd><code>{p.divisionCode}</code></dd>
+              <dd>
+                <code>{p.divisionCode}</code>
+              </dd>
               <dt>行业代码</dt>
-              <dd><code>{p.industryCode}</code></dd>
+              <dd>
+                <code>{p.industryCode}</code>
+              </dd>
               <dt>注册资本</dt>
               <dd>{p.registeredCapital.toLocaleString('zh-CN')} 万元</dd>
               <dt>成立日期</dt>
@@ -214,7 +245,10 @@ export function EnterprisePage() {
               <dd data-testid="risk">
                 {p.risk ? (
                   <>
-                    <Badge tone={p.risk.tier === 'D' ? 'deny' : p.risk.tier === 'C' ? 'restrict' : 'info'}>{label(TIER_ZH, p.risk.tier)}</Badge> 分值 {p.risk.score.toFixed(1)}
+                    <Badge tone={p.risk.tier === 'D' ? 'deny' : p.risk.tier === 'C' ? 'restrict' : 'info'}>
+                      {label(TIER_ZH, p.risk.tier)}
+                    </Badge>{' '}
+                    分值 {p.risk.score.toFixed(1)}
                     <span className="muted">（评估日期 {p.risk.asOf}）</span>
                   </>
                 ) : (
@@ -237,19 +271,37 @@ export function EnterprisePage() {
 
           <div className="dept-grid" data-testid="departments">
             <DepartmentPanel s={p.market} department="MARKET" failure={failures.market}>
-              <Sub title="人员（法定代表人等）" count={p.market.persons.totalCount}><PersonTable rows={p.market.persons.nodes} withNames={withNames} /></Sub>
-              <Sub title="严重违法失信名单 / 经营异常名录" count={p.market.listEntries.totalCount}><ListTable rows={p.market.listEntries.nodes} /></Sub>
-              <Sub title="行政处罚" count={p.market.penalties.totalCount}><PenaltyTable rows={p.market.penalties.nodes} /></Sub>
+              <Sub title="人员（法定代表人等）" count={p.market.persons.totalCount}>
+                <PersonTable rows={p.market.persons.nodes} withNames={withNames} />
+              </Sub>
+              <Sub title="严重违法失信名单 / 经营异常名录" count={p.market.listEntries.totalCount}>
+                <ListTable rows={p.market.listEntries.nodes} />
+              </Sub>
+              <Sub title="行政处罚" count={p.market.penalties.totalCount}>
+                <PenaltyTable rows={p.market.penalties.nodes} />
+              </Sub>
             </DepartmentPanel>
             <DepartmentPanel s={p.housing} department="HOUSING" failure={failures.housing}>
-              <Sub title="资质与许可" count={p.housing.credentials.totalCount}><CredentialTable rows={p.housing.credentials.nodes} /></Sub>
-              <Sub title="注册人员证书" count={p.housing.personCredentials.totalCount}><CredentialTable rows={p.housing.personCredentials.nodes} /></Sub>
-              <Sub title="建筑市场主体黑名单" count={p.housing.listEntries.totalCount}><ListTable rows={p.housing.listEntries.nodes} /></Sub>
+              <Sub title="资质与许可" count={p.housing.credentials.totalCount}>
+                <CredentialTable rows={p.housing.credentials.nodes} />
+              </Sub>
+              <Sub title="注册人员证书" count={p.housing.personCredentials.totalCount}>
+                <CredentialTable rows={p.housing.personCredentials.nodes} />
+              </Sub>
+              <Sub title="建筑市场主体黑名单" count={p.housing.listEntries.totalCount}>
+                <ListTable rows={p.housing.listEntries.nodes} />
+              </Sub>
             </DepartmentPanel>
             <DepartmentPanel s={p.emergency} department="EMERGENCY" failure={failures.emergency}>
-              <Sub title="隐患台账" count={p.emergency.hiddenDangers.totalCount}><HiddenDangerTable rows={p.emergency.hiddenDangers.nodes} /></Sub>
-              <Sub title="安全生产许可证等" count={p.emergency.credentials.totalCount}><CredentialTable rows={p.emergency.credentials.nodes} /></Sub>
-              <Sub title="主要负责人、安全总监等" count={p.emergency.persons.totalCount}><PersonTable rows={p.emergency.persons.nodes} withNames={withNames} /></Sub>
+              <Sub title="隐患台账" count={p.emergency.hiddenDangers.totalCount}>
+                <HiddenDangerTable rows={p.emergency.hiddenDangers.nodes} />
+              </Sub>
+              <Sub title="安全生产许可证等" count={p.emergency.credentials.totalCount}>
+                <CredentialTable rows={p.emergency.credentials.nodes} />
+              </Sub>
+              <Sub title="主要负责人、安全总监等" count={p.emergency.persons.totalCount}>
+                <PersonTable rows={p.emergency.persons.nodes} withNames={withNames} />
+              </Sub>
               <Sub title="生产安全事故" count={p.emergency.accidents.totalCount}>
                 <DataTable
                   rows={p.emergency.accidents.nodes}
@@ -259,11 +311,19 @@ export function EnterprisePage() {
                   columns={[
                     { key: 'occurredOn', title: '发生日期', nowrap: true, render: (r) => r.occurredOn },
                     {
-                      key: 'level', title: '等级（来源记录）', nowrap: true,
+                      key: 'level',
+                      title: '等级（来源记录）',
+                      nowrap: true,
                       // the source's level is kept; where the facts reach higher (条例 第三条) the derived one is shown beside it
-                      render: (r) => (r.levelUnderstated
-                        ? <>{label(ACCIDENT_LEVEL_ZH, r.level)} <Badge tone="deny">按伤亡损失应为{label(ACCIDENT_LEVEL_ZH, r.derivedLevel)}</Badge></>
-                        : label(ACCIDENT_LEVEL_ZH, r.level)),
+                      render: (r) =>
+                        r.levelUnderstated ? (
+                          <>
+                            {label(ACCIDENT_LEVEL_ZH, r.level)}{' '}
+                            <Badge tone="deny">按伤亡损失应为{label(ACCIDENT_LEVEL_ZH, r.derivedLevel)}</Badge>
+                          </>
+                        ) : (
+                          label(ACCIDENT_LEVEL_ZH, r.level)
+                        ),
                     },
                     { key: 'deaths', title: '死亡人数', align: 'right', render: (r) => String(r.deaths) },
                     { key: 'seriousInjuries', title: '重伤人数', align: 'right', render: (r) => String(r.seriousInjuries) },
@@ -272,11 +332,17 @@ export function EnterprisePage() {
                   ]}
                 />
               </Sub>
-              <Sub title="安全生产失信联合惩戒名单" count={p.emergency.listEntries.totalCount}><ListTable rows={p.emergency.listEntries.nodes} /></Sub>
-              <Sub title="行政处罚" count={p.emergency.penalties.totalCount}><PenaltyTable rows={p.emergency.penalties.nodes} /></Sub>
+              <Sub title="安全生产失信联合惩戒名单" count={p.emergency.listEntries.totalCount}>
+                <ListTable rows={p.emergency.listEntries.nodes} />
+              </Sub>
+              <Sub title="行政处罚" count={p.emergency.penalties.totalCount}>
+                <PenaltyTable rows={p.emergency.penalties.nodes} />
+              </Sub>
             </DepartmentPanel>
             <DepartmentPanel s={p.transport} department="TRANSPORT" failure={failures.transport}>
-              <Sub title="道路运输经营许可证" count={p.transport.credentials.totalCount}><CredentialTable rows={p.transport.credentials.nodes} /></Sub>
+              <Sub title="道路运输经营许可证" count={p.transport.credentials.totalCount}>
+                <CredentialTable rows={p.transport.credentials.nodes} />
+              </Sub>
               <Sub title="营运车辆" count={p.transport.vehicles.totalCount}>
                 <DataTable
                   rows={p.transport.vehicles.nodes}
@@ -287,7 +353,12 @@ export function EnterprisePage() {
                     { key: 'plate', title: '车牌号', nowrap: true, render: (r) => r.plateNumber },
                     { key: 'kind', title: '车辆类型', render: (r) => label(VEHICLE_KIND_ZH, r.vehicleKind) },
                     { key: 'valid', title: '营运证有效期至', nowrap: true, render: (r) => r.certificateValidTo ?? '—' },
-                    { key: 'online', title: '动态监控', nowrap: true, render: (r) => (r.monitoringOnline ? '在线' : <Badge tone="warn">离线</Badge>) },
+                    {
+                      key: 'online',
+                      title: '动态监控',
+                      nowrap: true,
+                      render: (r) => (r.monitoringOnline ? '在线' : <Badge tone="warn">离线</Badge>),
+                    },
                   ]}
                 />
               </Sub>
@@ -305,11 +376,17 @@ export function EnterprisePage() {
                   ]}
                 />
               </Sub>
-              <Sub title="交通运输严重失信名单" count={p.transport.listEntries.totalCount}><ListTable rows={p.transport.listEntries.nodes} /></Sub>
-              <Sub title="行政处罚" count={p.transport.penalties.totalCount}><PenaltyTable rows={p.transport.penalties.nodes} /></Sub>
+              <Sub title="交通运输严重失信名单" count={p.transport.listEntries.totalCount}>
+                <ListTable rows={p.transport.listEntries.nodes} />
+              </Sub>
+              <Sub title="行政处罚" count={p.transport.penalties.totalCount}>
+                <PenaltyTable rows={p.transport.penalties.nodes} />
+              </Sub>
             </DepartmentPanel>
             <DepartmentPanel s={p.fire} department="FIRE" failure={failures.fire}>
-              <div className="muted">消防安全重点单位：{p.fire.keyFireSafetyUnit == null ? '未知' : p.fire.keyFireSafetyUnit ? '是' : '否'}</div>
+              <div className="muted">
+                消防安全重点单位：{p.fire.keyFireSafetyUnit == null ? '未知' : p.fire.keyFireSafetyUnit ? '是' : '否'}
+              </div>
               <Sub title="消防监督检查" count={p.fire.inspections.totalCount}>
                 <DataTable
                   rows={p.fire.inspections.nodes}
@@ -324,8 +401,12 @@ export function EnterprisePage() {
                   ]}
                 />
               </Sub>
-              <Sub title="消防安全严重失信名单" count={p.fire.listEntries.totalCount}><ListTable rows={p.fire.listEntries.nodes} /></Sub>
-              <Sub title="行政处罚" count={p.fire.penalties.totalCount}><PenaltyTable rows={p.fire.penalties.nodes} /></Sub>
+              <Sub title="消防安全严重失信名单" count={p.fire.listEntries.totalCount}>
+                <ListTable rows={p.fire.listEntries.nodes} />
+              </Sub>
+              <Sub title="行政处罚" count={p.fire.penalties.totalCount}>
+                <PenaltyTable rows={p.fire.penalties.nodes} />
+              </Sub>
             </DepartmentPanel>
             {OTHER_DEPARTMENTS.map((d) => {
               const s = (p as unknown as Record<string, GenericSection | null>)[d.field] ?? null;

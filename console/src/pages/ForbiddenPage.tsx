@@ -17,7 +17,16 @@ export function ForbiddenPage({ attempted }: { attempted?: string }) {
       <h1>无权访问</h1>
       {user ? (
         <p>
-          您当前的角色（<strong>{roles || '无角色'}</strong>）无权访问{path ? <> 页面 <code>{path}</code></> : '此页面'}。
+          您当前的角色（<strong>{roles || '无角色'}</strong>）无权访问
+          {path ? (
+            <>
+              {' '}
+              页面 <code>{path}</code>
+            </>
+          ) : (
+            '此页面'
+          )}
+          。
         </p>
       ) : (
         <p>请先登录。</p>

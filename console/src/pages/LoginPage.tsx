@@ -38,7 +38,8 @@ export function LoginPage() {
       const e = err instanceof ApiError ? err : new ApiError('NETWORK', '登录未成功，请稍后再试。');
       if (e.isFor('username')) setErrors({ username: e.messageZh });
       else if (e.isFor('password')) setErrors({ password: e.messageZh });
-      else if (e.code === 'UNAUTHENTICATED' || e.status === 401) setErrors({ password: e.serverWorded ? e.messageZh : '用户名或密码不正确。' });
+      else if (e.code === 'UNAUTHENTICATED' || e.status === 401)
+        setErrors({ password: e.serverWorded ? e.messageZh : '用户名或密码不正确。' });
       else setErrors({ form: e.messageZh });
     } finally {
       setBusy(false);
@@ -54,7 +55,9 @@ export function LoginPage() {
     <div className="login-screen">
       <div className="login-card">
         <div className="login-brand">
-          <span className="brand-mark" aria-hidden="true">监</span>
+          <span className="brand-mark" aria-hidden="true">
+            监
+          </span>
           <div>
             <h1>监管工作台</h1>
             <p>安全生产联合监管数据枢纽</p>
@@ -66,7 +69,13 @@ export function LoginPage() {
             <input className="input" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
           </Field>
           <Field label="密码" required error={errors.password} name="password">
-            <input className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </Field>
           {errors.form && <Notice tone="error">{errors.form}</Notice>}
           <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
@@ -76,18 +85,27 @@ export function LoginPage() {
         {demo.length > 0 && (
           <div className="demo-accounts" data-testid="demo-accounts">
             <h2>演示账号</h2>
-            <p className="muted">{demo.some((a) => a.password) ? '演示模式下自动创建，点击即可登录。' : '演示模式下自动创建；从其他计算机访问时，请输入服务器上 .data/demo-users.json 中的密码。'}</p>
+            <p className="muted">
+              {demo.some((a) => a.password)
+                ? '演示模式下自动创建，点击即可登录。'
+                : '演示模式下自动创建；从其他计算机访问时，请输入服务器上 .data/demo-users.json 中的密码。'}
+            </p>
             <ul>
               {demo.map((a) => (
                 <li key={a.username}>
-                  <button type="button" className="demo-account" disabled={busy} onClick={() => {
-                    if (a.password) void submit(a.username, a.password);
-                    else {
-                      // from another machine the hub does not send demo passwords: the user types it
-                      setUsername(a.username);
-                      setErrors({ password: '请输入该演示账号的密码（见服务器上的 .data/demo-users.json）。' });
-                    }
-                  }}>
+                  <button
+                    type="button"
+                    className="demo-account"
+                    disabled={busy}
+                    onClick={() => {
+                      if (a.password) void submit(a.username, a.password);
+                      else {
+                        // from another machine the hub does not send demo passwords: the user types it
+                        setUsername(a.username);
+                        setErrors({ password: '请输入该演示账号的密码（见服务器上的 .data/demo-users.json）。' });
+                      }
+                    }}
+                  >
                     <strong>{a.name ?? a.username}</strong>
                     <span>{(a.roles ?? (a.role ? [a.role] : [])).map((r) => label(ROLE_ZH, r)).join('、')}</span>
                     {(a.officeName || a.office) && <span>{a.officeName ?? a.office}</span>}

@@ -60,7 +60,10 @@ export function OfficerStatsPage() {
     void load(from, to);
   };
 
-  const total = rows?.reduce((a, r) => ({ checks: a.checks + r.checks, withFeedback: a.withFeedback + r.withFeedback, awaiting: a.awaiting + r.awaiting }), { checks: 0, withFeedback: 0, awaiting: 0 });
+  const total = rows?.reduce(
+    (a, r) => ({ checks: a.checks + r.checks, withFeedback: a.withFeedback + r.withFeedback, awaiting: a.awaiting + r.awaiting }),
+    { checks: 0, withFeedback: 0, awaiting: 0 },
+  );
 
   return (
     <Page title="反馈率统计" subtitle="各办理机构在统计期内的核查数、已反馈数与反馈率；审批人员只能看到本机构">
@@ -86,7 +89,16 @@ export function OfficerStatsPage() {
           rowKey={(r) => r.office ?? '—'}
           empty="统计期内没有核查记录"
           columns={[
-            { key: 'office', title: '办理机构', render: (r) => (r.office === null ? '（未记录机构）' : r.office === user?.office && user.officeName ? `${user.officeName}（${r.office}）` : r.office) },
+            {
+              key: 'office',
+              title: '办理机构',
+              render: (r) =>
+                r.office === null
+                  ? '（未记录机构）'
+                  : r.office === user?.office && user.officeName
+                    ? `${user.officeName}（${r.office}）`
+                    : r.office,
+            },
             { key: 'checks', title: '核查数', render: (r) => r.checks, align: 'right' },
             { key: 'withFeedback', title: '已反馈', render: (r) => r.withFeedback, align: 'right' },
             { key: 'awaiting', title: '待反馈', render: (r) => r.awaiting, align: 'right' },
@@ -96,7 +108,12 @@ export function OfficerStatsPage() {
               align: 'right',
               render: (r) => (
                 <span className="rate">
-                  <span className="rate-bar"><span className={`rate-fill ${r.feedbackRate < 0.8 ? 'low' : ''}`} style={{ width: `${Math.round(r.feedbackRate * 100)}%` }} /></span>
+                  <span className="rate-bar">
+                    <span
+                      className={`rate-fill ${r.feedbackRate < 0.8 ? 'low' : ''}`}
+                      style={{ width: `${Math.round(r.feedbackRate * 100)}%` }}
+                    />
+                  </span>
                   {(r.feedbackRate * 100).toFixed(1)}%
                 </span>
               ),
@@ -105,7 +122,8 @@ export function OfficerStatsPage() {
         />
         {total && rows && rows.length > 1 && (
           <p className="muted">
-            合计：核查 {total.checks} 次，已反馈 {total.withFeedback} 次，待反馈 {total.awaiting} 次，反馈率 {total.checks ? ((total.withFeedback / total.checks) * 100).toFixed(1) : '0.0'}%。
+            合计：核查 {total.checks} 次，已反馈 {total.withFeedback} 次，待反馈 {total.awaiting} 次，反馈率{' '}
+            {total.checks ? ((total.withFeedback / total.checks) * 100).toFixed(1) : '0.0'}%。
           </p>
         )}
       </Section>

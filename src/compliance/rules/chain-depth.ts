@@ -17,17 +17,19 @@ export const chainDepthRule: Rule = {
     const basis = ctx.policy.settings.find((s) => s.key === 'max_chain_depth')?.legalBasis;
     const path: TreeNode[] = [];
     for (let n: TreeNode | null = node; n; n = n.parent) path.unshift(n);
-    return [finding(this, {
-      contractNumber: c.contractNumber,
-      creditCode: c.employer,
-      parties: [
-        partyOf(ctx, 'EMPLOYER', path[0]!.contract.employer),
-        ...path.slice(0, -1).map((n) => partyOf(ctx, 'TRANSFERRING', n.contract.contractor)),
-        partyOf(ctx, 'UNDERTAKING', c.contractor),
-      ],
-      messageZh: `${c.contractNumber} 处于第 ${node.chainDepth} 层分包，超过允许的 ${max} 层（层层转包${basis ? `；限值依据：${basis}` : ''}）`,
-      messageEn: `${c.contractNumber} is subcontracting layer ${node.chainDepth}, deeper than the allowed ${max}`,
-      evidence: path.map((n) => ({ ...contractEvidence(n), description: describeContract(n) })),
-    })];
+    return [
+      finding(this, {
+        contractNumber: c.contractNumber,
+        creditCode: c.employer,
+        parties: [
+          partyOf(ctx, 'EMPLOYER', path[0]!.contract.employer),
+          ...path.slice(0, -1).map((n) => partyOf(ctx, 'TRANSFERRING', n.contract.contractor)),
+          partyOf(ctx, 'UNDERTAKING', c.contractor),
+        ],
+        messageZh: `${c.contractNumber} 处于第 ${node.chainDepth} 层分包，超过允许的 ${max} 层（层层转包${basis ? `；限值依据：${basis}` : ''}）`,
+        messageEn: `${c.contractNumber} is subcontracting layer ${node.chainDepth}, deeper than the allowed ${max}`,
+        evidence: path.map((n) => ({ ...contractEvidence(n), description: describeContract(n) })),
+      }),
+    ];
   },
 };

@@ -48,4 +48,7 @@ export function contractValidity(cs: readonly CredentialView[], signedOn: string
 
 /** The earliest start among certificates first valid after the signing date (for the message). */
 export const firstValidAfter = (cs: readonly CredentialView[], signedOn: string): string | null =>
-  cs.map((c) => c.validFrom ?? '').filter((d) => d > signedOn).sort()[0] ?? null;
+  cs
+    .map((c) => c.validFrom ?? '')
+    .filter((d) => d > signedOn)
+    .sort()[0] ?? null;

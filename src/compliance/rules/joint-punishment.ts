@@ -20,24 +20,33 @@ export const blacklistedPartyRule: Rule = {
     if (!r || hits.length === 0) return [];
     const lists = [...new Set(hits.map((h) => h.list))].join('、');
     const bases = [...new Set(hits.map((h) => ctx.policy.blacklistLists.get(h.list)!))].join('；');
-    return [finding(this, {
-      severity: r.decision === 'DENY' ? 'VIOLATION' : 'WARNING',
-      contractNumber: null,
-      creditCode: e.creditCode,
-      parties: [partyOf(ctx, ctx.role, e.creditCode)],
-      messageZh: `${e.name} 联合惩戒核查命中 ${hits.length} 条黑名单记录（${lists}；依据：${bases}），核查结论 ${r.decision}（核查编号 ${r.checkId}）`,
-      messageEn: `${e.name}: ${hits.length} blacklist hit(s) (${lists}), decision ${r.decision} (check ${r.checkId})`,
-      evidence: [
-        ...hits.map((h) => ({
-          department: h.department,
-          source: h.source,
-          sourceRecordId: h.entryId,
-          kind: 'list_entry',
-          description: `${h.list} ${h.decisionNumber}: ${h.reason}${h.personName ? `（${h.subject} ${h.personName}）` : ''}`
-            + (h.listedEnterprise ? `（名单随人：${h.listedEnterprise.name} ${h.listedEnterprise.creditCode}）` : ''),
-        })),
-        { department: null, source: 'joint_punishment_check', sourceRecordId: r.checkId, kind: 'joint_punishment_check', description: `decision ${r.decision}` },
-      ],
-    })];
+    return [
+      finding(this, {
+        severity: r.decision === 'DENY' ? 'VIOLATION' : 'WARNING',
+        contractNumber: null,
+        creditCode: e.creditCode,
+        parties: [partyOf(ctx, ctx.role, e.creditCode)],
+        messageZh: `${e.name} 联合惩戒核查命中 ${hits.length} 条黑名单记录（${lists}；依据：${bases}），核查结论 ${r.decision}（核查编号 ${r.checkId}）`,
+        messageEn: `${e.name}: ${hits.length} blacklist hit(s) (${lists}), decision ${r.decision} (check ${r.checkId})`,
+        evidence: [
+          ...hits.map((h) => ({
+            department: h.department,
+            source: h.source,
+            sourceRecordId: h.entryId,
+            kind: 'list_entry',
+            description:
+              `${h.list} ${h.decisionNumber}: ${h.reason}${h.personName ? `（${h.subject} ${h.personName}）` : ''}` +
+              (h.listedEnterprise ? `（名单随人：${h.listedEnterprise.name} ${h.listedEnterprise.creditCode}）` : ''),
+          })),
+          {
+            department: null,
+            source: 'joint_punishment_check',
+            sourceRecordId: r.checkId,
+            kind: 'joint_punishment_check',
+            description: `decision ${r.decision}`,
+          },
+        ],
+      }),
+    ];
   },
 };

@@ -12,16 +12,18 @@ export const mainStructureRule: Rule = {
   onContract(node, ctx) {
     const c = node.contract;
     if (!node.parent || c.kind === 'LABOUR_SUBCONTRACT' || !c.coversMainStructure) return [];
-    return [finding(this, {
-      contractNumber: c.contractNumber,
-      creditCode: c.employer,
-      parties: chainParties(node, ctx),
-      messageZh: `${node.parent.contract.contractNumber} 的承包方通过 ${c.contractNumber} 将主体结构施工分包给他人`,
-      messageEn: `the contractor of ${node.parent.contract.contractNumber} subcontracted the main structure through ${c.contractNumber}`,
-      evidence: [
-        { ...contractEvidence(node.parent), description: describeContract(node.parent) },
-        { ...contractEvidence(node), description: `${describeContract(node)}（含主体结构）` },
-      ],
-    })];
+    return [
+      finding(this, {
+        contractNumber: c.contractNumber,
+        creditCode: c.employer,
+        parties: chainParties(node, ctx),
+        messageZh: `${node.parent.contract.contractNumber} 的承包方通过 ${c.contractNumber} 将主体结构施工分包给他人`,
+        messageEn: `the contractor of ${node.parent.contract.contractNumber} subcontracted the main structure through ${c.contractNumber}`,
+        evidence: [
+          { ...contractEvidence(node.parent), description: describeContract(node.parent) },
+          { ...contractEvidence(node), description: `${describeContract(node)}（含主体结构）` },
+        ],
+      }),
+    ];
   },
 };

@@ -27,35 +27,40 @@ export const qualificationExpiredRule: Rule = {
   onContract(node, ctx) {
     const c = node.contract;
     const need = requiredQualification(c, ctx.project);
-    const covering = qualificationsOf(ctx.enterprises.get(c.contractor))
-      .filter((q) => need.accepts(q) && gradeCovers(ctx.policy, q.category ?? '', q.grade, ctx.project.scale));
+    const covering = qualificationsOf(ctx.enterprises.get(c.contractor)).filter(
+      (q) => need.accepts(q) && gradeCovers(ctx.policy, q.category ?? '', q.grade, ctx.project.scale),
+    );
     if (covering.length === 0) return [];
     const v = contractValidity(covering, c.signedOn, ctx.asOf);
     if (v === 'VALID') return [];
     if (v === 'NOT_YET_VALID_AT_SIGNING') {
       const from = firstValidAfter(covering, c.signedOn)!;
-      return [finding(notYetValid, {
+      return [
+        finding(notYetValid, {
+          contractNumber: c.contractNumber,
+          creditCode: c.contractor,
+          parties: contractParties(node, ctx),
+          messageZh: `承包方${need.zh}资质自 ${from} 起有效，合同签订日（${c.signedOn}）尚未取得，不能覆盖该合同`,
+          messageEn: `the contractor's ${need.en} qualification is valid only from ${from}, after the contract date ${c.signedOn}, so it did not cover the contract`,
+          evidence: [contractEvidence(node), ...qualificationEvidence(covering)],
+        }),
+      ];
+    }
+    const atSigning = v === 'EXPIRED_AT_SIGNING';
+    return [
+      finding(this, {
+        severity: atSigning ? 'VIOLATION' : 'WARNING',
         contractNumber: c.contractNumber,
         creditCode: c.contractor,
         parties: contractParties(node, ctx),
-        messageZh: `承包方${need.zh}资质自 ${from} 起有效，合同签订日（${c.signedOn}）尚未取得，不能覆盖该合同`,
-        messageEn: `the contractor's ${need.en} qualification is valid only from ${from}, after the contract date ${c.signedOn}, so it did not cover the contract`,
+        messageZh: atSigning
+          ? `承包方${need.zh}资质在合同签订日（${c.signedOn}）已过期或被暂停、撤销`
+          : `承包方${need.zh}资质已于合同签订后失效，截至 ${ctx.asOf} 无有效资质`,
+        messageEn: atSigning
+          ? `the contractor's ${need.en} qualification was not valid on the contract date ${c.signedOn}`
+          : `the contractor's ${need.en} qualification lapsed after signing; none is valid on ${ctx.asOf}`,
         evidence: [contractEvidence(node), ...qualificationEvidence(covering)],
-      })];
-    }
-    const atSigning = v === 'EXPIRED_AT_SIGNING';
-    return [finding(this, {
-      severity: atSigning ? 'VIOLATION' : 'WARNING',
-      contractNumber: c.contractNumber,
-      creditCode: c.contractor,
-      parties: contractParties(node, ctx),
-      messageZh: atSigning
-        ? `承包方${need.zh}资质在合同签订日（${c.signedOn}）已过期或被暂停、撤销`
-        : `承包方${need.zh}资质已于合同签订后失效，截至 ${ctx.asOf} 无有效资质`,
-      messageEn: atSigning
-        ? `the contractor's ${need.en} qualification was not valid on the contract date ${c.signedOn}`
-        : `the contractor's ${need.en} qualification lapsed after signing; none is valid on ${ctx.asOf}`,
-      evidence: [contractEvidence(node), ...qualificationEvidence(covering)],
-    })];
+      }),
+    ];
   },
 };

@@ -18,13 +18,15 @@ export const qualificationGradeRule: Rule = {
     const scale = ctx.project.scale;
     if (ofCategory.length === 0 || ofCategory.some((q) => gradeCovers(ctx.policy, q.category ?? '', q.grade, scale))) return [];
     const grades = [...new Set(ofCategory.map((q) => q.grade ?? UNGRADED))].join('、');
-    return [finding(this, {
-      contractNumber: c.contractNumber,
-      creditCode: c.contractor,
-      parties: contractParties(node, ctx),
-      messageZh: `承包方${need.zh}资质等级（${grades}）不能承接${SCALE_ZH[scale] ?? scale}工程`,
-      messageEn: `the contractor's ${need.en} grade (${grades}) does not cover a ${scale.toLowerCase()} project`,
-      evidence: [contractEvidence(node), ...qualificationEvidence(ofCategory)],
-    })];
+    return [
+      finding(this, {
+        contractNumber: c.contractNumber,
+        creditCode: c.contractor,
+        parties: contractParties(node, ctx),
+        messageZh: `承包方${need.zh}资质等级（${grades}）不能承接${SCALE_ZH[scale] ?? scale}工程`,
+        messageEn: `the contractor's ${need.en} grade (${grades}) does not cover a ${scale.toLowerCase()} project`,
+        evidence: [contractEvidence(node), ...qualificationEvidence(ofCategory)],
+      }),
+    ];
   },
 };

@@ -15,13 +15,15 @@ export const qualificationMissingRule: Rule = {
     const need = requiredQualification(c, ctx.project);
     const quals = qualificationsOf(ctx.enterprises.get(c.contractor));
     if (quals.some(need.accepts)) return [];
-    return [finding(this, {
-      contractNumber: c.contractNumber,
-      creditCode: c.contractor,
-      parties: contractParties(node, ctx),
-      messageZh: `承包方无${need.zh}资质（无资质承包）`,
-      messageEn: `the contractor holds no ${need.en} qualification (contracting without qualification)`,
-      evidence: [contractEvidence(node), ...enterpriseEvidence(ctx, c.contractor), ...qualificationEvidence(quals)],
-    })];
+    return [
+      finding(this, {
+        contractNumber: c.contractNumber,
+        creditCode: c.contractor,
+        parties: contractParties(node, ctx),
+        messageZh: `承包方无${need.zh}资质（无资质承包）`,
+        messageEn: `the contractor holds no ${need.en} qualification (contracting without qualification)`,
+        evidence: [contractEvidence(node), ...enterpriseEvidence(ctx, c.contractor), ...qualificationEvidence(quals)],
+      }),
+    ];
   },
 };

@@ -4,8 +4,13 @@ import { evidenceOf, type ContractFact, type EnterpriseFacts } from '../model.js
 
 export const SCALE_ZH: Record<string, string> = { LARGE: '大型', MEDIUM: '中型', SMALL: '小型' };
 
-export function requiredQualification(c: Pick<ContractFact, 'kind' | 'scope'>, project: Pick<ProjectView, 'requiredCategory' | 'requiredSequence'>): {
-  zh: string; en: string; accepts(q: CredentialView): boolean;
+export function requiredQualification(
+  c: Pick<ContractFact, 'kind' | 'scope'>,
+  project: Pick<ProjectView, 'requiredCategory' | 'requiredSequence'>,
+): {
+  zh: string;
+  en: string;
+  accepts(q: CredentialView): boolean;
 } {
   switch (c.kind) {
     case 'GENERAL':
@@ -19,8 +24,9 @@ export function requiredQualification(c: Pick<ContractFact, 'kind' | 'scope'>, p
       return {
         zh: `专业承包（${c.scope}）`,
         en: `专业承包 covering "${c.scope}"`,
-        accepts: (q) => (q.category === '专业承包' && !!q.scope && c.scope.includes(q.scope))
-          || (q.category === '施工总承包' && q.scope === project.requiredSequence),
+        accepts: (q) =>
+          (q.category === '专业承包' && !!q.scope && c.scope.includes(q.scope)) ||
+          (q.category === '施工总承包' && q.scope === project.requiredSequence),
       };
     case 'LABOUR_SUBCONTRACT':
       return { zh: '施工劳务', en: '施工劳务 (labour)', accepts: (q) => q.category === '施工劳务' };
@@ -31,4 +37,10 @@ export const qualificationsOf = (e: EnterpriseFacts | undefined): CredentialView
   (e?.credentials ?? []).filter((q) => q.credentialKind === 'CONSTRUCTION_QUALIFICATION');
 
 export const qualificationEvidence = (qs: CredentialView[]) =>
-  qs.map((q) => evidenceOf(q, 'credential', `建筑业企业资质 ${q.number} ${q.category ?? ''} ${q.scope ?? ''} ${q.grade ?? ''} ${q.validFrom ?? ''}~${q.validTo ?? ''} ${q.status}`));
+  qs.map((q) =>
+    evidenceOf(
+      q,
+      'credential',
+      `建筑业企业资质 ${q.number} ${q.category ?? ''} ${q.scope ?? ''} ${q.grade ?? ''} ${q.validFrom ?? ''}~${q.validTo ?? ''} ${q.status}`,
+    ),
+  );

@@ -16,23 +16,26 @@ export const resubcontractRule: Rule = {
     const p = node.parent;
     if (!p) return [];
     const c = node.contract;
-    const illegal = (p.contract.kind === 'PROFESSIONAL_SUBCONTRACT' && c.kind !== 'LABOUR_SUBCONTRACT') || p.contract.kind === 'LABOUR_SUBCONTRACT';
+    const illegal =
+      (p.contract.kind === 'PROFESSIONAL_SUBCONTRACT' && c.kind !== 'LABOUR_SUBCONTRACT') || p.contract.kind === 'LABOUR_SUBCONTRACT';
     if (!illegal) return [];
     const byLabour = p.contract.kind === 'LABOUR_SUBCONTRACT';
-    return [finding(this, {
-      contractNumber: c.contractNumber,
-      creditCode: c.employer,
-      parties: chainParties(node, ctx),
-      messageZh: byLabour
-        ? `劳务分包单位通过 ${c.contractNumber} 将 ${p.contract.contractNumber} 的劳务再分包`
-        : `专业分包单位通过 ${c.contractNumber} 将 ${p.contract.contractNumber} 的专业工程再分包（劳务分包除外）`,
-      messageEn: byLabour
-        ? `a labour subcontractor subcontracted the labour of ${p.contract.contractNumber} again through ${c.contractNumber}`
-        : `a professional subcontractor subcontracted the work of ${p.contract.contractNumber} again through ${c.contractNumber} (only labour may be subcontracted)`,
-      evidence: [
-        { ...contractEvidence(p), description: describeContract(p) },
-        { ...contractEvidence(node), description: describeContract(node) },
-      ],
-    })];
+    return [
+      finding(this, {
+        contractNumber: c.contractNumber,
+        creditCode: c.employer,
+        parties: chainParties(node, ctx),
+        messageZh: byLabour
+          ? `劳务分包单位通过 ${c.contractNumber} 将 ${p.contract.contractNumber} 的劳务再分包`
+          : `专业分包单位通过 ${c.contractNumber} 将 ${p.contract.contractNumber} 的专业工程再分包（劳务分包除外）`,
+        messageEn: byLabour
+          ? `a labour subcontractor subcontracted the labour of ${p.contract.contractNumber} again through ${c.contractNumber}`
+          : `a professional subcontractor subcontracted the work of ${p.contract.contractNumber} again through ${c.contractNumber} (only labour may be subcontracted)`,
+        evidence: [
+          { ...contractEvidence(p), description: describeContract(p) },
+          { ...contractEvidence(node), description: describeContract(node) },
+        ],
+      }),
+    ];
   },
 };

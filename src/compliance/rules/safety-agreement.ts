@@ -12,13 +12,15 @@ export const safetyAgreementRule: Rule = {
   onContract(node, ctx) {
     const c = node.contract;
     if (c.safetyAgreementSigned) return [];
-    return [finding(this, {
-      contractNumber: c.contractNumber,
-      creditCode: c.employer,
-      parties: contractParties(node, ctx),
-      messageZh: `${c.contractNumber} 的发包方与承包方未签订安全生产协议`,
-      messageEn: `no safety production agreement was signed between the parties of ${c.contractNumber}`,
-      evidence: [{ ...contractEvidence(node), description: `${describeContract(node)}（未签订安全生产协议）` }],
-    })];
+    return [
+      finding(this, {
+        contractNumber: c.contractNumber,
+        creditCode: c.employer,
+        parties: contractParties(node, ctx),
+        messageZh: `${c.contractNumber} 的发包方与承包方未签订安全生产协议`,
+        messageEn: `no safety production agreement was signed between the parties of ${c.contractNumber}`,
+        evidence: [{ ...contractEvidence(node), description: `${describeContract(node)}（未签订安全生产协议）` }],
+      }),
+    ];
   },
 };

@@ -12,13 +12,15 @@ export const safetyDirectorRule: Rule = {
   onEnterprise(e, ctx) {
     if (!ctx.industry?.safetyDirectorRequired) return [];
     if (e.roles.some((r) => r.role === 'SAFETY_DIRECTOR' && roleActive(r, ctx.asOf))) return [];
-    return [finding(this, {
-      contractNumber: null,
-      creditCode: e.creditCode,
-      parties: [partyOf(ctx, ctx.role, e.creditCode)],
-      messageZh: `${ctx.industry.nameZh}企业 ${e.name} 于 ${ctx.asOf} 未配备安全总监`,
-      messageEn: `${e.name} (${ctx.industry.industry}) has no safety director on ${ctx.asOf}`,
-      evidence: [e.evidence],
-    })];
+    return [
+      finding(this, {
+        contractNumber: null,
+        creditCode: e.creditCode,
+        parties: [partyOf(ctx, ctx.role, e.creditCode)],
+        messageZh: `${ctx.industry.nameZh}企业 ${e.name} 于 ${ctx.asOf} 未配备安全总监`,
+        messageEn: `${e.name} (${ctx.industry.industry}) has no safety director on ${ctx.asOf}`,
+        evidence: [e.evidence],
+      }),
+    ];
   },
 };

@@ -22,8 +22,12 @@ export const safetyEngineerRatioRule: Rule = {
     const staff = new Set(e.roles.filter((r) => STAFF_ROLES.has(r.role) && roleActive(r, ctx.asOf)).map((r) => r.person.personKey));
     const staffCreds = [...staff].flatMap((k) => ctx.personCredentials.get(k) ?? []);
     const certs = [...e.registeredPersonCredentials, ...staffCreds].filter(
-      (c) => c.credentialKind === 'REGISTERED_SAFETY_ENGINEER' && c.person && ctx.policy.engineerMinGrades.includes(c.grade ?? '')
-        && credentialValidOn(c, ctx.asOf) && (!c.registeredEnterprise?.creditCode || c.registeredEnterprise.creditCode === e.creditCode),
+      (c) =>
+        c.credentialKind === 'REGISTERED_SAFETY_ENGINEER' &&
+        c.person &&
+        ctx.policy.engineerMinGrades.includes(c.grade ?? '') &&
+        credentialValidOn(c, ctx.asOf) &&
+        (!c.registeredEnterprise?.creditCode || c.registeredEnterprise.creditCode === e.creditCode),
     );
     const engineers = new Set(certs.map((c) => c.person!.personKey));
     for (const k of engineers) staff.add(k);
@@ -31,18 +35,21 @@ export const safetyEngineerRatioRule: Rule = {
     const ratio = engineers.size / staff.size;
     if (ratio >= ctx.policy.engineerMinRatio) return [];
     const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-    return [finding(this, {
-      contractNumber: null,
-      creditCode: e.creditCode,
-      parties: [partyOf(ctx, ctx.role, e.creditCode)],
-      messageZh: `${e.name} 安全管理人员 ${staff.size} 人，其中中级及以上注册安全工程师 ${engineers.size} 人（${pct(ratio)}），低于 ${pct(ctx.policy.engineerMinRatio)}`,
-      messageEn: `${e.name}: ${engineers.size} intermediate-or-above registered safety engineers among ${staff.size} safety staff (${pct(ratio)}), below ${pct(ctx.policy.engineerMinRatio)}`,
-      evidence: [
-        e.evidence,
-        ...e.roles.filter((r) => STAFF_ROLES.has(r.role) && roleActive(r, ctx.asOf))
-          .map((r) => evidenceOf(r, 'role', `${r.role} ${r.person.name ?? ''}（${r.person.idMasked}）`)),
-        ...certs.map((c) => evidenceOf(c, 'credential', `注册安全工程师 ${c.number} ${c.grade ?? ''} ${c.validTo ?? ''}`)),
-      ],
-    })];
+    return [
+      finding(this, {
+        contractNumber: null,
+        creditCode: e.creditCode,
+        parties: [partyOf(ctx, ctx.role, e.creditCode)],
+        messageZh: `${e.name} 安全管理人员 ${staff.size} 人，其中中级及以上注册安全工程师 ${engineers.size} 人（${pct(ratio)}），低于 ${pct(ctx.policy.engineerMinRatio)}`,
+        messageEn: `${e.name}: ${engineers.size} intermediate-or-above registered safety engineers among ${staff.size} safety staff (${pct(ratio)}), below ${pct(ctx.policy.engineerMinRatio)}`,
+        evidence: [
+          e.evidence,
+          ...e.roles
+            .filter((r) => STAFF_ROLES.has(r.role) && roleActive(r, ctx.asOf))
+            .map((r) => evidenceOf(r, 'role', `${r.role} ${r.person.name ?? ''}（${r.person.idMasked}）`)),
+          ...certs.map((c) => evidenceOf(c, 'credential', `注册安全工程师 ${c.number} ${c.grade ?? ''} ${c.validTo ?? ''}`)),
+        ],
+      }),
+    ];
   },
 };

@@ -17,8 +17,13 @@ export function useAuditFailures(): ApolloServerPlugin<HubContext> {
           result.errors = [
             ...(result.errors ?? []),
             {
-              message: 'the audit entry of a clear disclosure of personal information could not be written; personal information is shown masked',
-              extensions: { code: 'AUDIT_FAILED', reason: contextValue.auditFailures[0]!.reason, messageZh: '个人信息明文查看的审计记录写入失败，本次结果中的个人信息均已脱敏' },
+              message:
+                'the audit entry of a clear disclosure of personal information could not be written; personal information is shown masked',
+              extensions: {
+                code: 'AUDIT_FAILED',
+                reason: contextValue.auditFailures[0]!.reason,
+                messageZh: '个人信息明文查看的审计记录写入失败，本次结果中的个人信息均已脱敏',
+              },
             },
           ];
         },

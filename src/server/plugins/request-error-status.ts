@@ -6,7 +6,11 @@ function acceptQuality(accept: string, type: string): number {
   let best = -1;
   let q = 0;
   for (const part of accept.split(',')) {
-    const [range, ...params] = part.trim().toLowerCase().split(';').map((x) => x.trim());
+    const [range, ...params] = part
+      .trim()
+      .toLowerCase()
+      .split(';')
+      .map((x) => x.trim());
     if (!range) continue;
     const specificity = range === type ? 3 : range === `${major}/*` ? 2 : range === '*/*' ? 1 : 0;
     if (specificity <= best || specificity === 0) continue;

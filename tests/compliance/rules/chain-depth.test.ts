@@ -13,7 +13,12 @@ const fourLevels = () => [
 describe('CHAIN_TOO_DEEP', () => {
   it('counts non-labour layers only: a four-level tree with labour at the bottom is three layers deep', () => {
     const nodes = buildTree(fourLevels());
-    expect(nodes.map((n) => [n.contract.contractNumber, n.depth, n.chainDepth])).toEqual([['C1', 1, 1], ['C2', 2, 2], ['C3', 3, 3], ['C4', 4, 3]]);
+    expect(nodes.map((n) => [n.contract.contractNumber, n.depth, n.chainDepth])).toEqual([
+      ['C1', 1, 1],
+      ['C2', 2, 2],
+      ['C3', 3, 3],
+      ['C4', 4, 3],
+    ]);
     expect(onContracts(rule, projectContext({ contracts: fourLevels() }))).toEqual([]);
   });
 
@@ -31,7 +36,10 @@ describe('CHAIN_TOO_DEEP', () => {
   });
 
   it('survives a cycle in bad data', () => {
-    const loop = [contract('A', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'B' }), contract('B', 'PROFESSIONAL_SUBCONTRACT', PROF, GC, { parent: 'A' })];
+    const loop = [
+      contract('A', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'B' }),
+      contract('B', 'PROFESSIONAL_SUBCONTRACT', PROF, GC, { parent: 'A' }),
+    ];
     expect(buildTree(loop)).toHaveLength(2);
   });
 });

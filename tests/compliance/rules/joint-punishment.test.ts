@@ -4,7 +4,16 @@ import type { JointPunishmentOutcome } from '../../../src/compliance/model.js';
 import { PROF, enterprise, enterpriseContext, policy } from '../kit.js';
 
 type Hit = JointPunishmentOutcome['hits'][number];
-const hit: Hit = { entryId: 'BL-1', source: 'housing', list: 'CONSTRUCTION_BLACKLIST', department: 'HOUSING', reason: '转包', decisionNumber: '建黑〔2025〕1号', subject: 'ENTERPRISE', personName: null };
+const hit: Hit = {
+  entryId: 'BL-1',
+  source: 'housing',
+  list: 'CONSTRUCTION_BLACKLIST',
+  department: 'HOUSING',
+  reason: '转包',
+  decisionNumber: '建黑〔2025〕1号',
+  subject: 'ENTERPRISE',
+  personName: null,
+};
 
 describe('BLACKLISTED_PARTY', () => {
   it('finds nothing when the joint-punishment check has no hit', () => {
@@ -17,8 +26,20 @@ describe('BLACKLISTED_PARTY', () => {
     const [f] = rule.onEnterprise!(enterprise(PROF), ctx);
     expect(f).toMatchObject({ ruleId: 'BLACKLISTED_PARTY', severity: 'VIOLATION', creditCode: PROF });
     expect(f!.evidence).toEqual([
-      { department: 'HOUSING', source: 'housing', sourceRecordId: 'BL-1', kind: 'list_entry', description: 'CONSTRUCTION_BLACKLIST 建黑〔2025〕1号: 转包' },
-      { department: null, source: 'joint_punishment_check', sourceRecordId: 'c2', kind: 'joint_punishment_check', description: 'decision DENY' },
+      {
+        department: 'HOUSING',
+        source: 'housing',
+        sourceRecordId: 'BL-1',
+        kind: 'list_entry',
+        description: 'CONSTRUCTION_BLACKLIST 建黑〔2025〕1号: 转包',
+      },
+      {
+        department: null,
+        source: 'joint_punishment_check',
+        sourceRecordId: 'c2',
+        kind: 'joint_punishment_check',
+        description: 'decision DENY',
+      },
     ]);
   });
 
@@ -40,7 +61,10 @@ describe('BLACKLISTED_PARTY', () => {
 
   it('follows the policy data: a list taken off the blacklist table no longer makes a finding', () => {
     const narrowed = { ...policy, blacklistLists: new Map([...policy.blacklistLists].filter(([l]) => l !== 'CONSTRUCTION_BLACKLIST')) };
-    const ctx = { ...enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c6', decision: 'DENY', hits: [hit] }]] }), policy: narrowed };
+    const ctx = {
+      ...enterpriseContext(null, { jointPunishment: [[PROF, { checkId: 'c6', decision: 'DENY', hits: [hit] }]] }),
+      policy: narrowed,
+    };
     expect(rule.onEnterprise!(enterprise(PROF), ctx)).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ describe('NO_LIABILITY_INSURANCE', () => {
   });
 
   it('flags an expired policy (as evidence) and a missing one', () => {
-    const [f] = rule.onEnterprise!(enterprise(GC, { insurance: [insurance(GC, '2024-01-01', '2025-05-01')] }), enterpriseContext('CONSTRUCTION'));
+    const [f] = rule.onEnterprise!(
+      enterprise(GC, { insurance: [insurance(GC, '2024-01-01', '2025-05-01')] }),
+      enterpriseContext('CONSTRUCTION'),
+    );
     expect(f).toMatchObject({ ruleId: 'NO_LIABILITY_INSURANCE', clause: cite('002', '（二十一）'), creditCode: GC });
     expect(f!.evidence.map((e) => e.kind)).toEqual(['enterprise', 'insurance_policy']);
     expect(rule.onEnterprise!(enterprise(GC, { insurance: [] }), enterpriseContext('CONSTRUCTION'))).toHaveLength(1);

@@ -8,7 +8,12 @@ describe('MAIN_STRUCTURE_SUBCONTRACTED', () => {
   });
 
   it('flags a professional subcontract covering the main structure', () => {
-    const ctx = projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC), contract('C2', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'C1', coversMainStructure: true, scope: '主体结构施工' })] });
+    const ctx = projectContext({
+      contracts: [
+        contract('C1', 'GENERAL', BUILDER, GC),
+        contract('C2', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'C1', coversMainStructure: true, scope: '主体结构施工' }),
+      ],
+    });
     const [f, ...rest] = onContracts(rule, ctx);
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ ruleId: 'MAIN_STRUCTURE_SUBCONTRACTED', contractNumber: 'C2', creditCode: GC });
@@ -16,7 +21,12 @@ describe('MAIN_STRUCTURE_SUBCONTRACTED', () => {
   });
 
   it('allows labour for the main structure', () => {
-    const ctx = projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC), contract('C2', 'LABOUR_SUBCONTRACT', GC, LABOUR, { parent: 'C1', coversMainStructure: true })] });
+    const ctx = projectContext({
+      contracts: [
+        contract('C1', 'GENERAL', BUILDER, GC),
+        contract('C2', 'LABOUR_SUBCONTRACT', GC, LABOUR, { parent: 'C1', coversMainStructure: true }),
+      ],
+    });
     expect(onContracts(rule, ctx)).toEqual([]);
   });
 });

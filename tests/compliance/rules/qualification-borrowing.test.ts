@@ -4,9 +4,23 @@ import { BUILDER, GC, OTHER, cleanTree, contract, cred, onContracts, person, pro
 
 const pm = person(7, '张伟');
 const constructor = (o: { registeredWith?: string; category?: string; scope?: string; validFrom?: string; validTo?: string } = {}) =>
-  cred('REGISTERED_CONSTRUCTOR', { person: pm, registeredWith: o.registeredWith ?? GC, category: o.category ?? '一级建造师', scope: o.scope ?? '建筑工程', validFrom: o.validFrom ?? '2020-01-01', validTo: o.validTo ?? '2030-01-01' });
+  cred('REGISTERED_CONSTRUCTOR', {
+    person: pm,
+    registeredWith: o.registeredWith ?? GC,
+    category: o.category ?? '一级建造师',
+    scope: o.scope ?? '建筑工程',
+    validFrom: o.validFrom ?? '2020-01-01',
+    validTo: o.validTo ?? '2030-01-01',
+  });
 const run = (certs: ReturnType<typeof constructor>[], scale: 'LARGE' | 'MEDIUM' = 'MEDIUM') =>
-  onContracts(rule, projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC, { projectManager: pm })], personCredentials: [[pm.personKey, certs]], scale }));
+  onContracts(
+    rule,
+    projectContext({
+      contracts: [contract('C1', 'GENERAL', BUILDER, GC, { projectManager: pm })],
+      personCredentials: [[pm.personKey, certs]],
+      scale,
+    }),
+  );
 
 describe('QUALIFICATION_BORROWING', () => {
   it('passes a project manager registered with the contractor, right specialty and level', () => {
@@ -45,7 +59,12 @@ describe('QUALIFICATION_BORROWING', () => {
     expect(run([constructor({ validTo: '2025-04-30' }), constructor({ validFrom: '2025-05-01', validTo: '2028-04-30' })])).toEqual([]);
     // the registration on the contract date decides; both elsewhere is 挂靠
     expect(run([constructor({ validTo: '2025-04-30' }), constructor({ validFrom: '2025-05-01', registeredWith: OTHER })])).toEqual([]);
-    expect(run([constructor({ validTo: '2025-04-30', registeredWith: OTHER }), constructor({ validFrom: '2025-05-01', registeredWith: OTHER })])[0]!.ruleId).toBe('QUALIFICATION_BORROWING');
+    expect(
+      run([
+        constructor({ validTo: '2025-04-30', registeredWith: OTHER }),
+        constructor({ validFrom: '2025-05-01', registeredWith: OTHER }),
+      ])[0]!.ruleId,
+    ).toBe('QUALIFICATION_BORROWING');
     expect(rule.variants?.map((v) => v.id)).toEqual(['CONSTRUCTOR_NOT_YET_REGISTERED']);
   });
 

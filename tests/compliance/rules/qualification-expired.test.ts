@@ -4,10 +4,25 @@ import { BUILDER, GC, cleanTree, contract, cred, enterprise, onContracts, projec
 
 const withQual = (validFrom: string, validTo: string, status: 'VALID' | 'EXPIRED' | 'SUSPENDED' = 'VALID') => [
   enterprise(BUILDER),
-  enterprise(GC, { credentials: [cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom, validTo, status })] }),
+  enterprise(GC, {
+    credentials: [
+      cred('CONSTRUCTION_QUALIFICATION', {
+        holder: GC,
+        category: '施工总承包',
+        scope: '建筑工程',
+        grade: '一级',
+        validFrom,
+        validTo,
+        status,
+      }),
+    ],
+  }),
 ];
 const run = (ents: ReturnType<typeof withQual>, asOf = '2025-06-01') =>
-  onContracts(rule, projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC, { signedOn: '2025-03-01' })], enterprises: ents, asOf }));
+  onContracts(
+    rule,
+    projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC, { signedOn: '2025-03-01' })], enterprises: ents, asOf }),
+  );
 
 describe('QUALIFICATION_EXPIRED', () => {
   it('finds nothing on a clean tree', () => {
@@ -46,18 +61,58 @@ describe('QUALIFICATION_EXPIRED', () => {
   });
 
   it('is not-yet-valid even when an older one had lapsed before signing (a gap around the contract date)', () => {
-    const ents = [enterprise(BUILDER), enterprise(GC, { credentials: [
-      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2019-01-01', validTo: '2025-01-31', status: 'EXPIRED' }),
-      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2025-04-01', validTo: '2030-01-01' }),
-    ] })];
+    const ents = [
+      enterprise(BUILDER),
+      enterprise(GC, {
+        credentials: [
+          cred('CONSTRUCTION_QUALIFICATION', {
+            holder: GC,
+            category: '施工总承包',
+            scope: '建筑工程',
+            grade: '一级',
+            validFrom: '2019-01-01',
+            validTo: '2025-01-31',
+            status: 'EXPIRED',
+          }),
+          cred('CONSTRUCTION_QUALIFICATION', {
+            holder: GC,
+            category: '施工总承包',
+            scope: '建筑工程',
+            grade: '一级',
+            validFrom: '2025-04-01',
+            validTo: '2030-01-01',
+          }),
+        ],
+      }),
+    ];
     expect(run(ents).map((f) => f.ruleId)).toEqual(['QUALIFICATION_NOT_YET_VALID']);
   });
 
   it('accepts one valid at signing that lapsed since and was renewed (a later one valid now)', () => {
-    const ents = [enterprise(BUILDER), enterprise(GC, { credentials: [
-      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2019-01-01', validTo: '2025-04-30', status: 'EXPIRED' }),
-      cred('CONSTRUCTION_QUALIFICATION', { holder: GC, category: '施工总承包', scope: '建筑工程', grade: '一级', validFrom: '2025-05-01', validTo: '2030-04-30' }),
-    ] })];
+    const ents = [
+      enterprise(BUILDER),
+      enterprise(GC, {
+        credentials: [
+          cred('CONSTRUCTION_QUALIFICATION', {
+            holder: GC,
+            category: '施工总承包',
+            scope: '建筑工程',
+            grade: '一级',
+            validFrom: '2019-01-01',
+            validTo: '2025-04-30',
+            status: 'EXPIRED',
+          }),
+          cred('CONSTRUCTION_QUALIFICATION', {
+            holder: GC,
+            category: '施工总承包',
+            scope: '建筑工程',
+            grade: '一级',
+            validFrom: '2025-05-01',
+            validTo: '2030-04-30',
+          }),
+        ],
+      }),
+    ];
     expect(run(ents)).toEqual([]);
   });
 

@@ -18,7 +18,11 @@ describe('RESUBCONTRACT', () => {
     });
     const found = onContracts(rule, ctx);
     expect(found.map((f) => f.contractNumber)).toEqual(['C3']);
-    expect(found[0]!.parties.map((p) => [p.role, p.creditCode])).toEqual([['EMPLOYER', GC], ['TRANSFERRING', PROF], ['UNDERTAKING', PROF2]]);
+    expect(found[0]!.parties.map((p) => [p.role, p.creditCode])).toEqual([
+      ['EMPLOYER', GC],
+      ['TRANSFERRING', PROF],
+      ['UNDERTAKING', PROF2],
+    ]);
   });
 
   it('flags a labour subcontractor subcontracting again', () => {

@@ -14,7 +14,10 @@ describe('NO_SAFETY_AGREEMENT', () => {
     const [f, ...rest] = onContracts(rule, projectContext({ contracts }));
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ ruleId: 'NO_SAFETY_AGREEMENT', clause: cite('004', '（一）4'), contractNumber: 'C2' });
-    expect(f!.parties.map((p) => [p.role, p.creditCode])).toEqual([['EMPLOYER', GC], ['CONTRACTOR', PROF]]);
+    expect(f!.parties.map((p) => [p.role, p.creditCode])).toEqual([
+      ['EMPLOYER', GC],
+      ['CONTRACTOR', PROF],
+    ]);
     expect(f!.evidence[0]).toMatchObject({ department: 'HOUSING', source: 'housing', sourceRecordId: 'C2', kind: 'contract' });
   });
 });

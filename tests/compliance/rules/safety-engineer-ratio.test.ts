@@ -5,7 +5,8 @@ import { cite } from '../../../src/domain/documents.js';
 
 const CHEM = code(50);
 const staff = (n: number) => Array.from({ length: n }, (_, i) => role('SAFETY_MANAGER', person(100 + i), CHEM));
-const engineer = (grade: string) => cred('REGISTERED_SAFETY_ENGINEER', { person: person(100), registeredWith: CHEM, grade, issuerDepartment: 'EMERGENCY' });
+const engineer = (grade: string) =>
+  cred('REGISTERED_SAFETY_ENGINEER', { person: person(100), registeredWith: CHEM, grade, issuerDepartment: 'EMERGENCY' });
 
 describe('SAFETY_ENGINEER_RATIO', () => {
   it('passes one intermediate engineer among four safety managers (25 %)', () => {

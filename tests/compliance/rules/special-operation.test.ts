@@ -6,9 +6,19 @@ import { cite } from '../../../src/domain/documents.js';
 const MINE = code(60);
 const op = person(300, '李强');
 const cert = (o: { validTo?: string; department?: 'EMERGENCY' | 'HOUSING' } = {}) =>
-  cred('SPECIAL_OPERATION_CERTIFICATE', { person: op, registeredWith: MINE, category: '电工作业', issuerDepartment: 'EMERGENCY', department: o.department ?? 'EMERGENCY', validTo: o.validTo ?? '2030-01-01' });
+  cred('SPECIAL_OPERATION_CERTIFICATE', {
+    person: op,
+    registeredWith: MINE,
+    category: '电工作业',
+    issuerDepartment: 'EMERGENCY',
+    department: o.department ?? 'EMERGENCY',
+    validTo: o.validTo ?? '2030-01-01',
+  });
 const check = (certs: ReturnType<typeof cert>[]) =>
-  rule.onEnterprise!(enterprise(MINE, { industryCode: 'B0610', roles: [role('SPECIAL_OPERATOR', op, MINE)] }), enterpriseContext('CONSTRUCTION', { personCredentials: [[op.personKey, certs]] }));
+  rule.onEnterprise!(
+    enterprise(MINE, { industryCode: 'B0610', roles: [role('SPECIAL_OPERATOR', op, MINE)] }),
+    enterpriseContext('CONSTRUCTION', { personCredentials: [[op.personKey, certs]] }),
+  );
 
 describe('SPECIAL_OPERATION_CERTIFICATE', () => {
   it('passes an operator whose valid certificate the issuing department holds', () => {

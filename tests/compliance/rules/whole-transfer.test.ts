@@ -9,11 +9,20 @@ describe('WHOLE_TRANSFER', () => {
   });
 
   it('flags a subcontract that takes all the work, naming employer, transferring and undertaking parties', () => {
-    const ctx = projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC), contract('C2', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'C1', coversAllWork: true })] });
+    const ctx = projectContext({
+      contracts: [
+        contract('C1', 'GENERAL', BUILDER, GC),
+        contract('C2', 'PROFESSIONAL_SUBCONTRACT', GC, PROF, { parent: 'C1', coversAllWork: true }),
+      ],
+    });
     const [f, ...rest] = onContracts(rule, ctx);
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ ruleId: 'WHOLE_TRANSFER', severity: 'VIOLATION', clause: cite('002', '（十四）'), contractNumber: 'C2' });
-    expect(f!.parties.map((p) => [p.role, p.creditCode])).toEqual([['EMPLOYER', BUILDER], ['TRANSFERRING', GC], ['UNDERTAKING', PROF]]);
+    expect(f!.parties.map((p) => [p.role, p.creditCode])).toEqual([
+      ['EMPLOYER', BUILDER],
+      ['TRANSFERRING', GC],
+      ['UNDERTAKING', PROF],
+    ]);
     expect(f!.evidence.map((e) => e.sourceRecordId)).toEqual(['C1', 'C2']);
   });
 
@@ -32,7 +41,12 @@ describe('WHOLE_TRANSFER', () => {
   });
 
   it('does not count labour subcontracts as transfer', () => {
-    const ctx = projectContext({ contracts: [contract('C1', 'GENERAL', BUILDER, GC, { value: 500 }), contract('C2', 'LABOUR_SUBCONTRACT', GC, LABOUR, { parent: 'C1', value: 500, coversAllWork: true })] });
+    const ctx = projectContext({
+      contracts: [
+        contract('C1', 'GENERAL', BUILDER, GC, { value: 500 }),
+        contract('C2', 'LABOUR_SUBCONTRACT', GC, LABOUR, { parent: 'C1', value: 500, coversAllWork: true }),
+      ],
+    });
     expect(onContracts(rule, ctx)).toEqual([]);
   });
 });

@@ -27,11 +27,23 @@ export function StatsChart({ bars, title }: { bars: ChartBar[]; title: string })
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { data: ['企业数', '高风险企业数（C、D级）'], top: 0 },
       grid: { left: 56, right: 24, top: 36, bottom: bars.length > 6 ? 90 : 40 },
-      xAxis: { type: 'category', data: bars.map((b) => b.label), axisLabel: { interval: 0, rotate: bars.length > 6 ? 35 : 0 }, name: title, nameLocation: 'end' },
+      xAxis: {
+        type: 'category',
+        data: bars.map((b) => b.label),
+        axisLabel: { interval: 0, rotate: bars.length > 6 ? 35 : 0 },
+        name: title,
+        nameLocation: 'end',
+      },
       yAxis: { type: 'value', name: '企业数', minInterval: 1 },
       series: [
         { name: '企业数', type: 'bar', data: bars.map((b) => b.count), itemStyle: { color: '#1d4f91' }, barMaxWidth: 36 },
-        { name: '高风险企业数（C、D级）', type: 'bar', data: bars.map((b) => b.highRisk), itemStyle: { color: '#b42318' }, barMaxWidth: 36 },
+        {
+          name: '高风险企业数（C、D级）',
+          type: 'bar',
+          data: bars.map((b) => b.highRisk),
+          itemStyle: { color: '#b42318' },
+          barMaxWidth: 36,
+        },
       ],
     });
     const onResize = () => chart.resize();

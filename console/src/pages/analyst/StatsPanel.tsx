@@ -81,12 +81,28 @@ export function StatsPanel({ where }: { where: Where | null }) {
               { key: 'key', title: option.label, render: (r) => r.label },
               { key: 'count', title: '企业数', align: 'right', render: (r) => String(r.count ?? 0) },
               { key: 'high', title: '高风险（C、D级）', align: 'right', render: (r) => String(r.highRiskCount ?? 0) },
-              { key: 'avg', title: '平均风险分值', align: 'right', render: (r) => (r.riskScoreAvg == null ? '—' : r.riskScoreAvg.toFixed(1)) },
-              { key: 'cap', title: '注册资本合计（万元）', align: 'right', render: (r) => (r.registeredCapitalSum == null ? '—' : r.registeredCapitalSum.toLocaleString('zh-CN', { maximumFractionDigits: 2 })) },
+              {
+                key: 'avg',
+                title: '平均风险分值',
+                align: 'right',
+                render: (r) => (r.riskScoreAvg == null ? '—' : r.riskScoreAvg.toFixed(1)),
+              },
+              {
+                key: 'cap',
+                title: '注册资本合计（万元）',
+                align: 'right',
+                render: (r) =>
+                  r.registeredCapitalSum == null ? '—' : r.registeredCapitalSum.toLocaleString('zh-CN', { maximumFractionDigits: 2 }),
+              },
             ]}
             empty="没有符合条件的企业。"
           />
-          {rows.length > 0 && <StatsChart title={option.label} bars={rows.slice(0, 20).map((r) => ({ label: r.label, count: r.count ?? 0, highRisk: r.highRiskCount ?? 0 }))} />}
+          {rows.length > 0 && (
+            <StatsChart
+              title={option.label}
+              bars={rows.slice(0, 20).map((r) => ({ label: r.label, count: r.count ?? 0, highRisk: r.highRiskCount ?? 0 }))}
+            />
+          )}
         </div>
       )}
     </Section>

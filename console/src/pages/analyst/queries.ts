@@ -26,7 +26,18 @@ export interface QueryForm {
   penalties: boolean;
 }
 
-export const EMPTY_FORM: QueryForm = { name: '', region: '', industry: '', status: '', tiers: [], department: '', list: '', hiddenDanger: '', violationsMin: '', penalties: false };
+export const EMPTY_FORM: QueryForm = {
+  name: '',
+  region: '',
+  industry: '',
+  status: '',
+  tiers: [],
+  department: '',
+  list: '',
+  hiddenDanger: '',
+  violationsMin: '',
+  penalties: false,
+};
 
 export interface Region {
   code: string;
@@ -36,7 +47,8 @@ export interface Region {
 }
 
 /** The code prefix that selects every enterprise of a division (GB/T 2260: province 2, city 4, county 6 digits). */
-export const regionPrefix = (r: Region): string => (r.level === 'PROVINCE' ? r.code.slice(0, 2) : r.level === 'CITY' ? r.code.slice(0, 4) : r.code);
+export const regionPrefix = (r: Region): string =>
+  r.level === 'PROVINCE' ? r.code.slice(0, 2) : r.level === 'CITY' ? r.code.slice(0, 4) : r.code;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -60,19 +72,36 @@ export function buildWhere(f: QueryForm, region: Region | null): Where {
   let recordCondition = false;
   if (f.list) {
     recordCondition = true;
-    and.push({ listEntries: { _some: { inForce: { _eq: true }, ...(f.list !== 'ANY' ? { list: { _eq: f.list } } : {}), ...(dept ? { department: { _eq: dept } } : {}) } } });
+    and.push({
+      listEntries: {
+        _some: {
+          inForce: { _eq: true },
+          ...(f.list !== 'ANY' ? { list: { _eq: f.list } } : {}),
+          ...(dept ? { department: { _eq: dept } } : {}),
+        },
+      },
+    });
   }
   if (f.hiddenDanger) {
     recordCondition = true;
     const hd: Where =
-      f.hiddenDanger === 'MAJOR_OPEN' ? { level: { _eq: 'MAJOR' }, status: { _neq: 'CLOSED' } }
-        : f.hiddenDanger === 'OVERDUE' ? { overdue: { _eq: true }, status: { _neq: 'CLOSED' } }
+      f.hiddenDanger === 'MAJOR_OPEN'
+        ? { level: { _eq: 'MAJOR' }, status: { _neq: 'CLOSED' } }
+        : f.hiddenDanger === 'OVERDUE'
+          ? { overdue: { _eq: true }, status: { _neq: 'CLOSED' } }
           : { status: { _neq: 'CLOSED' } };
     and.push({ hiddenDangers: { _some: { ...hd, ...(dept ? { department: { _eq: dept } } : {}) } } });
   }
   if (f.violationsMin.trim()) {
     recordCondition = true;
-    and.push({ violations: { _count: { where: { occurredAt: { _gte: isoDaysAgo(365) }, ...(dept ? { department: { _eq: dept } } : {}) }, _gte: Number(f.violationsMin.trim()) } } });
+    and.push({
+      violations: {
+        _count: {
+          where: { occurredAt: { _gte: isoDaysAgo(365) }, ...(dept ? { department: { _eq: dept } } : {}) },
+          _gte: Number(f.violationsMin.trim()),
+        },
+      },
+    });
   }
   if (f.penalties) {
     recordCondition = true;

@@ -8,8 +8,17 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { Badge, Notice } from '../../components/Field';
 import { Section } from '../../components/Layout';
 import {
-  CREDENTIAL_KIND_ZH, CREDENTIAL_STATUS_ZH, DATA_MODE_ZH, DEPARTMENT_ZH, HIDDEN_DANGER_LEVEL_ZH, HIDDEN_DANGER_STATUS_ZH, LIST_ZH, PERSON_ROLE_ZH, SOURCE_REASON_ZH,
-  formatDateTime, label,
+  CREDENTIAL_KIND_ZH,
+  CREDENTIAL_STATUS_ZH,
+  DATA_MODE_ZH,
+  DEPARTMENT_ZH,
+  HIDDEN_DANGER_LEVEL_ZH,
+  HIDDEN_DANGER_STATUS_ZH,
+  LIST_ZH,
+  PERSON_ROLE_ZH,
+  SOURCE_REASON_ZH,
+  formatDateTime,
+  label,
 } from '../../labels';
 import type { Conn, Credential, Freshness, GenericSection, HiddenDanger, ListEntry, Penalty, RoleAssignment } from './queries';
 
@@ -25,13 +34,23 @@ export function FreshnessLine({ s }: { s: Freshness }) {
   );
 }
 
-export function DepartmentPanel({ s, failure, children }: { s: Freshness | null; department: string; failure?: string | null; children: ReactNode }) {
+export function DepartmentPanel({
+  s,
+  failure,
+  children,
+}: {
+  s: Freshness | null;
+  department: string;
+  failure?: string | null;
+  children: ReactNode;
+}) {
   return (
     <Section title={label(DEPARTMENT_ZH, s?.department)} extra={s ? <FreshnessLine s={s} /> : null} className="dept-panel">
       <div data-testid={`dept-${s?.department ?? 'unknown'}`}>
         {s?.liveError && (
           <Notice tone="warning">
-            {label(DEPARTMENT_ZH, s.department)}系统实时读取失败（{label(SOURCE_REASON_ZH, s.liveError.reason)}），以下为{s.asOf ? ` ${formatDateTime(s.asOf)} ` : ''}同步的库存数据，可能不是最新。
+            {label(DEPARTMENT_ZH, s.department)}系统实时读取失败（{label(SOURCE_REASON_ZH, s.liveError.reason)}），以下为
+            {s.asOf ? ` ${formatDateTime(s.asOf)} ` : ''}同步的库存数据，可能不是最新。
           </Notice>
         )}
         {failure && <Notice tone="error">{failure}</Notice>}
@@ -61,7 +80,12 @@ export function ListTable({ rows }: { rows: ListEntry[] }) {
     { key: 'reason', title: '列入原因', render: (r) => r.reason },
     { key: 'decisionNumber', title: '决定文书号', nowrap: true, render: (r) => r.decisionNumber },
     { key: 'period', title: '有效期', nowrap: true, render: (r) => `${r.startDate} 至 ${r.endDate ?? '长期'}` },
-    { key: 'inForce', title: '状态', nowrap: true, render: (r) => (r.inForce ? <Badge tone="deny">有效</Badge> : <Badge>{r.removedDate ? '已移出' : '已届满'}</Badge>) },
+    {
+      key: 'inForce',
+      title: '状态',
+      nowrap: true,
+      render: (r) => (r.inForce ? <Badge tone="deny">有效</Badge> : <Badge>{r.removedDate ? '已移出' : '已届满'}</Badge>),
+    },
   ];
   return <DataTable columns={cols} rows={rows} rowKey={(r) => r.decisionNumber} empty="无名单记录" pageSize={5} />;
 }
@@ -72,7 +96,17 @@ export function CredentialTable({ rows }: { rows: Credential[] }) {
     { key: 'number', title: '证书编号', nowrap: true, render: (r) => r.number },
     { key: 'grade', title: '类别/等级', render: (r) => [r.category, r.grade].filter(Boolean).join(' ') || '—' },
     { key: 'validTo', title: '有效期至', nowrap: true, render: (r) => dash(r.validTo) },
-    { key: 'status', title: '状态', nowrap: true, render: (r) => <Badge tone={r.validNow ? 'pass' : 'warn'}>{label(CREDENTIAL_STATUS_ZH, r.status)}{r.validNow ? '' : '（当前无效）'}</Badge> },
+    {
+      key: 'status',
+      title: '状态',
+      nowrap: true,
+      render: (r) => (
+        <Badge tone={r.validNow ? 'pass' : 'warn'}>
+          {label(CREDENTIAL_STATUS_ZH, r.status)}
+          {r.validNow ? '' : '（当前无效）'}
+        </Badge>
+      ),
+    },
   ];
   return <DataTable columns={cols} rows={rows} rowKey={(r) => `${r.kind}-${r.number}`} empty="无证照记录" pageSize={5} />;
 }
@@ -97,15 +131,28 @@ export function PersonTable({ rows, withNames }: { rows: RoleAssignment[]; withN
     { key: 'phone', title: '联系电话（脱敏）', nowrap: true, render: (r) => dash(r.person.phoneMasked) },
     { key: 'since', title: '任职期间', nowrap: true, render: (r) => `${r.since ?? '—'} 至 ${r.until ?? '今'}` },
   ];
-  return <DataTable columns={cols} rows={rows} rowKey={(r, i) => `${r.role}-${r.person.idNumberMasked}-${i}`} empty="无人员记录" pageSize={5} />;
+  return (
+    <DataTable columns={cols} rows={rows} rowKey={(r, i) => `${r.role}-${r.person.idNumberMasked}-${i}`} empty="无人员记录" pageSize={5} />
+  );
 }
 
 export function HiddenDangerTable({ rows }: { rows: HiddenDanger[] }) {
   const cols: Column<HiddenDanger>[] = [
-    { key: 'level', title: '等级', nowrap: true, render: (r) => <Badge tone={r.level === 'MAJOR' ? 'deny' : 'neutral'}>{label(HIDDEN_DANGER_LEVEL_ZH, r.level)}</Badge> },
+    {
+      key: 'level',
+      title: '等级',
+      nowrap: true,
+      render: (r) => <Badge tone={r.level === 'MAJOR' ? 'deny' : 'neutral'}>{label(HIDDEN_DANGER_LEVEL_ZH, r.level)}</Badge>,
+    },
     { key: 'description', title: '隐患描述', render: (r) => r.description },
     { key: 'deadline', title: '整改期限', nowrap: true, render: (r) => r.deadline },
-    { key: 'status', title: '状态', nowrap: true, render: (r) => (r.overdue && r.status !== 'CLOSED' ? <Badge tone="deny">逾期 {r.daysOverdue} 天</Badge> : label(HIDDEN_DANGER_STATUS_ZH, r.status)) },
+    {
+      key: 'status',
+      title: '状态',
+      nowrap: true,
+      render: (r) =>
+        r.overdue && r.status !== 'CLOSED' ? <Badge tone="deny">逾期 {r.daysOverdue} 天</Badge> : label(HIDDEN_DANGER_STATUS_ZH, r.status),
+    },
   ];
   return <DataTable columns={cols} rows={rows} rowKey={(r, i) => `${r.foundDate}-${i}`} empty="无隐患记录" pageSize={5} />;
 }
@@ -117,12 +164,21 @@ export function GenericSectionLists({ s, lists }: { s: GenericSection; lists: { 
       {lists.map((l) => {
         const conn = s[l.field] as Conn<never> | undefined;
         if (!conn) return null;
-        const table = l.connection === 'CredentialConnection' ? <CredentialTable rows={conn.nodes} />
-          : l.connection === 'PenaltyConnection' ? <PenaltyTable rows={conn.nodes} />
-          : l.connection === 'ListEntryConnection' ? <ListTable rows={conn.nodes} />
-          : l.connection === 'HiddenDangerConnection' ? <HiddenDangerTable rows={conn.nodes} />
-          : null;
-        return <Sub key={l.field} title={l.title} count={conn.totalCount}>{table}</Sub>;
+        const table =
+          l.connection === 'CredentialConnection' ? (
+            <CredentialTable rows={conn.nodes} />
+          ) : l.connection === 'PenaltyConnection' ? (
+            <PenaltyTable rows={conn.nodes} />
+          ) : l.connection === 'ListEntryConnection' ? (
+            <ListTable rows={conn.nodes} />
+          ) : l.connection === 'HiddenDangerConnection' ? (
+            <HiddenDangerTable rows={conn.nodes} />
+          ) : null;
+        return (
+          <Sub key={l.field} title={l.title} count={conn.totalCount}>
+            {table}
+          </Sub>
+        );
       })}
     </>
   );

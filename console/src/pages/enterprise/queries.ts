@@ -72,8 +72,25 @@ export interface Profile {
   emergency: Freshness & {
     credentials: Conn<Credential>;
     persons: Conn<RoleAssignment>;
-    hiddenDangers: Conn<{ level: string; description: string; foundDate: string; deadline: string; status: string; overdue: boolean; daysOverdue: number }>;
-    accidents: Conn<{ occurredOn: string; level: string; derivedLevel: string; levelUnderstated: boolean; deaths: number; seriousInjuries: number; directLoss: number; description: string }>;
+    hiddenDangers: Conn<{
+      level: string;
+      description: string;
+      foundDate: string;
+      deadline: string;
+      status: string;
+      overdue: boolean;
+      daysOverdue: number;
+    }>;
+    accidents: Conn<{
+      occurredOn: string;
+      level: string;
+      derivedLevel: string;
+      levelUnderstated: boolean;
+      deaths: number;
+      seriousInjuries: number;
+      directLoss: number;
+      description: string;
+    }>;
     listEntries: Conn<ListEntry>;
     penalties: Conn<Penalty>;
   };
@@ -103,12 +120,21 @@ const GENERIC_NODES: Record<string, string> = {
   ListEntryConnection: 'list reason legalBasis decisionNumber startDate endDate removedDate inForce department',
   HiddenDangerConnection: 'level description foundDate deadline status overdue daysOverdue',
 };
-export interface HiddenDanger { level: string; description: string; foundDate: string; deadline: string; status: string; overdue: boolean; daysOverdue: number }
+export interface HiddenDanger {
+  level: string;
+  description: string;
+  foundDate: string;
+  deadline: string;
+  status: string;
+  overdue: boolean;
+  daysOverdue: number;
+}
 /** A section the page does not know by name: its freshness and its lists, by field. */
 export type GenericSection = Freshness & Record<string, Conn<unknown> | unknown>;
 
 const FRESH = 'department source sourceTitle asOf stale mode liveError { source reason message }';
-const LISTS = 'listEntries(first: 20) { totalCount nodes { list reason legalBasis decisionNumber startDate endDate removedDate inForce department } }';
+const LISTS =
+  'listEntries(first: 20) { totalCount nodes { list reason legalBasis decisionNumber startDate endDate removedDate inForce department } }';
 const CREDS = (f: string) => `${f}(first: 20) { totalCount nodes { kind number category grade validTo status validNow: validOn } }`;
 const PENALTIES = 'penalties(first: 10) { totalCount nodes { decisionNumber decisionDate penaltyType reason amount } }';
 
@@ -133,9 +159,16 @@ export function profileQuery(withNames: boolean): string {
     fire { ${FRESH} keyFireSafetyUnit
       inspections(first: 10) { totalCount nodes { inspectedOn inspectionType result findings } }
       ${LISTS} ${PENALTIES} }
-    ${OTHER_DEPARTMENTS.map((d) => `${d.field} { ${FRESH} ${d.lists
-    .map((l) => (GENERIC_NODES[l.connection] ? `${l.field}(first: 20) { totalCount nodes { ${GENERIC_NODES[l.connection]} } }` : `${l.field} { totalCount }`))
-    .join(' ')} }`).join('\n    ')}
+    ${OTHER_DEPARTMENTS.map(
+      (d) =>
+        `${d.field} { ${FRESH} ${d.lists
+          .map((l) =>
+            GENERIC_NODES[l.connection]
+              ? `${l.field}(first: 20) { totalCount nodes { ${GENERIC_NODES[l.connection]} } }`
+              : `${l.field} { totalCount }`,
+          )
+          .join(' ')} }`,
+    ).join('\n    ')}
   }
 }`;
 }

@@ -122,14 +122,20 @@ export function CheckForm({ onChecked }: { onChecked: (c: Check) => void }) {
     setBusy(true);
     try {
       const d = await graphql<{ runJointPunishmentCheck: Check }>(RUN_CHECK, {
-        input: { ...input, matter, ...(caseNumber.trim() ? { caseNumber: caseNumber.trim() } : {}), ...(ids.length ? { persons: ids } : {}) },
+        input: {
+          ...input,
+          matter,
+          ...(caseNumber.trim() ? { caseNumber: caseNumber.trim() } : {}),
+          ...(ids.length ? { persons: ids } : {}),
+        },
       });
       setErrors({});
       onChecked(d.runJointPunishmentCheck);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError('UNKNOWN', '核查未成功，请稍后再试。');
       // the server's own Chinese sentence wins; without one, our explanation of the code (expected check character)
-      if (e.isFor('creditCode') || e.isFor('name')) setErrors({ ...next, applicant: e.serverWorded || !next.applicant ? e.messageZh : next.applicant });
+      if (e.isFor('creditCode') || e.isFor('name'))
+        setErrors({ ...next, applicant: e.serverWorded || !next.applicant ? e.messageZh : next.applicant });
       else if (e.isFor('matter')) setErrors({ ...next, matter: e.messageZh });
       else if (e.isFor('caseNumber')) setErrors({ ...next, caseNumber: e.messageZh });
       else if (e.isFor('persons')) setErrors({ ...next, persons: e.messageZh });
@@ -148,9 +154,15 @@ export function CheckForm({ onChecked }: { onChecked: (c: Check) => void }) {
       </button>
     </>
   ) : normalisedFrom && codeMode ? (
-    <>已规范为标准格式（原输入：{normalisedFrom}）{codeName ? `，对应企业：${codeName}` : ''}</>
+    <>
+      已规范为标准格式（原输入：{normalisedFrom}）{codeName ? `，对应企业：${codeName}` : ''}
+    </>
   ) : codeMode && liveCode.length === 18 && codeName !== undefined ? (
-    codeName ? <>对应企业：{codeName}</> : <>未找到该代码对应的企业</>
+    codeName ? (
+      <>对应企业：{codeName}</>
+    ) : (
+      <>未找到该代码对应的企业</>
+    )
   ) : (
     '输入18位统一社会信用代码，或输入企业名称后从候选中选择'
   );
@@ -161,68 +173,84 @@ export function CheckForm({ onChecked }: { onChecked: (c: Check) => void }) {
         <Field label="申请人（统一社会信用代码或企业名称）" required error={errors.applicant} hint={hint} name="applicant">
           {(aria) => (
             <div className="combo">
-            <input
-              id={aria.id}
-              aria-invalid={aria['aria-invalid']}
-              aria-describedby={aria['aria-describedby']}
-              className="input"
-              value={applicant}
-              autoComplete="off"
-              placeholder="如 91420115MA4K…… 或 企业名称"
-              role="combobox"
-              aria-expanded={suggestOpen && suggestions.length > 0}
-              aria-autocomplete="list"
-              onChange={(e) => {
-                setApplicant(e.target.value);
-                setPicked(null);
-                setNormalisedFrom(null);
-                setErrors((x) => ({ ...x, applicant: undefined }));
-              }}
-              onBlur={() => {
-                setTimeout(() => setSuggestOpen(false), 150);
-                if (!picked && looksLikeCode(applicant)) {
-                  const code = normaliseVisibly();
-                  if (code.length >= 18) setErrors((x) => ({ ...x, applicant: clientCodeError(code) ?? undefined }));
-                }
-              }}
-              onFocus={() => suggestions.length && setSuggestOpen(true)}
-              onKeyDown={(e) => {
-                if (!suggestOpen || !suggestions.length) return;
-                if (e.key === 'ArrowDown') {
-                  e.preventDefault();
-                  setHighlight((h) => Math.min(h + 1, suggestions.length - 1));
-                } else if (e.key === 'ArrowUp') {
-                  e.preventDefault();
-                  setHighlight((h) => Math.max(h - 1, 0));
-                } else if (e.key === 'Enter' && highlight >= 0) {
-                  e.preventDefault();
-                  choose(suggestions[highlight]!);
-                } else if (e.key === 'Escape') setSuggestOpen(false);
-              }}
-            />
-            {suggestOpen && suggestions.length > 0 && (
-              <ul className="suggest" role="listbox" aria-label="候选企业">
-                {suggestions.map((m, i) => (
-                  <li key={m.enterprise.creditCode}>
-                    <button type="button" className={i === highlight ? 'hl' : ''} onMouseDown={(e) => e.preventDefault()} onClick={() => choose(m)}>
-                      <span>
-                        {m.enterprise.name}
-                        {m.enterprise.status !== 'ACTIVE' && <span className="badge badge-deny">{label(ENTERPRISE_STATUS_ZH, m.enterprise.status)}</span>}
-                      </span>
-                      <span className="muted">
-                        <code>{m.enterprise.creditCode}</code> · {label(NAME_MATCH_ZH, m.matchedBy)}
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-            {suggestOpen && suggestions.length === 0 && !codeMode && !picked && applicant.trim().length >= 2 && <div className="muted suggest-none">没有名称相近的企业</div>}
+              <input
+                id={aria.id}
+                aria-invalid={aria['aria-invalid']}
+                aria-describedby={aria['aria-describedby']}
+                className="input"
+                value={applicant}
+                autoComplete="off"
+                placeholder="如 91420115MA4K…… 或 企业名称"
+                role="combobox"
+                aria-expanded={suggestOpen && suggestions.length > 0}
+                aria-autocomplete="list"
+                onChange={(e) => {
+                  setApplicant(e.target.value);
+                  setPicked(null);
+                  setNormalisedFrom(null);
+                  setErrors((x) => ({ ...x, applicant: undefined }));
+                }}
+                onBlur={() => {
+                  setTimeout(() => setSuggestOpen(false), 150);
+                  if (!picked && looksLikeCode(applicant)) {
+                    const code = normaliseVisibly();
+                    if (code.length >= 18) setErrors((x) => ({ ...x, applicant: clientCodeError(code) ?? undefined }));
+                  }
+                }}
+                onFocus={() => suggestions.length && setSuggestOpen(true)}
+                onKeyDown={(e) => {
+                  if (!suggestOpen || !suggestions.length) return;
+                  if (e.key === 'ArrowDown') {
+                    e.preventDefault();
+                    setHighlight((h) => Math.min(h + 1, suggestions.length - 1));
+                  } else if (e.key === 'ArrowUp') {
+                    e.preventDefault();
+                    setHighlight((h) => Math.max(h - 1, 0));
+                  } else if (e.key === 'Enter' && highlight >= 0) {
+                    e.preventDefault();
+                    choose(suggestions[highlight]!);
+                  } else if (e.key === 'Escape') setSuggestOpen(false);
+                }}
+              />
+              {suggestOpen && suggestions.length > 0 && (
+                <ul className="suggest" role="listbox" aria-label="候选企业">
+                  {suggestions.map((m, i) => (
+                    <li key={m.enterprise.creditCode}>
+                      <button
+                        type="button"
+                        className={i === highlight ? 'hl' : ''}
+                        onMouseDown={(e) => e.preventDefault()}
+                        onClick={() => choose(m)}
+                      >
+                        <span>
+                          {m.enterprise.name}
+                          {m.enterprise.status !== 'ACTIVE' && (
+                            <span className="badge badge-deny">{label(ENTERPRISE_STATUS_ZH, m.enterprise.status)}</span>
+                          )}
+                        </span>
+                        <span className="muted">
+                          <code>{m.enterprise.creditCode}</code> · {label(NAME_MATCH_ZH, m.matchedBy)}
+                        </span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {suggestOpen && suggestions.length === 0 && !codeMode && !picked && applicant.trim().length >= 2 && (
+                <div className="muted suggest-none">没有名称相近的企业</div>
+              )}
             </div>
           )}
         </Field>
         <Field label="许可事项" required error={errors.matter} name="matter">
-          <select className="input" value={matter} onChange={(e) => { setMatter(e.target.value); setErrors((x) => ({ ...x, matter: undefined })); }}>
+          <select
+            className="input"
+            value={matter}
+            onChange={(e) => {
+              setMatter(e.target.value);
+              setErrors((x) => ({ ...x, matter: undefined }));
+            }}
+          >
             <option value="">请选择许可事项</option>
             {Object.entries(MATTER_ZH).map(([k, v]) => (
               <option key={k} value={k}>
@@ -237,7 +265,15 @@ export function CheckForm({ onChecked }: { onChecked: (c: Check) => void }) {
           <input className="input" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} placeholder="如 XK-2026-000123" />
         </Field>
         <Field label="其他需核查人员的身份证号" error={errors.persons} hint="可选；如拟任主要负责人，每行一个" name="persons">
-          <textarea className="input" rows={2} value={persons} onChange={(e) => { setPersons(e.target.value); setErrors((x) => ({ ...x, persons: undefined })); }} />
+          <textarea
+            className="input"
+            rows={2}
+            value={persons}
+            onChange={(e) => {
+              setPersons(e.target.value);
+              setErrors((x) => ({ ...x, persons: undefined }));
+            }}
+          />
         </Field>
       </div>
       {errors.form && <Notice tone="error">{errors.form}</Notice>}

@@ -4,7 +4,16 @@ import { Badge } from '../../components/Field';
 import { DataTable } from '../../components/DataTable';
 import { Section } from '../../components/Layout';
 import {
-  BAN_SCOPE_ZH, DECISION_ZH, DEPARTMENT_ZH, EFFECT_ZH, ENTERPRISE_STATUS_ZH, LIST_ZH, MATTER_ZH, SUBJECT_ZH, formatDateTime, label,
+  BAN_SCOPE_ZH,
+  DECISION_ZH,
+  DEPARTMENT_ZH,
+  EFFECT_ZH,
+  ENTERPRISE_STATUS_ZH,
+  LIST_ZH,
+  MATTER_ZH,
+  SUBJECT_ZH,
+  formatDateTime,
+  label,
 } from '../../labels';
 import { isDone, type AppliedMeasure, type Check, type Hit } from './queries';
 
@@ -33,7 +42,8 @@ export function CheckResult({ check }: { check: Check }) {
         <div className="decision-text">
           <div>{check.summary}</div>
           <div className="muted">
-            {check.enterprise.name}（<code>{check.enterprise.creditCode}</code>）· 登记状态：{label(ENTERPRISE_STATUS_ZH, check.enterprise.status)}
+            {check.enterprise.name}（<code>{check.enterprise.creditCode}</code>）· 登记状态：
+            {label(ENTERPRISE_STATUS_ZH, check.enterprise.status)}
           </div>
         </div>
         <div data-testid="check-status">
@@ -58,7 +68,9 @@ export function CheckResult({ check }: { check: Check }) {
           <dt>措施清单版本</dt>
           <dd>第 {check.catalogueVersion} 版</dd>
           <dt>核查编号</dt>
-          <dd><code>{check.checkId}</code></dd>
+          <dd>
+            <code>{check.checkId}</code>
+          </dd>
         </dl>
       </Section>
 
@@ -78,11 +90,16 @@ export function CheckResult({ check }: { check: Check }) {
                 <>
                   {label(SUBJECT_ZH, h.subject)}
                   {h.personName && <div>{h.personName}</div>}
-                  {h.personIdNumber && <div className="muted"><code>{h.personIdNumber}</code></div>}
+                  {h.personIdNumber && (
+                    <div className="muted">
+                      <code>{h.personIdNumber}</code>
+                    </div>
+                  )}
                   {h.banScope && <div className="muted">{label(BAN_SCOPE_ZH, h.banScope)}</div>}
                   {h.listedEnterprise && (
                     <div className="muted" title={h.listedEnterprise.legalBasis}>
-                      名单随人：系 {h.listedEnterprise.name}（<code>{h.listedEnterprise.creditCode}</code>）被列入时的{label(SUBJECT_ZH, h.listedEnterprise.role)}
+                      名单随人：系 {h.listedEnterprise.name}（<code>{h.listedEnterprise.creditCode}</code>）被列入时的
+                      {label(SUBJECT_ZH, h.listedEnterprise.role)}
                     </div>
                   )}
                 </>
@@ -106,7 +123,11 @@ export function CheckResult({ check }: { check: Check }) {
             { key: 'code', title: '措施编码', render: (m) => <code>{m.code}</code>, nowrap: true },
             { key: 'text', title: '措施内容', render: (m) => m.text },
             { key: 'dept', title: '实施部门', render: (m) => label(DEPARTMENT_ZH, m.applyingDepartment), nowrap: true },
-            { key: 'effect', title: '效力', render: (m) => <Badge tone={m.effect === 'DENY' ? 'deny' : 'restrict'}>{label(EFFECT_ZH, m.effect)}</Badge> },
+            {
+              key: 'effect',
+              title: '效力',
+              render: (m) => <Badge tone={m.effect === 'DENY' ? 'deny' : 'restrict'}>{label(EFFECT_ZH, m.effect)}</Badge>,
+            },
             { key: 'mandatory', title: '类别', render: (m) => (m.mandatory ? '约束性' : '倡导性'), nowrap: true },
             { key: 'legalBasis', title: '法律依据', render: (m) => m.legalBasis },
           ]}
@@ -134,7 +155,11 @@ export function CheckResult({ check }: { check: Check }) {
             columns={[
               { key: 'dept', title: '部门', render: (s) => label(DEPARTMENT_ZH, s.department) },
               { key: 'at', title: '最近同步', render: (s) => (s.lastSyncedAt ? formatDateTime(s.lastSyncedAt) : '从未同步'), nowrap: true },
-              { key: 'stale', title: '状态', render: (s) => (s.stale ? <Badge tone="warn">数据已过期</Badge> : <Badge tone="pass">正常</Badge>) },
+              {
+                key: 'stale',
+                title: '状态',
+                render: (s) => (s.stale ? <Badge tone="warn">数据已过期</Badge> : <Badge tone="pass">正常</Badge>),
+              },
             ]}
           />
         </Section>

@@ -98,7 +98,13 @@ export function FeedbackPanel({ check, onRecorded }: { check: Check; onRecorded:
   return (
     <Section
       title={<>反馈 {done ? <Badge tone="pass">已完成</Badge> : <Badge tone="warn">待反馈</Badge>}</>}
-      extra={done && !editing ? <button type="button" className="btn btn-small" onClick={startAmend}>更正反馈</button> : null}
+      extra={
+        done && !editing ? (
+          <button type="button" className="btn btn-small" onClick={startAmend}>
+            更正反馈
+          </button>
+        ) : null
+      }
       className="feedback-panel"
     >
       {!done && <Notice tone="warning">核查须记录反馈后方为办结：请填写对申请人的处理情况。</Notice>}
@@ -112,7 +118,16 @@ export function FeedbackPanel({ check, onRecorded }: { check: Check; onRecorded:
               <div className="radio-row" role="radiogroup" aria-labelledby={aria.labelId} aria-describedby={aria['aria-describedby']}>
                 {ACTIONS.map((a) => (
                   <label key={a}>
-                    <input type="radio" name="action" value={a} checked={action === a} onChange={() => { setAction(a); setErrors({}); }} />
+                    <input
+                      type="radio"
+                      name="action"
+                      value={a}
+                      checked={action === a}
+                      onChange={() => {
+                        setAction(a);
+                        setErrors({});
+                      }}
+                    />
                     {label(FEEDBACK_ACTION_ZH, a)}
                   </label>
                 ))}
@@ -120,7 +135,13 @@ export function FeedbackPanel({ check, onRecorded }: { check: Check; onRecorded:
             )}
           </Field>
           {action !== '' && action !== 'NO_MEASURE_APPLIED' && (check.measures.length > 0 || action === 'MEASURES_APPLIED') && (
-            <Field label="已实施的惩戒措施" required={action === 'MEASURES_APPLIED'} error={errors.measuresApplied} name="measuresApplied" hint="约束性措施必须实施并勾选">
+            <Field
+              label="已实施的惩戒措施"
+              required={action === 'MEASURES_APPLIED'}
+              error={errors.measuresApplied}
+              name="measuresApplied"
+              hint="约束性措施必须实施并勾选"
+            >
               {() => (
                 <div className="checks">
                   {check.measures.length === 0 && <span className="muted">本次核查无适用措施。</span>}
