@@ -17,7 +17,16 @@ import market from './market/department.js';
 import naturalResources from './natural-resources/department.js';
 import transport from './transport/department.js';
 
-export const DEPARTMENT_PACKAGES: readonly DepartmentPackage[] = [market, housing, emergency, transport, fire, naturalResources];
+// one department per line, so that adding one is one line here (prettier would join them)
+// prettier-ignore
+export const DEPARTMENT_PACKAGES: readonly DepartmentPackage[] = [
+  market,
+  housing,
+  emergency,
+  transport,
+  fire,
+  naturalResources,
+];
 
 /** The Department codes, in registry order. */
 export const DEPARTMENT_CODES: readonly string[] = DEPARTMENT_PACKAGES.map((d) => d.code);
