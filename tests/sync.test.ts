@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import marketSource from '../connectors/market/index.js';
 import type { Connector, RunningSimulator, SimulatorEnv } from '../connectors/types.js';
-import type { CanonicalRecord, EnterpriseRecord } from '../src/domain/canonical.js';
+import type { EnterpriseRecord } from '../src/domain/canonical.js';
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../src/domain/codes.js';
 import type { WorldItem } from '../src/generator/world.js';
 import { PiiVault } from '../src/security/pii.js';
@@ -25,6 +25,7 @@ import { createTestDatabase } from './support/db.js';
 import { ThrowawayHubs } from './support/throwaway-hubs.js';
 import { balanced, perfect, readSourceTruth, reconcile, type SourceTruth } from './support/reconcile.js';
 import { gql, registerToken } from './support/graphql-client.js';
+import { worldItemsOf } from '../connectors/kit/testing.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-02-01T08:30:00.000Z';
@@ -55,13 +56,7 @@ const enterprise = (creditCode: string, name: string, extra: Partial<EnterpriseR
   businessScope: '房屋建筑工程施工',
   ...extra,
 });
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt = T0, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'MARKET',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('MARKET', T0);
 const penalty = (enterpriseRef: { creditCode?: string; orgCode?: string; name?: string }, no: string) => ({
   kind: 'penalty' as const,
   enterprise: enterpriseRef,

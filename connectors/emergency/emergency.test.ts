@@ -11,7 +11,7 @@ import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../sr
 import type { WorldItem } from '../../src/generator/world.js';
 import { fullWidthName } from '../kit/dirt.js';
 import { connectorContract } from '../kit/contract.js';
-import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem, worldItemsOf } from '../kit/testing.js';
 import type { Connector, SimulatorEnv, SourceEnvelope } from '../types.js';
 import source from './index.js';
 import { toWireInstant } from './mapping.js';
@@ -33,13 +33,7 @@ const P4 = idNo('14010519850511404'); // registered safety engineer at E2
 const P5 = idNo('14010519700101505'); // former principal of E2, banned
 const P6 = idNo('43018119951231606'); // not linked to any enterprise
 
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt = T0, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'EMERGENCY',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('EMERGENCY', T0);
 const licence = (number: string, enterprise: object, extra: object = {}): CanonicalRecord =>
   ({
     kind: 'credential',

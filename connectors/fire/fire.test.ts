@@ -14,7 +14,7 @@ import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../sr
 import type { WorldItem } from '../../src/generator/world.js';
 import { fullWidthName } from '../kit/dirt.js';
 import { connectorContract } from '../kit/contract.js';
-import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem, worldItemsOf } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { encodeCsv, markerFor, writeMarker } from './files.js';
 import source from './index.js';
@@ -38,13 +38,7 @@ const N1 = '武汉江城建设工程(集团)有限公司';
 const N3 = '石家庄燕赵化工股份有限公司';
 const PERSON_ID = idNo('13010419750302231');
 
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt: string, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'FIRE',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('FIRE');
 const fireList = (e: Partial<ListEntryRecord>): ListEntryRecord => ({
   kind: 'list_entry',
   list: 'FIRE_DISHONEST',

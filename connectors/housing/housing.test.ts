@@ -9,7 +9,7 @@ import type { CanonicalRecord, EnterpriseRef } from '../../src/domain/canonical.
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { connectorContract } from '../kit/contract.js';
-import { collect, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, flat, quietDeps, seededSystem, type SeededSystem, worldItemsOf } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv } from '../types.js';
 import source from './index.js';
 import { SCHEMA } from './mapping.js';
@@ -31,13 +31,7 @@ const P1 = idNo('42010619800101123');
 const P2 = idNo('43010219850202456');
 const P3 = idNo('13010419900303789');
 
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt = T0, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'HOUSING',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('HOUSING', T0);
 const validity = { validFrom: '2023-03-01', validTo: '2028-02-29', status: 'VALID' } as const;
 
 const ITEMS: WorldItem[] = [

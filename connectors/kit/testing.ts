@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { CanonicalRecord, Department } from '../../src/domain/canonical.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { createTestDatabase } from '../../tests/support/db.js';
 import {
@@ -18,6 +19,22 @@ import {
   type SimulatorEnv,
   type SourceEnvelope,
 } from '../types.js';
+
+/**
+ * The world item a suite seeds for its department: `item(id, record, updatedAt?, dirt?)`; updatedAt falls back to
+ * the suite's default, and a suite without one must give it.
+ */
+export function worldItemsOf(department: Department, defaultUpdatedAt?: string) {
+  return (
+    sourceRecordId: string,
+    record: CanonicalRecord,
+    updatedAt: string | undefined = defaultUpdatedAt,
+    dirt?: WorldItem['dirt'],
+  ): WorldItem => {
+    if (updatedAt === undefined) throw new Error('updatedAt: this suite has no default instant');
+    return { department, sourceRecordId, record, updatedAt, ...(dirt ? { dirt } : {}) };
+  };
+}
 
 export async function collect(it: AsyncIterable<ChangeBatch>): Promise<ChangeBatch[]> {
   const out: ChangeBatch[] = [];

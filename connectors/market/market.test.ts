@@ -9,7 +9,7 @@ import type { CanonicalRecord, EnterpriseRecord } from '../../src/domain/canonic
 import { idNumberCheckChar, makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { connectorContract } from '../kit/contract.js';
-import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem, worldItemsOf } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv } from '../types.js';
 import source from './index.js';
 import { sign } from './mapping.js';
@@ -48,13 +48,7 @@ const enterprise = (
   ...extra,
 });
 
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt: string, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'MARKET',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('MARKET');
 
 const ITEMS: WorldItem[] = [
   item('ENT-0001', enterprise(E1, '武汉江城建设工程有限公司', 'ACTIVE'), T0),

@@ -21,7 +21,7 @@ import { enterpriseProfile, type WorldParams } from '../../src/generator/profile
 import type { WorldItem } from '../../src/generator/world.js';
 import { connectorContract } from '../kit/contract.js';
 import { dirtyRef } from '../kit/dirt.js';
-import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, failure, flat, quietDeps, seededSystem, type SeededSystem, worldItemsOf } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { generate, NaturalResourcesWorld, PLANTED_CASES } from './generate.js';
 import source from './index.js';
@@ -43,13 +43,7 @@ const N1_WIDE = '十堰华宏矿业（集团） 有限公司';
 /** 𠮷 (U+20BB7) needs four bytes in GB18030 */
 const N3 = '溆浦𠮷祥矿业有限公司';
 
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt: string, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'NATURAL_RESOURCES',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('NATURAL_RESOURCES');
 const licence = (over: Partial<CredentialRecord>): CredentialRecord => ({
   kind: 'credential',
   credentialKind: 'MINING_LICENCE',

@@ -11,7 +11,7 @@ import type { CanonicalRecord, CredentialRecord, VehicleRecord } from '../../src
 import { makeCreditCode, orgCodeOfCreditCode } from '../../src/domain/codes.js';
 import type { WorldItem } from '../../src/generator/world.js';
 import { connectorContract } from '../kit/contract.js';
-import { collect, failure, quietDeps, seededSystem, type SeededSystem } from '../kit/testing.js';
+import { collect, failure, quietDeps, seededSystem, type SeededSystem, worldItemsOf } from '../kit/testing.js';
 import type { Connector, RunningSimulator, SimulatorEnv, SourceEnvelope } from '../types.js';
 import { planPage } from './connector.js';
 import { SCHEMA, TABLE_OF } from './seed.js';
@@ -29,13 +29,7 @@ const N1 = '武汉楚运客运(集团)有限公司';
 const N1_WIDE = '武汉楚运客运（集团） 有限公司';
 const N3 = '石家庄冀达物流有限公司';
 
-const item = (sourceRecordId: string, record: CanonicalRecord, updatedAt: string, dirt?: WorldItem['dirt']): WorldItem => ({
-  department: 'TRANSPORT',
-  sourceRecordId,
-  record,
-  updatedAt,
-  ...(dirt ? { dirt } : {}),
-});
+const item = worldItemsOf('TRANSPORT');
 const licence = (over: Partial<CredentialRecord>): CredentialRecord => ({
   kind: 'credential',
   credentialKind: 'ROAD_TRANSPORT_LICENCE',
